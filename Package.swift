@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mgen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mgen", targets: ["mgen"]),
+        .library(name: "MGenSpec", targets: ["MGenSpec"]),
+        .library(name: "MGenSQL", targets: ["MGenSQL"]),
+        .library(name: "MGenEmit", targets: ["MGenEmit"]),
+        .library(name: "MGenVerify", targets: ["MGenVerify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // The neutral model: spec loading with source locations, SchemaState replay, validation, inverses.
+        .target(name: "MGenSpec", dependencies: ["Yams"]),
+        // SQL rendering per dialect.
+        .target(name: "MGenSQL", dependencies: ["MGenSpec"]),
+        // The file skeletons of Templates/<target>/, compiled into the binary so `mgen` works anywhere.
+        .target(
+            name: "MGenTemplates",
+            path: "Templates",
+            exclude: ["README.md"],
+            resources: [.embedInCode("goose"), .embedInCode("golang-migrate"), .embedInCode("sql"), .embedInCode("prisma")]
+        ),
+        // Emitter protocol, registry, chaining, safe writing, one file per target.
+        .target(name: "MGenEmit", dependencies: [
+            "MGenSpec", "MGenSQL", "MGenTemplates",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq"),
+        // Real databases: clients, introspection into snapshots, diffs, the up/down/up harness.
+        .target(name: "MGenVerify", dependencies: ["MGenSpec", "MGenSQL", "CSQLite", "CLibPQ"]),
+        .executableTarget(name: "mgen", dependencies: [
+            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec"]),
+        .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
+        .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import MGenTemplates
+print(PackageResources.self)
