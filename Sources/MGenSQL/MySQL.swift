@@ -1,0 +1,215 @@
+import MGenSpec
+
+/// MySQL 8.0 and MariaDB 10.11, where they agree: no transactional DDL (the emitted files say so),
+/// `MODIFY COLUMN` with the whole column, no partial or expression indexes (MariaDB has no
+/// functional indexes), `ALGORITHM=INPLACE, LOCK=NONE` for online index builds.
+public struct MySQLDialect: SQLDialect {
+    public let dialect = Dialect.mysql
+    public var options: RenderOptions
+    public init(options: RenderOptions = RenderOptions()) { self.options = options }
+
+    public var hasTransactionalDDL: Bool { false }
+
+    public func quote(_ identifier: String) -> String {
+        "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`"
+    }
+
+    public func stringLiteral(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    public func literal(_ value: Literal) -> String {
+        switch value {
+        case let .string(s): stringLiteral(s)
+        case let .integer(i): String(i)
+        case let .number(n): n
+        case let .boolean(b): b ? "1" : "0"
+        case .null: "NULL"
+        }
+    }
+
+    public func typeName(_ type: ColumnType, column: Column?) throws(Unsupported) -> String {
+        if case let .native(map) = type {
+            guard let name = map["mysql"] ?? map["default"] else {
+                throw Unsupported("type \(type) has no MySQL spelling", fix: "add `mysql: <type>` to the type mapping")
+            }
+            return name
+        }
+        return switch type {
+        case .boolean: "tinyint(1)"
+        case .smallint: "smallint"
+        case .integer: "int"
+        case .bigint: "bigint"
+        case let .decimal(p, s): "decimal(\(p),\(s))"
+        case .real: "float"
+        case .double: "double"
+        case let .string(n): "varchar(\(n))"
+        case .text: "text"
+        case .binary: "blob"
+        case .date: "date"
+        case .time: "time"
+        case .timestamp: "datetime(6)"
+        case .timestamptz: "timestamp(6)"
+        case .uuid: "char(36)"
+        case .json: "json"
+        case .native: ""
+        case let .enumeration(values): "enum(\(values.map(stringLiteral).joined(separator: ",")))"
+        }
+    }
+
+    /// MySQL wants expression defaults in parentheses, and `CURRENT_TIMESTAMP` with the column's precision.
+    public func defaultExpression(_ value: DefaultValue, type: ColumnType) -> String {
+        switch value {
+        case let .literal(l): return literal(l)
+        case let .sql(expression):
+            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
+            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) {
+                return type == .timestamp || type == .timestamptz ? "CURRENT_TIMESTAMP(6)" : "CURRENT_TIMESTAMP"
+            }
+            return "(\(expression))"
+        }
+    }
+
+    public func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String {
+        var sql = "\(quote(column.name)) \(try typeName(column.type, column: column))"
+        sql += column.nullable ? " NULL" : " NOT NULL"
+        if let value = column.defaultValue { sql += " DEFAULT \(defaultExpression(value, type: column.type))" }
+        if column.identity { sql += " AUTO_INCREMENT" }
+        if let comment = column.comment { sql += " COMMENT \(stringLiteral(comment))" }
+        return sql
+    }
+
+    public func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        var lines: [String] = []
+        for column in table.columns { lines.append(try columnDefinition(column, table: table)) }
+        // MySQL names every primary key PRIMARY.
+        if let pk = table.primaryKey { lines.append("PRIMARY KEY (\(quoteList(pk.columns)))") }
+        for unique in table.uniques { lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))") }
+        for check in table.checks { lines.append(checkClause(check)) }
+        for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
+        let body = lines.map { "    " + $0 }.joined(separator: ",\n")
+        let comment = table.comment.map { " COMMENT=\(stringLiteral($0))" } ?? ""
+        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)\(comment)")]
+    }
+
+    public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("RENAME TABLE \(quote(from)) TO \(quote(to))")]
+    }
+
+    public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                          _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let owner = try self.table(table, in: context.after)
+        // MySQL parses an inline REFERENCES and ignores it: constraints go in their own clauses.
+        var clauses = ["ADD COLUMN \(try columnDefinition(column, table: owner))"]
+        if let unique { clauses.append("ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quote(column.name)))") }
+        if let foreignKey { clauses.append("ADD \(foreignKeyClause(foreignKey))") }
+        return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "))]
+    }
+
+    public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))")]
+    }
+
+    public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let table = try self.table(change.table, in: context.after)
+        guard let new = table.column(change.column) else { throw Unsupported("unknown column '\(change.table).\(change.column)'") }
+        if change.using != nil {
+            throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
+        }
+        // A default alone is a metadata change; anything else needs the whole column restated.
+        if change.type == nil, change.nullable == nil, change.comment == nil, let defaultChange = change.defaultChange {
+            switch defaultChange {
+            case let .set(value):
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) SET DEFAULT \(defaultExpression(value, type: new.type))")]
+            case .drop:
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT")]
+            }
+        }
+        return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))")]
+    }
+
+    static let online = "ALGORITHM=INPLACE, LOCK=NONE"
+
+    public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        if index.predicate != nil {
+            throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)",
+                              fix: "drop `where`, or keep this index to postgresql/sqlite with a per-dialect `sql` step")
+        }
+        if index.parts.contains(where: { $0.columnName == nil }) {
+            throw Unsupported("MariaDB has no expression indexes (index '\(index.name)')",
+                              fix: "index a generated column instead, or use a per-dialect `sql` step")
+        }
+        var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(quote(index.name))"
+        if let method = index.method {
+            guard method == "btree" || method == "hash" else {
+                throw Unsupported("MySQL has no '\(method)' indexes (index '\(index.name)')", fix: "use btree or hash")
+            }
+            sql += " USING \(method.uppercased())"
+        }
+        sql += " ON \(quote(index.table)) (\(indexParts(index)))"
+        if concurrently { sql += " \(Self.online)" }
+        return [SQLStatement(sql)]
+    }
+
+    public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))\(concurrently ? " \(Self.online)" : "")")]
+    }
+
+    public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))")]
+    }
+
+    public func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let table = try self.table(tableName, in: context.before)
+        if let fk = table.foreignKeys.first(where: { $0.name == name }) {
+            var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))")]
+            // MySQL created an index named after the constraint when no index led with its columns;
+            // it outlives the constraint unless dropped too.
+            if Self.createsImplicitIndex(fk, in: table, state: context.before) {
+                statements.append(SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))"))
+            }
+            return statements
+        }
+        if table.uniques.contains(where: { $0.name == name }) {
+            return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))")]
+        }
+        return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP CONSTRAINT \(quote(name))")]
+    }
+
+    /// Whether MySQL made an index for this foreign key: it does when no index starts with its columns.
+    public static func createsImplicitIndex(_ fk: ForeignKey, in table: Table, state: SchemaState) -> Bool {
+        var leading: [[String]] = state.indexes(on: table.name).map(\.columnNames) + table.uniques.map(\.columns)
+        if let pk = table.primaryKey { leading.append(pk.columns) }
+        // Other foreign keys of the table have (implicit) indexes of their own.
+        leading += table.foreignKeys.filter { $0.name != fk.name }.map(\.columns)
+        return !leading.contains { Array($0.prefix(fk.columns.count)) == fk.columns }
+    }
+
+    /// Batches in a temporary procedure: plain SQL has no loops in MySQL.
+    public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        guard backfill.batchSize > 0 else { return [singleUpdate(backfill)] }
+        let key = try backfillKey(backfill, context)
+        let procedure = quote(context.helperName)
+        let assignments = backfill.assignments.map { "\(quote($0.column)) = \($0.expression)" }.joined(separator: ", ")
+        let body = """
+        CREATE PROCEDURE \(procedure)()
+        BEGIN
+            DECLARE batch_start BIGINT;
+            DECLARE max_key BIGINT;
+            SELECT MIN(\(quote(key))), MAX(\(quote(key))) INTO batch_start, max_key FROM \(quote(backfill.table));
+            WHILE batch_start <= max_key DO
+                UPDATE \(quote(backfill.table)) SET \(assignments)
+                WHERE \(batchPredicate(backfill, key: key, start: "batch_start"));
+                SET batch_start = batch_start + \(backfill.batchSize);
+            END WHILE;
+        END
+        """
+        return [
+            SQLStatement("DROP PROCEDURE IF EXISTS \(procedure)",
+                         comment: "backfill \(backfill.table) in batches of \(backfill.batchSize) rows along \(key)"),
+            SQLStatement(body),
+            SQLStatement("CALL \(procedure)()"),
+            SQLStatement("DROP PROCEDURE \(procedure)"),
+        ]
+    }
+}

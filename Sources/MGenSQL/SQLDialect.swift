@@ -1,0 +1,175 @@
+import MGenSpec
+
+/// What a dialect cannot express: rendered as a diagnostic at the operation's place in the spec.
+public struct Unsupported: Error, Sendable {
+    public var message: String
+    public var fix: String?
+    public init(_ message: String, fix: String? = nil) { self.message = message; self.fix = fix }
+}
+
+/// What one step needs to be rendered: the operation, the states around it, the migration's mode.
+public struct StepContext: Sendable {
+    public var before: SchemaState
+    public var after: SchemaState
+    /// Whether the migration runs inside a transaction (a backfill may commit between batches when not).
+    public var inTransaction: Bool
+    /// A name unique within the chain, for helper objects (MySQL backfill procedures).
+    public var helperName: String
+}
+
+/// A dialect is a value that answers questions (quoting, types, capabilities) and renders each
+/// operation. The protocol extension holds the standard SQL; each dialect file overrides only what
+/// differs, so no renderer ever asks "is this MySQL?".
+public protocol SQLDialect: Sendable {
+    var dialect: Dialect { get }
+    var options: RenderOptions { get }
+    /// Whether DDL takes part in transactions (PostgreSQL and SQLite yes, MySQL no).
+    var hasTransactionalDDL: Bool { get }
+
+    func quote(_ identifier: String) -> String
+    func typeName(_ type: ColumnType, column: Column?) throws(Unsupported) -> String
+    func literal(_ value: Literal) -> String
+    func defaultExpression(_ value: DefaultValue, type: ColumnType) -> String
+    func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String
+
+    func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func dropTable(_ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                   _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+}
+
+// MARK: - Standard SQL, shared by the dialects
+
+extension SQLDialect {
+    public var hasTransactionalDDL: Bool { true }
+
+    public func quote(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }
+
+    public func stringLiteral(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    public func literal(_ value: Literal) -> String {
+        switch value {
+        case let .string(s): stringLiteral(s)
+        case let .integer(i): String(i)
+        case let .number(n): n
+        case let .boolean(b): b ? "TRUE" : "FALSE"
+        case .null: "NULL"
+        }
+    }
+
+    public func defaultExpression(_ value: DefaultValue, type: ColumnType) -> String {
+        switch value {
+        case let .literal(l): literal(l)
+        case let .sql(expression): expression
+        }
+    }
+
+    /// `IF NOT EXISTS ` when idempotent statements are on.
+    var ifNotExists: String { options.idempotent ? "IF NOT EXISTS " : "" }
+    var ifExists: String { options.idempotent ? "IF EXISTS " : "" }
+
+    public func referenceClause(_ fk: ForeignKey) -> String {
+        var sql = "REFERENCES \(quote(fk.referencedTable)) (\(quoteList(fk.referencedColumns)))"
+        if let action = fk.onDelete { sql += " ON DELETE \(action.sql)" }
+        if let action = fk.onUpdate { sql += " ON UPDATE \(action.sql)" }
+        return sql
+    }
+
+    public func foreignKeyClause(_ fk: ForeignKey) -> String {
+        "CONSTRAINT \(quote(fk.name)) FOREIGN KEY (\(quoteList(fk.columns))) \(referenceClause(fk))"
+    }
+
+    public func checkClause(_ check: CheckConstraint) -> String {
+        "CONSTRAINT \(quote(check.name)) CHECK (\(check.expression))"
+    }
+
+    /// The CHECK that stands in for an enum where the dialect has no enum type.
+    public func enumCheck(table: String, column: Column) -> CheckConstraint? {
+        guard case let .enumeration(values) = column.type else { return nil }
+        return CheckConstraint(name: "\(table)_\(column.name)_check", table: table,
+                               expression: "\(quote(column.name)) IN (\(values.map(stringLiteral).joined(separator: ", ")))")
+    }
+
+    public func indexParts(_ index: Index) -> String {
+        index.parts.map {
+            switch $0 {
+            case let .column(name): quote(name)
+            case let .expression(e): "(\(e))"
+            }
+        }.joined(separator: ", ")
+    }
+
+    func table(_ name: String, in state: SchemaState) throws(Unsupported) -> Table {
+        guard let table = state.table(name) else { throw Unsupported("unknown table '\(name)'") }
+        return table
+    }
+
+    // Operations in standard SQL; dialects override what differs.
+
+    public func dropTable(_ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("DROP TABLE \(ifExists)\(quote(name))")]
+    }
+
+    public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))")]
+    }
+
+    public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))")]
+    }
+
+    public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))")]
+    }
+
+    public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))")]
+    }
+
+    public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))")]
+    }
+
+    public func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [] // Only PostgreSQL has NOT VALID constraints; elsewhere they were checked when added.
+    }
+
+    /// One UPDATE for the whole table (`batch_size: 0`, or a dialect without batching).
+    public func singleUpdate(_ backfill: Backfill) -> SQLStatement {
+        let assignments = backfill.assignments.map { "\(quote($0.column)) = \($0.expression)" }.joined(separator: ", ")
+        let predicate = backfill.predicate.map { " WHERE \($0)" } ?? ""
+        return SQLStatement("UPDATE \(quote(backfill.table)) SET \(assignments)\(predicate)")
+    }
+
+    /// The key batches are cut along: the given one or the single-column integer primary key.
+    public func backfillKey(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> String {
+        if let key = backfill.key { return key }
+        guard let pk = context.before.table(backfill.table)?.primaryKey?.columns, pk.count == 1 else {
+            throw Unsupported("backfill of '\(backfill.table)' needs an integer key column", fix: "set `key:` or `batch_size: 0`")
+        }
+        return pk[0]
+    }
+
+    /// The WHERE of one batch: `key >= start AND key < start + size AND (predicate)`.
+    public func batchPredicate(_ backfill: Backfill, key: String, start: String) -> String {
+        var sql = "\(quote(key)) >= \(start) AND \(quote(key)) < \(start) + \(backfill.batchSize)"
+        if let predicate = backfill.predicate { sql += " AND (\(predicate))" }
+        return sql
+    }
+}

@@ -1,0 +1,91 @@
+import MGenSpec
+
+/// The SQL of one migration: its up, and its down unless it is irreversible.
+public struct RenderedMigration: Sendable {
+    public var planned: PlannedMigration
+    public var up: [SQLStatement]
+    public var down: [SQLStatement]?
+
+    /// Whether the up (or down) must run outside a transaction.
+    public var upIsTransactional: Bool { planned.runsInTransaction && up.allSatisfy(\.transactional) }
+    public var downIsTransactional: Bool { planned.runsInTransaction && (down ?? []).allSatisfy(\.transactional) }
+}
+
+/// Renders planned migrations to SQL for one dialect.
+public struct SQLRenderer: Sendable {
+    public let dialect: any SQLDialect
+
+    public init(dialect: Dialect, options: RenderOptions = RenderOptions()) {
+        self.dialect = Self.make(dialect, options: options)
+    }
+
+    public static func make(_ dialect: Dialect, options: RenderOptions = RenderOptions()) -> any SQLDialect {
+        switch dialect {
+        case .postgresql: PostgreSQLDialect(options: options)
+        case .mysql: MySQLDialect(options: options)
+        case .sqlite: SQLiteDialect(options: options)
+        }
+    }
+
+    /// Renders every migration of a chain, reporting every problem together.
+    public func render(_ chain: MigrationChain) throws(DiagnosticError) -> [RenderedMigration] {
+        var rendered: [RenderedMigration] = []
+        var diagnostics: [Diagnostic] = []
+        for migration in chain.migrations {
+            do { rendered.append(try render(migration)) } catch { diagnostics += error.diagnostics }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return rendered
+    }
+
+    public func render(_ migration: PlannedMigration) throws(DiagnosticError) -> RenderedMigration {
+        var diagnostics: [Diagnostic] = []
+        func steps(_ list: [Step], end: SchemaState, direction: String) -> [SQLStatement] {
+            var out: [SQLStatement] = []
+            for (i, step) in list.enumerated() {
+                let after = i + 1 < list.count ? list[i + 1].before : end
+                let context = StepContext(before: step.before, after: after, inTransaction: migration.runsInTransaction,
+                                          helperName: "mgen_\(direction)_\(migration.id)_\(i + 1)".replacingOccurrences(of: "-", with: "_"))
+                do {
+                    out += try render(step.operation, context)
+                } catch {
+                    diagnostics.append(Diagnostic("\(error.message) (\(dialect.dialect))", at: step.location, fix: error.fix))
+                }
+            }
+            return out
+        }
+        let up = steps(migration.up, end: migration.after, direction: "up")
+        let down = migration.down.map { steps($0, end: migration.before, direction: "down") }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return RenderedMigration(planned: migration, up: up, down: down)
+    }
+
+    /// The table from operation kind to the dialect's rendering of it.
+    public func render(_ operation: Operation, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let d = dialect
+        switch operation {
+        case let .createTable(table): return try d.createTable(table, context)
+        case let .dropTable(name): return try d.dropTable(name, context)
+        case let .renameTable(from, to): return try d.renameTable(from, to: to, context)
+        case let .addColumn(table, column, unique, fk): return try d.addColumn(table, column, unique: unique, foreignKey: fk, context)
+        case let .dropColumn(table, column): return try d.dropColumn(table, column, context)
+        case let .renameColumn(table, from, to): return try d.renameColumn(table, from, to: to, context)
+        case let .alterColumn(change): return try d.alterColumn(change, context)
+        case let .createIndex(index, concurrently): return try d.createIndex(index, concurrently: concurrently, context)
+        case let .dropIndex(name, _, concurrently):
+            guard let index = context.before.indexes[name] else { throw Unsupported("unknown index '\(name)'") }
+            return try d.dropIndex(index, concurrently: concurrently, context)
+        case let .addForeignKey(fk): return try d.addForeignKey(fk, context)
+        case let .addUnique(unique): return try d.addUnique(unique, context)
+        case let .addCheck(check): return try d.addCheck(check, context)
+        case let .validateConstraint(table, name): return try d.validateConstraint(table, name, context)
+        case let .dropConstraint(table, name): return try d.dropConstraint(table, name, context)
+        case let .sql(up, _):
+            guard let text = up.text(for: d.dialect) else {
+                throw Unsupported("this sql step has no text for \(d.dialect)", fix: "add `\(d.dialect): ...` or `default: ...` to it")
+            }
+            return SQLSplitter.split(text).map { SQLStatement($0) }
+        case let .backfill(backfill): return try d.backfill(backfill, context)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import MGenSpec
+
+/// SQLite 3.40+: `ALTER TABLE` can add, drop and rename columns, nothing else. Everything else that
+/// changes a table (alter column, add or drop a foreign key or check) is the 12-step rebuild of
+/// sqlite.org/lang_altertable.html: new table, copy, drop, rename, recreate indexes.
+/// Unique constraints are unique indexes here, so they can be added and dropped without a rebuild.
+public struct SQLiteDialect: SQLDialect {
+    public let dialect = Dialect.sqlite
+    public var options: RenderOptions
+    public init(options: RenderOptions = RenderOptions()) { self.options = options }
+
+    public func literal(_ value: Literal) -> String {
+        switch value {
+        case let .string(s): stringLiteral(s)
+        case let .integer(i): String(i)
+        case let .number(n): n
+        case let .boolean(b): b ? "1" : "0"
+        case .null: "NULL"
+        }
+    }
+
+    public func typeName(_ type: ColumnType, column: Column?) throws(Unsupported) -> String {
+        // Identity columns must be spelled INTEGER to alias the rowid.
+        if column?.identity == true { return "INTEGER" }
+        switch type {
+        case .boolean: return "BOOLEAN"
+        case .smallint: return "SMALLINT"
+        case .integer: return "INTEGER"
+        case .bigint: return "BIGINT"
+        case let .decimal(p, s): return "DECIMAL(\(p),\(s))"
+        case .real: return "REAL"
+        case .double: return "DOUBLE"
+        case let .string(n): return "VARCHAR(\(n))"
+        case .text, .enumeration: return "TEXT"
+        case .binary: return "BLOB"
+        case .date: return "DATE"
+        case .time: return "TIME"
+        case .timestamp, .timestamptz: return "DATETIME"
+        case .uuid: return "CHAR(36)"
+        case .json: return "TEXT"
+        case let .native(map):
+            guard let name = map["sqlite"] ?? map["default"] else {
+                throw Unsupported("type \(type) has no SQLite spelling", fix: "add `sqlite: <type>` to the type mapping")
+            }
+            return name
+        }
+    }
+
+    /// SQLite wants expression defaults in parentheses; `CURRENT_TIMESTAMP` stands alone.
+    public func defaultExpression(_ value: DefaultValue, type: ColumnType) -> String {
+        switch value {
+        case let .literal(l): return literal(l)
+        case let .sql(expression):
+            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
+            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) { return "CURRENT_TIMESTAMP" }
+            return "(\(expression))"
+        }
+    }
+
+    func isRowidAlias(_ column: Column, in table: Table) -> Bool {
+        column.identity && table.primaryKey?.columns == [column.name]
+    }
+
+    public func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String {
+        var sql = "\(quote(column.name)) \(try typeName(column.type, column: column))"
+        if !column.nullable { sql += " NOT NULL" }
+        if isRowidAlias(column, in: table) {
+            sql += " PRIMARY KEY AUTOINCREMENT"
+        } else if column.identity {
+            throw Unsupported("SQLite has identity only for a single-column INTEGER primary key ('\(table.name).\(column.name)')",
+                              fix: "make '\(column.name)' the table's only primary key column, or drop `identity`")
+        }
+        if let value = column.defaultValue { sql += " DEFAULT \(defaultExpression(value, type: column.type))" }
+        if let check = enumCheck(table: table.name, column: column) { sql += " \(checkClause(check))" }
+        return sql
+    }
+
+    func uniqueIndex(_ unique: UniqueConstraint) -> SQLStatement {
+        SQLStatement("CREATE UNIQUE INDEX \(ifNotExists)\(quote(unique.name)) ON \(quote(unique.table)) (\(quoteList(unique.columns)))")
+    }
+
+    func tableDefinition(_ table: Table, name: String) throws(Unsupported) -> String {
+        var lines: [String] = []
+        for column in table.columns { lines.append(try columnDefinition(column, table: table)) }
+        if let pk = table.primaryKey, !table.columns.contains(where: { isRowidAlias($0, in: table) }) {
+            lines.append("CONSTRAINT \(quote(pk.name)) PRIMARY KEY (\(quoteList(pk.columns)))")
+        }
+        for check in table.checks { lines.append(checkClause(check)) }
+        for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
+        return "CREATE TABLE \(quote(name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n)"
+    }
+
+    public func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        var definition = try tableDefinition(table, name: table.name)
+        if options.idempotent { definition = definition.replacingOccurrences(of: "CREATE TABLE ", with: "CREATE TABLE IF NOT EXISTS ") }
+        return [SQLStatement(definition)] + table.uniques.map(uniqueIndex)
+    }
+
+    public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                          _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let owner = try self.table(table, in: context.after)
+        // What ALTER TABLE ADD COLUMN refuses: NOT NULL without a default, non-constant defaults,
+        // a foreign key column with a non-NULL default.
+        let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
+        if (!column.nullable && column.defaultValue == nil) || nonConstantDefault || (foreignKey != nil && column.defaultValue != nil) {
+            return try rebuild(table, context, reason: "SQLite cannot ADD COLUMN '\(column.name)' with this definition")
+        }
+        var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(try columnDefinition(column, table: owner))"
+        if let foreignKey { sql += " CONSTRAINT \(quote(foreignKey.name)) \(referenceClause(foreignKey))" }
+        return [SQLStatement(sql)] + (unique.map { [uniqueIndex($0)] } ?? [])
+    }
+
+    public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))")]
+    }
+
+    public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        if change.using != nil {
+            throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
+        }
+        return try rebuild(change.table, context, reason: "SQLite cannot ALTER COLUMN '\(change.column)'")
+    }
+
+    public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        if let method = index.method, method != "btree" {
+            throw Unsupported("SQLite has only b-tree indexes (index '\(index.name)' asks for \(method))", fix: "drop `method`")
+        }
+        var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists)\(quote(index.name)) ON \(quote(index.table)) (\(indexParts(index)))"
+        if let predicate = index.predicate { sql += " WHERE \(predicate)" }
+        return [SQLStatement(sql)]
+    }
+
+    public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [SQLStatement("DROP INDEX \(ifExists)\(quote(index.name))")]
+    }
+
+    public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        try rebuild(fk.table, context, reason: "SQLite cannot add foreign key '\(fk.name)' to an existing table")
+    }
+
+    public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        [uniqueIndex(unique)]
+    }
+
+    public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        try rebuild(check.table, context, reason: "SQLite cannot add check '\(check.name)' to an existing table")
+    }
+
+    public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        if try self.table(table, in: context.before).uniques.contains(where: { $0.name == name }) {
+            return [SQLStatement("DROP INDEX \(ifExists)\(quote(name))")]
+        }
+        return try rebuild(table, context, reason: "SQLite cannot drop constraint '\(name)' in place")
+    }
+
+    /// One UPDATE: SQLite locks the whole database for writers either way, so batches gain nothing.
+    public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        var statement = singleUpdate(backfill)
+        statement.comment = "backfill \(backfill.table) (one statement: SQLite locks the database for each write anyway)"
+        return [statement]
+    }
+
+    /// The table rebuild: the table as it is after the step, filled from the table as it was.
+    /// `defer_foreign_keys` lets references to the table dangle until the new one has its name.
+    func rebuild(_ tableName: String, _ context: StepContext, reason: String) throws(Unsupported) -> [SQLStatement] {
+        let old = try table(tableName, in: context.before)
+        let new = try table(tableName, in: context.after)
+        let temporary = "_mgen_new_\(tableName)"
+        let shared = new.columns.map(\.name).filter { old.column($0) != nil }
+        var statements = [
+            SQLStatement("PRAGMA defer_foreign_keys = ON", comment: "\(reason): rebuild the table, keeping its rows, indexes and foreign keys"),
+            SQLStatement(try tableDefinition(new, name: temporary)),
+            SQLStatement("INSERT INTO \(quote(temporary)) (\(quoteList(shared))) SELECT \(quoteList(shared)) FROM \(quote(tableName))"),
+            SQLStatement("DROP TABLE \(quote(tableName))"),
+            SQLStatement("ALTER TABLE \(quote(temporary)) RENAME TO \(quote(tableName))"),
+        ]
+        for index in context.after.indexes(on: tableName) {
+            statements += try createIndex(index, concurrently: false, context)
+        }
+        statements += new.uniques.map(uniqueIndex)
+        return statements
+    }
+}

@@ -1,0 +1,132 @@
+import MGenSpec
+
+/// One SQL statement, as a runner sends it. `transactional` is false for statements that must run
+/// outside a transaction (PostgreSQL `CONCURRENTLY`, a batched backfill that commits as it goes).
+public struct SQLStatement: Hashable, Sendable {
+    public var sql: String
+    public var transactional: Bool
+    /// A comment line rendered above the statement (`-- SQLite cannot ALTER COLUMN: ...`).
+    public var comment: String?
+
+    public init(_ sql: String, transactional: Bool = true, comment: String? = nil) {
+        self.sql = sql
+        self.transactional = transactional
+        self.comment = comment
+    }
+
+    /// Whether the statement has semicolons of its own (a DO block, a procedure): runners that split
+    /// on semicolons (goose) need it marked as one statement.
+    public var hasInnerSemicolons: Bool { sql.dropLast(sql.hasSuffix(";") ? 1 : 0).contains(";") }
+
+    /// The statement with its terminating semicolon.
+    public var terminated: String { sql.hasSuffix(";") ? sql : sql + ";" }
+}
+
+/// Options that change the SQL, not the meaning.
+public struct RenderOptions: Hashable, Sendable {
+    /// `IF NOT EXISTS` / `IF EXISTS` where the dialect allows them.
+    public var idempotent: Bool
+    public init(idempotent: Bool = true) { self.idempotent = idempotent }
+}
+
+/// Splits SQL text into statements on top-level semicolons, respecting quotes, dollar quotes,
+/// comments and `BEGIN ... END` bodies of MySQL routines.
+public enum SQLSplitter {
+    public static func split(_ text: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        let chars = Array(text)
+        var i = 0
+        var blockDepth = 0
+        func flush() {
+            let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty && !isOnlyComments(trimmed) { statements.append(trimmed) }
+            current = ""
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "'" || c == "\"" || c == "`" {
+                let (end, _) = skipQuoted(chars, from: i, quote: c)
+                current += String(chars[i..<end])
+                i = end
+                continue
+            }
+            if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
+                let end = chars[i...].firstIndex(of: "\n") ?? chars.count
+                current += String(chars[i..<end])
+                i = end
+                continue
+            }
+            if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
+                var end = i + 2
+                while end + 1 < chars.count, !(chars[end] == "*" && chars[end + 1] == "/") { end += 1 }
+                end = min(end + 2, chars.count)
+                current += String(chars[i..<end])
+                i = end
+                continue
+            }
+            if c == "$", let tagEnd = dollarTagEnd(chars, from: i) {
+                let tag = Array(chars[i...tagEnd])
+                var j = tagEnd + 1
+                while j < chars.count, !(chars[j] == "$" && Array(chars[j..<min(j + tag.count, chars.count)]) == tag) { j += 1 }
+                let end = min(j + tag.count, chars.count)
+                current += String(chars[i..<end])
+                i = end
+                continue
+            }
+            if c.isLetter, i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_") {
+                var j = i
+                while j < chars.count, chars[j].isLetter || chars[j] == "_" { j += 1 }
+                let word = String(chars[i..<j]).uppercased()
+                // MySQL routine bodies: BEGIN ... END nest; `END IF`/`END WHILE` do not open blocks.
+                if word == "BEGIN", blockDepth > 0 || current.uppercased().contains("PROCEDURE") || current.uppercased().contains("TRIGGER")
+                    || current.uppercased().contains("FUNCTION") {
+                    blockDepth += 1
+                } else if word == "END", blockDepth > 0 {
+                    let rest = String(chars[j..<min(j + 8, chars.count)]).trimmingCharacters(in: .whitespaces).uppercased()
+                    if !(rest.hasPrefix("IF") || rest.hasPrefix("WHILE") || rest.hasPrefix("LOOP") || rest.hasPrefix("REPEAT") || rest.hasPrefix("CASE")) {
+                        blockDepth -= 1
+                    }
+                }
+                current += String(chars[i..<j])
+                i = j
+                continue
+            }
+            if c == ";", blockDepth == 0 {
+                current += ";"
+                flush()
+                i += 1
+                continue
+            }
+            current.append(c)
+            i += 1
+        }
+        flush()
+        return statements
+    }
+
+    static func skipQuoted(_ chars: [Character], from start: Int, quote: Character) -> (Int, Bool) {
+        var i = start + 1
+        while i < chars.count {
+            if chars[i] == quote {
+                if i + 1 < chars.count, chars[i + 1] == quote { i += 2; continue }
+                return (i + 1, true)
+            }
+            if chars[i] == "\\", quote != "\"" { i += 2; continue }
+            i += 1
+        }
+        return (chars.count, false)
+    }
+
+    static func dollarTagEnd(_ chars: [Character], from start: Int) -> Int? {
+        var j = start + 1
+        while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+        guard j < chars.count, chars[j] == "$" else { return nil }
+        if j > start + 1, chars[start + 1].isNumber { return nil } // $1 is a parameter, not a tag
+        return j
+    }
+
+    static func isOnlyComments(_ text: String) -> Bool {
+        text.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+}

@@ -1,0 +1,190 @@
+/// One operation of a migration, with the state just before it.
+public struct Step: Hashable, Sendable {
+    public var operation: Operation
+    public var location: SourceLocation
+    public var before: SchemaState
+    /// Why this step loses data, when it does.
+    public var dataLoss: String?
+}
+
+/// A migration replayed against the chain before it: its up and down as concrete steps.
+public struct PlannedMigration: Sendable {
+    public var migration: Migration
+    /// The migration before this one in the chain (nil for the first).
+    public var parent: String?
+    public var up: [Step]
+    /// nil when the migration is irreversible.
+    public var down: [Step]?
+    public var before: SchemaState
+    public var after: SchemaState
+    public var runsInTransaction: Bool
+    public var warnings: [Diagnostic]
+
+    public var id: String { migration.id }
+    public var name: String { migration.name }
+    public var dataLoss: [String] { up.compactMap(\.dataLoss) }
+}
+
+/// A chain of migrations, ordered and replayed: every migration validated against the state before
+/// it, every down derived (or checked) against it.
+public struct MigrationChain: Sendable {
+    public var migrations: [PlannedMigration]
+    public var final: SchemaState
+
+    /// Orders by id (numerically when ids are numbers), checks ids and `depends_on`, then replays.
+    /// Reports every problem found in the chain together.
+    public static func build(_ specs: [Migration]) throws(DiagnosticError) -> MigrationChain {
+        var diagnostics: [Diagnostic] = []
+        let ordered = specs.sorted { idPrecedes($0.id, $1.id) }
+        var seen: [String: Migration] = [:]
+        for spec in ordered {
+            if let first = seen[spec.id] {
+                diagnostics.append(Diagnostic("duplicate id '\(spec.id)': \(first.file) has it too", at: spec.fields["id"] ?? spec.location,
+                                              fix: "give each spec its own id"))
+            }
+            seen[spec.id] = spec
+        }
+        let positions = Dictionary(ordered.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (position, spec) in ordered.enumerated() {
+            for dependency in spec.dependsOn {
+                guard let target = positions[dependency] else {
+                    let hint = closestMatch(to: dependency, in: ordered.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
+                    diagnostics.append(Diagnostic("depends_on names unknown migration '\(dependency)'\(hint)",
+                                                  at: spec.fields["depends_on"] ?? spec.location,
+                                                  fix: "ids in this chain: \(ordered.map(\.id).joined(separator: ", "))"))
+                    continue
+                }
+                if target >= position {
+                    diagnostics.append(Diagnostic("depends_on names '\(dependency)', which does not come before '\(spec.id)'",
+                                                  at: spec.fields["depends_on"] ?? spec.location,
+                                                  fix: "migrations apply in id order; give this spec a later id"))
+                }
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+
+        var state = SchemaState()
+        var planned: [PlannedMigration] = []
+        for spec in ordered {
+            do {
+                let migration = try plan(spec, from: state, parent: planned.last?.id)
+                planned.append(migration)
+                state = migration.after
+            } catch {
+                diagnostics += error.diagnostics
+                // Later specs would only repeat errors caused by this one.
+                break
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return MigrationChain(migrations: planned, final: state)
+    }
+
+    /// Replays one migration: its up, then its down (derived or explicit) from the state after it.
+    public static func plan(_ spec: Migration, from start: SchemaState, parent: String?) throws(DiagnosticError) -> PlannedMigration {
+        var diagnostics: [Diagnostic] = []
+        var state = start
+        var up: [Step] = []
+        for located in spec.operations {
+            for operation in expand(located.value, in: state) {
+                let before = state
+                do {
+                    try state.apply(operation, at: located.location, fields: located.fields)
+                    up.append(Step(operation: operation, location: located.location, before: before,
+                                   dataLoss: operation.dataLoss(in: before)))
+                } catch {
+                    diagnostics += error.diagnostics
+                }
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        let after = state
+
+        let concurrent = up.contains { $0.operation.isConcurrent }
+        if spec.transaction == true, concurrent {
+            diagnostics.append(Diagnostic("CONCURRENTLY cannot run inside a transaction, but this spec says `transaction: true`",
+                                          at: spec.fields["transaction"] ?? spec.location,
+                                          fix: "remove `transaction: true` (mgen runs this migration outside a transaction)"))
+        }
+
+        // The down: explicit, derived, or none for an irreversible migration.
+        var downOperations: [(Operation, SourceLocation, [String: SourceLocation])]?
+        if let explicit = spec.down {
+            downOperations = []
+            var probe = after
+            for located in explicit {
+                for operation in expand(located.value, in: probe) {
+                    downOperations?.append((operation, located.location, located.fields))
+                    probe.mutate(operation)
+                }
+            }
+        } else {
+            var derived: [(Operation, SourceLocation, [String: SourceLocation])] = []
+            var missing: [Step] = []
+            for step in up.reversed() {
+                if let inverse = step.operation.inverse(in: step.before) {
+                    derived += inverse.map { ($0, step.location, [:]) }
+                } else {
+                    missing.append(step)
+                }
+            }
+            if missing.isEmpty, spec.irreversible == nil {
+                downOperations = derived
+            } else if spec.irreversible == nil {
+                for step in missing {
+                    diagnostics.append(Diagnostic("`sql` without `down` has no inverse, so this migration cannot be rolled back",
+                                                  at: step.location,
+                                                  fix: "give the sql step a `down:`, give the spec a `down:` list, or say why it cannot be undone with `irreversible: \"reason\"`"))
+                }
+            }
+        }
+        var down: [Step]?
+        var warnings: [Diagnostic] = []
+        if let downOperations {
+            var steps: [Step] = []
+            state = after
+            for (operation, location, fields) in downOperations {
+                let before = state
+                do {
+                    try state.apply(operation, at: location, fields: fields)
+                    steps.append(Step(operation: operation, location: location, before: before, dataLoss: operation.dataLoss(in: before)))
+                } catch {
+                    diagnostics += error.diagnostics.map { var d = $0; d.message = "in the down: " + d.message; return d }
+                }
+            }
+            let opaque = downOperations.contains { if case .sql = $0.0 { true } else { false } }
+                || up.contains { if case .sql = $0.operation { true } else { false } }
+            if diagnostics.isEmpty, !opaque, !state.isEquivalent(to: start) {
+                warnings.append(Diagnostic("the down of '\(spec.id)' does not return the schema to where the up started",
+                                           severity: .warning, at: spec.fields["down"] ?? spec.location,
+                                           fix: "run `mgen verify` to see the difference"))
+            }
+            down = steps
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return PlannedMigration(migration: spec, parent: parent, up: up, down: down, before: start, after: after,
+                                runsInTransaction: spec.transaction ?? !concurrent, warnings: warnings)
+    }
+
+    /// Makes implicit effects explicit, so every dialect and framework does the same thing:
+    /// dropping a column first drops the indexes and constraints that use it (PostgreSQL would drop
+    /// them silently, MySQL would shrink a multi-column index, SQLite would refuse).
+    static func expand(_ operation: Operation, in state: SchemaState) -> [Operation] {
+        guard case let .dropColumn(tableName, column) = operation, let table = state.table(tableName) else { return [operation] }
+        let indexes = state.indexes(on: tableName).filter { index in
+            index.columnNames.contains(column) || index.parts.contains { if case let .expression(e) = $0 { mentions(e, column) } else { false } }
+                || index.predicate.map { mentions($0, column) } == true
+        }
+        let constraints = table.foreignKeys.filter { $0.columns.contains(column) }.map(\.name)
+            + table.uniques.filter { $0.columns.contains(column) }.map(\.name)
+        return indexes.map { .dropIndex(name: $0.name, table: tableName, concurrently: false) }
+            + constraints.map { .dropConstraint(table: tableName, name: $0) }
+            + [operation]
+    }
+}
+
+/// Numeric ids sort as numbers (`9` before `10`), others as text.
+public func idPrecedes(_ a: String, _ b: String) -> Bool {
+    if let x = UInt64(a), let y = UInt64(b), x != y { return x < y }
+    return a.count == b.count || UInt64(a) == nil || UInt64(b) == nil ? a < b : a.count < b.count
+}

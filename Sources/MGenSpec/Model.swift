@@ -1,0 +1,467 @@
+/// The neutral model: what a spec says, independent of any framework or dialect.
+
+/// Neutral column types. `native` is the escape hatch: a type per dialect (`default` covers the rest).
+public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
+    case boolean, smallint, integer, bigint
+    case decimal(precision: Int, scale: Int)
+    case real, double
+    case string(length: Int)
+    case text, binary, date, time, timestamp, timestamptz, uuid, json
+    case enumeration([String])
+    case native([String: String])
+
+    public static let defaultStringLength = 255
+
+    /// The neutral names, for help texts and did-you-mean suggestions.
+    public static let names = ["boolean", "smallint", "integer", "bigint", "decimal(p,s)", "real", "double",
+                               "string(n)", "text", "binary", "date", "time", "timestamp", "timestamptz",
+                               "uuid", "json", "enum(a,b,...)"]
+
+    /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
+    public static func parse(_ text: String) -> ColumnType? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var base = trimmed.lowercased()
+        var arguments: [String] = []
+        if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
+            base = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces).lowercased()
+            let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+            arguments = inner.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        func ints() -> [Int]? {
+            let values = arguments.compactMap { Int($0) }
+            return values.count == arguments.count ? values : nil
+        }
+        switch (base, arguments.count) {
+        case ("boolean", 0), ("bool", 0): return .boolean
+        case ("smallint", 0): return .smallint
+        case ("integer", 0), ("int", 0): return .integer
+        case ("bigint", 0): return .bigint
+        case ("real", 0), ("float", 0): return .real
+        case ("double", 0): return .double
+        case ("text", 0): return .text
+        case ("binary", 0), ("blob", 0): return .binary
+        case ("date", 0): return .date
+        case ("time", 0): return .time
+        case ("timestamp", 0), ("datetime", 0): return .timestamp
+        case ("timestamptz", 0): return .timestamptz
+        case ("uuid", 0): return .uuid
+        case ("json", 0): return .json
+        case ("string", 0), ("varchar", 0): return .string(length: defaultStringLength)
+        case ("string", 1), ("varchar", 1):
+            guard let n = ints()?.first, n > 0 else { return nil }
+            return .string(length: n)
+        case ("decimal", 2), ("numeric", 2):
+            guard let v = ints(), v[0] > 0, v[1] >= 0, v[1] <= v[0] else { return nil }
+            return .decimal(precision: v[0], scale: v[1])
+        case ("enum", _) where !arguments.isEmpty:
+            let values = arguments.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
+            return values.contains(where: \.isEmpty) ? nil : .enumeration(values)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .boolean: "boolean"
+        case .smallint: "smallint"
+        case .integer: "integer"
+        case .bigint: "bigint"
+        case let .decimal(p, s): "decimal(\(p),\(s))"
+        case .real: "real"
+        case .double: "double"
+        case let .string(n): "string(\(n))"
+        case .text: "text"
+        case .binary: "binary"
+        case .date: "date"
+        case .time: "time"
+        case .timestamp: "timestamp"
+        case .timestamptz: "timestamptz"
+        case .uuid: "uuid"
+        case .json: "json"
+        case let .enumeration(values): "enum(\(values.joined(separator: ",")))"
+        case let .native(map): "native(" + map.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    public var isInteger: Bool { self == .smallint || self == .integer || self == .bigint }
+}
+
+/// A literal value as written in YAML.
+public enum Literal: Hashable, Sendable, CustomStringConvertible {
+    case string(String)
+    case integer(Int64)
+    case number(String)
+    case boolean(Bool)
+    case null
+
+    public var description: String {
+        switch self {
+        case let .string(s): "'\(s)'"
+        case let .integer(i): String(i)
+        case let .number(n): n
+        case let .boolean(b): b ? "true" : "false"
+        case .null: "null"
+        }
+    }
+}
+
+/// A column default: a literal (`default: 0`) or an SQL expression (`default: {sql: now()}`).
+public enum DefaultValue: Hashable, Sendable, CustomStringConvertible {
+    case literal(Literal)
+    case sql(String)
+
+    public var description: String {
+        switch self {
+        case let .literal(l): l.description
+        case let .sql(s): "sql(\(s))"
+        }
+    }
+}
+
+public enum ReferentialAction: String, Hashable, Sendable, CaseIterable {
+    case cascade = "cascade"
+    case restrict = "restrict"
+    case setNull = "set null"
+    case setDefault = "set default"
+    case noAction = "no action"
+
+    public init?(spelling: String) {
+        let normal = spelling.lowercased().replacingOccurrences(of: "_", with: " ")
+        guard let action = ReferentialAction(rawValue: normal) else { return nil }
+        self = action
+    }
+
+    public var sql: String { rawValue.uppercased() }
+}
+
+/// A column as it lives in a table. Column-level sugar (`unique`, `references`, `primary_key`) is
+/// lifted by the loader into named table-level constraints, so every consumer sees one form.
+public struct Column: Hashable, Sendable {
+    public var name: String
+    public var type: ColumnType
+    public var nullable: Bool
+    public var defaultValue: DefaultValue?
+    public var identity: Bool
+    public var comment: String?
+
+    public init(name: String, type: ColumnType, nullable: Bool = true, defaultValue: DefaultValue? = nil,
+                identity: Bool = false, comment: String? = nil) {
+        self.name = name
+        self.type = type
+        self.nullable = nullable
+        self.defaultValue = defaultValue
+        self.identity = identity
+        self.comment = comment
+    }
+}
+
+public struct PrimaryKey: Hashable, Sendable {
+    public var name: String
+    public var columns: [String]
+    public init(name: String, columns: [String]) { self.name = name; self.columns = columns }
+}
+
+public struct ForeignKey: Hashable, Sendable {
+    public var name: String
+    public var table: String
+    public var columns: [String]
+    public var referencedTable: String
+    public var referencedColumns: [String]
+    public var onDelete: ReferentialAction?
+    public var onUpdate: ReferentialAction?
+    /// PostgreSQL `NOT VALID`: existing rows are checked later by `validate_constraint`.
+    public var notValid: Bool
+
+    public init(name: String, table: String, columns: [String], referencedTable: String, referencedColumns: [String],
+                onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil, notValid: Bool = false) {
+        self.name = name
+        self.table = table
+        self.columns = columns
+        self.referencedTable = referencedTable
+        self.referencedColumns = referencedColumns
+        self.onDelete = onDelete
+        self.onUpdate = onUpdate
+        self.notValid = notValid
+    }
+}
+
+public struct UniqueConstraint: Hashable, Sendable {
+    public var name: String
+    public var table: String
+    public var columns: [String]
+    public init(name: String, table: String, columns: [String]) { self.name = name; self.table = table; self.columns = columns }
+}
+
+public struct CheckConstraint: Hashable, Sendable {
+    public var name: String
+    public var table: String
+    public var expression: String
+    public var notValid: Bool
+    public init(name: String, table: String, expression: String, notValid: Bool = false) {
+        self.name = name
+        self.table = table
+        self.expression = expression
+        self.notValid = notValid
+    }
+}
+
+public enum IndexPart: Hashable, Sendable {
+    case column(String)
+    case expression(String)
+
+    public var columnName: String? { if case let .column(name) = self { name } else { nil } }
+}
+
+public struct Index: Hashable, Sendable {
+    public var name: String
+    public var table: String
+    public var parts: [IndexPart]
+    public var unique: Bool
+    /// A partial index's predicate (`WHERE ...`).
+    public var predicate: String?
+    /// `btree`, `hash`, `gin`, `gist`, `brin` (PostgreSQL); nil is the dialect's default.
+    public var method: String?
+
+    public init(name: String, table: String, parts: [IndexPart], unique: Bool = false, predicate: String? = nil,
+                method: String? = nil) {
+        self.name = name
+        self.table = table
+        self.parts = parts
+        self.unique = unique
+        self.predicate = predicate
+        self.method = method
+    }
+
+    public var columnNames: [String] { parts.compactMap(\.columnName) }
+}
+
+/// A whole table definition, as `create_table` says it and as the replayed state holds it.
+public struct Table: Hashable, Sendable {
+    public var name: String
+    public var columns: [Column]
+    public var primaryKey: PrimaryKey?
+    public var uniques: [UniqueConstraint]
+    public var checks: [CheckConstraint]
+    public var foreignKeys: [ForeignKey]
+    public var comment: String?
+
+    public init(name: String, columns: [Column], primaryKey: PrimaryKey? = nil, uniques: [UniqueConstraint] = [],
+                checks: [CheckConstraint] = [], foreignKeys: [ForeignKey] = [], comment: String? = nil) {
+        self.name = name
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.uniques = uniques
+        self.checks = checks
+        self.foreignKeys = foreignKeys
+        self.comment = comment
+    }
+
+    public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+    public func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
+
+    /// The table's named constraints of every kind (the namespace `drop_constraint` looks in).
+    public var constraintNames: [String] {
+        (primaryKey.map { [$0.name] } ?? []) + uniques.map(\.name) + checks.map(\.name) + foreignKeys.map(\.name)
+    }
+}
+
+/// SQL text that may differ per dialect: `default` applies where no dialect-specific text is given.
+public struct DialectSQL: Hashable, Sendable {
+    public var byDialect: [String: String]
+    public init(_ byDialect: [String: String]) { self.byDialect = byDialect }
+    public init(_ text: String) { self.byDialect = ["default": text] }
+
+    public func text(for dialect: Dialect) -> String? { byDialect[dialect.rawValue] ?? byDialect["default"] }
+}
+
+public struct AlterColumn: Hashable, Sendable {
+    public enum DefaultChange: Hashable, Sendable { case set(DefaultValue), drop }
+    public var table: String
+    public var column: String
+    public var type: ColumnType?
+    /// PostgreSQL `USING` expression for a type change.
+    public var using: String?
+    public var nullable: Bool?
+    public var defaultChange: DefaultChange?
+    public var comment: String?
+
+    public init(table: String, column: String, type: ColumnType? = nil, using: String? = nil, nullable: Bool? = nil,
+                defaultChange: DefaultChange? = nil, comment: String? = nil) {
+        self.table = table
+        self.column = column
+        self.type = type
+        self.using = using
+        self.nullable = nullable
+        self.defaultChange = defaultChange
+        self.comment = comment
+    }
+}
+
+public struct Backfill: Hashable, Sendable {
+    public var table: String
+    /// Column → SQL expression, in the order written.
+    public var assignments: [Assignment]
+    public var predicate: String?
+    public var batchSize: Int
+    /// The integer column batches are cut along; nil means the table's single-column primary key.
+    public var key: String?
+
+    public struct Assignment: Hashable, Sendable {
+        public var column: String
+        public var expression: String
+        public init(column: String, expression: String) { self.column = column; self.expression = expression }
+    }
+
+    public init(table: String, assignments: [Assignment], predicate: String? = nil, batchSize: Int = 1000, key: String? = nil) {
+        self.table = table
+        self.assignments = assignments
+        self.predicate = predicate
+        self.batchSize = batchSize
+        self.key = key
+    }
+}
+
+/// One schema change. Each case is one key of the spec's `operations:` list.
+public enum Operation: Hashable, Sendable {
+    case createTable(Table)
+    case dropTable(table: String)
+    case renameTable(table: String, to: String)
+    case addColumn(table: String, column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?)
+    case dropColumn(table: String, column: String)
+    case renameColumn(table: String, column: String, to: String)
+    case alterColumn(AlterColumn)
+    case createIndex(Index, concurrently: Bool)
+    case dropIndex(name: String, table: String, concurrently: Bool)
+    case addForeignKey(ForeignKey)
+    case addUnique(UniqueConstraint)
+    case addCheck(CheckConstraint)
+    case validateConstraint(table: String, name: String)
+    case dropConstraint(table: String, name: String)
+    case sql(up: DialectSQL, down: DialectSQL?)
+    case backfill(Backfill)
+
+    /// The spec's key for this operation.
+    public var kind: String {
+        switch self {
+        case .createTable: "create_table"
+        case .dropTable: "drop_table"
+        case .renameTable: "rename_table"
+        case .addColumn: "add_column"
+        case .dropColumn: "drop_column"
+        case .renameColumn: "rename_column"
+        case .alterColumn: "alter_column"
+        case .createIndex: "create_index"
+        case .dropIndex: "drop_index"
+        case .addForeignKey: "add_foreign_key"
+        case .addUnique: "add_unique"
+        case .addCheck: "add_check"
+        case .validateConstraint: "validate_constraint"
+        case .dropConstraint: "drop_constraint"
+        case .sql: "sql"
+        case .backfill: "backfill"
+        }
+    }
+
+    public static let kinds = ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column",
+                               "alter_column", "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check",
+                               "validate_constraint", "drop_constraint", "sql", "backfill"]
+
+    /// The table the operation works on (nil for raw SQL).
+    public var table: String? {
+        switch self {
+        case let .createTable(t): t.name
+        case let .dropTable(table), let .renameTable(table, _), let .addColumn(table, _, _, _),
+             let .dropColumn(table, _), let .renameColumn(table, _, _), let .dropIndex(_, table, _),
+             let .validateConstraint(table, _), let .dropConstraint(table, _):
+            table
+        case let .alterColumn(a): a.table
+        case let .createIndex(i, _): i.table
+        case let .addForeignKey(f): f.table
+        case let .addUnique(u): u.table
+        case let .addCheck(c): c.table
+        case let .backfill(b): b.table
+        case .sql: nil
+        }
+    }
+
+    /// Whether the operation can only run outside a transaction (PostgreSQL `CONCURRENTLY`).
+    public var isConcurrent: Bool {
+        switch self {
+        case let .createIndex(_, c), let .dropIndex(_, _, c): c
+        default: false
+        }
+    }
+
+    /// Whether the operation changes data rather than structure.
+    public var isData: Bool {
+        switch self {
+        case .backfill: true
+        default: false
+        }
+    }
+}
+
+/// A value with the place in the spec it came from, and the places of its fields (for precise errors).
+public struct Located<Value: Hashable & Sendable>: Hashable, Sendable {
+    public var value: Value
+    public var location: SourceLocation
+    public var fields: [String: SourceLocation]
+
+    public init(_ value: Value, at location: SourceLocation, fields: [String: SourceLocation] = [:]) {
+        self.value = value
+        self.location = location
+        self.fields = fields
+    }
+
+    /// The location of a field when known, else of the whole value.
+    public func location(of field: String) -> SourceLocation { fields[field] ?? location }
+}
+
+/// One migration: one spec file.
+public struct Migration: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var description: String?
+    public var dependsOn: [String]
+    /// nil means "decide from the operations": true unless an operation must run outside a transaction.
+    public var transaction: Bool?
+    /// Creation time (`2025-01-15T10:30:00Z`), used for timestamp-versioned targets.
+    public var created: String?
+    public var operations: [Located<Operation>]
+    /// An explicit down that replaces the derived one.
+    public var down: [Located<Operation>]?
+    public var irreversible: String?
+    /// The spec file, as given on the command line.
+    public var file: String
+    /// SHA-256 of the spec file's bytes, as `sha256sum` prints it.
+    public var sha256: String
+    public var location: SourceLocation
+    public var fields: [String: SourceLocation]
+
+    public init(id: String, name: String, description: String? = nil, dependsOn: [String] = [], transaction: Bool? = nil,
+                created: String? = nil, operations: [Located<Operation>], down: [Located<Operation>]? = nil,
+                irreversible: String? = nil, file: String, sha256: String = "", location: SourceLocation? = nil,
+                fields: [String: SourceLocation] = [:]) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.dependsOn = dependsOn
+        self.transaction = transaction
+        self.created = created
+        self.operations = operations
+        self.down = down
+        self.irreversible = irreversible
+        self.file = file
+        self.sha256 = sha256
+        self.location = location ?? SourceLocation(file: file, line: 1, column: 1)
+        self.fields = fields
+    }
+
+    /// Whether the up runs inside one transaction.
+    public var runsInTransaction: Bool {
+        transaction ?? !operations.contains { $0.value.isConcurrent }
+    }
+}
+
+import Foundation

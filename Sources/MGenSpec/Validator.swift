@@ -1,0 +1,213 @@
+/// Checks one operation against the state before it: unknown tables and columns, duplicate names,
+/// foreign keys to columns that do not exist or are not unique. Messages name the fix.
+struct Validator {
+    let state: SchemaState
+    let location: SourceLocation
+    let fields: [String: SourceLocation]
+    var diagnostics: [Diagnostic] = []
+
+    init(state: SchemaState, location: SourceLocation, fields: [String: SourceLocation]) {
+        self.state = state
+        self.location = location
+        self.fields = fields
+    }
+
+    private mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
+        diagnostics.append(Diagnostic(message, at: field.flatMap { fields[$0] } ?? location, fix: fix))
+    }
+
+    private func suggestion(_ name: String, _ candidates: [String]) -> String {
+        closestMatch(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    /// The table, or an error naming the closest existing one.
+    @discardableResult
+    private mutating func requireTable(_ name: String, field: String = "table") -> Table? {
+        if let table = state.table(name) { return table }
+        error("unknown table '\(name)'\(suggestion(name, state.tableNames))", field: field,
+              fix: state.tableNames.isEmpty ? "create it first with create_table" : "tables: \(state.tableNames.joined(separator: ", "))")
+        return nil
+    }
+
+    private mutating func requireColumns(_ columns: [String], in table: Table, field: String) {
+        for column in columns where table.column(column) == nil {
+            let names = table.columns.map(\.name)
+            error("unknown column '\(column)' in table '\(table.name)'\(suggestion(column, names))", field: field,
+                  fix: "columns of \(table.name): \(names.joined(separator: ", "))")
+        }
+    }
+
+    private mutating func requireFreeName(_ name: String, field: String) {
+        if state.indexes[name] != nil {
+            error("an index named '\(name)' already exists", field: field, fix: "choose another name")
+        } else if let owner = state.tables.values.first(where: { $0.constraintNames.contains(name) }) {
+            error("a constraint named '\(name)' already exists on table '\(owner.name)'", field: field, fix: "choose another name")
+        }
+    }
+
+    private mutating func requireFreeColumn(_ column: String, in table: Table, field: String) {
+        if table.column(column) != nil {
+            error("column '\(column)' already exists in table '\(table.name)'", field: field)
+        }
+    }
+
+    mutating func check(_ operation: Operation) {
+        switch operation {
+        case let .createTable(table):
+            if state.table(table.name) != nil {
+                error("table '\(table.name)' already exists", field: "table", fix: "drop it first, or alter the existing table")
+            }
+            var seen = Set<String>()
+            for column in table.columns where !seen.insert(column.name).inserted {
+                error("column '\(column.name)' is declared twice in table '\(table.name)'", field: "columns")
+            }
+            if let pk = table.primaryKey { requireColumns(pk.columns, in: table, field: "primary_key") }
+            var names = Set<String>()
+            for name in table.constraintNames {
+                if !names.insert(name).inserted { error("constraint name '\(name)' is used twice in table '\(table.name)'", field: "table") }
+                requireFreeName(name, field: "table")
+            }
+            for unique in table.uniques { requireColumns(unique.columns, in: table, field: "unique") }
+            for fk in table.foreignKeys { checkForeignKey(fk, in: table, field: "foreign_keys") }
+        case let .dropTable(name):
+            guard requireTable(name) != nil else { return }
+            for fk in state.incomingForeignKeys(to: name) {
+                error("table '\(name)' is referenced by foreign key '\(fk.name)' of table '\(fk.table)'", field: "table",
+                      fix: "drop that constraint first (drop_constraint: {table: \(fk.table), name: \(fk.name)})")
+            }
+        case let .renameTable(from, to):
+            guard requireTable(from) != nil else { return }
+            if state.table(to) != nil { error("table '\(to)' already exists", field: "to") }
+        case let .addColumn(tableName, column, unique, foreignKey):
+            guard let table = requireTable(tableName) else { return }
+            requireFreeColumn(column.name, in: table, field: "column")
+            var extended = table
+            extended.columns.append(column)
+            if let unique { requireFreeName(unique.name, field: "column") }
+            if let foreignKey {
+                requireFreeName(foreignKey.name, field: "column")
+                checkForeignKey(foreignKey, in: extended, field: "column")
+            }
+        case let .dropColumn(tableName, column):
+            guard let table = requireTable(tableName) else { return }
+            requireColumns([column], in: table, field: "column")
+            if table.primaryKey?.columns.contains(column) == true {
+                error("column '\(column)' is part of the primary key of '\(tableName)'", field: "column",
+                      fix: "a primary key column cannot be dropped; drop the table or keep the column")
+            }
+            for fk in state.incomingForeignKeys(to: tableName, column: column) {
+                error("column '\(tableName).\(column)' is referenced by foreign key '\(fk.name)' of table '\(fk.table)'", field: "column",
+                      fix: "drop that constraint first")
+            }
+            for check in table.checks where mentions(check.expression, column) {
+                error("check constraint '\(check.name)' uses column '\(column)'", field: "column", fix: "drop that constraint first")
+            }
+        case let .renameColumn(tableName, from, to):
+            guard let table = requireTable(tableName) else { return }
+            requireColumns([from], in: table, field: "column")
+            requireFreeColumn(to, in: table, field: "to")
+        case let .alterColumn(change):
+            guard let table = requireTable(change.table) else { return }
+            requireColumns([change.column], in: table, field: "column")
+            if let column = table.column(change.column), let type = change.type, column.identity, !type.isInteger {
+                error("identity column '\(change.column)' must stay an integer type", field: "type")
+            }
+        case let .createIndex(index, _):
+            guard let table = requireTable(index.table) else { return }
+            requireColumns(index.columnNames, in: table, field: "columns")
+            requireFreeName(index.name, field: "name")
+        case let .dropIndex(name, tableName, _):
+            guard let index = state.indexes[name] else {
+                let candidates = Array(state.indexes.keys)
+                error("unknown index '\(name)'\(suggestion(name, candidates))", field: "name",
+                      fix: candidates.isEmpty ? "there are no indexes; a unique constraint is dropped with drop_constraint" : nil)
+                return
+            }
+            if !tableName.isEmpty, index.table != tableName {
+                error("index '\(name)' is on table '\(index.table)', not '\(tableName)'", field: "table")
+            }
+        case let .addForeignKey(fk):
+            guard let table = requireTable(fk.table) else { return }
+            requireFreeName(fk.name, field: "name")
+            checkForeignKey(fk, in: table, field: "references")
+        case let .addUnique(unique):
+            guard let table = requireTable(unique.table) else { return }
+            requireColumns(unique.columns, in: table, field: "columns")
+            requireFreeName(unique.name, field: "name")
+        case let .addCheck(check):
+            guard requireTable(check.table) != nil else { return }
+            requireFreeName(check.name, field: "name")
+        case let .validateConstraint(tableName, name):
+            guard let table = requireTable(tableName) else { return }
+            if !table.checks.contains(where: { $0.name == name }) && !table.foreignKeys.contains(where: { $0.name == name }) {
+                error("table '\(tableName)' has no foreign key or check constraint named '\(name)'\(suggestion(name, table.constraintNames))", field: "name")
+            }
+        case let .dropConstraint(tableName, name):
+            guard let table = requireTable(tableName) else { return }
+            if table.primaryKey?.name == name {
+                error("'\(name)' is the primary key of '\(tableName)'; dropping a primary key is not supported", field: "name")
+            } else if !table.constraintNames.contains(name) {
+                let indexHint = state.indexes[name] != nil ? "'\(name)' is an index: use drop_index" : nil
+                error("table '\(tableName)' has no constraint named '\(name)'\(suggestion(name, table.constraintNames))", field: "name",
+                      fix: indexHint ?? "constraints of \(tableName): \(table.constraintNames.joined(separator: ", "))")
+            }
+            if let unique = table.uniques.first(where: { $0.name == name }) {
+                for fk in state.incomingForeignKeys(to: tableName) where Set(fk.referencedColumns) == Set(unique.columns) {
+                    error("unique constraint '\(name)' backs foreign key '\(fk.name)' of table '\(fk.table)'", field: "name",
+                          fix: "drop that foreign key first")
+                }
+            }
+        case .sql:
+            break
+        case let .backfill(backfill):
+            guard let table = requireTable(backfill.table) else { return }
+            requireColumns(backfill.assignments.map(\.column), in: table, field: "set")
+            if backfill.batchSize > 0 {
+                if let key = backfill.key {
+                    requireColumns([key], in: table, field: "key")
+                    if let column = table.column(key), !column.type.isInteger {
+                        error("backfill key '\(key)' must be an integer column to cut batches along", field: "key")
+                    }
+                } else if let pk = table.primaryKey?.columns, pk.count == 1, table.column(pk[0])?.type.isInteger == true {
+                    // The integer primary key is the default key.
+                } else {
+                    error("backfill of '\(backfill.table)' needs an integer key column to cut batches along", field: "table",
+                          fix: "set `key: <integer column>`, or `batch_size: 0` for one UPDATE statement")
+                }
+            }
+        }
+    }
+
+    private mutating func checkForeignKey(_ fk: ForeignKey, in table: Table, field: String) {
+        requireColumns(fk.columns, in: table, field: field)
+        // A self-reference points at the table being defined.
+        let target = fk.referencedTable == table.name ? table : state.table(fk.referencedTable)
+        guard let target else {
+            error("foreign key '\(fk.name)' references unknown table '\(fk.referencedTable)'\(suggestion(fk.referencedTable, state.tableNames))",
+                  field: field, fix: "create '\(fk.referencedTable)' in an earlier migration")
+            return
+        }
+        let before = diagnostics.count
+        for column in fk.referencedColumns where target.column(column) == nil {
+            error("foreign key '\(fk.name)' references unknown column '\(fk.referencedTable).\(column)'\(suggestion(column, target.columns.map(\.name)))",
+                  field: field)
+        }
+        guard diagnostics.count == before else { return }
+        let referenced = Set(fk.referencedColumns)
+        let isKey = target.primaryKey.map { Set($0.columns) == referenced } == true
+            || target.uniques.contains { Set($0.columns) == referenced }
+            || state.indexes(on: target.name).contains { $0.unique && $0.predicate == nil && Set($0.columnNames) == referenced && $0.parts.count == referenced.count }
+        if !isKey {
+            error("foreign key '\(fk.name)' references \(fk.referencedTable)(\(fk.referencedColumns.joined(separator: ", "))), which is neither its primary key nor unique",
+                  field: field, fix: "reference the primary key, or add a unique constraint on those columns first")
+        }
+        if fk.columns.count != fk.referencedColumns.count {
+            error("foreign key '\(fk.name)' has \(fk.columns.count) column(s) but references \(fk.referencedColumns.count)", field: field)
+        }
+        if fk.onDelete == .setNull || fk.onUpdate == .setNull {
+            for column in fk.columns where table.column(column)?.nullable == false {
+                error("foreign key '\(fk.name)' uses SET NULL but column '\(column)' is NOT NULL", field: field)
+            }
+        }
+    }
+}
