@@ -187,10 +187,10 @@ public struct MySQLDialect: SQLDialect {
 
     /// Batches in a temporary procedure: plain SQL has no loops in MySQL.
     public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        guard backfill.batchSize > 0 else { return [singleUpdate(backfill)] }
+        guard backfill.batchSize > 0 else { return [try singleUpdate(backfill)] }
         let key = try backfillKey(backfill, context)
         let procedure = quote(context.helperName)
-        let assignments = backfill.assignments.map { "\(quote($0.column)) = \($0.expression)" }.joined(separator: ", ")
+        let assignments = try assignments(backfill)
         let body = """
         CREATE PROCEDURE \(procedure)()
         BEGIN

@@ -152,9 +152,9 @@ public struct PostgreSQLDialect: SQLDialect {
     /// Batches along the integer key in a DO block; outside a transaction it commits after each
     /// batch, so locks are held for one batch at a time.
     public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        guard backfill.batchSize > 0 else { return [singleUpdate(backfill)] }
+        guard backfill.batchSize > 0 else { return [try singleUpdate(backfill)] }
         let key = try backfillKey(backfill, context)
-        let assignments = backfill.assignments.map { "\(quote($0.column)) = \($0.expression)" }.joined(separator: ", ")
+        let assignments = try assignments(backfill)
         let commit = context.inTransaction ? "" : "\n        COMMIT;"
         let sql = """
         DO $mgen$

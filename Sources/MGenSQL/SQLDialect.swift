@@ -151,10 +151,22 @@ extension SQLDialect {
     }
 
     /// One UPDATE for the whole table (`batch_size: 0`, or a dialect without batching).
-    public func singleUpdate(_ backfill: Backfill) -> SQLStatement {
-        let assignments = backfill.assignments.map { "\(quote($0.column)) = \($0.expression)" }.joined(separator: ", ")
+    public func singleUpdate(_ backfill: Backfill) throws(Unsupported) -> SQLStatement {
         let predicate = backfill.predicate.map { " WHERE \($0)" } ?? ""
-        return SQLStatement("UPDATE \(quote(backfill.table)) SET \(assignments)\(predicate)")
+        return SQLStatement("UPDATE \(quote(backfill.table)) SET \(try assignments(backfill))\(predicate)")
+    }
+
+    /// `"a" = expr, "b" = expr`, with each expression in this dialect's spelling.
+    public func assignments(_ backfill: Backfill) throws(Unsupported) -> String {
+        var parts: [String] = []
+        for assignment in backfill.assignments {
+            guard let expression = assignment.expression.text(for: dialect) else {
+                throw Unsupported("backfill of '\(backfill.table).\(assignment.column)' has no expression for \(dialect)",
+                                  fix: "add `\(dialect): ...` or `default: ...` to its expressions")
+            }
+            parts.append("\(quote(assignment.column)) = \(expression)")
+        }
+        return parts.joined(separator: ", ")
     }
 
     /// The key batches are cut along: the given one or the single-column integer primary key.

@@ -155,7 +155,7 @@ public struct SQLiteDialect: SQLDialect {
 
     /// One UPDATE: SQLite locks the whole database for writers either way, so batches gain nothing.
     public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        var statement = singleUpdate(backfill)
+        var statement = try singleUpdate(backfill)
         statement.comment = "backfill \(backfill.table) (one statement: SQLite locks the database for each write anyway)"
         return [statement]
     }

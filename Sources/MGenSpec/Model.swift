@@ -300,7 +300,7 @@ public struct AlterColumn: Hashable, Sendable {
 
 public struct Backfill: Hashable, Sendable {
     public var table: String
-    /// Column → SQL expression, in the order written.
+    /// Column → SQL expression (per dialect where they differ), in the order written.
     public var assignments: [Assignment]
     public var predicate: String?
     public var batchSize: Int
@@ -309,8 +309,8 @@ public struct Backfill: Hashable, Sendable {
 
     public struct Assignment: Hashable, Sendable {
         public var column: String
-        public var expression: String
-        public init(column: String, expression: String) { self.column = column; self.expression = expression }
+        public var expression: DialectSQL
+        public init(column: String, expression: DialectSQL) { self.column = column; self.expression = expression }
     }
 
     public init(table: String, assignments: [Assignment], predicate: String? = nil, batchSize: Int = 1000, key: String? = nil) {

@@ -238,11 +238,12 @@ enum OperationParser {
         }
         var assignments: [Backfill.Assignment] = []
         for (key, value) in mapping {
-            guard let column = key.string, case let .scalar(scalar) = value else {
-                f.sink.error("'set' in backfill must map columns to SQL expressions", at: f.sink.location(key))
+            guard let column = key.string, let expression = dialectSQL(value, sink: f.sink) else {
+                f.sink.error("'set' in backfill must map columns to SQL expressions (or to a mapping of dialect to expression)",
+                             at: f.sink.location(key))
                 continue
             }
-            assignments.append(Backfill.Assignment(column: column, expression: scalar.string))
+            assignments.append(Backfill.Assignment(column: column, expression: expression))
         }
         let batchSize = f.int("batch_size") ?? 1000
         if batchSize < 0 { f.sink.error("'batch_size' must be 0 (one statement) or more", at: f.location("batch_size")) }
@@ -414,6 +415,11 @@ enum OperationParser {
             if required { f.sink.error("missing required field '\(key)' in sql", at: f.sink.location(f.node)) }
             return nil
         }
+        return dialectSQL(node, sink: f.sink)
+    }
+
+    /// SQL text, or a mapping from dialect (or `default`) to SQL text.
+    static func dialectSQL(_ node: Node, sink: DiagnosticSink) -> DialectSQL? {
         switch node {
         case let .scalar(scalar): return DialectSQL(scalar.string)
         case let .mapping(mapping):
@@ -421,14 +427,14 @@ enum OperationParser {
             for (k, v) in mapping {
                 guard let name = k.string, let dialect = Dialect(name: name)?.rawValue ?? (name == "default" ? "default" : nil),
                       case let .scalar(s) = v else {
-                    f.sink.error("per-dialect SQL maps postgresql, mysql, sqlite or default to SQL text", at: f.sink.location(k))
+                    sink.error("per-dialect SQL maps postgresql, mysql, sqlite or default to SQL text", at: sink.location(k))
                     continue
                 }
                 map[dialect] = s.string
             }
             return DialectSQL(map)
         default:
-            f.sink.error("'\(key)' must be SQL text or a mapping of dialect to SQL text", at: f.sink.location(node))
+            sink.error("expected SQL text or a mapping of dialect to SQL text", at: sink.location(node))
             return nil
         }
     }

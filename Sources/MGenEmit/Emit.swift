@@ -1,0 +1,212 @@
+import Foundation
+import MGenSpec
+import MGenSQL
+
+public struct EmitOptions: Sendable {
+    public var dialect: Dialect
+    public var output: String
+    public var versioning: Versioning?
+    /// First version for new timestamped migrations (`20250115093000` or `2025-01-15T09:30:00Z`).
+    public var timestamp: String?
+    public var force: Bool
+    public var render: RenderOptions
+    public var templates: String?
+
+    public init(dialect: Dialect, output: String, versioning: Versioning? = nil, timestamp: String? = nil, force: Bool = false,
+                render: RenderOptions = RenderOptions(), templates: String? = nil) {
+        self.dialect = dialect
+        self.output = output
+        self.versioning = versioning
+        self.timestamp = timestamp
+        self.force = force
+        self.render = render
+        self.templates = templates
+    }
+}
+
+/// What emitting a chain into a folder would do, file by file, before anything is written.
+public struct EmitPlan: Sendable {
+    public enum Status: Hashable, Sendable {
+        case new
+        case unchanged
+        /// The file on disk differs from what the spec gives now.
+        case outdated(String)
+    }
+
+    public struct Entry: Sendable {
+        public var specID: String
+        public var specFile: String
+        public var version: String
+        public var files: [EmittedFile]
+        public var status: Status
+    }
+
+    public var output: String
+    public var entries: [Entry]
+    /// Files the folder needs once (Prisma's `migration_lock.toml`), not yet there.
+    public var folderFiles: [EmittedFile]
+    public var warnings: [Diagnostic]
+
+    public var changed: [Entry] { entries.filter { $0.status != .unchanged } }
+}
+
+/// Plans, writes and checks the files of one target in one folder.
+public enum EmitEngine {
+    /// Renders every spec and decides, per spec, its version and whether its files are new,
+    /// unchanged or out of date. Versions chain onto what the folder holds.
+    public static func plan(_ chain: MigrationChain, emitter: any Emitter, options: EmitOptions,
+                            now: Date = Date()) throws(DiagnosticError) -> EmitPlan {
+        guard emitter.dialects.contains(options.dialect) else {
+            throw DiagnosticError(Diagnostic("target \(emitter.name) does not support \(options.dialect)", object: "--dialect",
+                                             fix: "\(emitter.name) supports \(emitter.dialects.map(\.rawValue).joined(separator: ", "))"))
+        }
+        let versioning = options.versioning ?? emitter.defaultVersioning
+        guard emitter.versionings.contains(versioning) else {
+            throw DiagnosticError(Diagnostic("target \(emitter.name) does not number migrations by \(versioning)", object: "--versioning",
+                                             fix: "use \(emitter.versionings.map(\.rawValue).joined(separator: " or "))"))
+        }
+        let templates = try TemplateSet(directory: options.templates)
+        let rendered = try SQLRenderer(dialect: options.dialect, options: options.render).render(chain)
+        let existing = try emitter.scan(options.output)
+        let bySpec = Dictionary(existing.compactMap { m in m.specID.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
+        var highest = existing.compactMap { UInt64($0.version) }.max()
+        var baseTimestamp: Int?
+        if let text = options.timestamp {
+            guard let seconds = parseTimestamp(text) else {
+                throw DiagnosticError(Diagnostic("--timestamp must look like 20250115093000 or 2025-01-15T09:30:00Z, not '\(text)'", object: "--timestamp"))
+            }
+            baseTimestamp = seconds
+        }
+
+        var entries: [EmitPlan.Entry] = []
+        var parent = existing.last?.version
+        var newCount = 0
+        var diagnostics: [Diagnostic] = []
+        for migration in rendered {
+            let spec = migration.planned.migration
+            let version: String
+            var status = EmitPlan.Status.new
+            var onDisk: DiskMigration?
+            if let disk = bySpec[spec.id] {
+                version = disk.version
+                onDisk = disk
+            } else {
+                switch versioning {
+                case .sequence:
+                    let next = (highest ?? 0) + 1
+                    version = String(format: "%0\(emitter.sequenceWidth)llu", next)
+                    highest = next
+                case .timestamp:
+                    var seconds = baseTimestamp.map { $0 + newCount } ?? spec.created.flatMap(parseTimestamp) ?? Int(now.timeIntervalSince1970)
+                    if let h = highest, let last = parseTimestamp(String(h)), seconds <= last { seconds = last + 1 }
+                    version = formatTimestamp(seconds)
+                    highest = UInt64(version)
+                }
+                newCount += 1
+            }
+            let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parent, templates: templates)
+            let files: [EmittedFile]
+            do { files = try emitter.files(for: migration, context) } catch { diagnostics += error.diagnostics; continue }
+            if let disk = onDisk {
+                status = .unchanged
+                for file in files {
+                    let path = "\(options.output)/\(file.path)"
+                    guard let current = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        status = .outdated("\(file.path) is missing")
+                        break
+                    }
+                    if current != file.contents {
+                        status = .outdated(disk.specSHA256 == spec.sha256
+                                           ? "\(file.path) was edited by hand (or written by another mgen)"
+                                           : "\(file.path) is out of date: \(spec.file) changed since it was emitted")
+                        break
+                    }
+                }
+            }
+            parent = version
+            entries.append(EmitPlan.Entry(specID: spec.id, specFile: spec.file, version: version, files: files, status: status))
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        let folderFiles = try emitter.folderFiles(dialect: options.dialect, templates: templates, existing: options.output)
+        return EmitPlan(output: options.output, entries: entries, folderFiles: folderFiles,
+                        warnings: chain.migrations.flatMap(\.warnings))
+    }
+
+    /// Writes what the plan says is new (and, with `force`, what is out of date). Refuses before
+    /// writing anything when a file would be overwritten without `force`; each file is written to a
+    /// temporary name and renamed, so no file is ever half-written.
+    @discardableResult
+    public static func write(_ plan: EmitPlan, force: Bool) throws(DiagnosticError) -> [String] {
+        var toWrite: [EmittedFile] = plan.folderFiles
+        var problems: [Diagnostic] = []
+        for entry in plan.entries {
+            switch entry.status {
+            case .unchanged: continue
+            case .new:
+                for file in entry.files where FileManager.default.fileExists(atPath: "\(plan.output)/\(file.path)") && !force {
+                    problems.append(Diagnostic("\(file.path) already exists", object: plan.output,
+                                               fix: "pass --force to overwrite it, or remove it"))
+                }
+                toWrite += entry.files
+            case let .outdated(reason):
+                if force { toWrite += entry.files } else {
+                    problems.append(Diagnostic(reason, object: plan.output,
+                                               fix: "a migration already applied somewhere must not change: write a new spec; or pass --force to rewrite it"))
+                }
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        var written: [String] = []
+        for file in toWrite {
+            try writeAtomically(file.contents, to: "\(plan.output)/\(file.path)")
+            written.append("\(plan.output)/\(file.path)")
+        }
+        return written
+    }
+
+    /// For CI: every spec has its files, and they are exactly what the spec gives.
+    public static func check(_ plan: EmitPlan) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for entry in plan.entries {
+            switch entry.status {
+            case .unchanged: continue
+            case .new:
+                problems.append(Diagnostic("no migration in \(plan.output) for spec \(entry.specID)", object: entry.specFile,
+                                           fix: "run `mgen emit`"))
+            case let .outdated(reason):
+                problems.append(Diagnostic(reason, object: entry.specFile, fix: "run `mgen emit --force` if it was never applied, or write a new spec"))
+            }
+        }
+        for file in plan.folderFiles {
+            problems.append(Diagnostic("\(file.path) is missing", object: plan.output, fix: "run `mgen emit`"))
+        }
+        return problems
+    }
+}
+
+/// Writes to a temporary file beside the target, then renames it into place.
+public func writeAtomically(_ text: String, to path: String) throws(DiagnosticError) {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent()
+    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).mgen-\(ProcessInfo.processInfo.processIdentifier).tmp")
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: temporary)
+        if FileManager.default.fileExists(atPath: path) {
+            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        } else {
+            try FileManager.default.moveItem(at: temporary, to: url)
+        }
+    } catch {
+        try? FileManager.default.removeItem(at: temporary)
+        throw DiagnosticError(Diagnostic("cannot write file: \(error.localizedDescription)", object: path))
+    }
+}
+
+/// `20250115093000` for seconds since 1970 (UTC).
+public func formatTimestamp(_ seconds: Int) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    return String(format: "%04d%02d%02d%02d%02d%02d", c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+}

@@ -1,0 +1,49 @@
+import MGenSpec
+import MGenSQL
+
+/// golang-migrate: `{version}_{title}.up.sql` / `.down.sql`. The postgres driver sends a file as one
+/// multi-statement query (one implicit transaction), so a statement that must run outside a
+/// transaction has to be alone in its file; MySQL needs `multiStatements=true` in the DSN.
+public struct GolangMigrateEmitter: Emitter {
+    public init() {}
+    public let name = "golang-migrate"
+    public let aliases = ["migrate", "golang_migrate"]
+    public let dialects = Dialect.allCases
+    public let layout = "{version}_{title}.up.sql + {version}_{title}.down.sql (version: 000001 with -seq, or 20060102150405)"
+    public let proof = "database run (each file as the driver sends it)"
+    public let defaultVersioning = Versioning.sequence
+    public let versionings = [Versioning.sequence, .timestamp]
+    public let sequenceWidth = 6
+
+    public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
+        try requireAloneWhenNonTransactional(migration, target: name)
+        let base = "\(context.version)_\(slug(migration.planned.name))"
+        var files = [EmittedFile(path: "\(base).up.sql",
+                                 contents: try context.templates.render("golang-migrate/golang-migrate.up.sql.mustache",
+                                                                        SQLFiles.values(migration, context, direction: "up")))]
+        // No down file for an irreversible migration: `migrate down` then stops instead of pretending.
+        if migration.down != nil {
+            files.append(EmittedFile(path: "\(base).down.sql",
+                                     contents: try context.templates.render("golang-migrate/golang-migrate.down.sql.mustache",
+                                                                            SQLFiles.values(migration, context, direction: "down"))))
+        }
+        return files
+    }
+
+    public func scan(_ folder: String) throws(DiagnosticError) -> [DiskMigration] {
+        try UpDownFiles.scan(folder, pattern: #"^([0-9]+)_(.*)\.(up|down)\.sql$"#)
+    }
+}
+
+/// Runners that send a whole file at once run it in one implicit transaction (PostgreSQL's simple
+/// query protocol): `CONCURRENTLY` and committing backfills only work as the file's single statement.
+func requireAloneWhenNonTransactional(_ migration: RenderedMigration, target: String) throws(DiagnosticError) {
+    for (direction, statements) in [("up", migration.up), ("down", migration.down ?? [])] {
+        if statements.count > 1, statements.contains(where: { !$0.transactional }) {
+            let location = migration.planned.migration.location
+            throw DiagnosticError(Diagnostic(
+                "\(target) runs a file as one implicit transaction, so the \(direction) of '\(migration.planned.id)' cannot mix a statement that must run outside a transaction with others",
+                at: location, fix: "move the concurrent index (or the batched backfill) into a spec of its own"))
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import MGenEmit
+import MGenSpec
+import MGenSQL
+
+struct Emit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write native migration files for a target framework, chained onto what the folder holds.",
+        discussion: """
+        With no --target, writes every target listed in mgen.yaml. Specs already emitted (recognised by
+        the header naming them) are left alone when unchanged; a file that differs from its spec is an
+        error unless --force. --check changes nothing and fails when a file is missing or out of date.
+        """)
+
+    @OptionGroup var specs: SpecOptions
+    @Option(help: "The target framework (see `mgen targets`).") var target: String?
+    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.") var dialect: String?
+    @Option(help: "The folder to write into.") var out: String?
+    @Option(help: "sequence or timestamp (where the target allows both).") var versioning: String?
+    @Option(help: "The version of the first new migration, 20250115093000 (timestamp versioning); later ones follow it by a second.")
+    var timestamp: String?
+    @Option(help: "A folder of your own skeletons (<target>/<target>.<file>.mustache) overriding the built-in ones.")
+    var templates: String?
+    @Flag(help: "Overwrite files that exist or are out of date.") var force = false
+    @Flag(help: "Write nothing; exit non-zero when a file is missing, out of date or edited by hand.") var check = false
+    @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false
+
+    func run() throws {
+        try MGenCLI.run { () throws(DiagnosticError) in
+            let config = try ProjectConfig.load()
+            var jobs: [(target: String, dialect: String?, out: String?, versioning: String?)] = []
+            if let target {
+                jobs = [(target, dialect, out, versioning)]
+            } else if let outputs = config?.outputs, !outputs.isEmpty {
+                jobs = outputs.map { ($0.target, dialect ?? $0.dialect, out ?? $0.out, versioning ?? $0.versioning) }
+            } else {
+                throw DiagnosticError(Diagnostic("no target given", object: "--target",
+                                                 fix: "pass --target (see `mgen targets`), or list targets in mgen.yaml (`mgen init` writes one)"))
+            }
+            let (chain, _) = try specs.loadChain(config: config)
+            printWarnings(chain.migrations.flatMap(\.warnings))
+            var problems: [Diagnostic] = []
+            for job in jobs {
+                let emitter = try EmitterRegistry.require(job.target)
+                guard let dialect = try parseDialect(job.dialect, config: config) else {
+                    throw DiagnosticError(Diagnostic("no dialect for target \(emitter.name)", object: "--dialect",
+                                                     fix: "pass --dialect, or set `dialect:` in mgen.yaml"))
+                }
+                guard let out = job.out else {
+                    throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out", fix: "pass --out DIR"))
+                }
+                var scheme: Versioning?
+                if let name = job.versioning {
+                    guard let parsed = Versioning(rawValue: name) else {
+                        throw DiagnosticError(Diagnostic("unknown versioning '\(name)'", object: "--versioning", fix: "use sequence or timestamp"))
+                    }
+                    scheme = parsed
+                }
+                let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
+                                          render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates)
+                let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
+                if check {
+                    problems += EmitEngine.check(plan)
+                    if EmitEngine.check(plan).isEmpty { print("\(emitter.name) → \(out): \(plan.entries.count) migration(s) up to date") }
+                    continue
+                }
+                let written = try EmitEngine.write(plan, force: force)
+                for path in written { print("wrote \(path)") }
+                let unchanged = plan.entries.filter { $0.status == .unchanged }.count
+                print("\(emitter.name) → \(out): \(plan.changed.count) written, \(unchanged) unchanged")
+            }
+            if !problems.isEmpty { throw DiagnosticError(problems) }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import MGenTemplates
-print(PackageResources.self)
