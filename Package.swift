@@ -41,10 +41,12 @@ let package = Package(
             "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Shared by the test targets: the package root, the example chain, temporary folders.
+        .target(name: "MGenTestSupport", dependencies: ["MGenSpec", "MGenEmit"], path: "Tests/Support"),
         .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec"]),
         .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
-        .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify"]),
+        .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -128,6 +128,7 @@ public struct MySQLDialect: SQLDialect {
         return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))")]
     }
 
+    /// Online DDL clauses; only ALTER TABLE takes them on both MySQL and MariaDB.
     static let online = "ALGORITHM=INPLACE, LOCK=NONE"
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -139,20 +140,36 @@ public struct MySQLDialect: SQLDialect {
             throw Unsupported("MariaDB has no expression indexes (index '\(index.name)')",
                               fix: "index a generated column instead, or use a per-dialect `sql` step")
         }
-        var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(quote(index.name))"
+        var using = ""
         if let method = index.method {
             guard method == "btree" || method == "hash" else {
                 throw Unsupported("MySQL has no '\(method)' indexes (index '\(index.name)')", fix: "use btree or hash")
             }
-            sql += " USING \(method.uppercased())"
+            using = " USING \(method.uppercased())"
         }
-        sql += " ON \(quote(index.table)) (\(indexParts(index)))"
-        if concurrently { sql += " \(Self.online)" }
-        return [SQLStatement(sql)]
+        let unique = index.unique ? "UNIQUE " : ""
+        if concurrently {
+            return [SQLStatement("ALTER TABLE \(quote(index.table)) ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index))), \(Self.online)")]
+        }
+        return [SQLStatement("CREATE \(unique)INDEX \(quote(index.name))\(using) ON \(quote(index.table)) (\(indexParts(index)))")]
     }
 
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))\(concurrently ? " \(Self.online)" : "")")]
+        // MySQL refuses to drop the only index a foreign key can use (and dropped its own index for
+        // that key when this one was made): give the key its index back in the same statement.
+        var clauses: [String] = []
+        if let table = context.before.table(index.table) {
+            clauses = table.foreignKeys.filter { fk in
+                Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
+                    && Self.createsImplicitIndex(fk, in: table, state: context.after)
+            }.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" }
+        }
+        if clauses.isEmpty, !concurrently {
+            return [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))")]
+        }
+        clauses.append("DROP INDEX \(quote(index.name))")
+        if concurrently { clauses.append(Self.online) }
+        return [SQLStatement("ALTER TABLE \(quote(index.table))\n    " + clauses.joined(separator: ",\n    "))]
     }
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

@@ -129,7 +129,7 @@ public struct MigrationChain: Sendable {
                 }
             }
             if missing.isEmpty, spec.irreversible == nil {
-                downOperations = derived
+                downOperations = withoutDropsBeforeDropTable(derived)
             } else if spec.irreversible == nil {
                 for step in missing {
                     diagnostics.append(Diagnostic("`sql` without `down` has no inverse, so this migration cannot be rolled back",
@@ -181,6 +181,24 @@ public struct MigrationChain: Sendable {
             + constraints.map { .dropConstraint(table: tableName, name: $0) }
             + [operation]
     }
+}
+
+/// A derived down that drops a table need not first drop its indexes and constraints one by one:
+/// DROP TABLE takes them along (and MySQL would refuse to drop an index a foreign key still needs).
+func withoutDropsBeforeDropTable(_ operations: [(Operation, SourceLocation, [String: SourceLocation])])
+    -> [(Operation, SourceLocation, [String: SourceLocation])] {
+    operations.enumerated().filter { position, entry in
+        let table: String
+        switch entry.0 {
+        case let .dropIndex(_, t, _), let .dropConstraint(t, _): table = t
+        default: return true
+        }
+        for later in operations[(position + 1)...] {
+            if case let .dropTable(t) = later.0, t == table { return false }
+            if later.0.table == table { return true }
+        }
+        return true
+    }.map(\.element)
 }
 
 /// Numeric ids sort as numbers (`9` before `10`), others as text.

@@ -130,6 +130,8 @@ struct SQLiteIntrospector {
         case "uuid": return "uuid"
         case "json", "jsonb": return "json"
         case "varchar", "character varying": return "string"
+        // mgen stores a uuid as CHAR(36), as on MySQL.
+        case "char" where type == "char(36)": return "uuid"
         default: return neutralDecimal(type) ?? "native"
         }
     }

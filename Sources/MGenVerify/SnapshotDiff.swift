@@ -31,8 +31,10 @@ public struct SchemaChange: Equatable, Sendable, CustomStringConvertible {
 public struct SnapshotDiff: Equatable, Sendable {
     public var changes: [SchemaChange]
 
-    public init(_ a: SchemaSnapshot, _ b: SchemaSnapshot) {
-        changes = MGenVerify.diff(a, b)
+    /// Column order is compared only when asked: a down that re-adds a dropped column puts it
+    /// last, and no dialect but MySQL (`AFTER`) can put it back in place.
+    public init(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = false) {
+        changes = MGenVerify.diff(a, b, columnOrder: columnOrder)
     }
 
     public var isEmpty: Bool { changes.isEmpty }
@@ -41,7 +43,7 @@ public struct SnapshotDiff: Equatable, Sendable {
     public func render() -> [String] { changes.map(\.description) }
 }
 
-public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot) -> [SchemaChange] {
+public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = false) -> [SchemaChange] {
     var changes: [SchemaChange] = []
     if a.dialect != b.dialect {
         changes.append(SchemaChange(.changed, table: nil, "dialect \(a.dialect) -> \(b.dialect)"))
@@ -52,7 +54,7 @@ public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot) -> [SchemaChange] {
         switch (left[name], right[name]) {
         case (_?, nil): changes.append(SchemaChange(.removed, table: name, "table \(name)"))
         case (nil, _?): changes.append(SchemaChange(.added, table: name, "table \(name)"))
-        case (let old?, let new?): changes += diffTable(old, new)
+        case (let old?, let new?): changes += diffTable(old, new, columnOrder: columnOrder)
         case (nil, nil): break
         }
     }
@@ -108,7 +110,7 @@ private func diffKeyed<T: Equatable>(
     return changes
 }
 
-private func diffTable(_ old: TableSnapshot, _ new: TableSnapshot) -> [SchemaChange] {
+private func diffTable(_ old: TableSnapshot, _ new: TableSnapshot, columnOrder: Bool) -> [SchemaChange] {
     let t = old.name
     var changes: [SchemaChange] = []
     let newColumns = Dictionary(new.columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -142,7 +144,7 @@ private func diffTable(_ old: TableSnapshot, _ new: TableSnapshot) -> [SchemaCha
     let common = Set(new.columns.map(\.name)).intersection(oldNames)
     let oldOrder = old.columns.map(\.name).filter(common.contains)
     let newOrder = new.columns.map(\.name).filter(common.contains)
-    if oldOrder != newOrder {
+    if columnOrder, oldOrder != newOrder {
         changes.append(SchemaChange(.changed, table: t, "table \(t): column order \(oldOrder.joined(separator: ", ")) -> \(newOrder.joined(separator: ", "))"))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MGenEmit
 import MGenSpec
+import MGenTestSupport
 import Testing
 
 /// Every example spec, for every target and every dialect it supports, against the files in

@@ -3,4 +3,4 @@
 -- index_users_email: Add an index without blocking writes (CONCURRENTLY on PostgreSQL, online DDL on MySQL).
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
-CREATE UNIQUE INDEX `idx_users_email` ON `users` (`email`) ALGORITHM=INPLACE, LOCK=NONE;
+ALTER TABLE `users` ADD UNIQUE INDEX `idx_users_email` (`email`), ALGORITHM=INPLACE, LOCK=NONE;

@@ -5,7 +5,9 @@
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 -- +goose NO TRANSACTION
 -- +goose Up
-CREATE UNIQUE INDEX `idx_users_email` ON `users` (`email`) ALGORITHM=INPLACE, LOCK=NONE;
+ALTER TABLE `users` ADD UNIQUE INDEX `idx_users_email` (`email`), ALGORITHM=INPLACE, LOCK=NONE;
 
 -- +goose Down
-DROP INDEX `idx_users_email` ON `users` ALGORITHM=INPLACE, LOCK=NONE;
+ALTER TABLE `users`
+    DROP INDEX `idx_users_email`,
+    ALGORITHM=INPLACE, LOCK=NONE;

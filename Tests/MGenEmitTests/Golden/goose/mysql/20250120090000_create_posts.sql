@@ -18,6 +18,4 @@ CREATE TABLE IF NOT EXISTS `posts` (
 CREATE INDEX `posts_user_id_published_idx` ON `posts` (`user_id`, `published`);
 
 -- +goose Down
-DROP INDEX `posts_user_id_published_idx` ON `posts`;
-
 DROP TABLE IF EXISTS `posts`;

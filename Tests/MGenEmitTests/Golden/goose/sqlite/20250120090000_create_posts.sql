@@ -16,6 +16,4 @@ CREATE TABLE IF NOT EXISTS "posts" (
 CREATE INDEX IF NOT EXISTS "posts_user_id_published_idx" ON "posts" ("user_id", "published");
 
 -- +goose Down
-DROP INDEX IF EXISTS "posts_user_id_published_idx";
-
 DROP TABLE IF EXISTS "posts";
