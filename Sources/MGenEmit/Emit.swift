@@ -192,10 +192,9 @@ public func writeAtomically(_ text: String, to path: String) throws(DiagnosticEr
     do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: temporary)
-        if FileManager.default.fileExists(atPath: path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: url)
+        // rename(2) replaces the target atomically: readers see the old file or the new one.
+        guard rename(temporary.path, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
         }
     } catch {
         try? FileManager.default.removeItem(at: temporary)

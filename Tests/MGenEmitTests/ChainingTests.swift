@@ -1,0 +1,160 @@
+import Foundation
+import MGenEmit
+import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// Emitting into folders that already hold migrations: numbering, reuse, refusal, checks.
+@Suite struct ChainingTests {
+    func spec(_ id: String, _ name: String, created: String? = nil, table: String, extra: String = "") throws -> Migration {
+        let text = """
+        mgen: 1
+        id: "\(id)"
+        name: \(name)
+        \(created.map { "created: \($0)" } ?? "")
+        operations:
+          - create_table:
+              table: \(table)
+              columns:
+                - {name: id, type: bigint, identity: true, primary_key: true}
+        \(extra)
+        """
+        return try SpecLoader.load(text: text, file: "Specs/\(id)_\(name).yaml")
+    }
+
+    func emit(_ specs: [Migration], _ target: String, _ folder: String, dialect: Dialect = .postgresql,
+              timestamp: String? = nil, force: Bool = false, templates: String? = nil) throws -> EmitPlan {
+        let plan = try EmitEngine.plan(try MigrationChain.build(specs), emitter: EmitterRegistry.require(target),
+                                       options: EmitOptions(dialect: dialect, output: folder, timestamp: timestamp, templates: templates))
+        try EmitEngine.write(plan, force: force)
+        return plan
+    }
+
+    @Test func secondEmitChainsOntoTheFirst() throws {
+        let folder = try temporaryFolder("chain")
+        let first = try spec("0001", "create_a", table: "a")
+        _ = try emit([first], "sql", folder)
+        let second = try spec("0002", "create_b", table: "b")
+        let plan = try emit([first, second], "sql", folder)
+        #expect(plan.entries.map(\.status) == [.unchanged, .new])
+        #expect(plan.entries.map(\.version) == ["0001", "0002"])
+        #expect(Set(filesUnder(folder).keys) == ["0001_create_a.up.sql", "0001_create_a.down.sql",
+                                                  "0002_create_b.up.sql", "0002_create_b.down.sql"])
+    }
+
+    @Test func sequenceContinuesAfterHandWrittenMigrations() throws {
+        let folder = try temporaryFolder("seq")
+        try "SELECT 1;".write(toFile: "\(folder)/000007_legacy.up.sql", atomically: true, encoding: .utf8)
+        let plan = try emit([try spec("0001", "create_a", table: "a")], "golang-migrate", folder)
+        #expect(plan.entries.first?.version == "000008")
+    }
+
+    @Test func timestampsComeFromTheSpecOrTheOptionAndNeverGoBack() throws {
+        let folder = try temporaryFolder("ts")
+        let a = try spec("0001", "create_a", created: "2025-03-01T10:00:00Z", table: "a")
+        #expect(try emit([a], "goose", folder).entries.first?.version == "20250301100000")
+        // A spec created earlier than the folder's head still goes after it.
+        let b = try spec("0002", "create_b", created: "2024-01-01T00:00:00Z", table: "b")
+        #expect(try emit([a, b], "goose", folder).entries.map(\.version) == ["20250301100000", "20250301100001"])
+        let other = try temporaryFolder("ts2")
+        let plan = try emit([a, b], "prisma", other, timestamp: "20260102030405")
+        #expect(plan.entries.map(\.version) == ["20260102030405", "20260102030406"])
+    }
+
+    @Test func sameInputGivesSameBytes() throws {
+        let specs = [try spec("0001", "create_a", created: "2025-03-01T10:00:00Z", table: "a")]
+        let one = try temporaryFolder("det1"), two = try temporaryFolder("det2")
+        _ = try emit(specs, "goose", one)
+        _ = try emit(specs, "goose", two)
+        #expect(filesUnder(one) == filesUnder(two))
+        #expect(!filesUnder(one).isEmpty)
+    }
+
+    @Test func editedFileIsReportedAndNotOverwrittenWithoutForce() throws {
+        let folder = try temporaryFolder("edit")
+        let specs = [try spec("0001", "create_a", table: "a")]
+        _ = try emit(specs, "sql", folder)
+        let path = "\(folder)/0001_create_a.up.sql"
+        try (try String(contentsOfFile: path, encoding: .utf8) + "-- hand edit\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let plan = try EmitEngine.plan(try MigrationChain.build(specs), emitter: PlainSQLEmitter(),
+                                       options: EmitOptions(dialect: .postgresql, output: folder))
+        #expect(EmitEngine.check(plan).map(\.message) == ["0001_create_a.up.sql was edited by hand (or written by another mgen)"])
+        #expect(throws: DiagnosticError.self) { try EmitEngine.write(plan, force: false) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix("-- hand edit\n"))
+        try EmitEngine.write(plan, force: true)
+        #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains("hand edit"))
+    }
+
+    @Test func changedSpecIsOutOfDate() throws {
+        let folder = try temporaryFolder("stale")
+        _ = try emit([try spec("0001", "create_a", table: "a")], "goose", folder, timestamp: "20250101000000")
+        let changed = try spec("0001", "create_a", table: "a_renamed")
+        let plan = try EmitEngine.plan(try MigrationChain.build([changed]), emitter: GooseEmitter(),
+                                       options: EmitOptions(dialect: .postgresql, output: folder))
+        let messages = EmitEngine.check(plan).map(\.message)
+        #expect(messages == ["20250101000000_create_a.sql is out of date: Specs/0001_create_a.yaml changed since it was emitted"])
+    }
+
+    @Test func checkReportsMissingFiles() throws {
+        let folder = try temporaryFolder("missing")
+        let plan = try EmitEngine.plan(try MigrationChain.build([try spec("0001", "create_a", table: "a")]), emitter: PrismaEmitter(),
+                                       options: EmitOptions(dialect: .postgresql, output: folder))
+        #expect(EmitEngine.check(plan).map(\.message) == ["no migration in \(folder) for spec 0001", "migration_lock.toml is missing"])
+    }
+
+    @Test func prismaRefusesAFolderOfAnotherProvider() throws {
+        let folder = try temporaryFolder("lock")
+        _ = try emit([try spec("0001", "create_a", table: "a")], "prisma", folder)
+        #expect(filesUnder(folder)["migration_lock.toml"]?.contains("provider = \"postgresql\"") == true)
+        #expect(throws: DiagnosticError.self) { _ = try emit([try spec("0001", "create_a", table: "a")], "prisma", folder, dialect: .mysql) }
+    }
+
+    @Test func concurrentIndexMustBeAloneForFileAtOnceRunners() throws {
+        let index = """
+          - create_index: {table: a, columns: [id], name: a_id_idx, concurrently: true}
+        """
+        let specs = [try spec("0001", "create_a", table: "a", extra: index)]
+        for target in ["golang-migrate", "prisma"] {
+            let error = try #require(throws: DiagnosticError.self) { _ = try emit(specs, target, try temporaryFolder("alone")) }
+            #expect(error.diagnostics.first?.fix == "move the concurrent index (or the batched backfill) into a spec of its own")
+        }
+        // goose runs statement by statement under NO TRANSACTION: fine.
+        let folder = try temporaryFolder("goose-ok")
+        _ = try emit(specs, "goose", folder)
+        #expect(filesUnder(folder).values.first?.contains("-- +goose NO TRANSACTION") == true)
+    }
+
+    @Test func userTemplatesOverrideBuiltInOnes() throws {
+        let templates = try temporaryFolder("tpl")
+        try FileManager.default.createDirectory(atPath: "\(templates)/goose", withIntermediateDirectories: true)
+        try "-- our house style\n{{{header}}}\n-- +goose Up\n{{{up}}}\n-- +goose Down\n{{{down}}}\n"
+            .write(toFile: "\(templates)/goose/goose.sql.mustache", atomically: true, encoding: .utf8)
+        let folder = try temporaryFolder("tplout")
+        _ = try emit([try spec("0001", "create_a", table: "a")], "goose", folder, templates: templates)
+        #expect(filesUnder(folder).values.first?.hasPrefix("-- our house style\n-- Generated by mgen") == true)
+    }
+
+    @Test func unknownTargetSuggestsTheClosest() throws {
+        let error = try #require(throws: DiagnosticError.self) { _ = try EmitterRegistry.require("gose") }
+        #expect(error.diagnostics.first?.message == "unknown target 'gose' (did you mean 'goose'?)")
+    }
+
+    @Test func gooseFilesParseAsGooseDoes() throws {
+        let text = """
+        -- a comment before the annotations
+        -- +goose NO TRANSACTION
+        -- +goose Up
+        CREATE TABLE a (id int);
+        -- +goose StatementBegin
+        DO $$ BEGIN PERFORM 1; END $$;
+        -- +goose StatementEnd
+        -- +goose Down
+        DROP TABLE a;
+        """
+        let parsed = try GooseEmitter.parse(text, file: "x.sql")
+        #expect(parsed.up == ["CREATE TABLE a (id int);", "DO $$ BEGIN PERFORM 1; END $$;"])
+        #expect(parsed.down == ["DROP TABLE a;"])
+        #expect(parsed.transactional == false)
+        #expect(throws: DiagnosticError.self) { _ = try GooseEmitter.parse("CREATE TABLE a (id int);", file: "y.sql") }
+    }
+}
