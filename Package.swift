@@ -15,10 +15,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // The neutral model: spec loading with source locations, SchemaState replay, validation, inverses.
-        .target(name: "MGenSpec", dependencies: ["Yams"]),
+        // Replayed states are persistent hash tries, so keeping the state before every step is cheap.
+        .target(name: "MGenSpec", dependencies: ["Yams", .product(name: "HashTreeCollections", package: "swift-collections")]),
         // SQL rendering per dialect.
         .target(name: "MGenSQL", dependencies: ["MGenSpec"]),
         // The file skeletons of Templates/<target>/, compiled into the binary so `mgen` works anywhere.

@@ -81,6 +81,30 @@ public struct PostgreSQLDialect: SQLDialect {
         return statements
     }
 
+    /// An enum's CHECK is named after its table and column; renames keep that true, so a later
+    /// type change finds the constraint it must replace.
+    public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        var statements = [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))")]
+        if let column = context.before.table(table)?.column(from), let old = enumCheck(table: table, column: column) {
+            var renamed = column
+            renamed.name = to
+            if let new = enumCheck(table: table, column: renamed) {
+                statements.append(SQLStatement("ALTER TABLE \(quote(table)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))"))
+            }
+        }
+        return statements
+    }
+
+    public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        var statements = [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))")]
+        for column in context.before.table(from)?.columns ?? [] {
+            if let old = enumCheck(table: from, column: column), let new = enumCheck(table: to, column: column) {
+                statements.append(SQLStatement("ALTER TABLE \(quote(to)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))"))
+            }
+        }
+        return statements
+    }
+
     public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(ifExists)\(quote(column))")]
     }

@@ -56,7 +56,8 @@ extension SQLDialect {
     public var hasTransactionalDDL: Bool { true }
 
     public func quote(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // The common case has no quote to double; replacingOccurrences is costly on Linux.
+        identifier.contains("\"") ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
     }
 
     public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }

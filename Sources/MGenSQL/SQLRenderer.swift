@@ -84,7 +84,7 @@ public struct SQLRenderer: Sendable {
             guard let text = up.text(for: d.dialect) else {
                 throw Unsupported("this sql step has no text for \(d.dialect)", fix: "add `\(d.dialect): ...` or `default: ...` to it")
             }
-            return SQLSplitter.split(text).map { SQLStatement($0) }
+            return SQLSplitter.split(text, backslashEscapes: d.dialect == .mysql).map { SQLStatement($0) }
         case let .backfill(backfill): return try d.backfill(backfill, context)
         }
     }

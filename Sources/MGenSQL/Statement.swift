@@ -30,23 +30,26 @@ public struct RenderOptions: Hashable, Sendable {
 }
 
 /// Splits SQL text into statements on top-level semicolons, respecting quotes, dollar quotes,
-/// comments and `BEGIN ... END` bodies of MySQL routines.
+/// comments and `BEGIN ... END` bodies of MySQL routines. A backslash escapes a quote only where
+/// the dialect says so (MySQL); in standard SQL strings it is a plain character.
 public enum SQLSplitter {
-    public static func split(_ text: String) -> [String] {
+    public static func split(_ text: String, backslashEscapes: Bool = false) -> [String] {
         var statements: [String] = []
         var current = ""
         let chars = Array(text)
         var i = 0
         var blockDepth = 0
+        var routine = false
         func flush() {
             let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !trimmed.isEmpty && !isOnlyComments(trimmed) { statements.append(trimmed) }
+            if !trimmed.isEmpty && trimmed != ";" && !isOnlyComments(trimmed) { statements.append(trimmed) }
             current = ""
+            routine = false
         }
         while i < chars.count {
             let c = chars[i]
             if c == "'" || c == "\"" || c == "`" {
-                let (end, _) = skipQuoted(chars, from: i, quote: c)
+                let (end, _) = skipQuoted(chars, from: i, quote: c, backslashEscapes: backslashEscapes)
                 current += String(chars[i..<end])
                 i = end
                 continue
@@ -78,13 +81,16 @@ public enum SQLSplitter {
                 var j = i
                 while j < chars.count, chars[j].isLetter || chars[j] == "_" { j += 1 }
                 let word = String(chars[i..<j]).uppercased()
-                // MySQL routine bodies: BEGIN ... END nest; `END IF`/`END WHILE` do not open blocks.
-                if word == "BEGIN", blockDepth > 0 || current.uppercased().contains("PROCEDURE") || current.uppercased().contains("TRIGGER")
-                    || current.uppercased().contains("FUNCTION") {
+                // MySQL routine bodies: BEGIN ... END nest, and so does CASE ... END inside them;
+                // `END IF`/`END WHILE`/... close blocks that never opened one here.
+                if ["PROCEDURE", "FUNCTION", "TRIGGER"].contains(word) { routine = true }
+                if word == "BEGIN", blockDepth > 0 || routine {
+                    blockDepth += 1
+                } else if word == "CASE", blockDepth > 0 {
                     blockDepth += 1
                 } else if word == "END", blockDepth > 0 {
                     let rest = String(chars[j..<min(j + 8, chars.count)]).trimmingCharacters(in: .whitespaces).uppercased()
-                    if !(rest.hasPrefix("IF") || rest.hasPrefix("WHILE") || rest.hasPrefix("LOOP") || rest.hasPrefix("REPEAT") || rest.hasPrefix("CASE")) {
+                    if !(rest.hasPrefix("IF") || rest.hasPrefix("WHILE") || rest.hasPrefix("LOOP") || rest.hasPrefix("REPEAT")) {
                         blockDepth -= 1
                     }
                 }
@@ -105,14 +111,14 @@ public enum SQLSplitter {
         return statements
     }
 
-    static func skipQuoted(_ chars: [Character], from start: Int, quote: Character) -> (Int, Bool) {
+    static func skipQuoted(_ chars: [Character], from start: Int, quote: Character, backslashEscapes: Bool) -> (Int, Bool) {
         var i = start + 1
         while i < chars.count {
             if chars[i] == quote {
                 if i + 1 < chars.count, chars[i + 1] == quote { i += 2; continue }
                 return (i + 1, true)
             }
-            if chars[i] == "\\", quote != "\"" { i += 2; continue }
+            if backslashEscapes, chars[i] == "\\", quote != "\"" { i += 2; continue }
             i += 1
         }
         return (chars.count, false)

@@ -154,7 +154,11 @@ public struct MigrationChain: Sendable {
             }
             let opaque = downOperations.contains { if case .sql = $0.0 { true } else { false } }
                 || up.contains { if case .sql = $0.operation { true } else { false } }
-            if diagnostics.isEmpty, !opaque, !state.isEquivalent(to: start) {
+            let touched = Set((up.map(\.operation) + downOperations.map(\.0)).flatMap { op -> [String] in
+                if case let .renameTable(from, to) = op { return [from, to] }
+                return op.table.map { [$0] } ?? []
+            })
+            if diagnostics.isEmpty, !opaque, !state.isEquivalent(to: start, on: touched) {
                 warnings.append(Diagnostic("the down of '\(spec.id)' does not return the schema to where the up started",
                                            severity: .warning, at: spec.fields["down"] ?? spec.location,
                                            fix: "run `mgen verify` to see the difference"))

@@ -6,6 +6,11 @@ import Yams
 /// only the first.
 public enum SpecLoader {
     public static let formatVersion = 1
+    /// No regular-expression tag rules: Yams runs each rule on every plain scalar (and again when
+    /// hashing keys), which cost most of the time of reading a spec. Scalars are typed by
+    /// `Node.kind` instead.
+    static let resolver = Resolver.basic
+
     static let topLevelFields = ["mgen", "id", "name", "description", "depends_on", "transaction", "created",
                                  "operations", "down", "irreversible"]
 
@@ -14,7 +19,7 @@ public enum SpecLoader {
         let sink = DiagnosticSink(file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, resolver, .default, .utf8)
         } catch let error as YamlError {
             throw DiagnosticError(yamlDiagnostic(error, file: file))
         } catch {
@@ -27,7 +32,7 @@ public enum SpecLoader {
         }
         let top = Fields(root, context: "the spec", allowed: topLevelFields, sink: sink)
         if let version = top.node("mgen") {
-            if version.int != formatVersion {
+            if case .integer(Int64(formatVersion)) = version.kind {} else {
                 sink.error("unsupported spec format `mgen: \(version.string ?? "?")`", at: sink.location(version),
                            fix: "this mgen reads `mgen: \(formatVersion)`")
             }
@@ -55,10 +60,10 @@ public enum SpecLoader {
         if let list = top.sequence("down") {
             down = list.compactMap { OperationParser.parse($0, sink: sink) }
         }
-        if !name.isEmpty, name.range(of: "^[A-Za-z0-9_][A-Za-z0-9_ .-]*$", options: .regularExpression) == nil {
+        if !name.isEmpty, !(name.first.map(isWordCharacter) ?? false) || !name.allSatisfy({ isWordCharacter($0) || " .-".contains($0) }) {
             sink.error("name '\(name)' must be letters, digits, '_', '-', '.' or spaces", at: top.location("name"))
         }
-        if !id.isEmpty, id.range(of: "^[A-Za-z0-9_.-]+$", options: .regularExpression) == nil {
+        if !id.isEmpty, !id.allSatisfy({ isWordCharacter($0) || ".-".contains($0) }) {
             sink.error("id '\(id)' must be letters, digits, '_', '-' or '.'", at: top.location("id"))
         }
         if !sink.diagnostics.isEmpty { throw DiagnosticError(sink.diagnostics) }
@@ -123,27 +128,48 @@ public enum SpecLoader {
     }
 }
 
-/// Parses `2025-01-15T10:30:00Z` (or a 14-digit `20250115103000`) into seconds since 1970.
+/// ASCII letters, digits and underscore.
+func isWordCharacter(_ c: Character) -> Bool {
+    c == "_" || (c.isASCII && (c.isLetter || c.isNumber))
+}
+
+/// Parses `2025-01-15T10:30:00Z` (or a 14-digit `20250115103000`) into seconds since 1970 (UTC).
 public func parseTimestamp(_ text: String) -> Int? {
-    let digits = text.filter(\.isNumber)
-    let shapeOK = text.range(of: #"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}Z?$"#, options: .regularExpression) != nil
-        || text.range(of: #"^\d{14}$"#, options: .regularExpression) != nil
-    guard shapeOK, digits.count == 14 else { return nil }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-    func part(_ from: Int, _ length: Int) -> Int? {
-        let start = digits.index(digits.startIndex, offsetBy: from)
-        return Int(digits[start..<digits.index(start, offsetBy: length)])
+    let chars = Array(text.utf8)
+    var digits: [Int] = []
+    if chars.count == 14 {
+        guard chars.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        digits = chars.map { Int($0) - 48 }
+    } else {
+        // yyyy-mm-ddThh:mm:ss with an optional Z
+        let shape = Array("dddd-dd-ddTdd:dd:dd".utf8)
+        guard chars.count == shape.count || (chars.count == shape.count + 1 && chars.last == UInt8(ascii: "Z")) else { return nil }
+        for (c, s) in zip(chars, shape) {
+            if s == UInt8(ascii: "d") {
+                guard c >= 48 && c <= 57 else { return nil }
+                digits.append(Int(c) - 48)
+            } else if s == UInt8(ascii: "T") {
+                guard c == UInt8(ascii: "T") || c == UInt8(ascii: " ") else { return nil }
+            } else if c != s {
+                return nil
+            }
+        }
     }
-    var components = DateComponents()
-    components.year = part(0, 4)
-    components.month = part(4, 2)
-    components.day = part(6, 2)
-    components.hour = part(8, 2)
-    components.minute = part(10, 2)
-    components.second = part(12, 2)
-    guard let date = calendar.date(from: components), calendar.component(.day, from: date) == components.day else { return nil }
-    return Int(date.timeIntervalSince1970)
+    func number(_ from: Int, _ count: Int) -> Int { digits[from..<from + count].reduce(0) { $0 * 10 + $1 } }
+    let (year, month, day) = (number(0, 4), number(4, 2), number(6, 2))
+    let (hour, minute, second) = (number(8, 2), number(10, 2), number(12, 2))
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard year >= 1970, (1...12).contains(month), day >= 1, day <= monthDays[month - 1],
+          hour < 24, minute < 60, second < 60 else { return nil }
+    // Days since 1970-01-01 (the civil-from-days algorithm, inverted).
+    let y = month <= 2 ? year - 1 : year
+    let era = y / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    let days = era * 146097 + dayOfEra - 719468
+    return days * 86400 + hour * 3600 + minute * 60 + second
 }
 
 /// Collects diagnostics for one file.
@@ -232,14 +258,14 @@ struct Fields {
 
     func bool(_ key: String) -> Bool? {
         guard let value = values[key] else { return nil }
-        guard value.tagName == .bool, let bool = value.bool else { wrongType(key, "true or false", value); return nil }
+        guard case let .boolean(bool) = value.kind else { wrongType(key, "true or false", value); return nil }
         return bool
     }
 
     func int(_ key: String) -> Int? {
         guard let value = values[key] else { return nil }
-        guard value.tagName == .int, let int = value.int else { wrongType(key, "a whole number", value); return nil }
-        return int
+        guard case let .integer(int) = value.kind, let small = Int(exactly: int) else { wrongType(key, "a whole number", value); return nil }
+        return small
     }
 
     func sequence(_ key: String, required: Bool = false) -> [Node]? {
@@ -272,6 +298,24 @@ struct Fields {
 }
 
 extension Node {
-    /// The resolved YAML tag (`str`, `int`, `bool`, ...): quoted `'42'` is a string, plain `42` an int.
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    /// What a scalar is, by YAML's core schema: a quoted scalar is always a string; a plain one is
+    /// null, a boolean, an integer or a number when it reads as one.
+    enum Kind { case string(String), boolean(Bool), integer(Int64), number(String), null, collection }
+
+    var kind: Kind {
+        guard case let .scalar(scalar) = self else { return .collection }
+        let text = scalar.string
+        guard scalar.style == .plain || scalar.style == .any else { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .boolean(true)
+        case "false", "False", "FALSE": return .boolean(false)
+        default: break
+        }
+        if let int = Int64(text) { return .integer(int) }
+        if text.contains(where: \.isNumber), Double(text) != nil, text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }) {
+            return .number(text)
+        }
+        return .string(text)
+    }
 }

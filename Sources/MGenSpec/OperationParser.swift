@@ -178,7 +178,7 @@ enum OperationParser {
         change.nullable = f.bool("nullable")
         if let node = f.node("default") {
             // `default: null` drops the default.
-            if node.tagName == .null { change.defaultChange = .drop } else if let value = defaultValue(node, sink: f.sink) {
+            if case .null = node.kind { change.defaultChange = .drop } else if let value = defaultValue(node, sink: f.sink) {
                 change.defaultChange = .set(value)
             }
         }
@@ -269,7 +269,7 @@ enum OperationParser {
             sink.error("missing required field 'type' in a column", at: sink.location(node),
                        fix: "add `type: <\(ColumnType.names.joined(separator: " | "))>`")
         }
-        let columnDefault = f.node("default").flatMap { $0.tagName == .null ? nil : defaultValue($0, sink: sink) }
+        let columnDefault = f.node("default").flatMap { node -> DefaultValue? in if case .null = node.kind { return nil }; return defaultValue(node, sink: sink) }
         let identity = (f.bool("identity") ?? false) || (f.bool("autoincrement") ?? false)
         let primaryKey = f.bool("primary_key") ?? false
         let nullable = f.bool("nullable") ?? !(primaryKey || identity)
@@ -394,12 +394,12 @@ enum OperationParser {
     static func defaultValue(_ node: Node, sink: DiagnosticSink) -> DefaultValue? {
         switch node {
         case let .scalar(scalar):
-            switch node.tagName {
-            case .bool: return node.bool.map { .literal(.boolean($0)) }
-            case .int: return node.int.map { .literal(.integer(Int64($0))) }
-            case .float: return .literal(.number(scalar.string))
+            switch node.kind {
+            case let .boolean(b): return .literal(.boolean(b))
+            case let .integer(i): return .literal(.integer(i))
+            case let .number(n): return .literal(.number(n))
             case .null: return .literal(.null)
-            default: return .literal(.string(scalar.string))
+            case .string, .collection: return .literal(.string(scalar.string))
             }
         case .mapping:
             let f = Fields(node, context: "default", allowed: ["sql"], sink: sink)

@@ -32,7 +32,7 @@ public struct ProjectConfig: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         let sink = DiagnosticSink(file: path)
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+        do { root = try Yams.compose(yaml: text, SpecLoader.resolver, .default, .utf8) } catch let error as YamlError {
             throw DiagnosticError(SpecLoader.yamlDiagnostic(error, file: path))
         } catch {
             throw DiagnosticError(Diagnostic("cannot parse YAML: \(error)", object: path))

@@ -1,40 +1,55 @@
 import Foundation
+import HashTreeCollections
 
 /// The schema as it stands after replaying a chain of migrations: the spine of validation, of
 /// derived downs, and of emitters that need a whole definition (MySQL `MODIFY COLUMN`, SQLite
 /// rebuilds, Alembic `existing_type=`, Django `AlterField`).
+///
+/// The maps are persistent hash tries (`TreeDictionary`): a step keeps the state before it, and a
+/// change copies only the path to what changed, not the whole schema.
 public struct SchemaState: Hashable, Sendable {
-    public private(set) var tables: [String: Table] = [:]
+    public private(set) var tables: TreeDictionary<String, Table> = [:]
     /// Index names are unique per schema (as in PostgreSQL and SQLite; the strictest rule wins).
-    public private(set) var indexes: [String: Index] = [:]
+    public private(set) var indexes: TreeDictionary<String, Index> = [:]
+    // Lookups kept in step with `tables` and `indexes`, so no check has to scan the schema.
+    private var indexNamesByTable: TreeDictionary<String, Set<String>> = [:]
+    private var constraintOwners: TreeDictionary<String, String> = [:]
+    /// Referenced table → the tables whose foreign keys point at it.
+    private var referrers: TreeDictionary<String, Set<String>> = [:]
 
     public init() {}
 
     public func table(_ name: String) -> Table? { tables[name] }
     public var tableNames: [String] { tables.keys.sorted() }
-    public func indexes(on table: String) -> [Index] { indexes.values.filter { $0.table == table }.sorted { $0.name < $1.name } }
+    public func indexes(on table: String) -> [Index] {
+        (indexNamesByTable[table] ?? []).sorted().compactMap { indexes[$0] }
+    }
+    /// The table that has a constraint of this name.
+    public func constraintOwner(_ name: String) -> String? { constraintOwners[name] }
 
     /// Foreign keys of other tables that point at `table` (optionally at one of its columns).
     public func incomingForeignKeys(to table: String, column: String? = nil) -> [ForeignKey] {
-        tables.values.filter { $0.name != table }.flatMap(\.foreignKeys)
-            .filter { $0.referencedTable == table && (column.map { $0 } == nil || $0.referencedColumns.contains(column ?? "")) }
+        (referrers[table] ?? []).filter { $0 != table }.compactMap { tables[$0] }.flatMap(\.foreignKeys)
+            .filter { $0.referencedTable == table && (column == nil || $0.referencedColumns.contains(column ?? "")) }
             .sorted { $0.name < $1.name }
     }
 
-    /// Equality that ignores what a down cannot restore and no database reports alike:
-    /// column order (a re-added column goes last) and the NOT VALID flag.
-    public func isEquivalent(to other: SchemaState) -> Bool { normalized == other.normalized }
-
-    private var normalized: SchemaState {
-        var copy = self
-        for (name, var table) in copy.tables {
-            table.columns.sort { $0.name < $1.name }
-            table.checks = table.checks.map { var c = $0; c.notValid = false; return c }.sorted { $0.name < $1.name }
-            table.foreignKeys = table.foreignKeys.map { var f = $0; f.notValid = false; return f }.sorted { $0.name < $1.name }
-            table.uniques.sort { $0.name < $1.name }
-            copy.tables[name] = table
+    /// Equality on the given tables (and their indexes) that ignores what a down cannot restore
+    /// and no database reports alike: column order (a re-added column goes last) and NOT VALID.
+    public func isEquivalent(to other: SchemaState, on tables: Set<String>) -> Bool {
+        tables.allSatisfy { name in
+            self.tables[name].map(Self.normalized) == other.tables[name].map(Self.normalized)
+                && indexes(on: name) == other.indexes(on: name)
         }
-        return copy
+    }
+
+    private static func normalized(_ table: Table) -> Table {
+        var table = table
+        table.columns.sort { $0.name < $1.name }
+        table.checks = table.checks.map { var c = $0; c.notValid = false; return c }.sorted { $0.name < $1.name }
+        table.foreignKeys = table.foreignKeys.map { var f = $0; f.notValid = false; return f }.sorted { $0.name < $1.name }
+        table.uniques.sort { $0.name < $1.name }
+        return table
     }
 
     // MARK: - Applying operations
@@ -48,14 +63,53 @@ public struct SchemaState: Hashable, Sendable {
         mutate(operation)
     }
 
-    /// The change itself; `apply` has checked that it makes sense.
+    /// The change itself; `apply` has checked that it makes sense. The constraint and reference
+    /// lookups of the tables it touches are taken out before and put back after.
     mutating func mutate(_ operation: Operation) {
+        var touched: Set<String> = operation.table.map { [$0] } ?? []
+        // Tables whose foreign keys point at a renamed table change too; read them before the
+        // registry forgets them.
+        var referring: Set<String> = []
+        if case let .renameTable(from, to) = operation {
+            referring = referrers[from] ?? []
+            touched.insert(to)
+            touched.formUnion(referring)
+        }
+        for name in touched { unregister(name) }
+        change(operation, referring: referring)
+        for name in touched { register(name) }
+    }
+
+    private mutating func unregister(_ name: String) {
+        guard let table = tables[name] else { return }
+        for constraint in table.constraintNames { constraintOwners[constraint] = nil }
+        for fk in table.foreignKeys { referrers[fk.referencedTable]?.remove(name) }
+    }
+
+    private mutating func register(_ name: String) {
+        guard let table = tables[name] else { return }
+        for constraint in table.constraintNames { constraintOwners[constraint] = name }
+        for fk in table.foreignKeys { referrers[fk.referencedTable, default: []].insert(name) }
+    }
+
+    private mutating func addIndex(_ index: Index) {
+        indexes[index.name] = index
+        indexNamesByTable[index.table, default: []].insert(index.name)
+    }
+
+    private mutating func removeIndex(_ name: String) {
+        guard let index = indexes.removeValue(forKey: name) else { return }
+        indexNamesByTable[index.table]?.remove(name)
+    }
+
+    private mutating func change(_ operation: Operation, referring: Set<String>) {
         switch operation {
         case let .createTable(table):
             tables[table.name] = table
         case let .dropTable(name):
             tables[name] = nil
-            indexes = indexes.filter { $0.value.table != name }
+            for index in indexNamesByTable[name] ?? [] { indexes[index] = nil }
+            indexNamesByTable[name] = nil
         case let .renameTable(from, to):
             guard var table = tables.removeValue(forKey: from) else { return }
             table.name = to
@@ -63,14 +117,14 @@ public struct SchemaState: Hashable, Sendable {
             table.checks = table.checks.map { var c = $0; c.table = to; return c }
             table.foreignKeys = table.foreignKeys.map { var f = $0; f.table = to; if f.referencedTable == from { f.referencedTable = to }; return f }
             tables[to] = table
-            for (name, var other) in tables where name != to {
+            for name in referring where name != from {
+                guard var other = tables[name] else { continue }
                 other.foreignKeys = other.foreignKeys.map { var f = $0; if f.referencedTable == from { f.referencedTable = to }; return f }
                 tables[name] = other
             }
-            for (name, var index) in indexes where index.table == from {
-                index.table = to
-                indexes[name] = index
-            }
+            let names = indexNamesByTable.removeValue(forKey: from) ?? []
+            for name in names { indexes[name]?.table = to }
+            indexNamesByTable[to] = names
         case let .addColumn(table, column, unique, foreignKey):
             tables[table]?.columns.append(column)
             if let unique { tables[table]?.uniques.append(unique) }
@@ -79,7 +133,7 @@ public struct SchemaState: Hashable, Sendable {
             tables[table]?.columns.removeAll { $0.name == column }
             tables[table]?.uniques.removeAll { $0.columns.contains(column) }
             tables[table]?.foreignKeys.removeAll { $0.columns.contains(column) }
-            indexes = indexes.filter { !($0.value.table == table && $0.value.columnNames.contains(column)) }
+            for index in indexes(on: table) where index.columnNames.contains(column) { removeIndex(index.name) }
         case let .renameColumn(table, from, to):
             renameColumn(table: table, from: from, to: to)
         case let .alterColumn(change):
@@ -91,11 +145,12 @@ public struct SchemaState: Hashable, Sendable {
             case .drop?: tables[change.table]?.columns[i].defaultValue = nil
             case nil: break
             }
-            if let comment = change.comment { tables[change.table]?.columns[i].comment = comment }
+            // An empty comment removes it (the down of adding a comment to a column that had none).
+            if let comment = change.comment { tables[change.table]?.columns[i].comment = comment.isEmpty ? nil : comment }
         case let .createIndex(index, _):
-            indexes[index.name] = index
+            addIndex(index)
         case let .dropIndex(name, _, _):
-            indexes[name] = nil
+            removeIndex(name)
         case let .addForeignKey(fk):
             tables[fk.table]?.foreignKeys.append(fk)
         case let .addUnique(unique):
@@ -126,7 +181,8 @@ public struct SchemaState: Hashable, Sendable {
         // Databases rewrite expressions that name the column; so does the state.
         t.checks = t.checks.map { var c = $0; c.expression = replacingIdentifier(from, with: to, in: c.expression); return c }
         tables[table] = t
-        for (name, var other) in tables where name != table {
+        for name in referrers[table] ?? [] where name != table {
+            guard var other = tables[name] else { continue }
             other.foreignKeys = other.foreignKeys.map {
                 var f = $0
                 if f.referencedTable == table { f.referencedColumns = swap(f.referencedColumns) }
@@ -143,7 +199,8 @@ public struct SchemaState: Hashable, Sendable {
             }
             tables[table] = own
         }
-        for (name, var index) in indexes where index.table == table {
+        for var index in indexes(on: table) {
+            let name = index.name
             index.parts = index.parts.map {
                 switch $0 {
                 case let .column(c): .column(c == from ? to : c)
@@ -156,12 +213,39 @@ public struct SchemaState: Hashable, Sendable {
     }
 }
 
-/// Replaces whole-word occurrences of an identifier in an SQL expression (not inside quotes' contents).
+/// Replaces whole-word occurrences of an identifier in an SQL expression, bare or double-quoted,
+/// but never inside a string literal.
 func replacingIdentifier(_ name: String, with replacement: String, in expression: String) -> String {
-    let pattern = "(?<![A-Za-z0-9_'])" + NSRegularExpression.escapedPattern(for: name) + "(?![A-Za-z0-9_'])"
-    guard let regex = try? NSRegularExpression(pattern: pattern) else { return expression }
-    let range = NSRange(expression.startIndex..., in: expression)
-    return regex.stringByReplacingMatches(in: expression, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: replacement))
+    let chars = Array(expression)
+    let target = Array(name)
+    var out = ""
+    var i = 0
+    func isWord(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
+    while i < chars.count {
+        let c = chars[i]
+        if c == "'" {
+            // Copy the literal through its closing quote ('' is an escaped quote).
+            var j = i + 1
+            while j < chars.count {
+                if chars[j] == "'" { if j + 1 < chars.count, chars[j + 1] == "'" { j += 2; continue }; break }
+                j += 1
+            }
+            let end = min(j + 1, chars.count)
+            out += String(chars[i..<end])
+            i = end
+            continue
+        }
+        if isWord(c), i == 0 || !isWord(chars[i - 1]) {
+            var j = i
+            while j < chars.count, isWord(chars[j]) { j += 1 }
+            out += Array(chars[i..<j]) == target ? replacement : String(chars[i..<j])
+            i = j
+            continue
+        }
+        out.append(c)
+        i += 1
+    }
+    return out
 }
 
 /// Whether an SQL expression mentions an identifier as a whole word.

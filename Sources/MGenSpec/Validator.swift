@@ -40,8 +40,8 @@ struct Validator {
     private mutating func requireFreeName(_ name: String, field: String) {
         if state.indexes[name] != nil {
             error("an index named '\(name)' already exists", field: field, fix: "choose another name")
-        } else if let owner = state.tables.values.first(where: { $0.constraintNames.contains(name) }) {
-            error("a constraint named '\(name)' already exists on table '\(owner.name)'", field: field, fix: "choose another name")
+        } else if let owner = state.constraintOwner(name) {
+            error("a constraint named '\(name)' already exists on table '\(owner)'", field: field, fix: "choose another name")
         }
     }
 
@@ -95,7 +95,10 @@ struct Validator {
                 error("column '\(column)' is part of the primary key of '\(tableName)'", field: "column",
                       fix: "a primary key column cannot be dropped; drop the table or keep the column")
             }
-            for fk in state.incomingForeignKeys(to: tableName, column: column) {
+            let selfReferences = table.foreignKeys.filter {
+                $0.referencedTable == tableName && $0.referencedColumns.contains(column) && !$0.columns.contains(column)
+            }
+            for fk in state.incomingForeignKeys(to: tableName, column: column) + selfReferences {
                 error("column '\(tableName).\(column)' is referenced by foreign key '\(fk.name)' of table '\(fk.table)'", field: "column",
                       fix: "drop that constraint first")
             }

@@ -1,0 +1,356 @@
+import MGenSpec
+import Testing
+
+/// Every user error found by replaying the chain: ids, depends_on, and each operation checked
+/// against the schema before it. Places are the operation's field in the spec.
+@Suite struct ValidatorErrorTests {
+    // MARK: - The chain
+
+    @Test func duplicateIdsAcrossFiles() throws {
+        let a = "mgen: 1\nid: \"0001\"\nname: a\noperations:\n  - create_table: {table: a, columns: [{name: x, type: text}]}\n"
+        let b = "mgen: 1\nid: \"0001\"\nname: b\noperations:\n  - create_table: {table: b, columns: [{name: x, type: text}]}\n"
+        let diagnostics = try chainDiagnostics([(a, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:2:1: error: duplicate id '0001': a.yaml has it too\n  fix: give each spec its own id",
+        ])
+    }
+
+    @Test func danglingDependsOnSuggestsClosestId() throws {
+        let b = "mgen: 1\nid: \"0002\"\nname: b\ndepends_on: \"0011\"\noperations:\n  - drop_table: {table: users}\n"
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:4:1: error: depends_on names unknown migration '0011' (did you mean '0001'?)\n  fix: ids in this chain: 0001, 0002",
+        ])
+    }
+
+    @Test func dependsOnALaterMigration() throws {
+        let a = "mgen: 1\nid: \"0001\"\nname: a\ndepends_on: [\"0002\"]\noperations:\n  - create_table: {table: a, columns: [{name: x, type: text}]}\n"
+        let b = "mgen: 1\nid: \"0002\"\nname: b\noperations:\n  - create_table: {table: b, columns: [{name: x, type: text}]}\n"
+        let diagnostics = try chainDiagnostics([(a, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["a.yaml:4:1: error: depends_on names '0002', which does not come before '0001'"])
+    }
+
+    // MARK: - Unknown names
+
+    @Test func unknownTableSuggestsClosest() throws {
+        let b = spec(id: "0002", "  - add_column:\n      table: user\n      column: {name: age, type: integer}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == ["b.yaml:6:7: error: unknown table 'user' (did you mean 'users'?)\n  fix: tables: users"])
+    }
+
+    @Test func unknownTableInEmptySchema() throws {
+        let diagnostics = try chainDiagnostics(spec("  - drop_table: {table: users}\n"))
+        #expect(diagnostics.map(\.description) == ["x.yaml:5:18: error: unknown table 'users'\n  fix: create it first with create_table"])
+    }
+
+    @Test func unknownColumnSuggestsClosest() throws {
+        let b = spec(id: "0002", "  - drop_column:\n      table: users\n      column: emial\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:7:7: error: unknown column 'emial' in table 'users' (did you mean 'email'?)\n  fix: columns of users: id, email, name",
+        ])
+    }
+
+    @Test func unknownIndexSuggestsClosest() throws {
+        let b = spec(id: "0002", "  - drop_index: {name: users_nam_idx}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:18: error: unknown index 'users_nam_idx' (did you mean 'users_name_idx'?)"])
+    }
+
+    @Test func dropConstraintOfAnIndexSaysUseDropIndex() throws {
+        let b = spec(id: "0002", "  - drop_constraint: {table: users, name: users_name_idx}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:5:37: error: table 'users' has no constraint named 'users_name_idx'\n  fix: 'users_name_idx' is an index: use drop_index",
+        ])
+    }
+
+    @Test func dropIndexOnTheWrongTable() throws {
+        let b = spec(id: "0002", "  - create_table: {table: t, columns: [{name: x, type: text}]}\n  - drop_index: {name: users_name_idx, table: t}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:6:40: error: index 'users_name_idx' is on table 'users', not 't'"])
+    }
+
+    // MARK: - Duplicates
+
+    @Test func duplicateTable() throws {
+        let b = spec(id: "0002", "  - create_table:\n      table: users\n      columns: [{name: x, type: text}]\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:6:7: error: table 'users' already exists\n  fix: drop it first, or alter the existing table",
+        ])
+    }
+
+    @Test func duplicateColumnInCreateTable() throws {
+        let yaml = spec("  - create_table:\n      table: t\n      columns:\n        - {name: a, type: text}\n        - {name: a, type: integer}\n")
+        #expect(try chainDiagnostics(yaml).map(headline) == ["x.yaml:7:7: error: column 'a' is declared twice in table 't'"])
+    }
+
+    @Test func duplicateColumnInAddColumn() throws {
+        let b = spec(id: "0002", "  - add_column: {table: users, column: {name: email, type: text}}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:32: error: column 'email' already exists in table 'users'"])
+    }
+
+    @Test func renameColumnOntoAnExistingOne() throws {
+        let b = spec(id: "0002", "  - rename_column: {table: users, column: name, to: email}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:49: error: column 'email' already exists in table 'users'"])
+    }
+
+    @Test func duplicateIndexName() throws {
+        let b = spec(id: "0002", "  - create_index: {name: users_name_idx, table: users, columns: [email]}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:5:20: error: an index named 'users_name_idx' already exists\n  fix: choose another name",
+        ])
+    }
+
+    @Test func defaultIndexNameCollides() throws {
+        // Both indexes get the default name users_name_idx.
+        let b = spec(id: "0002", "  - create_index: {table: users, columns: [name], unique: true}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:5: error: an index named 'users_name_idx' already exists"])
+    }
+
+    @Test func indexNameTakenByAConstraint() throws {
+        let b = spec(id: "0002", "  - create_index: {name: users_email_key, table: users, columns: [email]}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:20: error: a constraint named 'users_email_key' already exists on table 'users'"])
+    }
+
+    @Test func duplicateConstraintNameInCreateTable() throws {
+        let yaml = spec("""
+              - create_table:
+                  table: t
+                  columns:
+                    - {name: a, type: text, unique: true}
+                  unique:
+                    - {name: t_a_key, columns: [a]}
+
+            """)
+        #expect(try chainDiagnostics(yaml).map(headline) == ["x.yaml:6:7: error: constraint name 't_a_key' is used twice in table 't'"])
+    }
+
+    // MARK: - Foreign keys
+
+    @Test func foreignKeyToMissingColumn() throws {
+        let b = spec(id: "0002", "  - create_table:\n      table: posts\n      columns:\n        - {name: user_id, type: bigint, references: users.uid}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:5: error: foreign key 'posts_user_id_fkey' references unknown column 'users.uid' (did you mean 'id'?)"])
+    }
+
+    @Test func foreignKeyToMissingTable() throws {
+        let b = spec(id: "0002", "  - add_column: {table: users, column: {name: team_id, type: bigint, references: teams(id)}}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:5:32: error: foreign key 'users_team_id_fkey' references unknown table 'teams'\n  fix: create 'teams' in an earlier migration",
+        ])
+    }
+
+    @Test func foreignKeyToNonUniqueColumns() throws {
+        let b = spec(id: "0002", """
+              - add_column: {table: users, column: {name: boss_name, type: string(50)}}
+              - add_foreign_key:
+                  table: users
+                  columns: [boss_name]
+                  references: users(name)
+
+            """)
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:9:7: error: foreign key 'users_boss_name_fkey' references users(name), which is neither its primary key nor unique\n  fix: reference the primary key, or add a unique constraint on those columns first",
+        ])
+    }
+
+    @Test func foreignKeyToAUniqueIndexIsAccepted() throws {
+        let b = spec(id: "0002", """
+              - create_index: {name: users_name_uq, table: users, columns: [name], unique: true}
+              - create_table:
+                  table: notes
+                  columns:
+                    - {name: author, type: string(50), references: users(name)}
+
+            """)
+        #expect(try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")]).isEmpty)
+    }
+
+    @Test func setNullOnANotNullColumn() throws {
+        let b = spec(id: "0002", """
+              - create_table:
+                  table: posts
+                  columns:
+                    - {name: user_id, type: bigint, nullable: false, references: {table: users, on_delete: set null}}
+
+            """)
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:5: error: foreign key 'posts_user_id_fkey' uses SET NULL but column 'user_id' is NOT NULL"])
+    }
+
+    @Test func dropColumnReferencedByAForeignKey() throws {
+        let b = spec(id: "0002", """
+              - create_table:
+                  table: invites
+                  columns:
+                    - {name: email, type: string(100), references: users.email}
+              - drop_column: {table: users, column: email}
+
+            """)
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        // The expanded drop of the column's unique constraint is refused too, at the operation.
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:9:5: error: unique constraint 'users_email_key' backs foreign key 'invites_email_fkey' of table 'invites'\n  fix: drop that foreign key first",
+            "b.yaml:9:33: error: column 'users.email' is referenced by foreign key 'invites_email_fkey' of table 'invites'\n  fix: drop that constraint first",
+        ])
+    }
+
+    @Test
+    func dropColumnReferencedBySelfForeignKey() throws {
+        let yaml = spec("""
+              - create_table:
+                  table: t
+                  columns:
+                    - {name: id, type: integer, primary_key: true}
+                    - {name: code, type: text, unique: true}
+                    - {name: parent_code, type: text, references: t.code}
+              - drop_column: {table: t, column: code}
+
+            """)
+        #expect(try chainDiagnostics(yaml).map(headline) == [
+            "x.yaml:11:29: error: column 't.code' is referenced by foreign key 't_parent_code_fkey' of table 't'",
+        ])
+    }
+
+    @Test func dropPrimaryKeyColumn() throws {
+        let b = spec(id: "0002", "  - drop_column: {table: users, column: id}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:33: error: column 'id' is part of the primary key of 'users'"])
+    }
+
+    @Test func dropColumnUsedByACheck() throws {
+        let yaml = spec("""
+              - create_table:
+                  table: t
+                  columns: [{name: score, type: integer}]
+                  checks: [{expression: score >= 0}]
+              - drop_column: {table: t, column: score}
+
+            """)
+        #expect(try chainDiagnostics(yaml).map(\.description) == [
+            "x.yaml:9:29: error: check constraint 't_check' uses column 'score'\n  fix: drop that constraint first",
+        ])
+    }
+
+    @Test func dropTableReferencedByAForeignKey() throws {
+        let b = spec(id: "0002", """
+              - create_table:
+                  table: posts
+                  columns: [{name: user_id, type: bigint, references: users.id}]
+              - drop_table: {table: users}
+
+            """)
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:8:18: error: table 'users' is referenced by foreign key 'posts_user_id_fkey' of table 'posts'\n  fix: drop that constraint first (drop_constraint: {table: posts, name: posts_user_id_fkey})",
+        ])
+    }
+
+    @Test func dropUniqueThatBacksAForeignKey() throws {
+        let b = spec(id: "0002", """
+              - create_table:
+                  table: invites
+                  columns: [{name: email, type: string(100), references: users.email}]
+              - drop_constraint: {table: users, name: users_email_key}
+
+            """)
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:8:37: error: unique constraint 'users_email_key' backs foreign key 'invites_email_fkey' of table 'invites'"])
+    }
+
+    @Test func validateUnknownConstraint() throws {
+        let b = spec(id: "0002", "  - validate_constraint: {table: users, name: users_email_kye}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:41: error: table 'users' has no foreign key or check constraint named 'users_email_kye' (did you mean 'users_email_key'?)"])
+    }
+
+    // MARK: - sql, transactions, backfills
+
+    @Test func sqlWithoutDownNorIrreversible() throws {
+        let b = spec(id: "0002", "  - sql: \"UPDATE users SET name = 'x'\"\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:5:5: error: `sql` without `down` has no inverse, so this migration cannot be rolled back\n  fix: give the sql step a `down:`, give the spec a `down:` list, or say why it cannot be undone with `irreversible: \"reason\"`",
+        ])
+    }
+
+    @Test func sqlWithoutDownIsFineWhenIrreversibleOrExplicitDown() throws {
+        let irreversible = spec(id: "0002", "  - sql: \"UPDATE users SET name = 'x'\"\n", extra: "irreversible: names are overwritten\n")
+        let planned = try chain(usersSpec, irreversible).migrations[1]
+        #expect(planned.down == nil)
+        let explicit = spec(id: "0002", "  - sql: \"UPDATE users SET name = 'x'\"\ndown:\n  - sql: \"UPDATE users SET name = NULL\"\n")
+        let down = try #require(try chain(usersSpec, explicit).migrations[1].down)
+        #expect(down.map(\.operation) == [.sql(up: DialectSQL("UPDATE users SET name = NULL"), down: nil)])
+    }
+
+    @Test func transactionTrueWithConcurrently() throws {
+        let b = spec(id: "0002", "  - create_index: {table: users, columns: [email, name], concurrently: true}\n", extra: "transaction: true\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:4:1: error: CONCURRENTLY cannot run inside a transaction, but this spec says `transaction: true`\n  fix: remove `transaction: true` (mgen runs this migration outside a transaction)",
+        ])
+    }
+
+    @Test func backfillWithoutIntegerKey() throws {
+        let yaml = spec("""
+              - create_table:
+                  table: tags
+                  columns: [{name: label, type: text, primary_key: true}, {name: color, type: text}]
+              - backfill: {table: tags, set: {color: "'red'"}}
+
+            """)
+        #expect(try chainDiagnostics(yaml).map(\.description) == [
+            "x.yaml:8:16: error: backfill of 'tags' needs an integer key column to cut batches along\n  fix: set `key: <integer column>`, or `batch_size: 0` for one UPDATE statement",
+        ])
+    }
+
+    @Test func backfillWithNonIntegerKey() throws {
+        let yaml = spec("""
+              - create_table:
+                  table: tags
+                  columns: [{name: label, type: text}, {name: color, type: text}]
+              - backfill: {table: tags, set: {color: "'red'"}, key: label}
+
+            """)
+        #expect(try chainDiagnostics(yaml).map(headline) == ["x.yaml:8:52: error: backfill key 'label' must be an integer column to cut batches along"])
+    }
+
+    @Test func backfillOfOneStatementNeedsNoKey() throws {
+        let yaml = spec("""
+              - create_table:
+                  table: tags
+                  columns: [{name: label, type: text}, {name: color, type: text}]
+              - backfill: {table: tags, set: {color: "'red'"}, batch_size: 0}
+
+            """)
+        #expect(try chainDiagnostics(yaml).isEmpty)
+    }
+
+    @Test func backfillOfUnknownColumn() throws {
+        let b = spec(id: "0002", "  - backfill: {table: users, set: {nmae: \"'x'\"}}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:30: error: unknown column 'nmae' in table 'users' (did you mean 'name'?)"])
+    }
+
+    @Test func identityColumnMustStayInteger() throws {
+        let b = spec(id: "0002", "  - alter_column: {table: users, column: id, type: text}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(headline) == ["b.yaml:5:46: error: identity column 'id' must stay an integer type"])
+    }
+
+    @Test func laterSpecsAreNotCheckedAfterAFailingOne() throws {
+        let b = spec(id: "0002", "  - drop_table: {table: nope}\n")
+        let c = spec(id: "0003", "  - drop_table: {table: nope_either}\n")
+        let diagnostics = try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml"), (c, "c.yaml")])
+        #expect(diagnostics.map(\.location?.file) == ["b.yaml"])
+    }
+}
