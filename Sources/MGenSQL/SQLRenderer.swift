@@ -29,10 +29,17 @@ public struct SQLRenderer: Sendable {
 
     /// Renders every migration of a chain, reporting every problem together.
     public func render(_ chain: MigrationChain) throws(DiagnosticError) -> [RenderedMigration] {
+        // Each migration renders from its own states, so they render in parallel.
+        let results = parallelMap(chain.migrations) { migration -> Result<RenderedMigration, DiagnosticError> in
+            do throws(DiagnosticError) { return .success(try render(migration)) } catch { return .failure(error) }
+        }
         var rendered: [RenderedMigration] = []
         var diagnostics: [Diagnostic] = []
-        for migration in chain.migrations {
-            do { rendered.append(try render(migration)) } catch { diagnostics += error.diagnostics }
+        for result in results {
+            switch result {
+            case let .success(migration): rendered.append(migration)
+            case let .failure(error): diagnostics += error.diagnostics
+            }
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return rendered

@@ -1,16 +1,10 @@
 import Foundation
-import Yams
 
 /// Reads spec files into `Migration`s, keeping the source position of every value, so that each
 /// problem is reported as `file:line:column` with the fix. Every problem in a file is reported, not
 /// only the first.
 public enum SpecLoader {
     public static let formatVersion = 1
-    /// No regular-expression tag rules: Yams runs each rule on every plain scalar (and again when
-    /// hashing keys), which cost most of the time of reading a spec. Scalars are typed by
-    /// `Node.kind` instead.
-    static let resolver = Resolver.basic
-
     static let topLevelFields = ["mgen", "id", "name", "description", "depends_on", "transaction", "created",
                                  "operations", "down", "irreversible"]
 
@@ -19,11 +13,9 @@ public enum SpecLoader {
         let sink = DiagnosticSink(file: file)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text, resolver, .default, .utf8)
-        } catch let error as YamlError {
-            throw DiagnosticError(yamlDiagnostic(error, file: file))
+            root = try YAMLReader.parse(text)
         } catch {
-            throw DiagnosticError(Diagnostic("cannot parse YAML: \(error)", object: file))
+            throw DiagnosticError(yamlDiagnostic(error, file: file))
         }
         guard let root, case .mapping = root else {
             throw DiagnosticError(Diagnostic("a spec must be a YAML mapping with `mgen: 1`, `id`, `name` and `operations`",
@@ -104,27 +96,23 @@ public enum SpecLoader {
 
     /// Loads every spec under `paths`, reporting the problems of all files together.
     public static func load(paths: [String]) throws(DiagnosticError) -> [Migration] {
+        let results = parallelMap(try specFiles(in: paths)) { file -> Swift.Result<Migration, DiagnosticError> in
+            do throws(DiagnosticError) { return .success(try load(path: file)) } catch { return .failure(error) }
+        }
         var migrations: [Migration] = []
         var diagnostics: [Diagnostic] = []
-        for file in try specFiles(in: paths) {
-            do { migrations.append(try load(path: file)) } catch { diagnostics += error.diagnostics }
+        for result in results {
+            switch result {
+            case let .success(migration): migrations.append(migration)
+            case let .failure(error): diagnostics += error.diagnostics
+            }
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return migrations
     }
 
-    static func yamlDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return Diagnostic("invalid YAML: \(detail)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return Diagnostic("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
-                              at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                              fix: "keep one of them")
-        default:
-            return Diagnostic("invalid YAML: \(error)", object: file)
-        }
+    static func yamlDiagnostic(_ error: YAMLError, file: String) -> Diagnostic {
+        Diagnostic("invalid YAML: \(error.message)", at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column))
     }
 }
 
@@ -206,7 +194,10 @@ struct Fields {
         }
         for (key, value) in mapping {
             guard let name = key.string else { continue }
-            if allowed.contains(name) {
+            if let first = fields[name] {
+                sink.error("duplicate key '\(name)' in \(context) (first at line \(first.line))", at: sink.location(key),
+                           fix: "keep one of them")
+            } else if allowed.contains(name) {
                 values[name] = value
                 fields[name] = sink.location(key)
             } else {
@@ -270,8 +261,8 @@ struct Fields {
 
     func sequence(_ key: String, required: Bool = false) -> [Node]? {
         guard let value = values[key] else { if required { missing(key, "list") }; return nil }
-        guard case let .sequence(sequence) = value else { wrongType(key, "a list", value); return nil }
-        return Array(sequence)
+        guard case let .sequence(items, _) = value else { wrongType(key, "a list", value); return nil }
+        return items
     }
 
     /// A list of names; a single name is accepted as a one-element list.
@@ -279,9 +270,9 @@ struct Fields {
         guard let value = values[key] else { if required { missing(key, "list of names") }; return nil }
         switch value {
         case let .scalar(scalar) where !scalar.string.isEmpty: return [scalar.string]
-        case let .sequence(sequence):
+        case let .sequence(items, _):
             var out: [String] = []
-            for item in sequence {
+            for item in items {
                 guard case let .scalar(scalar) = item, !scalar.string.isEmpty else {
                     wrongType(key, "a list of names", item)
                     return nil
@@ -305,7 +296,7 @@ extension Node {
     var kind: Kind {
         guard case let .scalar(scalar) = self else { return .collection }
         let text = scalar.string
-        guard scalar.style == .plain || scalar.style == .any else { return .string(text) }
+        guard scalar.plain else { return .string(text) }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .boolean(true)

@@ -19,6 +19,19 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
     public static func parse(_ text: String) -> ColumnType? {
+        // The common spellings, without the cost of Foundation's string functions.
+        switch text {
+        case "boolean": return .boolean
+        case "smallint": return .smallint
+        case "integer": return .integer
+        case "bigint": return .bigint
+        case "text": return .text
+        case "timestamp": return .timestamp
+        case "timestamptz": return .timestamptz
+        case "uuid": return .uuid
+        case "json": return .json
+        default: break
+        }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var base = trimmed.lowercased()
         var arguments: [String] = []

@@ -1,5 +1,3 @@
-import Yams
-
 /// Default names, as PostgreSQL and Prisma spell them, so specs may omit them and every dialect
 /// still gets the same, droppable names.
 public enum DefaultNames {

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// `mgen.yaml`: where the specs are and what a bare `mgen emit` writes, so a repo with several
 /// services (each with its own framework) regenerates everything with one command.
@@ -32,10 +31,8 @@ public struct ProjectConfig: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         let sink = DiagnosticSink(file: path)
         let root: Node?
-        do { root = try Yams.compose(yaml: text, SpecLoader.resolver, .default, .utf8) } catch let error as YamlError {
+        do { root = try YAMLReader.parse(text) } catch {
             throw DiagnosticError(SpecLoader.yamlDiagnostic(error, file: path))
-        } catch {
-            throw DiagnosticError(Diagnostic("cannot parse YAML: \(error)", object: path))
         }
         guard let root else { return ProjectConfig(specs: "Specs", dialect: nil, templates: nil, outputs: [], file: path) }
         let f = Fields(root, context: path, allowed: ["specs", "dialect", "templates", "targets"], sink: sink)

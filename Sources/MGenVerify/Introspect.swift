@@ -10,7 +10,7 @@ public func introspect(_ db: Database, exclude: Set<String> = []) throws -> Sche
     switch db.dialect {
     case .postgresql: tables = try PostgresIntrospector(db: db).tables()
     case .mysql: tables = try MySQLIntrospector(db: db).tables()
-    case .sqlite: tables = try SQLiteIntrospector(db: db).tables()
+    case .sqlite: tables = try SQLiteIntrospector(db: db).tables(skipping: exclude)
     }
     return SchemaSnapshot(dialect: db.dialect, tables: tables.filter { !exclude.contains($0.name) })
 }

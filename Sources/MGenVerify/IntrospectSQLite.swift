@@ -11,7 +11,8 @@ import MGenSpec
 struct SQLiteIntrospector {
     let db: Database
 
-    func tables() throws -> [TableSnapshot] {
+    /// `skipping`: tables not read at all (excluded ones, or ones a caller already has).
+    func tables(skipping: Set<String> = []) throws -> [TableSnapshot] {
         let tableRows = try db.query("""
             SELECT name, sql FROM sqlite_master
             WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
@@ -25,7 +26,7 @@ struct SQLiteIntrospector {
 
         var snapshots: [TableSnapshot] = []
         for row in tableRows {
-            guard let name = row[text: "name"] else { continue }
+            guard let name = row[text: "name"], !skipping.contains(name) else { continue }
             let ddl = SQLiteTableDDL(sql: row[text: "sql"] ?? "")
             let literal = quoteLiteral(name, .sqlite)
 

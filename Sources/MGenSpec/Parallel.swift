@@ -1,0 +1,26 @@
+import Dispatch
+import Foundation
+
+/// Maps `items` to results on every core, keeping the order. Loading and rendering specs are
+/// independent per spec, so a chain of a thousand specs uses the whole machine.
+public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Result) -> [Result] {
+    let workers = ProcessInfo.processInfo.environment["MGEN_SERIAL"] != nil ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, items.count)
+    guard workers > 1, items.count >= 32 else { return items.map(transform) }
+    let slots = Slots<Result>(count: items.count)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        // Interleaved, so early and late specs (often of different sizes) are spread evenly.
+        for index in stride(from: worker, to: items.count, by: workers) {
+            slots.set(index, transform(items[index]))
+        }
+    }
+    return slots.values()
+}
+
+/// One slot per item, each written by exactly one worker.
+private final class Slots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value) { lock.lock(); storage[index] = value; lock.unlock() }
+    func values() -> [Value] { storage.compactMap { $0 } }
+}

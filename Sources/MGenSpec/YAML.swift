@@ -1,0 +1,140 @@
+import CYAML
+
+/// A YAML document as specs need it: scalars (with their quoting), mappings (keys in order) and
+/// sequences, each with the line and column it starts at. Read with libyaml's event parser
+/// (Debian's libyaml-dev): no tag resolution by regular expressions and no intermediate objects
+/// per node, which made reading a spec several times faster than through a general YAML library.
+public indirect enum Node: Sendable {
+    case scalar(Scalar)
+    case mapping(Mapping)
+    case sequence([Node], Mark)
+
+    public struct Mark: Sendable, Hashable {
+        public var line: Int
+        public var column: Int
+    }
+
+    public struct Scalar: Sendable {
+        public var string: String
+        /// Plain scalars are typed (`42`, `true`, `null`); quoted or block scalars are text.
+        public var plain: Bool
+        public var mark: Mark
+    }
+
+    public struct Mapping: Sendable, Sequence {
+        public var pairs: [(key: Node, value: Node)]
+        public var mark: Mark
+        public var count: Int { pairs.count }
+        public var isEmpty: Bool { pairs.isEmpty }
+        public var first: (key: Node, value: Node)? { pairs.first }
+        public func makeIterator() -> IndexingIterator<[(key: Node, value: Node)]> { pairs.makeIterator() }
+    }
+
+    public var mark: Mark? {
+        switch self {
+        case let .scalar(s): s.mark
+        case let .mapping(m): m.mark
+        case let .sequence(_, mark): mark
+        }
+    }
+
+    /// The text of a scalar.
+    public var string: String? { if case let .scalar(s) = self { s.string } else { nil } }
+
+    public var sequence: [Node]? { if case let .sequence(items, _) = self { items } else { nil } }
+}
+
+/// A YAML syntax error, at the place libyaml found it.
+public struct YAMLError: Error, Sendable {
+    public var message: String
+    public var mark: Node.Mark
+}
+
+public enum YAMLReader {
+    /// Parses the first document of `text`; nil for an empty document.
+    public static func parse(_ text: String) throws(YAMLError) -> Node? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(message: "out of memory", mark: .init(line: 1, column: 1)) }
+        defer { yaml_parser_delete(&parser) }
+        var bytes = Array(text.utf8)
+        return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(YAMLError) -> Node? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            var builder = Builder()
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+                    let context = parser.context.map { String(cString: $0) + " " } ?? ""
+                    let mark = parser.problem_mark
+                    throw YAMLError(message: context + problem, mark: .init(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
+                }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT || (event.type == YAML_DOCUMENT_END_EVENT && builder.root != nil) { break }
+                try builder.handle(&event)
+            }
+            return builder.root
+        }
+    }
+
+    /// Builds nodes from events with a stack of open collections.
+    private struct Builder {
+        enum Open { case mapping([(key: Node, value: Node)], pendingKey: Node?, Node.Mark, anchor: String?), sequence([Node], Node.Mark, anchor: String?) }
+        var stack: [Open] = []
+        var anchors: [String: Node] = [:]
+        var root: Node?
+
+        mutating func add(_ node: Node) {
+            guard var top = stack.popLast() else { root = node; return }
+            switch top {
+            case let .mapping(pairs, pendingKey, mark, anchor):
+                if let key = pendingKey {
+                    top = .mapping(pairs + [(key, node)], pendingKey: nil, mark, anchor: anchor)
+                } else {
+                    top = .mapping(pairs, pendingKey: node, mark, anchor: anchor)
+                }
+            case let .sequence(items, mark, anchor):
+                top = .sequence(items + [node], mark, anchor: anchor)
+            }
+            stack.append(top)
+        }
+
+        static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+            pointer.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+        }
+
+        mutating func handle(_ event: inout yaml_event_t) throws(YAMLError) {
+            let mark = Node.Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text = scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: Int(scalar.length)), as: UTF8.self)
+                } ?? ""
+                let node = Node.scalar(.init(string: text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, mark: mark))
+                if let anchor = Self.string(scalar.anchor) { anchors[anchor] = node }
+                add(node)
+            case YAML_SEQUENCE_START_EVENT:
+                stack.append(.sequence([], mark, anchor: Self.string(event.data.sequence_start.anchor)))
+            case YAML_MAPPING_START_EVENT:
+                stack.append(.mapping([], pendingKey: nil, mark, anchor: Self.string(event.data.mapping_start.anchor)))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let top = stack.popLast() else { return }
+                let node: Node
+                let anchor: String?
+                switch top {
+                case let .mapping(pairs, _, start, a): node = .mapping(.init(pairs: pairs, mark: start)); anchor = a
+                case let .sequence(items, start, a): node = .sequence(items, start); anchor = a
+                }
+                if let anchor { anchors[anchor] = node }
+                add(node)
+            case YAML_ALIAS_EVENT:
+                let name = Self.string(event.data.alias.anchor) ?? ""
+                guard let node = anchors[name] else { throw YAMLError(message: "unknown alias *\(name)", mark: mark) }
+                add(node)
+            default:
+                break
+            }
+        }
+    }
+}
