@@ -13,8 +13,15 @@ public struct StepContext: Sendable {
     public var after: SchemaState
     /// Whether the migration runs inside a transaction (a backfill may commit between batches when not).
     public var inTransaction: Bool
+    /// Where the step is, for names of helper objects.
+    public var migrationID: String
+    public var direction: String
+    public var position: Int
+
     /// A name unique within the chain, for helper objects (MySQL backfill procedures).
-    public var helperName: String
+    public var helperName: String {
+        "mgen_\(direction)_\(migrationID)_\(position)".map { $0 == "-" || $0 == "." ? "_" : $0 }.reduce(into: "") { $0.append($1) }
+    }
 }
 
 /// A dialect is a value that answers questions (quoting, types, capabilities) and renders each
@@ -57,7 +64,7 @@ extension SQLDialect {
 
     public func quote(_ identifier: String) -> String {
         // The common case has no quote to double; replacingOccurrences is costly on Linux.
-        identifier.contains("\"") ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
+        identifier.utf8.contains(UInt8(ascii: "\"")) ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
     }
 
     public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }

@@ -52,7 +52,7 @@ public struct SQLRenderer: Sendable {
             for (i, step) in list.enumerated() {
                 let after = i + 1 < list.count ? list[i + 1].before : end
                 let context = StepContext(before: step.before, after: after, inTransaction: migration.runsInTransaction,
-                                          helperName: "mgen_\(direction)_\(migration.id)_\(i + 1)".replacingOccurrences(of: "-", with: "_"))
+                                          migrationID: migration.id, direction: direction, position: i + 1)
                 do {
                     out += try render(step.operation, context)
                 } catch {

@@ -30,7 +30,8 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case "timestamptz": return .timestamptz
         case "uuid": return .uuid
         case "json": return .json
-        default: break
+        default:
+            if let n = lengthArgument(text, prefix: "string(") { return n > 0 ? .string(length: n) : nil }
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var base = trimmed.lowercased()
@@ -72,6 +73,12 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
             return values.contains(where: \.isEmpty) ? nil : .enumeration(values)
         default: return nil
         }
+    }
+
+    /// `255` from `string(255)`, read without Foundation.
+    private static func lengthArgument(_ text: String, prefix: String) -> Int? {
+        guard text.hasPrefix(prefix), text.hasSuffix(")") else { return nil }
+        return Int(text.utf8.dropFirst(prefix.utf8.count).dropLast().reduce(into: "") { $0.append(Character(UnicodeScalar($1))) })
     }
 
     public var description: String {

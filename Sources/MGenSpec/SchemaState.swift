@@ -75,21 +75,30 @@ public struct SchemaState: Hashable, Sendable {
             touched.insert(to)
             touched.formUnion(referring)
         }
-        for name in touched { unregister(name) }
+        let before = touched.map { (name: $0, entries: registryEntries($0)) }
         change(operation, referring: referring)
-        for name in touched { register(name) }
+        // Only what changed is written back: most operations leave a table's names alone.
+        for (name, old) in before {
+            let new = registryEntries(name)
+            guard new != old else { continue }
+            for constraint in old.constraints.subtracting(new.constraints) where constraintOwners[constraint] == name {
+                constraintOwners[constraint] = nil
+            }
+            for constraint in new.constraints.subtracting(old.constraints) { constraintOwners[constraint] = name }
+            for target in old.referenced.subtracting(new.referenced) { referrers[target]?.remove(name) }
+            for target in new.referenced.subtracting(old.referenced) { referrers[target, default: []].insert(name) }
+        }
     }
 
-    private mutating func unregister(_ name: String) {
-        guard let table = tables[name] else { return }
-        for constraint in table.constraintNames { constraintOwners[constraint] = nil }
-        for fk in table.foreignKeys { referrers[fk.referencedTable]?.remove(name) }
+    /// A table's entries in the lookups: its constraint names and the tables it references.
+    private func registryEntries(_ name: String) -> RegistryEntries {
+        guard let table = tables[name] else { return RegistryEntries(constraints: [], referenced: []) }
+        return RegistryEntries(constraints: Set(table.constraintNames), referenced: Set(table.foreignKeys.map(\.referencedTable)))
     }
 
-    private mutating func register(_ name: String) {
-        guard let table = tables[name] else { return }
-        for constraint in table.constraintNames { constraintOwners[constraint] = name }
-        for fk in table.foreignKeys { referrers[fk.referencedTable, default: []].insert(name) }
+    private struct RegistryEntries: Equatable {
+        var constraints: Set<String>
+        var referenced: Set<String>
     }
 
     private mutating func addIndex(_ index: Index) {

@@ -60,6 +60,7 @@ struct Emit: ParsableCommand {
                 let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
                                           render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
+                keptUntilExit.append(plan)
                 if check {
                     problems += EmitEngine.check(plan)
                     if EmitEngine.check(plan).isEmpty { print("\(emitter.name) → \(out): \(plan.entries.count) migration(s) up to date") }

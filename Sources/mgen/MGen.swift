@@ -22,6 +22,10 @@ func report(_ error: DiagnosticError) -> ExitCode {
     return ExitCode(1)
 }
 
+/// Large results kept alive until the process exits: freeing a thousand migrations' states one
+/// by one takes longer than the work that made them, and the operating system frees it all at once.
+nonisolated(unsafe) var keptUntilExit: [Any] = []
+
 func printErr(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
@@ -50,6 +54,7 @@ struct SpecOptions: ParsableArguments {
         }
         let migrations = try SpecLoader.load(paths: Array(Set(folders)).sorted())
         let chain = try MigrationChain.build(migrations)
+        keptUntilExit.append(chain)
         guard !files.isEmpty else { return (chain, nil) }
         let wanted = Set(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         let selected = Set(chain.migrations.filter { wanted.contains(URL(fileURLWithPath: $0.migration.file).standardizedFileURL.path) }.map(\.id))

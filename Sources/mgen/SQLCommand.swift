@@ -25,6 +25,7 @@ struct SQL: ParsableCommand {
             var out = ""
             for migration in chain.migrations where selected?.contains(migration.id) ?? true {
                 let rendered = try renderer.render(migration)
+                keptUntilExit.append(rendered)
                 if !down {
                     out += "-- \(migration.id) \(migration.name): up\(rendered.upIsTransactional ? "" : " (outside a transaction)")\n"
                     out += rendered.up.map { ($0.comment.map { "-- \($0)\n" } ?? "") + $0.terminated }.joined(separator: "\n") + "\n\n"
