@@ -11,9 +11,11 @@ public struct EmitOptions: Sendable {
     public var force: Bool
     public var render: RenderOptions
     public var templates: String?
+    /// Target-specific options (`app`, `head`, `rev-id`, `rails-version`, ...), handed to the emitter.
+    public var targetOptions: [String: String]
 
     public init(dialect: Dialect, output: String, versioning: Versioning? = nil, timestamp: String? = nil, force: Bool = false,
-                render: RenderOptions = RenderOptions(), templates: String? = nil) {
+                render: RenderOptions = RenderOptions(), templates: String? = nil, targetOptions: [String: String] = [:]) {
         self.dialect = dialect
         self.output = output
         self.versioning = versioning
@@ -21,6 +23,7 @@ public struct EmitOptions: Sendable {
         self.force = force
         self.render = render
         self.templates = templates
+        self.targetOptions = targetOptions
     }
 }
 
@@ -80,6 +83,7 @@ public enum EmitEngine {
 
         var entries: [EmitPlan.Entry] = []
         var parent = existing.last?.version
+        var parentFiles = existing.last?.files ?? []
         var newCount = 0
         var diagnostics: [Diagnostic] = []
         for migration in rendered {
@@ -90,6 +94,9 @@ public enum EmitEngine {
             if let disk = bySpec[spec.id] {
                 version = disk.version
                 onDisk = disk
+            } else if let derived = emitter.derivedVersion(for: spec, options: options.targetOptions) {
+                version = derived
+                newCount += 1
             } else {
                 switch versioning {
                 case .sequence:
@@ -104,7 +111,8 @@ public enum EmitEngine {
                 }
                 newCount += 1
             }
-            let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parent, templates: templates)
+            let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parent, parentFiles: parentFiles,
+                                      templates: templates, targetOptions: options.targetOptions)
             let files: [EmittedFile]
             do { files = try emitter.files(for: migration, context) } catch { diagnostics += error.diagnostics; continue }
             if let disk = onDisk {
@@ -124,6 +132,7 @@ public enum EmitEngine {
                 }
             }
             parent = version
+            parentFiles = files.map(\.path)
             entries.append(EmitPlan.Entry(specID: spec.id, specFile: spec.file, version: version, files: files, status: status))
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }

@@ -20,11 +20,15 @@ public struct EmittedFile: Hashable, Sendable {
 /// What an emitter is given for one migration.
 public struct EmitContext: Sendable {
     public var dialect: Dialect
-    /// The version chosen for this migration (`0003`, `20250115093000`).
+    /// The version chosen for this migration (`0003`, `20250115093000`, an Alembic revision id).
     public var version: String
-    /// The version of the migration before it in the folder, if any (Alembic-style parents).
+    /// The version of the migration before it in the folder, if any (Alembic's `down_revision`).
     public var parentVersion: String?
+    /// The files of the migration before it, relative to the folder (Django's `dependencies`).
+    public var parentFiles: [String]
     public var templates: TemplateSet
+    /// Target-specific options from the command line (`app` for Django, `head` for Alembic, ...).
+    public var targetOptions: [String: String]
 }
 
 /// One migration as found in a target's folder, in the form its framework would run it.
@@ -63,6 +67,9 @@ public protocol Emitter: Sendable {
     func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile]
     /// Reads the migrations already in a folder, in the framework's own order.
     func scan(_ folder: String) throws(DiagnosticError) -> [DiskMigration]
+    /// The version of a new migration when the target derives it itself (Alembic's revision ids);
+    /// nil to number by `Versioning`.
+    func derivedVersion(for spec: Migration, options: [String: String]) -> String?
 }
 
 extension Emitter {
@@ -70,6 +77,7 @@ extension Emitter {
     public var versionings: [Versioning] { [defaultVersioning] }
     public var sequenceWidth: Int { 4 }
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] { [] }
+    public func derivedVersion(for spec: Migration, options: [String: String]) -> String? { nil }
 
     /// A slug for file names: lower-case letters, digits and underscores.
     public func slug(_ name: String) -> String {

@@ -22,6 +22,10 @@ struct Emit: ParsableCommand {
     var timestamp: String?
     @Option(help: "A folder of your own skeletons (<target>/<target>.<file>.mustache) overriding the built-in ones.")
     var templates: String?
+    @Option(name: .customLong("option"), parsing: .singleValue,
+            help: "A target-specific option as key=value (e.g. app=blog for django, head=<rev> or rev-id=<rev> for alembic); repeatable.")
+    var targetOptions: [String] = []
+    @Option(help: "Django: the app whose migrations/ folder is written (same as --option app=APP).") var app: String?
     @Flag(help: "Overwrite files that exist or are out of date.") var force = false
     @Flag(help: "Write nothing; exit non-zero when a file is missing, out of date or edited by hand.") var check = false
     @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false
@@ -57,8 +61,17 @@ struct Emit: ParsableCommand {
                     }
                     scheme = parsed
                 }
+                var extra: [String: String] = [:]
+                for pair in targetOptions {
+                    guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                        throw DiagnosticError(Diagnostic("--option takes key=value, not '\(pair)'", object: "--option"))
+                    }
+                    extra[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                }
+                if let app { extra["app"] = app }
                 let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
-                                          render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates)
+                                          render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates,
+                                          targetOptions: extra)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
                 if check {
