@@ -77,6 +77,17 @@ public enum SQLFiles {
         return values
     }
 
+    /// The `<base>.up.sql` (and, unless irreversible, `<base>.down.sql`) of the targets that keep
+    /// each direction in a file of its own.
+    public static func upAndDown(_ migration: RenderedMigration, _ context: EmitContext,
+                                 up: (path: String, template: String), down: (path: String, template: String)) throws(DiagnosticError) -> [EmittedFile] {
+        var files = [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: "up")))]
+        if migration.down != nil {
+            files.append(EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: "down"))))
+        }
+        return files
+    }
+
     /// A migration split into statements the way a plain SQL runner would: on top-level semicolons.
     public static func statements(of text: String) -> [String] { SQLSplitter.split(text) }
 }

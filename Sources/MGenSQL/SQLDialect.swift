@@ -36,6 +36,9 @@ public protocol SQLDialect: Sendable {
     func quote(_ identifier: String) -> String
     func typeName(_ type: ColumnType, column: Column?) throws(Unsupported) -> String
     func literal(_ value: Literal) -> String
+    func stringLiteral(_ text: String) -> String
+    /// `TRUE`/`FALSE`, or `1`/`0` where booleans are integers (MySQL, SQLite).
+    func booleanLiteral(_ value: Bool) -> String
     func defaultExpression(_ value: DefaultValue, type: ColumnType) -> String
     func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String
 
@@ -71,12 +74,14 @@ extension SQLDialect {
 
     public func stringLiteral(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
+    public func booleanLiteral(_ value: Bool) -> String { value ? "TRUE" : "FALSE" }
+
     public func literal(_ value: Literal) -> String {
         switch value {
         case let .string(s): stringLiteral(s)
         case let .integer(i): String(i)
         case let .number(n): n
-        case let .boolean(b): b ? "TRUE" : "FALSE"
+        case let .boolean(b): booleanLiteral(b)
         case .null: "NULL"
         }
     }

@@ -9,15 +9,7 @@ public struct SQLiteDialect: SQLDialect {
     public var options: RenderOptions
     public init(options: RenderOptions = RenderOptions()) { self.options = options }
 
-    public func literal(_ value: Literal) -> String {
-        switch value {
-        case let .string(s): stringLiteral(s)
-        case let .integer(i): String(i)
-        case let .number(n): n
-        case let .boolean(b): b ? "1" : "0"
-        case .null: "NULL"
-        }
-    }
+    public func booleanLiteral(_ value: Bool) -> String { value ? "1" : "0" }
 
     public func typeName(_ type: ColumnType, column: Column?) throws(Unsupported) -> String {
         // Identity columns must be spelled INTEGER to alias the rowid.

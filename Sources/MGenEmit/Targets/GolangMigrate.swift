@@ -18,16 +18,9 @@ public struct GolangMigrateEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         try requireAloneWhenNonTransactional(migration, target: name)
         let base = "\(context.version)_\(slug(migration.planned.name))"
-        var files = [EmittedFile(path: "\(base).up.sql",
-                                 contents: try context.templates.render("golang-migrate/golang-migrate.up.sql.mustache",
-                                                                        SQLFiles.values(migration, context, direction: "up")))]
         // No down file for an irreversible migration: `migrate down` then stops instead of pretending.
-        if migration.down != nil {
-            files.append(EmittedFile(path: "\(base).down.sql",
-                                     contents: try context.templates.render("golang-migrate/golang-migrate.down.sql.mustache",
-                                                                            SQLFiles.values(migration, context, direction: "down"))))
-        }
-        return files
+        return try SQLFiles.upAndDown(migration, context, up: ("\(base).up.sql", "golang-migrate/golang-migrate.up.sql.mustache"),
+                                      down: ("\(base).down.sql", "golang-migrate/golang-migrate.down.sql.mustache"))
     }
 
     public func scan(_ folder: String) throws(DiagnosticError) -> [DiskMigration] {

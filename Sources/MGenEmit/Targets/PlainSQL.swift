@@ -15,15 +15,8 @@ public struct PlainSQLEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let base = "\(context.version)_\(slug(migration.planned.name))"
-        var files = [EmittedFile(path: "\(base).up.sql",
-                                 contents: try context.templates.render("sql/sql.up.sql.mustache",
-                                                                        SQLFiles.values(migration, context, direction: "up")))]
-        if migration.down != nil {
-            files.append(EmittedFile(path: "\(base).down.sql",
-                                     contents: try context.templates.render("sql/sql.down.sql.mustache",
-                                                                            SQLFiles.values(migration, context, direction: "down"))))
-        }
-        return files
+        return try SQLFiles.upAndDown(migration, context, up: ("\(base).up.sql", "sql/sql.up.sql.mustache"),
+                                      down: ("\(base).down.sql", "sql/sql.down.sql.mustache"))
     }
 
     public func scan(_ folder: String) throws(DiagnosticError) -> [DiskMigration] {

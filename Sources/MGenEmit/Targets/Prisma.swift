@@ -19,15 +19,8 @@ public struct PrismaEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         try requireAloneWhenNonTransactional(migration, target: name)
         let folder = "\(context.version)_\(slug(migration.planned.name))"
-        var files = [EmittedFile(path: "\(folder)/migration.sql",
-                                 contents: try context.templates.render("prisma/prisma.migration.sql.mustache",
-                                                                        SQLFiles.values(migration, context, direction: "up")))]
-        if migration.down != nil {
-            files.append(EmittedFile(path: "\(folder)/down.sql",
-                                     contents: try context.templates.render("prisma/prisma.down.sql.mustache",
-                                                                            SQLFiles.values(migration, context, direction: "down"))))
-        }
-        return files
+        return try SQLFiles.upAndDown(migration, context, up: ("\(folder)/migration.sql", "prisma/prisma.migration.sql.mustache"),
+                                      down: ("\(folder)/down.sql", "prisma/prisma.down.sql.mustache"))
     }
 
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] {
