@@ -18,6 +18,15 @@ public struct StepContext: Sendable {
     public var direction: String
     public var position: Int
 
+    public init(before: SchemaState, after: SchemaState, inTransaction: Bool, migrationID: String, direction: String, position: Int) {
+        self.before = before
+        self.after = after
+        self.inTransaction = inTransaction
+        self.migrationID = migrationID
+        self.direction = direction
+        self.position = position
+    }
+
     /// A name unique within the chain, for helper objects (MySQL backfill procedures).
     public var helperName: String {
         "mgen_\(direction)_\(migrationID)_\(position)".map { $0 == "-" || $0 == "." ? "_" : $0 }.reduce(into: "") { $0.append($1) }
