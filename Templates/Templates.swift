@@ -12,6 +12,8 @@ public enum BuiltinTemplates {
         "prisma/prisma.migration.sql.mustache": PackageResources.prisma_migration_sql_mustache,
         "prisma/prisma.down.sql.mustache": PackageResources.prisma_down_sql_mustache,
         "prisma/prisma.migration_lock.toml.mustache": PackageResources.prisma_migration_lock_toml_mustache,
+        "alembic/alembic.py.mustache": PackageResources.alembic_py_mustache,
+        "peewee/peewee.migration.py.mustache": PackageResources.peewee_migration_py_mustache,
     ]
 
     /// The text of `<target>/<file>`.

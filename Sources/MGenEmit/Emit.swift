@@ -82,8 +82,11 @@ public enum EmitEngine {
         }
 
         var entries: [EmitPlan.Entry] = []
+        // A new migration follows the folder's last one (or the previous new one); a migration
+        // already on disk keeps the parent it has there, so its file renders as it was written.
         var parent = existing.last?.version
         var parentFiles = existing.last?.files ?? []
+        let diskPosition = Dictionary(existing.enumerated().map { ($1.version, $0) }, uniquingKeysWith: { a, _ in a })
         var newCount = 0
         var diagnostics: [Diagnostic] = []
         for migration in rendered {
@@ -111,7 +114,12 @@ public enum EmitEngine {
                 }
                 newCount += 1
             }
-            let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parent, parentFiles: parentFiles,
+            var parentVersion = parent, parentFileList = parentFiles
+            if let disk = onDisk, let position = diskPosition[disk.version] {
+                parentVersion = position > 0 ? existing[position - 1].version : nil
+                parentFileList = position > 0 ? existing[position - 1].files : []
+            }
+            let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parentVersion, parentFiles: parentFileList,
                                       templates: templates, targetOptions: options.targetOptions)
             let files: [EmittedFile]
             do { files = try emitter.files(for: migration, context) } catch { diagnostics += error.diagnostics; continue }
@@ -131,8 +139,10 @@ public enum EmitEngine {
                     }
                 }
             }
-            parent = version
-            parentFiles = files.map(\.path)
+            if onDisk == nil {
+                parent = version
+                parentFiles = files.map(\.path)
+            }
             entries.append(EmitPlan.Entry(specID: spec.id, specFile: spec.file, version: version, files: files, status: status))
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }

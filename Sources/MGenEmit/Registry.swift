@@ -7,6 +7,8 @@ public enum EmitterRegistry {
         GolangMigrateEmitter(),
         GooseEmitter(),
         PrismaEmitter(),
+        AlembicEmitter(),
+        PeeweeEmitter(),
     ]
 
     public static func emitter(named name: String) -> (any Emitter)? {

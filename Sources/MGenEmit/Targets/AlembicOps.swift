@@ -1,0 +1,597 @@
+import Foundation
+import MGenSpec
+import MGenSQL
+
+/// Renders a migration's steps as the body of Alembic's `upgrade()` / `downgrade()`: `op.*` calls
+/// with `sa.*` types, written for one dialect (the file is emitted per dialect, so each type is
+/// the one that makes exactly the column mgen's own SQL makes there).
+///
+/// Where the steps need it, calls are grouped the way Alembic users group them: PostgreSQL work
+/// that cannot run in a transaction inside `with op.get_context().autocommit_block():`, SQLite
+/// table changes that need a rebuild inside `with op.batch_alter_table(...) as batch_op:`.
+struct AlembicRenderer {
+    let dialect: Dialect
+    let sql: any SQLDialect
+    /// Dialect modules the body uses (`postgresql`, `mysql`), for the imports.
+    private(set) var modules: Set<String> = []
+
+    init(dialect: Dialect) {
+        self.dialect = dialect
+        self.sql = SQLRenderer.make(dialect)
+    }
+
+    /// Where a run of calls goes.
+    enum Block: Equatable {
+        case plain
+        case autocommit
+        /// SQLite: `op.batch_alter_table(table, ...)`; `always` forces the copy where Alembic's
+        /// "auto" would try an ALTER that SQLite refuses (NOT NULL column without a default).
+        case batch(table: String, autoincrement: Bool, always: Bool)
+    }
+
+    struct Chunk {
+        var block: Block
+        var lines: [String]
+    }
+
+    // MARK: - Body
+
+    /// The body lines of one function (indented for a function body), "pass" when empty.
+    mutating func body(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
+                       direction: String) throws(DiagnosticError) -> [String] {
+        var chunks: [Chunk] = []
+        var diagnostics: [Diagnostic] = []
+        for (i, step) in steps.enumerated() {
+            let after = i + 1 < steps.count ? steps[i + 1].before : end
+            let context = StepContext(before: step.before, after: after, inTransaction: inTransaction,
+                                      migrationID: migrationID, direction: direction, position: i + 1)
+            do {
+                chunks += try render(step.operation, context)
+            } catch {
+                diagnostics.append(Diagnostic("\(error.message) (alembic, \(dialect))", at: step.location, fix: error.fix))
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        // Consecutive chunks of the same block share one `with`.
+        var merged: [Chunk] = []
+        for chunk in chunks {
+            if let last = merged.last, last.block == chunk.block, chunk.block != .plain {
+                merged[merged.count - 1].lines += chunk.lines
+            } else {
+                merged.append(chunk)
+            }
+        }
+        var lines: [String] = []
+        for chunk in merged {
+            switch chunk.block {
+            case .plain:
+                lines += indent(chunk.lines, "    ")
+            case .autocommit:
+                lines.append("    with op.get_context().autocommit_block():")
+                lines += indent(chunk.lines, "        ")
+            case let .batch(table, autoincrement, always):
+                var call = AlembicCall("op.batch_alter_table", [AlembicPython.string(table)])
+                if always { call.add("recreate", AlembicPython.string("always")) }
+                // The copy is made from the reflected table, which does not say AUTOINCREMENT.
+                if autoincrement { call.add("table_kwargs", "{\(AlembicPython.string("sqlite_autoincrement")): True}") }
+                lines.append("    with \(call.text) as batch_op:")
+                lines += indent(chunk.lines, "        ")
+            }
+        }
+        return lines.isEmpty ? ["    pass"] : lines
+    }
+
+    /// Prefixes every physical line (a multi-line call or string has several), leaving blank ones blank.
+    private func indent(_ lines: [String], _ prefix: String) -> [String] {
+        lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+            .map { $0.isEmpty ? "" : prefix + $0 }
+    }
+
+    // MARK: - Operations
+
+    /// The operation kind → its Alembic rendering, in one place.
+    mutating func render(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        switch operation {
+        case let .createTable(table): return try createTable(table)
+        case let .dropTable(name): return plain(call("op.drop_table", [AlembicPython.string(name)]))
+        case let .renameTable(from, to): return try renameTable(from, to, context)
+        case let .addColumn(table, column, unique, fk): return try addColumn(table, column, unique: unique, foreignKey: fk, context)
+        case let .dropColumn(table, column): return plain(call("op.drop_column", [AlembicPython.string(table), AlembicPython.string(column)]))
+        case let .renameColumn(table, from, to): return try renameColumn(table, from, to, context)
+        case let .alterColumn(change): return try alterColumn(change, context)
+        case let .createIndex(index, concurrently): return try createIndex(index, concurrently: concurrently)
+        case let .dropIndex(name, _, concurrently): return try dropIndex(name, concurrently: concurrently, context)
+        case let .addForeignKey(fk): return try addForeignKey(fk, context)
+        case let .addUnique(unique): return addUnique(unique)
+        case let .addCheck(check): return try addCheck(check, context)
+        case let .dropConstraint(table, name): return try dropConstraint(table, name, context)
+        case .validateConstraint, .sql, .backfill:
+            // No Alembic call for these: the dialect's SQL, through op.execute.
+            return try execute(operation, context)
+        }
+    }
+
+    private func plain(_ lines: String...) -> [Chunk] { [Chunk(block: .plain, lines: lines)] }
+
+    private func call(_ function: String, _ arguments: [String]) -> String { AlembicCall(function, arguments).text }
+
+    private func list(_ names: [String]) -> String { "[" + names.map(AlembicPython.string).joined(separator: ", ") + "]" }
+
+    private func table(_ name: String, in state: SchemaState) throws(Unsupported) -> Table {
+        guard let table = state.table(name) else { throw Unsupported("unknown table '\(name)'") }
+        return table
+    }
+
+    private func column(_ table: Table, _ name: String) throws(Unsupported) -> Column {
+        guard let column = table.column(name) else { throw Unsupported("unknown column '\(table.name).\(name)'") }
+        return column
+    }
+
+    /// Whether SQLite keeps this column as its rowid alias (`INTEGER PRIMARY KEY AUTOINCREMENT`).
+    private func isRowidAlias(_ column: Column, in table: Table) -> Bool {
+        dialect == .sqlite && column.identity && table.primaryKey?.columns == [column.name]
+    }
+
+    private func hasRowidAlias(_ table: Table) -> Bool { table.columns.contains { isRowidAlias($0, in: table) } }
+
+    private func batch(_ table: Table, always: Bool = false) -> Block {
+        .batch(table: table.name, autoincrement: hasRowidAlias(table), always: always)
+    }
+
+    private mutating func createTable(_ table: Table) throws(Unsupported) -> [Chunk] {
+        var create = AlembicCall("op.create_table", [AlembicPython.string(table.name)])
+        for column in table.columns { create.add(try columnCall(column, in: table)) }
+        if let pk = table.primaryKey {
+            var constraint = AlembicCall("sa.PrimaryKeyConstraint", pk.columns.map(AlembicPython.string))
+            // MySQL names every primary key PRIMARY.
+            if dialect != .mysql { constraint.add("name", AlembicPython.string(pk.name)) }
+            create.add(constraint.text)
+        }
+        if dialect != .sqlite {
+            for unique in table.uniques {
+                create.add(AlembicCall("sa.UniqueConstraint", unique.columns.map(AlembicPython.string) + ["name=\(AlembicPython.string(unique.name))"]).text)
+            }
+        }
+        for check in enumChecks(table) + table.checks { create.add(checkConstraint(check)) }
+        for fk in table.foreignKeys { create.add(foreignKeyConstraint(fk)) }
+        if let comment = table.comment { create.add("comment", AlembicPython.string(comment)) }
+        if hasRowidAlias(table) { create.add("sqlite_autoincrement", "True") }
+        var lines = [create.multiline(indent: "")]
+        // SQLite: unique constraints are unique indexes (droppable without a rebuild), as in mgen's SQL.
+        if dialect == .sqlite {
+            lines += table.uniques.map { uniqueIndex($0) }
+        }
+        return [Chunk(block: .plain, lines: lines)]
+    }
+
+    private func uniqueIndex(_ unique: UniqueConstraint) -> String {
+        call("op.create_index", [AlembicPython.string(unique.name), AlembicPython.string(unique.table), list(unique.columns), "unique=True"])
+    }
+
+    private func checkConstraint(_ check: CheckConstraint) -> String {
+        var call = AlembicCall("sa.CheckConstraint", [AlembicPython.string(AlembicPython.escapingBindColons(check.expression)), "name=\(AlembicPython.string(check.name))"])
+        if check.notValid, dialect == .postgresql { call.add("postgresql_not_valid", "True") }
+        return call.text
+    }
+
+    private func foreignKeyConstraint(_ fk: ForeignKey) -> String {
+        var call = AlembicCall("sa.ForeignKeyConstraint", [list(fk.columns), list(fk.referencedColumns.map { "\(fk.referencedTable).\($0)" })])
+        call.add("name", AlembicPython.string(fk.name))
+        addActions(fk, to: &call)
+        if fk.notValid, dialect == .postgresql { call.add("postgresql_not_valid", "True") }
+        return call.text
+    }
+
+    private func addActions(_ fk: ForeignKey, to call: inout AlembicCall) {
+        if let action = fk.onDelete { call.add("ondelete", AlembicPython.string(action.sql)) }
+        if let action = fk.onUpdate { call.add("onupdate", AlembicPython.string(action.sql)) }
+    }
+
+    /// The CHECK that stands in for an enum on PostgreSQL and SQLite, named as mgen's SQL names it.
+    private func enumChecks(_ table: Table) -> [CheckConstraint] {
+        guard dialect != .mysql else { return [] }
+        return table.columns.compactMap { enumCheck(table.name, $0) }
+    }
+
+    private func enumCheck(_ table: String, _ column: Column) -> CheckConstraint? {
+        guard dialect != .mysql, case let .enumeration(values) = column.type,
+              let check = sql.enumCheck(table: table, column: column) else { return nil }
+        var named = check
+        named.expression = "\(identifier(column.name)) IN (\(values.map(sql.stringLiteral).joined(separator: ", ")))"
+        return named
+    }
+
+    /// A name as an SQL expression: bare when it needs no quotes (more readable in Python).
+    private func identifier(_ name: String) -> String {
+        let plain = name.first.map { $0 == "_" || ($0.isASCII && $0.isLowercase) } == true
+            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
+        return plain ? name : sql.quote(name)
+    }
+
+    // MARK: Columns and types
+
+    /// `sa.Column(name, type, [sa.Identity()], server_default=, autoincrement=, nullable=, comment=)`,
+    /// in the order Alembic's autogenerate writes them.
+    mutating func columnCall(_ column: Column, in table: Table) throws(Unsupported) -> String {
+        var call = AlembicCall("sa.Column", [AlembicPython.string(column.name), try type(column.type, column: column, in: table)])
+        let singleIntegerKey = table.primaryKey?.columns == [column.name] && (column.type.isInteger || isRowidAlias(column, in: table))
+        if column.identity, dialect == .postgresql { call.add("sa.Identity(always=False)") }
+        if let value = column.defaultValue { call.add("server_default", serverDefault(value, type: column.type)) }
+        if column.identity, dialect == .mysql { call.add("autoincrement", "True") }
+        // Without this, SQLAlchemy makes a single integer key SERIAL / AUTO_INCREMENT.
+        if !column.identity, singleIntegerKey { call.add("autoincrement", "False") }
+        call.add("nullable", column.nullable && !isRowidAlias(column, in: table) ? "True" : "False")
+        if let comment = column.comment { call.add("comment", AlembicPython.string(comment)) }
+        return call.text
+    }
+
+    func serverDefault(_ value: DefaultValue, type: ColumnType) -> String {
+        switch value {
+        case let .literal(.string(text)): return AlembicPython.string(text)
+        case let .literal(.boolean(flag)): return flag ? "sa.true()" : "sa.false()"
+        case let .literal(.integer(number)): return "sa.text(\(AlembicPython.string(String(number))))"
+        case let .literal(.number(text)): return "sa.text(\(AlembicPython.string(text)))"
+        case .literal(.null): return "sa.text('NULL')"
+        case .sql:
+            // The dialect's spelling (`CURRENT_TIMESTAMP(6)` on MySQL for `now()`), as mgen's SQL has it.
+            return "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(sql.defaultExpression(value, type: type)))))"
+        }
+    }
+
+    /// The SQLAlchemy type that renders, in this dialect, the column type mgen's SQL declares.
+    mutating func type(_ type: ColumnType, column: Column?, in table: Table?) throws(Unsupported) -> String {
+        if let column, let table, isRowidAlias(column, in: table) { return "sa.Integer()" }
+        switch (type, dialect) {
+        case (.boolean, _): return "sa.Boolean()"
+        case (.smallint, _): return "sa.SmallInteger()"
+        case (.integer, _): return "sa.Integer()"
+        case (.bigint, _): return "sa.BigInteger()"
+        case let (.decimal(p, s), .sqlite): return "sa.DECIMAL(precision=\(p), scale=\(s))"
+        case let (.decimal(p, s), _): return "sa.Numeric(precision=\(p), scale=\(s))"
+        case (.real, .mysql): return "sa.Float()" // REAL is DOUBLE on MySQL
+        case (.real, _): return "sa.REAL()"
+        case (.double, _): return "sa.Double()"
+        case let (.string(n), _): return "sa.String(length=\(n))"
+        case (.text, _): return "sa.Text()"
+        case (.binary, _): return "sa.LargeBinary()"
+        case (.date, _): return "sa.Date()"
+        case (.time, _): return "sa.Time()"
+        case (.timestamp, .mysql): return module("mysql", "DATETIME(fsp=6)")
+        case (.timestamp, _): return "sa.DateTime()"
+        case (.timestamptz, .mysql): return module("mysql", "TIMESTAMP(fsp=6)")
+        case (.timestamptz, _): return "sa.DateTime(timezone=True)"
+        case (.uuid, .postgresql): return "sa.Uuid()"
+        case (.uuid, _): return "sa.CHAR(length=36)" // sa.Uuid() would be CHAR(32)
+        case (.json, .postgresql): return module("postgresql", "JSONB(astext_type=sa.Text())")
+        case (.json, .sqlite): return "sa.Text()"
+        case (.json, _): return "sa.JSON()"
+        case let (.enumeration(values), .mysql): return "sa.Enum(\(values.map(AlembicPython.string).joined(separator: ", ")))"
+        case (.enumeration, _): return "sa.Text()" // with a CHECK, as mgen's SQL makes it
+        case let (.native(map), _):
+            guard let name = map[dialect.rawValue] ?? map["default"] else {
+                throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")
+            }
+            return try native(name)
+        }
+    }
+
+    private mutating func module(_ name: String, _ type: String) -> String {
+        modules.insert(name)
+        return "\(name).\(type)"
+    }
+
+    /// A dialect-specific type name → the SQLAlchemy type that declares it.
+    private mutating func native(_ text: String) throws(Unsupported) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var base = trimmed.lowercased()
+        var arguments: [Int] = []
+        if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
+            base = trimmed[..<open].trimmingCharacters(in: .whitespaces).lowercased()
+            let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+            let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            arguments = parts.compactMap { Int($0) }
+            if arguments.count != parts.count {
+                throw Unsupported("no SQLAlchemy type for '\(text)'", fix: "use a neutral type, or a `sql` step for this column")
+            }
+        }
+        let one = arguments.first
+        switch (base, arguments.count) {
+        case ("varchar", 1), ("character varying", 1): return "sa.String(length=\(one ?? 0))"
+        case ("char", 1), ("character", 1): return "sa.CHAR(length=\(one ?? 0))"
+        case ("numeric", 2), ("decimal", 2): return "sa.Numeric(precision=\(arguments[0]), scale=\(arguments[1]))"
+        case ("text", 0): return "sa.Text()"
+        case ("integer", 0), ("int", 0): return "sa.Integer()"
+        case ("bigint", 0): return "sa.BigInteger()"
+        case ("smallint", 0): return "sa.SmallInteger()"
+        case ("boolean", 0), ("bool", 0): return "sa.Boolean()"
+        case ("date", 0): return "sa.Date()"
+        case ("real", 0): return "sa.REAL()"
+        case ("blob", 0): return "sa.BLOB()"
+        default: break
+        }
+        let upper = base.uppercased().replacingOccurrences(of: " ", with: "_")
+        let known: [Dialect: Set<String>] = [
+            .postgresql: ["JSONB", "JSON", "INET", "CIDR", "MACADDR", "MACADDR8", "MONEY", "OID", "TSVECTOR", "INTERVAL", "BYTEA",
+                          "CITEXT", "HSTORE", "INT4RANGE", "INT8RANGE", "NUMRANGE", "DATERANGE", "TSRANGE", "TSTZRANGE", "BIT", "UUID"],
+            .mysql: ["TINYINT", "MEDIUMINT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "YEAR", "BIT",
+                     "JSON", "DATETIME", "TIMESTAMP", "TIME", "VARBINARY", "BINARY"],
+            .sqlite: [],
+        ]
+        guard known[dialect]?.contains(upper) == true else {
+            throw Unsupported("no SQLAlchemy type for \(dialect) type '\(text)'",
+                              fix: "use a neutral type, or one SQLAlchemy's \(dialect) dialect has")
+        }
+        let arguments2: String
+        switch upper {
+        case "JSONB", "JSON" where dialect == .postgresql: arguments2 = "astext_type=sa.Text()"
+        case "DATETIME", "TIMESTAMP", "TIME": arguments2 = one.map { "fsp=\($0)" } ?? ""
+        case "VARBINARY", "BINARY", "BIT": arguments2 = one.map { "length=\($0)" } ?? ""
+        default:
+            guard arguments.isEmpty else {
+                throw Unsupported("no SQLAlchemy type for \(dialect) type '\(text)' with arguments", fix: "use a neutral type")
+            }
+            arguments2 = ""
+        }
+        return module(dialect.rawValue, "\(upper)(\(arguments2))")
+    }
+
+    // MARK: Tables and columns
+
+    private mutating func renameTable(_ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        var lines = [call("op.rename_table", [AlembicPython.string(from), AlembicPython.string(to)])]
+        // PostgreSQL: mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint.
+        if dialect == .postgresql {
+            lines += try sql.renameTable(from, to: to, context).dropFirst().map { execute($0.sql) }
+        }
+        return [Chunk(block: .plain, lines: lines)]
+    }
+
+    private mutating func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                                    _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let table = try self.table(tableName, in: context.after)
+        let definition = try columnCall(column, in: table)
+        let check = enumCheck(tableName, column)
+        if dialect == .sqlite {
+            // What SQLite's ALTER TABLE cannot add goes through a batch (a table copy), as in mgen's SQL.
+            let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
+            let notNullWithoutDefault = !column.nullable && column.defaultValue == nil
+            if notNullWithoutDefault || nonConstantDefault || foreignKey != nil || check != nil {
+                var lines = ["batch_op.add_column(\(definition))"]
+                if let check { lines.append(call("batch_op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.expression)])) }
+                if let fk = foreignKey { lines.append(batchForeignKey(fk)) }
+                var chunks = [Chunk(block: batch(table, always: notNullWithoutDefault && foreignKey == nil && check == nil), lines: lines)]
+                if let unique { chunks.append(Chunk(block: .plain, lines: [uniqueIndex(unique)])) }
+                return chunks
+            }
+            var lines = [call("op.add_column", [AlembicPython.string(tableName), definition])]
+            if let unique { lines.append(uniqueIndex(unique)) }
+            return [Chunk(block: .plain, lines: lines)]
+        }
+        var lines = [call("op.add_column", [AlembicPython.string(tableName), definition])]
+        if let check { lines.append(call("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(tableName), AlembicPython.string(check.expression)])) }
+        if let unique { lines.append(call("op.create_unique_constraint", [AlembicPython.string(unique.name), AlembicPython.string(tableName), list(unique.columns)])) }
+        if let fk = foreignKey { lines.append(foreignKeyCall(fk)) }
+        return [Chunk(block: .plain, lines: lines)]
+    }
+
+    /// `existing_*=` arguments: what Alembic needs to restate a column (MySQL's MODIFY / CHANGE
+    /// rewrite the whole column) and what keeps the call readable elsewhere.
+    private mutating func existing(_ old: Column, in table: Table, keepNullable: Bool, keepDefault: Bool, keepComment: Bool,
+                                   into call: inout AlembicCall) throws(Unsupported) {
+        call.add("existing_type", try type(old.type, column: old, in: table))
+        if keepNullable { call.add("existing_nullable", old.nullable ? "True" : "False") }
+        guard dialect == .mysql else { return }
+        if keepDefault, let value = old.defaultValue { call.add("existing_server_default", serverDefault(value, type: old.type)) }
+        if keepComment, let comment = old.comment { call.add("existing_comment", AlembicPython.string(comment)) }
+        if old.identity { call.add("existing_autoincrement", "True") }
+    }
+
+    private mutating func renameColumn(_ tableName: String, _ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let table = try self.table(tableName, in: context.before)
+        let old = try column(table, from)
+        var rename = AlembicCall("op.alter_column", [AlembicPython.string(tableName), AlembicPython.string(from)])
+        rename.add("new_column_name", AlembicPython.string(to))
+        try existing(old, in: table, keepNullable: true, keepDefault: true, keepComment: true, into: &rename)
+        var lines = [rename.text]
+        if dialect == .postgresql {
+            lines += try sql.renameColumn(tableName, from, to: to, context).dropFirst().map { execute($0.sql) }
+        }
+        return [Chunk(block: .plain, lines: lines)]
+    }
+
+    private mutating func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let table = try self.table(change.table, in: context.before)
+        let newTable = try self.table(change.table, in: context.after)
+        let old = try column(table, change.column)
+        let new = try column(newTable, change.column)
+        let typeChanges = change.type != nil && change.type != old.type
+        let comment = dialect == .sqlite ? nil : change.comment // SQLite keeps no comments
+        if dialect == .sqlite, change.using != nil {
+            throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
+        }
+        if dialect == .mysql, change.using != nil {
+            throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
+        }
+        let prefix = dialect == .sqlite ? "batch_op" : "op"
+        let tableArgument = dialect == .sqlite ? [] : [AlembicPython.string(change.table)]
+        var lines: [String] = []
+        let oldCheck = typeChanges ? enumCheck(change.table, old) : nil
+        let newCheck = typeChanges ? enumCheck(change.table, new) : nil
+        if let oldCheck {
+            lines.append(call("\(prefix).drop_constraint", [AlembicPython.string(oldCheck.name)] + tableArgument + ["type_='check'"]))
+        }
+        var alter = AlembicCall("\(prefix).alter_column", tableArgument + [AlembicPython.string(change.column)])
+        let oldTypeText = try type(old.type, column: old, in: table)
+        let newTypeText = try type(change.type ?? old.type, column: new, in: newTable)
+        let typeArgument = typeChanges && newTypeText != oldTypeText
+        if typeArgument || change.nullable != nil || change.defaultChange != nil || comment != nil {
+            try existing(old, in: table, keepNullable: change.nullable == nil, keepDefault: change.defaultChange == nil,
+                         keepComment: comment == nil, into: &alter)
+            if let nullable = change.nullable { alter.add("nullable", nullable ? "True" : "False") }
+            // An enum whose values change stays TEXT on PostgreSQL and SQLite: only its CHECK changes.
+            if typeArgument, let type = change.type {
+                alter.add("type_", try self.type(type, column: new, in: newTable))
+                if dialect == .postgresql {
+                    // As mgen's SQL: USING makes every conversion explicit.
+                    let typeName = try sql.typeName(type, column: new)
+                    let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
+                    alter.add("postgresql_using", AlembicPython.string(AlembicPython.escapingBindColons(using)))
+                }
+            }
+            switch change.defaultChange {
+            case let .set(value)?: alter.add("server_default", serverDefault(value, type: new.type))
+            case .drop?: alter.add("server_default", "None")
+            case nil: break
+            }
+            if let comment {
+                alter.add("comment", comment.isEmpty ? "None" : AlembicPython.string(comment))
+                if let previous = old.comment { alter.add("existing_comment", AlembicPython.string(previous)) }
+            }
+            lines.append(alter.text)
+        }
+        if let newCheck {
+            lines.append(call("\(prefix).create_check_constraint", [AlembicPython.string(newCheck.name)] + tableArgument + [AlembicPython.string(newCheck.expression)]))
+        }
+        if lines.isEmpty { return [Chunk(block: .plain, lines: ["# Nothing to change on \(dialect) (it keeps no column comments)."])] }
+        return [Chunk(block: dialect == .sqlite ? batch(newTable) : .plain, lines: lines)]
+    }
+
+    // MARK: Indexes and constraints
+
+    private func createIndex(_ index: Index, concurrently: Bool) throws(Unsupported) -> [Chunk] {
+        var create = AlembicCall("op.create_index", [AlembicPython.string(index.name), AlembicPython.string(index.table)])
+        create.add("[" + index.parts.map { part in
+            switch part {
+            case let .column(name): AlembicPython.string(name)
+            case let .expression(text): "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(text))))"
+            }
+        }.joined(separator: ", ") + "]")
+        create.add("unique", index.unique ? "True" : "False")
+        if let method = index.method, method != "btree" {
+            switch dialect {
+            case .postgresql: create.add("postgresql_using", AlembicPython.string(method))
+            case .mysql: create.add("mysql_using", AlembicPython.string(method))
+            case .sqlite: throw Unsupported("SQLite has only b-tree indexes (index '\(index.name)' asks for \(method))", fix: "drop `method`")
+            }
+        }
+        if let predicate = index.predicate {
+            switch dialect {
+            case .postgresql, .sqlite:
+                create.add("\(dialect.rawValue)_where", "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(predicate))))")
+            case .mysql:
+                throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)")
+            }
+        }
+        if concurrently, dialect == .postgresql {
+            create.add("postgresql_concurrently", "True")
+            return [Chunk(block: .autocommit, lines: [create.text])]
+        }
+        var lines: [String] = []
+        if concurrently, dialect == .mysql { lines.append("# InnoDB builds it online (ALGORITHM=INPLACE, LOCK=NONE) by default.") }
+        return [Chunk(block: .plain, lines: lines + [create.text])]
+    }
+
+    private func dropIndex(_ name: String, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        guard let index = context.before.indexes[name] else { throw Unsupported("unknown index '\(name)'") }
+        var drop = AlembicCall("op.drop_index", [AlembicPython.string(name)])
+        drop.add("table_name", AlembicPython.string(index.table))
+        if concurrently, dialect == .postgresql {
+            drop.add("postgresql_concurrently", "True")
+            return [Chunk(block: .autocommit, lines: [drop.text])]
+        }
+        var lines: [String] = []
+        if dialect == .mysql, let table = context.before.table(index.table) {
+            // MySQL refuses to drop the only index a foreign key can use: give the key its own first.
+            for fk in table.foreignKeys where Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
+                && MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
+                lines.append(call("op.create_index", [AlembicPython.string(fk.name), AlembicPython.string(index.table), list(fk.columns), "unique=False"]))
+            }
+        }
+        return [Chunk(block: .plain, lines: lines + [drop.text])]
+    }
+
+    private func foreignKeyCall(_ fk: ForeignKey) -> String {
+        var create = AlembicCall("op.create_foreign_key", [AlembicPython.string(fk.name), AlembicPython.string(fk.table), AlembicPython.string(fk.referencedTable),
+                                                      list(fk.columns), list(fk.referencedColumns)])
+        addActions(fk, to: &create)
+        if fk.notValid, dialect == .postgresql { create.add("postgresql_not_valid", "True") }
+        return create.text
+    }
+
+    private func batchForeignKey(_ fk: ForeignKey) -> String {
+        var create = AlembicCall("batch_op.create_foreign_key", [AlembicPython.string(fk.name), AlembicPython.string(fk.referencedTable),
+                                                            list(fk.columns), list(fk.referencedColumns)])
+        addActions(fk, to: &create)
+        return create.text
+    }
+
+    private func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        if dialect == .sqlite {
+            return [Chunk(block: batch(try table(fk.table, in: context.after)), lines: [batchForeignKey(fk)])]
+        }
+        return plain(foreignKeyCall(fk))
+    }
+
+    private func addUnique(_ unique: UniqueConstraint) -> [Chunk] {
+        if dialect == .sqlite { return plain(uniqueIndex(unique)) }
+        return plain(call("op.create_unique_constraint", [AlembicPython.string(unique.name), AlembicPython.string(unique.table), list(unique.columns)]))
+    }
+
+    private func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let expression = AlembicPython.string(AlembicPython.escapingBindColons(check.expression))
+        if dialect == .sqlite {
+            return [Chunk(block: batch(try table(check.table, in: context.after)),
+                          lines: [call("batch_op.create_check_constraint", [AlembicPython.string(check.name), expression])])]
+        }
+        var create = AlembicCall("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.table), expression])
+        if check.notValid, dialect == .postgresql { create.add("postgresql_not_valid", "True") }
+        return plain(create.text)
+    }
+
+    private func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let table = try self.table(tableName, in: context.before)
+        let kind: String
+        if table.primaryKey?.name == name {
+            kind = "primary"
+        } else if table.uniques.contains(where: { $0.name == name }) {
+            kind = "unique"
+        } else if table.foreignKeys.contains(where: { $0.name == name }) {
+            kind = "foreignkey"
+        } else if table.checks.contains(where: { $0.name == name }) {
+            kind = "check"
+        } else {
+            throw Unsupported("unknown constraint '\(name)' on '\(tableName)'")
+        }
+        if dialect == .sqlite {
+            if kind == "unique" { return plain(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"])) }
+            return [Chunk(block: batch(try self.table(tableName, in: context.after)),
+                          lines: [call("batch_op.drop_constraint", [AlembicPython.string(name), "type_=\(AlembicPython.string(kind))"])])]
+        }
+        var lines = [call("op.drop_constraint", [AlembicPython.string(name), AlembicPython.string(tableName), "type_=\(AlembicPython.string(kind))"])]
+        // MySQL made an index for the key when none led with its columns; it outlives the key.
+        if dialect == .mysql, kind == "foreignkey", let fk = table.foreignKeys.first(where: { $0.name == name }),
+           MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
+            lines.append(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"]))
+        }
+        return [Chunk(block: .plain, lines: lines)]
+    }
+
+    // MARK: Raw SQL
+
+    private func execute(_ statement: String) -> String {
+        "op.execute(\(AlembicPython.sqlString(statement, indent: "")))"
+    }
+
+    /// The dialect's SQL for what Alembic has no call for; statements that cannot run in a
+    /// transaction (a backfill that commits per batch) go in an autocommit block.
+    private func execute(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let statements = try SQLRenderer(dialect: dialect).render(operation, context)
+        if statements.isEmpty { return [] }
+        let note: String? = if case .validateConstraint = operation { "Alembic has no call for VALIDATE CONSTRAINT." } else { nil }
+        return statements.map { statement in
+            var lines = (statement.comment ?? note).map { ["# \($0)"] } ?? []
+            lines.append(execute(statement.sql))
+            return Chunk(block: statement.transactional || dialect != .postgresql ? .plain : .autocommit, lines: lines)
+        }
+    }
+}

@@ -1,0 +1,519 @@
+import Foundation
+import MGenSpec
+import MGenSQL
+
+/// Turns the steps of one migration into the Python lines of a peewee_migrate `migrate()` or
+/// `rollback()`: native `migrator.*` calls where peewee_migrate has one that gives the spec's
+/// schema (names, types, defaults), `migrator.sql(...)` with mgen's dialect SQL elsewhere.
+///
+/// Field names are the column names (so later migrations can name them), made safe for Python
+/// where needed with `column_name=`. peewee's `default=` is client-side only, so database defaults
+/// are written as `constraints=[pw.SQL("DEFAULT ...")]`, as peewee's docs advise.
+struct PeeweeWriter {
+    let dialect: Dialect
+    let sql: any SQLDialect
+    let renderer: SQLRenderer
+    let migration: PlannedMigration
+    /// Field classes that pin a column type peewee would spell differently, in first-use order.
+    private(set) var pinnedClasses: [String] = []
+    private var pinnedNames: [String: String] = [:]
+    /// Whether `playhouse.postgres_ext` is used (`DateTimeTZField`).
+    private(set) var usesPostgresExt = false
+
+    init(dialect: Dialect, migration: PlannedMigration) {
+        self.dialect = dialect
+        self.renderer = SQLRenderer(dialect: dialect)
+        self.sql = renderer.dialect
+        self.migration = migration
+    }
+
+    // MARK: - Steps
+
+    mutating func body(_ steps: [Step], end: SchemaState, direction: String) throws(DiagnosticError) -> [String] {
+        var lines: [String] = []
+        var diagnostics: [Diagnostic] = []
+        var previousWasBlock = false
+        for (i, step) in steps.enumerated() {
+            let after = i + 1 < steps.count ? steps[i + 1].before : end
+            let context = Where(step: step, after: after)
+            do throws(DiagnosticError) {
+                let stepLines = try self.lines(for: step.operation, context)
+                // A blank line around steps of more than one line, as a person would space them.
+                if !lines.isEmpty, stepLines.count > 1 || previousWasBlock { lines.append("") }
+                previousWasBlock = stepLines.count > 1
+                lines += stepLines
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return lines
+    }
+
+    private mutating func lines(for operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [String] {
+        switch operation {
+        case let .createTable(table):
+            return try createModel(table, context)
+        case let .dropTable(name):
+            return ["migrator.remove_model(\(Self.py(name)))"]
+        case let .renameTable(from, to):
+            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))"]
+        case let .addColumn(table, column, unique, foreignKey):
+            return try addField(table, column, unique: unique, foreignKey: foreignKey, context)
+        case let .dropColumn(table, column):
+            return ["migrator.remove_fields(\(Self.py(table)), \(Self.py(Self.fieldName(column))))"]
+        case let .renameColumn(table, from, to):
+            return ["migrator.rename_field(\(Self.py(table)), \(Self.py(Self.fieldName(from))), \(Self.py(Self.fieldName(to))))"]
+        case let .alterColumn(change):
+            if change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
+                let call = nullable ? "drop_not_null" : "add_not_null"
+                return ["migrator.\(call)(\(Self.py(change.table)), \(Self.py(Self.fieldName(change.column))))"]
+            }
+            // Types (with USING), defaults and comments: mgen's SQL for the dialect. peewee_migrate's
+            // change_fields cannot say USING, and its add_default only fills rows, it sets no default.
+            return try sqlCalls(operation, context)
+        case let .createIndex(index, concurrently):
+            if let call = nativeIndex(index, create: true) { return concurrencyNote(concurrently) + [call] }
+            return try concurrencyNote(concurrently) + sqlCalls(.createIndex(index, concurrently: keepConcurrently(concurrently)), context)
+        case let .dropIndex(name, table, concurrently):
+            if let index = context.before.indexes[name], let call = nativeIndex(index, create: false) { return concurrencyNote(concurrently) + [call] }
+            return try concurrencyNote(concurrently) + sqlCalls(.dropIndex(name: name, table: table, concurrently: keepConcurrently(concurrently)), context)
+        case let .addForeignKey(fk):
+            return try constraintCalls(operation, table: fk.table, name: fk.name, context)
+        case let .addUnique(unique):
+            return try constraintCalls(operation, table: unique.table, name: unique.name, context)
+        case let .addCheck(check):
+            return try constraintCalls(operation, table: check.table, name: check.name, context)
+        case let .dropConstraint(table, name):
+            let statements = try render(operation, context)
+            if statements.count == 1, statements[0].sql == "ALTER TABLE \(sql.quote(table)) DROP CONSTRAINT \(sql.quote(name))" {
+                return ["migrator.drop_constraints(\(Self.py(table)), \(Self.py(name)))"]
+            }
+            return sqlLines(statements)
+        case .validateConstraint, .sql, .backfill:
+            return try sqlCalls(operation, context)
+        }
+    }
+
+    /// peewee_migrate has no way out of its transaction: CONCURRENTLY is kept only where it is not
+    /// about transactions (MySQL's online DDL is ALGORITHM=INPLACE, LOCK=NONE).
+    private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && dialect == .mysql }
+
+    private func concurrencyNote(_ concurrently: Bool) -> [String] {
+        guard concurrently, dialect == .postgresql else { return [] }
+        return ["# Not CONCURRENTLY: peewee_migrate runs every migration inside a transaction."]
+    }
+
+    // MARK: - Tables
+
+    private mutating func createModel(_ table: Table, _ context: Where) throws(DiagnosticError) -> [String] {
+        var body: [String] = []
+        let pk = table.primaryKey?.columns ?? []
+        // Single-column foreign keys become ForeignKeyField, with the constraint's own name.
+        var fieldKeys: [String: ForeignKey] = [:]
+        for fk in table.foreignKeys where fk.columns.count == 1 && fk.referencedColumns.count == 1 && !fk.notValid
+            && (fk.referencedTable == table.name || context.before.table(fk.referencedTable) != nil) {
+            if fieldKeys[fk.columns[0]] == nil { fieldKeys[fk.columns[0]] = fk }
+        }
+        for column in table.columns {
+            let expression = try field(column, table: table.name, primaryKey: pk == [column.name],
+                                       foreignKey: fieldKeys[column.name], context)
+            body.append("\(Self.fieldName(column.name)) = \(expression)")
+        }
+
+        var constraints: [String] = []
+        if dialect != .sqlite {
+            // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
+            for unique in table.uniques {
+                constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))", escapePercent: escapesPercent)))")
+            }
+        }
+        for check in table.checks {
+            constraints.append("pw.Check(\(Self.py(check.expression, escapePercent: escapesPercent)), name=\(Self.py(check.name)))")
+        }
+        for fk in table.foreignKeys where fieldKeys[fk.columns.first ?? ""] != fk {
+            var text = "CONSTRAINT \(sql.quote(fk.name)) FOREIGN KEY (\(sql.quoteList(fk.columns))) REFERENCES \(sql.quote(fk.referencedTable)) (\(sql.quoteList(fk.referencedColumns)))"
+            if let action = fk.onDelete { text += " ON DELETE \(action.sql)" }
+            if let action = fk.onUpdate { text += " ON UPDATE \(action.sql)" }
+            constraints.append("pw.SQL(\(Self.py(text, escapePercent: escapesPercent)))")
+        }
+
+        var meta = ["table_name = \(Self.py(table.name))"]
+        if pk.isEmpty {
+            meta.append("primary_key = False")
+        } else if pk.count > 1 {
+            meta.append("primary_key = pw.CompositeKey(\(pk.map { Self.py(Self.fieldName($0)) }.joined(separator: ", ")))")
+        }
+        if !constraints.isEmpty {
+            meta.append("constraints = [")
+            meta += constraints.map { "    \($0)," }
+            meta.append("]")
+        }
+        if dialect == .mysql, let comment = table.comment {
+            meta.append("table_settings = [\(Self.py("COMMENT=\(sql.stringLiteral(comment))", escapePercent: true))]")
+        }
+        body.append("")
+        body.append("class Meta:")
+        body += meta.map { "    \($0)" }
+
+        var lines = ["@migrator.create_model", "class \(Self.className(table.name))(pw.Model):"] + body.map { $0.isEmpty ? "" : "    \($0)" }
+        // What the CREATE TABLE does not carry: PostgreSQL comments, SQLite's unique indexes.
+        let statements = try render(.createTable(table), context)
+        if let first = statements.first, first.sql.hasPrefix("CREATE TABLE") {
+            let rest = Array(statements.dropFirst())
+            if !rest.isEmpty { lines.append(""); lines += sqlLines(rest) }
+        } else {
+            throw context.unsupported("unexpected SQL for create_table \(table.name)")
+        }
+        return lines
+    }
+
+    private mutating func addField(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                                   _ context: Where) throws(DiagnosticError) -> [String] {
+        // The column alone (a plain field: peewee would name the foreign key itself), then its
+        // constraints by name, as mgen's SQL does.
+        let expression = try field(column, table: table, primaryKey: false, foreignKey: nil, context)
+        let allow = column.nullable ? "" : "allow_not_null=True, "
+        var lines = ["migrator.add_fields(\(Self.py(table)), \(allow)\(Self.fieldName(column.name))=\(expression))"]
+        if dialect == .postgresql, let comment = column.comment {
+            lines += sqlLines([SQLStatement("COMMENT ON COLUMN \(sql.quote(table)).\(sql.quote(column.name)) IS \(sql.stringLiteral(comment))")])
+        }
+        var state = context.before
+        try state.apply(.addColumn(table: table, column: column, unique: nil, foreignKey: nil), at: context.step.location)
+        var extras: [MGenSpec.Operation] = []
+        if let unique { extras.append(.addUnique(unique)) }
+        if let foreignKey { extras.append(.addForeignKey(foreignKey)) }
+        for extra in extras {
+            var next = state
+            try next.apply(extra, at: context.step.location)
+            var step = context.step
+            step.before = state
+            step.operation = extra
+            let stepContext = Where(step: step, after: next)
+            let name: String
+            switch extra {
+            case let .addUnique(u): name = u.name
+            case let .addForeignKey(f): name = f.name
+            default: name = ""
+            }
+            lines += try constraintCalls(extra, table: table, name: name, stepContext)
+            state = next
+        }
+        return lines
+    }
+
+    /// `migrator.add_constraint(table, name, pw.SQL(...))` where mgen's SQL is exactly
+    /// `ALTER TABLE t ADD CONSTRAINT name ...` (PostgreSQL, MySQL); SQLite's rebuilds go as SQL.
+    private func constraintCalls(_ operation: MGenSpec.Operation, table: String, name: String, _ context: Where) throws(DiagnosticError) -> [String] {
+        let statements = try render(operation, context)
+        let prefix = "ALTER TABLE \(sql.quote(table)) ADD CONSTRAINT \(sql.quote(name)) "
+        if statements.count == 1, statements[0].sql.hasPrefix(prefix), !statements[0].sql.contains("\n") {
+            let rest = String(statements[0].sql.dropFirst(prefix.count))
+            return ["migrator.add_constraint(\(Self.py(table)), \(Self.py(name)), pw.SQL(\(Self.py(rest, escapePercent: escapesPercent))))"]
+        }
+        return sqlLines(statements)
+    }
+
+    /// peewee_migrate's `add_index` / `drop_index` name the index `<table>_<columns>` themselves:
+    /// native only when the spec's index has that name and plain columns.
+    private func nativeIndex(_ index: Index, create: Bool) -> String? {
+        let columns = index.columnNames
+        guard columns.count == index.parts.count, index.predicate == nil, index.method == nil,
+              index.name == ([index.table] + columns).joined(separator: "_"), index.name.count <= 64 else { return nil }
+        let fields = columns.map { Self.py(Self.fieldName($0)) }.joined(separator: ", ")
+        if create {
+            return "migrator.add_index(\(Self.py(index.table)), \(fields)\(index.unique ? ", unique=True" : ""))"
+        }
+        return "migrator.drop_index(\(Self.py(index.table)), \(fields))"
+    }
+
+    // MARK: - Fields
+
+    private var escapesPercent: Bool { dialect != .sqlite }
+
+    /// A field expression: `pw.CharField(max_length=100, null=True)`.
+    private mutating func field(_ column: Column, table: String, primaryKey: Bool, foreignKey: ForeignKey?,
+                                _ context: Where) throws(DiagnosticError) -> String {
+        let state = context.before
+        var arguments: [(String, String)] = []
+        if Self.fieldName(column.name) != column.name { arguments.append(("column_name", Self.py(column.name))) }
+        let cls: String
+        if column.identity {
+            guard primaryKey else {
+                throw context.unsupported("peewee has identity columns only as the primary key (AutoField): \(table).\(column.name)",
+                                  fix: "make it the primary key, or use a sequence default in an `sql` step")
+            }
+            cls = column.type == .bigint ? "pw.BigAutoField" : "pw.AutoField"
+            if column.type != .bigint, column.type != .integer {
+                throw context.unsupported("peewee's AutoField is integer or bigint, not \(column.type) (\(table).\(column.name))")
+            }
+        } else if let fk = foreignKey {
+            let natural = foreignKeyType(fk, state: state, table: table)
+            let wanted = try context.typeName(sql, column)
+            cls = sameType(natural, wanted) ? "pw.ForeignKeyField" : pin(base: "pw.ForeignKeyField", type: wanted, suffix: "ForeignKeyField",
+                                                                        note: "peewee gives \(natural ?? "another type")")
+            let model = fk.referencedTable == table ? Self.py("self") : "migrator.orm[\(Self.py(fk.referencedTable))]"
+            arguments.append(("model", model))
+            arguments.append(("field", Self.py(Self.fieldName(fk.referencedColumns[0]))))
+            if let action = fk.onDelete { arguments.append(("on_delete", Self.py(action.sql))) }
+            if let action = fk.onUpdate { arguments.append(("on_update", Self.py(action.sql))) }
+            arguments.append(("constraint_name", Self.py(fk.name)))
+            // peewee indexes foreign keys by default; the spec lists its indexes itself.
+            arguments.append(("index", "False"))
+        } else {
+            let (natural, args, peeweeType) = naturalField(column.type)
+            let wanted = try context.typeName(sql, column)
+            if sameType(peeweeType, wanted) {
+                cls = natural
+                arguments += args
+            } else {
+                cls = pin(base: natural, type: wanted, suffix: "Field", note: "peewee's own \(natural) is \(peeweeType ?? "untyped") here")
+            }
+        }
+        if primaryKey, !column.identity { arguments.append(("primary_key", "True")) }
+        if column.nullable, !column.identity { arguments.append(("null", "True")) }
+        var constraints: [String] = []
+        if let value = column.defaultValue, !column.identity {
+            constraints.append("pw.SQL(\(Self.py("DEFAULT \(sql.defaultExpression(value, type: column.type))", escapePercent: escapesPercent)))")
+        }
+        if dialect != .mysql, let check = sql.enumCheck(table: table, column: column) {
+            constraints.append("pw.SQL(\(Self.py(sql.checkClause(check), escapePercent: escapesPercent)))")
+        }
+        if dialect == .mysql, let comment = column.comment {
+            constraints.append("pw.SQL(\(Self.py("COMMENT \(sql.stringLiteral(comment))", escapePercent: true)))")
+        }
+        if !constraints.isEmpty { arguments.append(("constraints", "[\(constraints.joined(separator: ", "))]")) }
+        // Keyword arguments sorted, as peewee_migrate's own generator writes them.
+        return "\(cls)(\(arguments.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")))"
+    }
+
+    /// The natural peewee field for a neutral type, its arguments, and the type peewee's DDL gives
+    /// on this dialect, spelled as the catalog reports it (nil: no natural spelling).
+    private mutating func naturalField(_ type: ColumnType) -> (String, [(String, String)], String?) {
+        let d = dialect
+        func by(_ pg: String, _ my: String, _ lite: String) -> String { d == .postgresql ? pg : d == .mysql ? my : lite }
+        switch type {
+        case .boolean: return ("pw.BooleanField", [], by("boolean", "tinyint(1)", "INTEGER"))
+        case .smallint: return ("pw.SmallIntegerField", [], by("smallint", "smallint", "INTEGER"))
+        case .integer: return ("pw.IntegerField", [], by("integer", "int", "INTEGER"))
+        case .bigint: return ("pw.BigIntegerField", [], by("bigint", "bigint", "INTEGER"))
+        case let .decimal(p, s):
+            return ("pw.DecimalField", [("max_digits", "\(p)"), ("decimal_places", "\(s)")], by("numeric(\(p),\(s))", "decimal(\(p),\(s))", "DECIMAL(\(p), \(s))"))
+        case .real: return ("pw.FloatField", [], by("real", "float", "REAL"))
+        case .double: return ("pw.DoubleField", [], by("double precision", "double", "REAL"))
+        case let .string(n): return ("pw.CharField", [("max_length", "\(n)")], by("varchar(\(n))", "varchar(\(n))", "VARCHAR(\(n))"))
+        case .text: return ("pw.TextField", [], by("text", "text", "TEXT"))
+        case .binary: return ("pw.BlobField", [], by("bytea", "blob", "BLOB"))
+        case .date: return ("pw.DateField", [], by("date", "date", "DATE"))
+        case .time: return ("pw.TimeField", [], by("time", "time", "TIME"))
+        case .timestamp: return ("pw.DateTimeField", [], by("timestamp", "datetime", "DATETIME"))
+        case .timestamptz:
+            if d == .postgresql {
+                usesPostgresExt = true
+                return ("pw_pext.DateTimeTZField", [], "timestamptz")
+            }
+            return ("pw.DateTimeField", [], by("timestamp", "datetime", "DATETIME"))
+        case .uuid: return ("pw.UUIDField", [], by("uuid", "varchar(40)", "TEXT"))
+        case .json: return ("pw.JSONField", [], by("jsonb", "json", "TEXT"))
+        case .enumeration: return ("pw.TextField", [], by("text", "text", "TEXT"))
+        case .native: return ("pw.Field", [], nil)
+        }
+    }
+
+    /// The type peewee gives a ForeignKeyField: that of the field it references (INT/BIGINT for auto fields).
+    private func foreignKeyType(_ fk: ForeignKey, state: SchemaState, table: String) -> String? {
+        guard let target = state.table(fk.referencedTable), let column = target.column(fk.referencedColumns[0]) else { return nil }
+        if column.identity {
+            let big = column.type == .bigint
+            switch dialect {
+            case .postgresql: return big ? "bigint" : "integer"
+            case .mysql: return big ? "bigint" : "int"
+            case .sqlite: return "INTEGER"
+            }
+        }
+        var copy = self
+        let natural = copy.naturalField(column.type).2
+        let wanted = try? sql.typeName(column.type, column: column)
+        // A referenced column of a pinned class has the pinned type.
+        return sameType(natural, wanted ?? "") ? natural : wanted
+    }
+
+    private func sameType(_ peewee: String?, _ wanted: String) -> Bool {
+        guard let peewee else { return false }
+        // SQLite keeps the declared text (mgen's snapshot lower-cases it): spacing matters there.
+        return peewee.lowercased() == wanted.lowercased()
+    }
+
+    /// A field class whose column type is the spec's, for a type peewee spells otherwise on this
+    /// dialect: `class Datetime6Field(pw.DateTimeField): field_type = "DATETIME(6)"`.
+    private mutating func pin(base: String, type: String, suffix: String, note: String) -> String {
+        let key = base + "\u{1}" + type
+        if let name = pinnedNames[key] { return name }
+        var name = Self.camel(type) + suffix
+        var n = 2
+        while pinnedNames.values.contains(name) { name = Self.camel(type) + suffix + "\(n)"; n += 1 }
+        pinnedNames[key] = name
+        var lines = ["class \(name)(\(base)):",
+                     "    \"\"\"" + Self.docstringText("\(type), as the spec says (\(note)).") + "\"\"\"",
+                     "",
+                     "    field_type = \(Self.py(Self.literalFieldType(type), escapePercent: escapesPercent))"]
+        if base == "pw.DecimalField" || base == "pw.CharField" {
+            // The type above carries its own length/precision.
+            lines += ["", "    def get_modifiers(self):", "        return None"]
+        }
+        pinnedClasses.append(lines.joined(separator: "\n"))
+        return name
+    }
+
+    /// peewee looks a field type up in the database's own table first (`SMALLINT` is INTEGER on
+    /// SQLite): a type that is one of its keys is written in lower case, which no table maps.
+    static func literalFieldType(_ type: String) -> String {
+        let keys: Set<String> = ["AUTO", "BIGAUTO", "BIGINT", "BLOB", "BOOL", "CHAR", "DATE", "DATETIME", "DECIMAL", "DEFAULT",
+                                 "DOUBLE", "FLOAT", "INT", "JSON", "SMALLINT", "TEXT", "TIME", "UUID", "UUIDB", "VARCHAR"]
+        return keys.contains(type.uppercased()) ? type.lowercased() : type
+    }
+
+    // MARK: - SQL
+
+    /// A step and the state after it: where an operation is rendered.
+    struct Where {
+        var step: Step
+        var after: SchemaState
+        var before: SchemaState { step.before }
+
+        func unsupported(_ message: String, fix: String? = nil) -> DiagnosticError {
+            DiagnosticError(Diagnostic(message, at: step.location, fix: fix))
+        }
+
+        func typeName(_ sql: any SQLDialect, _ column: Column) throws(DiagnosticError) -> String {
+            do { return try sql.typeName(column.type, column: column) } catch { throw unsupported(error.message, fix: error.fix) }
+        }
+    }
+
+    /// mgen's SQL for one operation at this place. peewee_migrate always runs inside a
+    /// transaction, so it is rendered for that (a backfill without a COMMIT per batch).
+    private func render(_ operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [SQLStatement] {
+        var planned = migration
+        var step = context.step
+        step.operation = operation
+        planned.up = [step]
+        planned.down = nil
+        planned.before = step.before
+        planned.after = context.after
+        planned.runsInTransaction = true
+        return try renderer.render(planned).up
+    }
+
+    private func sqlCalls(_ operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [String] {
+        sqlLines(try render(operation, context))
+    }
+
+    /// `migrator.sql(...)` per statement, its comment above it.
+    private func sqlLines(_ statements: [SQLStatement]) -> [String] {
+        var lines: [String] = []
+        for statement in statements {
+            if let comment = statement.comment { lines.append("# \(comment)") }
+            let text = statement.sql
+            if text.contains("\n") {
+                lines.append("migrator.sql(")
+                let literal = Self.tripleQuoted(text, escapePercent: escapesPercent)
+                lines += literal.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
+                    i == 0 ? "    " + line : String(line)
+                }
+                lines[lines.count - 1] += ","
+                lines.append(")")
+            } else {
+                lines.append("migrator.sql(\(Self.py(text, escapePercent: escapesPercent)))")
+            }
+        }
+        return lines
+    }
+
+    // MARK: - Python text
+
+    /// A Python string literal, quoted as `repr` quotes it. `%` is doubled where the driver (psycopg,
+    /// PyMySQL) reads the SQL as a format string: peewee always passes parameters, even none.
+    static func py(_ text: String, escapePercent: Bool = false) -> String {
+        // Python's repr: single quotes, unless the text has single quotes and no double ones.
+        let quote: Unicode.Scalar = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var out = String(quote)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case quote: out += "\\" + String(quote)
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "%" where escapePercent: out += "%%"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "\\x%02x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + String(quote)
+    }
+
+    /// A triple-quoted literal for multi-line SQL (its lines indented with the code around it).
+    static func tripleQuoted(_ text: String, escapePercent: Bool) -> String {
+        var body = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+        if escapePercent { body = body.replacingOccurrences(of: "%", with: "%%") }
+        return "\"\"\"\\\n" + body + "\n\"\"\""
+    }
+
+    /// Text safe inside a `"""docstring"""`.
+    static func docstringText(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+    }
+
+    static let pythonKeywords: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+        "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
+        "pass", "raise", "return", "try", "while", "with", "yield",
+    ]
+    /// Names a field must not take on a peewee Model (its own attributes and methods).
+    static let modelAttributes: Set<String> = [
+        "save", "delete", "delete_instance", "select", "update", "insert", "insert_many", "insert_from", "replace", "create",
+        "get", "get_or_none", "get_by_id", "get_id", "set_id", "dirty_fields", "is_dirty", "bulk_create", "bulk_update",
+        "alias", "filter", "index", "add_index", "create_table", "drop_table", "table_exists", "truncate_table", "noop",
+        "raw", "dependencies", "copy", "bind", "bind_ctx", "DoesNotExist",
+    ]
+
+    /// The field name of a column: the column itself when Python and peewee allow it.
+    static func fieldName(_ column: String) -> String {
+        var name = String(column.unicodeScalars.map { scalar -> Character in
+            (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_")) ? Character(scalar) : "_"
+        })
+        if name.isEmpty || name.first?.isNumber == true { name = "f_" + name }
+        if name.hasPrefix("_") { name = "f" + name }
+        if pythonKeywords.contains(name) || modelAttributes.contains(name) { name += "_" }
+        return name
+    }
+
+    /// `EveryType` for `every_type`: the model class name peewee_migrate's generator would use.
+    static func className(_ table: String) -> String {
+        let name = camel(table)
+        return name.first?.isLetter == true ? name : "T" + name
+    }
+
+    /// `Datetime6` for `DATETIME(6)`, `Decimal10x2` for `DECIMAL(10,2)`.
+    static func camel(_ text: String) -> String {
+        var parts: [String] = []
+        var current = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) { current.unicodeScalars.append(scalar) } else if !current.isEmpty {
+                parts.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { parts.append(current) }
+        var out = ""
+        for (i, part) in parts.enumerated() {
+            if i > 0, part.first?.isNumber == true, parts[i - 1].last?.isNumber == true { out += "x" }
+            out += part.prefix(1).uppercased() + part.dropFirst().lowercased()
+        }
+        return out
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import MGenEmit
+import MGenSpec
+import MGenSQL
+import MGenTestSupport
+import MGenVerify
+import Testing
+
+/// The Peewee target proven by peewee_migrate itself (pinned in Tests/Python/requirements.txt,
+/// installed into .venv by scripts/setup): emit the example chain, run the Router on a scratch
+/// database, compare its schema with what mgen's own SQL gives for the same chain, roll back one
+/// migration at a time (comparing at every step), and run everything again.
+@Suite(.serialized) struct PeeweeIntegrationTests {
+    @Test func sqlite() throws {
+        let folder = try temporaryFolder("peewee-sqlite-db")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try roundTrip(server: DatabaseURL("sqlite:\(folder)/server.db"))
+    }
+
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
+    func postgresql() throws { try roundTrip(server: DBEnv.url(DBEnv.pgKey)) }
+
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.mysqlKey)))
+    func mysql() throws { try roundTrip(server: DBEnv.url(DBEnv.mysqlKey)) }
+
+    /// Every emitted file compiles, for every dialect (`python -m py_compile`).
+    @Test(arguments: Dialect.allCases)
+    func compiles(dialect: Dialect) throws {
+        let folder = try temporaryFolder("peewee-compile")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let emitter = try EmitterRegistry.require("peewee")
+        try EmitEngine.write(EmitEngine.plan(try exampleChain(), emitter: emitter, options: EmitOptions(dialect: dialect, output: folder)), force: false)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".py") }.sorted()
+        #expect(files.count == 11)
+        try Python.run(["-m", "py_compile"] + files.map { "\(folder)/\($0)" })
+        // Every imported name is used (pw_pext only where a DateTimeTZField needs it).
+        let unused = try Python.run(["-c", Self.unusedImports] + files.map { "\(folder)/\($0)" })
+        #expect(unused.isEmpty, "unused imports on \(dialect):\n\(unused)")
+    }
+
+    static let unusedImports = """
+        import ast, sys
+        for path in sys.argv[1:]:
+            tree = ast.parse(open(path).read())
+            imported = set()
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
+            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            for name in sorted(imported - used):
+                print(path, name)
+        """
+
+    func roundTrip(server: DatabaseURL) throws {
+        let chain = try exampleChain()
+        let dialect = server.dialect
+        let emitter = try EmitterRegistry.require("peewee")
+        let folder = try temporaryFolder("peewee-\(dialect)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try EmitEngine.write(EmitEngine.plan(chain, emitter: emitter, options: EmitOptions(dialect: dialect, output: folder)), force: false)
+        let disk = try emitter.scan(folder)
+        #expect(disk.map(\.specID) == chain.migrations.map(\.id), "the files, in peewee_migrate's order, are the chain")
+
+        // What mgen's own SQL gives after each migration, on a scratch database of its own.
+        let rendered = try SQLRenderer(dialect: dialect).render(chain)
+        let expected: [SchemaSnapshot] = try withScratchDatabase(server) { db, _ in
+            try rendered.map { migration in
+                try apply(migration.up.map(\.sql), transactional: migration.upIsTransactional, on: db)
+                return try introspect(db, exclude: frameworkBookkeepingTables)
+            }
+        }
+        let last = try #require(expected.last)
+
+        try withScratchDatabase(server) { db, url in
+            let done = try Router.run("run", folder, url)
+            #expect(done == disk.map { "\($0.version)_\($0.name)" }, "Router.run applied every migration in order")
+            let afterRun = try introspect(db, exclude: frameworkBookkeepingTables)
+            let differences = PeeweeDifferences.unexplained(expected: last, actual: afterRun)
+            #expect(differences.isEmpty, "peewee_migrate's schema on \(dialect) differs from mgen's SQL:\n\(differences.joined(separator: "\n"))")
+
+            // Router.rollback, one migration at a time, each compared with mgen's schema before it.
+            for index in disk.indices.reversed() {
+                let rolledBack = try Router.run("rollback", folder, url)
+                #expect(rolledBack == ["\(disk[index].version)_\(disk[index].name)"])
+                let snapshot = try introspect(db, exclude: frameworkBookkeepingTables)
+                let target = index > 0 ? expected[index - 1] : SchemaSnapshot(dialect: dialect, tables: [])
+                let left = PeeweeDifferences.unexplained(expected: target, actual: snapshot)
+                #expect(left.isEmpty, "after rolling back \(disk[index].name) on \(dialect):\n\(left.joined(separator: "\n"))")
+            }
+            #expect(try introspect(db, exclude: frameworkBookkeepingTables).tables.isEmpty, "rolling everything back leaves no table")
+            #expect(try Router.run("done", folder, url).isEmpty, "migratehistory is empty again")
+
+            let again = try Router.run("run", folder, url)
+            #expect(again.count == disk.count)
+            let afterAgain = try introspect(db, exclude: frameworkBookkeepingTables)
+            #expect(SnapshotDiff(afterRun, afterAgain).render().isEmpty, "running again ends where the first run ended")
+        }
+    }
+
+    /// Emitting twice into one folder chains: the second emit numbers on from the first, and the
+    /// files already there are left alone; a hand-written migration counts too.
+    @Test func emittingTwiceChains() throws {
+        let chain = try exampleChain()
+        let emitter = try EmitterRegistry.require("peewee")
+        let folder = try temporaryFolder("peewee-chain")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "def migrate(migrator, database, **kwargs):\n    pass\n".write(toFile: "\(folder)/001_initial.py", atomically: true, encoding: .utf8)
+        var first = chain
+        first.migrations = Array(chain.migrations.prefix(4))
+        let options = EmitOptions(dialect: .sqlite, output: folder)
+        try EmitEngine.write(EmitEngine.plan(first, emitter: emitter, options: options), force: false)
+        let before = filesUnder(folder)
+        #expect(before.keys.sorted() == ["001_initial.py", "002_create_users.py", "003_add_users_email.py",
+                                         "004_backfill_users_email.py", "005_users_email_not_null.py"])
+        let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
+        #expect(plan.entries.prefix(4).allSatisfy { $0.status == .unchanged })
+        #expect(plan.entries.dropFirst(4).map(\.version) == ["006", "007", "008", "009", "010", "011", "012"])
+        try EmitEngine.write(plan, force: false)
+        let after = filesUnder(folder)
+        for (path, text) in before { #expect(after[path] == text, "\(path) was rewritten") }
+        #expect(after.count == 12)
+        #expect(EmitEngine.check(try EmitEngine.plan(chain, emitter: emitter, options: options)).isEmpty)
+        #expect(try emitter.scan(folder).map(\.specID) == [nil] + chain.migrations.map(\.id))
+    }
+}
+
+/// What may differ between peewee_migrate's schema and mgen's SQL, and why (docs/targets/peewee.md).
+enum PeeweeDifferences {
+    static func unexplained(expected: SchemaSnapshot, actual: SchemaSnapshot) -> [String] {
+        SnapshotDiff(expected, actual).render().filter { !allowed($0, dialect: actual.dialect) }
+    }
+
+    static func allowed(_ line: String, dialect: Dialect) -> Bool {
+        false
+    }
+}
+
+/// The project's Python (.venv, made by scripts/setup).
+enum Python {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static var executable: String { packageRoot.appendingPathComponent(".venv/bin/python").path }
+
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw Failure(description: "\(executable) is missing: run scripts/setup")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Read both pipes before waiting, so a chatty child cannot fill one and block.
+        let errorData = LockedData()
+        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet { usleep(1000) }
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "python \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
+                + String(decoding: errorData.value, as: UTF8.self))
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    final class LockedData: @unchecked Sendable {  // all state behind `lock`
+        private let lock = NSLock()
+        private var data: Data?
+        func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return data != nil }
+        var value: Data { lock.lock(); defer { lock.unlock() }; return data ?? Data() }
+    }
+}
+
+/// peewee_migrate's Router, driven through Fixtures/peewee/router.py.
+enum Router {
+    static func run(_ action: String, _ folder: String, _ url: DatabaseURL) throws -> [String] {
+        var spec: [String: Any] = ["dialect": url.dialect.rawValue, "database": url.database ?? ""]
+        if let host = url.host { spec["host"] = host }
+        if let port = url.port { spec["port"] = port }
+        if let user = url.user { spec["user"] = user }
+        if let password = url.effectivePassword { spec["password"] = password }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys]), as: UTF8.self)
+        let script = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/peewee/router.py").path
+        let output = try Python.run([script, action, folder], environment: ["MGEN_PEEWEE_DB": json])
+        return output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+}
