@@ -12,8 +12,14 @@ public enum BuiltinTemplates {
         "prisma/prisma.migration.sql.mustache": PackageResources.prisma_migration_sql_mustache,
         "prisma/prisma.down.sql.mustache": PackageResources.prisma_down_sql_mustache,
         "prisma/prisma.migration_lock.toml.mustache": PackageResources.prisma_migration_lock_toml_mustache,
+        "django/django.migration.py.mustache": PackageResources.django_migration_py_mustache,
         "alembic/alembic.py.mustache": PackageResources.alembic_py_mustache,
         "peewee/peewee.migration.py.mustache": PackageResources.peewee_migration_py_mustache,
+        "typeorm/typeorm.migration.ts.mustache": PackageResources.typeorm_migration_ts_mustache,
+        "typeorm/typeorm.migration.js.mustache": PackageResources.typeorm_migration_js_mustache,
+        "knex/knex.migration.js.mustache": PackageResources.knex_migration_js_mustache,
+        "knex/knex.migration.ts.mustache": PackageResources.knex_migration_ts_mustache,
+        "sequelize/sequelize.migration.js.mustache": PackageResources.sequelize_migration_js_mustache,
     ]
 
     /// The text of `<target>/<file>`.

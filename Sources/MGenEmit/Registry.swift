@@ -7,8 +7,12 @@ public enum EmitterRegistry {
         GolangMigrateEmitter(),
         GooseEmitter(),
         PrismaEmitter(),
+        DjangoEmitter(),
         AlembicEmitter(),
         PeeweeEmitter(),
+        TypeORMEmitter(),
+        KnexEmitter(),
+        SequelizeEmitter(),
     ]
 
     public static func emitter(named name: String) -> (any Emitter)? {

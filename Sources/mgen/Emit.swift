@@ -51,7 +51,16 @@ struct Emit: ParsableCommand {
                     throw DiagnosticError(Diagnostic("no dialect for target \(emitter.name)", object: "--dialect",
                                                      fix: "pass --dialect, or set `dialect:` in mgen.yaml"))
                 }
-                guard let out = job.out else {
+                var extra: [String: String] = [:]
+                for pair in targetOptions {
+                    guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                        throw DiagnosticError(Diagnostic("--option takes key=value, not '\(pair)'", object: "--option"))
+                    }
+                    extra[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                }
+                if let app { extra["app"] = app }
+                // Django writes into the app's own migrations folder.
+                guard let out = job.out ?? (emitter.name == "django" ? extra["app"].map { "\($0)/migrations" } : nil) else {
                     throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out", fix: "pass --out DIR"))
                 }
                 var scheme: Versioning?
@@ -61,14 +70,6 @@ struct Emit: ParsableCommand {
                     }
                     scheme = parsed
                 }
-                var extra: [String: String] = [:]
-                for pair in targetOptions {
-                    guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                        throw DiagnosticError(Diagnostic("--option takes key=value, not '\(pair)'", object: "--option"))
-                    }
-                    extra[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-                }
-                if let app { extra["app"] = app }
                 let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
                                           render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates,
                                           targetOptions: extra)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MGenEmit
+import MGenSpec
 
 struct Targets: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the targets: names, aliases, dialects, file layout, how each is proven.")
@@ -10,7 +11,12 @@ struct Targets: ParsableCommand {
             print("\(emitter.name)\(aliases)")
             print("  dialects: \(emitter.dialects.map(\.rawValue).joined(separator: ", "))")
             print("  layout:   \(emitter.layout)")
-            print("  versions: \(emitter.versionings.map(\.rawValue).joined(separator: ", ")) (default \(emitter.defaultVersioning.rawValue))")
+            let probe = Migration(id: "0001", name: "probe", operations: [], file: "probe.yaml")
+            if emitter.derivedVersion(for: probe, options: [:]) != nil {
+                print("  versions: derived from the spec id")
+            } else {
+                print("  versions: \(emitter.versionings.map(\.rawValue).joined(separator: ", ")) (default \(emitter.defaultVersioning.rawValue))")
+            }
             print("  proven:   \(emitter.proof)")
         }
     }

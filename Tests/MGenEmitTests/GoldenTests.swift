@@ -15,7 +15,9 @@ import Testing
         let emitter = try EmitterRegistry.require(target)
         let output = try temporaryFolder("golden")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let plan = try EmitEngine.plan(try exampleChain(), emitter: emitter, options: EmitOptions(dialect: dialect, output: output))
+        // Targets that need an app (Django) get `blog`; the others ignore it.
+        let plan = try EmitEngine.plan(try exampleChain(), emitter: emitter,
+                                       options: EmitOptions(dialect: dialect, output: output, targetOptions: ["app": "blog"]))
         try EmitEngine.write(plan, force: false)
         let produced = filesUnder(output)
         let goldenFolder = packageRoot.appendingPathComponent("Tests/MGenEmitTests/Golden/\(target)/\(dialect.rawValue)").path

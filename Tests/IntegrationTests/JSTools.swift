@@ -1,0 +1,63 @@
+import Foundation
+import MGenTestSupport
+
+/// Running `node` and `tsc` for the JavaScript targets. Missing tools are failures, not skips:
+/// scripts/setup installs them (nodejs, Debian's node-typescript and node-pg).
+enum JSTools {
+    static let fixtures = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/js").path
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The absolute path of a tool on PATH.
+    static func find(_ tool: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(tool)") {
+            return "\(folder)/\(tool)"
+        }
+        throw Failure(description: "`\(tool)` is not installed: run scripts/setup (Debian: nodejs, node-typescript, node-pg)")
+    }
+
+    /// Where node finds Debian's JavaScript packages (node-pg): Debian's own node searches
+    /// /usr/share/nodejs itself, other builds of node (NodeSource) do not. MGEN_NODE_PATH adds
+    /// folders, for a node-pg unpacked elsewhere.
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        let extra = env["MGEN_NODE_PATH"].map { [$0] } ?? []
+        env["NODE_PATH"] = (extra + [env["NODE_PATH"]].compactMap { $0 } + ["/usr/share/nodejs", "/usr/lib/nodejs"])
+            .joined(separator: ":")
+        return env
+    }
+
+    /// Runs a tool to completion; throws with its output when it exits non-zero. Output goes to
+    /// files, not pipes, so a chatty tool cannot block on a full pipe.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try find(tool))
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { _, new in new }
+        let folder = try temporaryFolder("js-run")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard FileManager.default.createFile(atPath: "\(folder)/out", contents: nil) else { throw Failure(description: "cannot create \(folder)/out") }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(folder)/out"))
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        try output.close()
+        let text = (try? String(contentsOfFile: "\(folder)/out", encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n\(text)")
+        }
+        return text
+    }
+
+    /// `tsc` flags for emitted migrations: strict, CommonJS, the ambient framework declarations.
+    static func tscArguments(_ files: [String], outDir: String?) -> [String] {
+        var arguments = ["--strict", "--target", "es2020", "--module", "commonjs", "--pretty", "false"]
+        if let outDir { arguments += ["--outDir", outDir] } else { arguments.append("--noEmit") }
+        return arguments + ["\(fixtures)/typeorm.d.ts", "\(fixtures)/knex.d.ts"] + files
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MGenEmit
+import MGenSpec
+import MGenTestSupport
+import MGenVerify
+import Testing
+
+/// TypeORM's proof on a real database: the emitted chain (TypeScript compiled by tsc to CommonJS,
+/// and the `--option js=true` CommonJS files as they are) is run by node, each migration's `up`
+/// and `down` called as TypeORM's MigrationExecutor calls them, with a QueryRunner whose `query`
+/// sends to PostgreSQL through node-pg (all a generated TypeORM migration calls). After each up
+/// the catalog must match the spec's replayed state; every down must return to the snapshot
+/// before it; up again must end where the first pass ended.
+@Suite(.serialized) struct TypeORMRunTests {
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["ts", "js"])
+    func postgresql(flavour: String) throws {
+        let server = try DBEnv.url(DBEnv.pgKey)
+        let chain = try exampleChain()
+        let emitter = try EmitterRegistry.require("typeorm")
+        let folder = try temporaryFolder("typeorm-\(flavour)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let options = EmitOptions(dialect: .postgresql, output: folder, targetOptions: flavour == "js" ? ["js": "true"] : [:])
+        try EmitEngine.write(EmitEngine.plan(chain, emitter: emitter, options: options), force: false)
+        let disk = try emitter.scan(folder)
+        #expect(disk.map(\.specID) == chain.migrations.map(\.id), "the files on disk, in TypeORM's order, are the chain")
+
+        // What node runs: tsc's CommonJS output, or the .js files themselves.
+        var scripts = disk.map { "\(folder)/\($0.files[0])" }
+        if flavour == "ts" {
+            let out = "\(folder)/compiled"
+            try JSTools.run("tsc", JSTools.tscArguments(scripts, outDir: out))
+            scripts = disk.map { "\(out)/\($0.files[0].dropLast(3)).js" }
+        }
+        let runner = "\(JSTools.fixtures)/typeorm-runner.js"
+
+        try withScratchDatabase(server) { db, url in
+            let env = Self.libpqEnvironment(url)
+            func run(_ direction: String, _ script: String) throws {
+                try JSTools.run("node", [runner, direction, script], environment: env)
+            }
+            var firstPass: [SchemaSnapshot] = []
+            for (script, planned) in zip(scripts, chain.migrations) {
+                try run("up", script)
+                let snapshot = try introspect(db, exclude: frameworkBookkeepingTables)
+                let problems = SchemaExpectation.mismatches(snapshot, planned.after, dialect: db.dialect)
+                #expect(problems.isEmpty, "after the up of \(planned.id) (typeorm \(flavour)):\n\(problems.joined(separator: "\n"))")
+                firstPass.append(snapshot)
+            }
+            let recorded = try db.query("SELECT count(*) AS n FROM \"migrations\"").first?["n"] ?? nil
+            #expect(recorded == String(scripts.count), "every migration is recorded in TypeORM's migrations table")
+            for (index, script) in scripts.enumerated().reversed() {
+                try run("down", script)
+                let snapshot = try introspect(db, exclude: frameworkBookkeepingTables)
+                let expected = index > 0 ? firstPass[index - 1] : SchemaSnapshot(dialect: db.dialect, tables: [])
+                let changes = SnapshotDiff(expected, snapshot).render()
+                #expect(changes.isEmpty, "the down of \(disk[index].name) (typeorm \(flavour)) left:\n\(changes.joined(separator: "\n"))")
+            }
+            #expect(try introspect(db, exclude: frameworkBookkeepingTables).tables.isEmpty)
+            for script in scripts { try run("up", script) }
+            let again = try introspect(db, exclude: frameworkBookkeepingTables)
+            #expect(SnapshotDiff(try #require(firstPass.last), again).render().isEmpty, "up again ends where the first up ended")
+        }
+    }
+
+    /// A TypeORM class whose name does not end in a 13-digit timestamp is refused, as TypeORM
+    /// refuses it: the runner applies TypeORM's own rule, so the test above proves the names.
+    @Test func runnerRefusesNamesWithoutTimestamp() throws {
+        let folder = try temporaryFolder("typeorm-name")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = "\(folder)/bad.js"
+        try "module.exports = class CreateUsers { async up() {} async down() {} };".write(toFile: script, atomically: true, encoding: .utf8)
+        // No database is reached: names are checked before connecting.
+        let env = ["PGHOST": "127.0.0.1", "PGPORT": "1", "PGCONNECT_TIMEOUT": "1"]
+        let error = #expect(throws: JSTools.Failure.self) {
+            try JSTools.run("node", ["\(JSTools.fixtures)/typeorm-runner.js", "up", script], environment: env)
+        }
+        #expect(error?.description.contains("migration name is wrong") == true, "\(error?.description ?? "")")
+    }
+
+    /// node-pg reads libpq's environment variables; the URL's parts map onto them one to one.
+    static func libpqEnvironment(_ url: DatabaseURL) -> [String: String] {
+        var env: [String: String] = [:]
+        env["PGHOST"] = url.options["host"] ?? url.host ?? "localhost"
+        if let port = url.port { env["PGPORT"] = String(port) }
+        if let user = url.user { env["PGUSER"] = user }
+        if let password = url.password { env["PGPASSWORD"] = password }
+        if let database = url.database { env["PGDATABASE"] = database }
+        if let mode = url.options["sslmode"] { env["PGSSLMODE"] = mode }
+        return env
+    }
+}
