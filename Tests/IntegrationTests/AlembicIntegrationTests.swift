@@ -144,7 +144,7 @@ struct AlembicProject {
         process.environment = ProcessInfo.processInfo.environment.merging(["MGEN_ALEMBIC_URL": url]) { _, new in new }
         // Both streams into one file: no pipe can fill up and block the child.
         let log = "\(root)/alembic-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: log) else { throw Failure(description: "cannot write \(log)") }
         process.standardOutput = handle
         process.standardError = handle

@@ -323,7 +323,7 @@ struct AlembicRenderer {
         }
         let arguments2: String
         switch upper {
-        case "JSONB", "JSON" where dialect == .postgresql: arguments2 = "astext_type=sa.Text()"
+        case "JSONB" where dialect == .postgresql, "JSON" where dialect == .postgresql: arguments2 = "astext_type=sa.Text()"
         case "DATETIME", "TIMESTAMP", "TIME": arguments2 = one.map { "fsp=\($0)" } ?? ""
         case "VARBINARY", "BINARY", "BIT": arguments2 = one.map { "length=\($0)" } ?? ""
         default:

@@ -6,29 +6,7 @@ import MGenSpec
 /// itself reads from a revision file.
 enum AlembicPython {
     /// `repr(text)`: single quotes unless the text has a single quote and no double quote.
-    static func string(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where Character(scalar) == quote: out += "\\" + String(quote)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\x" + hex(scalar.value, width: 2)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
+    static func string(_ text: String) -> String { PythonLiteral.string(text) }
 
     /// A string for SQL passed to `op.execute` / `sa.text`: a triple-quoted block when the text is
     /// several lines that can be re-indented without changing their meaning, else `repr`.

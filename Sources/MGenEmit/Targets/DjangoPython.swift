@@ -5,29 +5,7 @@ import MGenSpec
 enum Py {
     /// A string literal exactly as Python's `repr()` writes it: single quotes unless the text has a
     /// single quote and no double quote; backslash escapes for the quote, backslash and controls.
-    static func string(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\" + String(quote)
-                } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
-    }
+    static func string(_ text: String) -> String { PythonLiteral.string(text) }
 
     /// `('a',)` or `('a', 'b')`: a tuple of strings (Django writes constraint `fields` as tuples).
     static func tuple(_ items: [String]) -> String {

@@ -434,26 +434,7 @@ struct PeeweeWriter {
     /// A Python string literal, quoted as `repr` quotes it. `%` is doubled where the driver (psycopg,
     /// PyMySQL) reads the SQL as a format string: peewee always passes parameters, even none.
     static func py(_ text: String, escapePercent: Bool = false) -> String {
-        // Python's repr: single quotes, unless the text has single quotes and no double ones.
-        let quote: Unicode.Scalar = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case quote: out += "\\" + String(quote)
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "%" where escapePercent: out += "%%"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\x%02x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + String(quote)
+        PythonLiteral.string(text, escapePercent: escapePercent)
     }
 
     /// A triple-quoted literal for multi-line SQL (its lines indented with the code around it).
