@@ -120,7 +120,7 @@ public enum EmitEngine {
                 parentFileList = position > 0 ? existing[position - 1].files : []
             }
             let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parentVersion, parentFiles: parentFileList,
-                                      templates: templates, targetOptions: options.targetOptions)
+                                      templates: templates, targetOptions: options.targetOptions, render: options.render)
             let files: [EmittedFile]
             do { files = try emitter.files(for: migration, context) } catch { diagnostics += error.diagnostics; continue }
             if let disk = onDisk {

@@ -29,6 +29,8 @@ public struct EmitContext: Sendable {
     public var templates: TemplateSet
     /// Target-specific options from the command line (`app` for Django, `head` for Alembic, ...).
     public var targetOptions: [String: String]
+    /// How raw SQL fallbacks are rendered (`--no-idempotent`).
+    public var render: RenderOptions = RenderOptions()
 }
 
 /// One migration as found in a target's folder, in the form its framework would run it.

@@ -1,6 +1,7 @@
 import Foundation
 import MGenEmit
 import MGenSpec
+import MGenSQL
 import MGenTestSupport
 import Testing
 
@@ -156,5 +157,22 @@ import Testing
         #expect(parsed.down == ["DROP TABLE a;"])
         #expect(parsed.transactional == false)
         #expect(throws: DiagnosticError.self) { _ = try GooseEmitter.parse("CREATE TABLE a (id int);", file: "y.sql") }
+    }
+}
+
+/// `--no-idempotent` reaches every target, raw SQL fallbacks included.
+@Suite struct RenderOptionsReachEveryTarget {
+    @Test(arguments: EmitterRegistry.all.map(\.name))
+    func noIdempotentLeavesOutIfExists(target: String) throws {
+        let folder = try temporaryFolder("noidem-\(target)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let options = EmitOptions(dialect: .postgresql, output: folder, render: RenderOptions(idempotent: false),
+                                  targetOptions: ["app": "blog"])
+        try EmitEngine.write(EmitEngine.plan(try exampleChain(), emitter: EmitterRegistry.require(target), options: options), force: false)
+        let files = filesUnder(folder)
+        #expect(!files.isEmpty)
+        for (path, text) in files {
+            #expect(!text.contains("IF NOT EXISTS") && !text.contains("IF EXISTS"), "\(target): \(path) has IF [NOT] EXISTS")
+        }
     }
 }

@@ -37,7 +37,7 @@ public struct AlembicEmitter: Emitter {
         try Self.checkRevision(context, spec: spec)
         let downRevisions = try Self.parents(context, spec: spec)
 
-        var renderer = AlembicRenderer(dialect: context.dialect)
+        var renderer = AlembicRenderer(dialect: context.dialect, options: context.render)
         let upgrade = try renderer.body(planned.up, end: planned.after, inTransaction: planned.runsInTransaction,
                                         migrationID: spec.id, direction: "up")
         var downgrade: [String]

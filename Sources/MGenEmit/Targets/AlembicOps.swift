@@ -15,9 +15,12 @@ struct AlembicRenderer {
     /// Dialect modules the body uses (`postgresql`, `mysql`), for the imports.
     private(set) var modules: Set<String> = []
 
-    init(dialect: Dialect) {
+    let options: RenderOptions
+
+    init(dialect: Dialect, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
-        self.sql = SQLRenderer.make(dialect)
+        self.options = options
+        self.sql = SQLRenderer.make(dialect, options: options)
     }
 
     /// Where a run of calls goes.
@@ -585,7 +588,7 @@ struct AlembicRenderer {
     /// The dialect's SQL for what Alembic has no call for; statements that cannot run in a
     /// transaction (a backfill that commits per batch) go in an autocommit block.
     private func execute(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        let statements = try SQLRenderer(dialect: dialect).render(operation, context)
+        let statements = try SQLRenderer(dialect: dialect, options: options).render(operation, context)
         if statements.isEmpty { return [] }
         let note: String? = if case .validateConstraint = operation { "Alembic has no call for VALIDATE CONSTRAINT." } else { nil }
         return statements.map { statement in

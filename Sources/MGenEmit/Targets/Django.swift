@@ -30,7 +30,7 @@ public struct DjangoEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let app = try Self.appLabel(context.targetOptions)
-        var writer = DjangoWriter(app: app, dialect: context.dialect, migration: migration.planned)
+        var writer = DjangoWriter(app: app, dialect: context.dialect, migration: migration.planned, options: context.render)
         let operations = try writer.operations()
         let planned = migration.planned
         let spec = planned.migration
@@ -150,11 +150,11 @@ struct DjangoWriter {
     private var fromImports: [String: Set<String>] = ["django.db": ["migrations"]]
     private var plainImports: Set<String> = []
 
-    init(app: String, dialect: Dialect, migration: PlannedMigration) {
+    init(app: String, dialect: Dialect, migration: PlannedMigration, options: RenderOptions = RenderOptions()) {
         self.app = app
         self.dialect = dialect
         self.migration = migration
-        self.renderer = SQLRenderer(dialect: dialect)
+        self.renderer = SQLRenderer(dialect: dialect, options: options)
     }
 
     struct Failure: Error { var message: String; var fix: String? }

@@ -195,7 +195,8 @@ struct JSStep {
 
     /// The steps of one direction, each rendered on its own (the same contexts SQLRenderer uses,
     /// so the raw fallback is byte for byte what the SQL targets emit).
-    static func steps(_ migration: RenderedMigration, direction: String, dialect: Dialect) throws(DiagnosticError) -> [JSStep]? {
+    static func steps(_ migration: RenderedMigration, direction: String, dialect: Dialect,
+                      options: RenderOptions = RenderOptions()) throws(DiagnosticError) -> [JSStep]? {
         let planned = migration.planned
         let list: [Step]
         let end: SchemaState
@@ -207,7 +208,7 @@ struct JSStep {
             list = down
             end = planned.before
         }
-        let renderer = SQLRenderer(dialect: dialect)
+        let renderer = SQLRenderer(dialect: dialect, options: options)
         var out: [JSStep] = []
         var diagnostics: [Diagnostic] = []
         for (i, step) in list.enumerated() {

@@ -24,8 +24,8 @@ public struct KnexEmitter: Emitter {
         if context.dialect == .mysql, Self.usesIncrements(migration) {
             notes.append("Knex's increments() are unsigned on MySQL; columns referencing them are .unsigned() to match.")
         }
-        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect) else { return [] }
-        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect)
+        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
+        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
         var values: [String: Any] = [
             "up": body(up, ts: ts, dialect: context.dialect),
             "noTransaction": !transactional,

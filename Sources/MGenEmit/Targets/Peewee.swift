@@ -21,7 +21,7 @@ public struct PeeweeEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let fileName = "\(context.version)_\(slug(migration.planned.name)).py"
-        var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned)
+        var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
         let up = try writer.body(migration.planned.up, end: migration.planned.after, direction: "up")
         var down: [String]
         if let steps = migration.planned.down {

@@ -20,9 +20,9 @@ struct PeeweeWriter {
     /// Whether `playhouse.postgres_ext` is used (`DateTimeTZField`).
     private(set) var usesPostgresExt = false
 
-    init(dialect: Dialect, migration: PlannedMigration) {
+    init(dialect: Dialect, migration: PlannedMigration, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
-        self.renderer = SQLRenderer(dialect: dialect)
+        self.renderer = SQLRenderer(dialect: dialect, options: options)
         self.sql = renderer.dialect
         self.migration = migration
     }

@@ -19,8 +19,8 @@ public struct SequelizeEmitter: Emitter {
     public let defaultVersioning = Versioning.timestamp
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
-        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect) else { return [] }
-        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect)
+        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
+        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
         let transactionalDDL = SQLRenderer.make(context.dialect).hasTransactionalDDL
         var notes: [String] = []
         if !transactionalDDL { notes.append("No transaction: MySQL commits each DDL statement itself.") }
