@@ -81,24 +81,27 @@ public struct SchemaState: Hashable, Sendable {
         for (name, old) in before {
             let new = registryEntries(name)
             guard new != old else { continue }
-            for constraint in old.constraints.subtracting(new.constraints) where constraintOwners[constraint] == name {
+            let (oldConstraints, newConstraints) = (Set(old.constraints), Set(new.constraints))
+            for constraint in oldConstraints.subtracting(newConstraints) where constraintOwners[constraint] == name {
                 constraintOwners[constraint] = nil
             }
-            for constraint in new.constraints.subtracting(old.constraints) { constraintOwners[constraint] = name }
-            for target in old.referenced.subtracting(new.referenced) { referrers[target]?.remove(name) }
-            for target in new.referenced.subtracting(old.referenced) { referrers[target, default: []].insert(name) }
+            for constraint in newConstraints.subtracting(oldConstraints) { constraintOwners[constraint] = name }
+            let (oldReferenced, newReferenced) = (Set(old.referenced), Set(new.referenced))
+            for target in oldReferenced.subtracting(newReferenced) { referrers[target]?.remove(name) }
+            for target in newReferenced.subtracting(oldReferenced) { referrers[target, default: []].insert(name) }
         }
     }
 
     /// A table's entries in the lookups: its constraint names and the tables it references.
     private func registryEntries(_ name: String) -> RegistryEntries {
         guard let table = tables[name] else { return RegistryEntries(constraints: [], referenced: []) }
-        return RegistryEntries(constraints: Set(table.constraintNames), referenced: Set(table.foreignKeys.map(\.referencedTable)))
+        return RegistryEntries(constraints: table.constraintNames, referenced: table.foreignKeys.map(\.referencedTable))
     }
 
+    /// As arrays: comparing them is cheap, and sets are built only when something changed.
     private struct RegistryEntries: Equatable {
-        var constraints: Set<String>
-        var referenced: Set<String>
+        var constraints: [String]
+        var referenced: [String]
     }
 
     private mutating func addIndex(_ index: Index) {
