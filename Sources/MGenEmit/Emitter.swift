@@ -72,6 +72,9 @@ public protocol Emitter: Sendable {
     /// The version of a new migration when the target derives it itself (Alembic's revision ids);
     /// nil to number by `Versioning`.
     func derivedVersion(for spec: Migration, options: [String: String]) -> String?
+    /// Where the migrations go when `--out` is not given (Django: `<app>/migrations`; Alembic: the
+    /// versions folder of `alembic.ini`'s `script_location`); nil when it must be given.
+    func defaultOutput(options: [String: String]) -> String?
 }
 
 extension Emitter {
@@ -80,6 +83,7 @@ extension Emitter {
     public var sequenceWidth: Int { 4 }
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] { [] }
     public func derivedVersion(for spec: Migration, options: [String: String]) -> String? { nil }
+    public func defaultOutput(options: [String: String]) -> String? { nil }
 
     /// A slug for file names: lower-case letters, digits and underscores.
     public func slug(_ name: String) -> String {

@@ -60,7 +60,7 @@ struct Emit: ParsableCommand {
                 }
                 if let app { extra["app"] = app }
                 // Django writes into the app's own migrations folder.
-                guard let out = job.out ?? (emitter.name == "django" ? extra["app"].map { "\($0)/migrations" } : nil) else {
+                guard let out = job.out ?? emitter.defaultOutput(options: extra) else {
                     throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out", fix: "pass --out DIR"))
                 }
                 var scheme: Versioning?

@@ -176,3 +176,21 @@ import Testing
         }
     }
 }
+
+/// Where a framework keeps its migrations when `--out` is not given.
+@Suite struct DefaultOutputs {
+    @Test func alembicReadsScriptLocationFromAlembicIni() throws {
+        let folder = try temporaryFolder("ini")
+        try "[alembic]\nscript_location = %(here)s/db\n\n[loggers]\nscript_location = elsewhere\n"
+            .write(toFile: "\(folder)/alembic.ini", atomically: true, encoding: .utf8)
+        #expect(AlembicEmitter().defaultOutput(options: ["ini": "\(folder)/alembic.ini"]) == "\(folder)/db/versions")
+        try "[alembic]\nscript_location = migrations\n".write(toFile: "\(folder)/alembic.ini", atomically: true, encoding: .utf8)
+        #expect(AlembicEmitter().defaultOutput(options: ["ini": "\(folder)/alembic.ini"]) == "\(folder)/migrations/versions")
+        #expect(AlembicEmitter().defaultOutput(options: ["ini": "\(folder)/missing.ini"]) == nil)
+    }
+
+    @Test func djangoWritesIntoTheAppsMigrationsFolder() {
+        #expect(DjangoEmitter().defaultOutput(options: ["app": "blog"]) == "blog/migrations")
+        #expect(GooseEmitter().defaultOutput(options: ["app": "blog"]) == nil)
+    }
+}

@@ -20,6 +20,25 @@ public struct AlembicEmitter: Emitter {
     /// Alembic refuses these characters in revision ids; mgen uses `+` to join several heads.
     static let headSeparator: Character = "+"
 
+    /// `<script_location>/versions` from `alembic.ini` in the current folder (or `--option ini=PATH`),
+    /// with `%(here)s` standing for the file's folder, as Alembic reads it.
+    public func defaultOutput(options: [String: String]) -> String? {
+        let ini = options["ini"] ?? "alembic.ini"
+        guard let text = try? String(contentsOfFile: ini, encoding: .utf8) else { return nil }
+        let here = (ini as NSString).deletingLastPathComponent
+        var inAlembicSection = false
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { inAlembicSection = line == "[alembic]"; continue }
+            guard inAlembicSection, line.hasPrefix("script_location"), let equals = line.firstIndex(of: "=") else { continue }
+            var location = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            location = location.replacingOccurrences(of: "%(here)s", with: here.isEmpty ? "." : here)
+            if !location.hasPrefix("/"), !here.isEmpty { location = here + "/" + location }
+            return location + "/versions"
+        }
+        return nil
+    }
+
     public func derivedVersion(for spec: Migration, options: [String: String]) -> String? {
         if let id = options["rev-id"], !id.isEmpty { return id }
         return Self.revision(for: spec.id)

@@ -15,11 +15,14 @@ public struct DjangoEmitter: Emitter {
     public let defaultVersioning = Versioning.sequence
     public let sequenceWidth = 4
 
+    /// Without `--out`, the app's own migrations folder.
+    public func defaultOutput(options: [String: String]) -> String? { options["app"].map { "\($0)/migrations" } }
+
     /// `--app` (or `--option app=...`): the app label of every model and dependency.
     static func appLabel(_ options: [String: String]) throws(DiagnosticError) -> String {
         guard let app = options["app"], !app.isEmpty else {
             throw DiagnosticError(Diagnostic("the django target needs the app the migrations belong to", object: "--app",
-                                             fix: "pass --app APP (the app label in INSTALLED_APPS), with --out APP/migrations"))
+                                             fix: "pass --app APP (the app label in INSTALLED_APPS); the files go to APP/migrations unless --out says otherwise"))
         }
         guard app.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }),
               app.first.map({ !$0.isNumber }) ?? false else {
