@@ -8,11 +8,15 @@ import Foundation
 ///     targets:
 ///       - {target: goose, out: services/api/db/migrations}
 ///       - {target: prisma, out: services/web/prisma/migrations}
+///       - {target: django, app: shop, options: {}}   # out defaults to shop/migrations
 public struct ProjectConfig: Sendable {
     public struct Output: Sendable {
         public var target: String
         public var dialect: String?
-        public var out: String
+        /// nil: the target's own default (Django's `<app>/migrations`, Alembic's alembic.ini).
+        public var out: String?
+        /// Target-specific options (`app`, `rev-id`, ...), as `--option key=value` gives them.
+        public var options: [String: String]
         public var versioning: String?
         public var location: SourceLocation
     }
@@ -38,9 +42,19 @@ public struct ProjectConfig: Sendable {
         let f = Fields(root, context: path, allowed: ["specs", "dialect", "templates", "targets"], sink: sink)
         var outputs: [Output] = []
         for node in f.sequence("targets") ?? [] {
-            let t = Fields(node, context: "a target", allowed: ["target", "dialect", "out", "versioning"], sink: sink)
-            if let target = t.string("target", required: true), let out = t.string("out", required: true) {
-                outputs.append(Output(target: target, dialect: t.string("dialect"), out: out, versioning: t.string("versioning"),
+            let t = Fields(node, context: "a target", allowed: ["target", "dialect", "out", "versioning", "app", "options"], sink: sink)
+            var options: [String: String] = [:]
+            if let node = t.node("options") {
+                if case let .mapping(mapping) = node {
+                    for (key, value) in mapping { if let k = key.string, let v = value.string { options[k] = v } }
+                } else {
+                    sink.error("'options' of a target must map option names to values", at: sink.location(node))
+                }
+            }
+            if let app = t.string("app") { options["app"] = app }
+            if let target = t.string("target", required: true) {
+                outputs.append(Output(target: target, dialect: t.string("dialect"), out: t.string("out"), options: options,
+                                      versioning: t.string("versioning"),
                                       location: sink.location(node)))
             }
         }

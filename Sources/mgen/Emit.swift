@@ -33,11 +33,11 @@ struct Emit: ParsableCommand {
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
             let config = try ProjectConfig.load()
-            var jobs: [(target: String, dialect: String?, out: String?, versioning: String?)] = []
+            var jobs: [(target: String, dialect: String?, out: String?, versioning: String?, options: [String: String])] = []
             if let target {
-                jobs = [(target, dialect, out, versioning)]
+                jobs = [(target, dialect, out, versioning, [:])]
             } else if let outputs = config?.outputs, !outputs.isEmpty {
-                jobs = outputs.map { ($0.target, dialect ?? $0.dialect, out ?? $0.out, versioning ?? $0.versioning) }
+                jobs = outputs.map { ($0.target, dialect ?? $0.dialect, out ?? $0.out, versioning ?? $0.versioning, $0.options) }
             } else {
                 throw DiagnosticError(Diagnostic("no target given", object: "--target",
                                                  fix: "pass --target (see `mgen targets`), or list targets in mgen.yaml (`mgen init` writes one)"))
@@ -51,7 +51,7 @@ struct Emit: ParsableCommand {
                     throw DiagnosticError(Diagnostic("no dialect for target \(emitter.name)", object: "--dialect",
                                                      fix: "pass --dialect, or set `dialect:` in mgen.yaml"))
                 }
-                var extra: [String: String] = [:]
+                var extra = job.options
                 for pair in targetOptions {
                     guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                         throw DiagnosticError(Diagnostic("--option takes key=value, not '\(pair)'", object: "--option"))
@@ -59,7 +59,6 @@ struct Emit: ParsableCommand {
                     extra[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
                 }
                 if let app { extra["app"] = app }
-                // Django writes into the app's own migrations folder.
                 guard let out = job.out ?? emitter.defaultOutput(options: extra) else {
                     throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out", fix: "pass --out DIR"))
                 }
