@@ -29,7 +29,7 @@ let package = Package(
             name: "MGenTemplates",
             path: "Templates",
             exclude: ["README.md"],
-            resources: [.embedInCode("goose"), .embedInCode("golang-migrate"), .embedInCode("sql"), .embedInCode("prisma"), .embedInCode("django"), .embedInCode("alembic"), .embedInCode("peewee"), .embedInCode("typeorm"), .embedInCode("knex"), .embedInCode("sequelize")]
+            resources: [.embedInCode("goose"), .embedInCode("golang-migrate"), .embedInCode("sql"), .embedInCode("prisma"), .embedInCode("django"), .embedInCode("alembic"), .embedInCode("peewee"), .embedInCode("typeorm"), .embedInCode("knex"), .embedInCode("sequelize"), .embedInCode("activerecord")]
         ),
         // Emitter protocol, registry, chaining, safe writing, one file per target.
         .target(name: "MGenEmit", dependencies: [

@@ -20,6 +20,7 @@ public enum BuiltinTemplates {
         "knex/knex.migration.js.mustache": PackageResources.knex_migration_js_mustache,
         "knex/knex.migration.ts.mustache": PackageResources.knex_migration_ts_mustache,
         "sequelize/sequelize.migration.js.mustache": PackageResources.sequelize_migration_js_mustache,
+        "activerecord/activerecord.migration.rb.mustache": PackageResources.activerecord_migration_rb_mustache,
     ]
 
     /// The text of `<target>/<file>`.

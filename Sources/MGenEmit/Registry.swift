@@ -13,6 +13,7 @@ public enum EmitterRegistry {
         TypeORMEmitter(),
         KnexEmitter(),
         SequelizeEmitter(),
+        ActiveRecordEmitter(),
     ]
 
     public static func emitter(named name: String) -> (any Emitter)? {

@@ -1,0 +1,519 @@
+import MGenSpec
+import MGenSQL
+
+/// Renders a migration's steps as ActiveRecord migration DSL for one dialect. Each step becomes
+/// parts: Ruby calls (reversible by Rails' own CommandRecorder or not), calls that only make
+/// sense on the way up (`validate_foreign_key`), or dialect SQL from MGenSQL with the SQL that
+/// undoes it, which `change` wraps in `reversible do |dir|` / `up_only`.
+///
+/// Only DSL that ActiveRecord 6.1 (Debian's, which proves the target) has is used, so the file
+/// is the same for every `Migration[x]` but for the bracket. Where 6.1 cannot make exactly what
+/// mgen's SQL makes, the step is MGenSQL's SQL through `execute`:
+/// - SQLite: every change ActiveRecord would do by copying the table (change_column*,
+///   remove_column, rename_column, foreign keys, checks): 6.1's copy drops function defaults
+///   (`CURRENT_TIMESTAMP`) and renames foreign keys to `fk_rails_...`;
+/// - PostgreSQL: unique *constraints* (6.1 has unique indexes only), `rename_table` (ActiveRecord
+///   renames the primary key index too), multi-column foreign keys, `ON DELETE SET DEFAULT`;
+/// - raw `sql` steps and backfills (batched SQL from MGenSQL).
+struct ActiveRecordRenderer {
+    let dialect: Dialect
+    let sql: any SQLDialect
+    let renderer: SQLRenderer
+
+    init(dialect: Dialect, options: RenderOptions = RenderOptions()) {
+        self.dialect = dialect
+        self.renderer = SQLRenderer(dialect: dialect, options: options)
+        self.sql = renderer.dialect
+    }
+
+    enum Part {
+        /// DSL lines; `invertible` when Rails can run them backwards inside `change`.
+        case ruby([String], invertible: Bool)
+        /// DSL lines that only belong on the way up (validation): `up_only` inside `change`.
+        case upOnly([String])
+        /// Dialect SQL and the SQL that undoes it ([] when nothing needs undoing; nil when unknown).
+        case sql([SQLStatement], down: [SQLStatement]?)
+
+        var fitsChange: Bool {
+            switch self {
+            case let .ruby(_, invertible): invertible
+            case .upOnly: true
+            case let .sql(_, down): down != nil
+            }
+        }
+    }
+
+    // MARK: - Bodies
+
+    /// The parts of each step of a list, in order.
+    func parts(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
+               direction: String) throws(DiagnosticError) -> [[Part]] {
+        var out: [[Part]] = []
+        var diagnostics: [Diagnostic] = []
+        for (i, step) in steps.enumerated() {
+            let after = i + 1 < steps.count ? steps[i + 1].before : end
+            let context = StepContext(before: step.before, after: after, inTransaction: inTransaction,
+                                      migrationID: migrationID, direction: direction, position: i + 1)
+            do {
+                out.append(try render(step, context))
+            } catch {
+                diagnostics.append(Diagnostic("\(error.message) (activerecord, \(dialect))", at: step.location, fix: error.fix))
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return out
+    }
+
+    /// The lines of `def change` (reversing=true) or of `def up` / `def down`.
+    func lines(_ steps: [[Part]], change: Bool) -> [String] {
+        var groups: [[String]] = []
+        for step in steps {
+            var lines: [String] = []
+            for part in step {
+                switch part {
+                case let .ruby(code, _):
+                    lines += code
+                case let .upOnly(code):
+                    lines += change ? ["up_only do"] + Ruby.indent(code) + ["end"] : code
+                case let .sql(up, down):
+                    guard change else { lines += executes(up); continue }
+                    let downLines = executes(down ?? [])
+                    if downLines.isEmpty {
+                        if !up.isEmpty { lines += ["up_only do"] + Ruby.indent(executes(up)) + ["end"] }
+                        continue
+                    }
+                    lines.append("reversible do |dir|")
+                    if !up.isEmpty { lines += Ruby.indent(["dir.up do"] + Ruby.indent(executes(up)) + ["end"]) }
+                    lines += Ruby.indent(["dir.down do"] + Ruby.indent(downLines) + ["end"])
+                    lines.append("end")
+                }
+            }
+            if !lines.isEmpty { groups.append(lines) }
+        }
+        var out: [String] = []
+        for (i, group) in groups.enumerated() {
+            // A blank line around anything longer than one call, as Rails migrations are laid out.
+            if i > 0, group.count > 1 || groups[i - 1].count > 1 { out.append("") }
+            out += group
+        }
+        return out.isEmpty ? ["# Nothing to do on \(dialect)."] : out
+    }
+
+    private func executes(_ statements: [SQLStatement]) -> [String] {
+        statements.flatMap { statement in
+            (statement.comment.map { ["# \($0)"] } ?? []) + Ruby.execute(statement.sql)
+        }
+    }
+
+    // MARK: - Steps
+
+    func render(_ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        switch step.operation {
+        case let .createTable(table):
+            return try createTable(table, step, context)
+        case let .dropTable(name):
+            return [.ruby([Ruby.call("drop_table", [Ruby.symbol(name)])], invertible: false)]
+        case let .renameTable(from, to):
+            let statements = try statements(step, context)
+            guard dialect != .postgresql, statements.count == 1 else { return try raw(step, context) }
+            return [.ruby([Ruby.call("rename_table", [Ruby.symbol(from), Ruby.symbol(to)])], invertible: true)]
+        case let .addColumn(tableName, column, unique, fk):
+            return try addColumn(tableName, column, unique: unique, foreignKey: fk, step, context)
+        case let .dropColumn(tableName, name):
+            guard dialect != .sqlite else { return try raw(step, context) }
+            let table = try self.table(tableName, in: context.before)
+            let column = try self.column(table, name)
+            guard !column.identity else { return try raw(step, context) }
+            let definition = try columnArguments(column, in: table)
+            // With the type and options Rails can add it back when it runs `change` backwards;
+            // an enum's CHECK (PostgreSQL) it cannot, so such a column needs up/down.
+            return [.ruby([Ruby.call("remove_column", [Ruby.symbol(tableName), Ruby.symbol(name), definition.type], definition.options)],
+                          invertible: enumCheck(tableName, column) == nil)]
+        case let .renameColumn(tableName, from, to):
+            guard dialect != .sqlite, try statements(step, context).count == 1 else { return try raw(step, context) }
+            return [.ruby([Ruby.call("rename_column", [Ruby.symbol(tableName), Ruby.symbol(from), Ruby.symbol(to)])], invertible: true)]
+        case let .alterColumn(change):
+            return try alterColumn(change, step, context)
+        case let .createIndex(index, concurrently):
+            return try createIndex(index, concurrently: concurrently, step, context)
+        case let .dropIndex(name, tableName, concurrently):
+            guard let index = context.before.indexes[name] else { throw Unsupported("unknown index '\(name)'") }
+            // MySQL: MGenSQL gives a foreign key that used this index one of its own in the same ALTER.
+            if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("ADD INDEX") }) {
+                return try raw(step, context)
+            }
+            guard let columns = indexColumns(index) else { return try raw(step, context) }
+            var options = [("column", columns)] + indexOptions(index, concurrently: concurrently)
+            options.insert(("name", Ruby.string(name)), at: 1)
+            return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)], options)], invertible: true)]
+        case let .addForeignKey(fk):
+            guard dialect != .sqlite, let call = foreignKeyCall("add_foreign_key", fk, validate: !fk.notValid) else { return try raw(step, context) }
+            var parts: [Part] = []
+            if dialect == .mysql, let table = context.after.table(fk.table),
+               MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
+                // MySQL made an index for the key that outlives it; run backwards, `change`
+                // removes the key first (this block comes after it then), then the index.
+                parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(fk.table)) DROP INDEX \(sql.quote(fk.name))")]))
+            }
+            return parts + [.ruby([call], invertible: true)]
+        case let .addUnique(unique):
+            guard dialect != .postgresql else { return try raw(step, context) }
+            // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
+            return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
+                                     [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
+        case let .addCheck(check):
+            guard dialect != .sqlite else { return try raw(step, context) }
+            var options = [("name", Ruby.string(check.name))]
+            if check.notValid, dialect == .postgresql { options.append(("validate", "false")) }
+            return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
+        case let .validateConstraint(tableName, name):
+            guard dialect == .postgresql else { return try raw(step, context) }
+            let table = try self.table(tableName, in: context.before)
+            let method = table.foreignKeys.contains { $0.name == name } ? "validate_foreign_key"
+                : table.checks.contains { $0.name == name } ? "validate_check_constraint" : nil
+            guard let method else { return try raw(step, context) }
+            return [.upOnly([Ruby.call(method, [Ruby.symbol(tableName)], [("name", Ruby.string(name))])])]
+        case let .dropConstraint(tableName, name):
+            return try dropConstraint(tableName, name, step, context)
+        case .sql, .backfill:
+            return try raw(step, context)
+        }
+    }
+
+    // MARK: Tables and columns
+
+    private func createTable(_ table: Table, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        var tableOptions: [(String, String)] = []
+        var body: [String] = []
+        var extras: [SQLStatement] = []
+        var skip: String?
+        let pkColumns = table.primaryKey?.columns ?? []
+        // Identity columns other than a single-column key have no Rails spelling.
+        if table.columns.contains(where: { $0.identity && pkColumns != [$0.name] }) { return try raw(step, context) }
+        if let pk = table.primaryKey, pk.columns.count == 1, let first = table.columns.first, first.name == pk.columns[0],
+           first.identity, first.type == .integer || first.type == .bigint, first.comment == nil, first.defaultValue == nil {
+            // The Rails way: `id: :bigint` makes bigserial / AUTO_INCREMENT / INTEGER PRIMARY KEY AUTOINCREMENT.
+            tableOptions.append(("id", first.type == .bigint ? ":bigint" : ":integer"))
+            if first.name != "id" { tableOptions.append(("primary_key", Ruby.symbol(first.name))) }
+            skip = first.name
+        } else if pkColumns.count > 1 {
+            tableOptions.append(("primary_key", "[" + pkColumns.map(Ruby.symbol).joined(separator: ", ") + "]"))
+        } else {
+            tableOptions.append(("id", "false"))
+        }
+        if let pk = table.primaryKey, dialect == .postgresql, pk.name != "\(table.name)_pkey" {
+            // PostgreSQL names the key <table>_pkey; the spec names it otherwise.
+            extras.append(SQLStatement("ALTER TABLE \(sql.quote(table.name)) RENAME CONSTRAINT \(sql.quote("\(table.name)_pkey")) TO \(sql.quote(pk.name))"))
+        }
+        if let comment = table.comment, dialect != .sqlite { tableOptions.append(("comment", Ruby.string(comment))) }
+        for column in table.columns where column.name != skip {
+            let arguments = try columnArguments(column, in: table)
+            var options = arguments.options
+            if pkColumns == [column.name] { options.insert(("primary_key", "true"), at: 0) }
+            if let method = arguments.method {
+                body.append(Ruby.call("t.\(method)", [Ruby.symbol(column.name)], options))
+            } else {
+                body.append(Ruby.call("t.column", [Ruby.symbol(column.name), arguments.type], options))
+            }
+        }
+        for unique in table.uniques {
+            if dialect == .postgresql {
+                // A constraint, as mgen's SQL makes it: ActiveRecord 6.1 has unique indexes only.
+                extras += try sql.addUnique(unique, context)
+            } else {
+                body.append(Ruby.call("t.index", [Ruby.symbols(unique.columns)], [("unique", "true"), ("name", Ruby.string(unique.name))]))
+            }
+        }
+        for column in table.columns {
+            if let check = enumCheck(table.name, column) {
+                body.append(Ruby.call("t.check_constraint", [Ruby.string(check.expression)], [("name", Ruby.string(check.name))]))
+            }
+        }
+        for check in table.checks {
+            body.append(Ruby.call("t.check_constraint", [Ruby.string(check.expression)], [("name", Ruby.string(check.name))]))
+        }
+        for fk in table.foreignKeys {
+            guard let options = foreignKeyOptions(fk) else { return try raw(step, context) }
+            body.append(Ruby.call("t.foreign_key", [Ruby.symbol(fk.referencedTable)], options))
+        }
+        let open = Ruby.call("create_table", [Ruby.symbol(table.name)], tableOptions) + " do |t|"
+        var parts: [Part] = [.ruby([open] + Ruby.indent(body) + ["end"], invertible: true)]
+        // Dropping the table takes these along, so `change` needs no down for them.
+        if !extras.isEmpty { parts.append(.sql(extras, down: [])) }
+        return parts
+    }
+
+    private func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                           _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        let table = try self.table(tableName, in: context.after)
+        let check = enumCheck(tableName, column)
+        let rebuild = isRebuild(try statements(step, context))
+        if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild {
+            return try raw(step, context)
+        }
+        if let foreignKey, foreignKeyOptions(foreignKey) == nil { return try raw(step, context) }
+        let definition = try columnArguments(column, in: table)
+        // Run backwards, `add_column` is `remove_column`, which ActiveRecord 6.1 does on SQLite by
+        // copying the table (losing function defaults, checks and key names): up/down there.
+        var parts: [Part] = [.ruby([Ruby.call("add_column", [Ruby.symbol(tableName), Ruby.symbol(column.name), definition.type], definition.options)],
+                                   invertible: dialect != .sqlite)]
+        if let check {
+            parts.append(.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
+                                          [("name", Ruby.string(check.name))])], invertible: true))
+        }
+        if let unique {
+            if dialect == .postgresql {
+                parts.append(.sql(try sql.addUnique(unique, context),
+                                  down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP CONSTRAINT \(sql.quote(unique.name))")]))
+            } else {
+                parts.append(.ruby([Ruby.call("add_index", [Ruby.symbol(tableName), Ruby.symbols(unique.columns)],
+                                              [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true))
+            }
+        }
+        if let foreignKey, let call = foreignKeyCall("add_foreign_key", foreignKey, validate: !foreignKey.notValid) {
+            if dialect == .mysql, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
+                parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP INDEX \(sql.quote(foreignKey.name))")]))
+            }
+            parts.append(.ruby([call], invertible: true))
+        }
+        return parts
+    }
+
+    private func alterColumn(_ change: AlterColumn, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        guard dialect != .sqlite else { return try raw(step, context) }
+        let table = try self.table(change.table, in: context.before)
+        let newTable = try self.table(change.table, in: context.after)
+        let old = try column(table, change.column)
+        let new = try column(newTable, change.column)
+        let t = Ruby.symbol(change.table), c = Ruby.symbol(change.column)
+        if let type = change.type, type != old.type {
+            // An enum's CHECK (PostgreSQL) changes with it, and identity columns keep their sequence: MGenSQL's SQL.
+            if enumCheck(change.table, old) != nil || enumCheck(change.table, new) != nil || old.identity {
+                return try raw(step, context)
+            }
+            let definition = try columnArguments(new, in: newTable)
+            var options = definition.options.filter { ["limit", "precision", "scale"].contains($0.0) }
+            if dialect == .postgresql {
+                let typeName = try sql.typeName(type, column: new)
+                let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
+                options.append(("using", Ruby.string(using)))
+            }
+            if change.nullable != nil || dialect == .mysql { options.append(("null", new.nullable ? "true" : "false")) }
+            if change.defaultChange != nil || dialect == .mysql {
+                options.append(("default", new.defaultValue.map { defaultValue($0, type: new.type) } ?? "nil"))
+            }
+            if change.comment != nil, let comment = new.comment, !comment.isEmpty { options.append(("comment", Ruby.string(comment))) }
+            return [.ruby([Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
+        }
+        var lines: [String] = []
+        if let nullable = change.nullable, nullable != old.nullable {
+            lines.append(Ruby.call("change_column_null", [t, c, nullable ? "true" : "false"]))
+        }
+        if change.defaultChange != nil, new.defaultValue != old.defaultValue {
+            let from = old.defaultValue.map { defaultValue($0, type: old.type) } ?? "nil"
+            let to = new.defaultValue.map { defaultValue($0, type: new.type) } ?? "nil"
+            lines.append(Ruby.call("change_column_default", [t, c], [("from", from), ("to", to)]))
+        }
+        if change.comment != nil, new.comment != old.comment {
+            let from = old.comment.map(Ruby.string) ?? "nil"
+            let to = new.comment.flatMap { $0.isEmpty ? nil : Ruby.string($0) } ?? "nil"
+            lines.append(Ruby.call("change_column_comment", [t, c], [("from", from), ("to", to)]))
+        }
+        if lines.isEmpty { return [] }
+        return [.ruby(lines, invertible: true)]
+    }
+
+    /// `(method, type, options)` for a column: `t.<method> :name, options` in a table block, or
+    /// `add_column :table, :name, <type>, options`. Each choice makes, in this dialect, the type
+    /// mgen's SQL declares; where no Rails type does, the SQL type itself (Rails passes it through).
+    func columnArguments(_ column: Column, in table: Table) throws(Unsupported) -> (method: String?, type: String, options: [(String, String)]) {
+        var method: String?
+        var options: [(String, String)] = []
+        let pk = table.primaryKey?.columns == [column.name]
+        switch (column.type, dialect) {
+        case (.boolean, _): method = "boolean"
+        case (.smallint, .postgresql), (.smallint, .mysql): method = "integer"; options.append(("limit", "2"))
+        case (.integer, _) where !(pk && !column.identity): method = "integer"
+        case (.bigint, _) where !(pk && !column.identity): method = "bigint"
+        case let (.decimal(p, s), _): method = "decimal"; options += [("precision", String(p)), ("scale", String(s))]
+        case (.real, .mysql): method = "float"
+        case (.double, .postgresql): method = "float"
+        case let (.string(n), _): method = "string"; options.append(("limit", String(n)))
+        case (.text, _): method = "text"
+        case (.binary, _): method = "binary"
+        case (.date, _): method = "date"
+        case (.time, _): method = "time"
+        // Rails 7 gives datetime precision 6 unless told; mgen's SQL declares plain timestamp
+        // (PostgreSQL, SQLite) and datetime(6) (MySQL), whatever Rails version runs the file.
+        case (.timestamp, .mysql): method = "datetime"; options.append(("precision", "6"))
+        case (.timestamp, _), (.timestamptz, .sqlite): method = "datetime"; options.append(("precision", "nil"))
+        case (.timestamptz, .mysql): method = "timestamp"; options.append(("precision", "6"))
+        case (.uuid, .postgresql): method = "uuid"
+        case (.json, .postgresql): method = "jsonb"
+        case (.json, .mysql): method = "json"
+        case (.json, .sqlite): method = "text"
+        case (.enumeration, .postgresql), (.enumeration, .sqlite): method = "text" // with a CHECK, as mgen's SQL makes it
+        default: method = nil
+        }
+        let type: String
+        if let method { type = ":" + method } else { type = Ruby.string(try sql.typeName(column.type, column: column)) }
+        if !column.nullable, !(pk && column.identity) { options.append(("null", "false")) }
+        if let value = column.defaultValue { options.append(("default", defaultValue(value, type: column.type))) }
+        if let comment = column.comment, dialect != .sqlite { options.append(("comment", Ruby.string(comment))) }
+        return (method, type, options)
+    }
+
+    /// A default as Rails takes it: a Ruby literal, or a lambda for an SQL expression (in the
+    /// dialect's spelling: `CURRENT_TIMESTAMP(6)` on MySQL for `now()`).
+    func defaultValue(_ value: DefaultValue, type: ColumnType) -> String {
+        switch value {
+        case let .literal(.string(text)): return Ruby.string(text)
+        case let .literal(.integer(number)): return String(number)
+        // A string, so Rails casts it with the column's type: no binary float on the way.
+        case let .literal(.number(text)): return Ruby.string(text)
+        case let .literal(.boolean(flag)): return flag ? "true" : "false"
+        case .literal(.null): return "nil"
+        case .sql: return "-> { \(Ruby.string(sql.defaultExpression(value, type: type))) }"
+        }
+    }
+
+    /// The CHECK that stands in for an enum on PostgreSQL and SQLite, as mgen's SQL writes it.
+    func enumCheck(_ table: String, _ column: Column) -> CheckConstraint? {
+        guard dialect != .mysql else { return nil }
+        return sql.enumCheck(table: table, column: column)
+    }
+
+    // MARK: Indexes and constraints
+
+    private func createIndex(_ index: Index, concurrently: Bool, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        guard let columns = indexColumns(index) else { return try raw(step, context) }
+        _ = try statements(step, context) // what MGenSQL refuses (a partial index on MySQL), Rails would too
+        var lines: [String] = []
+        if concurrently, dialect == .mysql { lines.append("# InnoDB builds it in place, without blocking writes.") }
+        lines.append(Ruby.call("add_index", [Ruby.symbol(index.table), columns],
+                               [("name", Ruby.string(index.name))] + indexOptions(index, concurrently: concurrently)))
+        // MySQL: a foreign key that leads with these columns gave up its own index for this one,
+        // so dropping it needs MGenSQL's give-back (the down of up/down), not Rails' remove_index.
+        var invertible = true
+        if dialect == .mysql, let table = context.after.table(index.table) {
+            invertible = !table.foreignKeys.contains { fk in
+                Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
+                    && MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before)
+            }
+        }
+        return [.ruby(lines, invertible: invertible)]
+    }
+
+    /// The index's columns for `add_index`: symbols, or one expression as a string.
+    private func indexColumns(_ index: Index) -> String? {
+        if index.parts.allSatisfy({ $0.columnName != nil }) { return Ruby.symbols(index.columnNames) }
+        if index.parts.count == 1, case let .expression(text) = index.parts[0] { return Ruby.string(text) }
+        return nil
+    }
+
+    private func indexOptions(_ index: Index, concurrently: Bool) -> [(String, String)] {
+        var options: [(String, String)] = []
+        if index.unique { options.append(("unique", "true")) }
+        if let predicate = index.predicate { options.append(("where", Ruby.string(predicate))) }
+        if let method = index.method, method != "btree" { options.append(("using", Ruby.symbol(method))) }
+        if concurrently {
+            switch dialect {
+            case .postgresql: options.append(("algorithm", ":concurrently"))
+            case .mysql: options.append(("algorithm", ":inplace"))
+            case .sqlite: break
+            }
+        }
+        return options
+    }
+
+    /// `column:`, `primary_key:`, `name:`, actions: what makes the key mgen's SQL makes, and what
+    /// Rails needs to invert `remove_foreign_key`. nil when Rails 6.1 cannot say it.
+    private func foreignKeyOptions(_ fk: ForeignKey) -> [(String, String)]? {
+        guard fk.columns.count == 1, fk.referencedColumns.count == 1 else { return nil }
+        var options = [("column", Ruby.symbol(fk.columns[0])), ("primary_key", Ruby.symbol(fk.referencedColumns[0])),
+                       ("name", Ruby.string(fk.name))]
+        for (key, action) in [("on_delete", fk.onDelete), ("on_update", fk.onUpdate)] {
+            switch action {
+            case nil, .noAction?: break
+            case .cascade?: options.append((key, ":cascade"))
+            case .setNull?: options.append((key, ":nullify"))
+            case .restrict?: options.append((key, ":restrict"))
+            case .setDefault?: return nil
+            }
+        }
+        return options
+    }
+
+    private func foreignKeyCall(_ method: String, _ fk: ForeignKey, validate: Bool) -> String? {
+        guard var options = foreignKeyOptions(fk) else { return nil }
+        if !validate, dialect == .postgresql { options.append(("validate", "false")) }
+        return Ruby.call(method, [Ruby.symbol(fk.table), Ruby.symbol(fk.referencedTable)], options)
+    }
+
+    private func dropConstraint(_ tableName: String, _ name: String, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        let table = try self.table(tableName, in: context.before)
+        if let fk = table.foreignKeys.first(where: { $0.name == name }) {
+            guard dialect != .sqlite, let call = foreignKeyCall("remove_foreign_key", fk, validate: true) else { return try raw(step, context) }
+            // MySQL made an index for the key; MGenSQL drops it too.
+            if dialect == .mysql, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
+                return [.ruby([call, Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))])], invertible: false)]
+            }
+            return [.ruby([call], invertible: true)]
+        }
+        if let unique = table.uniques.first(where: { $0.name == name }), dialect != .postgresql {
+            return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
+                                     [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
+        }
+        if let check = table.checks.first(where: { $0.name == name }), dialect != .sqlite {
+            return [.ruby([Ruby.call("remove_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
+                                     [("name", Ruby.string(name))])], invertible: true)]
+        }
+        return try raw(step, context)
+    }
+
+    // MARK: Raw SQL
+
+    /// MGenSQL's statements for the step.
+    private func statements(_ step: Step, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        try renderer.render(step.operation, context)
+    }
+
+    private func isRebuild(_ statements: [SQLStatement]) -> Bool {
+        statements.contains { $0.sql.hasPrefix("PRAGMA defer_foreign_keys") }
+    }
+
+    /// The step as dialect SQL, with the SQL of its inverse (rendered from the state after it) for
+    /// `reversible` inside `change`.
+    private func raw(_ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        let up = try statements(step, context)
+        return [.sql(up, down: inverse(step, context))]
+    }
+
+    private func inverse(_ step: Step, _ context: StepContext) -> [SQLStatement]? {
+        guard let operations = step.operation.inverse(in: step.before) else { return nil }
+        var state = context.after
+        var out: [SQLStatement] = []
+        for operation in operations {
+            var next = state
+            do {
+                try next.apply(operation, at: step.location)
+                out += try renderer.render(operation, StepContext(before: state, after: next, inTransaction: context.inTransaction,
+                                                                  migrationID: context.migrationID, direction: "down", position: context.position))
+            } catch {
+                return nil
+            }
+            state = next
+        }
+        return out
+    }
+
+    private func table(_ name: String, in state: SchemaState) throws(Unsupported) -> Table {
+        guard let table = state.table(name) else { throw Unsupported("unknown table '\(name)'") }
+        return table
+    }
+
+    private func column(_ table: Table, _ name: String) throws(Unsupported) -> Column {
+        guard let column = table.column(name) else { throw Unsupported("unknown column '\(table.name).\(name)'") }
+        return column
+    }
+}

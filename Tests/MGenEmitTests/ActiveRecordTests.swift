@@ -1,0 +1,99 @@
+import Foundation
+@testable import MGenEmit
+import MGenSQL
+import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// The ActiveRecord target: names, the Migration[x] option, literals, change vs up/down, reading
+/// db/migrate back. The golden files hold the whole output; these pin the rules.
+@Suite struct ActiveRecordTests {
+    func emit(_ dialect: Dialect, options: [String: String] = [:], chain: MigrationChain? = nil) throws -> (String, EmitPlan) {
+        let output = try temporaryFolder("activerecord")
+        let plan = try EmitEngine.plan(try chain ?? exampleChain(), emitter: ActiveRecordEmitter(),
+                                       options: EmitOptions(dialect: dialect, output: output, targetOptions: options))
+        try EmitEngine.write(plan, force: false)
+        return (output, plan)
+    }
+
+    @Test func literals() {
+        #expect(Ruby.string("it's \"#{x}\"\n\\") == "\"it's \\\"\\#{x}\\\"\\n\\\\\"")
+        #expect(Ruby.symbol("created_at") == ":created_at")
+        #expect(Ruby.symbol("2fa") == ":\"2fa\"")
+        #expect(Ruby.symbols(["a", "b"]) == "[:a, :b]")
+        #expect(Ruby.camelize("add_users_email") == "AddUsersEmail")
+        #expect(Ruby.camelize("a__b_2c") == "AB2c")
+        #expect(Ruby.execute("DROP TABLE \"a\"") == ["execute 'DROP TABLE \"a\"'"])
+        #expect(Ruby.execute("UPDATE a SET b = 'x'") == ["execute \"UPDATE a SET b = 'x'\""])
+        // A heredoc whose terminator never appears in the SQL, which arrives byte for byte.
+        #expect(Ruby.execute("SELECT 1\nSQL\n#{x} \\n") == ["execute <<~'SQL_'", "  SELECT 1", "  SQL", "  #{x} \\n", "SQL_"])
+    }
+
+    /// The bracket follows `rails-version`; nothing else in the file depends on it.
+    @Test func railsVersionOnlyChangesTheBracket() throws {
+        let (a, planA) = try emit(.postgresql)
+        let (b, planB) = try emit(.postgresql, options: ["rails-version": "6.1"])
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        let filesA = planA.entries.flatMap(\.files), filesB = planB.entries.flatMap(\.files)
+        #expect(filesA.map(\.path) == filesB.map(\.path))
+        for (x, y) in zip(filesA, filesB) {
+            #expect(x.contents.contains("< ActiveRecord::Migration[7.1]"))
+            #expect(x.contents.replacingOccurrences(of: "Migration[7.1]", with: "Migration[6.1]") == y.contents)
+        }
+    }
+
+    @Test func rejectsUnknownRailsVersion() throws {
+        #expect(throws: DiagnosticError.self) { try emit(.sqlite, options: ["rails-version": "7"]) }
+        #expect(throws: DiagnosticError.self) { try emit(.sqlite, options: ["rails-version": "9.9"]) }
+    }
+
+    /// File names, class names and markers, read back in Rails' (numeric) order; a second emit
+    /// finds every file unchanged (what `mgen emit --check` relies on).
+    @Test func scanReadsBackWhatWasWritten() throws {
+        let (folder, plan) = try emit(.mysql)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scanned = try ActiveRecordEmitter().scan(folder)
+        #expect(scanned.map(\.specID) == plan.entries.map(\.specID))
+        #expect(scanned.first?.files == ["20250115090000_create_users.rb"])
+        #expect(scanned.first?.name == "create_users")
+        #expect(scanned.first { $0.specID == "0005" }?.upTransactional == false)
+        let again = try EmitEngine.plan(try exampleChain(), emitter: ActiveRecordEmitter(), options: EmitOptions(dialect: .mysql, output: folder))
+        #expect(EmitEngine.check(again).isEmpty)
+        let text = try String(contentsOfFile: "\(folder)/20250115090000_create_users.rb", encoding: .utf8)
+        #expect(text.contains("class CreateUsers < ActiveRecord::Migration[7.1]"))
+        #expect(SQLFiles.readMarker(text)?.id == "0001")
+    }
+
+    /// `change` where Rails can reverse every call itself; up/down where it cannot (SQLite's
+    /// remove_column copies the table, so add_column there gets an explicit down).
+    @Test func changeOrUpDown() throws {
+        let (pg, planPG) = try emit(.postgresql)
+        let (lite, planLite) = try emit(.sqlite)
+        defer { try? FileManager.default.removeItem(atPath: pg); try? FileManager.default.removeItem(atPath: lite) }
+        func text(_ plan: EmitPlan, _ id: String) -> String { plan.entries.first { $0.specID == id }?.files.first?.contents ?? "" }
+        #expect(text(planPG, "0002").contains("  def change\n    add_column :users, :email, :string, limit: 255\n  end"))
+        #expect(text(planLite, "0002").contains("  def up\n    add_column :users, :email, :string, limit: 255\n  end\n\n  def down\n    execute 'ALTER TABLE \"users\" DROP COLUMN \"email\"'\n  end"))
+        #expect(text(planPG, "0005").contains("disable_ddl_transaction!"))
+        #expect(text(planPG, "0005").contains("algorithm: :concurrently"))
+        #expect(text(planPG, "0011").contains("up_only do\n      validate_foreign_key :posts, name: \"posts_editor_id_fkey\""))
+    }
+
+    /// Raw SQL without a down: `up` plus a `down` that raises, as Rails spells irreversible.
+    @Test func irreversible() throws {
+        let spec = try SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: seed_flags
+            created: 2025-01-15T09:00:00Z
+            irreversible: data only
+            operations:
+              - sql: {up: "SELECT 1"}
+            """, file: "x.yaml")
+        let (folder, plan) = try emit(.sqlite, chain: try MigrationChain.build([spec]))
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = plan.entries.first?.files.first?.contents ?? ""
+        #expect(text.contains("  def up\n    execute \"SELECT 1\"\n  end"))
+        #expect(text.contains("raise ActiveRecord::IrreversibleMigration, \"data only\""))
+        #expect(try ActiveRecordEmitter().scan(folder).first?.down == nil)
+    }
+}
