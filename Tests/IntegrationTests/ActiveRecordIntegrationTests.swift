@@ -148,25 +148,12 @@ struct ActiveRecordRunner {
         return result.output
     }
 
-    /// Runs `ruby` with both streams in one file: no pipe can fill up and block the child.
+    /// Runs `ruby`; its status and output.
     static func ruby(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         guard let ruby = ["/usr/bin/ruby", "/usr/local/bin/ruby"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw Failure(description: "ruby is missing: run scripts/setup")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ruby)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let log = NSTemporaryDirectory() + "mgen-ruby-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        guard let handle = FileHandle(forWritingAtPath: log) else { throw Failure(description: "cannot write \(log)") }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try? handle.close()
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, output.trimmingCharacters(in: .whitespacesAndNewlines))
+        let run = try runTool(ruby, arguments, environment: environment)
+        return (run.status, run.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -135,27 +135,11 @@ struct AlembicProject {
     /// Runs `python -m alembic -c alembic.ini <arguments>` against `url`; its output, or a failure with stderr.
     @discardableResult
     func alembic(_ arguments: [String], url: String) throws -> String {
-        let python = packageRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { throw Failure(description: "\(python) is missing: run scripts/setup") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-m", "alembic", "-c", "\(root)/alembic.ini"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        process.environment = ProcessInfo.processInfo.environment.merging(["MGEN_ALEMBIC_URL": url]) { _, new in new }
-        // Both streams into one file: no pipe can fill up and block the child.
-        let log = "\(root)/alembic-\(UUID().uuidString).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: log) else { throw Failure(description: "cannot write \(log)") }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try? handle.close()
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: log)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "alembic \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(output)")
+        let run = try runTool(venvPython, ["-m", "alembic", "-c", "\(root)/alembic.ini"] + arguments,
+                              environment: ["MGEN_ALEMBIC_URL": url], in: root)
+        guard run.status == 0 else {
+            throw Failure(description: "alembic \(arguments.joined(separator: " ")) failed (\(run.status)):\n\(run.output)")
         }
-        return output
+        return run.output
     }
 }

@@ -160,23 +160,8 @@ struct PythonFailure: Error, CustomStringConvertible {
 
 /// Runs the project's venv Python (scripts/setup makes it) and returns its exit status and output.
 func runPython(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-    let python = packageRoot.appendingPathComponent(".venv/bin/python").path
-    guard FileManager.default.isExecutableFile(atPath: python) else {
-        throw PythonFailure(command: python, output: "no venv: run scripts/setup")
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    // Read before waiting, so a chatty process never blocks on a full pipe.
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let run = try runTool(venvPython, arguments, environment: environment, in: folder)
+    return (run.status, run.output)
 }
 
 /// The differences between what Django makes and what mgen's SQL makes that are allowed, each with

@@ -30,28 +30,14 @@ enum JSTools {
         return env
     }
 
-    /// Runs a tool to completion; throws with its output when it exits non-zero. Output goes to
-    /// files, not pipes, so a chatty tool cannot block on a full pipe.
+    /// Runs a tool to completion; throws with its output when it exits non-zero.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try find(tool))
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { _, new in new }
-        let folder = try temporaryFolder("js-run")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard FileManager.default.createFile(atPath: "\(folder)/out", contents: nil) else { throw Failure(description: "cannot create \(folder)/out") }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(folder)/out"))
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
-        try output.close()
-        let text = (try? String(contentsOfFile: "\(folder)/out", encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n\(text)")
+        let run = try runTool(try find(tool), arguments, environment: environment.merging(extra) { _, new in new })
+        guard run.status == 0 else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited with \(run.status):\n\(run.output)")
         }
-        return text
+        return run.output
     }
 
     /// `tsc` flags for emitted migrations: strict, CommonJS, the ambient framework declarations.

@@ -141,41 +141,15 @@ enum Python {
         var description: String
     }
 
-    static var executable: String { packageRoot.appendingPathComponent(".venv/bin/python").path }
+    static var executable: String { venvPython }
 
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw Failure(description: "\(executable) is missing: run scripts/setup")
+        let run = try runTool(executable, arguments, environment: environment)
+        guard run.status == 0 else {
+            throw Failure(description: "python \(arguments.joined(separator: " ")) failed (\(run.status)):\n\(run.stderr)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read both pipes before waiting, so a chatty child cannot fill one and block.
-        let errorData = LockedData()
-        let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorData.isSet { usleep(1000) }
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
-                + String(decoding: errorData.value, as: UTF8.self))
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    final class LockedData: @unchecked Sendable {  // all state behind `lock`
-        private let lock = NSLock()
-        private var data: Data?
-        func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return data != nil }
-        var value: Data { lock.lock(); defer { lock.unlock() }; return data ?? Data() }
+        return run.stdout
     }
 }
 

@@ -35,3 +35,50 @@ public func filesUnder(_ folder: String) -> [String: String] {
     }
     return out
 }
+
+/// What a finished tool run printed, and how it ended.
+public struct ToolRun: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    /// Both streams, for failure messages.
+    public var output: String { [stdout, stderr].filter { !$0.isEmpty }.joined(separator: "\n") }
+}
+
+public struct ToolFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs a tool (python, ruby, node, tsc, ...) to completion. Its streams go to files, not pipes,
+/// so a chatty tool can never block on a full pipe. The environment adds to this process's own.
+public func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    in folder: String? = nil) throws -> ToolRun {
+    guard FileManager.default.isExecutableFile(atPath: executable) else {
+        throw ToolFailure("\(executable) is missing: run scripts/setup")
+    }
+    let logs = try temporaryFolder("tool")
+    defer { try? FileManager.default.removeItem(atPath: logs) }
+    let out = "\(logs)/stdout", err = "\(logs)/stderr"
+    guard FileManager.default.createFile(atPath: out, contents: nil), FileManager.default.createFile(atPath: err, contents: nil),
+          let outHandle = FileHandle(forWritingAtPath: out), let errHandle = FileHandle(forWritingAtPath: err) else {
+        throw ToolFailure("cannot create log files in \(logs)")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    try process.run()
+    process.waitUntilExit()
+    try? outHandle.close()
+    try? errHandle.close()
+    return ToolRun(status: process.terminationStatus,
+                   stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                   stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+}
+
+/// The project's venv Python (scripts/setup makes it).
+public var venvPython: String { packageRoot.appendingPathComponent(".venv/bin/python").path }
