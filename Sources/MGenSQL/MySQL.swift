@@ -90,7 +90,7 @@ public struct MySQLDialect: SQLDialect {
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
                           _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let owner = try self.table(table, in: context.after)
+        let owner = try context.after.requiredTable(table)
         // MySQL parses an inline REFERENCES and ignores it: constraints go in their own clauses.
         var clauses = ["ADD COLUMN \(try columnDefinition(column, table: owner))"]
         if let unique { clauses.append("ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quote(column.name)))") }
@@ -103,7 +103,7 @@ public struct MySQLDialect: SQLDialect {
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let table = try self.table(change.table, in: context.after)
+        let table = try context.after.requiredTable(change.table)
         guard let new = table.column(change.column) else { throw Unsupported("unknown column '\(change.table).\(change.column)'") }
         if change.using != nil {
             throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
@@ -169,7 +169,7 @@ public struct MySQLDialect: SQLDialect {
     }
 
     public func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let table = try self.table(tableName, in: context.before)
+        let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
             var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))")]
             // MySQL created an index named after the constraint when no index led with its columns;

@@ -72,7 +72,7 @@ public struct PostgreSQLDialect: SQLDialect {
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
                           _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let owner = try self.table(table, in: context.after)
+        let owner = try context.after.requiredTable(table)
         var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(ifNotExists)\(try columnDefinition(column, table: owner))"
         if let unique { sql += " CONSTRAINT \(quote(unique.name)) UNIQUE" }
         if let foreignKey { sql += " CONSTRAINT \(quote(foreignKey.name)) \(referenceClause(foreignKey))" }
@@ -110,7 +110,7 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let table = try self.table(change.table, in: context.before)
+        let table = try context.before.requiredTable(change.table)
         guard let old = table.column(change.column), let new = context.after.table(change.table)?.column(change.column) else {
             throw Unsupported("unknown column '\(change.table).\(change.column)'")
         }

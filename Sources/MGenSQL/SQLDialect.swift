@@ -33,6 +33,35 @@ public struct StepContext: Sendable {
     }
 }
 
+extension StepContext {
+    /// Each step of one direction with the context it renders in: the state after a step is the
+    /// next step's state before, and the last one ends where the direction ends.
+    public static func pairs(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
+                             direction: String) -> [(step: Step, context: StepContext)] {
+        steps.enumerated().map { i, step in
+            let after = i + 1 < steps.count ? steps[i + 1].before : end
+            return (step, StepContext(before: step.before, after: after, inTransaction: inTransaction,
+                                      migrationID: migrationID, direction: direction, position: i + 1))
+        }
+    }
+}
+
+/// Lookups that renderers make of what the validator already checked; a miss is a bug, reported
+/// as an unsupported step rather than a crash.
+extension SchemaState {
+    public func requiredTable(_ name: String) throws(Unsupported) -> Table {
+        guard let table = table(name) else { throw Unsupported("unknown table '\(name)'") }
+        return table
+    }
+}
+
+extension Table {
+    public func requiredColumn(_ name: String) throws(Unsupported) -> Column {
+        guard let column = column(name) else { throw Unsupported("unknown column '\(self.name).\(name)'") }
+        return column
+    }
+}
+
 /// A dialect is a value that answers questions (quoting, types, capabilities) and renders each
 /// operation. The protocol extension holds the standard SQL; each dialect file overrides only what
 /// differs, so no renderer ever asks "is this MySQL?".
@@ -137,10 +166,6 @@ extension SQLDialect {
         }.joined(separator: ", ")
     }
 
-    func table(_ name: String, in state: SchemaState) throws(Unsupported) -> Table {
-        guard let table = state.table(name) else { throw Unsupported("unknown table '\(name)'") }
-        return table
-    }
 
     // Operations in standard SQL; dialects override what differs.
 

@@ -49,10 +49,8 @@ public struct SQLRenderer: Sendable {
         var diagnostics: [Diagnostic] = []
         func steps(_ list: [Step], end: SchemaState, direction: String) -> [SQLStatement] {
             var out: [SQLStatement] = []
-            for (i, step) in list.enumerated() {
-                let after = i + 1 < list.count ? list[i + 1].before : end
-                let context = StepContext(before: step.before, after: after, inTransaction: migration.runsInTransaction,
-                                          migrationID: migration.id, direction: direction, position: i + 1)
+            for (step, context) in StepContext.pairs(list, end: end, inTransaction: migration.runsInTransaction,
+                                                      migrationID: migration.id, direction: direction) {
                 do {
                     out += try render(step.operation, context)
                 } catch {

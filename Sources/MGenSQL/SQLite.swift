@@ -90,7 +90,7 @@ public struct SQLiteDialect: SQLDialect {
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
                           _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let owner = try self.table(table, in: context.after)
+        let owner = try context.after.requiredTable(table)
         // What ALTER TABLE ADD COLUMN refuses: NOT NULL without a default, non-constant defaults,
         // a foreign key column with a non-NULL default.
         let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
@@ -139,7 +139,7 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if try self.table(table, in: context.before).uniques.contains(where: { $0.name == name }) {
+        if try context.before.requiredTable(table).uniques.contains(where: { $0.name == name }) {
             return [SQLStatement("DROP INDEX \(ifExists)\(quote(name))")]
         }
         return try rebuild(table, context, reason: "SQLite cannot drop constraint '\(name)' in place")
@@ -155,8 +155,8 @@ public struct SQLiteDialect: SQLDialect {
     /// The table rebuild: the table as it is after the step, filled from the table as it was.
     /// `defer_foreign_keys` lets references to the table dangle until the new one has its name.
     func rebuild(_ tableName: String, _ context: StepContext, reason: String) throws(Unsupported) -> [SQLStatement] {
-        let old = try table(tableName, in: context.before)
-        let new = try table(tableName, in: context.after)
+        let old = try context.before.requiredTable(tableName)
+        let new = try context.after.requiredTable(tableName)
         let temporary = "_mgen_new_\(tableName)"
         let shared = new.columns.map(\.name).filter { old.column($0) != nil }
         var statements = [

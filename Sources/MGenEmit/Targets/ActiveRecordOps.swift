@@ -50,10 +50,8 @@ struct ActiveRecordRenderer {
                direction: String) throws(DiagnosticError) -> [[Part]] {
         var out: [[Part]] = []
         var diagnostics: [Diagnostic] = []
-        for (i, step) in steps.enumerated() {
-            let after = i + 1 < steps.count ? steps[i + 1].before : end
-            let context = StepContext(before: step.before, after: after, inTransaction: inTransaction,
-                                      migrationID: migrationID, direction: direction, position: i + 1)
+        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
+                                                  migrationID: migrationID, direction: direction) {
             do {
                 out.append(try render(step, context))
             } catch {
@@ -121,8 +119,8 @@ struct ActiveRecordRenderer {
             return try addColumn(tableName, column, unique: unique, foreignKey: fk, step, context)
         case let .dropColumn(tableName, name):
             guard dialect != .sqlite else { return try raw(step, context) }
-            let table = try self.table(tableName, in: context.before)
-            let column = try self.column(table, name)
+            let table = try context.before.requiredTable(tableName)
+            let column = try table.requiredColumn(name)
             guard !column.identity else { return try raw(step, context) }
             let definition = try columnArguments(column, in: table)
             // With the type and options Rails can add it back when it runs `change` backwards;
@@ -168,7 +166,7 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
         case let .validateConstraint(tableName, name):
             guard dialect == .postgresql else { return try raw(step, context) }
-            let table = try self.table(tableName, in: context.before)
+            let table = try context.before.requiredTable(tableName)
             let method = table.foreignKeys.contains { $0.name == name } ? "validate_foreign_key"
                 : table.checks.contains { $0.name == name } ? "validate_check_constraint" : nil
             guard let method else { return try raw(step, context) }
@@ -245,7 +243,7 @@ struct ActiveRecordRenderer {
 
     private func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
                            _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
-        let table = try self.table(tableName, in: context.after)
+        let table = try context.after.requiredTable(tableName)
         let check = enumCheck(tableName, column)
         let rebuild = isRebuild(try statements(step, context))
         if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild {
@@ -281,10 +279,10 @@ struct ActiveRecordRenderer {
 
     private func alterColumn(_ change: AlterColumn, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
         guard dialect != .sqlite else { return try raw(step, context) }
-        let table = try self.table(change.table, in: context.before)
-        let newTable = try self.table(change.table, in: context.after)
-        let old = try column(table, change.column)
-        let new = try column(newTable, change.column)
+        let table = try context.before.requiredTable(change.table)
+        let newTable = try context.after.requiredTable(change.table)
+        let old = try table.requiredColumn(change.column)
+        let new = try newTable.requiredColumn(change.column)
         let t = Ruby.symbol(change.table), c = Ruby.symbol(change.column)
         if let type = change.type, type != old.type {
             // An enum's CHECK (PostgreSQL) changes with it, and identity columns keep their sequence: MGenSQL's SQL.
@@ -451,7 +449,7 @@ struct ActiveRecordRenderer {
     }
 
     private func dropConstraint(_ tableName: String, _ name: String, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
-        let table = try self.table(tableName, in: context.before)
+        let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
             guard dialect != .sqlite, let call = foreignKeyCall("remove_foreign_key", fk, validate: true) else { return try raw(step, context) }
             // MySQL made an index for the key; MGenSQL drops it too.
@@ -507,13 +505,4 @@ struct ActiveRecordRenderer {
         return out
     }
 
-    private func table(_ name: String, in state: SchemaState) throws(Unsupported) -> Table {
-        guard let table = state.table(name) else { throw Unsupported("unknown table '\(name)'") }
-        return table
-    }
-
-    private func column(_ table: Table, _ name: String) throws(Unsupported) -> Column {
-        guard let column = table.column(name) else { throw Unsupported("unknown column '\(table.name).\(name)'") }
-        return column
-    }
 }

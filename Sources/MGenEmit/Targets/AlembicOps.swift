@@ -44,10 +44,8 @@ struct AlembicRenderer {
                        direction: String) throws(DiagnosticError) -> [String] {
         var chunks: [Chunk] = []
         var diagnostics: [Diagnostic] = []
-        for (i, step) in steps.enumerated() {
-            let after = i + 1 < steps.count ? steps[i + 1].before : end
-            let context = StepContext(before: step.before, after: after, inTransaction: inTransaction,
-                                      migrationID: migrationID, direction: direction, position: i + 1)
+        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
+                                                  migrationID: migrationID, direction: direction) {
             do {
                 chunks += try render(step.operation, context)
             } catch {
@@ -120,15 +118,6 @@ struct AlembicRenderer {
 
     private func list(_ names: [String]) -> String { "[" + names.map(AlembicPython.string).joined(separator: ", ") + "]" }
 
-    private func table(_ name: String, in state: SchemaState) throws(Unsupported) -> Table {
-        guard let table = state.table(name) else { throw Unsupported("unknown table '\(name)'") }
-        return table
-    }
-
-    private func column(_ table: Table, _ name: String) throws(Unsupported) -> Column {
-        guard let column = table.column(name) else { throw Unsupported("unknown column '\(table.name).\(name)'") }
-        return column
-    }
 
     /// Whether SQLite keeps this column as its rowid alias (`INTEGER PRIMARY KEY AUTOINCREMENT`).
     private func isRowidAlias(_ column: Column, in table: Table) -> Bool {
@@ -351,7 +340,7 @@ struct AlembicRenderer {
 
     private mutating func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
                                     _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        let table = try self.table(tableName, in: context.after)
+        let table = try context.after.requiredTable(tableName)
         let definition = try columnCall(column, in: table)
         let check = enumCheck(tableName, column)
         if dialect == .sqlite {
@@ -390,8 +379,8 @@ struct AlembicRenderer {
     }
 
     private mutating func renameColumn(_ tableName: String, _ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        let table = try self.table(tableName, in: context.before)
-        let old = try column(table, from)
+        let table = try context.before.requiredTable(tableName)
+        let old = try table.requiredColumn(from)
         var rename = AlembicCall("op.alter_column", [AlembicPython.string(tableName), AlembicPython.string(from)])
         rename.add("new_column_name", AlembicPython.string(to))
         try existing(old, in: table, keepNullable: true, keepDefault: true, keepComment: true, into: &rename)
@@ -403,10 +392,10 @@ struct AlembicRenderer {
     }
 
     private mutating func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        let table = try self.table(change.table, in: context.before)
-        let newTable = try self.table(change.table, in: context.after)
-        let old = try column(table, change.column)
-        let new = try column(newTable, change.column)
+        let table = try context.before.requiredTable(change.table)
+        let newTable = try context.after.requiredTable(change.table)
+        let old = try table.requiredColumn(change.column)
+        let new = try newTable.requiredColumn(change.column)
         let typeChanges = change.type != nil && change.type != old.type
         let comment = dialect == .sqlite ? nil : change.comment // SQLite keeps no comments
         if dialect == .sqlite, change.using != nil {
@@ -530,7 +519,7 @@ struct AlembicRenderer {
 
     private func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         if dialect == .sqlite {
-            return [Chunk(block: batch(try table(fk.table, in: context.after)), lines: [batchForeignKey(fk)])]
+            return [Chunk(block: batch(try context.after.requiredTable(fk.table)), lines: [batchForeignKey(fk)])]
         }
         return plain(foreignKeyCall(fk))
     }
@@ -543,7 +532,7 @@ struct AlembicRenderer {
     private func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         let expression = AlembicPython.string(AlembicPython.escapingBindColons(check.expression))
         if dialect == .sqlite {
-            return [Chunk(block: batch(try table(check.table, in: context.after)),
+            return [Chunk(block: batch(try context.after.requiredTable(check.table)),
                           lines: [call("batch_op.create_check_constraint", [AlembicPython.string(check.name), expression])])]
         }
         var create = AlembicCall("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.table), expression])
@@ -552,7 +541,7 @@ struct AlembicRenderer {
     }
 
     private func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        let table = try self.table(tableName, in: context.before)
+        let table = try context.before.requiredTable(tableName)
         let kind: String
         if table.primaryKey?.name == name {
             kind = "primary"
@@ -567,7 +556,7 @@ struct AlembicRenderer {
         }
         if dialect == .sqlite {
             if kind == "unique" { return plain(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"])) }
-            return [Chunk(block: batch(try self.table(tableName, in: context.after)),
+            return [Chunk(block: batch(try context.after.requiredTable(tableName)),
                           lines: [call("batch_op.drop_constraint", [AlembicPython.string(name), "type_=\(AlembicPython.string(kind))"])])]
         }
         var lines = [call("op.drop_constraint", [AlembicPython.string(name), AlembicPython.string(tableName), "type_=\(AlembicPython.string(kind))"])]

@@ -211,13 +211,11 @@ struct JSStep {
         let renderer = SQLRenderer(dialect: dialect, options: options)
         var out: [JSStep] = []
         var diagnostics: [Diagnostic] = []
-        for (i, step) in list.enumerated() {
-            let after = i + 1 < list.count ? list[i + 1].before : end
-            let context = StepContext(before: step.before, after: after, inTransaction: planned.runsInTransaction,
-                                      migrationID: planned.id, direction: direction, position: i + 1)
+        for (step, context) in StepContext.pairs(list, end: end, inTransaction: planned.runsInTransaction,
+                                                  migrationID: planned.id, direction: direction) {
             do {
                 let statements = try renderer.render(step.operation, context)
-                out.append(JSStep(operation: step.operation, before: step.before, after: after,
+                out.append(JSStep(operation: step.operation, before: step.before, after: context.after,
                                   migrationAfter: direction == "up" ? planned.after : planned.before,
                                   dialect: dialect, sqlDialect: renderer.dialect, statements: statements))
             } catch {
