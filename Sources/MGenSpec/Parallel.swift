@@ -4,7 +4,7 @@ import Foundation
 /// Maps `items` to results on every core, keeping the order. Loading and rendering specs are
 /// independent per spec, so a chain of a thousand specs uses the whole machine.
 public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Result) -> [Result] {
-    let workers = ProcessInfo.processInfo.environment["MGEN_SERIAL"] != nil ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, items.count)
+    let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count)
     guard workers > 1, items.count >= 32 else { return items.map(transform) }
     let slots = Slots<Result>(count: items.count)
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
