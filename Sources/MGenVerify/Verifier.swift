@@ -1,5 +1,6 @@
 import Foundation
 import MGenSpec
+import MGenEmit
 import MGenSQL
 
 /// One migration as verify applies it: SQL statements per direction, as a runner sends them.
@@ -29,6 +30,13 @@ public struct VerifyMigration: Sendable {
         self.irreversibleReason = irreversibleReason
         self.upRows = upRows
         self.downRows = downRows
+    }
+
+    /// A migration as its framework would run it from disk. Files carry no operations, so rows
+    /// are checked for every table and column they keep.
+    public init(_ disk: DiskMigration) {
+        self.init(id: disk.version, name: disk.name, up: disk.up, down: disk.down,
+                  upTransactional: disk.upTransactional, downTransactional: disk.downTransactional)
     }
 
     public init(_ rendered: RenderedMigration) {

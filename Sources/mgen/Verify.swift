@@ -107,11 +107,7 @@ struct Verify: ParsableCommand {
             throw DiagnosticError(Diagnostic("no \(emitter.name) migrations in this folder", object: dir,
                                              fix: "layout: \(emitter.layout)"))
         }
-        // Files carry no operations: rows are checked for every table and column they keep.
-        return disk.map { file in
-            VerifyMigration(id: file.version, name: file.name, up: file.up, down: file.down,
-                            upTransactional: file.upTransactional, downTransactional: file.downTransactional)
-        }
+        return disk.map(VerifyMigration.init)
     }
 }
 

@@ -114,10 +114,7 @@ enum VerifyCases {
                                              options: EmitOptions(dialect: url.dialect, output: folder, versioning: .sequence)), force: false)
         let disk = try emitter.scan(folder)
         #expect(disk.count == chain.migrations.count)
-        let migrations = disk.map {
-            VerifyMigration(id: $0.version, name: $0.name, up: $0.up, down: $0.down,
-                            upTransactional: $0.upTransactional, downTransactional: $0.downTransactional)
-        }
+        let migrations = disk.map(VerifyMigration.init)
         let report = try verify(migrations, at: url, options: VerifyOptions(seedRows: 2))
         #expect(report.ok, "\(report.failure?.lines.joined(separator: "\n") ?? "")")
         #expect(report.steps.filter { $0.phase == .up }.map(\.id).first == "00001")
@@ -129,10 +126,7 @@ enum VerifyCases {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let downStart = try #require(text.range(of: "-- +goose Down"))
         try (String(text[..<downStart.upperBound]) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let broken = try emitter.scan(folder).map {
-            VerifyMigration(id: $0.version, name: $0.name, up: $0.up, down: $0.down,
-                            upTransactional: $0.upTransactional, downTransactional: $0.downTransactional)
-        }
+        let broken = try emitter.scan(folder).map(VerifyMigration.init)
         let failure = try #require(try verify(broken, at: url).failure)
         #expect(failure.kind == .downDoesNotRestore)
         #expect(failure.id == "00005")
