@@ -11,6 +11,25 @@ public struct RenderedMigration: Sendable {
     public var downIsTransactional: Bool { planned.runsInTransaction && (down ?? []).allSatisfy(\.transactional) }
 }
 
+extension RenderedMigration {
+    /// The migration as one commented SQL script: its up, its down, or both (what `mgen sql` prints).
+    public func script(up includeUp: Bool = true, down includeDown: Bool = true) -> String {
+        func lines(_ statements: [SQLStatement]) -> String {
+            statements.map { ($0.comment.map { "-- \($0)\n" } ?? "") + $0.terminated }.joined(separator: "\n") + "\n\n"
+        }
+        let migration = planned.migration
+        var out = ""
+        if includeUp {
+            out += "-- \(migration.id) \(migration.name): up\(upIsTransactional ? "" : " (outside a transaction)")\n" + lines(up)
+        }
+        if includeDown {
+            out += "-- \(migration.id) \(migration.name): down\n"
+            out += down.map(lines) ?? "-- irreversible: \(migration.irreversible ?? "")\n\n"
+        }
+        return out
+    }
+}
+
 /// Renders planned migrations to SQL for one dialect.
 public struct SQLRenderer: Sendable {
     public let dialect: any SQLDialect
@@ -29,20 +48,27 @@ public struct SQLRenderer: Sendable {
 
     /// Renders every migration of a chain, reporting every problem together.
     public func render(_ chain: MigrationChain) throws(DiagnosticError) -> [RenderedMigration] {
-        // Each migration renders from its own states, so they render in parallel.
-        let results = parallelMap(chain.migrations) { migration -> Result<RenderedMigration, DiagnosticError> in
-            do throws(DiagnosticError) { return .success(try render(migration)) } catch { return .failure(error) }
+        try render(chain.migrations) { $0 }
+    }
+
+    /// Renders migrations and maps each result (to the text a command prints, say) on every core,
+    /// keeping their order; each migration renders from its own states. Every problem is
+    /// reported together.
+    public func render<Output: Sendable>(_ migrations: [PlannedMigration],
+                                         _ transform: @Sendable (RenderedMigration) -> Output) throws(DiagnosticError) -> [Output] {
+        let results = parallelMap(migrations) { migration -> Result<Output, DiagnosticError> in
+            do throws(DiagnosticError) { return .success(transform(try render(migration))) } catch { return .failure(error) }
         }
-        var rendered: [RenderedMigration] = []
+        var outputs: [Output] = []
         var diagnostics: [Diagnostic] = []
         for result in results {
             switch result {
-            case let .success(migration): rendered.append(migration)
+            case let .success(output): outputs.append(output)
             case let .failure(error): diagnostics += error.diagnostics
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return rendered
+        return outputs
     }
 
     public func render(_ migration: PlannedMigration) throws(DiagnosticError) -> RenderedMigration {
@@ -78,7 +104,7 @@ public struct SQLRenderer: Sendable {
         case let .alterColumn(change): return try d.alterColumn(change, context)
         case let .createIndex(index, concurrently): return try d.createIndex(index, concurrently: concurrently, context)
         case let .dropIndex(name, _, concurrently):
-            guard let index = context.before.indexes[name] else { throw Unsupported("unknown index '\(name)'") }
+            guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
             return try d.dropIndex(index, concurrently: concurrently, context)
         case let .addForeignKey(fk): return try d.addForeignKey(fk, context)
         case let .addUnique(unique): return try d.addUnique(unique, context)

@@ -70,6 +70,7 @@ public struct MigrationChain: Sendable {
                 let migration = try plan(spec, from: state, parent: planned.last?.id)
                 planned.append(migration)
                 state = migration.after
+                state.commit()
             } catch {
                 diagnostics += error.diagnostics
                 // Later specs would only repeat errors caused by this one.
@@ -108,7 +109,7 @@ public struct MigrationChain: Sendable {
         }
 
         // The down: explicit, derived, or none for an irreversible migration.
-        var downOperations: [(Operation, SourceLocation, [String: SourceLocation])]?
+        var downOperations: [(Operation, SourceLocation, FieldLocations)]?
         if let explicit = spec.down {
             downOperations = []
             var probe = after
@@ -119,7 +120,7 @@ public struct MigrationChain: Sendable {
                 }
             }
         } else {
-            var derived: [(Operation, SourceLocation, [String: SourceLocation])] = []
+            var derived: [(Operation, SourceLocation, FieldLocations)] = []
             var missing: [Step] = []
             for step in up.reversed() {
                 if let inverse = step.operation.inverse(in: step.before) {
@@ -191,8 +192,8 @@ public struct MigrationChain: Sendable {
 
 /// A derived down that drops a table need not first drop its indexes and constraints one by one:
 /// DROP TABLE takes them along (and MySQL would refuse to drop an index a foreign key still needs).
-func withoutDropsBeforeDropTable(_ operations: [(Operation, SourceLocation, [String: SourceLocation])])
-    -> [(Operation, SourceLocation, [String: SourceLocation])] {
+func withoutDropsBeforeDropTable(_ operations: [(Operation, SourceLocation, FieldLocations)])
+    -> [(Operation, SourceLocation, FieldLocations)] {
     operations.enumerated().filter { position, entry in
         let table: String
         switch entry.0 {

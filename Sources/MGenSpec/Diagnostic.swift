@@ -80,3 +80,32 @@ func editDistance(_ a: String, _ b: String) -> Int {
     }
     return d[a.count][b.count]
 }
+
+/// Where each field of a spec mapping was written, for errors that point at one field. A handful
+/// of keys per mapping: a list searched in order beats hashing every key of every operation.
+public struct FieldLocations: Hashable, Sendable, ExpressibleByDictionaryLiteral {
+    public struct Entry: Hashable, Sendable {
+        public var key: String
+        public var location: SourceLocation
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, SourceLocation)...) {
+        for (key, location) in elements { self[key] = location }
+    }
+
+    public subscript(key: String) -> SourceLocation? {
+        get { entries.first { $0.key == key }?.location }
+        set {
+            if let i = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[i].location = newValue } else { entries.remove(at: i) }
+            } else if let newValue {
+                entries.append(Entry(key: key, location: newValue))
+            }
+        }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+}

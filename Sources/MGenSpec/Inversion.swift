@@ -33,7 +33,7 @@ extension Operation {
         case let .createIndex(index, concurrently):
             return [.dropIndex(name: index.name, table: index.table, concurrently: concurrently)]
         case let .dropIndex(name, _, concurrently):
-            guard let index = before.indexes[name] else { return nil }
+            guard let index = before.index(name) else { return nil }
             return [.createIndex(index, concurrently: concurrently)]
         case let .addForeignKey(fk):
             return [.dropConstraint(table: fk.table, name: fk.name)]

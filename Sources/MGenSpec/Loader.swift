@@ -10,10 +10,15 @@ public enum SpecLoader {
 
     /// Loads one spec from its text. `file` is the name used in diagnostics.
     public static func load(text: String, file: String) throws(DiagnosticError) -> Migration {
+        try load(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Reads one spec from the UTF-8 bytes of `file`.
+    public static func load(bytes: [UInt8], file: String) throws(DiagnosticError) -> Migration {
         let sink = DiagnosticSink(file: file)
         let root: Node?
         do {
-            root = try YAMLReader.parse(text)
+            root = try YAMLReader.parse(bytes: bytes)
         } catch {
             throw DiagnosticError(yamlDiagnostic(error, file: file))
         }
@@ -61,18 +66,15 @@ public enum SpecLoader {
         if !sink.diagnostics.isEmpty { throw DiagnosticError(sink.diagnostics) }
         return Migration(id: id, name: name, description: description, dependsOn: dependsOn, transaction: transaction,
                          created: created, operations: operations, down: down, irreversible: irreversible, file: file,
-                         sha256: SHA256.hex(Array(text.utf8)), location: sink.location(root), fields: top.fields)
+                         sha256: SHA256.hex(bytes), location: sink.location(root), fields: top.fields)
     }
 
     /// Loads one spec file.
     public static func load(path: String) throws(DiagnosticError) -> Migration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError(Diagnostic("cannot read spec file", object: path, fix: "check the path"))
+        guard let bytes = readFile(path) else {
+            throw DiagnosticError(Diagnostic("cannot read spec file", object: path, fix: "check the path and its permissions"))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticError(Diagnostic("spec file is not UTF-8 text", object: path))
-        }
-        return try load(text: text, file: path)
+        return try load(bytes: bytes, file: path)
     }
 
     /// The spec files named by `paths`: files as given, folders expanded to their `*.yaml`/`*.yml` files.
@@ -181,8 +183,9 @@ struct Fields {
     let node: Node
     let context: String
     let sink: DiagnosticSink
-    private(set) var values: [String: Node] = [:]
-    private(set) var fields: [String: SourceLocation] = [:]
+    /// The allowed keys present, in order (a short list: searched, not hashed).
+    private var present: [(key: String, value: Node)] = []
+    private(set) var fields = FieldLocations()
 
     init(_ node: Node, context: String, allowed: [String], sink: DiagnosticSink) {
         self.node = node
@@ -198,7 +201,7 @@ struct Fields {
                 sink.error("duplicate key '\(name)' in \(context) (first at line \(first.line))", at: sink.location(key),
                            fix: "keep one of them")
             } else if allowed.contains(name) {
-                values[name] = value
+                present.append((name, value))
                 fields[name] = sink.location(key)
             } else {
                 let hint = closestMatch(to: name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
@@ -209,8 +212,8 @@ struct Fields {
     }
 
     func location(_ key: String) -> SourceLocation { fields[key] ?? sink.location(node) }
-    func node(_ key: String) -> Node? { values[key] }
-    func has(_ key: String) -> Bool { values[key] != nil }
+    func node(_ key: String) -> Node? { present.first { $0.key == key }?.value }
+    func has(_ key: String) -> Bool { node(key) != nil }
 
     private func missing(_ key: String, _ what: String) {
         sink.error("missing required field '\(key)' in \(context)", at: sink.location(node), fix: "add `\(key): <\(what)>`")
@@ -222,13 +225,13 @@ struct Fields {
 
     /// A scalar's text as written (so `id: 0001` stays "0001").
     func scalarText(_ key: String, required: Bool = false) -> String? {
-        guard let value = values[key] else { if required { missing(key, "value") }; return nil }
+        guard let value = node(key) else { if required { missing(key, "value") }; return nil }
         guard case let .scalar(scalar) = value, !scalar.string.isEmpty else { wrongType(key, "a text value", value); return nil }
         return scalar.string
     }
 
     func string(_ key: String, required: Bool = false) -> String? {
-        guard let value = values[key] else { if required { missing(key, "text") }; return nil }
+        guard let value = node(key) else { if required { missing(key, "text") }; return nil }
         guard case let .scalar(scalar) = value else { wrongType(key, "a text value", value); return nil }
         if scalar.string.isEmpty {
             sink.error("'\(key)' in \(context) must not be empty", at: sink.location(value))
@@ -248,26 +251,26 @@ struct Fields {
     }
 
     func bool(_ key: String) -> Bool? {
-        guard let value = values[key] else { return nil }
+        guard let value = node(key) else { return nil }
         guard case let .boolean(bool) = value.kind else { wrongType(key, "true or false", value); return nil }
         return bool
     }
 
     func int(_ key: String) -> Int? {
-        guard let value = values[key] else { return nil }
+        guard let value = node(key) else { return nil }
         guard case let .integer(int) = value.kind, let small = Int(exactly: int) else { wrongType(key, "a whole number", value); return nil }
         return small
     }
 
     func sequence(_ key: String, required: Bool = false) -> [Node]? {
-        guard let value = values[key] else { if required { missing(key, "list") }; return nil }
+        guard let value = node(key) else { if required { missing(key, "list") }; return nil }
         guard case let .sequence(items, _) = value else { wrongType(key, "a list", value); return nil }
         return items
     }
 
     /// A list of names; a single name is accepted as a one-element list.
     func stringList(_ key: String, required: Bool = false) -> [String]? {
-        guard let value = values[key] else { if required { missing(key, "list of names") }; return nil }
+        guard let value = node(key) else { if required { missing(key, "list of names") }; return nil }
         switch value {
         case let .scalar(scalar) where !scalar.string.isEmpty: return [scalar.string]
         case let .sequence(items, _):

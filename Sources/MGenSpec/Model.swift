@@ -426,9 +426,9 @@ public enum Operation: Hashable, Sendable {
 public struct Located<Value: Hashable & Sendable>: Hashable, Sendable {
     public var value: Value
     public var location: SourceLocation
-    public var fields: [String: SourceLocation]
+    public var fields: FieldLocations
 
-    public init(_ value: Value, at location: SourceLocation, fields: [String: SourceLocation] = [:]) {
+    public init(_ value: Value, at location: SourceLocation, fields: FieldLocations = [:]) {
         self.value = value
         self.location = location
         self.fields = fields
@@ -457,12 +457,12 @@ public struct Migration: Hashable, Sendable {
     /// SHA-256 of the spec file's bytes, as `sha256sum` prints it.
     public var sha256: String
     public var location: SourceLocation
-    public var fields: [String: SourceLocation]
+    public var fields: FieldLocations
 
     public init(id: String, name: String, description: String? = nil, dependsOn: [String] = [], transaction: Bool? = nil,
                 created: String? = nil, operations: [Located<Operation>], down: [Located<Operation>]? = nil,
                 irreversible: String? = nil, file: String, sha256: String = "", location: SourceLocation? = nil,
-                fields: [String: SourceLocation] = [:]) {
+                fields: FieldLocations = [:]) {
         self.id = id
         self.name = name
         self.description = description

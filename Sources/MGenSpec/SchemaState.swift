@@ -1,35 +1,48 @@
 import Foundation
-import HashTreeCollections
 
 /// The schema as it stands after replaying a chain of migrations: the spine of validation, of
 /// derived downs, and of emitters that need a whole definition (MySQL `MODIFY COLUMN`, SQLite
 /// rebuilds, Alembic `existing_type=`, Django `AlterField`).
 ///
-/// The maps are persistent hash tries (`TreeDictionary`): a step keeps the state before it, and a
-/// change copies only the path to what changed, not the whole schema.
+/// The maps are persistent (`LayeredMap`): a step keeps the state before it, and a change copies
+/// only what changed, not the whole schema.
 public struct SchemaState: Hashable, Sendable {
-    public private(set) var tables: TreeDictionary<String, Table> = [:]
+    // Values are boxed: a trie node holds up to 32 entries, and copying a node then costs one
+    // retain per entry, not one per field of every table in it.
+    private var tables = LayeredMap<Box<Table>>()
     /// Index names are unique per schema (as in PostgreSQL and SQLite; the strictest rule wins).
-    public private(set) var indexes: TreeDictionary<String, Index> = [:]
+    private var indexes = LayeredMap<Box<Index>>()
     // Lookups kept in step with `tables` and `indexes`, so no check has to scan the schema.
-    private var indexNamesByTable: TreeDictionary<String, Set<String>> = [:]
-    private var constraintOwners: TreeDictionary<String, String> = [:]
+    private var indexNamesByTable = LayeredMap<Set<String>>()
+    private var constraintOwners = LayeredMap<String>()
     /// Referenced table → the tables whose foreign keys point at it.
-    private var referrers: TreeDictionary<String, Set<String>> = [:]
+    private var referrers = LayeredMap<Set<String>>()
 
     public init() {}
 
-    public func table(_ name: String) -> Table? { tables[name] }
+    /// Folds recent changes into the shared maps; the chain does this after each migration, so
+    /// the states of its steps share one base. Changes nothing that can be observed.
+    public mutating func commit() {
+        tables.commit()
+        indexes.commit()
+        indexNamesByTable.commit()
+        constraintOwners.commit()
+        referrers.commit()
+    }
+
+    public func table(_ name: String) -> Table? { tables[name]?.value }
     public var tableNames: [String] { tables.keys.sorted() }
+    public func index(_ name: String) -> Index? { indexes[name]?.value }
+    public var indexNames: [String] { indexes.keys.sorted() }
     public func indexes(on table: String) -> [Index] {
-        (indexNamesByTable[table] ?? []).sorted().compactMap { indexes[$0] }
+        (indexNamesByTable[table] ?? []).sorted().compactMap { indexes[$0]?.value }
     }
     /// The table that has a constraint of this name.
     public func constraintOwner(_ name: String) -> String? { constraintOwners[name] }
 
     /// Foreign keys of other tables that point at `table` (optionally at one of its columns).
     public func incomingForeignKeys(to table: String, column: String? = nil) -> [ForeignKey] {
-        (referrers[table] ?? []).filter { $0 != table }.compactMap { tables[$0] }.flatMap(\.foreignKeys)
+        (referrers[table] ?? []).filter { $0 != table }.compactMap { self.table($0) }.flatMap(\.foreignKeys)
             .filter { $0.referencedTable == table && (column == nil || $0.referencedColumns.contains(column ?? "")) }
             .sorted { $0.name < $1.name }
     }
@@ -38,7 +51,8 @@ public struct SchemaState: Hashable, Sendable {
     /// and no database reports alike: column order (a re-added column goes last) and NOT VALID.
     public func isEquivalent(to other: SchemaState, on tables: Set<String>) -> Bool {
         tables.allSatisfy { name in
-            self.tables[name].map(Self.normalized) == other.tables[name].map(Self.normalized)
+            let (mine, theirs) = (self.table(name), other.table(name))
+            return (mine == theirs || mine.map(Self.normalized) == theirs.map(Self.normalized))
                 && indexes(on: name) == other.indexes(on: name)
         }
     }
@@ -56,7 +70,7 @@ public struct SchemaState: Hashable, Sendable {
 
     /// Applies one operation, or reports why it cannot apply (the state is then unchanged).
     public mutating func apply(_ operation: Operation, at location: SourceLocation,
-                               fields: [String: SourceLocation] = [:]) throws(DiagnosticError) {
+                               fields: FieldLocations = [:]) throws(DiagnosticError) {
         var v = Validator(state: self, location: location, fields: fields)
         v.check(operation)
         if !v.diagnostics.isEmpty { throw DiagnosticError(v.diagnostics) }
@@ -66,6 +80,7 @@ public struct SchemaState: Hashable, Sendable {
     /// The change itself; `apply` has checked that it makes sense. The constraint and reference
     /// lookups of the tables it touches are taken out before and put back after.
     mutating func mutate(_ operation: Operation) {
+        guard operation.mayRename else { change(operation, referring: []); return }
         var touched: Set<String> = operation.table.map { [$0] } ?? []
         // Tables whose foreign keys point at a renamed table change too; read them before the
         // registry forgets them.
@@ -94,7 +109,7 @@ public struct SchemaState: Hashable, Sendable {
 
     /// A table's entries in the lookups: its constraint names and the tables it references.
     private func registryEntries(_ name: String) -> RegistryEntries {
-        guard let table = tables[name] else { return RegistryEntries(constraints: [], referenced: []) }
+        guard let table = self.table(name) else { return RegistryEntries(constraints: [], referenced: []) }
         return RegistryEntries(constraints: table.constraintNames, referenced: table.foreignKeys.map(\.referencedTable))
     }
 
@@ -105,114 +120,126 @@ public struct SchemaState: Hashable, Sendable {
     }
 
     private mutating func addIndex(_ index: Index) {
-        indexes[index.name] = index
+        indexes[index.name] = Box(index)
         indexNamesByTable[index.table, default: []].insert(index.name)
     }
 
     private mutating func removeIndex(_ name: String) {
         guard let index = indexes.removeValue(forKey: name) else { return }
-        indexNamesByTable[index.table]?.remove(name)
+        indexNamesByTable[index.value.table]?.remove(name)
+    }
+
+    /// Changes one table in place (a new box; the old one stays with the states before).
+    private mutating func modify(_ name: String, _ body: (inout Table) -> Void) {
+        guard var table = self.table(name) else { return }
+        body(&table)
+        tables[name] = Box(table)
     }
 
     private mutating func change(_ operation: Operation, referring: Set<String>) {
         switch operation {
         case let .createTable(table):
-            tables[table.name] = table
+            tables[table.name] = Box(table)
         case let .dropTable(name):
             tables[name] = nil
             for index in indexNamesByTable[name] ?? [] { indexes[index] = nil }
             indexNamesByTable[name] = nil
         case let .renameTable(from, to):
-            guard var table = tables.removeValue(forKey: from) else { return }
+            guard var table = tables.removeValue(forKey: from)?.value else { return }
             table.name = to
             table.uniques = table.uniques.map { var u = $0; u.table = to; return u }
             table.checks = table.checks.map { var c = $0; c.table = to; return c }
             table.foreignKeys = table.foreignKeys.map { var f = $0; f.table = to; if f.referencedTable == from { f.referencedTable = to }; return f }
-            tables[to] = table
+            tables[to] = Box(table)
             for name in referring where name != from {
-                guard var other = tables[name] else { continue }
-                other.foreignKeys = other.foreignKeys.map { var f = $0; if f.referencedTable == from { f.referencedTable = to }; return f }
-                tables[name] = other
+                modify(name) { other in
+                    other.foreignKeys = other.foreignKeys.map { var f = $0; if f.referencedTable == from { f.referencedTable = to }; return f }
+                }
             }
             let names = indexNamesByTable.removeValue(forKey: from) ?? []
-            for name in names { indexes[name]?.table = to }
+            for name in names {
+                guard var index = indexes[name]?.value else { continue }
+                index.table = to
+                indexes[name] = Box(index)
+            }
             indexNamesByTable[to] = names
         case let .addColumn(table, column, unique, foreignKey):
-            tables[table]?.columns.append(column)
-            if let unique { tables[table]?.uniques.append(unique) }
-            if let foreignKey { tables[table]?.foreignKeys.append(foreignKey) }
+            modify(table) { t in
+                t.columns.append(column)
+                if let unique { t.uniques.append(unique) }
+                if let foreignKey { t.foreignKeys.append(foreignKey) }
+            }
         case let .dropColumn(table, column):
-            tables[table]?.columns.removeAll { $0.name == column }
-            tables[table]?.uniques.removeAll { $0.columns.contains(column) }
-            tables[table]?.foreignKeys.removeAll { $0.columns.contains(column) }
+            modify(table) { t in
+                t.columns.removeAll { $0.name == column }
+                t.uniques.removeAll { $0.columns.contains(column) }
+                t.foreignKeys.removeAll { $0.columns.contains(column) }
+            }
             for index in indexes(on: table) where index.columnNames.contains(column) { removeIndex(index.name) }
         case let .renameColumn(table, from, to):
             renameColumn(table: table, from: from, to: to)
         case let .alterColumn(change):
-            guard let i = tables[change.table]?.columnIndex(change.column) else { return }
-            if let type = change.type { tables[change.table]?.columns[i].type = type }
-            if let nullable = change.nullable { tables[change.table]?.columns[i].nullable = nullable }
-            switch change.defaultChange {
-            case let .set(value)?: tables[change.table]?.columns[i].defaultValue = value
-            case .drop?: tables[change.table]?.columns[i].defaultValue = nil
-            case nil: break
+            modify(change.table) { t in
+                guard let i = t.columnIndex(change.column) else { return }
+                if let type = change.type { t.columns[i].type = type }
+                if let nullable = change.nullable { t.columns[i].nullable = nullable }
+                switch change.defaultChange {
+                case let .set(value)?: t.columns[i].defaultValue = value
+                case .drop?: t.columns[i].defaultValue = nil
+                case nil: break
+                }
+                // An empty comment removes it (the down of adding a comment to a column that had none).
+                if let comment = change.comment { t.columns[i].comment = comment.isEmpty ? nil : comment }
             }
-            // An empty comment removes it (the down of adding a comment to a column that had none).
-            if let comment = change.comment { tables[change.table]?.columns[i].comment = comment.isEmpty ? nil : comment }
         case let .createIndex(index, _):
             addIndex(index)
         case let .dropIndex(name, _, _):
             removeIndex(name)
         case let .addForeignKey(fk):
-            tables[fk.table]?.foreignKeys.append(fk)
+            modify(fk.table) { $0.foreignKeys.append(fk) }
         case let .addUnique(unique):
-            tables[unique.table]?.uniques.append(unique)
+            modify(unique.table) { $0.uniques.append(unique) }
         case let .addCheck(check):
-            tables[check.table]?.checks.append(check)
+            modify(check.table) { $0.checks.append(check) }
         case let .validateConstraint(table, name):
-            guard var t = tables[table] else { return }
-            t.foreignKeys = t.foreignKeys.map { var f = $0; if f.name == name { f.notValid = false }; return f }
-            t.checks = t.checks.map { var c = $0; if c.name == name { c.notValid = false }; return c }
-            tables[table] = t
+            modify(table) { t in
+                t.foreignKeys = t.foreignKeys.map { var f = $0; if f.name == name { f.notValid = false }; return f }
+                t.checks = t.checks.map { var c = $0; if c.name == name { c.notValid = false }; return c }
+            }
         case let .dropConstraint(table, name):
-            tables[table]?.uniques.removeAll { $0.name == name }
-            tables[table]?.checks.removeAll { $0.name == name }
-            tables[table]?.foreignKeys.removeAll { $0.name == name }
+            modify(table) { t in
+                t.uniques.removeAll { $0.name == name }
+                t.checks.removeAll { $0.name == name }
+                t.foreignKeys.removeAll { $0.name == name }
+            }
         case .sql, .backfill:
             break // Raw SQL is opaque to the state; a backfill changes data only.
         }
     }
 
     private mutating func renameColumn(table: String, from: String, to: String) {
-        guard var t = tables[table], let i = t.columnIndex(from) else { return }
+        guard self.table(table)?.columnIndex(from) != nil else { return }
         func swap(_ names: [String]) -> [String] { names.map { $0 == from ? to : $0 } }
-        t.columns[i].name = to
-        if let pk = t.primaryKey { t.primaryKey?.columns = swap(pk.columns) }
-        t.uniques = t.uniques.map { var u = $0; u.columns = swap(u.columns); return u }
-        t.foreignKeys = t.foreignKeys.map { var f = $0; f.columns = swap(f.columns); return f }
-        // Databases rewrite expressions that name the column; so does the state.
-        t.checks = t.checks.map { var c = $0; c.expression = replacingIdentifier(from, with: to, in: c.expression); return c }
-        tables[table] = t
-        for name in referrers[table] ?? [] where name != table {
-            guard var other = tables[name] else { continue }
-            other.foreignKeys = other.foreignKeys.map {
+        func swapReferenced(_ t: inout Table) {
+            t.foreignKeys = t.foreignKeys.map {
                 var f = $0
                 if f.referencedTable == table { f.referencedColumns = swap(f.referencedColumns) }
                 return f
             }
-            tables[name] = other
         }
-        // A self-reference lives in the same table.
-        if var own = tables[table] {
-            own.foreignKeys = own.foreignKeys.map {
-                var f = $0
-                if f.referencedTable == table { f.referencedColumns = swap(f.referencedColumns) }
-                return f
-            }
-            tables[table] = own
+        modify(table) { t in
+            guard let i = t.columnIndex(from) else { return }
+            t.columns[i].name = to
+            if let pk = t.primaryKey { t.primaryKey?.columns = swap(pk.columns) }
+            t.uniques = t.uniques.map { var u = $0; u.columns = swap(u.columns); return u }
+            t.foreignKeys = t.foreignKeys.map { var f = $0; f.columns = swap(f.columns); return f }
+            // Databases rewrite expressions that name the column; so does the state.
+            t.checks = t.checks.map { var c = $0; c.expression = replacingIdentifier(from, with: to, in: c.expression); return c }
+            // A self-reference lives in the same table.
+            swapReferenced(&t)
         }
+        for name in referrers[table] ?? [] where name != table { modify(name, swapReferenced) }
         for var index in indexes(on: table) {
-            let name = index.name
             index.parts = index.parts.map {
                 switch $0 {
                 case let .column(c): .column(c == from ? to : c)
@@ -220,7 +247,27 @@ public struct SchemaState: Hashable, Sendable {
                 }
             }
             index.predicate = index.predicate.map { replacingIdentifier(from, with: to, in: $0) }
-            indexes[name] = index
+            indexes[index.name] = Box(index)
+        }
+    }
+}
+
+/// A value kept behind one reference: cheap to copy in and out of persistent maps.
+final class Box<Value: Hashable & Sendable>: Hashable, Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    static func == (a: Box, b: Box) -> Bool { a === b || a.value == b.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
+}
+
+extension Operation {
+    /// Whether the operation can change a table's constraint names or the tables it references
+    /// (what the lookups of `SchemaState` follow). Most steps cannot, and skip that bookkeeping.
+    var mayRename: Bool {
+        switch self {
+        case .createTable, .dropTable, .renameTable, .dropColumn, .addForeignKey, .addUnique, .addCheck, .dropConstraint: true
+        case let .addColumn(_, _, unique, foreignKey): unique != nil || foreignKey != nil
+        case .renameColumn, .alterColumn, .createIndex, .dropIndex, .validateConstraint, .sql, .backfill: false
         }
     }
 }

@@ -3,10 +3,10 @@
 struct Validator {
     let state: SchemaState
     let location: SourceLocation
-    let fields: [String: SourceLocation]
+    let fields: FieldLocations
     var diagnostics: [Diagnostic] = []
 
-    init(state: SchemaState, location: SourceLocation, fields: [String: SourceLocation]) {
+    init(state: SchemaState, location: SourceLocation, fields: FieldLocations) {
         self.state = state
         self.location = location
         self.fields = fields
@@ -38,7 +38,7 @@ struct Validator {
     }
 
     private mutating func requireFreeName(_ name: String, field: String) {
-        if state.indexes[name] != nil {
+        if state.index(name) != nil {
             error("an index named '\(name)' already exists", field: field, fix: "choose another name")
         } else if let owner = state.constraintOwner(name) {
             error("a constraint named '\(name)' already exists on table '\(owner)'", field: field, fix: "choose another name")
@@ -120,8 +120,8 @@ struct Validator {
             requireColumns(index.columnNames, in: table, field: "columns")
             requireFreeName(index.name, field: "name")
         case let .dropIndex(name, tableName, _):
-            guard let index = state.indexes[name] else {
-                let candidates = Array(state.indexes.keys)
+            guard let index = state.index(name) else {
+                let candidates = state.indexNames
                 error("unknown index '\(name)'\(suggestion(name, candidates))", field: "name",
                       fix: candidates.isEmpty ? "there are no indexes; a unique constraint is dropped with drop_constraint" : nil)
                 return
@@ -150,7 +150,7 @@ struct Validator {
             if table.primaryKey?.name == name {
                 error("'\(name)' is the primary key of '\(tableName)'; dropping a primary key is not supported", field: "name")
             } else if !table.constraintNames.contains(name) {
-                let indexHint = state.indexes[name] != nil ? "'\(name)' is an index: use drop_index" : nil
+                let indexHint = state.index(name) != nil ? "'\(name)' is an index: use drop_index" : nil
                 error("table '\(tableName)' has no constraint named '\(name)'\(suggestion(name, table.constraintNames))", field: "name",
                       fix: indexHint ?? "constraints of \(tableName): \(table.constraintNames.joined(separator: ", "))")
             }

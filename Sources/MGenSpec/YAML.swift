@@ -53,11 +53,15 @@ public struct YAMLError: Error, Sendable {
 public enum YAMLReader {
     /// Parses the first document of `text`; nil for an empty document.
     public static func parse(_ text: String) throws(YAMLError) -> Node? {
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses the first document of UTF-8 `bytes` (libyaml rejects invalid UTF-8 with its position).
+    public static func parse(bytes: [UInt8]) throws(YAMLError) -> Node? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(message: "out of memory", mark: .init(line: 1, column: 1)) }
         defer { yaml_parser_delete(&parser) }
-        var bytes = Array(text.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(YAMLError) -> Node? in
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> Node? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             var builder = Builder()
@@ -77,26 +81,31 @@ public enum YAMLReader {
         }
     }
 
-    /// Builds nodes from events with a stack of open collections.
+    /// Builds nodes from events with a stack of open collections, each grown in place.
     private struct Builder {
-        enum Open { case mapping([(key: Node, value: Node)], pendingKey: Node?, Node.Mark, anchor: String?), sequence([Node], Node.Mark, anchor: String?) }
+        struct Open {
+            var isMapping: Bool
+            var pairs: [(key: Node, value: Node)] = []
+            var items: [Node] = []
+            var pendingKey: Node?
+            var mark: Node.Mark
+            var anchor: String?
+        }
         var stack: [Open] = []
         var anchors: [String: Node] = [:]
         var root: Node?
 
         mutating func add(_ node: Node) {
-            guard var top = stack.popLast() else { root = node; return }
-            switch top {
-            case let .mapping(pairs, pendingKey, mark, anchor):
-                if let key = pendingKey {
-                    top = .mapping(pairs + [(key, node)], pendingKey: nil, mark, anchor: anchor)
-                } else {
-                    top = .mapping(pairs, pendingKey: node, mark, anchor: anchor)
-                }
-            case let .sequence(items, mark, anchor):
-                top = .sequence(items + [node], mark, anchor: anchor)
+            let top = stack.count - 1
+            guard top >= 0 else { root = node; return }
+            if !stack[top].isMapping {
+                stack[top].items.append(node)
+            } else if let key = stack[top].pendingKey {
+                stack[top].pairs.append((key, node))
+                stack[top].pendingKey = nil
+            } else {
+                stack[top].pendingKey = node
             }
-            stack.append(top)
         }
 
         static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -115,18 +124,13 @@ public enum YAMLReader {
                 if let anchor = Self.string(scalar.anchor) { anchors[anchor] = node }
                 add(node)
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence([], mark, anchor: Self.string(event.data.sequence_start.anchor)))
+                stack.append(Open(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)))
             case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping([], pendingKey: nil, mark, anchor: Self.string(event.data.mapping_start.anchor)))
+                stack.append(Open(isMapping: true, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let top = stack.popLast() else { return }
-                let node: Node
-                let anchor: String?
-                switch top {
-                case let .mapping(pairs, _, start, a): node = .mapping(.init(pairs: pairs, mark: start)); anchor = a
-                case let .sequence(items, start, a): node = .sequence(items, start); anchor = a
-                }
-                if let anchor { anchors[anchor] = node }
+                let node: Node = top.isMapping ? .mapping(.init(pairs: top.pairs, mark: top.mark)) : .sequence(top.items, top.mark)
+                if let anchor = top.anchor { anchors[anchor] = node }
                 add(node)
             case YAML_ALIAS_EVENT:
                 let name = Self.string(event.data.alias.anchor) ?? ""

@@ -145,8 +145,8 @@ import Testing
         let users = try #require(state.table("users"))
         #expect(users.columns.map(\.name) == ["id", "mail", "name"])
         #expect(users.uniques == [UniqueConstraint(name: "users_email_key", table: "users", columns: ["mail"])])
-        #expect(state.indexes["users_email_lower"]?.parts == [.expression("lower(mail)")])
-        #expect(state.indexes["users_email_lower"]?.predicate == "mail <> 'x'")
+        #expect(state.index("users_email_lower")?.parts == [.expression("lower(mail)")])
+        #expect(state.index("users_email_lower")?.predicate == "mail <> 'x'")
         let posts = try #require(state.table("posts"))
         #expect(posts.foreignKeys.first { $0.name == "posts_author_email_fkey" }?.referencedColumns == ["mail"])
         // Whole words only: score_max is another identifier.
@@ -179,7 +179,7 @@ import Testing
         let state = try chain(usersSpec, b).final
         #expect(state.table("users") == nil)
         #expect(state.table("people")?.uniques.map(\.table) == ["people"])
-        #expect(state.indexes["users_name_idx"]?.table == "people")
+        #expect(state.index("users_name_idx")?.table == "people")
     }
 
     @Test
@@ -302,8 +302,8 @@ import Testing
                                predicate: "name IS NOT NULL"), concurrently: false),
             .createIndex(Index(name: "users_name_idx", table: "users", parts: [.column("name")]), concurrently: false),
         ])
-        #expect(built.final.tables.isEmpty)
-        #expect(built.final.indexes.isEmpty)
+        #expect(built.final.tableNames.isEmpty)
+        #expect(built.final.indexNames.isEmpty)
         #expect(planned.warnings.isEmpty)
     }
 

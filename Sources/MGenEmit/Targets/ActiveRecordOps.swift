@@ -135,7 +135,7 @@ struct ActiveRecordRenderer {
         case let .createIndex(index, concurrently):
             return try createIndex(index, concurrently: concurrently, step, context)
         case let .dropIndex(name, tableName, concurrently):
-            guard let index = context.before.indexes[name] else { throw Unsupported("unknown index '\(name)'") }
+            guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
             // MySQL: MGenSQL gives a foreign key that used this index one of its own in the same ALTER.
             if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("ADD INDEX") }) {
                 return try raw(step, context)

@@ -484,7 +484,7 @@ struct AlembicRenderer {
     }
 
     private func dropIndex(_ name: String, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        guard let index = context.before.indexes[name] else { throw Unsupported("unknown index '\(name)'") }
+        guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
         var drop = AlembicCall("op.drop_index", [AlembicPython.string(name)])
         drop.add("table_name", AlembicPython.string(index.table))
         if concurrently, dialect == .postgresql {

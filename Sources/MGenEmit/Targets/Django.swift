@@ -551,7 +551,7 @@ struct DjangoWriter {
             return [add]
 
         case let .dropIndex(name, tableName, concurrently):
-            guard let index = before.indexes[name] else { throw Failure(message: "unknown index '\(name)'", fix: nil) }
+            guard let index = before.index(name) else { throw Failure(message: "unknown index '\(name)'", fix: nil) }
             let table = try self.table(tableName, before)
             let up = try specSQL(step.operation, before: before, after: after, position: position)
             let down = try reverseSQL(step.operation, before: before, after: after, position: position)

@@ -110,7 +110,7 @@ public struct KnexEmitter: Emitter {
         case let .dropIndex(name, table, concurrently):
             // MySQL: MGenSQL gives a foreign key its index back in the same ALTER TABLE.
             guard !concurrently, !(d == .mysql && step.statements.first?.sql.hasPrefix("ALTER TABLE") == true),
-                  let index = step.before.indexes[name] else { return raw(step.statements) }
+                  let index = step.before.index(name) else { return raw(step.statements) }
             return [call("alterTable", table, ["table.dropIndex(\(JS.list(index.columnNames)), \(JS.string(name)));"])]
         case let .addForeignKey(fk):
             if fk.notValid, d == .postgresql { return raw(step.statements) }

@@ -76,7 +76,7 @@ struct PeeweeWriter {
             if let call = nativeIndex(index, create: true) { return concurrencyNote(concurrently) + [call] }
             return try concurrencyNote(concurrently) + sqlCalls(.createIndex(index, concurrently: keepConcurrently(concurrently)), context)
         case let .dropIndex(name, table, concurrently):
-            if let index = context.before.indexes[name], let call = nativeIndex(index, create: false) { return concurrencyNote(concurrently) + [call] }
+            if let index = context.before.index(name), let call = nativeIndex(index, create: false) { return concurrencyNote(concurrently) + [call] }
             return try concurrencyNote(concurrently) + sqlCalls(.dropIndex(name: name, table: table, concurrently: keepConcurrently(concurrently)), context)
         case let .addForeignKey(fk):
             return try constraintCalls(operation, table: fk.table, name: fk.name, context)
