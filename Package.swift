@@ -46,7 +46,7 @@ let package = Package(
         ]),
         // Shared by the test targets: the package root, the example chain, temporary folders.
         .target(name: "MGenTestSupport", dependencies: ["MGenSpec", "MGenEmit"], path: "Tests/Support"),
-        .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec"]),
+        .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec", "MGenTestSupport"]),
         .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
         .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenTestSupport"], exclude: ["Fixtures"]),

@@ -35,16 +35,20 @@ public struct MigrationChain: Sendable {
     /// Reports every problem found in the chain together.
     public static func build(_ specs: [Migration]) throws(DiagnosticError) -> MigrationChain {
         var diagnostics: [Diagnostic] = []
-        let ordered = specs.sorted { idPrecedes($0.id, $1.id) }
-        var seen: [String: Migration] = [:]
-        for spec in ordered {
+        // Files usually sort like their ids: then there is nothing to move.
+        let inOrder = zip(specs, specs.dropFirst()).allSatisfy { !idPrecedes($1.id, $0.id) }
+        let ordered = inOrder ? specs : specs.sorted { idPrecedes($0.id, $1.id) }
+        var seen: [String: Int] = [:] // id → its first position
+        seen.reserveCapacity(ordered.count)
+        for (position, spec) in ordered.enumerated() {
             if let first = seen[spec.id] {
-                diagnostics.append(Diagnostic("duplicate id '\(spec.id)': \(first.file) has it too", at: spec.fields["id"] ?? spec.location,
+                diagnostics.append(Diagnostic("duplicate id '\(spec.id)': \(ordered[first].file) has it too", at: spec.fields["id"] ?? spec.location,
                                               fix: "give each spec its own id"))
+            } else {
+                seen[spec.id] = position
             }
-            seen[spec.id] = spec
         }
-        let positions = Dictionary(ordered.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let positions = seen
         for (position, spec) in ordered.enumerated() {
             for dependency in spec.dependsOn {
                 guard let target = positions[dependency] else {
@@ -63,13 +67,15 @@ public struct MigrationChain: Sendable {
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
 
+        // The ups replay in order, each from the state the one before left; the downs then only
+        // look back at their own migration, so they are derived and checked on every core.
         var state = SchemaState()
-        var planned: [PlannedMigration] = []
+        var ups: [ReplayedUp] = []
         for spec in ordered {
             do {
-                let migration = try plan(spec, from: state, parent: planned.last?.id)
-                planned.append(migration)
-                state = migration.after
+                let up = try replayUp(spec, from: state)
+                ups.append(up)
+                state = up.after
                 state.commit()
             } catch {
                 diagnostics += error.diagnostics
@@ -77,15 +83,43 @@ public struct MigrationChain: Sendable {
                 break
             }
         }
+        let replayed = ups
+        let results = parallelMap(Array(replayed.indices)) { i -> Result<PlannedMigration, DiagnosticError> in
+            do throws(DiagnosticError) {
+                return .success(try planDown(replayed[i], parent: i > 0 ? replayed[i - 1].spec.id : nil))
+            } catch { return .failure(error) }
+        }
+        var planned: [PlannedMigration] = []
+        planned.reserveCapacity(results.count)
+        for result in results {
+            switch result {
+            case let .success(migration): planned.append(migration)
+            case let .failure(error): diagnostics += error.diagnostics
+            }
+        }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return MigrationChain(migrations: planned, final: state)
     }
 
+    /// A migration whose up has been replayed.
+    struct ReplayedUp: Sendable {
+        var spec: Migration
+        var start: SchemaState
+        var up: [Step]
+        var after: SchemaState
+    }
+
     /// Replays one migration: its up, then its down (derived or explicit) from the state after it.
     public static func plan(_ spec: Migration, from start: SchemaState, parent: String?) throws(DiagnosticError) -> PlannedMigration {
+        try planDown(replayUp(spec, from: start), parent: parent)
+    }
+
+    /// Replays a migration's up, validating each step against the state before it.
+    static func replayUp(_ spec: Migration, from start: SchemaState) throws(DiagnosticError) -> ReplayedUp {
         var diagnostics: [Diagnostic] = []
         var state = start
         var up: [Step] = []
+        up.reserveCapacity(spec.operations.count)
         for located in spec.operations {
             for operation in expand(located.value, in: state) {
                 let before = state
@@ -99,8 +133,14 @@ public struct MigrationChain: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        let after = state
+        return ReplayedUp(spec: spec, start: start, up: up, after: state)
+    }
 
+    /// Derives (or checks) the down of a replayed up: the rest of planning a migration.
+    static func planDown(_ replayed: ReplayedUp, parent: String?) throws(DiagnosticError) -> PlannedMigration {
+        let (spec, start, up, after) = (replayed.spec, replayed.start, replayed.up, replayed.after)
+        var diagnostics: [Diagnostic] = []
+        var state = after
         let concurrent = up.contains { $0.operation.isConcurrent }
         if spec.transaction == true, concurrent {
             diagnostics.append(Diagnostic("CONCURRENTLY cannot run inside a transaction, but this spec says `transaction: true`",

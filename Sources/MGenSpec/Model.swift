@@ -454,14 +454,17 @@ public struct Migration: Hashable, Sendable {
     public var irreversible: String?
     /// The spec file, as given on the command line.
     public var file: String
-    /// SHA-256 of the spec file's bytes, as `sha256sum` prints it.
-    public var sha256: String
+    /// The spec file's bytes, kept for `sha256`.
+    public var source: [UInt8]
+    /// SHA-256 of the spec file's bytes, as `sha256sum` prints it. Computed when asked: only the
+    /// headers of emitted files need it.
+    public var sha256: String { SHA256.hex(source) }
     public var location: SourceLocation
     public var fields: FieldLocations
 
     public init(id: String, name: String, description: String? = nil, dependsOn: [String] = [], transaction: Bool? = nil,
                 created: String? = nil, operations: [Located<Operation>], down: [Located<Operation>]? = nil,
-                irreversible: String? = nil, file: String, sha256: String = "", location: SourceLocation? = nil,
+                irreversible: String? = nil, file: String, source: [UInt8] = [], location: SourceLocation? = nil,
                 fields: FieldLocations = [:]) {
         self.id = id
         self.name = name
@@ -473,7 +476,7 @@ public struct Migration: Hashable, Sendable {
         self.down = down
         self.irreversible = irreversible
         self.file = file
-        self.sha256 = sha256
+        self.source = source
         self.location = location ?? SourceLocation(file: file, line: 1, column: 1)
         self.fields = fields
     }

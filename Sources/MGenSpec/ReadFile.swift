@@ -4,30 +4,32 @@ import Glibc
 import Darwin
 #endif
 
-/// The bytes of a file, or nil when it cannot be read. Plain open/read into one array: a chain of
-/// a thousand specs is a thousand small files, and Foundation's `Data` path costs more per file.
+/// The bytes of a file, or nil when it cannot be read. Plain open/fstat/read into one array of the
+/// file's size: a chain of a thousand specs is a thousand small files, and Foundation's `Data`
+/// path costs more per file.
 public func readFile(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var capacity = 4096
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return nil }
+    // One byte more than the size, so a file that grew meanwhile shows as a short last read.
+    var size = max(Int(info.st_size), 0) + 1
+    var bytes = [UInt8](repeating: 0, count: size)
+    var filled = 0
     while true {
-        let count = bytes.count
-        var failed = false
-        bytes.append(contentsOf: repeatElement(0, count: capacity - count))
-        let got = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            while true {
-                let n = read(fd, base + count, capacity - count)
-                if n < 0, errno == EINTR { continue }
-                if n < 0 { failed = true }
-                return max(n, 0)
-            }
+        let n = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return -1 }
+            return read(fd, base + filled, size - filled)
         }
-        if failed { return nil }
-        bytes.removeLast(capacity - count - got)
-        if got == 0 { return bytes }
-        if bytes.count == capacity { capacity *= 2 }
+        if n < 0 { if errno == EINTR { continue }; return nil }
+        if n == 0 { break }
+        filled += n
+        if filled == size {
+            size *= 2
+            bytes.append(contentsOf: repeatElement(0, count: size - filled))
+        }
     }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
 }

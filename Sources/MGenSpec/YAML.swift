@@ -4,7 +4,7 @@ import CYAML
 /// sequences, each with the line and column it starts at. Read with libyaml's event parser
 /// (Debian's libyaml-dev): no tag resolution by regular expressions and no intermediate objects
 /// per node, which made reading a spec several times faster than through a general YAML library.
-public indirect enum Node: Sendable {
+public enum Node: Sendable {
     case scalar(Scalar)
     case mapping(Mapping)
     case sequence([Node], Mark)
@@ -58,6 +58,12 @@ public enum YAMLReader {
 
     /// Parses the first document of UTF-8 `bytes` (libyaml rejects invalid UTF-8 with its position).
     public static func parse(bytes: [UInt8]) throws(YAMLError) -> Node? {
+        if let node = FastYAML.parse(bytes) { return node }
+        return try parseWithLibYAML(bytes)
+    }
+
+    /// libyaml's event parser: the whole of YAML, and the errors with their positions.
+    static func parseWithLibYAML(_ bytes: [UInt8]) throws(YAMLError) -> Node? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(message: "out of memory", mark: .init(line: 1, column: 1)) }
         defer { yaml_parser_delete(&parser) }

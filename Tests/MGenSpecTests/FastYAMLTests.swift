@@ -1,0 +1,57 @@
+import Foundation
+@testable import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// The fast reader must give exactly libyaml's nodes (text, quoting and marks) wherever it answers,
+/// and must answer for the specs people write, or it saves nothing.
+@Suite struct FastYAMLTests {
+    func same(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool? {
+        let bytes = Array(text.utf8)
+        guard let fast = FastYAML.parse(bytes) else { return nil }
+        let slow = try? YAMLReader.parseWithLibYAML(bytes)
+        #expect(slow == fast, "fast and libyaml disagree on:\n\(text)", sourceLocation: sourceLocation)
+        return slow == fast
+    }
+
+    @Test func everySpecFileReadsAlikeAndFast() {
+        var specs: [(String, String)] = []
+        for folder in ["Specs", "Tests"] {
+            for (path, text) in filesUnder(packageRoot.appendingPathComponent(folder).path)
+            where path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                specs.append(("\(folder)/\(path)", text))
+            }
+        }
+        #expect(specs.count >= 20)
+        for (file, text) in specs {
+            #expect(same(text) == true, "the fast reader gave up on \(file)")
+        }
+    }
+
+    @Test(arguments: [
+        "a: 1\nb: two\n",
+        "# lead\nmgen: 1   # trailing\nid: \"0001\"\nname: 'it''s'\n",
+        "ops:\n- create_table:\n    table: t\n    columns:\n      - {name: id, type: bigint, identity: true}\n      - {name: n, type: 'string(10)'}\n",
+        "list: [a, b , 'c d', \"e\"]\nmap: {x: [1, 2], y: {z: w}}\nempty: []\nnone: {}\n",
+        "seq:\n  - one\n  -   two\n  - k: v\n    k2: v2\n  -\n    nested: yes\n",
+        "created: 2025-01-01T00:00:00Z\nwhere: \"a <> 'x'\"\nexpr: lower(name)\n",
+        "key with spaces: value with spaces\n'quoted key': x\n",
+        "description: step 1 — add it, café 😀\nname: x\n",
+        "α: {β: [γ, 'δ — ε'], ζ: η}\nθ: ok # ι\n",
+        "a:\n  b:\n    c: d\n  e: f\ng: h\n",
+    ])
+    func readsAlike(_ text: String) {
+        #expect(same(text) == true)
+    }
+
+    /// What the fast reader leaves to libyaml (which reads it, or reports the error).
+    @Test(arguments: [
+        "", "# only a comment\n", "---\na: 1\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n", "a: >\n  text\n",
+        "a:\tb\n", "a: b\r\n", "a: \"esc\\n\"\n", "a: b\u{2028}c\n", "\u{FEFF}a: 1\n", "a: \u{85}\n", "a:\n", "a: b: c\n", "a: [1,\n  2]\n", "a: 'open\n",
+        "a: b\n  c\n", "? a\n: b\n", "a: {b}\n", "a: {b:c}\n", "- - a\n", "a: 1\n b: 2\n", "a: [b: c]\n", "a: x #y\n  z: 1\n",
+        "%YAML 1.1\n---\na: 1\n",
+    ])
+    func leavesTheRestToLibYAML(_ text: String) {
+        #expect(same(text) == nil)
+    }
+}
