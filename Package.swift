@@ -37,9 +37,8 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
-        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq"),
         // Real databases: clients, introspection into snapshots, diffs, the up/down/up harness.
-        .target(name: "MGenVerify", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "CSQLite", "CLibPQ"]),
+        .target(name: "MGenVerify", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "CSQLite"]),
         .executableTarget(name: "mgen", dependencies: [
             "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

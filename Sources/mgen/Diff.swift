@@ -5,6 +5,7 @@ import MGenVerify
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Print what differs between two schema snapshots (from `mgen snapshot`).",
         discussion: """
         One line per difference: '-' only in the first, '+' only in the second, '~' in both but \

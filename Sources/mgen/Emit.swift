@@ -6,6 +6,7 @@ import MGenSQL
 
 struct Emit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "emit",
         abstract: "Write native migration files for a target framework, chained onto what the folder holds.",
         discussion: """
         With no --target, writes every target listed in mgen.yaml. Specs already emitted (recognised by

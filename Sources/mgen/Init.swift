@@ -4,7 +4,7 @@ import MGenEmit
 import MGenSpec
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create mgen.yaml and Specs/ with a first example spec.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create mgen.yaml and Specs/ with a first example spec.")
 
     @Option(help: "The dialect to write into mgen.yaml.") var dialect = "postgresql"
     @Option(help: "The target to write into mgen.yaml.") var target = "sql"

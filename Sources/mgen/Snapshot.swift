@@ -5,6 +5,7 @@ import MGenVerify
 
 struct Snapshot: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "snapshot",
         abstract: "Print the schema of a database as stable JSON (sorted; same schema, same bytes).",
         discussion: "Compare two snapshots with `mgen diff before.json after.json`.")
 

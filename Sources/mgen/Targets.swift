@@ -3,7 +3,7 @@ import MGenEmit
 import MGenSpec
 
 struct Targets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the targets: names, aliases, dialects, file layout, how each is proven.")
+    static let configuration = CommandConfiguration(commandName: "targets", abstract: "List the targets: names, aliases, dialects, file layout, how each is proven.")
 
     func run() {
         for emitter in EmitterRegistry.all {

@@ -4,6 +4,7 @@ import MGenSQL
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check specs: fields, types, the chain, and every operation against the schema before it.",
         discussion: "With --dialect (or mgen.yaml's dialect) it also renders each spec, so what a dialect cannot do is an error too.")
 

@@ -7,6 +7,7 @@ import MGenVerify
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Prove a chain on a real database: every up, every down back to the start, every up again.",
         discussion: """
         Each down must give back exactly the schema from before its up (column order aside); the \
