@@ -67,14 +67,19 @@ public struct MigrationChain: Sendable {
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
 
-        // The ups replay in order, each from the state the one before left; the downs then only
-        // look back at their own migration, so they are derived and checked on every core.
+        // The ups replay in order, each from the state the one before left; a down only looks
+        // back at its own migration, so each is derived and checked on another core meanwhile.
         var state = SchemaState()
-        var ups: [ReplayedUp] = []
+        let downs = Pipeline<Result<PlannedMigration, DiagnosticError>>(capacity: ordered.count)
+        var parent: String?
         for spec in ordered {
             do {
                 let up = try replayUp(spec, from: state)
-                ups.append(up)
+                let parentID = parent
+                downs.submit {
+                    do throws(DiagnosticError) { return .success(try planDown(up, parent: parentID)) } catch { return .failure(error) }
+                }
+                parent = spec.id
                 state = up.after
                 state.commit()
             } catch {
@@ -83,12 +88,7 @@ public struct MigrationChain: Sendable {
                 break
             }
         }
-        let replayed = ups
-        let results = parallelMap(Array(replayed.indices)) { i -> Result<PlannedMigration, DiagnosticError> in
-            do throws(DiagnosticError) {
-                return .success(try planDown(replayed[i], parent: i > 0 ? replayed[i - 1].spec.id : nil))
-            } catch { return .failure(error) }
-        }
+        let results = downs.results()
         var planned: [PlannedMigration] = []
         planned.reserveCapacity(results.count)
         for result in results {
