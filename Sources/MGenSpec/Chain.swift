@@ -1,3 +1,4 @@
+import Foundation
 /// One operation of a migration, with the state just before it.
 public struct Step: Hashable, Sendable {
     public var operation: Operation
@@ -67,38 +68,81 @@ public struct MigrationChain: Sendable {
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
 
-        // The ups replay in order, each from the state the one before left; a down only looks
-        // back at its own migration, so each is derived and checked on another core meanwhile.
-        var state = SchemaState()
-        let downs = Pipeline<Result<PlannedMigration, DiagnosticError>>(capacity: ordered.count)
-        var parent: String?
+        var replayer = Replayer(capacity: ordered.count)
         for spec in ordered {
             do {
-                let up = try replayUp(spec, from: state)
-                let parentID = parent
-                downs.submit {
-                    do throws(DiagnosticError) { return .success(try planDown(up, parent: parentID)) } catch { return .failure(error) }
-                }
-                parent = spec.id
-                state = up.after
-                state.commit()
+                try replayer.replay(spec)
             } catch {
                 diagnostics += error.diagnostics
                 // Later specs would only repeat errors caused by this one.
                 break
             }
         }
-        let results = downs.results()
-        var planned: [PlannedMigration] = []
-        planned.reserveCapacity(results.count)
-        for result in results {
-            switch result {
-            case let .success(migration): planned.append(migration)
-            case let .failure(error): diagnostics += error.diagnostics
-            }
+        return try replayer.finish(diagnostics)
+    }
+
+    /// Loads the specs under `paths` and builds their chain: `SpecLoader.load(paths:)` then
+    /// `build`, the same result and the same problems, but overlapped. Spec files are usually
+    /// named so that they sort like their ids; while other cores read the files, this one replays
+    /// each spec as soon as it is read. If a spec arrives out of order, depends on one not seen
+    /// yet, or has a problem, the general path takes over and reports exactly what it would.
+    public static func load(paths: [String]) throws(DiagnosticError) -> MigrationChain {
+        let files = try SpecLoader.specFiles(in: paths)
+        guard files.count >= 32, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return try build(SpecLoader.load(paths: paths))
         }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return MigrationChain(migrations: planned, final: state)
+        let stream = SpecStream(files)
+        var replayer = Replayer(capacity: files.count)
+        var inOrder = true
+        var previous: String?
+        var seen: Set<String> = []
+        seen.reserveCapacity(files.count)
+        for i in files.indices {
+            guard case let .success(spec) = stream.result(i),
+                  previous.map({ idPrecedes($0, spec.id) }) ?? true,
+                  spec.dependsOn.allSatisfy(seen.contains) else { inOrder = false; break }
+            do { try replayer.replay(spec) } catch { inOrder = false; break }
+            seen.insert(spec.id)
+            previous = spec.id
+        }
+        let results = stream.results()
+        if inOrder { return try replayer.finish([]) }
+        return try build(SpecLoader.collect(results))
+    }
+
+    /// Replays ups in order, each from the state the one before left; a down only looks back at
+    /// its own migration, so each is derived and checked on another core meanwhile.
+    struct Replayer {
+        var state = SchemaState()
+        var parent: String?
+        let downs: Pipeline<Result<PlannedMigration, DiagnosticError>>
+
+        init(capacity: Int) { downs = Pipeline(capacity: capacity) }
+
+        mutating func replay(_ spec: Migration) throws(DiagnosticError) {
+            let up = try replayUp(spec, from: state)
+            let parentID = parent
+            downs.submit {
+                do throws(DiagnosticError) { return .success(try planDown(up, parent: parentID)) } catch { return .failure(error) }
+            }
+            parent = spec.id
+            state = up.after
+            state.commit()
+        }
+
+        /// The chain of every migration replayed, or the problems found (`diagnostics` first).
+        func finish(_ diagnostics: [Diagnostic]) throws(DiagnosticError) -> MigrationChain {
+            var diagnostics = diagnostics
+            var planned: [PlannedMigration] = []
+            for result in downs.results() {
+                switch result {
+                case let .success(migration): planned.append(migration)
+                case let .failure(error): diagnostics += error.diagnostics
+                }
+            }
+            if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+            return MigrationChain(migrations: planned, final: state)
+        }
     }
 
     /// A migration whose up has been replayed.

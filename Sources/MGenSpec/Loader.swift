@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 
 /// Reads spec files into `Migration`s, keeping the source position of every value, so that each
 /// problem is reported as `file:line:column` with the fix. Every problem in a file is reported, not
@@ -98,9 +99,16 @@ public enum SpecLoader {
 
     /// Loads every spec under `paths`, reporting the problems of all files together.
     public static func load(paths: [String]) throws(DiagnosticError) -> [Migration] {
-        let results = parallelMap(try specFiles(in: paths)) { file -> Swift.Result<Migration, DiagnosticError> in
-            do throws(DiagnosticError) { return .success(try load(path: file)) } catch { return .failure(error) }
-        }
+        try collect(parallelMap(try specFiles(in: paths), result(path:)))
+    }
+
+    /// One file's spec, or its problems.
+    static func result(path: String) -> Swift.Result<Migration, DiagnosticError> {
+        do throws(DiagnosticError) { return .success(try load(path: path)) } catch { return .failure(error) }
+    }
+
+    /// The specs, or the problems of every file that has them.
+    static func collect(_ results: [Swift.Result<Migration, DiagnosticError>]) throws(DiagnosticError) -> [Migration] {
         var migrations: [Migration] = []
         var diagnostics: [Diagnostic] = []
         for result in results {
@@ -312,5 +320,51 @@ extension Node {
             return .number(text)
         }
         return .string(text)
+    }
+}
+
+/// Spec files read on every core, in name order as far as the cores allow, while the caller
+/// consumes them in that order (`result(i)` waits for file `i`).
+final class SpecStream: @unchecked Sendable {  // `slots` and `next` are guarded by `condition`
+    private let files: [String]
+    private var slots: [Swift.Result<Migration, DiagnosticError>?]
+    private var next = 0
+    private let condition = NSCondition()
+
+    init(_ files: [String]) {
+        self.files = files
+        slots = Array(repeating: nil, count: files.count)
+        for _ in 0..<ProcessInfo.processInfo.activeProcessorCount {
+            DispatchQueue.global().async { self.work() }
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            let i = next
+            next += 1
+            condition.unlock()
+            guard i < files.count else { return }
+            let result = SpecLoader.result(path: files[i])
+            condition.lock()
+            slots[i] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    func result(_ i: Int) -> Swift.Result<Migration, DiagnosticError> {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result = slots[i] { return result }
+            condition.wait()
+        }
+    }
+
+    /// Every file's result, once all are read.
+    func results() -> [Swift.Result<Migration, DiagnosticError>] {
+        files.indices.map(result)
     }
 }

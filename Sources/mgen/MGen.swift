@@ -52,8 +52,7 @@ struct SpecOptions: ParsableArguments {
                 folders.append(path)
             }
         }
-        let migrations = try SpecLoader.load(paths: Array(Set(folders)).sorted())
-        let chain = try MigrationChain.build(migrations)
+        let chain = try MigrationChain.load(paths: Array(Set(folders)).sorted())
         keptUntilExit.append(chain)
         guard !files.isEmpty else { return (chain, nil) }
         let wanted = Set(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
