@@ -9,11 +9,10 @@ import Foundation
 public struct SchemaState: Hashable, Sendable {
     // Values are boxed: a trie node holds up to 32 entries, and copying a node then costs one
     // retain per entry, not one per field of every table in it.
-    private var tables = LayeredMap<Box<Table>>()
+    private var tables = LayeredMap<Box<TableEntry>>()
     /// Index names are unique per schema (as in PostgreSQL and SQLite; the strictest rule wins).
     private var indexes = LayeredMap<Box<Index>>()
     // Lookups kept in step with `tables` and `indexes`, so no check has to scan the schema.
-    private var indexNamesByTable = LayeredMap<Set<String>>()
     private var constraintOwners = LayeredMap<String>()
     /// Referenced table → the tables whose foreign keys point at it.
     private var referrers = LayeredMap<Set<String>>()
@@ -25,17 +24,16 @@ public struct SchemaState: Hashable, Sendable {
     public mutating func commit() {
         tables.commit()
         indexes.commit()
-        indexNamesByTable.commit()
         constraintOwners.commit()
         referrers.commit()
     }
 
-    public func table(_ name: String) -> Table? { tables[name]?.value }
+    public func table(_ name: String) -> Table? { tables[name]?.value.table }
     public var tableNames: [String] { tables.keys.sorted() }
     public func index(_ name: String) -> Index? { indexes[name]?.value }
     public var indexNames: [String] { indexes.keys.sorted() }
     public func indexes(on table: String) -> [Index] {
-        (indexNamesByTable[table] ?? []).sorted().compactMap { indexes[$0]?.value }
+        (tables[table]?.value.indexNames ?? []).sorted().compactMap { indexes[$0]?.value }
     }
     /// The table that has a constraint of this name.
     public func constraintOwner(_ name: String) -> String? { constraintOwners[name] }
@@ -121,48 +119,51 @@ public struct SchemaState: Hashable, Sendable {
 
     private mutating func addIndex(_ index: Index) {
         indexes[index.name] = Box(index)
-        indexNamesByTable[index.table, default: []].insert(index.name)
+        modifyEntry(index.table) { $0.indexNames.insert(index.name) }
     }
 
     private mutating func removeIndex(_ name: String) {
         guard let index = indexes.removeValue(forKey: name) else { return }
-        indexNamesByTable[index.value.table]?.remove(name)
+        modifyEntry(index.value.table) { $0.indexNames.remove(name) }
     }
 
     /// Changes one table in place (a new box; the old one stays with the states before).
     private mutating func modify(_ name: String, _ body: (inout Table) -> Void) {
-        guard var table = self.table(name) else { return }
-        body(&table)
-        tables[name] = Box(table)
+        modifyEntry(name) { body(&$0.table) }
+    }
+
+    private mutating func modifyEntry(_ name: String, _ body: (inout TableEntry) -> Void) {
+        guard var entry = tables[name]?.value else { return }
+        body(&entry)
+        tables[name] = Box(entry)
     }
 
     private mutating func change(_ operation: Operation, referring: Set<String>) {
         switch operation {
         case let .createTable(table):
-            tables[table.name] = Box(table)
+            tables[table.name] = Box(TableEntry(table: table))
         case let .dropTable(name):
+            for index in tables[name]?.value.indexNames ?? [] { indexes[index] = nil }
             tables[name] = nil
-            for index in indexNamesByTable[name] ?? [] { indexes[index] = nil }
-            indexNamesByTable[name] = nil
         case let .renameTable(from, to):
-            guard var table = tables.removeValue(forKey: from)?.value else { return }
+            guard var entry = tables.removeValue(forKey: from)?.value else { return }
+            var table = entry.table
             table.name = to
             table.uniques = table.uniques.map { var u = $0; u.table = to; return u }
             table.checks = table.checks.map { var c = $0; c.table = to; return c }
             table.foreignKeys = table.foreignKeys.map { var f = $0; f.table = to; if f.referencedTable == from { f.referencedTable = to }; return f }
-            tables[to] = Box(table)
+            entry.table = table
+            tables[to] = Box(entry)
             for name in referring where name != from {
                 modify(name) { other in
                     other.foreignKeys = other.foreignKeys.map { var f = $0; if f.referencedTable == from { f.referencedTable = to }; return f }
                 }
             }
-            let names = indexNamesByTable.removeValue(forKey: from) ?? []
-            for name in names {
+            for name in entry.indexNames {
                 guard var index = indexes[name]?.value else { continue }
                 index.table = to
                 indexes[name] = Box(index)
             }
-            indexNamesByTable[to] = names
         case let .addColumn(table, column, unique, foreignKey):
             modify(table) { t in
                 t.columns.append(column)
@@ -250,6 +251,13 @@ public struct SchemaState: Hashable, Sendable {
             indexes[index.name] = Box(index)
         }
     }
+}
+
+/// A table with the names of its indexes: kept together, a new index changes the table's entry
+/// (usually changed already in the same migration) rather than a map of its own.
+private struct TableEntry: Hashable, Sendable {
+    var table: Table
+    var indexNames: Set<String> = []
 }
 
 /// A value kept behind one reference: cheap to copy in and out of persistent maps.
