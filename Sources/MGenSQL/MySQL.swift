@@ -11,7 +11,7 @@ public struct MySQLDialect: SQLDialect {
     public var hasTransactionalDDL: Bool { false }
 
     public func quote(_ identifier: String) -> String {
-        identifier.utf8.contains(UInt8(ascii: "`")) ? "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`" : "`" + identifier + "`"
+        contains(identifier, UInt8(ascii: "`")) ? "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`" : "`" + identifier + "`"
     }
 
     public func stringLiteral(_ text: String) -> String {

@@ -105,7 +105,14 @@ extension SQLDialect {
 
     public func quote(_ identifier: String) -> String {
         // The common case has no quote to double; replacingOccurrences is costly on Linux.
-        identifier.utf8.contains(UInt8(ascii: "\"")) ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
+        contains(identifier, UInt8(ascii: "\"")) ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
+    }
+
+    /// Whether a byte occurs in a string, read from its contiguous UTF-8 (a quick test on the
+    /// path every identifier takes).
+    func contains(_ text: String, _ byte: UInt8) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.contains(byte) }
     }
 
     public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }

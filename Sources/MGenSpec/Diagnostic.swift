@@ -97,9 +97,9 @@ public struct FieldLocations: Hashable, Sendable, ExpressibleByDictionaryLiteral
     }
 
     public subscript(key: String) -> SourceLocation? {
-        get { entries.first { $0.key == key }?.location }
+        get { entries.first { sameKey($0.key, key) }?.location }
         set {
-            if let i = entries.firstIndex(where: { $0.key == key }) {
+            if let i = entries.firstIndex(where: { sameKey($0.key, key) }) {
                 if let newValue { entries[i].location = newValue } else { entries.remove(at: i) }
             } else if let newValue {
                 entries.append(Entry(key: key, location: newValue))
@@ -108,4 +108,12 @@ public struct FieldLocations: Hashable, Sendable, ExpressibleByDictionaryLiteral
     }
 
     public var isEmpty: Bool { entries.isEmpty }
+}
+
+/// Key equality for names read from specs: strings of different lengths are never the same key.
+/// Checked first, it spares Swift's Unicode comparison for nearly every pair that differs (YAML
+/// keys are compared as written; no Unicode normalisation makes two of them one).
+@inline(__always)
+func sameKey(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a == b
 }

@@ -18,11 +18,11 @@ struct LayeredMap<Value: Hashable & Sendable>: Hashable, Sendable {
 
     subscript(key: String) -> Value? {
         get {
-            for change in changes where change.key == key { return change.value }
+            for change in changes where sameKey(change.key, key) { return change.value }
             return base[key]
         }
         set {
-            if let i = changes.firstIndex(where: { $0.key == key }) {
+            if let i = changes.firstIndex(where: { sameKey($0.key, key) }) {
                 changes[i].value = newValue
             } else {
                 changes.append((key, newValue))

@@ -208,7 +208,7 @@ struct Fields {
             if let first = fields[name] {
                 sink.error("duplicate key '\(name)' in \(context) (first at line \(first.line))", at: sink.location(key),
                            fix: "keep one of them")
-            } else if allowed.contains(name) {
+            } else if allowed.contains(where: { sameKey($0, name) }) {
                 present.append((name, value))
                 fields[name] = sink.location(key)
             } else {
@@ -220,7 +220,7 @@ struct Fields {
     }
 
     func location(_ key: String) -> SourceLocation { fields[key] ?? sink.location(node) }
-    func node(_ key: String) -> Node? { present.first { $0.key == key }?.value }
+    func node(_ key: String) -> Node? { present.first { sameKey($0.key, key) }?.value }
     func has(_ key: String) -> Bool { node(key) != nil }
 
     private func missing(_ key: String, _ what: String) {
