@@ -227,6 +227,7 @@ public struct MigrationChain: Sendable {
         var warnings: [Diagnostic] = []
         if let downOperations {
             var steps: [Step] = []
+            steps.reserveCapacity(downOperations.count)
             state = after
             for (operation, location, fields) in downOperations {
                 let before = state
@@ -241,10 +242,12 @@ public struct MigrationChain: Sendable {
             }
             let opaque = downOperations.contains { if case .sql = $0.0 { true } else { false } }
                 || up.contains { if case .sql = $0.operation { true } else { false } }
-            let touched = Set((up.map(\.operation) + downOperations.map(\.0)).flatMap { op -> [String] in
-                if case let .renameTable(from, to) = op { return [from, to] }
-                return op.table.map { [$0] } ?? []
-            })
+            var touched: Set<String> = []
+            func touch(_ op: Operation) {
+                if case let .renameTable(from, to) = op { touched.insert(from); touched.insert(to) } else if let table = op.table { touched.insert(table) }
+            }
+            for step in up { touch(step.operation) }
+            for entry in downOperations { touch(entry.0) }
             if diagnostics.isEmpty, !opaque, !state.isEquivalent(to: start, on: touched) {
                 warnings.append(Diagnostic("the down of '\(spec.id)' does not return the schema to where the up started",
                                            severity: .warning, at: spec.fields["down"] ?? spec.location,

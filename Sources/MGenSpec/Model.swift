@@ -343,7 +343,7 @@ public struct Backfill: Hashable, Sendable {
 }
 
 /// One schema change. Each case is one key of the spec's `operations:` list.
-public enum Operation: Hashable, Sendable {
+public indirect enum Operation: Hashable, Sendable {
     case createTable(Table)
     case dropTable(table: String)
     case renameTable(table: String, to: String)
