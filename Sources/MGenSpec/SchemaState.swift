@@ -79,14 +79,13 @@ public struct SchemaState: Hashable, Sendable {
     /// lookups of the tables it touches are taken out before and put back after.
     mutating func mutate(_ operation: Operation) {
         guard operation.mayRename else { change(operation, referring: []); return }
-        var touched: Set<String> = operation.table.map { [$0] } ?? []
+        var touched: [String] = operation.table.map { [$0] } ?? []
         // Tables whose foreign keys point at a renamed table change too; read them before the
         // registry forgets them.
         var referring: Set<String> = []
         if case let .renameTable(from, to) = operation {
             referring = referrers[from] ?? []
-            touched.insert(to)
-            touched.formUnion(referring)
+            touched = Array(Set(touched + [to]).union(referring))
         }
         let before = touched.map { (name: $0, entries: registryEntries($0)) }
         change(operation, referring: referring)
@@ -94,14 +93,13 @@ public struct SchemaState: Hashable, Sendable {
         for (name, old) in before {
             let new = registryEntries(name)
             guard new != old else { continue }
-            let (oldConstraints, newConstraints) = (Set(old.constraints), Set(new.constraints))
-            for constraint in oldConstraints.subtracting(newConstraints) where constraintOwners[constraint] == name {
+            // A table has a handful of constraints: lists searched in place, no sets built.
+            for constraint in old.constraints where !new.constraints.contains(constraint) && constraintOwners[constraint] == name {
                 constraintOwners[constraint] = nil
             }
-            for constraint in newConstraints.subtracting(oldConstraints) { constraintOwners[constraint] = name }
-            let (oldReferenced, newReferenced) = (Set(old.referenced), Set(new.referenced))
-            for target in oldReferenced.subtracting(newReferenced) { referrers[target]?.remove(name) }
-            for target in newReferenced.subtracting(oldReferenced) { referrers[target, default: []].insert(name) }
+            for constraint in new.constraints where !old.constraints.contains(constraint) { constraintOwners[constraint] = name }
+            for target in old.referenced where !new.referenced.contains(target) { referrers[target]?.remove(name) }
+            for target in new.referenced where !old.referenced.contains(target) { referrers[target, default: []].insert(name) }
         }
     }
 
