@@ -108,6 +108,13 @@ public struct FieldLocations: Hashable, Sendable, ExpressibleByDictionaryLiteral
     }
 
     public var isEmpty: Bool { entries.isEmpty }
+
+    /// Adds a key known to be absent, without looking for it first.
+    mutating func appendNew(_ key: String, _ location: SourceLocation) {
+        entries.append(Entry(key: key, location: location))
+    }
+
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 }
 
 /// Key equality for names read from specs: strings of different lengths are never the same key.

@@ -203,6 +203,8 @@ struct Fields {
             sink.error("\(context) must be a mapping of fields", at: sink.location(node))
             return
         }
+        present.reserveCapacity(mapping.count)
+        fields.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard let name = key.string else { continue }
             if let first = fields[name] {
@@ -210,7 +212,7 @@ struct Fields {
                            fix: "keep one of them")
             } else if allowed.contains(where: { sameKey($0, name) }) {
                 present.append((name, value))
-                fields[name] = sink.location(key)
+                fields.appendNew(name, sink.location(key))
             } else {
                 let hint = closestMatch(to: name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
                 sink.error("unknown field '\(name)' in \(context)\(hint)", at: sink.location(key),
