@@ -7,11 +7,22 @@ public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ tra
     let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count)
     guard workers > 1, items.count >= 32 else { return items.map(transform) }
     let slots = Slots<Result>(count: items.count)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        // Interleaved, so early and late specs (often of different sizes) are spread evenly.
+    // Interleaved, so early and late specs (often of different sizes) are spread evenly.
+    func run(_ worker: Int) {
         for index in stride(from: worker, to: items.count, by: workers) {
             slots.set(index, transform(items[index]))
         }
+    }
+    // Not `concurrentPerform`: after other work on the global queue it may judge the pool busy
+    // and run every iteration on this thread. Each other worker is a job of its own.
+    withoutActuallyEscaping(run) { run in
+        let group = DispatchGroup()
+        let shared = UncheckedSendable(run)
+        for worker in 1..<workers {
+            DispatchQueue.global().async(group: group) { shared.value(worker) }
+        }
+        run(0)
+        group.wait()
     }
     return slots.values()
 }
@@ -44,11 +55,25 @@ public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slot
     }
 }
 
+/// A closure that runs on other threads only while its caller waits for them.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// One slot per item, each written by exactly one worker.
 private final class Slots<Value>: @unchecked Sendable {
     private var storage: [Value?]
     private let lock = NSLock()
     init(count: Int) { storage = Array(repeating: nil, count: count) }
     func set(_ index: Int, _ value: Value) { lock.lock(); storage[index] = value; lock.unlock() }
-    func values() -> [Value] { storage.compactMap { $0 } }
+    /// The values, moved out (no copy of each; the slots are empty afterwards).
+    func values() -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(storage.count)
+        for i in storage.indices {
+            if let value = storage[i].take() { values.append(value) }
+        }
+        return values
+    }
 }

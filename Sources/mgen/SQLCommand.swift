@@ -22,24 +22,11 @@ struct SQL: ParsableCommand {
             }
             let (chain, selected) = try specs.loadChain(config: config)
             let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: !noIdempotent))
-            var out = ""
-            for migration in chain.migrations where selected?.contains(migration.id) ?? true {
-                let rendered = try renderer.render(migration)
-                keptUntilExit.append(rendered)
-                if !down {
-                    out += "-- \(migration.id) \(migration.name): up\(rendered.upIsTransactional ? "" : " (outside a transaction)")\n"
-                    out += rendered.up.map { ($0.comment.map { "-- \($0)\n" } ?? "") + $0.terminated }.joined(separator: "\n") + "\n\n"
-                }
-                if !up {
-                    out += "-- \(migration.id) \(migration.name): down\n"
-                    if let statements = rendered.down {
-                        out += statements.map { ($0.comment.map { "-- \($0)\n" } ?? "") + $0.terminated }.joined(separator: "\n") + "\n\n"
-                    } else {
-                        out += "-- irreversible: \(migration.migration.irreversible ?? "")\n\n"
-                    }
-                }
-            }
-            print(out, terminator: "")
+            let wanted = selected.map { ids in chain.migrations.filter { ids.contains($0.id) } } ?? chain.migrations
+            let (up, down) = (up, down)
+            let scripts = try renderer.render(wanted) { $0.script(up: !down, down: !up) }
+            keptUntilExit.append(scripts)
+            print(scripts.joined(), terminator: "")
             printWarnings(chain.migrations.flatMap(\.warnings))
         }
     }
