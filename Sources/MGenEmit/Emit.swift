@@ -81,22 +81,21 @@ public enum EmitEngine {
             baseTimestamp = seconds
         }
 
-        var entries: [EmitPlan.Entry] = []
-        // A new migration follows the folder's last one (or the previous new one); a migration
-        // already on disk keeps the parent it has there, so its file renders as it was written.
+        // Versions first, in order: each new one follows the one before. A new migration follows
+        // the folder's last one (or the previous new one); a migration already on disk keeps the
+        // parent it has there, so its file renders as it was written.
+        struct Placed { var version: String; var onDisk: DiskMigration?; var parentVersion: String? }
+        var placed: [Placed] = []
+        placed.reserveCapacity(rendered.count)
         var parent = existing.last?.version
-        var parentFiles = existing.last?.files ?? []
         let diskPosition = Dictionary(existing.enumerated().map { ($1.version, $0) }, uniquingKeysWith: { a, _ in a })
         var newCount = 0
-        var diagnostics: [Diagnostic] = []
         for migration in rendered {
             let spec = migration.planned.migration
             let version: String
-            var status = EmitPlan.Status.new
-            var onDisk: DiskMigration?
-            if let disk = bySpec[spec.id] {
+            let onDisk = bySpec[spec.id]
+            if let disk = onDisk {
                 version = disk.version
-                onDisk = disk
             } else if let derived = emitter.derivedVersion(for: spec, options: options.targetOptions) {
                 version = derived
                 newCount += 1
@@ -114,16 +113,53 @@ public enum EmitEngine {
                 }
                 newCount += 1
             }
-            var parentVersion = parent, parentFileList = parentFiles
+            var parentVersion = parent
             if let disk = onDisk, let position = diskPosition[disk.version] {
                 parentVersion = position > 0 ? existing[position - 1].version : nil
-                parentFileList = position > 0 ? existing[position - 1].files : []
             }
-            let context = EmitContext(dialect: options.dialect, version: version, parentVersion: parentVersion, parentFiles: parentFileList,
-                                      templates: templates, targetOptions: options.targetOptions, render: options.render)
+            if onDisk == nil { parent = version }
+            placed.append(Placed(version: version, onDisk: onDisk, parentVersion: parentVersion))
+        }
+
+        // Then the files: on every core, unless a target reads the files of the migration before.
+        func context(_ i: Int, parentFiles: [String]) -> EmitContext {
+            EmitContext(dialect: options.dialect, version: placed[i].version, parentVersion: placed[i].parentVersion,
+                        parentFiles: parentFiles, templates: templates, targetOptions: options.targetOptions, render: options.render)
+        }
+        func diskParentFiles(_ i: Int) -> [String]? {
+            guard let disk = placed[i].onDisk, let position = diskPosition[disk.version] else { return nil }
+            return position > 0 ? existing[position - 1].files : []
+        }
+        var results: [Result<[EmittedFile], DiagnosticError>] = []
+        if emitter.readsParentFiles {
+            var parentFiles = existing.last?.files ?? []
+            for i in rendered.indices {
+                let result: Result<[EmittedFile], DiagnosticError>
+                do throws(DiagnosticError) {
+                    result = .success(try emitter.files(for: rendered[i], context(i, parentFiles: diskParentFiles(i) ?? parentFiles)))
+                } catch { result = .failure(error) }
+                if placed[i].onDisk == nil, case let .success(files) = result { parentFiles = files.map(\.path) }
+                results.append(result)
+            }
+        } else {
+            let contexts = rendered.indices.map { context($0, parentFiles: []) }
+            results = parallelMap(Array(rendered.indices)) { i -> Result<[EmittedFile], DiagnosticError> in
+                do throws(DiagnosticError) { return .success(try emitter.files(for: rendered[i], contexts[i])) } catch { return .failure(error) }
+            }
+        }
+
+        var entries: [EmitPlan.Entry] = []
+        entries.reserveCapacity(rendered.count)
+        var diagnostics: [Diagnostic] = []
+        for (i, result) in results.enumerated() {
+            let spec = rendered[i].planned.migration
             let files: [EmittedFile]
-            do { files = try emitter.files(for: migration, context) } catch { diagnostics += error.diagnostics; continue }
-            if let disk = onDisk {
+            switch result {
+            case let .success(emitted): files = emitted
+            case let .failure(error): diagnostics += error.diagnostics; continue
+            }
+            var status = EmitPlan.Status.new
+            if let disk = placed[i].onDisk {
                 status = .unchanged
                 for file in files {
                     let path = "\(options.output)/\(file.path)"
@@ -139,11 +175,7 @@ public enum EmitEngine {
                     }
                 }
             }
-            if onDisk == nil {
-                parent = version
-                parentFiles = files.map(\.path)
-            }
-            entries.append(EmitPlan.Entry(specID: spec.id, specFile: spec.file, version: version, files: files, status: status))
+            entries.append(EmitPlan.Entry(specID: spec.id, specFile: spec.file, version: placed[i].version, files: files, status: status))
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         let folderFiles = try emitter.folderFiles(dialect: options.dialect, templates: templates, existing: options.output)
@@ -176,9 +208,13 @@ public enum EmitEngine {
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
         var written: [String] = []
+        var folders: Set<String> = []
         for file in toWrite {
-            try writeAtomically(file.contents, to: "\(plan.output)/\(file.path)")
-            written.append("\(plan.output)/\(file.path)")
+            let path = "\(plan.output)/\(file.path)"
+            // Each folder is made (or found) once, not once per file.
+            let folder = (path as NSString).deletingLastPathComponent
+            try writeAtomically(file.contents, to: path, makeFolder: folders.insert(folder).inserted)
+            written.append(path)
         }
         return written
     }
@@ -206,7 +242,7 @@ public enum EmitEngine {
 /// Writes to a temporary file beside the target, then renames it into place, so a reader (or a
 /// crash) never sees half a file. Plain write(2): no fsync per file, which made writing a
 /// thousand migrations take seconds; these are source files, committed to version control.
-public func writeAtomically(_ text: String, to path: String) throws(DiagnosticError) {
+public func writeAtomically(_ text: String, to path: String, makeFolder: Bool = true) throws(DiagnosticError) {
     let folder = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
     let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).mgen-\(getpid()).tmp"
@@ -215,7 +251,7 @@ public func writeAtomically(_ text: String, to path: String) throws(DiagnosticEr
         unlink(temporary)
         return DiagnosticError(Diagnostic("cannot write file: \(what): \(reason)", object: path))
     }
-    if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+    if makeFolder, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw DiagnosticError(Diagnostic("cannot create folder: \(error.localizedDescription)", object: folder))
         }

@@ -75,6 +75,10 @@ public protocol Emitter: Sendable {
     /// Where the migrations go when `--out` is not given (Django: `<app>/migrations`; Alembic: the
     /// versions folder of `alembic.ini`'s `script_location`); nil when it must be given.
     func defaultOutput(options: [String: String]) -> String?
+    /// Whether a migration's files depend on the files of the one before (`EmitContext.parentFiles`,
+    /// Django's `dependencies`); such targets render one migration after the other, the others on
+    /// every core.
+    var readsParentFiles: Bool { get }
 }
 
 extension Emitter {
@@ -84,6 +88,7 @@ extension Emitter {
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] { [] }
     public func derivedVersion(for spec: Migration, options: [String: String]) -> String? { nil }
     public func defaultOutput(options: [String: String]) -> String? { nil }
+    public var readsParentFiles: Bool { false }
 
     /// A slug for file names: lower-case letters, digits and underscores.
     public func slug(_ name: String) -> String {

@@ -7,10 +7,14 @@ public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ tra
     let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count)
     guard workers > 1, items.count >= 32 else { return items.map(transform) }
     let slots = Slots<Result>(count: items.count)
-    // Interleaved, so early and late specs (often of different sizes) are spread evenly.
+    // Workers take the next few items as they go: a worker that starts late or runs slower (two
+    // threads of one core) takes fewer, and all finish together.
+    let next = Counter()
     func run(_ worker: Int) {
-        for index in stride(from: worker, to: items.count, by: workers) {
-            slots.set(index, transform(items[index]))
+        while true {
+            let start = next.take(8)
+            guard start < items.count else { return }
+            for index in start..<min(start + 8, items.count) { slots.set(index, transform(items[index])) }
         }
     }
     // Not `concurrentPerform`: after other work on the global queue it may judge the pool busy
@@ -52,6 +56,20 @@ public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slot
     public func results() -> [Value] {
         group.wait()
         return slots.values()
+    }
+}
+
+/// A shared position in a list of work.
+private final class Counter: @unchecked Sendable {  // `value` is guarded by `lock`
+    private var value = 0
+    private let lock = NSLock()
+    /// Claims `count` items; returns the first.
+    func take(_ count: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let start = value
+        value += count
+        return start
     }
 }
 

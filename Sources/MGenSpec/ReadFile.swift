@@ -25,6 +25,8 @@ public func readFile(_ path: String) -> [UInt8]? {
         if n < 0 { if errno == EINTR { continue }; return nil }
         if n == 0 { break }
         filled += n
+        // Fewer bytes than asked of a regular file is its end: no second read to learn it.
+        if filled < size, info.st_mode & S_IFMT == S_IFREG { break }
         if filled == size {
             size *= 2
             bytes.append(contentsOf: repeatElement(0, count: size - filled))

@@ -6,6 +6,7 @@ import MGenSQL
 /// Django's own engineers write (`CreateModel`, `AddField`, `AlterField`, `AddIndex`, ...), so
 /// Django's model state and the database agree. See docs/targets/django.md for every choice.
 public struct DjangoEmitter: Emitter {
+    public var readsParentFiles: Bool { true }
     public init() {}
     public let name = "django"
     public let aliases: [String] = []
