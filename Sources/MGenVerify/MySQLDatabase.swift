@@ -51,26 +51,13 @@ final class MariaDBLibrary: @unchecked Sendable {  // immutable after init; the 
     let close: CloseFn
     let serverInfo: ServerInfoFn
 
-    static let missingMessage = "MariaDB Connector/C (libmariadb.so.3) is not installed: apt-get install libmariadb3"
-
     /// Loaded once per process; the failure, if any, is remembered too.
-    static let shared: Result<MariaDBLibrary, DatabaseError> = {
-        do { return .success(try MariaDBLibrary()) } catch let error as DatabaseError { return .failure(error) } catch {
-            return .failure(DatabaseError(dialect: .mysql, message: "\(error)"))
-        }
-    }()
+    static let shared = DynamicLibrary.once(.mysql) { try MariaDBLibrary() }
 
     private init() throws {
-        let names = ["libmariadb.so.3", "libmariadb.3.dylib", "libmariadb.dylib"]
-        guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
-            throw DatabaseError(dialect: .mysql, message: Self.missingMessage)
-        }
-        func symbol<T>(_ name: String, _: T.Type) throws -> T {
-            guard let pointer = dlsym(handle, name) else {
-                throw DatabaseError(dialect: .mysql, message: "libmariadb.so.3 has no symbol \(name); install a current libmariadb3")
-            }
-            return unsafeBitCast(pointer, to: T.self)
-        }
+        let library = try DynamicLibrary(dialect: .mysql, files: ["libmariadb.so.3", "libmariadb.3.dylib", "libmariadb.dylib"],
+                                         package: "libmariadb3")
+        func symbol<T>(_ name: String, _ type: T.Type) throws -> T { try library.symbol(name, type) }
         mysqlInit = try symbol("mysql_init", InitFn.self)
         options = try symbol("mysql_options", OptionsFn.self)
         realConnect = try symbol("mysql_real_connect", ConnectFn.self)

@@ -46,26 +46,12 @@ final class LibPQ: @unchecked Sendable {  // immutable after init
     let resultErrorField: ErrorFieldFn
     let serverVersion: CountFn
 
-    static let missingMessage = "libpq (libpq.so.5) is not installed: apt-get install libpq5"
-
     /// Loaded once per process; the failure, if any, is remembered too.
-    static let shared: Result<LibPQ, DatabaseError> = {
-        do { return .success(try LibPQ()) } catch let error as DatabaseError { return .failure(error) } catch {
-            return .failure(DatabaseError(dialect: .postgresql, message: "\(error)"))
-        }
-    }()
+    static let shared = DynamicLibrary.once(.postgresql) { try LibPQ() }
 
     private init() throws {
-        let names = ["libpq.so.5", "libpq.5.dylib", "libpq.dylib"]
-        guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
-            throw DatabaseError(dialect: .postgresql, message: Self.missingMessage)
-        }
-        func symbol<T>(_ name: String, _: T.Type) throws -> T {
-            guard let pointer = dlsym(handle, name) else {
-                throw DatabaseError(dialect: .postgresql, message: "libpq.so.5 has no symbol \(name); install a current libpq5")
-            }
-            return unsafeBitCast(pointer, to: T.self)
-        }
+        let library = try DynamicLibrary(dialect: .postgresql, files: ["libpq.so.5", "libpq.5.dylib", "libpq.dylib"], package: "libpq5")
+        func symbol<T>(_ name: String, _ type: T.Type) throws -> T { try library.symbol(name, type) }
         connectdbParams = try symbol("PQconnectdbParams", ConnectFn.self)
         status = try symbol("PQstatus", StatusFn.self)
         errorMessage = try symbol("PQerrorMessage", MessageFn.self)
