@@ -200,19 +200,22 @@ enum FastYAML {
                 return (.scalar(Node.Scalar(string: text, plain: false, mark: mark(row, p))), q)
             }
             var q = p
+            var hash = false
             while q < row.end {
                 let x = b[q]
                 if x == Self.colon, q + 1 == row.end || b[q + 1] == Self.space { break }
-                if x == Self.hash, q > p, b[q - 1] == Self.space { return nil }
+                if x == Self.hash {
+                    if q > p, b[q - 1] == Self.space { return nil }
+                    hash = true
+                }
                 q += 1
             }
             guard q < row.end else { return nil }
             try plainStart(c)
+            if hash { throw GiveUp() }
             var end = q
             while end > p, b[end - 1] == Self.space { end -= 1 }
-            let text = string(p, end)
-            if text.utf8.contains(Self.hash) { throw GiveUp() }
-            return (.scalar(Node.Scalar(string: text, plain: true, mark: mark(row, p))), q)
+            return (.scalar(Node.Scalar(string: string(p, end), plain: true, mark: mark(row, p))), q)
         }
 
         /// A value written on the rest of a row: a scalar or a one-line flow collection.

@@ -49,7 +49,7 @@ import Testing
         "", "# only a comment\n", "---\na: 1\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n", "a: >\n  text\n",
         "a:\tb\n", "a: b\r\n", "a: \"esc\\n\"\n", "a: b\u{2028}c\n", "\u{FEFF}a: 1\n", "a: \u{85}\n", "a:\n", "a: b: c\n", "a: [1,\n  2]\n", "a: 'open\n",
         "a: b\n  c\n", "? a\n: b\n", "a: {b}\n", "a: {b:c}\n", "- - a\n", "a: 1\n b: 2\n", "a: [b: c]\n", "a: x #y\n  z: 1\n",
-        "%YAML 1.1\n---\na: 1\n",
+        "%YAML 1.1\n---\na: 1\n", "a#b: c\n",
     ])
     func leavesTheRestToLibYAML(_ text: String) {
         #expect(same(text) == nil)
