@@ -10,7 +10,7 @@ public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ tra
     // Workers take the next few items as they go: a worker that starts late or runs slower (two
     // threads of one core) takes fewer, and all finish together.
     let next = Counter()
-    func run(_ worker: Int) {
+    func run() {
         while true {
             let start = next.take(8)
             guard start < items.count else { return }
@@ -22,10 +22,10 @@ public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ tra
     withoutActuallyEscaping(run) { run in
         let group = DispatchGroup()
         let shared = UncheckedSendable(run)
-        for worker in 1..<workers {
-            DispatchQueue.global().async(group: group) { shared.value(worker) }
+        for _ in 1..<workers {
+            DispatchQueue.global().async(group: group) { shared.value() }
         }
-        run(0)
+        run()
         group.wait()
     }
     return slots.values()
