@@ -192,6 +192,7 @@ enum FastYAML {
         func key(_ row: Row, _ p: Int) throws(GiveUp) -> (Node, Int)? {
             let c = b[p]
             if c == Self.openBrace || c == Self.openBracket { return nil }
+            if isEntry(p, row.end) { throw GiveUp() } // `- ` where a key belongs
             if c == Self.single || c == Self.double {
                 var q = p
                 let text = try quoted(row, &q)

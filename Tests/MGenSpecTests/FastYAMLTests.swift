@@ -55,3 +55,56 @@ import Testing
         #expect(same(text) == nil)
     }
 }
+
+/// Spec files with small random edits (a character inserted, removed or replaced, a line
+/// repeated or indented): wherever the fast reader still answers, libyaml must read the same.
+@Suite struct FastYAMLMutationTests {
+    /// A fixed-seed generator, so a failure can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func editedSpecsReadAlikeWhereverTheFastReaderAnswers() {
+        var random = SplitMix(state: 2026)
+        let alphabet = Array(" :-#'\"{}[],\n\tabcz019_.&*!|>?%@é".utf8)
+        var answered = 0
+        var compared = 0
+        for (_, text) in filesUnder(packageRoot.appendingPathComponent("Specs").path) {
+            let original = Array(text.utf8)
+            for _ in 0..<400 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
+                    let at = Int.random(in: 0..<bytes.count, using: &random)
+                    switch Int.random(in: 0..<5, using: &random) {
+                    case 0: bytes.insert(alphabet.randomElement(using: &random) ?? 32, at: at)
+                    case 1: bytes.remove(at: at)
+                    case 2: bytes[at] = alphabet.randomElement(using: &random) ?? 32
+                    case 3: // repeat the line holding `at`
+                        let start = bytes[..<at].lastIndex(of: 10).map { $0 + 1 } ?? 0
+                        let end = bytes[at...].firstIndex(of: 10).map { $0 + 1 } ?? bytes.count
+                        bytes.insert(contentsOf: Array(bytes[start..<end]), at: start)
+                    default: // indent the line holding `at` by one more space
+                        let start = bytes[..<at].lastIndex(of: 10).map { $0 + 1 } ?? 0
+                        bytes.insert(32, at: start)
+                    }
+                }
+                compared += 1
+                guard let fast = FastYAML.parse(bytes) else { continue }
+                answered += 1
+                let slow = try? YAMLReader.parseWithLibYAML(bytes)
+                #expect(slow == fast, "fast and libyaml disagree on:\n\(String(decoding: bytes, as: UTF8.self))")
+                if slow != fast { return }
+            }
+        }
+        // The edits must leave the fast reader enough to answer, or this proves nothing.
+        #expect(compared > 1000)
+        #expect(answered > compared / 5)
+    }
+}
