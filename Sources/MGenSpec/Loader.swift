@@ -341,16 +341,21 @@ final class SpecStream: @unchecked Sendable {  // `slots` and `next` are guarded
         }
     }
 
+    /// Files claimed at a time: each claim and each wake-up of the reader costs a lock and a
+    /// system call, and the reader needs files in order, not one the moment it is read.
+    private static var batch: Int { 4 }
+
     private func work() {
         while true {
             condition.lock()
-            let i = next
-            next += 1
+            let start = next
+            next += Self.batch
             condition.unlock()
-            guard i < files.count else { return }
-            let result = SpecLoader.result(path: files[i])
+            guard start < files.count else { return }
+            let range = start..<min(start + Self.batch, files.count)
+            let results = range.map { SpecLoader.result(path: files[$0]) }
             condition.lock()
-            slots[i] = result
+            for (i, result) in zip(range, results) { slots[i] = result }
             condition.broadcast()
             condition.unlock()
         }

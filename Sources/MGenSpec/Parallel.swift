@@ -39,6 +39,10 @@ public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slot
     private let group = DispatchGroup()
     private let inline: Bool
     private var submitted = 0
+    /// Jobs not yet handed to a thread: they go in batches, so that a thousand small jobs do not
+    /// wake a thread a thousand times.
+    private var batch: [(Int, @Sendable () -> Value)] = []
+    private static var batchSize: Int { 8 }
 
     /// `capacity`: at most how many jobs will be submitted.
     public init(capacity: Int) {
@@ -50,10 +54,21 @@ public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slot
         let index = submitted
         submitted += 1
         if inline { slots.set(index, job()); return }
-        DispatchQueue.global().async(group: group) { [slots] in slots.set(index, job()) }
+        batch.append((index, job))
+        if batch.count == Self.batchSize { flush() }
+    }
+
+    private func flush() {
+        guard !batch.isEmpty else { return }
+        let jobs = batch
+        batch.removeAll(keepingCapacity: true)
+        DispatchQueue.global().async(group: group) { [slots] in
+            for (index, job) in jobs { slots.set(index, job()) }
+        }
     }
 
     public func results() -> [Value] {
+        flush()
         group.wait()
         return slots.values()
     }
