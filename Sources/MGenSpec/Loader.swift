@@ -343,7 +343,7 @@ final class SpecStream: @unchecked Sendable {  // `slots` and `next` are guarded
 
     /// Files claimed at a time: each claim and each wake-up of the reader costs a lock and a
     /// system call, and the reader needs files in order, not one the moment it is read.
-    private static var batch: Int { 4 }
+    private static var batch: Int { 8 }
 
     private func work() {
         while true {

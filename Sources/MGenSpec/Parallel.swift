@@ -42,7 +42,7 @@ public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slot
     /// Jobs not yet handed to a thread: they go in batches, so that a thousand small jobs do not
     /// wake a thread a thousand times.
     private var batch: [(Int, @Sendable () -> Value)] = []
-    private static var batchSize: Int { 8 }
+    private static var batchSize: Int { 16 }
 
     /// `capacity`: at most how many jobs will be submitted.
     public init(capacity: Int) {
