@@ -205,6 +205,7 @@ public struct MigrationChain: Sendable {
             }
         } else {
             var derived: [(Operation, SourceLocation, FieldLocations)] = []
+            derived.reserveCapacity(up.count + 2)
             var missing: [Step] = []
             for step in up.reversed() {
                 if let inverse = step.operation.inverse(in: step.before) {

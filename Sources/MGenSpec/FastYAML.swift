@@ -128,6 +128,7 @@ enum FastYAML {
         mutating func sequence(indent: Int) throws(GiveUp) -> Node {
             let first = rows[r]
             var items: [Node] = []
+            items.reserveCapacity(4) // most lists in a spec are short: one allocation, not three
             while r < rows.count, rows[r].indent == indent, isEntry(rows[r].content, rows[r].end) {
                 let row = rows[r]
                 var p = row.content + 1
@@ -153,6 +154,7 @@ enum FastYAML {
             var pending = firstKey
             let start = mark(rows[r], firstKey ?? rows[r].content)
             var pairs: [(key: Node, value: Node)] = []
+            pairs.reserveCapacity(4)
             while r < rows.count {
                 let row = rows[r]
                 let keyStart: Int
@@ -261,6 +263,7 @@ enum FastYAML {
             q += 1
             var items: [Node] = []
             var pairs: [(key: Node, value: Node)] = []
+            if isMapping { pairs.reserveCapacity(4) } else { items.reserveCapacity(4) }
             while true {
                 skipSpaces(row, &q)
                 guard q < row.end else { throw GiveUp() }
