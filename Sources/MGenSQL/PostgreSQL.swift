@@ -66,7 +66,7 @@ public struct PostgreSQLDialect: SQLDialect {
         for unique in table.uniques { lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))") }
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
-        let body = lines.map { "    " + $0 }.joined(separator: ",\n")
+        let body = tableBody(lines)
         return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)")] + comments(table)
     }
 

@@ -115,6 +115,18 @@ extension SQLDialect {
         return text.withUTF8 { $0.contains(byte) }
     }
 
+    /// The lines of a CREATE TABLE body, indented and comma-separated, built in one string.
+    public func tableBody(_ lines: [String]) -> String {
+        var body = ""
+        body.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 6 })
+        for (i, line) in lines.enumerated() {
+            if i > 0 { body += ",\n" }
+            body += "    "
+            body += line
+        }
+        return body
+    }
+
     public func quoteList(_ names: [String]) -> String { names.map(quote).joined(separator: ", ") }
 
     public func stringLiteral(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }

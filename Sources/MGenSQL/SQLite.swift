@@ -79,7 +79,7 @@ public struct SQLiteDialect: SQLDialect {
         }
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
-        return "CREATE TABLE \(quote(name)) (\n" + lines.map { "    " + $0 }.joined(separator: ",\n") + "\n)"
+        return "CREATE TABLE \(quote(name)) (\n" + tableBody(lines) + "\n)"
     }
 
     public func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
