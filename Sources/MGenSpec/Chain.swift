@@ -164,16 +164,22 @@ public struct MigrationChain: Sendable {
         var state = start
         var up: [Step] = []
         up.reserveCapacity(spec.operations.count)
+        func replay(_ operation: Operation, _ located: Located<Operation>) {
+            let before = state
+            do {
+                try state.apply(operation, at: located.location, fields: located.fields)
+                up.append(Step(operation: operation, location: located.location, before: before,
+                               dataLoss: operation.dataLoss(in: before)))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
         for located in spec.operations {
-            for operation in expand(located.value, in: state) {
-                let before = state
-                do {
-                    try state.apply(operation, at: located.location, fields: located.fields)
-                    up.append(Step(operation: operation, location: located.location, before: before,
-                                   dataLoss: operation.dataLoss(in: before)))
-                } catch {
-                    diagnostics += error.diagnostics
-                }
+            // Only drop_column expands; the rest need no list of one.
+            if case .dropColumn = located.value {
+                for operation in expand(located.value, in: state) { replay(operation, located) }
+            } else {
+                replay(located.value, located)
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }

@@ -282,7 +282,13 @@ public struct Table: Hashable, Sendable {
 
     /// The table's named constraints of every kind (the namespace `drop_constraint` looks in).
     public var constraintNames: [String] {
-        (primaryKey.map { [$0.name] } ?? []) + uniques.map(\.name) + checks.map(\.name) + foreignKeys.map(\.name)
+        var names: [String] = []
+        names.reserveCapacity(1 + uniques.count + checks.count + foreignKeys.count)
+        if let primaryKey { names.append(primaryKey.name) }
+        for unique in uniques { names.append(unique.name) }
+        for check in checks { names.append(check.name) }
+        for foreignKey in foreignKeys { names.append(foreignKey.name) }
+        return names
     }
 }
 
