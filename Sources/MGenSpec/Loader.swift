@@ -352,20 +352,37 @@ final class SpecStream: @unchecked Sendable {  // `slots` and `next` are guarded
             next += Self.batch
             condition.unlock()
             guard start < files.count else { return }
-            let range = start..<min(start + Self.batch, files.count)
-            let results = range.map { SpecLoader.result(path: files[$0]) }
-            condition.lock()
-            for (i, result) in zip(range, results) { slots[i] = result }
-            condition.broadcast()
-            condition.unlock()
+            read(start)
         }
     }
 
+    /// Reads the batch that starts at `start`, claimed by the caller.
+    private func read(_ start: Int) {
+        let range = start..<min(start + Self.batch, files.count)
+        let results = range.map { SpecLoader.result(path: files[$0]) }
+        condition.lock()
+        for (i, result) in zip(range, results) { slots[i] = result }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// File `i`'s result. A file nobody has claimed yet the caller reads itself, so it never
+    /// waits for a thread that has not started.
     func result(_ i: Int) -> Swift.Result<Migration, DiagnosticError> {
         condition.lock()
-        defer { condition.unlock() }
         while true {
-            if let result = slots[i] { return result }
+            if let result = slots[i] {
+                condition.unlock()
+                return result
+            }
+            if i >= next {
+                let start = next
+                next += Self.batch
+                condition.unlock()
+                read(start)
+                condition.lock()
+                continue
+            }
             condition.wait()
         }
     }
