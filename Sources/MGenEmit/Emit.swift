@@ -134,17 +134,16 @@ public enum EmitEngine {
         if emitter.readsParentFiles {
             var parentFiles = existing.last?.files ?? []
             for i in rendered.indices {
-                let result: Result<[EmittedFile], DiagnosticError>
-                do throws(DiagnosticError) {
-                    result = .success(try emitter.files(for: rendered[i], context(i, parentFiles: diskParentFiles(i) ?? parentFiles)))
-                } catch { result = .failure(error) }
+                let result = Result { () throws(DiagnosticError) in
+                    try emitter.files(for: rendered[i], context(i, parentFiles: diskParentFiles(i) ?? parentFiles))
+                }
                 if placed[i].onDisk == nil, case let .success(files) = result { parentFiles = files.map(\.path) }
                 results.append(result)
             }
         } else {
             let contexts = rendered.indices.map { context($0, parentFiles: []) }
-            results = parallelMap(Array(rendered.indices)) { i -> Result<[EmittedFile], DiagnosticError> in
-                do throws(DiagnosticError) { return .success(try emitter.files(for: rendered[i], contexts[i])) } catch { return .failure(error) }
+            results = parallelMap(Array(rendered.indices)) { i in
+                Result { () throws(DiagnosticError) in try emitter.files(for: rendered[i], contexts[i]) }
             }
         }
 

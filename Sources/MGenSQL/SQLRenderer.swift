@@ -67,19 +67,9 @@ public struct SQLRenderer: Sendable {
     /// reported together.
     public func render<Output: Sendable>(_ migrations: [PlannedMigration],
                                          _ transform: @Sendable (RenderedMigration) -> Output) throws(DiagnosticError) -> [Output] {
-        let results = parallelMap(migrations) { migration -> Result<Output, DiagnosticError> in
-            do throws(DiagnosticError) { return .success(transform(try render(migration))) } catch { return .failure(error) }
-        }
-        var outputs: [Output] = []
-        var diagnostics: [Diagnostic] = []
-        for result in results {
-            switch result {
-            case let .success(output): outputs.append(output)
-            case let .failure(error): diagnostics += error.diagnostics
-            }
-        }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return outputs
+        try parallelMap(migrations) { migration in
+            Result { () throws(DiagnosticError) in transform(try render(migration)) }
+        }.valuesOrDiagnostics()
     }
 
     public func render(_ migration: PlannedMigration) throws(DiagnosticError) -> RenderedMigration {

@@ -107,7 +107,7 @@ public struct MigrationChain: Sendable {
         }
         let results = stream.results()
         if inOrder { return try replayer.finish([]) }
-        return try build(SpecLoader.collect(results))
+        return try build(results.valuesOrDiagnostics())
     }
 
     /// Replays ups in order, each from the state the one before left; a down only looks back at
@@ -123,7 +123,7 @@ public struct MigrationChain: Sendable {
             let up = try replayUp(spec, from: state)
             let parentID = parent
             downs.submit {
-                do throws(DiagnosticError) { return .success(try planDown(up, parent: parentID)) } catch { return .failure(error) }
+                Result { () throws(DiagnosticError) in try planDown(up, parent: parentID) }
             }
             parent = spec.id
             state = up.after
@@ -132,16 +132,7 @@ public struct MigrationChain: Sendable {
 
         /// The chain of every migration replayed, or the problems found (`diagnostics` first).
         func finish(_ diagnostics: [Diagnostic]) throws(DiagnosticError) -> MigrationChain {
-            var diagnostics = diagnostics
-            var planned: [PlannedMigration] = []
-            for result in downs.results() {
-                switch result {
-                case let .success(migration): planned.append(migration)
-                case let .failure(error): diagnostics += error.diagnostics
-                }
-            }
-            if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-            return MigrationChain(migrations: planned, final: state)
+            MigrationChain(migrations: try downs.results().valuesOrDiagnostics(after: diagnostics), final: state)
         }
     }
 

@@ -81,6 +81,24 @@ func editDistance(_ a: String, _ b: String) -> Int {
     return d[a.count][b.count]
 }
 
+extension Sequence {
+    /// The values of the successes, in order; or, if anything failed, every failure's diagnostics
+    /// together (after `earlier`, the problems found before), thrown as one error.
+    public func valuesOrDiagnostics<Value>(after earlier: [Diagnostic] = []) throws(DiagnosticError) -> [Value]
+        where Element == Result<Value, DiagnosticError> {
+        var values: [Value] = []
+        var diagnostics = earlier
+        for result in self {
+            switch result {
+            case let .success(value): values.append(value)
+            case let .failure(error): diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        return values
+    }
+}
+
 /// Where each field of a spec mapping was written, for errors that point at one field. A handful
 /// of keys per mapping: a list searched in order beats hashing every key of every operation.
 public struct FieldLocations: Hashable, Sendable, ExpressibleByDictionaryLiteral {

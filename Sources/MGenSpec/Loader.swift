@@ -99,26 +99,12 @@ public enum SpecLoader {
 
     /// Loads every spec under `paths`, reporting the problems of all files together.
     public static func load(paths: [String]) throws(DiagnosticError) -> [Migration] {
-        try collect(parallelMap(try specFiles(in: paths), result(path:)))
+        try parallelMap(try specFiles(in: paths), result(path:)).valuesOrDiagnostics()
     }
 
     /// One file's spec, or its problems.
     static func result(path: String) -> Swift.Result<Migration, DiagnosticError> {
-        do throws(DiagnosticError) { return .success(try load(path: path)) } catch { return .failure(error) }
-    }
-
-    /// The specs, or the problems of every file that has them.
-    static func collect(_ results: [Swift.Result<Migration, DiagnosticError>]) throws(DiagnosticError) -> [Migration] {
-        var migrations: [Migration] = []
-        var diagnostics: [Diagnostic] = []
-        for result in results {
-            switch result {
-            case let .success(migration): migrations.append(migration)
-            case let .failure(error): diagnostics += error.diagnostics
-            }
-        }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return migrations
+        Result { () throws(DiagnosticError) in try load(path: path) }
     }
 
     static func yamlDiagnostic(_ error: YAMLError, file: String) -> Diagnostic {
