@@ -1,4 +1,3 @@
-import Foundation
 /// One operation of a migration, with the state just before it.
 public struct Step: Hashable, Sendable {
     public var operation: Operation
@@ -88,7 +87,7 @@ public struct MigrationChain: Sendable {
     /// yet, or has a problem, the general path takes over and reports exactly what it would.
     public static func load(paths: [String]) throws(DiagnosticError) -> MigrationChain {
         let files = try SpecLoader.specFiles(in: paths)
-        guard files.count >= 32, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard worthSpreading(files.count) else {
             return try build(SpecLoader.load(paths: paths))
         }
         let stream = SpecStream(files)

@@ -1,11 +1,17 @@
 import Dispatch
 import Foundation
 
+/// Whether `count` pieces of work are worth spreading over threads: only with more than one core,
+/// and enough pieces that starting threads costs less than it saves.
+public func worthSpreading(_ count: Int) -> Bool {
+    count >= 32 && ProcessInfo.processInfo.activeProcessorCount > 1
+}
+
 /// Maps `items` to results on every core, keeping the order. Loading and rendering specs are
 /// independent per spec, so a chain of a thousand specs uses the whole machine.
 public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Result) -> [Result] {
+    guard worthSpreading(items.count) else { return items.map(transform) }
     let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count)
-    guard workers > 1, items.count >= 32 else { return items.map(transform) }
     let slots = Slots<Result>(count: items.count)
     // Workers take the next few items as they go: a worker that starts late or runs slower (two
     // threads of one core) takes fewer, and all finish together.
@@ -47,7 +53,7 @@ public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slot
     /// `capacity`: at most how many jobs will be submitted.
     public init(capacity: Int) {
         slots = Slots(count: capacity)
-        inline = capacity < 32 || ProcessInfo.processInfo.activeProcessorCount < 2
+        inline = !worthSpreading(capacity)
     }
 
     public func submit(_ job: @escaping @Sendable () -> Value) {
