@@ -35,13 +35,14 @@ public struct StepContext: Sendable {
 
 extension StepContext {
     /// Each step of one direction with the context it renders in: the state after a step is the
-    /// next step's state before, and the last one ends where the direction ends.
+    /// next step's state before, and the last one ends where the direction ends. Lazy: no list of
+    /// pairs is built, each is made as the caller reaches it.
     public static func pairs(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
-                             direction: String) -> [(step: Step, context: StepContext)] {
-        steps.enumerated().map { i, step in
+                             direction: String) -> LazyMapSequence<Range<Int>, (step: Step, context: StepContext)> {
+        steps.indices.lazy.map { i in
             let after = i + 1 < steps.count ? steps[i + 1].before : end
-            return (step, StepContext(before: step.before, after: after, inTransaction: inTransaction,
-                                      migrationID: migrationID, direction: direction, position: i + 1))
+            return (steps[i], StepContext(before: steps[i].before, after: after, inTransaction: inTransaction,
+                                          migrationID: migrationID, direction: direction, position: i + 1))
         }
     }
 }

@@ -77,15 +77,12 @@ public struct SQLRenderer: Sendable {
         func steps(_ list: [Step], end: SchemaState, direction: String) -> [SQLStatement] {
             var out: [SQLStatement] = []
             out.reserveCapacity(list.count)
-            // By index, as `StepContext.pairs` would pair them, without copying each step.
-            for i in list.indices {
-                let context = StepContext(before: list[i].before, after: i + 1 < list.count ? list[i + 1].before : end,
-                                          inTransaction: migration.runsInTransaction, migrationID: migration.id,
-                                          direction: direction, position: i + 1)
+            for (step, context) in StepContext.pairs(list, end: end, inTransaction: migration.runsInTransaction,
+                                                      migrationID: migration.id, direction: direction) {
                 do {
-                    out += try render(list[i].operation, context)
+                    out += try render(step.operation, context)
                 } catch {
-                    diagnostics.append(Diagnostic("\(error.message) (\(dialect.dialect))", at: list[i].location, fix: error.fix))
+                    diagnostics.append(Diagnostic("\(error.message) (\(dialect.dialect))", at: step.location, fix: error.fix))
                 }
             }
             return out
