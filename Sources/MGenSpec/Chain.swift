@@ -38,17 +38,16 @@ public struct MigrationChain: Sendable {
         // Files usually sort like their ids: then there is nothing to move.
         let inOrder = zip(specs, specs.dropFirst()).allSatisfy { !idPrecedes($1.id, $0.id) }
         let ordered = inOrder ? specs : specs.sorted { idPrecedes($0.id, $1.id) }
-        var seen: [String: Int] = [:] // id → its first position
-        seen.reserveCapacity(ordered.count)
+        var positions: [String: Int] = [:] // id → its first position
+        positions.reserveCapacity(ordered.count)
         for (position, spec) in ordered.enumerated() {
-            if let first = seen[spec.id] {
+            if let first = positions[spec.id] {
                 diagnostics.append(Diagnostic("duplicate id '\(spec.id)': \(ordered[first].file) has it too", at: spec.fields["id"] ?? spec.location,
                                               fix: "give each spec its own id"))
             } else {
-                seen[spec.id] = position
+                positions[spec.id] = position
             }
         }
-        let positions = seen
         for (position, spec) in ordered.enumerated() {
             for dependency in spec.dependsOn {
                 guard let target = positions[dependency] else {
@@ -141,11 +140,6 @@ public struct MigrationChain: Sendable {
         var start: SchemaState
         var up: [Step]
         var after: SchemaState
-    }
-
-    /// Replays one migration: its up, then its down (derived or explicit) from the state after it.
-    public static func plan(_ spec: Migration, from start: SchemaState, parent: String?) throws(DiagnosticError) -> PlannedMigration {
-        try planDown(replayUp(spec, from: start), parent: parent)
     }
 
     /// Replays a migration's up, validating each step against the state before it.

@@ -78,7 +78,7 @@ public struct SchemaState: Hashable, Sendable {
     /// The change itself; `apply` has checked that it makes sense. The constraint and reference
     /// lookups of the tables it touches are taken out before and put back after.
     mutating func mutate(_ operation: Operation) {
-        guard operation.mayRename else { change(operation, referring: []); return }
+        guard operation.changesLookups else { change(operation, referring: []); return }
         var touched: [String] = operation.table.map { [$0] } ?? []
         // Tables whose foreign keys point at a renamed table change too; read them before the
         // registry forgets them.
@@ -269,7 +269,7 @@ final class Box<Value: Hashable & Sendable>: Hashable, Sendable {
 extension Operation {
     /// Whether the operation can change a table's constraint names or the tables it references
     /// (what the lookups of `SchemaState` follow). Most steps cannot, and skip that bookkeeping.
-    var mayRename: Bool {
+    var changesLookups: Bool {
         switch self {
         case .createTable, .dropTable, .renameTable, .dropColumn, .addForeignKey, .addUnique, .addCheck, .dropConstraint: true
         case let .addColumn(_, _, unique, foreignKey): unique != nil || foreignKey != nil

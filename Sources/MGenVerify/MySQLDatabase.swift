@@ -1,12 +1,6 @@
 import Foundation
 import MGenSpec
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// MariaDB Connector/C, loaded with dlopen at run time so that building mgen needs no MySQL
 /// headers and machines without MySQL still run everything else. Only the handful of calls
 /// the client uses are bound; their C types are declared here.

@@ -1,12 +1,6 @@
 import Foundation
 import MGenSpec
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// libpq, loaded with dlopen at run time (as MariaDB Connector/C is): linked in, it and the
 /// Kerberos, LDAP and TLS libraries it pulls in would be bound at every start of `mgen`, which
 /// cost more than most commands take. Only the calls the client uses are bound; their C types and
