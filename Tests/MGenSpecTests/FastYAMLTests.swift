@@ -3,15 +3,20 @@ import Foundation
 import MGenTestSupport
 import Testing
 
+/// Whether both readers give the same nodes for `bytes` (an expectation fails when not); nil when
+/// the fast reader leaves them to libyaml.
+private func readAlike(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool? {
+    guard let fast = FastYAML.parse(bytes) else { return nil }
+    let slow = try? YAMLReader.parseWithLibYAML(bytes)
+    #expect(slow == fast, "fast and libyaml disagree on:\n\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+    return slow == fast
+}
+
 /// The fast reader must give exactly libyaml's nodes (text, quoting and marks) wherever it answers,
 /// and must answer for the specs people write, or it saves nothing.
 @Suite struct FastYAMLTests {
     func same(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool? {
-        let bytes = Array(text.utf8)
-        guard let fast = FastYAML.parse(bytes) else { return nil }
-        let slow = try? YAMLReader.parseWithLibYAML(bytes)
-        #expect(slow == fast, "fast and libyaml disagree on:\n\(text)", sourceLocation: sourceLocation)
-        return slow == fast
+        readAlike(Array(text.utf8), sourceLocation: sourceLocation)
     }
 
     @Test func everySpecFileReadsAlikeAndFast() {
@@ -96,11 +101,9 @@ import Testing
                     }
                 }
                 compared += 1
-                guard let fast = FastYAML.parse(bytes) else { continue }
+                guard let alike = readAlike(bytes) else { continue }
                 answered += 1
-                let slow = try? YAMLReader.parseWithLibYAML(bytes)
-                #expect(slow == fast, "fast and libyaml disagree on:\n\(String(decoding: bytes, as: UTF8.self))")
-                if slow != fast { return }
+                if !alike { return }
             }
         }
         // The edits must leave the fast reader enough to answer, or this proves nothing.
