@@ -140,58 +140,95 @@ public struct MySQLDialect: SQLDialect {
             using = " USING \(method.uppercased())"
         }
         let unique = index.unique ? "UNIQUE " : ""
-        if concurrently {
+        let (_, covered) = foreignKeyIndexChanges(index.table, context)
+        if concurrently, covered.isEmpty {
             return [SQLStatement("ALTER TABLE \(quote(index.table)) ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index))), \(Self.online)")]
+        }
+        if !covered.isEmpty {
+            // A key whose own index the new one makes redundant loses it in the same statement (MySQL
+            // drops the index it made by itself then, but not one mgen restored: dropping it here
+            // works for both, and keeps the schema a function of the state).
+            var clauses = ["ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index)))"] + covered.map { "DROP INDEX \(quote($0.name))" }
+            if concurrently { clauses.append(Self.online) }
+            return [SQLStatement("ALTER TABLE \(quote(index.table))\(joinClauses(clauses))",
+                                 facts: covered.map { .foreignKeyIndexDropped(table: index.table, foreignKey: $0.name) })]
         }
         return [SQLStatement("CREATE \(unique)INDEX \(quote(index.name))\(using) ON \(quote(index.table)) (\(indexParts(index)))")]
     }
 
+    /// Clauses of one ALTER TABLE: on one line when there is one, else one per line.
+    func joinClauses(_ clauses: [String]) -> String {
+        clauses.count == 1 ? " " + clauses[0] : "\n    " + clauses.joined(separator: ",\n    ")
+    }
+
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        // MySQL refuses to drop the only index a foreign key can use (and dropped its own index for
-        // that key when this one was made): give the key its index back in the same statement.
-        var clauses: [String] = []
-        if let table = context.before.table(index.table) {
-            clauses = table.foreignKeys.filter { fk in
-                Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
-                    && Self.createsImplicitIndex(fk, in: table, state: context.after)
-            }.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" }
-        }
-        if clauses.isEmpty, !concurrently {
+        // MySQL refuses to drop the only index a foreign key can use: give the key its own index
+        // back (named after it, as MySQL names the one it makes) in the same statement.
+        let (restored, _) = foreignKeyIndexChanges(index.table, context)
+        if restored.isEmpty, !concurrently {
             return [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))")]
         }
-        clauses.append("DROP INDEX \(quote(index.name))")
+        var clauses = restored.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" } + ["DROP INDEX \(quote(index.name))"]
         if concurrently { clauses.append(Self.online) }
-        return [SQLStatement("ALTER TABLE \(quote(index.table))\n    " + clauses.joined(separator: ",\n    "))]
+        return [SQLStatement("ALTER TABLE \(quote(index.table))\n    " + clauses.joined(separator: ",\n    "),
+                             facts: restored.map { .foreignKeyIndexRestored(table: index.table, foreignKey: $0.name, columns: $0.columns) })]
     }
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))")]
+        let (_, covered) = foreignKeyIndexChanges(unique.table, context)
+        let clauses = ["ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))"] + covered.map { "DROP INDEX \(quote($0.name))" }
+        return [SQLStatement("ALTER TABLE \(quote(unique.table))\(joinClauses(clauses))",
+                             facts: covered.map { .foreignKeyIndexDropped(table: unique.table, foreignKey: $0.name) })]
     }
 
     public func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
             var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))")]
-            // MySQL created an index named after the constraint when no index led with its columns;
-            // it outlives the constraint unless dropped too.
-            if Self.createsImplicitIndex(fk, in: table, state: context.before) {
-                statements.append(SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))"))
+            // The key's own index (made by MySQL, or restored by mgen) outlives the constraint unless dropped too.
+            if Self.hasOwnIndex(fk, in: context.before) {
+                statements.append(SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))",
+                                               facts: [.foreignKeyIndexDropped(table: tableName, foreignKey: name)]))
             }
             return statements
         }
         if table.uniques.contains(where: { $0.name == name }) {
-            return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))")]
+            let (restored, _) = foreignKeyIndexChanges(tableName, context)
+            let clauses = restored.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" } + ["DROP INDEX \(quote(name))"]
+            return [SQLStatement("ALTER TABLE \(quote(tableName))\(joinClauses(clauses))",
+                                 facts: restored.map { .foreignKeyIndexRestored(table: tableName, foreignKey: $0.name, columns: $0.columns) })]
         }
         return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP CONSTRAINT \(quote(name))")]
     }
 
-    /// Whether MySQL made an index for this foreign key: it does when no index starts with its columns.
+    /// MySQL keeps an index named after a foreign key exactly when nothing else leads with the key's
+    /// columns: it makes one for a new key then, mgen gives one back when an index the key relied on
+    /// is dropped, and drops it when a new index or unique covers the key. So the index follows from
+    /// the state alone, on every path up and down (a down that re-adds a key gets MySQL's own index,
+    /// and a later covering index still finds the same name to drop).
+    public static func hasOwnIndex(_ fk: ForeignKey, in state: SchemaState) -> Bool {
+        guard let table = state.table(fk.table) else { return false }
+        func leads(_ columns: [String]) -> Bool { Array(columns.prefix(fk.columns.count)) == fk.columns }
+        if let pk = table.primaryKey, leads(pk.columns) { return false }
+        if table.uniques.contains(where: { leads($0.columns) }) { return false }
+        // Another key on the same leading columns shares its index.
+        if table.foreignKeys.contains(where: { $0.name != fk.name && leads($0.columns) }) { return false }
+        return !state.indexes(on: fk.table).contains { leads($0.parts.prefix { $0.columnName != nil }.compactMap(\.columnName)) }
+    }
+
+    /// The foreign keys of a table that get an own index in this step (`restored`) and those whose
+    /// own index a new index or unique makes redundant (`covered`).
+    func foreignKeyIndexChanges(_ tableName: String, _ context: StepContext) -> (restored: [ForeignKey], covered: [ForeignKey]) {
+        guard let before = context.before.table(tableName), let after = context.after.table(tableName) else { return ([], []) }
+        let kept = before.foreignKeys.filter { fk in after.foreignKeys.contains { $0.name == fk.name } }
+        return (kept.filter { !Self.hasOwnIndex($0, in: context.before) && Self.hasOwnIndex($0, in: context.after) },
+                kept.filter { Self.hasOwnIndex($0, in: context.before) && !Self.hasOwnIndex($0, in: context.after) })
+    }
+
+    /// Whether MySQL keeps an index named after this foreign key in `state` (for emitters that
+    /// render these steps their own way).
     public static func createsImplicitIndex(_ fk: ForeignKey, in table: Table, state: SchemaState) -> Bool {
-        var leading: [[String]] = state.indexes(on: table.name).map(\.columnNames) + table.uniques.map(\.columns)
-        if let pk = table.primaryKey { leading.append(pk.columns) }
-        // Other foreign keys of the table have (implicit) indexes of their own.
-        leading += table.foreignKeys.filter { $0.name != fk.name }.map(\.columns)
-        return !leading.contains { Array($0.prefix(fk.columns.count)) == fk.columns }
+        hasOwnIndex(fk, in: state)
     }
 
     /// Batches in a temporary procedure: plain SQL has no loops in MySQL.

@@ -117,11 +117,16 @@ public struct PostgreSQLDialect: SQLDialect {
         let column = quote(change.column)
         var clauses: [String] = []
         var statements: [SQLStatement] = []
-        if let type = change.type, type != old.type {
+        let retyped = change.type.map { $0 != old.type } ?? false
+        // A default is cast along with the column, and PostgreSQL refuses the change when it cannot
+        // be ("default for column cannot be cast automatically"): drop it first, set it after.
+        let defaultMoves = retyped && old.defaultValue != nil
+        if let type = change.type, retyped {
             let oldCheck = enumCheck(table: change.table, column: old)
             if let oldCheck {
                 statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) DROP CONSTRAINT \(ifExists)\(quote(oldCheck.name))"))
             }
+            if defaultMoves { clauses.append("ALTER COLUMN \(column) DROP DEFAULT") }
             let name = try typeName(type, column: new)
             // USING makes every conversion explicit; PostgreSQL refuses many casts without it.
             let using = change.using ?? "\(column)::\(name)"
@@ -132,8 +137,10 @@ public struct PostgreSQLDialect: SQLDialect {
         }
         switch change.defaultChange {
         case let .set(value)?: clauses.append("ALTER COLUMN \(column) SET DEFAULT \(defaultExpression(value, type: new.type))")
-        case .drop?: clauses.append("ALTER COLUMN \(column) DROP DEFAULT")
-        case nil: break
+        case .drop?: if !defaultMoves { clauses.append("ALTER COLUMN \(column) DROP DEFAULT") }
+        case nil: if defaultMoves, let value = new.defaultValue {
+            clauses.append("ALTER COLUMN \(column) SET DEFAULT \(defaultExpression(value, type: new.type))")
+        }
         }
         if !clauses.isEmpty {
             statements.append(SQLStatement("ALTER TABLE \(quote(change.table))\n    " + clauses.joined(separator: ",\n    ")))

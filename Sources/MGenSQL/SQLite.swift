@@ -55,7 +55,9 @@ public struct SQLiteDialect: SQLDialect {
 
     public func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String {
         var sql = "\(quote(column.name)) \(try typeName(column.type, column: column))"
-        if !column.nullable { sql += " NOT NULL" }
+        // SQLite lets a (non-rowid) primary key column hold NULL unless it says NOT NULL; the other
+        // dialects, and the state, make every primary key column NOT NULL.
+        if !column.nullable || table.primaryKey?.columns.contains(column.name) == true { sql += " NOT NULL" }
         if isRowidAlias(column, in: table) {
             sql += " PRIMARY KEY AUTOINCREMENT"
         } else if column.identity {
@@ -106,6 +108,26 @@ public struct SQLiteDialect: SQLDialect {
         [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))")]
     }
 
+    /// SQLite renames the column inside CHECK expressions but not the constraints' names, and an
+    /// enum's CHECK is named after its table and column: rebuild so the name follows (as the state
+    /// and the other dialects have it).
+    public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let rename = SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))")
+        guard let old = context.before.table(table), let column = old.column(from), enumCheck(table: table, column: column) != nil else {
+            return [rename]
+        }
+        let columns = old.columns.map { $0.name == from ? to : $0.name }
+        return [rename] + (try rebuild(table, context, reason: "SQLite keeps the name of the enum CHECK of '\(from)'", columns: columns))
+    }
+
+    public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let rename = SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))")
+        guard let old = context.before.table(from), old.columns.contains(where: { enumCheck(table: from, column: $0) != nil }) else {
+            return [rename]
+        }
+        return [rename] + (try rebuild(to, context, reason: "SQLite keeps the names of the enum CHECKs of '\(from)'", columns: old.columns.map(\.name)))
+    }
+
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         if change.using != nil {
             throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
@@ -154,13 +176,17 @@ public struct SQLiteDialect: SQLDialect {
 
     /// The table rebuild: the table as it is after the step, filled from the table as it was.
     /// `defer_foreign_keys` lets references to the table dangle until the new one has its name.
-    func rebuild(_ tableName: String, _ context: StepContext, reason: String) throws(Unsupported) -> [SQLStatement] {
-        let old = try context.before.requiredTable(tableName)
+    /// `columns`: the table's columns as they are when the rebuild starts, when a statement before
+    /// it in the same step renamed some (default: as they were before the step).
+    func rebuild(_ tableName: String, _ context: StepContext, reason: String, columns: [String]? = nil) throws(Unsupported) -> [SQLStatement] {
+        let oldColumns: [String]
+        if let columns { oldColumns = columns } else { oldColumns = try context.before.requiredTable(tableName).columns.map(\.name) }
         let new = try context.after.requiredTable(tableName)
         let temporary = "_mgen_new_\(tableName)"
-        let shared = new.columns.map(\.name).filter { old.column($0) != nil }
+        let shared = new.columns.map(\.name).filter(oldColumns.contains)
         var statements = [
-            SQLStatement("PRAGMA defer_foreign_keys = ON", comment: "\(reason): rebuild the table, keeping its rows, indexes and foreign keys"),
+            SQLStatement("PRAGMA defer_foreign_keys = ON", comment: "\(reason): rebuild the table, keeping its rows, indexes and foreign keys",
+                         facts: [.tableRebuild(table: tableName)]),
             SQLStatement(try tableDefinition(new, name: temporary)),
             SQLStatement("INSERT INTO \(quote(temporary)) (\(quoteList(shared))) SELECT \(quoteList(shared)) FROM \(quote(tableName))"),
             SQLStatement("DROP TABLE \(quote(tableName))"),

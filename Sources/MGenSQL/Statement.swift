@@ -7,11 +7,15 @@ public struct SQLStatement: Hashable, Sendable {
     public var transactional: Bool
     /// A comment line rendered above the statement (`-- SQLite cannot ALTER COLUMN: ...`).
     public var comment: String?
+    /// What the statement does beyond its text, for emitters that render a step their own way:
+    /// they read these, never the SQL.
+    public var facts: [StatementFact]
 
-    public init(_ sql: String, transactional: Bool = true, comment: String? = nil) {
+    public init(_ sql: String, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = []) {
         self.sql = sql
         self.transactional = transactional
         self.comment = comment
+        self.facts = facts
     }
 
     /// Whether the statement has semicolons of its own (a DO block, a procedure): runners that split
@@ -20,6 +24,27 @@ public struct SQLStatement: Hashable, Sendable {
 
     /// The statement with its terminating semicolon.
     public var terminated: String { sql.hasSuffix(";") ? sql : sql + ";" }
+}
+
+/// A typed fact about a rendered statement (issue 11: emitters learn what the SQL layer decided
+/// from these, not by reading its SQL back).
+public enum StatementFact: Hashable, Sendable {
+    /// The statement starts a SQLite table rebuild of this table (new table, copy, drop, rename).
+    case tableRebuild(table: String)
+    /// MySQL: an index named after a foreign key was added, so the key keeps an index when one it
+    /// relied on goes.
+    case foreignKeyIndexRestored(table: String, foreignKey: String, columns: [String])
+    /// MySQL: the index named after a foreign key was dropped (the key went, or a new index covers it).
+    case foreignKeyIndexDropped(table: String, foreignKey: String)
+}
+
+extension Sequence where Element == SQLStatement {
+    /// Every fact of the statements, in order.
+    public var facts: [StatementFact] { flatMap(\.facts) }
+    /// The tables the statements rebuild (SQLite).
+    public var rebuiltTables: [String] {
+        facts.compactMap { if case let .tableRebuild(table) = $0 { table } else { nil } }
+    }
 }
 
 /// Options that change the SQL, not the meaning.

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunSQL(
-            sql=['CREATE INDEX `posts_user_id_published_idx` ON `posts` (`user_id`, `published`)'],
+            sql=['ALTER TABLE `posts`\n    ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),\n    DROP INDEX `posts_user_id_fkey`'],
             reverse_sql=['ALTER TABLE `posts`\n    ADD INDEX `posts_user_id_fkey` (`user_id`),\n    DROP INDEX `posts_user_id_published_idx`'],
             state_operations=[
                 migrations.AddIndex(

@@ -14,4 +14,6 @@ CREATE TABLE IF NOT EXISTS `posts` (
     CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE
 );
 
-CREATE INDEX `posts_user_id_published_idx` ON `posts` (`user_id`, `published`);
+ALTER TABLE `posts`
+    ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),
+    DROP INDEX `posts_user_id_fkey`;

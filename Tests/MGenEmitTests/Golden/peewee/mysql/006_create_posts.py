@@ -28,7 +28,13 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
                 pw.Check('score >= 0', name='posts_score_check'),
             ]
 
-    migrator.sql('CREATE INDEX `posts_user_id_published_idx` ON `posts` (`user_id`, `published`)')
+    migrator.sql(
+        """\
+    ALTER TABLE `posts`
+        ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),
+        DROP INDEX `posts_user_id_fkey`
+    """,
+    )
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):

@@ -19,7 +19,9 @@ export class CreatePosts1737363600000 implements MigrationInterface {
     CONSTRAINT \`posts_score_check\` CHECK (score >= 0),
     CONSTRAINT \`posts_user_id_fkey\` FOREIGN KEY (\`user_id\`) REFERENCES \`users\` (\`id\`) ON DELETE CASCADE
 )`);
-        await queryRunner.query(`CREATE INDEX \`posts_user_id_published_idx\` ON \`posts\` (\`user_id\`, \`published\`)`);
+        await queryRunner.query(`ALTER TABLE \`posts\`
+    ADD INDEX \`posts_user_id_published_idx\` (\`user_id\`, \`published\`),
+    DROP INDEX \`posts_user_id_fkey\``);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
