@@ -180,6 +180,18 @@ public struct PostgreSQLDialect: SQLDialect {
         [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))")]
     }
 
+    /// A dollar-quote tag that does not occur in the body (`$mgen$`, else `$mgen1$`, ...), so no
+    /// expression can end the quoted body early.
+    static func dollarTag(for body: String) -> String {
+        var tag = "$mgen$"
+        var n = 0
+        while body.contains(tag) {
+            n += 1
+            tag = "$mgen\(n)$"
+        }
+        return tag
+    }
+
     /// Batches along the integer key in a DO block; outside a transaction it commits after each
     /// batch, so locks are held for one batch at a time.
     public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -187,8 +199,7 @@ public struct PostgreSQLDialect: SQLDialect {
         let key = try backfillKey(backfill, context)
         let assignments = try assignments(backfill)
         let commit = context.inTransaction ? "" : "\n        COMMIT;"
-        let sql = """
-        DO $mgen$
+        let body = """
         DECLARE
             batch_start bigint;
             max_key bigint;
@@ -200,8 +211,9 @@ public struct PostgreSQLDialect: SQLDialect {
                 batch_start := batch_start + \(backfill.batchSize);\(commit)
             END LOOP;
         END
-        $mgen$
         """
+        let tag = Self.dollarTag(for: body)
+        let sql = "DO \(tag)\n\(body)\n\(tag)"
         return [SQLStatement(sql, transactional: context.inTransaction,
                              comment: "backfill \(backfill.table) in batches of \(backfill.batchSize) rows along \(key)")]
     }

@@ -54,10 +54,14 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String {
-        var sql = "\(quote(column.name)) \(try typeName(column.type, column: column))"
-        // SQLite lets a (non-rowid) primary key column hold NULL unless it says NOT NULL; the other
-        // dialects, and the state, make every primary key column NOT NULL.
-        if !column.nullable || table.primaryKey?.columns.contains(column.name) == true { sql += " NOT NULL" }
+        let type = try typeName(column.type, column: column)
+        var sql = "\(quote(column.name)) \(type)"
+        // SQLite lets a primary key column hold NULL unless it says NOT NULL (but for the rowid
+        // alias, a single INTEGER key, where NULL means "next rowid"); the other dialects make
+        // every primary key column NOT NULL.
+        let keyColumns = table.primaryKey?.columns ?? []
+        let rowidAlias = keyColumns == [column.name] && type == "INTEGER"
+        if !column.nullable || (keyColumns.contains(column.name) && !rowidAlias) { sql += " NOT NULL" }
         if isRowidAlias(column, in: table) {
             sql += " PRIMARY KEY AUTOINCREMENT"
         } else if column.identity {
@@ -73,7 +77,9 @@ public struct SQLiteDialect: SQLDialect {
         SQLStatement("CREATE UNIQUE INDEX \(ifNotExists)\(quote(unique.name)) ON \(quote(unique.table)) (\(quoteList(unique.columns)))")
     }
 
-    func tableDefinition(_ table: Table, name: String) throws(Unsupported) -> String {
+    /// `guarded`: `CREATE TABLE IF NOT EXISTS` (when idempotent statements are on); a rebuild's
+    /// temporary table is never guarded.
+    func tableDefinition(_ table: Table, name: String, guarded: Bool = false) throws(Unsupported) -> String {
         var lines: [String] = []
         for column in table.columns { lines.append(try columnDefinition(column, table: table)) }
         if let pk = table.primaryKey, !table.columns.contains(where: { isRowidAlias($0, in: table) }) {
@@ -81,13 +87,11 @@ public struct SQLiteDialect: SQLDialect {
         }
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
-        return "CREATE TABLE \(quote(name)) (\n" + tableBody(lines) + "\n)"
+        return "CREATE TABLE \(guarded ? ifNotExists : "")\(quote(name)) (\n" + tableBody(lines) + "\n)"
     }
 
     public func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        var definition = try tableDefinition(table, name: table.name)
-        if options.idempotent { definition = definition.replacingOccurrences(of: "CREATE TABLE ", with: "CREATE TABLE IF NOT EXISTS ") }
-        return [SQLStatement(definition)] + table.uniques.map(uniqueIndex)
+        [SQLStatement(try tableDefinition(table, name: table.name, guarded: true))] + table.uniques.map(uniqueIndex)
     }
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,

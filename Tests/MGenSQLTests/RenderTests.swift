@@ -575,6 +575,34 @@ import Testing
         #expect(!transactional.upSQL[0].contains("COMMIT"))
     }
 
+    /// The dollar tag is chosen against the body: an expression holding `$mgen$` cannot end it.
+    @Test func backfillPostgreSQLDollarTagAvoidsTheBody() throws {
+        let tricky = spec(id: "0002", "  - backfill: {table: users, set: {name: \"'$mgen$ and $mgen1$'\"}, batch_size: 10}\n")
+        let sql = try render(.postgresql, usersSpec, tricky)[1].upSQL[0]
+        #expect(sql.hasPrefix("DO $mgen2$\n"))
+        #expect(sql.hasSuffix("\n$mgen2$"))
+        #expect(sql.contains("SET \"name\" = '$mgen$ and $mgen1$'"))
+        // The splitter (what runners and `verify` use) keeps it one statement.
+        #expect(SQLSplitter.split(sql + ";\nSELECT 1;").count == 2)
+    }
+
+    /// `IF NOT EXISTS` is a clause of the statement, not a text replace: names and literals that
+    /// spell `CREATE TABLE ` stay as they are.
+    @Test func sqliteIfNotExistsLeavesLiteralsAlone() throws {
+        let yaml = spec(id: "0001", """
+              - create_table:
+                  table: notes
+                  columns: [{name: id, type: integer, primary_key: true}, {name: body, type: text, default: "CREATE TABLE x"}]
+                  checks: [{name: notes_body_check, expression: "body <> 'CREATE TABLE '"}]
+
+            """)
+        let sql = try render(.sqlite, yaml)[0].upSQL[0]
+        #expect(sql.hasPrefix("CREATE TABLE IF NOT EXISTS \"notes\" (\n"))
+        #expect(sql.contains("DEFAULT 'CREATE TABLE x'"))
+        #expect(sql.contains("CHECK (body <> 'CREATE TABLE ')"))
+        #expect(try render(.sqlite, idempotent: false, yaml)[0].upSQL[0].hasPrefix("CREATE TABLE \"notes\" (\n"))
+    }
+
     @Test func backfillMySQLUsesATemporaryProcedure() throws {
         let rendered = try render(.mysql, usersSpec, Self.backfill)[1]
         #expect(rendered.upSQL.count == 4)
