@@ -36,7 +36,7 @@ public enum SQLFiles {
         if dialect == .mysql {
             lines.append("MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.")
         }
-        if rendered.up.contains(where: { $0.sql.hasPrefix("PRAGMA defer_foreign_keys") }) {
+        if !rendered.up.rebuiltTables.isEmpty {
             lines.append("SQLite table rebuild: run with foreign keys off (SQLite's default), as PRAGMA foreign_keys cannot change inside a transaction.")
         }
         return lines.map { "\(comment) \($0)" }.joined(separator: "\n")

@@ -50,16 +50,22 @@ enum JS {
         return out
     }
 
-    /// A literal default as JavaScript: numbers stay numbers, strings are quoted.
+    /// A literal default as JavaScript: numbers stay numbers, strings are quoted. A number a JS
+    /// double cannot hold exactly (an integer beyond 2^53, a decimal of more than 15 significant
+    /// digits) is written as a string, which Knex and Sequelize pass on as the column's default and
+    /// the database converts exactly; as a JS number it would silently become another value.
     static func literal(_ value: Literal) -> String {
         switch value {
         case let .string(s): string(s)
-        case let .integer(i): String(i)
-        case let .number(n): n
+        case let .integer(i): i.magnitude <= maxSafeInteger ? String(i) : string(String(i))
+        case let .number(n): n.filter(\.isNumber).drop { $0 == "0" }.count <= 15 ? n : string(n)
         case let .boolean(b): b ? "true" : "false"
         case .null: "null"
         }
     }
+
+    /// `Number.MAX_SAFE_INTEGER`: every integer up to it is exact as a JavaScript number.
+    static let maxSafeInteger: UInt64 = (1 << 53) - 1
 
     /// An object key: bare when it is an identifier, quoted otherwise.
     static func key(_ name: String) -> String {
@@ -227,7 +233,7 @@ struct JSStep {
     }
 
     /// Whether MGenSQL rebuilds the table for this step (SQLite).
-    var isRebuild: Bool { statements.first?.sql.hasPrefix("PRAGMA defer_foreign_keys") == true }
+    var isRebuild: Bool { !statements.rebuiltTables.isEmpty }
 
     /// The table a column lives in after this step.
     func table(_ name: String) -> Table? { after.table(name) ?? before.table(name) }

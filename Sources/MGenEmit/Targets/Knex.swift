@@ -88,7 +88,8 @@ public struct KnexEmitter: Emitter {
         case let .dropColumn(table, column):
             return [call("alterTable", table, ["table.dropColumn(\(JS.string(column)));"])]
         case let .renameColumn(table, from, to):
-            return [call("alterTable", table, ["table.renameColumn(\(JS.string(from)), \(JS.string(to)));"])]
+            // SQLite rebuilds after renaming an enum column, so its CHECK's name follows (MGenSQL's extra statements).
+            return [call("alterTable", table, ["table.renameColumn(\(JS.string(from)), \(JS.string(to)));"])] + raw(Array(step.statements.dropFirst()))
                 + raw(Array(step.statements.dropFirst()))
         case let .alterColumn(change):
             return alterColumn(change, step)
