@@ -148,8 +148,9 @@ public struct MigrationChain: Sendable {
         var state = start
         var up: [Step] = []
         up.reserveCapacity(spec.operations.count)
-        func replay(_ operation: Operation, _ located: Located<Operation>) {
+        func replay(_ written: Operation, _ located: Located<Operation>) {
             let before = state
+            let operation = written.resolved(in: before)
             do {
                 try state.apply(operation, at: located.location, fields: located.fields)
                 up.append(Step(operation: operation, location: located.location, before: before,
@@ -220,8 +221,9 @@ public struct MigrationChain: Sendable {
             var steps: [Step] = []
             steps.reserveCapacity(downOperations.count)
             state = after
-            for (operation, location, fields) in downOperations {
+            for (written, location, fields) in downOperations {
                 let before = state
+                let operation = written.resolved(in: before)
                 do {
                     // A derived down is valid by construction (and checked against the start state
                     // below); only an explicit one, written by hand, is validated step by step.

@@ -83,6 +83,18 @@ extension Operation {
     }
 }
 
+extension Operation {
+    /// The operation with what the spec may leave out filled in from the state before it, once,
+    /// where the step is prepared: `drop_index` without `table` gets the index's table, so every
+    /// emitter (and the chain's own checks) receive it rather than look it up or guess.
+    public func resolved(in before: SchemaState) -> Operation {
+        if case let .dropIndex(name, table, concurrently) = self, table.isEmpty, let index = before.index(name) {
+            return .dropIndex(name: name, table: index.table, concurrently: concurrently)
+        }
+        return self
+    }
+}
+
 extension ColumnType {
     /// Whether every value of this type fits the other unchanged.
     public func widens(to other: ColumnType) -> Bool {
