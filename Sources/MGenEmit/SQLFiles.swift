@@ -65,7 +65,7 @@ public enum SQLFiles {
         var values: [String: Any] = [
             "header": header(rendered, dialect: context.dialect, direction: direction),
             "up": body(rendered.up, dialect: context.dialect, block: block),
-            "down": rendered.down.map { body($0, dialect: context.dialect, block: block) } ?? "",
+            "down": body(rendered.downOrFailure(SQLRenderer.make(context.dialect)), dialect: context.dialect, block: block),
             "noTransaction": direction == "up" ? !rendered.upIsTransactional : !rendered.downIsTransactional,
             "id": migration.id,
             "name": migration.name,
@@ -77,17 +77,29 @@ public enum SQLFiles {
         return values
     }
 
-    /// The `<base>.up.sql` (and, unless irreversible, `<base>.down.sql`) of the targets that keep
-    /// each direction in a file of its own.
+    /// The `<base>.up.sql` and `<base>.down.sql` of the targets that keep each direction in a file
+    /// of its own. An irreversible migration's down file holds one statement that fails, naming the
+    /// spec and why: without the file golang-migrate skips the down silently, and a client run on
+    /// an empty file succeeds.
     public static func upAndDown(_ migration: RenderedMigration, _ context: EmitContext,
                                  up: (path: String, template: String), down: (path: String, template: String)) throws(DiagnosticError) -> [EmittedFile] {
-        var files = [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: "up")))]
-        if migration.down != nil {
-            files.append(EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: "down"))))
-        }
-        return files
+        [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: "up"))),
+         EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: "down")))]
     }
 
     /// A migration split into statements the way a plain SQL runner would: on top-level semicolons.
     public static func statements(of text: String) -> [String] { SQLSplitter.split(text) }
+
+    /// A down read back from a file: its statements, or nil when it is the refusal mgen writes for
+    /// an irreversible migration (so `verify` stops the down walk there, as for specs).
+    public static func downStatements(of text: String) -> [String]? {
+        isIrreversibleDown(text) ? nil : statements(of: text)
+    }
+
+    /// Whether a down holds the marker comment of an irreversible migration's refusal.
+    public static func isIrreversibleDown(_ text: Substring) -> Bool {
+        text.split(separator: "\n").contains { $0.hasPrefix("-- \(RenderedMigration.irreversibleMarker)") }
+    }
+
+    public static func isIrreversibleDown(_ text: String) -> Bool { isIrreversibleDown(text[...]) }
 }

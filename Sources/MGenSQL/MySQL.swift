@@ -231,6 +231,11 @@ public struct MySQLDialect: SQLDialect {
         hasOwnIndex(fk, in: state)
     }
 
+    /// SIGNAL runs outside stored programs too; MESSAGE_TEXT holds at most 128 characters.
+    public func failure(_ message: String) -> SQLStatement {
+        SQLStatement("SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = \(stringLiteral(String(oneLine(message).prefix(128))))")
+    }
+
     /// Batches in a temporary procedure: plain SQL has no loops in MySQL.
     public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         guard backfill.batchSize > 0 else { return [try singleUpdate(backfill)] }

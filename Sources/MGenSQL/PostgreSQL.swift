@@ -180,6 +180,12 @@ public struct PostgreSQLDialect: SQLDialect {
         [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))")]
     }
 
+    public func failure(_ message: String) -> SQLStatement {
+        let body = "BEGIN RAISE EXCEPTION USING MESSAGE = \(stringLiteral(oneLine(message))); END"
+        let tag = Self.dollarTag(for: body)
+        return SQLStatement("DO \(tag) \(body) \(tag)")
+    }
+
     /// A dollar-quote tag that does not occur in the body (`$mgen$`, else `$mgen1$`, ...), so no
     /// expression can end the quoted body early.
     static func dollarTag(for body: String) -> String {

@@ -97,6 +97,9 @@ public protocol SQLDialect: Sendable {
     func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
     func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
     func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    /// One statement that fails with this message when run (the down of an irreversible migration
+    /// in the SQL-file targets, so a runner stops rather than records a rollback that did nothing).
+    func failure(_ message: String) -> SQLStatement
 }
 
 // MARK: - Standard SQL, shared by the dialects
@@ -149,6 +152,15 @@ extension SQLDialect {
         case let .literal(l): literal(l)
         case let .sql(expression): expression
         }
+    }
+
+    /// Text made safe for one line of an error message or comment: line breaks and other control
+    /// characters become spaces (a runner reads lines, and `-- +goose` lines are its commands).
+    public func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .lineSeparator
+                || $0.properties.generalCategory == .paragraphSeparator ? " " : $0
+        }))
     }
 
     /// `IF NOT EXISTS ` when idempotent statements are on.

@@ -41,6 +41,24 @@ extension RenderedMigration {
     }
 }
 
+extension RenderedMigration {
+    /// The comment line that marks a down as the refusal of an irreversible migration; scanners
+    /// of SQL files read it back as "no down".
+    public static let irreversibleMarker = "mgen: irreversible:"
+
+    /// The down as SQL files hold it: the rendered down, or for an irreversible migration one
+    /// statement that fails, naming the spec and why (an empty down would let goose, golang-migrate
+    /// or a client "roll back" silently).
+    public func downOrFailure(_ dialect: any SQLDialect) -> [SQLStatement] {
+        if let down { return down }
+        let migration = planned.migration
+        let reason = migration.irreversible ?? "no down"
+        var statement = dialect.failure("mgen: \(migration.id) \(migration.name) is irreversible: \(reason)")
+        statement.comment = "\(Self.irreversibleMarker) \(dialect.oneLine(reason))"
+        return [statement]
+    }
+}
+
 /// Renders planned migrations to SQL for one dialect.
 public struct SQLRenderer: Sendable {
     public let dialect: any SQLDialect

@@ -171,6 +171,13 @@ public struct SQLiteDialect: SQLDialect {
         return try rebuild(table, context, reason: "SQLite cannot drop constraint '\(name)' in place")
     }
 
+    /// SQLite has no RAISE outside triggers: a column that cannot exist fails with its name, the
+    /// message ("no such column: mgen: ..."). Backticks, as a double-quoted name would fall back
+    /// to a string.
+    public func failure(_ message: String) -> SQLStatement {
+        SQLStatement("SELECT `" + oneLine(message).replacingOccurrences(of: "`", with: "``") + "`")
+    }
+
     /// One UPDATE: SQLite locks the whole database for writers either way, so batches gain nothing.
     public func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         var statement = try singleUpdate(backfill)

@@ -18,7 +18,7 @@ public struct GolangMigrateEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         try requireAloneWhenNonTransactional(migration, target: name)
         let base = "\(context.version)_\(slug(migration.planned.name))"
-        // No down file for an irreversible migration: `migrate down` then stops instead of pretending.
+        // An irreversible migration's down file fails (golang-migrate skips a missing one silently).
         return try SQLFiles.upAndDown(migration, context, up: ("\(base).up.sql", "golang-migrate/golang-migrate.up.sql.mustache"),
                                       down: ("\(base).down.sql", "golang-migrate/golang-migrate.down.sql.mustache"))
     }

@@ -4,6 +4,8 @@ import MGenSQL
 
 /// goose: one `<version>_<name>.sql` with `-- +goose Up` / `-- +goose Down`, StatementBegin/End
 /// around statements that have semicolons of their own, `-- +goose NO TRANSACTION` when needed.
+/// An irreversible migration's Down is one statement that fails: goose runs an empty (or
+/// comment-only) Down as a successful rollback.
 public struct GooseEmitter: Emitter {
     public init() {}
     public let name = "goose"
@@ -31,9 +33,12 @@ public struct GooseEmitter: Emitter {
             let text = (try? String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8)) ?? ""
             let parsed = try Self.parse(text, file: "\(folder)/\(name)")
             let marker = SQLFiles.readMarker(text)
+            // The refusal of an irreversible migration reads back as no down.
+            let downText = text.range(of: "\n-- +goose Down").map { text[$0.upperBound...] } ?? ""
             out.append(DiskMigration(version: String(name[..<underscore]),
                                      name: String(name[name.index(after: underscore)...].dropLast(4)), files: [name],
-                                     specID: marker?.id, specSHA256: marker?.sha256, up: parsed.up, down: parsed.down,
+                                     specID: marker?.id, specSHA256: marker?.sha256, up: parsed.up,
+                                     down: SQLFiles.isIrreversibleDown(downText) ? nil : parsed.down,
                                      upTransactional: parsed.transactional, downTransactional: parsed.transactional))
         }
         return out.sorted { (UInt64($0.version) ?? 0) < (UInt64($1.version) ?? 0) }

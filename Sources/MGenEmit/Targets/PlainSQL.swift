@@ -46,7 +46,7 @@ enum UpDownFiles {
                 migration.up = SQLFiles.statements(of: text)
                 migration.upTransactional = transactional
             } else {
-                migration.down = SQLFiles.statements(of: text)
+                migration.down = SQLFiles.downStatements(of: text)
                 migration.downTransactional = transactional
             }
             byVersion[version] = migration

@@ -49,7 +49,7 @@ public struct PrismaEmitter: Emitter {
             if down != nil { files.append("\(name)/down.sql") }
             out.append(DiskMigration(version: String(name.prefix(14)), name: String(name.dropFirst(15)), files: files,
                                      specID: marker?.id, specSHA256: marker?.sha256, up: SQLFiles.statements(of: text),
-                                     down: down.map(SQLFiles.statements), upTransactional: !text.contains("-- Runs outside a transaction"),
+                                     down: down.flatMap(SQLFiles.downStatements), upTransactional: !text.contains("-- Runs outside a transaction"),
                                      downTransactional: !(down ?? "").contains("-- Runs outside a transaction")))
         }
         return out
