@@ -82,9 +82,16 @@ public enum SQLFiles {
     /// spec and why: without the file golang-migrate skips the down silently, and a client run on
     /// an empty file succeeds.
     public static func upAndDown(_ migration: RenderedMigration, _ context: EmitContext,
-                                 up: (path: String, template: String), down: (path: String, template: String)) throws(DiagnosticError) -> [EmittedFile] {
-        [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: "up"))),
-         EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: "down")))]
+                                 up: (path: String, template: String), down: (path: String, template: String),
+                                 block: ((String) -> String)? = nil) throws(DiagnosticError) -> [EmittedFile] {
+        [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: "up", block: block))),
+         EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: "down", block: block)))]
+    }
+
+    /// A statement with semicolons of its own (a MySQL procedure body) between `DELIMITER` lines,
+    /// as the `mysql`/`mariadb` client needs it to send the statement whole.
+    public static func clientDelimited(_ terminated: String) -> String {
+        "DELIMITER //\n" + String(terminated.dropLast(terminated.hasSuffix(";") ? 1 : 0)) + "\n//\nDELIMITER ;"
     }
 
     /// A migration split into statements the way a plain SQL runner would: on top-level semicolons.

@@ -56,7 +56,9 @@ public struct RenderOptions: Hashable, Sendable {
 
 /// Splits SQL text into statements on top-level semicolons, respecting quotes, dollar quotes,
 /// comments and `BEGIN ... END` bodies of MySQL routines. A backslash escapes a quote only where
-/// the dialect says so (MySQL); in standard SQL strings it is a plain character.
+/// the dialect says so (MySQL); in standard SQL strings it is a plain character. The `mysql`
+/// client's `DELIMITER x` lines are honoured as that client does: statements end at `x` until
+/// the next `DELIMITER ;` (the lines themselves are not statements).
 public enum SQLSplitter {
     public static func split(_ text: String, backslashEscapes: Bool = false) -> [String] {
         var statements: [String] = []
@@ -65,6 +67,7 @@ public enum SQLSplitter {
         var i = 0
         var blockDepth = 0
         var routine = false
+        var delimiter: [Character] = [";"]
         func flush() {
             let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
             if !trimmed.isEmpty && trimmed != ";" && !isOnlyComments(trimmed) { statements.append(trimmed) }
@@ -73,6 +76,22 @@ public enum SQLSplitter {
         }
         while i < chars.count {
             let c = chars[i]
+            // A client DELIMITER command: at the start of a line, with only comments before it in
+            // the statement being read.
+            if c == "D" || c == "d", i == 0 || chars[i - 1] == "\n", isOnlyComments(current.trimmingCharacters(in: .whitespacesAndNewlines)),
+               String(chars[i..<min(i + 10, chars.count)]).uppercased() == "DELIMITER " {
+                let end = chars[i...].firstIndex(of: "\n") ?? chars.count
+                let token = String(chars[(i + 10)..<end]).trimmingCharacters(in: .whitespaces)
+                if !token.isEmpty { delimiter = Array(token) }
+                current = ""
+                i = end
+                continue
+            }
+            if delimiter != [";"], c == delimiter[0], Array(chars[i..<min(i + delimiter.count, chars.count)]) == delimiter {
+                flush()
+                i += delimiter.count
+                continue
+            }
             if c == "'" || c == "\"" || c == "`" {
                 let (end, _) = skipQuoted(chars, from: i, quote: c, backslashEscapes: backslashEscapes)
                 current += String(chars[i..<end])
@@ -123,7 +142,7 @@ public enum SQLSplitter {
                 i = j
                 continue
             }
-            if c == ";", blockDepth == 0 {
+            if c == ";", blockDepth == 0, delimiter == [";"] {
                 current += ";"
                 flush()
                 i += 1

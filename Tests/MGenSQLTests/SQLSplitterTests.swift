@@ -132,3 +132,32 @@ import Testing
         #expect(SQLStatement("SELECT 1").transactional)
     }
 }
+
+/// The `mysql` client's DELIMITER lines, as the plain `sql` target writes them for MySQL.
+@Suite struct SQLSplitterDelimiterTests {
+    @Test func delimiterLinesChangeWhereStatementsEnd() {
+        let text = """
+            -- backfill
+            DROP PROCEDURE IF EXISTS p;
+
+            DELIMITER //
+            CREATE PROCEDURE p()
+            BEGIN
+                UPDATE t SET a = ';//';
+            END
+            //
+            DELIMITER ;
+
+            CALL p();
+            """
+        #expect(SQLSplitter.split(text, backslashEscapes: true) == [
+            "-- backfill\nDROP PROCEDURE IF EXISTS p;",
+            "CREATE PROCEDURE p()\nBEGIN\n    UPDATE t SET a = ';//';\nEND",
+            "CALL p();",
+        ])
+    }
+
+    @Test func delimiterInsideStatementsIsText() {
+        #expect(SQLSplitter.split("SELECT 'DELIMITER //';\nSELECT 1;") == ["SELECT 'DELIMITER //';", "SELECT 1;"])
+    }
+}

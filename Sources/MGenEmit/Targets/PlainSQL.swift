@@ -3,6 +3,8 @@ import MGenSpec
 import MGenSQL
 
 /// Plain SQL files: `NNNN_name.up.sql` and `NNNN_name.down.sql`, for any runner or for review.
+/// Each applies with the database's own client (`psql -f`, `mariadb <`, `sqlite3`): on MySQL a
+/// statement with semicolons of its own (a backfill's procedure) sits between `DELIMITER` lines.
 public struct PlainSQLEmitter: Emitter {
     public init() {}
     public let name = "sql"
@@ -15,8 +17,10 @@ public struct PlainSQLEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let base = "\(context.version)_\(slug(migration.planned.name))"
+        let block: ((String) -> String)? = context.dialect == .mysql ? { SQLFiles.clientDelimited($0) } : nil
         return try SQLFiles.upAndDown(migration, context, up: ("\(base).up.sql", "sql/sql.up.sql.mustache"),
-                                      down: ("\(base).down.sql", "sql/sql.down.sql.mustache"))
+                                      down: ("\(base).down.sql", "sql/sql.down.sql.mustache"),
+                                      block: block)
     }
 
     public func scan(_ folder: String) throws(DiagnosticError) -> [DiskMigration] {

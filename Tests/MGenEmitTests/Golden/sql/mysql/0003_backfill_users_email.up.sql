@@ -6,6 +6,7 @@
 -- backfill users in batches of 1000 rows along id
 DROP PROCEDURE IF EXISTS `mgen_up_0003_1`;
 
+DELIMITER //
 CREATE PROCEDURE `mgen_up_0003_1`()
 BEGIN
     DECLARE batch_start BIGINT;
@@ -16,7 +17,9 @@ BEGIN
         WHERE `id` >= batch_start AND `id` < batch_start + 1000 AND (email IS NULL);
         SET batch_start = batch_start + 1000;
     END WHILE;
-END;
+END
+//
+DELIMITER ;
 
 CALL `mgen_up_0003_1`();
 
