@@ -235,6 +235,23 @@ struct JSStep {
     /// Whether MGenSQL rebuilds the table for this step (SQLite).
     var isRebuild: Bool { !statements.rebuiltTables.isEmpty }
 
+    /// Whether MGenSQL adds or drops a foreign key's own index beside what an index or unique
+    /// step says (MySQL; see docs/spec.md, drop_index): a builder call would leave that out, so the
+    /// step is sent as MGenSQL's statements.
+    var movesForeignKeyIndexes: Bool {
+        let moves = statements.facts.contains {
+            switch $0 {
+            case .foreignKeyIndexRestored, .foreignKeyIndexDropped: true
+            case .tableRebuild: false
+            }
+        }
+        switch operation {
+        case .createIndex, .dropIndex, .addUnique: return moves
+        case let .dropConstraint(table, name): return moves && before.table(table)?.uniques.contains { $0.name == name } == true
+        default: return false
+        }
+    }
+
     /// The table a column lives in after this step.
     func table(_ name: String) -> Table? { after.table(name) ?? before.table(name) }
 

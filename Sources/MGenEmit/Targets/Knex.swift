@@ -70,6 +70,7 @@ public struct KnexEmitter: Emitter {
     /// The chained calls of one step.
     static func calls(_ step: JSStep) -> [String] {
         let d = step.dialect
+        if step.movesForeignKeyIndexes { return raw(step.statements) }
         switch step.operation {
         case let .createTable(table):
             return [call("createTable", table.name, createTable(table, step))]
@@ -109,9 +110,7 @@ public struct KnexEmitter: Emitter {
             if let method { options = d == .mysql ? ", { storageEngineIndexType: \(JS.string(method)) }" : ", { indexType: \(JS.string(method)) }" }
             return [call("alterTable", index.table, ["table.index(\(JS.list(index.columnNames)), \(JS.string(index.name))\(options));"])]
         case let .dropIndex(name, table, concurrently):
-            // MySQL: MGenSQL gives a foreign key its index back in the same ALTER TABLE.
-            guard !concurrently, !(d == .mysql && step.statements.first?.sql.hasPrefix("ALTER TABLE") == true),
-                  let index = step.before.index(name) else { return raw(step.statements) }
+            guard !concurrently, let index = step.before.index(name) else { return raw(step.statements) }
             return [call("alterTable", table, ["table.dropIndex(\(JS.list(index.columnNames)), \(JS.string(name)));"])]
         case let .addForeignKey(fk):
             if fk.notValid, d == .postgresql { return raw(step.statements) }

@@ -84,6 +84,7 @@ public struct SequelizeEmitter: Emitter {
     static func calls(_ step: JSStep, options o: String?) -> [String] {
         let d = step.dialect
         let t = o == nil ? nil : "transaction"
+        if step.movesForeignKeyIndexes { return raw(step.statements, o) }
         switch step.operation {
         case let .createTable(table):
             return createTable(table, step, o)
@@ -123,7 +124,7 @@ public struct SequelizeEmitter: Emitter {
             if concurrently { fields.append("concurrently: true") }
             return [call("addIndex", [JS.string(index.table), JS.list(index.columnNames)], options(fields, t))]
         case let .dropIndex(name, table, concurrently):
-            if d == .mysql, concurrently || step.statements.first?.sql.hasPrefix("ALTER TABLE") == true { return raw(step.statements, o) }
+            if d == .mysql, concurrently { return raw(step.statements, o) }
             let fields = concurrently ? ["concurrently: true"] : []
             return [call("removeIndex", [JS.string(table), JS.string(name)], fields.isEmpty ? o : options(fields, t))]
         case let .addForeignKey(fk):

@@ -20,9 +20,9 @@ exports.up = function (knex) {
       table.check('score >= 0', [], 'posts_score_check');
       table.foreign('user_id', 'posts_user_id_fkey').references('id').inTable('users').onDelete('CASCADE');
     })
-    .alterTable('posts', function (table) {
-      table.index(['user_id', 'published'], 'posts_user_id_published_idx');
-    });
+    .raw(`ALTER TABLE \`posts\`
+    ADD INDEX \`posts_user_id_published_idx\` (\`user_id\`, \`published\`),
+    DROP INDEX \`posts_user_id_fkey\``);
 };
 
 /**

@@ -50,7 +50,9 @@ module.exports = {
       references: { table: 'users', field: 'id' },
       onDelete: 'CASCADE',
     });
-    await queryInterface.addIndex('posts', ['user_id', 'published'], { name: 'posts_user_id_published_idx' });
+    await queryInterface.sequelize.query(`ALTER TABLE \`posts\`
+    ADD INDEX \`posts_user_id_published_idx\` (\`user_id\`, \`published\`),
+    DROP INDEX \`posts_user_id_fkey\``);
   },
 
   async down (queryInterface, Sequelize) {
