@@ -81,6 +81,7 @@ struct Emit: ParsableCommand {
                     continue
                 }
                 let written = try EmitEngine.write(plan, force: force)
+                for stale in plan.staleFiles { print("removed \(out)/\(stale) (left by an emit that was killed)") }
                 for path in written { print("wrote \(path)") }
                 let unchanged = plan.entries.filter { $0.status == .unchanged }.count
                 print("\(emitter.name) → \(out): \(plan.changed.count) written, \(unchanged) unchanged")
