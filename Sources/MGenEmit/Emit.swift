@@ -261,7 +261,8 @@ public enum EmitEngine {
         case .sequence:
             return lower + 1 < upper ? String(format: "%0\(emitter.sequenceWidth)llu", lower + 1) : nil
         case .timestamp:
-            guard let seconds = spec.created.flatMap(parseTimestamp) else { return nil }
+            // With --timestamp the versions came from the option, not from `created`.
+            guard options.timestamp == nil, let seconds = spec.created.flatMap(parseTimestamp) else { return nil }
             let text = formatTimestamp(seconds)
             guard let value = UInt64(text), value < upper, value > lower else { return nil }
             return text
