@@ -14,8 +14,10 @@ public struct MySQLDialect: SQLDialect {
         contains(identifier, UInt8(ascii: "`")) ? "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`" : "`" + identifier + "`"
     }
 
+    /// A CR is written `\r`: the mysql and mariadb clients drop a raw one before a line break.
     public func stringLiteral(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
+            .replacingOccurrences(of: "\r", with: "\\r") + "'"
     }
 
     public func booleanLiteral(_ value: Bool) -> String { value ? "1" : "0" }

@@ -23,19 +23,19 @@ extension RenderedMigration {
         func append(_ statements: [SQLStatement]) {
             for (i, statement) in statements.enumerated() {
                 if i > 0 { out += "\n" }
-                if let comment = statement.comment { out += "-- "; out += comment; out += "\n" }
+                if let comment = statement.comment { out += LineComment.sql.lines(comment); out += "\n" }
                 out += statement.sql
                 if statement.sql.utf8.last != UInt8(ascii: ";") { out += ";" }
             }
             out += "\n\n"
         }
         if includeUp {
-            out += "-- \(migration.id) \(migration.name): up\(upIsTransactional ? "" : " (outside a transaction)")\n"
+            out += LineComment.sql.lines("\(migration.id) \(migration.name): up\(upIsTransactional ? "" : " (outside a transaction)")") + "\n"
             append(up)
         }
         if includeDown {
-            out += "-- \(migration.id) \(migration.name): down\n"
-            if let down { append(down) } else { out += "-- irreversible: \(migration.irreversible ?? "")\n\n" }
+            out += LineComment.sql.lines("\(migration.id) \(migration.name): down") + "\n"
+            if let down { append(down) } else { out += LineComment.sql.lines("irreversible: \(migration.irreversible ?? "")") + "\n\n" }
         }
         return out
     }

@@ -12,6 +12,9 @@ struct Emit: ParsableCommand {
         With no --target, writes every target listed in mgen.yaml. Specs already emitted (recognised by
         the header naming them) are left alone when unchanged; a file that differs from its spec is an
         error unless --force. --check changes nothing and fails when a file is missing or out of date.
+        An interrupted emit is finished by the next one: a lost file of a migration (half of a pair,
+        a migration deleted between two others) is written again under its own version, and the
+        temporary files of a killed emit are removed; --check names each of these.
         """)
 
     @OptionGroup var specs: SpecOptions
@@ -28,7 +31,7 @@ struct Emit: ParsableCommand {
     var targetOptions: [String] = []
     @Option(help: "Django: the app whose migrations/ folder is written (same as --option app=APP).") var app: String?
     @Flag(help: "Overwrite files that exist or are out of date.") var force = false
-    @Flag(help: "Write nothing; exit non-zero when a file is missing, out of date or edited by hand.") var check = false
+    @Flag(help: "Write nothing; exit non-zero when a file is missing, out of date, edited by hand, or left by an interrupted emit.") var check = false
     @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false
 
     func run() throws {
@@ -81,6 +84,7 @@ struct Emit: ParsableCommand {
                     continue
                 }
                 let written = try EmitEngine.write(plan, force: force)
+                for stale in plan.staleFiles { print("removed \(out)/\(stale) (left by an emit that was killed)") }
                 for path in written { print("wrote \(path)") }
                 let unchanged = plan.entries.filter { $0.status == .unchanged }.count
                 print("\(emitter.name) → \(out): \(plan.changed.count) written, \(unchanged) unchanged")

@@ -194,3 +194,139 @@ import Testing
         #expect(GooseEmitter().defaultOutput(options: ["app": "blog"]) == nil)
     }
 }
+
+/// What an interrupted or tampered-with folder looks like to `emit` and `--check`: a migration
+/// deleted from the middle, half of a pair, a removed header, temporary files of a killed emit,
+/// file names no file system takes.
+@Suite struct DamagedFolderTests {
+    func specs(_ count: Int, created: Bool = true) throws -> [Migration] {
+        try (1...count).map { n in
+            let id = String(format: "%04d", n)
+            return try SpecLoader.load(text: """
+            mgen: 1
+            id: "\(id)"
+            name: create_t\(n)
+            \(created ? "created: 2025-03-01T10:00:\(String(format: "%02d", n))Z" : "")
+            operations:
+              - create_table:
+                  table: t\(n)
+                  columns:
+                    - {name: id, type: bigint, identity: true, primary_key: true}
+            """, file: "Specs/\(id)_create_t\(n).yaml")
+        }
+    }
+
+    func plan(_ specs: [Migration], _ target: String, _ folder: String, options: [String: String] = ["app": "blog"]) throws -> EmitPlan {
+        try EmitEngine.plan(try MigrationChain.build(specs), emitter: EmitterRegistry.require(target),
+                            options: EmitOptions(dialect: .postgresql, output: folder, targetOptions: options))
+    }
+
+    /// Emits, damages the folder, and returns the folder as it was before the damage.
+    func emitted(_ specs: [Migration], _ target: String) throws -> (folder: String, files: [String: String]) {
+        let folder = try temporaryFolder("damaged-\(target)")
+        try EmitEngine.write(try plan(specs, target, folder), force: false)
+        return (folder, filesUnder(folder))
+    }
+
+    @Test(arguments: ["sql", "golang-migrate", "goose", "prisma", "typeorm", "knex", "sequelize", "activerecord", "peewee"])
+    func aMigrationDeletedFromTheMiddleComesBackWhereItWas(target: String) throws {
+        let chain = try specs(3)
+        let (folder, original) = try emitted(chain, target)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for file in try plan(chain, target, folder).entries[1].files { try FileManager.default.removeItem(atPath: "\(folder)/\(file.path)") }
+        let damaged = try plan(chain, target, folder)
+        let problems = EmitEngine.check(damaged)
+        #expect(problems.count == 1)
+        #expect(problems.first?.message.contains("lies between migrations that are there") == true, "\(problems)")
+        try EmitEngine.write(damaged, force: false)
+        #expect(filesUnder(folder) == original, "written again under its own version, the others untouched")
+        #expect(EmitEngine.check(try plan(chain, target, folder)).isEmpty)
+    }
+
+    /// Alembic and Django chain files by name (down_revision, dependencies): the next file names
+    /// the deleted one, and reading the folder stops there, as the frameworks do.
+    @Test(arguments: ["alembic", "django"])
+    func aMigrationDeletedFromTheMiddleOfAGraphIsRefused(target: String) throws {
+        let chain = try specs(3)
+        let (folder, original) = try emitted(chain, target)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for file in try plan(chain, target, folder).entries[1].files { try FileManager.default.removeItem(atPath: "\(folder)/\(file.path)") }
+        #expect(throws: DiagnosticError.self) { _ = try plan(chain, target, folder) }
+        #expect(filesUnder(folder).count == original.count - 1)
+    }
+
+    @Test func aDeletedMiddleWhoseVersionCannotBeKnownIsRefused() throws {
+        // Timestamps from the clock, not from `created`: the deleted one's cannot be found again.
+        let chain = try specs(3, created: false)
+        let folder = try temporaryFolder("damaged-clock")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try EmitEngine.write(try plan(chain, "goose", folder), force: false)
+        let middle = try #require(try plan(chain, "goose", folder).entries[1].files.first)
+        try FileManager.default.removeItem(atPath: "\(folder)/\(middle.path)")
+        let error = try #require(throws: DiagnosticError.self) { _ = try plan(chain, "goose", folder) }
+        #expect(error.diagnostics.first?.fix?.contains("restore the file from version control") == true)
+        #expect(filesUnder(folder).count == 2)
+    }
+
+    @Test(arguments: ["golang-migrate", "sql", "prisma"])
+    func halfAPairIsCompletedWithoutForce(target: String) throws {
+        let chain = try specs(2)
+        let (folder, original) = try emitted(chain, target)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let down = try #require(original.keys.filter { $0.hasSuffix("down.sql") }.sorted().last)
+        try FileManager.default.removeItem(atPath: "\(folder)/\(down)")
+        let damaged = try plan(chain, target, folder)
+        #expect(EmitEngine.check(damaged).map(\.message) == ["\(down) is missing (an emit was interrupted, or the file was deleted)"])
+        try EmitEngine.write(damaged, force: false)
+        #expect(filesUnder(folder) == original)
+    }
+
+    @Test(arguments: ["sql", "goose", "knex", "django", "alembic"])
+    func aFileWhoseHeaderWasRemovedIsNotWrittenTwice(target: String) throws {
+        let chain = try specs(2)
+        let (folder, original) = try emitted(chain, target)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try #require(original.keys.sorted().first { !$0.hasSuffix(".toml") && !$0.contains("down") })
+        let text = try #require(original[path])
+        let stripped = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("mgen") }.joined(separator: "\n")
+        try stripped.write(toFile: "\(folder)/\(path)", atomically: true, encoding: .utf8)
+        let damaged = try plan(chain, target, folder)
+        let problems = EmitEngine.check(damaged)
+        #expect(problems.count == 1)
+        // A pair keeps its marker in the other file; a single file is recognised by its name.
+        #expect(problems.first.map { $0.message.hasPrefix("\(path) has no mgen header (it was edited by hand), though it is the migration of spec 000")
+            || $0.message == "\(path) was edited by hand (or written by another mgen)" } == true, "\(problems)")
+        #expect(throws: DiagnosticError.self) { try EmitEngine.write(damaged, force: false) }
+        #expect(filesUnder(folder).count == original.count, "no second migration for the same spec")
+        try EmitEngine.write(damaged, force: true)
+        #expect(filesUnder(folder) == original)
+    }
+
+    @Test func temporaryFilesOfAKilledEmitAreReportedThenRemoved() throws {
+        let chain = try specs(1)
+        let (folder, original) = try emitted(chain, "prisma")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folderName = try #require(original.keys.first { $0.hasSuffix("/migration.sql") }?.split(separator: "/").first)
+        // 99999999 is above every pid_max: no such process. Our own pid is alive: another emit's file, kept.
+        let stale = [".0002_x.up.sql.mgen-99999999.tmp", "\(folderName)/.down.sql.mgen-99999999.tmp"]
+        let live = ".0003_x.up.sql.mgen-\(getpid()).tmp"
+        for name in stale + [live] { try "partial".write(toFile: "\(folder)/\(name)", atomically: false, encoding: .utf8) }
+        let damaged = try plan(chain, "prisma", folder)
+        #expect(damaged.staleFiles == stale.sorted())
+        #expect(EmitEngine.check(damaged).map(\.message) == stale.sorted().map { "\($0) was left by an emit that was killed" })
+        try EmitEngine.write(damaged, force: false)
+        #expect(Set(filesUnder(folder).keys) == Set(original.keys).union([live]))
+        #expect(EmitEngine.check(try plan(chain, "prisma", folder)).isEmpty)
+    }
+
+    @Test func fileNamesAreCheckedBeforeAnyFileIsWritten() throws {
+        var chain = try specs(2)
+        chain[1].name = String(repeating: "n", count: 300)
+        let folder = try temporaryFolder("long-name")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let error = try #require(throws: DiagnosticError.self) { try EmitEngine.write(try plan(chain, "sql", folder), force: false) }
+        #expect(error.diagnostics.first?.message.contains("bytes long; file systems allow 255") == true)
+        #expect(error.diagnostics.first?.fix == "shorten the spec's `name` (it makes the file name)")
+        #expect(filesUnder(folder).isEmpty, "nothing written")
+    }
+}

@@ -99,7 +99,7 @@ struct ActiveRecordRenderer {
 
     private func executes(_ statements: [SQLStatement]) -> [String] {
         statements.flatMap { statement in
-            (statement.comment.map { ["# \($0)"] } ?? []) + Ruby.execute(statement.sql)
+            (statement.comment.map(LineComment.hash.list) ?? []) + Ruby.execute(statement.sql)
         }
     }
 

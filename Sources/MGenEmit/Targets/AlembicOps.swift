@@ -581,7 +581,7 @@ struct AlembicRenderer {
         if statements.isEmpty { return [] }
         let note: String? = if case .validateConstraint = operation { "Alembic has no call for VALIDATE CONSTRAINT." } else { nil }
         return statements.map { statement in
-            var lines = (statement.comment ?? note).map { ["# \($0)"] } ?? []
+            var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
             lines.append(execute(statement.sql))
             return Chunk(block: statement.transactional || dialect != .postgresql ? .plain : .autocommit, lines: lines)
         }

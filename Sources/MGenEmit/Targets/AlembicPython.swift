@@ -49,9 +49,7 @@ enum AlembicPython {
     }
 
     /// A docstring body: backslashes and triple quotes escaped.
-    static func docstring(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
-    }
+    static func docstring(_ text: String) -> String { PythonLiteral.docstring(text) }
 
     /// The value of a module-level `name = ...` or `name: Type = ...` assignment: a string, None,
     /// or a tuple/list of strings. nil when the name is not assigned at the top level.

@@ -18,6 +18,7 @@ public struct GooseEmitter: Emitter {
     public let sequenceWidth = 5
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
+        try Self.refuseAnnotationLines(migration)
         var values = SQLFiles.values(migration, context, direction: "up", block: { "-- +goose StatementBegin\n\($0)\n-- +goose StatementEnd" })
         // NO TRANSACTION covers both directions of the file.
         values["noTransaction"] = !migration.upIsTransactional || !migration.downIsTransactional
@@ -42,6 +43,20 @@ public struct GooseEmitter: Emitter {
                                      upTransactional: parsed.transactional, downTransactional: parsed.transactional))
         }
         return out.sorted { (UInt64($0.version) ?? 0) < (UInt64($1.version) ?? 0) }
+    }
+
+    /// goose reads a line `-- +goose ...` as an annotation wherever it stands, even inside a string
+    /// literal or a quoted name (a comment or name with a line break in it): goose has no way to
+    /// quote one, so such a statement cannot be written for goose.
+    static func refuseAnnotationLines(_ migration: RenderedMigration) throws(DiagnosticError) {
+        for statement in migration.up + (migration.down ?? []) {
+            for line in statement.sql.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            where line.lowercased().hasPrefix("-- +goose") {
+                throw DiagnosticError(Diagnostic("a statement of '\(migration.planned.id)' has a line that goose would read as an annotation: \(line)",
+                                                 at: migration.planned.migration.location,
+                                                 fix: "keep `-- +goose` from starting a line of a comment, name or sql body"))
+            }
+        }
     }
 
     /// Parses a goose SQL file as goose does: annotations, statement blocks, and otherwise a new

@@ -17,9 +17,12 @@ enum JS {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028" // line separators end a string literal in older engines
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(scalar)
+            default:
+                // Line separators end a string literal in older engines; the others would hide.
+                if printsAsIs(scalar) { out.unicodeScalars.append(scalar) } else {
+                    let hex = String(scalar.value, radix: 16)
+                    out += scalar.value <= 0xFFFF ? "\\u" + String(repeating: "0", count: 4 - hex.count) + hex : "\\u{\(hex)}"
+                }
             }
         }
         return out + "'"
@@ -27,10 +30,10 @@ enum JS {
 
     /// A template literal holding `text` verbatim: backslashes, backticks and `${` escaped, so SQL
     /// reaches the database exactly as MGenSQL rendered it (TypeORM's generator escapes backticks
-    /// the same way).
+    /// the same way). A CR is `\r`: JavaScript would read a raw one in a template as LF.
     static func template(_ text: String) -> String {
         let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "`", with: "\\`")
-            .replacingOccurrences(of: "${", with: "\\${")
+            .replacingOccurrences(of: "${", with: "\\${").replacingOccurrences(of: "\r", with: "\\r")
         return "`" + escaped + "`"
     }
 
@@ -45,7 +48,7 @@ enum JS {
         var out = ""
         var escaped = false
         for character in body {
-            if escaped { out.append(character); escaped = false } else if character == "\\" { escaped = true } else { out.append(character) }
+            if escaped { out.append(character == "r" ? "\r" : character); escaped = false } else if character == "\\" { escaped = true } else { out.append(character) }
         }
         return out
     }

@@ -152,7 +152,7 @@ public struct KnexEmitter: Emitter {
     /// MGenSQL's statements as chained `.raw(...)` calls, each with its comment.
     static func raw(_ statements: [SQLStatement]) -> [String] {
         statements.map { statement in
-            (statement.comment.map { "// \($0)\n" } ?? "") + ".raw(\(JS.sql(statement.sql)))"
+            (statement.comment.map { LineComment.slashes.lines($0) + "\n" } ?? "") + ".raw(\(JS.sql(statement.sql)))"
         }
     }
 

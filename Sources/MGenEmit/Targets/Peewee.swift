@@ -28,7 +28,7 @@ public struct PeeweeEmitter: Emitter {
             down = try writer.body(steps, end: migration.planned.before, direction: "down")
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
-            down = ["# Irreversible: \(reason)", "raise NotImplementedError(\(PeeweeWriter.py("\(migration.planned.id) is irreversible: \(reason)")))"]
+            down = LineComment.hash.list("Irreversible: \(reason)") + ["raise NotImplementedError(\(PeeweeWriter.py("\(migration.planned.id) is irreversible: \(reason)")))"]
         }
         var values: [String: Any] = [
             "header": header(migration, dialect: context.dialect),

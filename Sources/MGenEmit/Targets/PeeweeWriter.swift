@@ -412,7 +412,7 @@ struct PeeweeWriter {
     private func sqlLines(_ statements: [SQLStatement]) -> [String] {
         var lines: [String] = []
         for statement in statements {
-            if let comment = statement.comment { lines.append("# \(comment)") }
+            if let comment = statement.comment { lines += LineComment.hash.list(comment) }
             let text = statement.sql
             if text.contains("\n") {
                 lines.append("migrator.sql(")
@@ -445,9 +445,7 @@ struct PeeweeWriter {
     }
 
     /// Text safe inside a `"""docstring"""`.
-    static func docstringText(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
-    }
+    static func docstringText(_ text: String) -> String { PythonLiteral.docstring(text) }
 
     static let pythonKeywords: Set<String> = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",

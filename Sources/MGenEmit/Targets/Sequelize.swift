@@ -76,7 +76,7 @@ public struct SequelizeEmitter: Emitter {
     /// MGenSQL's statements through `queryInterface.sequelize.query`, each with its comment.
     static func raw(_ statements: [SQLStatement], _ transaction: String?) -> [String] {
         statements.map { statement in
-            (statement.comment.map { "// \($0)\n" } ?? "")
+            (statement.comment.map { LineComment.slashes.lines($0) + "\n" } ?? "")
                 + "await queryInterface.sequelize.query(\(JS.sql(statement.sql))\(transaction.map { ", \($0)" } ?? ""));"
         }
     }

@@ -47,7 +47,7 @@ public struct TypeORMEmitter: Emitter {
         func body(_ statements: [SQLStatement]) -> String {
             if statements.isEmpty { return JS.indent("// Nothing to do on \(context.dialect).", indent) }
             return statements.map { statement in
-                var text = statement.comment.map { "// \($0)\n" } ?? ""
+                var text = statement.comment.map { LineComment.slashes.lines($0) + "\n" } ?? ""
                 text += "await queryRunner.query(\(JS.template(statement.sql)));"
                 return JS.indent(text, indent)
             }.joined(separator: "\n")
