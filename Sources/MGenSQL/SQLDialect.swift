@@ -154,13 +154,11 @@ extension SQLDialect {
         }
     }
 
-    /// Text made safe for one line of an error message or comment: line breaks and other control
-    /// characters become spaces (a runner reads lines, and `-- +goose` lines are its commands).
+    /// Text made safe for one line of an error message or comment: line breaks become spaces (a
+    /// runner reads lines, and `-- +goose` lines are its commands) and hidden characters are
+    /// spelled out, as in every comment mgen writes (LineComment).
     public func oneLine(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.properties.generalCategory == .control || $0.properties.generalCategory == .lineSeparator
-                || $0.properties.generalCategory == .paragraphSeparator ? " " : $0
-        }))
+        LineComment.split(text).joined(separator: " ")
     }
 
     /// `IF NOT EXISTS ` when idempotent statements are on.
