@@ -214,9 +214,11 @@ struct DjangoWriter {
     /// `commentsFormatted`: whether Django passes the statement that carries the comment through
     /// parameter formatting (see `comment`).
     mutating func field(_ column: Column, in table: Table, namedColumn: Bool = false, commentsFormatted: Bool = true) throws(Failure) -> String {
+        if column.name.contains("__") {
+            throw Failure(message: "Django cannot have a field named '\(column.name)' ('\(table.name)'): `__` separates lookups in Django",
+                          fix: "rename the column so that it has no `__`")
+        }
         var kwargs: [(String, String)] = []
-        // A plain field standing where a relation was (SQLite's database side of dropping a foreign key).
-        if namedColumn, Self.relation(column.name, in: table) == nil { kwargs.append(("db_column", Py.string(column.name))) }
         let isPrimaryKey = table.primaryKey?.columns == [column.name]
         let fk = Self.relation(column.name, in: table)
         var cls: String
@@ -241,7 +243,9 @@ struct DjangoWriter {
             kwargs.append(("to", Py.string("\(app).\(Self.modelKey(fk.referencedTable))")))
             kwargs.append(("db_column", Py.string(column.name)))
             // The spec's table has no index of its own on a foreign key column; Django would add one.
-            kwargs.append(("db_index", "False"))
+            // Except MySQL with Django's own constraint: there InnoDB makes the key's index, Django
+            // adds none, and only with db_index=True does it drop that index with the key.
+            if dialect != .mysql || !djangoOwns(fk) { kwargs.append(("db_index", "False")) }
             // A key the spec names its own way gets that name and its ON DELETE from RunSQL (Django
             // 5.2 can neither name a foreign key nor give it an action); see djangoOwns.
             if !djangoOwns(fk) { kwargs.append(("db_constraint", "False")) }
@@ -252,6 +256,9 @@ struct DjangoWriter {
         } else {
             (cls, kwargs) = try Self.plainField(column, table: table, dialect: dialect)
         }
+        // A plain field standing where a relation was (the database side of dropping a foreign key,
+        // altering the relation field, whose column is its db_column).
+        if namedColumn, fk == nil { kwargs.append(("db_column", Py.string(column.name))) }
         if isPrimaryKey { kwargs += [("primary_key", "True"), ("serialize", "False")] }
         if column.nullable && !isPrimaryKey { kwargs.append(("null", "True")) }
         if let comment = column.comment { kwargs.append(("db_comment", self.comment(comment, formatted: commentsFormatted))) }
@@ -366,7 +373,7 @@ struct DjangoWriter {
     /// The CHECK that keeps an enum column to its values (named as the SQL renderers name it).
     mutating func enumCheck(_ column: Column, table: String) -> String? {
         guard case let .enumeration(values) = column.type else { return nil }
-        return models("CheckConstraint(condition=\(models("Q"))(\(column.name)__in=\(Py.list(values.map(Py.string)))), name=\(Py.string("\(table)_\(column.name)_check")))")
+        return models("CheckConstraint(condition=\(models("Q"))(\(Py.keywordArgument("\(column.name)__in", Py.list(values.map(Py.string))))), name=\(Py.string("\(table)_\(column.name)_check")))")
     }
 
     mutating func unique(_ unique: UniqueConstraint, table: Table) -> String {
@@ -453,6 +460,7 @@ struct DjangoWriter {
             throw Failure(message: "Django needs a primary key on every model; table '\(table.name)' has none",
                           fix: "give the table a primary_key (Django would otherwise add an `id` column of its own)")
         }
+        try distinctModel(table.name, in: after)
         var fields: [PyNode] = []
         if pk.columns.count > 1 {
             // Django 5.2's composite primary key: a `pk` field over the columns.
@@ -483,6 +491,14 @@ struct DjangoWriter {
         return out
     }
 
+    /// Django keys models by their lowercased name: two tables that map to one (`Order` and `order`,
+    /// `user_group` and `UserGroup`) cannot both be models of one app.
+    func distinctModel(_ table: String, in state: SchemaState) throws(Failure) {
+        guard let other = state.tableNames.first(where: { $0 != table && Self.modelKey($0) == Self.modelKey(table) }) else { return }
+        throw Failure(message: "tables '\(table)' and '\(other)' would both be the Django model '\(Self.modelName(table))' (app models are keyed by lowercased name)",
+                      fix: "rename one of the tables so that their names differ in more than case and punctuation")
+    }
+
     /// `models.Index(fields=[...], name=..., condition=Q(...))` (or a PostgreSQL index class for a
     /// method), nil when Django cannot spell the index.
     mutating func djangoIndex(_ index: Index, table: Table) -> String? {
@@ -506,7 +522,8 @@ struct DjangoWriter {
     /// A module-level function for RunPython: historical model from `apps`, batches along the key.
     mutating func backfillFunction(_ backfill: Backfill, state: SchemaState) throws(Failure) -> String {
         let table = try self.table(backfill.table, state)
-        let model = Self.modelName(backfill.table)
+        // The variable is the model's name, unless that is a Python keyword (a table `none`).
+        let model = Py.keywords.contains(Self.modelName(backfill.table)) ? Self.modelName(backfill.table) + "_" : Self.modelName(backfill.table)
         let base = Py.identifier(([ "backfill", backfill.table] + backfill.assignments.map(\.column)).joined(separator: "_"))
         var name = base
         var n = 2
@@ -520,13 +537,13 @@ struct DjangoWriter {
             }
             let trimmed = expression.trimmingCharacters(in: .whitespaces)
             let value = table.column(trimmed) != nil ? "\(models("F"))(\(Py.string(Self.fieldName(trimmed, in: table))))" : rawSQL(expression)
-            updates.append("\(Self.fieldName(assignment.column, in: table))=\(value)")
+            updates.append(Py.keywordArgument(Self.fieldName(assignment.column, in: table), value))
         }
         let update = ".update(" + updates.joined(separator: ", ") + ")"
         var lines = ["def \(name)(apps, schema_editor):"]
         let what = backfill.assignments.map(\.column).joined(separator: ", ")
         lines.append("    # Historical model: the table as this migration sees it, not the app's current model.")
-        lines.append("    \(model) = apps.get_model(\(Py.string(app)), \(Py.string(model)))")
+        lines.append("    \(model) = apps.get_model(\(Py.string(app)), \(Py.string(Self.modelName(backfill.table))))")
         let filter = backfill.predicate.map { ".filter(\(condition($0, table: table)))" } ?? ""
         lines.append("    rows = \(model).objects.using(schema_editor.connection.alias)\(filter)")
         if backfill.batchSize > 0 {
@@ -541,7 +558,7 @@ struct DjangoWriter {
             lines.append("    if bounds['low'] is None:")
             lines.append("        return")
             lines.append("    for start in range(bounds['low'], bounds['high'] + 1, \(size)):")
-            lines.append("        rows.filter(\(field)__gte=start, \(field)__lt=start + \(size))\(update)")
+            lines.append("        rows.filter(\(Py.keywordArgument("\(field)__gte", "start")), \(Py.keywordArgument("\(field)__lt", "start + \(size)")))\(update)")
         } else {
             lines.append("    rows\(update)")
         }

@@ -103,6 +103,7 @@ extension DjangoWriter {
 
     mutating func renameTable(_ from: String, _ to: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(from, s.before)
+        try distinctModel(to, in: s.after)
         var out: [PyNode] = []
         for column in table.columns { out += enumCheckOps(column, table: from, remove: true) }
         out.append(call("RenameModel", [Self.kw("old_name", Py.string(Self.modelName(from))), Self.kw("new_name", Py.string(Self.modelName(to)))]))
@@ -138,12 +139,13 @@ extension DjangoWriter {
         var out = enumCheckOps(column, table: tableName, remove: true)
         out.append(call("RenameField", [model(tableName), Self.kw("old_name", Py.string(Self.fieldName(from, in: old))),
                                         Self.kw("new_name", Py.string(Self.fieldName(to, in: new)))]))
+        // Before any table rebuild below, the state's indexes and constraints name the new field.
+        out += try restated(tableName, old: old, new: new, s)
         // A relation field names its column explicitly: the column moves with an AlterField.
         if Self.relation(to, in: new) != nil {
             out.append(call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(to, in: new))),
                                            Self.kw("field", try field(renamed, in: new))]))
         }
-        out += try restated(tableName, old: old, new: new, s)
         out += enumCheckOps(renamed, table: tableName, remove: false)
         return out
     }

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='Posts',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('user', models.ForeignKey(db_column='user_id', db_index=False, on_delete=django.db.models.deletion.CASCADE, to='blog.users')),
+                ('user', models.ForeignKey(db_column='user_id', on_delete=django.db.models.deletion.CASCADE, to='blog.users')),
                 ('title', models.CharField(max_length=200)),
                 ('body', models.TextField(null=True)),
                 ('published', models.BooleanField(db_default=False)),

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name='posts',
                     name='editor_id',
-                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
+                    field=models.ForeignKey(db_column='editor_id', null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
             state_operations=[
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 migrations.AddField(
                     model_name='posts',
                     name='editor',
-                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
+                    field=models.ForeignKey(db_column='editor_id', null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
         ),
