@@ -253,4 +253,17 @@ import Testing
         #expect(!text.contains("pets_owner_id_fkey"))
         #expect(text.hasPrefix("# Generated") && text.contains("\nimport django.db.models.deletion\nfrom django.db import migrations, models\n"))
     }
+
+    /// An index Django cannot spell (here: a predicate it cannot turn into a Q) is RunSQL, and the
+    /// file imports no index class for it; a unique index is a UniqueConstraint, nothing more.
+    @Test func indexesWrittenAsSQLImportNoIndexClass() throws {
+        let gin = try spec("0002", "index_people", """
+          - create_index: {name: people_from_gin, table: people, columns: [from], method: gin, where: "lower(handle) <> ''"}
+          - create_index: {name: people_handle_key, table: people, columns: [handle], unique: true}
+        """)
+        let text = try emitted([try indexed, gin])
+        #expect(text.contains("migrations.RunSQL("))
+        #expect(!text.contains("GinIndex"))
+        #expect(text.contains("from django.db import migrations, models\n\n\nclass Migration"))
+    }
 }

@@ -507,7 +507,6 @@ struct DjangoWriter {
         if let method = index.method?.lowercased(), method != "btree" {
             let classes = ["gin": "GinIndex", "gist": "GistIndex", "brin": "BrinIndex", "hash": "HashIndex", "spgist": "SpGistIndex"]
             guard dialect == .postgresql, let name = classes[method] else { return nil }
-            use("django.contrib.postgres.indexes", name)
             cls = name
         }
         var text = "(fields=\(Py.list(index.columnNames.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(index.name))"
@@ -515,7 +514,9 @@ struct DjangoWriter {
             guard let q = DjangoCondition.q(predicate, field: { c in table.column(c).map { _ in Self.fieldName(c, in: table) } }) else { return nil }
             text += ", condition=\(q)"
         }
+        // Imports only once the index is spelled (a nil sends the caller to RunSQL, which needs none).
         if cls == "models.Index" || index.predicate != nil { use("django.db", "models") }
+        if cls != "models.Index" { use("django.contrib.postgres.indexes", cls) }
         return cls + text + ")"
     }
 

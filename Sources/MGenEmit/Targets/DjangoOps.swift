@@ -189,12 +189,14 @@ extension DjangoWriter {
     /// How an index lives in Django's state (nil when it does not: RunSQL only): its removal and
     /// its addition.
     mutating func stateIndex(_ index: Index, table: Table) -> (remove: PyNode, add: PyNode)? {
-        guard let django = djangoIndex(index, table: table) else { return nil }
+        var probe = self
+        guard probe.djangoIndex(index, table: table) != nil else { return nil }
         if index.unique {
             let constraint = uniqueIndexConstraint(index, table: table)
             return (call("RemoveConstraint", [model(index.table), Self.kw("name", Py.string(index.name))]),
                     call("AddConstraint", [model(index.table), Self.kw("constraint", constraint)]))
         }
+        guard let django = djangoIndex(index, table: table) else { return nil }
         return (call("RemoveIndex", [model(index.table), Self.kw("name", Py.string(index.name))]),
                 call("AddIndex", [model(index.table), Self.kw("index", django)]))
     }
@@ -227,7 +229,8 @@ extension DjangoWriter {
 
     mutating func createIndex(_ index: Index, concurrently: Bool, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(index.table, s.before)
-        guard let django = djangoIndex(index, table: table) else {
+        var probe = self  // a unique index is written as a UniqueConstraint: no index class to import
+        guard probe.djangoIndex(index, table: table) != nil else {
             // Expressions, a method or predicate Django cannot spell here: the spec's SQL, unseen by Django's state.
             return [try stepSQL(s)]
         }
@@ -235,6 +238,7 @@ extension DjangoWriter {
             let constraint = uniqueIndexConstraint(index, table: table)
             return [try stepSQL(s, state: [call("AddConstraint", [model(index.table), Self.kw("constraint", constraint)])])]
         }
+        guard let django = djangoIndex(index, table: table) else { return [try stepSQL(s)] }
         let add = call("AddIndex", [model(index.table), Self.kw("index", django)])
         if dialect == .mysql, !table.foreignKeys.isEmpty {
             // MySQL drops the implicit index of a foreign key in favour of this one, and then
