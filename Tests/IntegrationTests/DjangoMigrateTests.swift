@@ -28,6 +28,44 @@ import Testing
         try roundTrip(server: DBEnv.url(DBEnv.mysqlKey))
     }
 
+    /// Chains written to hurt (Fixtures/django-chains): reserved words and mixed case, composite and
+    /// string keys, renames of indexed and referenced columns, enum columns, type changes with
+    /// defaults, `drop_index` without `table`, `%` in comments and defaults.
+    /// `MGEN_DJANGO_CHAINS=a,b` runs only those.
+    static let chains = ProcessInfo.processInfo.environment["MGEN_DJANGO_CHAINS"].map { $0.split(separator: ",").map(String.init) }
+        ?? ["composite", "enums", "foreign", "keywords", "renames", "reserved", "types", "uniques"]
+
+    @Test(arguments: chains, Dialect.allCases)
+    func chain(name: String, dialect: Dialect) throws {
+        let server: DatabaseURL
+        switch dialect {
+        case .sqlite: server = try DatabaseURL("sqlite:" + NSTemporaryDirectory() + "mgen-django-\(name).db")
+        case .postgresql:
+            guard DBEnv.enabled(DBEnv.pgKey) else { return }
+            server = try DBEnv.url(DBEnv.pgKey)
+        case .mysql:
+            guard DBEnv.enabled(DBEnv.mysqlKey) else { return }
+            server = try DBEnv.url(DBEnv.mysqlKey)
+        }
+        if dialect == .sqlite, name == "enums" {
+            // mgen's own SQLite SQL keeps an enum CHECK's old name in the database when the column
+            // or table is renamed (issue 9, core SQL); Django's follows the state's name.
+            try withKnownIssue("SQLite SQL does not rename an enum CHECK", isIntermittent: true) {
+                try roundTrip(server: server, chain: try Self.fixtureChain(name))
+            }
+            return
+        }
+        try roundTrip(server: server, chain: try Self.fixtureChain(name))
+    }
+
+    static func fixtureChain(_ name: String) throws -> MigrationChain {
+        let folder = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/django-chains/\(name)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        return try MigrationChain.build(try names.map { file in
+            try SpecLoader.load(text: String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), file: "\(name)/\(file)")
+        })
+    }
+
     /// Every emitted file compiles, uses every import, and sorts them as Django's writer does.
     @Test(arguments: Dialect.allCases)
     func filesCompileWithTidyImports(dialect: Dialect) throws {
@@ -39,10 +77,17 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
     }
 
-    func roundTrip(server: DatabaseURL) throws {
-        let chain = try exampleChain()
-        let project = try DjangoProject(dialect: server.dialect)
+    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil) throws {
+        let chain = try given ?? exampleChain()
+        let example = given == nil
+        let project = try DjangoProject(dialect: server.dialect, specs: chain)
         defer { project.remove() }
+        if !example {
+            // Compiles, every import used and sorted as Django's writer sorts them.
+            let files = project.modules.map { "\(project.migrations)/\($0).py" }
+            let check = try runPython([DjangoProject.fixtures + "/check_files.py"] + files, in: project.root)
+            #expect(check.status == 0, "\(check.output)")
+        }
         let names = chain.migrations.map { migration in
             project.modules.first { $0.hasPrefix(migration.id + "_") } ?? migration.id
         }
@@ -66,6 +111,7 @@ import Testing
                 #expect(unexplained.isEmpty, "after migrate \(name) on \(server.dialect):\n\(unexplained.joined(separator: "\n"))")
                 migrated.append(snapshot)
                 // Rows for the backfills (RunPython) to fill, in batches, through Django's ORM.
+                guard example else { continue }
                 if name.hasPrefix("0002_") { try db.execute("INSERT INTO users (username, name) VALUES ('ann', 'Ann A'), ('bob', NULL)") }
                 if name.hasPrefix("0003_") {
                     let emails = try db.query("SELECT email FROM users ORDER BY username").column("email")
@@ -200,7 +246,42 @@ enum DjangoDifferences {
 
     /// Django against Django (down, then up again): everything must match.
     static func unexplainedReverse(_ expected: SchemaSnapshot, _ actual: SchemaSnapshot) -> [String] {
-        SnapshotDiff(expected, actual).render()
+        SnapshotDiff(uniquesAsIndexes(keyIndexesNamedAlike(expected)), uniquesAsIndexes(keyIndexesNamedAlike(actual))).render()
+    }
+
+    /// SQLite: a named unique constraint and a unique index of the same name and columns are one
+    /// thing (SQLite keeps both as an index). Django makes the spec's unique index a
+    /// UniqueConstraint in its state, which its next table rebuild declares in the table.
+    static func uniquesAsIndexes(_ snapshot: SchemaSnapshot) -> SchemaSnapshot {
+        guard snapshot.dialect == .sqlite else { return snapshot }
+        var out = snapshot
+        for t in out.tables.indices {
+            let named = out.tables[t].uniqueConstraints.filter { $0.name != nil }
+            out.tables[t].uniqueConstraints.removeAll { $0.name != nil }
+            out.tables[t].indexes += named.map { IndexSnapshot(name: $0.name ?? "", columns: $0.columns, unique: true) }
+            out.tables[t].indexes.sort { $0.name < $1.name }
+        }
+        return out
+    }
+
+    /// MySQL: the index of a foreign key Django owns is InnoDB's, named after the key, when Django
+    /// created the key with its table or column, and Django's own `<table>_<col>_<hash>` when it
+    /// turned a plain field into the relation (migrating back down re-adds keys that way). Same
+    /// index, so one name for both.
+    static func keyIndexesNamedAlike(_ snapshot: SchemaSnapshot) -> SchemaSnapshot {
+        guard snapshot.dialect == .mysql else { return snapshot }
+        var out = snapshot
+        for t in out.tables.indices {
+            let table = out.tables[t]
+            for i in table.indexes.indices {
+                let index = table.indexes[i]
+                let prefix = "\(table.name)_\(index.columns.joined(separator: "_"))_"
+                guard !index.unique, index.name.hasPrefix(prefix), String(index.name.dropFirst(prefix.count).prefix(8)).count == 8,
+                      table.foreignKeys.contains(where: { $0.columns == index.columns && $0.name?.contains("_fk_") == true }) else { continue }
+                out.tables[t].indexes[i].name = prefix + "<django key index>"
+            }
+        }
+        return out
     }
 
     /// Django's snapshot with each allowed difference replaced by what the reference has.
@@ -212,7 +293,8 @@ enum DjangoDifferences {
             for (i, column) in columns.enumerated() {
                 guard let refColumn = ref.column(column.name) else { continue }
                 if types.contains([dialect.rawValue, refColumn.nativeType, column.nativeType])
-                    || (dialect == .mysql && refColumn.nativeType.hasPrefix("enum(") && column.nativeType == "longtext")
+                    // MySQL: an enum is a CharField as long as its longest value, with a CHECK.
+                    || (dialect == .mysql && refColumn.nativeType.hasPrefix("enum(") && column.nativeType.hasPrefix("varchar("))
                     // SQLite: Django writes `decimal` without precision and scale.
                     || (dialect == .sqlite && refColumn.nativeType.hasPrefix("decimal(") && column.nativeType == "decimal") {
                     columns[i].nativeType = refColumn.nativeType
@@ -220,7 +302,12 @@ enum DjangoDifferences {
                 }
                 if sameDefault(dialect, refColumn.default, column.default) { columns[i].default = refColumn.default }
             }
-            let checks = table.checkConstraints.filter { check in
+            let checks = table.checkConstraints.map { check -> CheckConstraintSnapshot in
+                // MySQL: a raw SQL condition Django compares with true (`… = 1`): the same test.
+                guard dialect == .mysql, let name = check.name, let match = ref.checkConstraints.first(where: { $0.name == name }),
+                      check.expression == match.expression + " = 1" else { return check }
+                return match
+            }.filter { check in
                 // SQLite: JSONField's own CHECK (JSON_VALID(col) OR col IS NULL).
                 if dialect == .sqlite, check.name == nil, check.expression.hasPrefix("JSON_VALID(") { return false }
                 // MySQL: the CHECK that stands in for an enum column (mgen's SQL uses ENUM there).
@@ -231,6 +318,36 @@ enum DjangoDifferences {
             var uniques = table.uniqueConstraints
             var indexes = table.indexes
             var foreignKeys = table.foreignKeys
+            var primaryKey = table.primaryKey
+            // Foreign keys Django made itself (the spec left the name to it): Django's name
+            // `<table>_<col>_<hash>_fk_<table>_<col>`, no ON DELETE (Django applies on_delete itself).
+            // MySQL named the index it made for such a key after the key.
+            if dialect != .sqlite {
+                foreignKeys = foreignKeys.map { fk in
+                    guard let name = fk.name, name.contains("_fk_"), fk.onDelete == "no action" || (dialect == .mysql && fk.onDelete == "restrict"),
+                          let match = ref.foreignKeys.first(where: { $0.columns == fk.columns && $0.referencedTable == fk.referencedTable
+                              && $0.referencedColumns == fk.referencedColumns && $0.name?.hasSuffix("_fkey") == true }) else { return fk }
+                    // MySQL: the key's index, named after the key by InnoDB, or `<table>_<col>_<hash>`
+                    // when Django made it (turning a plain field into the relation).
+                    let prefix = "\(table.name)_\(fk.columns.joined(separator: "_"))_"
+                    if let i = indexes.firstIndex(where: { $0.columns == fk.columns && ($0.name == name
+                           || ($0.name.hasPrefix(prefix) && $0.name.dropFirst(prefix.count).count == 8 && ref.index($0.name) == nil)) }),
+                       let refName = match.name, ref.index(refName)?.columns == fk.columns {
+                        indexes[i].name = refName
+                    }
+                    return match
+                }
+            }
+            // PostgreSQL: Django adds a `<table>_<col>_<hash>_like` varchar_pattern_ops index for a
+            // CharField primary key (for LIKE lookups).
+            if dialect == .postgresql {
+                indexes.removeAll { index in
+                    index.name.hasSuffix("_like") && ref.index(index.name) == nil && index.columns == table.primaryKey?.columns
+                        && index.columns.count == 1 && ref.column(index.columns[0])?.nativeType.hasPrefix("character varying") == true
+                }
+            }
+            // SQLite: a primary key has no usable name; Django writes none.
+            if dialect == .sqlite, primaryKey?.name == nil, ref.primaryKey?.columns == primaryKey?.columns { primaryKey = ref.primaryKey }
             if dialect == .sqlite {
                 // SQLite: Django declares a UniqueConstraint inside CREATE TABLE; mgen's SQL adds a
                 // unique index of the same name (SQLite cannot add a constraint later).
@@ -249,7 +366,7 @@ enum DjangoDifferences {
                     return match
                 }
             }
-            return TableSnapshot(name: table.name, columns: columns, primaryKey: table.primaryKey, indexes: indexes,
+            return TableSnapshot(name: table.name, columns: columns, primaryKey: primaryKey, indexes: indexes,
                                  foreignKeys: foreignKeys, uniqueConstraints: uniques, checkConstraints: checks, comment: table.comment)
         }
         return SchemaSnapshot(dialect: dialect, tables: tables)

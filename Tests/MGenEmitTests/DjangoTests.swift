@@ -148,4 +148,122 @@ import Testing
         #expect(DjangoCondition.q("lower(email) = 'x'", field: field) == nil)
         #expect(DjangoCondition.q("a = 1 OR b = 2", field: field) == nil)
     }
+
+    /// The text of the one file emitted for `specs`' last spec.
+    func emitted(_ specs: [Migration], dialect: Dialect = .postgresql) throws -> String {
+        let folder = try temporaryFolder("django-emit")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try emit(specs, folder, dialect: dialect)
+        let last = try #require(specs.last)
+        return try #require(filesUnder(folder).first { $0.key.hasPrefix(last.id + "_") }?.value)
+    }
+
+    var indexed: Migration {
+        get throws {
+            try spec("0001", "create_people", """
+              - create_table:
+                  table: people
+                  columns:
+                    - {name: id, type: bigint, identity: true, primary_key: true}
+                    - {name: handle, type: string(40), comment: "100% unique"}
+                    - {name: from, type: integer}
+              - create_index: {name: people_handle_idx, table: people, columns: [handle]}
+            """)
+        }
+    }
+
+    /// RenameField leaves Index(fields=['handle']) in Django's state: a state-only RemoveIndex +
+    /// AddIndex follows, naming the new field.
+    @Test func renameFieldRestatesItsIndexes() throws {
+        let rename = try spec("0002", "rename_handle", "  - rename_column: {table: people, column: handle, to: nick}\n")
+        let text = try emitted([try indexed, rename])
+        #expect(text.contains("migrations.RenameField("))
+        #expect(text.contains("""
+                migrations.SeparateDatabaseAndState(
+                    state_operations=[
+                        migrations.RemoveIndex(
+                            model_name='people',
+                            name='people_handle_idx',
+                        ),
+                        migrations.AddIndex(
+                            model_name='people',
+                            index=models.Index(fields=['nick'], name='people_handle_idx'),
+                        ),
+                    ],
+                ),
+        """))
+    }
+
+    /// `drop_index` without `table` (the spec allows it) finds the index's table; RemoveIndex needs
+    /// no `models` import.
+    @Test func dropIndexWithoutTable() throws {
+        let drop = try spec("0002", "drop_handle_idx", "  - drop_index: {name: people_handle_idx}\n")
+        let text = try emitted([try indexed, drop])
+        #expect(text.contains("migrations.RemoveIndex(\n            model_name='people',\n            name='people_handle_idx',"))
+        #expect(text.contains("from django.db import migrations\n"))
+    }
+
+    /// A `%` in a comment is doubled where Django formats the statement: PostgreSQL's COMMENT ON
+    /// always; MySQL's CREATE TABLE only with parameters (a literal default); SQLite never.
+    @Test func percentInCommentsIsDoubledWhereDjangoFormats() throws {
+        #expect(try emitted([try indexed], dialect: .postgresql).contains("db_comment='100%% unique'"))
+        #expect(try emitted([try indexed], dialect: .mysql).contains("db_comment='100% unique'"))
+        #expect(try emitted([try indexed], dialect: .sqlite).contains("db_comment='100% unique'"))
+    }
+
+    /// A column named like a Python keyword (or not an identifier) is a `**{...}` keyword argument.
+    @Test func keywordColumnsInPythonKeywordArguments() {
+        #expect(Py.keywordArgument("score", "1") == "score=1")
+        #expect(Py.keywordArgument("from", "1") == "**{'from': 1}")
+        #expect(Py.keywordArgument("my col__in", "[1]") == "**{'my col__in': [1]}")
+        #expect(DjangoCondition.q("\"my col\" >= 0", field: { $0 }) == "models.Q(**{'my col__gte': 0})")
+    }
+
+    /// Django keys models by lowercased name: `Order` and `order` cannot both be models.
+    @Test func tablesThatShareAModelNameAreRefused() throws {
+        let both = try spec("0001", "create_orders", """
+          - create_table:
+              table: Order
+              columns:
+                - {name: id, type: bigint, identity: true, primary_key: true}
+          - create_table:
+              table: order
+              columns:
+                - {name: id, type: bigint, identity: true, primary_key: true}
+        """)
+        let error = #expect(throws: DiagnosticError.self) { try emitted([both]) }
+        #expect(error?.description.contains("would both be the Django model 'Order'") == true)
+    }
+
+    /// A foreign key with mgen's default name is Django's own (no RunSQL, no db_constraint=False);
+    /// one the spec names otherwise keeps its name through RunSQL.
+    @Test func foreignKeysAreDjangosUnlessNamedOtherwise() throws {
+        let keys = try spec("0002", "create_pets", """
+          - create_table:
+              table: pets
+              columns:
+                - {name: id, type: bigint, identity: true, primary_key: true}
+                - {name: owner_id, type: bigint, references: people.id}
+                - {name: vet_id, type: bigint, references: {table: people, name: pets_vet_fk, on_delete: cascade}}
+        """)
+        let text = try emitted([try indexed, keys])
+        #expect(text.contains("('owner', models.ForeignKey(db_column='owner_id', db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, to='shop.people')),"))
+        #expect(text.contains("('vet', models.ForeignKey(db_column='vet_id', db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, to='shop.people')),"))
+        #expect(text.contains("ADD CONSTRAINT \"pets_vet_fk\""))
+        #expect(!text.contains("pets_owner_id_fkey"))
+        #expect(text.hasPrefix("# Generated") && text.contains("\nimport django.db.models.deletion\nfrom django.db import migrations, models\n"))
+    }
+
+    /// An index Django cannot spell (here: a predicate it cannot turn into a Q) is RunSQL, and the
+    /// file imports no index class for it; a unique index is a UniqueConstraint, nothing more.
+    @Test func indexesWrittenAsSQLImportNoIndexClass() throws {
+        let gin = try spec("0002", "index_people", """
+          - create_index: {name: people_from_gin, table: people, columns: [from], method: gin, where: "lower(handle) <> ''"}
+          - create_index: {name: people_handle_key, table: people, columns: [handle], unique: true}
+        """)
+        let text = try emitted([try indexed, gin])
+        #expect(text.contains("migrations.RunSQL("))
+        #expect(!text.contains("GinIndex"))
+        #expect(text.contains("from django.db import migrations, models\n\n\nclass Migration"))
+    }
 }

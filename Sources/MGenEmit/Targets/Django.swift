@@ -211,10 +211,14 @@ struct DjangoWriter {
     // MARK: - Fields
 
     /// `models.CharField(max_length=100, null=True)`: keyword arguments sorted, as Django writes them.
-    mutating func field(_ column: Column, in table: Table, namedColumn: Bool = false) throws(Failure) -> String {
+    /// `commentsFormatted`: whether Django passes the statement that carries the comment through
+    /// parameter formatting (see `comment`).
+    mutating func field(_ column: Column, in table: Table, namedColumn: Bool = false, commentsFormatted: Bool = true) throws(Failure) -> String {
+        if column.name.contains("__") {
+            throw Failure(message: "Django cannot have a field named '\(column.name)' ('\(table.name)'): `__` separates lookups in Django",
+                          fix: "rename the column so that it has no `__`")
+        }
         var kwargs: [(String, String)] = []
-        // A plain field standing where a relation was (SQLite's database side of dropping a foreign key).
-        if namedColumn, Self.relation(column.name, in: table) == nil { kwargs.append(("db_column", Py.string(column.name))) }
         let isPrimaryKey = table.primaryKey?.columns == [column.name]
         let fk = Self.relation(column.name, in: table)
         var cls: String
@@ -234,15 +238,17 @@ struct DjangoWriter {
             let actions: [ReferentialAction: String] = [.cascade: "CASCADE", .setNull: "SET_NULL", .setDefault: "SET_DEFAULT",
                                                          .restrict: "RESTRICT", .noAction: "DO_NOTHING"]
             // No action (or none given): the database enforces the constraint; Django leaves it to it.
-            kwargs.append(("on_delete", models(actions[fk.onDelete ?? .noAction] ?? "DO_NOTHING")))
+            plainImports.insert("django.db.models.deletion")
+            kwargs.append(("on_delete", "django.db.models.deletion." + (actions[fk.onDelete ?? .noAction] ?? "DO_NOTHING")))
             kwargs.append(("to", Py.string("\(app).\(Self.modelKey(fk.referencedTable))")))
             kwargs.append(("db_column", Py.string(column.name)))
             // The spec's table has no index of its own on a foreign key column; Django would add one.
-            kwargs.append(("db_index", "False"))
-            // PostgreSQL and MySQL get the spec's named constraint with its ON DELETE from RunSQL
-            // (Django 5.2 cannot name one or give it an action); SQLite rebuilds tables from Django's
-            // state, so there the constraint must live in the state.
-            if dialect != .sqlite { kwargs.append(("db_constraint", "False")) }
+            // Except MySQL with Django's own constraint: there InnoDB makes the key's index, Django
+            // adds none, and only with db_index=True does it drop that index with the key.
+            if dialect != .mysql || !djangoOwns(fk) { kwargs.append(("db_index", "False")) }
+            // A key the spec names its own way gets that name and its ON DELETE from RunSQL (Django
+            // 5.2 can neither name a foreign key nor give it an action); see djangoOwns.
+            if !djangoOwns(fk) { kwargs.append(("db_constraint", "False")) }
             if let referenced = fk.referencedColumns.first,
                migrationStateTable(fk.referencedTable)?.primaryKey?.columns != [referenced] {
                 kwargs.append(("to_field", Py.string(referenced)))
@@ -250,9 +256,12 @@ struct DjangoWriter {
         } else {
             (cls, kwargs) = try Self.plainField(column, table: table, dialect: dialect)
         }
+        // A plain field standing where a relation was (the database side of dropping a foreign key,
+        // altering the relation field, whose column is its db_column).
+        if namedColumn, fk == nil { kwargs.append(("db_column", Py.string(column.name))) }
         if isPrimaryKey { kwargs += [("primary_key", "True"), ("serialize", "False")] }
         if column.nullable && !isPrimaryKey { kwargs.append(("null", "True")) }
-        if let comment = column.comment { kwargs.append(("db_comment", Py.string(comment))) }
+        if let comment = column.comment { kwargs.append(("db_comment", self.comment(comment, formatted: commentsFormatted))) }
         if let value = column.defaultValue, !column.identity { kwargs.append(("db_default", dbDefault(value, type: column.type))) }
         if case let .enumeration(values) = column.type {
             kwargs.append(("choices", Py.list(values.map { "(\(Py.string($0)), \(Py.string($0)))" })))
@@ -273,7 +282,12 @@ struct DjangoWriter {
         case .real, .double: return ("FloatField", [])
         case let .string(n): return ("CharField", [("max_length", String(n))])
         // An enum is text with a CHECK (the spec's PostgreSQL and SQLite spelling); see enumCheck.
-        case .text, .enumeration: return ("TextField", [])
+        case .text: return ("TextField", [])
+        // MySQL/MariaDB: a TextField is longtext, which cannot be indexed without a prefix; the
+        // longest value fits a CharField.
+        case let .enumeration(values) where dialect == .mysql:
+            return ("CharField", [("max_length", String(max(1, values.map(\.count).max() ?? 1)))])
+        case .enumeration: return ("TextField", [])
         case .binary: return ("BinaryField", [])
         case .date: return ("DateField", [])
         case .time: return ("TimeField", [])
@@ -323,6 +337,25 @@ struct DjangoWriter {
         }
     }
 
+    /// A `db_comment` / `db_table_comment` literal. Django writes comments into the SQL text, and
+    /// where it then passes that text through the driver's parameter formatting a `%` must be `%%`
+    /// (else "not enough arguments for format string"): PostgreSQL's COMMENT ON and MySQL's
+    /// ALTER/MODIFY always are; MySQL's inline COMMENT in CREATE TABLE / ADD COLUMN only when the
+    /// statement has parameters (a literal `db_default`). SQLite keeps comments in the state only.
+    func comment(_ text: String, formatted: Bool) -> String {
+        guard dialect != .sqlite, formatted else { return Py.string(text) }
+        return Py.string(text.replacingOccurrences(of: "%", with: "%%"))
+    }
+
+    /// Whether Django's CREATE TABLE / ADD COLUMN for these columns has parameters: a literal default.
+    func hasParameters(_ columns: [Column]) -> Bool {
+        columns.contains { column in
+            guard !column.identity, case let .literal(value) = column.defaultValue else { return false }
+            if case .null = value { return false }
+            return true
+        }
+    }
+
     /// `RawSQL('...', [])`: percent signs doubled, as Django passes the text through parameter formatting.
     mutating func rawSQL(_ sql: String, boolean: Bool = false) -> String {
         use("django.db.models.expressions", "RawSQL")
@@ -340,7 +373,7 @@ struct DjangoWriter {
     /// The CHECK that keeps an enum column to its values (named as the SQL renderers name it).
     mutating func enumCheck(_ column: Column, table: String) -> String? {
         guard case let .enumeration(values) = column.type else { return nil }
-        return models("CheckConstraint(condition=\(models("Q"))(\(column.name)__in=\(Py.list(values.map(Py.string)))), name=\(Py.string("\(table)_\(column.name)_check")))")
+        return models("CheckConstraint(condition=\(models("Q"))(\(Py.keywordArgument("\(column.name)__in", Py.list(values.map(Py.string))))), name=\(Py.string("\(table)_\(column.name)_check")))")
     }
 
     mutating func unique(_ unique: UniqueConstraint, table: Table) -> String {
@@ -415,241 +448,6 @@ struct DjangoWriter {
 
     static func kw(_ name: String, _ value: String) -> (String, PyNode) { (name, .inline(value)) }
 
-    mutating func operations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
-        let before = step.before
-        let kw = Self.kw
-        func model(_ table: String) -> (String, PyNode) { kw("model_name", Py.string(Self.modelKey(table))) }
-        switch step.operation {
-        case let .createTable(table):
-            return try createModel(table, after: after, position: position)
-
-        case let .dropTable(name):
-            let table = try self.table(name, before)
-            var out: [PyNode] = []
-            // The constraints Django does not know about go first, so that unapplying recreates them
-            // after the table (Django recreates the table itself from its state).
-            // (On SQLite every foreign key lives in Django's state, and the table takes it along.)
-            let foreign = dialect == .sqlite ? [] : table.foreignKeys
-            if !foreign.isEmpty {
-                var state = before
-                var up: [String] = [], down: [String] = []
-                for fk in foreign {
-                    let op = MGenSpec.Operation.dropConstraint(table: name, name: fk.name)
-                    let next = try applied(op, to: state)
-                    up += try specSQL(op, before: state, after: next, position: position)
-                    down = try specSQL(.addForeignKey(fk), before: next, after: state, position: position, direction: "down") + down
-                    state = next
-                }
-                out.append(runSQL(up, down))
-            }
-            out.append(.call("migrations.DeleteModel", [kw("name", Py.string(Self.modelName(name)))]))
-            return out
-
-        case let .renameTable(from, to):
-            let table = try self.table(from, before)
-            var out: [PyNode] = []
-            let enums = table.columns.filter { if case .enumeration = $0.type { true } else { false } }
-            for column in enums {
-                out.append(.call("migrations.RemoveConstraint", [model(from), kw("name", Py.string("\(from)_\(column.name)_check"))]))
-            }
-            out.append(.call("migrations.RenameModel", [kw("old_name", Py.string(Self.modelName(from))), kw("new_name", Py.string(Self.modelName(to)))]))
-            out.append(.call("migrations.AlterModelTable", [kw("name", Py.string(Self.modelKey(to))), kw("table", Py.string(to))]))
-            for column in enums {
-                if let check = enumCheck(column, table: to) { out.append(.call("migrations.AddConstraint", [model(to), kw("constraint", check)])) }
-            }
-            return out
-
-        case let .addColumn(tableName, column, unique, foreignKey):
-            let table = try self.table(tableName, after)
-            var out: [PyNode] = [.call("migrations.AddField", [model(tableName), kw("name", Py.string(Self.fieldName(column.name, in: table))),
-                                                                 kw("field", try field(column, in: table))])]
-            if let check = enumCheck(column, table: tableName) { out.append(.call("migrations.AddConstraint", [model(tableName), kw("constraint", check)])) }
-            if let unique { out.append(.call("migrations.AddConstraint", [model(tableName), kw("constraint", self.unique(unique, table: table))])) }
-            if let foreignKey, dialect != .sqlite {
-                let withColumn = try applied(.addColumn(table: tableName, column: column, unique: unique, foreignKey: nil), to: before)
-                out.append(try foreignKeySQL(foreignKey, before: withColumn, after: after, position: position))
-            }
-            return out
-
-        case let .dropColumn(tableName, columnName):
-            let table = try self.table(tableName, before)
-            guard let column = table.column(columnName) else { throw Failure(message: "unknown column '\(tableName).\(columnName)'", fix: nil) }
-            var out: [PyNode] = []
-            if case .enumeration = column.type {
-                out.append(.call("migrations.RemoveConstraint", [model(tableName), kw("name", Py.string("\(tableName)_\(columnName)_check"))]))
-            }
-            out.append(.call("migrations.RemoveField", [model(tableName), kw("name", Py.string(Self.fieldName(columnName, in: table)))]))
-            return out
-
-        case let .renameColumn(tableName, from, to):
-            let old = try self.table(tableName, before), new = try self.table(tableName, after)
-            guard let column = old.column(from), let renamed = new.column(to) else { throw Failure(message: "unknown column '\(tableName).\(from)'", fix: nil) }
-            var out: [PyNode] = []
-            let isEnum: Bool = if case .enumeration = column.type { true } else { false }
-            if isEnum { out.append(.call("migrations.RemoveConstraint", [model(tableName), kw("name", Py.string("\(tableName)_\(from)_check"))])) }
-            out.append(.call("migrations.RenameField", [model(tableName), kw("old_name", Py.string(Self.fieldName(from, in: old))),
-                                                        kw("new_name", Py.string(Self.fieldName(to, in: new)))]))
-            // A relation field names its column explicitly: the column moves with an AlterField.
-            if Self.relation(to, in: new) != nil {
-                out.append(.call("migrations.AlterField", [model(tableName), kw("name", Py.string(Self.fieldName(to, in: new))),
-                                                           kw("field", try field(renamed, in: new))]))
-            }
-            if isEnum, let check = enumCheck(renamed, table: tableName) {
-                out.append(.call("migrations.AddConstraint", [model(tableName), kw("constraint", check)]))
-            }
-            return out
-
-        case let .alterColumn(change):
-            let old = try self.table(change.table, before), new = try self.table(change.table, after)
-            guard let oldColumn = old.column(change.column), let newColumn = new.column(change.column) else {
-                throw Failure(message: "unknown column '\(change.table).\(change.column)'", fix: nil)
-            }
-            if change.using != nil, dialect == .sqlite {
-                throw Failure(message: "SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
-            }
-            let enumChanged = oldColumn.type != newColumn.type
-            var removes: [PyNode] = [], adds: [PyNode] = []
-            if enumChanged, case .enumeration = oldColumn.type {
-                removes.append(.call("migrations.RemoveConstraint", [model(change.table), kw("name", Py.string("\(change.table)_\(change.column)_check"))]))
-            }
-            if enumChanged, let check = enumCheck(newColumn, table: change.table) {
-                adds.append(.call("migrations.AddConstraint", [model(change.table), kw("constraint", check)]))
-            }
-            let alter = PyNode.call("migrations.AlterField", [model(change.table), kw("name", Py.string(Self.fieldName(change.column, in: new))),
-                                                              kw("field", try field(newColumn, in: new))])
-            if change.using != nil, dialect == .postgresql {
-                // Django cannot say USING: the spec's SQL runs, and the state follows.
-                return [runSQL(try specSQL(step.operation, before: before, after: after, position: position),
-                               try reverseSQL(step.operation, before: before, after: after, position: position),
-                               state: removes + [alter] + adds)]
-            }
-            return removes + [alter] + adds
-
-        case let .createIndex(index, concurrently):
-            let table = try self.table(index.table, before)
-            let up = try specSQL(step.operation, before: before, after: after, position: position)
-            let down = try reverseSQL(step.operation, before: before, after: after, position: position)
-            guard let django = djangoIndex(index, table: table) else {
-                // Expressions, a method or predicate Django cannot spell here: the spec's SQL, unseen by Django's state.
-                return [runSQL(up, down)]
-            }
-            if index.unique {
-                // Django's Index cannot be unique: the database gets the spec's unique index and
-                // the state a UniqueConstraint of the same name (what the ORM validates against).
-                let constraint = models("UniqueConstraint(fields=\(Py.tuple(index.columnNames.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(index.name))\(index.predicate.map { ", condition=\(condition($0, table: table))" } ?? ""))")
-                return [runSQL(up, down, state: [.call("migrations.AddConstraint", [model(index.table), kw("constraint", constraint)])])]
-            }
-            let add = PyNode.call("migrations.AddIndex", [model(index.table), kw("index", django)])
-            if dialect == .mysql, !table.foreignKeys.isEmpty {
-                // MySQL may drop the implicit index of a foreign key Django does not know about
-                // (db_constraint=False) in favour of this one; the spec's down gives it back.
-                return [runSQL(up, down, state: [add])]
-            }
-            if concurrently, dialect == .postgresql {
-                use("django.contrib.postgres.operations", "AddIndexConcurrently")
-                return [.call("AddIndexConcurrently", [model(index.table), kw("index", django)])]
-            }
-            return [add]
-
-        case let .dropIndex(name, tableName, concurrently):
-            guard let index = before.index(name) else { throw Failure(message: "unknown index '\(name)'", fix: nil) }
-            let table = try self.table(tableName, before)
-            let up = try specSQL(step.operation, before: before, after: after, position: position)
-            let down = try reverseSQL(step.operation, before: before, after: after, position: position)
-            guard djangoIndex(index, table: table) != nil else { return [runSQL(up, down)] }
-            if index.unique {
-                return [runSQL(up, down, state: [.call("migrations.RemoveConstraint", [model(tableName), kw("name", Py.string(name))])])]
-            }
-            let remove = PyNode.call("migrations.RemoveIndex", [model(tableName), kw("name", Py.string(name))])
-            if dialect == .mysql, !table.foreignKeys.isEmpty { return [runSQL(up, down, state: [remove])] }
-            if concurrently, dialect == .postgresql {
-                use("django.contrib.postgres.operations", "RemoveIndexConcurrently")
-                return [.call("RemoveIndexConcurrently", [model(tableName), kw("name", Py.string(name))])]
-            }
-            return [remove]
-
-        case let .addForeignKey(fk):
-            let old = try self.table(fk.table, before), new = try self.table(fk.table, after)
-            var db = PyNode.inline("")
-            if dialect == .sqlite, fk.columns.count == 1, let column = new.column(fk.columns[0]) {
-                // SQLite: Django rebuilds the table itself (AlterField to the relation, under the
-                // plain field's name), so the table stays as Django's later rebuilds make it.
-                db = .call("migrations.AlterField", [model(fk.table), kw("name", Py.string(Self.fieldName(column.name, in: old))),
-                                                     kw("field", try field(column, in: new))])
-            } else {
-                db = runSQL(try specSQL(step.operation, before: before, after: after, position: position),
-                            try reverseSQL(step.operation, before: before, after: after, position: position))
-            }
-            guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else {
-                if dialect == .sqlite, fk.columns.count > 1 {
-                    throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
-                                  fix: "use a single-column foreign key, or a `sql` step")
-                }
-                return [db]
-            }
-            // The plain field becomes a relation in Django's state; the database gets the spec's constraint.
-            let state: [PyNode] = [
-                .call("migrations.RemoveField", [model(fk.table), kw("name", Py.string(Self.fieldName(column.name, in: old)))]),
-                .call("migrations.AddField", [model(fk.table), kw("name", Py.string(Self.fieldName(column.name, in: new))),
-                                              kw("field", try field(column, in: new))]),
-            ]
-            return [.call("migrations.SeparateDatabaseAndState", [("database_operations", .list([db])), ("state_operations", .list(state))])]
-
-        case let .addUnique(unique):
-            let table = try self.table(unique.table, before)
-            return [.call("migrations.AddConstraint", [model(unique.table), kw("constraint", self.unique(unique, table: table))])]
-
-        case let .addCheck(check):
-            let table = try self.table(check.table, before)
-            let constraint = self.check(check, table: table)
-            if check.notValid, dialect == .postgresql {
-                use("django.contrib.postgres.operations", "AddConstraintNotValid")
-                return [.call("AddConstraintNotValid", [model(check.table), kw("constraint", constraint)])]
-            }
-            return [.call("migrations.AddConstraint", [model(check.table), kw("constraint", constraint)])]
-
-        case let .validateConstraint(tableName, name):
-            // Only PostgreSQL has NOT VALID constraints; elsewhere there is nothing to validate.
-            guard dialect == .postgresql else { return [] }
-            use("django.contrib.postgres.operations", "ValidateConstraint")
-            return [.call("ValidateConstraint", [model(tableName), kw("name", Py.string(name))])]
-
-        case let .dropConstraint(tableName, name):
-            let old = try self.table(tableName, before), new = try self.table(tableName, after)
-            if old.primaryKey?.name == name {
-                throw Failure(message: "Django models need a primary key; dropping '\(name)' leaves '\(tableName)' without one", fix: nil)
-            }
-            if let fk = old.foreignKeys.first(where: { $0.name == name }) {
-                var db = PyNode.inline("")
-                if dialect == .sqlite, fk.columns.count == 1, let column = new.column(fk.columns[0]) {
-                    // SQLite: Django rebuilds the table without the relation (see addForeignKey).
-                    db = .call("migrations.AlterField", [model(tableName), kw("name", Py.string(Self.fieldName(column.name, in: old))),
-                                                         kw("field", try field(column, in: new, namedColumn: true))])
-                } else {
-                    db = runSQL(try specSQL(step.operation, before: before, after: after, position: position),
-                                try reverseSQL(step.operation, before: before, after: after, position: position))
-                }
-                guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else { return [db] }
-                let state: [PyNode] = [
-                    .call("migrations.RemoveField", [model(tableName), kw("name", Py.string(Self.fieldName(column.name, in: old)))]),
-                    .call("migrations.AddField", [model(tableName), kw("name", Py.string(Self.fieldName(column.name, in: new))),
-                                                  kw("field", try field(column, in: new))]),
-                ]
-                return [.call("migrations.SeparateDatabaseAndState", [("database_operations", .list([db])), ("state_operations", .list(state))])]
-            }
-            return [.call("migrations.RemoveConstraint", [model(tableName), kw("name", Py.string(name))])]
-
-        case .sql:
-            return [runSQL(try specSQL(step.operation, before: before, after: after, position: position),
-                           try reverseSQL(step.operation, before: before, after: after, position: position))]
-
-        case let .backfill(backfill):
-            let name = try backfillFunction(backfill, state: before)
-            use("django.db", "migrations")
-            return [.inline("migrations.RunPython(\(name), migrations.RunPython.noop)")]
-        }
-    }
-
     /// The RunSQL that adds a foreign key Django's state holds with db_constraint=False.
     func foreignKeySQL(_ fk: ForeignKey, before: SchemaState, after: SchemaState, position: Int) throws(Failure) -> PyNode {
         let withKey = try applied(.addForeignKey(fk), to: before)
@@ -662,24 +460,27 @@ struct DjangoWriter {
             throw Failure(message: "Django needs a primary key on every model; table '\(table.name)' has none",
                           fix: "give the table a primary_key (Django would otherwise add an `id` column of its own)")
         }
+        try distinctModel(table.name, in: after)
         var fields: [PyNode] = []
         if pk.columns.count > 1 {
             // Django 5.2's composite primary key: a `pk` field over the columns.
             fields.append(.inline("('pk', \(models("CompositePrimaryKey"))(\(pk.columns.map { Py.string(Self.fieldName($0, in: table)) }.joined(separator: ", "))))"))
         }
+        // MySQL writes column comments into CREATE TABLE (see comment).
+        let formatted = dialect != .mysql || hasParameters(table.columns)
         for column in table.columns {
-            fields.append(.inline("(\(Py.string(Self.fieldName(column.name, in: table))), \(try field(column, in: table)))"))
+            fields.append(.inline("(\(Py.string(Self.fieldName(column.name, in: table))), \(try field(column, in: table, commentsFormatted: formatted)))"))
         }
         var constraints: [PyNode] = []
         for column in table.columns { if let check = enumCheck(column, table: table.name) { constraints.append(.inline(check)) } }
         for unique in table.uniques { constraints.append(.inline(self.unique(unique, table: table))) }
         for check in table.checks { constraints.append(.inline(self.check(check, table: table))) }
         var options: [(String, PyNode)] = [("'db_table'", .inline(Py.string(table.name)))]
-        if let comment = table.comment { options.append(("'db_table_comment'", .inline(Py.string(comment)))) }
+        if let comment = table.comment { options.append(("'db_table_comment'", .inline(self.comment(comment, formatted: true)))) }
         if !constraints.isEmpty { options.append(("'constraints'", .list(constraints))) }
         var out: [PyNode] = [.call("migrations.CreateModel", [("name", .inline(Py.string(Self.modelName(table.name)))),
                                                               ("fields", .list(fields)), ("options", .dict(options))])]
-        for fk in table.foreignKeys where dialect != .sqlite || fk.columns.count > 1 {
+        for fk in table.foreignKeys where !djangoOwns(fk) {
             if dialect == .sqlite {
                 throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
                               fix: "use a single-column foreign key")
@@ -690,6 +491,14 @@ struct DjangoWriter {
         return out
     }
 
+    /// Django keys models by their lowercased name: two tables that map to one (`Order` and `order`,
+    /// `user_group` and `UserGroup`) cannot both be models of one app.
+    func distinctModel(_ table: String, in state: SchemaState) throws(Failure) {
+        guard let other = state.tableNames.first(where: { $0 != table && Self.modelKey($0) == Self.modelKey(table) }) else { return }
+        throw Failure(message: "tables '\(table)' and '\(other)' would both be the Django model '\(Self.modelName(table))' (app models are keyed by lowercased name)",
+                      fix: "rename one of the tables so that their names differ in more than case and punctuation")
+    }
+
     /// `models.Index(fields=[...], name=..., condition=Q(...))` (or a PostgreSQL index class for a
     /// method), nil when Django cannot spell the index.
     mutating func djangoIndex(_ index: Index, table: Table) -> String? {
@@ -698,7 +507,6 @@ struct DjangoWriter {
         if let method = index.method?.lowercased(), method != "btree" {
             let classes = ["gin": "GinIndex", "gist": "GistIndex", "brin": "BrinIndex", "hash": "HashIndex", "spgist": "SpGistIndex"]
             guard dialect == .postgresql, let name = classes[method] else { return nil }
-            use("django.contrib.postgres.indexes", name)
             cls = name
         }
         var text = "(fields=\(Py.list(index.columnNames.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(index.name))"
@@ -706,14 +514,17 @@ struct DjangoWriter {
             guard let q = DjangoCondition.q(predicate, field: { c in table.column(c).map { _ in Self.fieldName(c, in: table) } }) else { return nil }
             text += ", condition=\(q)"
         }
+        // Imports only once the index is spelled (a nil sends the caller to RunSQL, which needs none).
         if cls == "models.Index" || index.predicate != nil { use("django.db", "models") }
+        if cls != "models.Index" { use("django.contrib.postgres.indexes", cls) }
         return cls + text + ")"
     }
 
     /// A module-level function for RunPython: historical model from `apps`, batches along the key.
     mutating func backfillFunction(_ backfill: Backfill, state: SchemaState) throws(Failure) -> String {
         let table = try self.table(backfill.table, state)
-        let model = Self.modelName(backfill.table)
+        // The variable is the model's name, unless that is a Python keyword (a table `none`).
+        let model = Py.keywords.contains(Self.modelName(backfill.table)) ? Self.modelName(backfill.table) + "_" : Self.modelName(backfill.table)
         let base = Py.identifier(([ "backfill", backfill.table] + backfill.assignments.map(\.column)).joined(separator: "_"))
         var name = base
         var n = 2
@@ -727,13 +538,13 @@ struct DjangoWriter {
             }
             let trimmed = expression.trimmingCharacters(in: .whitespaces)
             let value = table.column(trimmed) != nil ? "\(models("F"))(\(Py.string(Self.fieldName(trimmed, in: table))))" : rawSQL(expression)
-            updates.append("\(Self.fieldName(assignment.column, in: table))=\(value)")
+            updates.append(Py.keywordArgument(Self.fieldName(assignment.column, in: table), value))
         }
         let update = ".update(" + updates.joined(separator: ", ") + ")"
         var lines = ["def \(name)(apps, schema_editor):"]
         let what = backfill.assignments.map(\.column).joined(separator: ", ")
         lines.append("    # Historical model: the table as this migration sees it, not the app's current model.")
-        lines.append("    \(model) = apps.get_model(\(Py.string(app)), \(Py.string(model)))")
+        lines.append("    \(model) = apps.get_model(\(Py.string(app)), \(Py.string(Self.modelName(backfill.table))))")
         let filter = backfill.predicate.map { ".filter(\(condition($0, table: table)))" } ?? ""
         lines.append("    rows = \(model).objects.using(schema_editor.connection.alias)\(filter)")
         if backfill.batchSize > 0 {
@@ -748,7 +559,7 @@ struct DjangoWriter {
             lines.append("    if bounds['low'] is None:")
             lines.append("        return")
             lines.append("    for start in range(bounds['low'], bounds['high'] + 1, \(size)):")
-            lines.append("        rows.filter(\(field)__gte=start, \(field)__lt=start + \(size))\(update)")
+            lines.append("        rows.filter(\(Py.keywordArgument("\(field)__gte", "start")), \(Py.keywordArgument("\(field)__lt", "start + \(size)")))\(update)")
         } else {
             lines.append("    rows\(update)")
         }

@@ -14,6 +14,19 @@ enum Py {
 
     static func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
 
+    static let keywords: Set<String> = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+                                        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+                                        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+                                        "return", "try", "while", "with", "yield"]
+
+    /// `key=value`, or `**{'key': value}` where the key is not a Python identifier (a column named
+    /// `from` or `my col`): Django reads both the same.
+    static func keywordArgument(_ key: String, _ value: String) -> String {
+        let isIdentifier = key.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+            && !(key.first?.isNumber ?? true) && !keywords.contains(key)
+        return isIdentifier ? "\(key)=\(value)" : "**{\(string(key)): \(value)}"
+    }
+
     /// A valid identifier for a Python function name.
     static func identifier(_ text: String) -> String {
         var out = ""
@@ -103,7 +116,7 @@ enum DjangoCondition {
     /// `models.Q(a__gte=0, b__isnull=True)`, with `field` mapping column names to field names.
     static func q(_ text: String, field: (String) -> String?) -> String? {
         guard let tokens = tokens(text), !tokens.isEmpty else { return nil }
-        var terms: [String] = []
+        var terms: [(key: String, value: String)] = []
         var i = 0
         func literal(_ token: Token) -> String? {
             switch token {
@@ -122,9 +135,9 @@ enum DjangoCondition {
             case .word(let w) where w.uppercased() == "IS":
                 if i + 2 < tokens.count, tokens[i + 1] == .word("NOT") || tokens[i + 1] == .word("not"),
                    case let .word(n) = tokens[i + 2], n.uppercased() == "NULL" {
-                    terms.append("\(name)__isnull=False"); i += 3
+                    terms.append(("\(name)__isnull", "False")); i += 3
                 } else if i + 1 < tokens.count, case let .word(n) = tokens[i + 1], n.uppercased() == "NULL" {
-                    terms.append("\(name)__isnull=True"); i += 2
+                    terms.append(("\(name)__isnull", "True")); i += 2
                 } else { return nil }
             case .word(let w) where w.uppercased() == "IN":
                 guard i + 1 < tokens.count, tokens[i + 1] == .symbol("(") else { return nil }
@@ -136,11 +149,11 @@ enum DjangoCondition {
                     values.append(value); j += 1
                 }
                 guard j < tokens.count, !values.isEmpty else { return nil }
-                terms.append("\(name)__in=\(Py.list(values))"); i = j + 1
+                terms.append(("\(name)__in", Py.list(values))); i = j + 1
             case let .symbol(op):
                 let lookups = ["=": "", ">=": "__gte", ">": "__gt", "<=": "__lte", "<": "__lt"]
                 guard let lookup = lookups[op], i + 1 < tokens.count, let value = literal(tokens[i + 1]) else { return nil }
-                terms.append("\(name)\(lookup)=\(value)"); i += 2
+                terms.append(("\(name)\(lookup)", value)); i += 2
             default:
                 return nil
             }
@@ -151,8 +164,7 @@ enum DjangoCondition {
             }
         }
         // Q sorts its keyword arguments; keep the order as written with one Q per term joined by &.
-        if terms.count == 1 { return "models.Q(\(terms[0]))" }
-        guard Set(terms.map { $0.prefix { $0 != "=" } }).count == terms.count else { return nil }
-        return "models.Q(" + terms.joined(separator: ", ") + ")"
+        guard Set(terms.map(\.key)).count == terms.count else { return nil }
+        return "models.Q(" + terms.map { Py.keywordArgument($0.key, $0.value) }.joined(separator: ", ") + ")"
     }
 }

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
                 ('username', models.CharField(max_length=100)),
                 ('name', models.CharField(max_length=255, null=True)),
-                ('status', models.TextField(choices=[('active', 'active'), ('suspended', 'suspended')], db_default='active')),
+                ('status', models.CharField(choices=[('active', 'active'), ('suspended', 'suspended')], db_default='active', max_length=9)),
                 ('created_at', models.DateTimeField(db_comment='When the account was made.', db_default=Now())),
             ],
             options={

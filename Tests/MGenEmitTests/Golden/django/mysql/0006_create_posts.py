@@ -3,6 +3,7 @@
 # create_posts: Posts belong to users; deleting a user deletes their posts.
 # MySQL/MariaDB: DDL is not transactional; if an operation fails, the ones before it stay applied.
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
             name='Posts',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('user', models.ForeignKey(db_column='user_id', db_constraint=False, db_index=False, on_delete=models.CASCADE, to='blog.users')),
+                ('user', models.ForeignKey(db_column='user_id', on_delete=django.db.models.deletion.CASCADE, to='blog.users')),
                 ('title', models.CharField(max_length=200)),
                 ('body', models.TextField(null=True)),
                 ('published', models.BooleanField(db_default=False)),
@@ -29,13 +30,6 @@ class Migration(migrations.Migration):
                     models.CheckConstraint(condition=models.Q(score__gte=0), name='posts_score_check'),
                 ],
             },
-        ),
-        migrations.RunSQL(
-            sql=['ALTER TABLE `posts` ADD CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE'],
-            reverse_sql=[
-                'ALTER TABLE `posts` DROP FOREIGN KEY `posts_user_id_fkey`',
-                'ALTER TABLE `posts` DROP INDEX `posts_user_id_fkey`',
-            ],
         ),
         migrations.RunSQL(
             sql=['ALTER TABLE `posts`\n    ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),\n    DROP INDEX `posts_user_id_fkey`'],

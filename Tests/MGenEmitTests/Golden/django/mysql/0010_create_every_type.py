@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('a_timestamptz', models.DateTimeField(null=True)),
                 ('a_uuid', models.UUIDField(null=True)),
                 ('a_json', models.JSONField(null=True)),
-                ('an_enum', models.TextField(choices=[('small', 'small'), ('medium', 'medium'), ('large', 'large')], null=True)),
+                ('an_enum', models.CharField(choices=[('small', 'small'), ('medium', 'medium'), ('large', 'large')], max_length=6, null=True)),
                 ('a_native', models.TextField(null=True)),
             ],
             options={

@@ -3,6 +3,7 @@
 # link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 # MySQL/MariaDB: DDL is not transactional; if an operation fails, the ones before it stay applied.
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -20,12 +21,10 @@ class Migration(migrations.Migration):
         ),
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    sql=['ALTER TABLE `posts` ADD CONSTRAINT `posts_editor_id_fkey` FOREIGN KEY (`editor_id`) REFERENCES `users` (`id`) ON DELETE SET NULL'],
-                    reverse_sql=[
-                        'ALTER TABLE `posts` DROP FOREIGN KEY `posts_editor_id_fkey`',
-                        'ALTER TABLE `posts` DROP INDEX `posts_editor_id_fkey`',
-                    ],
+                migrations.AlterField(
+                    model_name='posts',
+                    name='editor_id',
+                    field=models.ForeignKey(db_column='editor_id', null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
             state_operations=[
@@ -36,7 +35,7 @@ class Migration(migrations.Migration):
                 migrations.AddField(
                     model_name='posts',
                     name='editor',
-                    field=models.ForeignKey(db_column='editor_id', db_constraint=False, db_index=False, null=True, on_delete=models.SET_NULL, to='blog.users'),
+                    field=models.ForeignKey(db_column='editor_id', null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
         ),

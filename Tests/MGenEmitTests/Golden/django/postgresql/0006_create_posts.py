@@ -2,6 +2,7 @@
 # mgen: spec 0006 sha256:825d388072e69bee75e38231322500056bc3ba9c369372be5d6a6dc18881741e
 # create_posts: Posts belong to users; deleting a user deletes their posts.
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -16,7 +17,7 @@ class Migration(migrations.Migration):
             name='Posts',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('user', models.ForeignKey(db_column='user_id', db_constraint=False, db_index=False, on_delete=models.CASCADE, to='blog.users')),
+                ('user', models.ForeignKey(db_column='user_id', db_index=False, on_delete=django.db.models.deletion.CASCADE, to='blog.users')),
                 ('title', models.CharField(max_length=200)),
                 ('body', models.TextField(null=True)),
                 ('published', models.BooleanField(db_default=False)),
@@ -28,10 +29,6 @@ class Migration(migrations.Migration):
                     models.CheckConstraint(condition=models.Q(score__gte=0), name='posts_score_check'),
                 ],
             },
-        ),
-        migrations.RunSQL(
-            sql=['ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE'],
-            reverse_sql=['ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_fkey"'],
         ),
         migrations.AddIndex(
             model_name='posts',

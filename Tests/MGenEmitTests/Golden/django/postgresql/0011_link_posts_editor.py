@@ -2,7 +2,7 @@
 # mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 # link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 
-from django.contrib.postgres.operations import ValidateConstraint
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -20,9 +20,10 @@ class Migration(migrations.Migration):
         ),
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    sql=['ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID'],
-                    reverse_sql=['ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_editor_id_fkey"'],
+                migrations.AlterField(
+                    model_name='posts',
+                    name='editor_id',
+                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
             state_operations=[
@@ -33,13 +34,9 @@ class Migration(migrations.Migration):
                 migrations.AddField(
                     model_name='posts',
                     name='editor',
-                    field=models.ForeignKey(db_column='editor_id', db_constraint=False, db_index=False, null=True, on_delete=models.SET_NULL, to='blog.users'),
+                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
-        ),
-        ValidateConstraint(
-            model_name='posts',
-            name='posts_editor_id_fkey',
         ),
         migrations.AddConstraint(
             model_name='posts',

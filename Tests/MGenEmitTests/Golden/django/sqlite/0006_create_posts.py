@@ -2,6 +2,7 @@
 # mgen: spec 0006 sha256:825d388072e69bee75e38231322500056bc3ba9c369372be5d6a6dc18881741e
 # create_posts: Posts belong to users; deleting a user deletes their posts.
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -16,7 +17,7 @@ class Migration(migrations.Migration):
             name='Posts',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('user', models.ForeignKey(db_column='user_id', db_index=False, on_delete=models.CASCADE, to='blog.users')),
+                ('user', models.ForeignKey(db_column='user_id', db_index=False, on_delete=django.db.models.deletion.CASCADE, to='blog.users')),
                 ('title', models.CharField(max_length=200)),
                 ('body', models.TextField(null=True)),
                 ('published', models.BooleanField(db_default=False)),

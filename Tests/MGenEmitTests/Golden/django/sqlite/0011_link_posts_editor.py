@@ -2,6 +2,7 @@
 # mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 # link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -22,7 +23,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name='posts',
                     name='editor_id',
-                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=models.SET_NULL, to='blog.users'),
+                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
             state_operations=[
@@ -33,7 +34,7 @@ class Migration(migrations.Migration):
                 migrations.AddField(
                     model_name='posts',
                     name='editor',
-                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=models.SET_NULL, to='blog.users'),
+                    field=models.ForeignKey(db_column='editor_id', db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='blog.users'),
                 ),
             ],
         ),

@@ -1,0 +1,336 @@
+import Foundation
+import MGenSpec
+import MGenSQL
+
+/// One spec step as a Django renderer sees it: the operation with the states around it.
+struct DjangoStep {
+    let step: Step
+    let after: SchemaState
+    let position: Int
+    var before: SchemaState { step.before }
+    var operation: MGenSpec.Operation { step.operation }
+}
+
+/// The operations of one step: the operation kind → a small renderer, in one place (as
+/// AlembicOps.swift is), each renderer below it with the shared helpers.
+extension DjangoWriter {
+    mutating func operations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
+        let s = DjangoStep(step: step, after: after, position: position)
+        switch step.operation {
+        case let .createTable(table): return try createModel(table, after: after, position: position)
+        case let .dropTable(name): return try dropTable(name, s)
+        case let .renameTable(from, to): return try renameTable(from, to, s)
+        case let .addColumn(table, column, unique, fk): return try addColumn(table, column, unique: unique, foreignKey: fk, s)
+        case let .dropColumn(table, column): return try dropColumn(table, column, s)
+        case let .renameColumn(table, from, to): return try renameColumn(table, from, to, s)
+        case let .alterColumn(change): return try alterColumn(change, s)
+        case let .createIndex(index, concurrently): return try createIndex(index, concurrently: concurrently, s)
+        case let .dropIndex(name, _, concurrently): return try dropIndex(name, concurrently: concurrently, s)
+        case let .addForeignKey(fk): return try addForeignKey(fk, s)
+        case let .addUnique(unique): return try addUnique(unique, s)
+        case let .addCheck(check): return try addCheck(check, s)
+        case let .validateConstraint(table, name): return try validateConstraint(table, name, s)
+        case let .dropConstraint(table, name): return try dropConstraint(table, name, s)
+        case .sql: return [try stepSQL(s)]
+        case let .backfill(backfill): return [try runPython(backfill, s)]
+        }
+    }
+
+    // MARK: - Shared helpers
+
+    func model(_ table: String) -> (String, PyNode) { Self.kw("model_name", Py.string(Self.modelKey(table))) }
+
+    func call(_ name: String, _ arguments: [(String, PyNode)]) -> PyNode { .call("migrations.\(name)", arguments) }
+
+    /// `RunSQL` with the step's own SQL and the SQL of its inverse.
+    func stepSQL(_ s: DjangoStep, state: [PyNode] = []) throws(Failure) -> PyNode {
+        runSQL(try specSQL(s.operation, before: s.before, after: s.after, position: s.position),
+               try reverseSQL(s.operation, before: s.before, after: s.after, position: s.position), state: state)
+    }
+
+    /// Whether the database holds Django's own constraint for a foreign key (what makemigrations
+    /// writes: a `ForeignKey` and no SQL): every single-column key whose name is mgen's default
+    /// `<table>_<columns>_fkey`, and on SQLite every single-column key, since Django's table rebuilds
+    /// keep only what its state holds. A key the spec names otherwise keeps that name and its
+    /// `ON DELETE` through `RunSQL`, the field saying `db_constraint=False`.
+    func djangoOwns(_ fk: ForeignKey) -> Bool {
+        fk.columns.count == 1 && (dialect == .sqlite || fk.name.hasSuffix("_fkey"))
+    }
+
+    /// Remove + add of an enum column's CHECK (Django has no enum column; see enumCheck).
+    mutating func enumCheckOps(_ column: Column, table: String, remove: Bool) -> [PyNode] {
+        guard case .enumeration = column.type else { return [] }
+        if remove { return [call("RemoveConstraint", [model(table), Self.kw("name", Py.string("\(table)_\(column.name)_check"))])] }
+        guard let check = enumCheck(column, table: table) else { return [] }
+        return [call("AddConstraint", [model(table), Self.kw("constraint", check)])]
+    }
+
+    /// The field becomes a relation (or stops being one) in the state: the field's name changes
+    /// (`user_id` ↔ `user`), which AlterField cannot do, so the state removes and adds it while
+    /// the database gets `db`.
+    mutating func relationSwap(_ table: String, column: Column, old: Table, new: Table, db: PyNode) throws(Failure) -> PyNode {
+        let state: [PyNode] = [
+            call("RemoveField", [model(table), Self.kw("name", Py.string(Self.fieldName(column.name, in: old)))]),
+            call("AddField", [model(table), Self.kw("name", Py.string(Self.fieldName(column.name, in: new))),
+                              Self.kw("field", try field(column, in: new))]),
+        ]
+        return call("SeparateDatabaseAndState", [("database_operations", .list([db])), ("state_operations", .list(state))])
+    }
+
+    // MARK: - Renderers
+
+    mutating func dropTable(_ name: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(name, s.before)
+        var out: [PyNode] = []
+        // The constraints Django does not know about go first, so that unapplying recreates them
+        // after the table (Django recreates the table itself, with its own keys, from its state).
+        let foreign = table.foreignKeys.filter { !djangoOwns($0) }
+        if !foreign.isEmpty {
+            var state = s.before
+            var up: [String] = [], down: [String] = []
+            for fk in foreign {
+                let op = MGenSpec.Operation.dropConstraint(table: name, name: fk.name)
+                let next = try applied(op, to: state)
+                up += try specSQL(op, before: state, after: next, position: s.position)
+                down = try specSQL(.addForeignKey(fk), before: next, after: state, position: s.position, direction: "down") + down
+                state = next
+            }
+            out.append(runSQL(up, down))
+        }
+        out.append(call("DeleteModel", [Self.kw("name", Py.string(Self.modelName(name)))]))
+        return out
+    }
+
+    mutating func renameTable(_ from: String, _ to: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(from, s.before)
+        try distinctModel(to, in: s.after)
+        var out: [PyNode] = []
+        for column in table.columns { out += enumCheckOps(column, table: from, remove: true) }
+        out.append(call("RenameModel", [Self.kw("old_name", Py.string(Self.modelName(from))), Self.kw("new_name", Py.string(Self.modelName(to)))]))
+        out.append(call("AlterModelTable", [Self.kw("name", Py.string(Self.modelKey(to))), Self.kw("table", Py.string(to))]))
+        for column in table.columns { out += enumCheckOps(column, table: to, remove: false) }
+        return out
+    }
+
+    mutating func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
+                            _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(tableName, s.after)
+        var out: [PyNode] = [call("AddField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: table))),
+                                               Self.kw("field", try field(column, in: table, commentsFormatted: dialect != .mysql || hasParameters([column])))])]
+        out += enumCheckOps(column, table: tableName, remove: false)
+        if let unique { out.append(call("AddConstraint", [model(tableName), Self.kw("constraint", self.unique(unique, table: table))])) }
+        if let foreignKey, !djangoOwns(foreignKey) {
+            let withColumn = try applied(.addColumn(table: tableName, column: column, unique: unique, foreignKey: nil), to: s.before)
+            out.append(try foreignKeySQL(foreignKey, before: withColumn, after: s.after, position: s.position))
+        }
+        return out
+    }
+
+    mutating func dropColumn(_ tableName: String, _ columnName: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(tableName, s.before)
+        guard let column = table.column(columnName) else { throw Failure(message: "unknown column '\(tableName).\(columnName)'", fix: nil) }
+        return enumCheckOps(column, table: tableName, remove: true)
+            + [call("RemoveField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(columnName, in: table)))])]
+    }
+
+    mutating func renameColumn(_ tableName: String, _ from: String, _ to: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let old = try self.table(tableName, s.before), new = try self.table(tableName, s.after)
+        guard let column = old.column(from), let renamed = new.column(to) else { throw Failure(message: "unknown column '\(tableName).\(from)'", fix: nil) }
+        var out = enumCheckOps(column, table: tableName, remove: true)
+        out.append(call("RenameField", [model(tableName), Self.kw("old_name", Py.string(Self.fieldName(from, in: old))),
+                                        Self.kw("new_name", Py.string(Self.fieldName(to, in: new)))]))
+        // Before any table rebuild below, the state's indexes and constraints name the new field.
+        out += try restated(tableName, old: old, new: new, s)
+        // A relation field names its column explicitly: the column moves with an AlterField.
+        if Self.relation(to, in: new) != nil {
+            out.append(call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(to, in: new))),
+                                           Self.kw("field", try field(renamed, in: new))]))
+        }
+        out += enumCheckOps(renamed, table: tableName, remove: false)
+        return out
+    }
+
+    /// Django's RenameField leaves the old field name in the model state's indexes and constraints
+    /// (it fixes only relations and `*_together`), so a later table rebuild or `migrate APP zero`
+    /// would name a field that is gone. The database already follows the column (every database
+    /// renames it inside its indexes and constraints), so the state alone is brought up to date:
+    /// each index or constraint whose Django spelling changed is removed and added again, state only.
+    mutating func restated(_ tableName: String, old: Table, new: Table, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        var state: [PyNode] = []
+        // Compared on a copy, so that only what is written adds imports.
+        var probe = self
+        for index in s.after.indexes(on: tableName) {
+            guard let before = s.before.index(index.name), let was = probe.stateIndex(before, table: old),
+                  let now = probe.stateIndex(index, table: new), was.add.render(indent: 0) != now.add.render(indent: 0),
+                  let written = stateIndex(index, table: new) else { continue }
+            state += [was.remove, written.add]
+        }
+        for unique in new.uniques {
+            guard let before = old.uniques.first(where: { $0.name == unique.name }) else { continue }
+            if probe.unique(before, table: old) != probe.unique(unique, table: new) {
+                state += constraintSwap(tableName, name: unique.name, self.unique(unique, table: new))
+            }
+        }
+        for check in new.checks {
+            guard let before = old.checks.first(where: { $0.name == check.name }) else { continue }
+            if probe.check(before, table: old) != probe.check(check, table: new) {
+                state += constraintSwap(tableName, name: check.name, self.check(check, table: new))
+            }
+        }
+        guard !state.isEmpty else { return [] }
+        return [call("SeparateDatabaseAndState", [("state_operations", .list(state))])]
+    }
+
+    func constraintSwap(_ table: String, name: String, _ constraint: String) -> [PyNode] {
+        [call("RemoveConstraint", [model(table), Self.kw("name", Py.string(name))]),
+         call("AddConstraint", [model(table), Self.kw("constraint", constraint)])]
+    }
+
+    /// How an index lives in Django's state (nil when it does not: RunSQL only): its removal and
+    /// its addition.
+    mutating func stateIndex(_ index: Index, table: Table) -> (remove: PyNode, add: PyNode)? {
+        var probe = self
+        guard probe.djangoIndex(index, table: table) != nil else { return nil }
+        if index.unique {
+            let constraint = uniqueIndexConstraint(index, table: table)
+            return (call("RemoveConstraint", [model(index.table), Self.kw("name", Py.string(index.name))]),
+                    call("AddConstraint", [model(index.table), Self.kw("constraint", constraint)]))
+        }
+        guard let django = djangoIndex(index, table: table) else { return nil }
+        return (call("RemoveIndex", [model(index.table), Self.kw("name", Py.string(index.name))]),
+                call("AddIndex", [model(index.table), Self.kw("index", django)]))
+    }
+
+    /// Django's Index cannot be unique: a unique index is a UniqueConstraint of the same name in the
+    /// state (what the ORM validates against), while the database gets the spec's unique index.
+    mutating func uniqueIndexConstraint(_ index: Index, table: Table) -> String {
+        models("UniqueConstraint(fields=\(Py.tuple(index.columnNames.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(index.name))\(index.predicate.map { ", condition=\(condition($0, table: table))" } ?? ""))")
+    }
+
+    mutating func alterColumn(_ change: AlterColumn, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let old = try self.table(change.table, s.before), new = try self.table(change.table, s.after)
+        guard let oldColumn = old.column(change.column), let newColumn = new.column(change.column) else {
+            throw Failure(message: "unknown column '\(change.table).\(change.column)'", fix: nil)
+        }
+        if change.using != nil, dialect == .sqlite {
+            throw Failure(message: "SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
+        }
+        let typeChanged = oldColumn.type != newColumn.type
+        let removes = typeChanged ? enumCheckOps(oldColumn, table: change.table, remove: true) : []
+        let adds = typeChanged ? enumCheckOps(newColumn, table: change.table, remove: false) : []
+        let alter = call("AlterField", [model(change.table), Self.kw("name", Py.string(Self.fieldName(change.column, in: new))),
+                                        Self.kw("field", try field(newColumn, in: new))])
+        if change.using != nil, dialect == .postgresql {
+            // Django cannot say USING: the spec's SQL runs, and the state follows.
+            return [try stepSQL(s, state: removes + [alter] + adds)]
+        }
+        return removes + [alter] + adds
+    }
+
+    mutating func createIndex(_ index: Index, concurrently: Bool, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(index.table, s.before)
+        var probe = self  // a unique index is written as a UniqueConstraint: no index class to import
+        guard probe.djangoIndex(index, table: table) != nil else {
+            // Expressions, a method or predicate Django cannot spell here: the spec's SQL, unseen by Django's state.
+            return [try stepSQL(s)]
+        }
+        if index.unique {
+            let constraint = uniqueIndexConstraint(index, table: table)
+            return [try stepSQL(s, state: [call("AddConstraint", [model(index.table), Self.kw("constraint", constraint)])])]
+        }
+        guard let django = djangoIndex(index, table: table) else { return [try stepSQL(s)] }
+        let add = call("AddIndex", [model(index.table), Self.kw("index", django)])
+        if dialect == .mysql, !table.foreignKeys.isEmpty {
+            // MySQL drops the implicit index of a foreign key in favour of this one, and then
+            // refuses to drop this one alone; the spec's down gives the key its own index back.
+            return [try stepSQL(s, state: [add])]
+        }
+        if concurrently, dialect == .postgresql {
+            use("django.contrib.postgres.operations", "AddIndexConcurrently")
+            return [.call("AddIndexConcurrently", [model(index.table), Self.kw("index", django)])]
+        }
+        return [add]
+    }
+
+    mutating func dropIndex(_ name: String, concurrently: Bool, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        // `table` is optional in the spec: the index itself says which table it is on.
+        guard let index = s.before.index(name) else { throw Failure(message: "unknown index '\(name)'", fix: nil) }
+        let tableName = index.table
+        let table = try self.table(tableName, s.before)
+        var probe = self  // asks whether Django can spell it, without importing what that would use
+        guard probe.djangoIndex(index, table: table) != nil else { return [try stepSQL(s)] }
+        if index.unique {
+            return [try stepSQL(s, state: [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])])]
+        }
+        let remove = call("RemoveIndex", [model(tableName), Self.kw("name", Py.string(name))])
+        if dialect == .mysql, !table.foreignKeys.isEmpty { return [try stepSQL(s, state: [remove])] }
+        if concurrently, dialect == .postgresql {
+            use("django.contrib.postgres.operations", "RemoveIndexConcurrently")
+            return [.call("RemoveIndexConcurrently", [model(tableName), Self.kw("name", Py.string(name))])]
+        }
+        return [remove]
+    }
+
+    mutating func addForeignKey(_ fk: ForeignKey, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let old = try self.table(fk.table, s.before), new = try self.table(fk.table, s.after)
+        guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else {
+            if dialect == .sqlite {
+                throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
+                              fix: "use a single-column foreign key, or a `sql` step")
+            }
+            return [try stepSQL(s)]
+        }
+        // Django's own constraint: it alters the plain field into the relation itself.
+        let db = djangoOwns(fk)
+            ? call("AlterField", [model(fk.table), Self.kw("name", Py.string(Self.fieldName(column.name, in: old))),
+                                  Self.kw("field", try field(column, in: new))])
+            : try stepSQL(s)
+        return [try relationSwap(fk.table, column: column, old: old, new: new, db: db)]
+    }
+
+    mutating func addUnique(_ unique: UniqueConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(unique.table, s.before)
+        return [call("AddConstraint", [model(unique.table), Self.kw("constraint", self.unique(unique, table: table))])]
+    }
+
+    mutating func addCheck(_ check: CheckConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let table = try self.table(check.table, s.before)
+        let constraint = self.check(check, table: table)
+        if check.notValid, dialect == .postgresql {
+            use("django.contrib.postgres.operations", "AddConstraintNotValid")
+            return [.call("AddConstraintNotValid", [model(check.table), Self.kw("constraint", constraint)])]
+        }
+        return [call("AddConstraint", [model(check.table), Self.kw("constraint", constraint)])]
+    }
+
+    mutating func validateConstraint(_ tableName: String, _ name: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        // Only PostgreSQL has NOT VALID constraints; elsewhere there is nothing to validate. A
+        // foreign key Django owns was added valid (Django cannot add one NOT VALID).
+        guard dialect == .postgresql else { return [] }
+        if let fk = s.before.table(tableName)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk) { return [] }
+        use("django.contrib.postgres.operations", "ValidateConstraint")
+        return [.call("ValidateConstraint", [model(tableName), Self.kw("name", Py.string(name))])]
+    }
+
+    mutating func dropConstraint(_ tableName: String, _ name: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        let old = try self.table(tableName, s.before), new = try self.table(tableName, s.after)
+        if old.primaryKey?.name == name {
+            throw Failure(message: "Django models need a primary key; dropping '\(name)' leaves '\(tableName)' without one", fix: nil)
+        }
+        guard let fk = old.foreignKeys.first(where: { $0.name == name }) else {
+            return [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])]
+        }
+        guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else { return [try stepSQL(s)] }
+        // Django drops its own constraint when the relation becomes a plain field (see addForeignKey).
+        let db = djangoOwns(fk)
+            ? call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: old))),
+                                  Self.kw("field", try field(column, in: new, namedColumn: true))])
+            : try stepSQL(s)
+        return [try relationSwap(tableName, column: column, old: old, new: new, db: db)]
+    }
+
+    mutating func runPython(_ backfill: Backfill, _ s: DjangoStep) throws(Failure) -> PyNode {
+        let name = try backfillFunction(backfill, state: s.before)
+        return .inline("migrations.RunPython(\(name), migrations.RunPython.noop)")
+    }
+}
