@@ -77,7 +77,8 @@ public enum DialectRules {
             case let .addColumn(tableName, column, unique, foreignKey):
                 guard var table = state.table(tableName) else { return }
                 self.column(column, in: tableName)
-                width(table.columns.count + 1, table: tableName)
+                // Reported once, by the column that crosses the limit.
+                if table.columns.count == maximumColumns(dialect) { width(table.columns.count + 1, table: tableName) }
                 table.columns.append(column)
                 if let unique { table.uniques.append(unique); key(unique.columns, in: table, what: "unique constraint '\(unique.name)'") }
                 if let foreignKey { self.foreignKey(foreignKey, in: table) }
