@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: 1,000 specs of three operations each (create table, add column, unique index),
-# timed for `mgen sql` and `mgen emit --target goose` (release build, best of 5).
+# timed for `mgen sql` and `mgen emit --target goose` (release build, best of 5). Then one spec
+# of 20,000 operations on one table (create it, add 19,999 columns): time and peak memory, which
+# grew quadratically with the operations on one table before columns were kept persistently.
 #
 # The reference is Alembic rendering the same chain as offline SQL (`alembic upgrade head --sql`):
 # the issue gives about 2.7 s for it on this kind of machine. When the project's .venv has
@@ -105,3 +107,25 @@ report "mgen emit --target goose (1,000 files, into $(df --output=fstype "$work"
 mkdir -p "$work/touch"
 time_best_of 3 sh -c "cd \"\$(mktemp -d -p '$work/touch')\" && seq -f 'f%g' 1 $count | xargs touch"
 printf '%-58s %6.3f s\n' "  for scale: touch creating $count empty files there" "$best"
+
+# 20,000 operations on one table, in one spec (about 2 MB of YAML). No database takes a table
+# this wide (PostgreSQL stops at 1,600 columns): this measures how mgen's work grows with the
+# operations on one table, which must be linearly.
+wide="$work/wide/Specs"
+mkdir -p "$wide"
+{
+    printf 'mgen: 1\nid: "0001"\nname: wide\noperations:\n  - create_table:\n      table: wide\n      columns:\n'
+    printf '        - {name: id, type: bigint, identity: true, primary_key: true}\n'
+    seq 1 19999 | awk '{ printf "  - add_column:\n      table: wide\n      column: {name: c%d, type: string(100), comment: column %d}\n", $1, $1 }'
+} > "$wide/0001_wide.yaml"
+peak() { # label, command... — best time of 3 and the peak resident memory of the last run
+    local label="$1"; shift
+    time_best_of 3 "$@"
+    local rss
+    rss=$( { /usr/bin/time -f '%M' "$@" > /dev/null; } 2>&1 | tail -1)
+    printf '%-58s %6.3f s  %5.0f MB peak\n' "$label" "$best" "$(echo "$rss / 1024" | bc -l)"
+}
+echo "one spec of 20,000 operations on one table (release build, best of 3):"
+peak "mgen sql --up (20,000 add_column on one table)" "$mgen" sql --up --dialect postgresql "$wide"
+peak "mgen sql (every up and every down)" "$mgen" sql --dialect postgresql "$wide"
+peak "mgen validate --dialect sqlite (the width error, reported once)" sh -c "\"$mgen\" validate --dialect sqlite \"$wide\" 2>/dev/null || true"

@@ -38,19 +38,19 @@ public struct MigrationChain: Sendable {
         // Files usually sort like their ids: then there is nothing to move.
         let inOrder = zip(specs, specs.dropFirst()).allSatisfy { !idPrecedes($1.id, $0.id) }
         let ordered = inOrder ? specs : specs.sorted { idPrecedes($0.id, $1.id) }
-        var positions: [String: Int] = [:] // id → its first position
+        var positions: [Substring: Int] = [:] // id (numbers by value) → its first position
         positions.reserveCapacity(ordered.count)
         for (position, spec) in ordered.enumerated() {
-            if let first = positions[spec.id] {
+            if let first = positions[idKey(spec.id)] {
                 diagnostics.append(Diagnostic("duplicate id '\(spec.id)': \(ordered[first].file) has it too", at: spec.fields["id"] ?? spec.location,
                                               fix: "give each spec its own id"))
             } else {
-                positions[spec.id] = position
+                positions[idKey(spec.id)] = position
             }
         }
         for (position, spec) in ordered.enumerated() {
             for dependency in spec.dependsOn {
-                guard let target = positions[dependency] else {
+                guard let target = positions[idKey(dependency)] else {
                     let hint = closestMatch(to: dependency, in: ordered.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
                     diagnostics.append(Diagnostic("depends_on names unknown migration '\(dependency)'\(hint)",
                                                   at: spec.fields["depends_on"] ?? spec.location,
@@ -93,14 +93,14 @@ public struct MigrationChain: Sendable {
         var replayer = Replayer(capacity: files.count)
         var inOrder = true
         var previous: String?
-        var seen: Set<String> = []
+        var seen: Set<Substring> = []
         seen.reserveCapacity(files.count)
         for i in files.indices {
             guard case let .success(spec) = stream.result(i),
-                  previous.map({ idPrecedes($0, spec.id) }) ?? true,
-                  spec.dependsOn.allSatisfy(seen.contains) else { inOrder = false; break }
+                  previous.map({ idPrecedes($0, spec.id) }) ?? true, !seen.contains(idKey(spec.id)),
+                  spec.dependsOn.allSatisfy({ seen.contains(idKey($0)) }) else { inOrder = false; break }
             do { try replayer.replay(spec) } catch { inOrder = false; break }
-            seen.insert(spec.id)
+            seen.insert(idKey(spec.id))
             previous = spec.id
         }
         let results = stream.results()
@@ -286,6 +286,14 @@ func withoutDropsBeforeDropTable(_ operations: [(Operation, SourceLocation, Fiel
         }
         return true
     }.map(\.element)
+}
+
+/// What makes two ids the same: numeric ids compare as numbers (`02` and `0002` are one id,
+/// which a chain must not have twice), others as text.
+func idKey(_ id: String) -> Substring {
+    guard !id.isEmpty, id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return Substring(id) }
+    let significant = id.drop { $0 == "0" }
+    return significant.isEmpty ? "0" : significant
 }
 
 /// Numeric ids sort as numbers (`9` before `10`), others as text.

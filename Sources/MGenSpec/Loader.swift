@@ -72,8 +72,16 @@ public enum SpecLoader {
 
     /// Loads one spec file.
     public static func load(path: String) throws(DiagnosticError) -> Migration {
-        guard let bytes = readFile(path) else {
-            throw DiagnosticError(Diagnostic("cannot read spec file", object: path, fix: "check the path and its permissions"))
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch {
+            let fix = switch error {
+            case .system: "check the path and its permissions"
+            case .notRegular: "a spec must be a regular file (a symlink to one is fine)"
+            case .tooLarge: "split it into several specs; a spec may have at most \(maximumSpecFileSize >> 20) MiB"
+            }
+            throw DiagnosticError(Diagnostic("cannot read spec file: \(error.message)", object: path, fix: fix))
         }
         return try load(bytes: bytes, file: path)
     }
@@ -108,7 +116,8 @@ public enum SpecLoader {
     }
 
     static func yamlDiagnostic(_ error: YAMLError, file: String) -> Diagnostic {
-        Diagnostic("invalid YAML: \(error.message)", at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column))
+        Diagnostic("invalid YAML: \(error.message)", at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
+                   fix: error.fix)
     }
 }
 
@@ -219,9 +228,14 @@ struct Fields {
         sink.error("'\(key)' in \(context) must be \(expected)", at: sink.location(value))
     }
 
-    /// A scalar's text as written (so `id: 0001` stays "0001").
+    /// A scalar's text as written (so `id: 0001` stays "0001"); a plain `null` or `~` is no text.
     func scalarText(_ key: String, required: Bool = false) -> String? {
         guard let value = node(key) else { if required { missing(key, "value") }; return nil }
+        if case let .scalar(scalar) = value, scalar.plain, !scalar.string.isEmpty, case .null = value.kind {
+            sink.error("'\(key)' in \(context) is null", at: sink.location(value),
+                       fix: "give it a value; to use the text '\(scalar.string)', quote it: \(key): \"\(scalar.string)\"")
+            return nil
+        }
         guard case let .scalar(scalar) = value, !scalar.string.isEmpty else { wrongType(key, "a text value", value); return nil }
         return scalar.string
     }
@@ -239,8 +253,11 @@ struct Fields {
     /// An identifier: a table, column, index or constraint name.
     func name(_ key: String, required: Bool = true) -> String? {
         guard let text = string(key, required: required) else { return nil }
-        if text.utf8.count > 63 {
-            sink.error("name '\(text)' is \(text.utf8.count) bytes long; PostgreSQL keeps 63 and MySQL 64", at: location(key),
+        if hasControlCharacter(text) {
+            sink.error("name '\(visible(text))' contains a control character", at: location(key),
+                       fix: "names must not contain newlines, tabs or other control or format characters")
+        } else if text.utf8.count > maximumNameBytes {
+            sink.error("name '\(text)' is \(text.utf8.count) bytes long; PostgreSQL keeps \(maximumNameBytes) and MySQL 64", at: location(key),
                        fix: "use a shorter name")
         }
         return text

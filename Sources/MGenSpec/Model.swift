@@ -259,7 +259,7 @@ public struct Index: Hashable, Sendable {
 /// A whole table definition, as `create_table` says it and as the replayed state holds it.
 public struct Table: Hashable, Sendable {
     public var name: String
-    public var columns: [Column]
+    public var columns: ColumnList
     public var primaryKey: PrimaryKey?
     public var uniques: [UniqueConstraint]
     public var checks: [CheckConstraint]
@@ -269,7 +269,7 @@ public struct Table: Hashable, Sendable {
     public init(name: String, columns: [Column], primaryKey: PrimaryKey? = nil, uniques: [UniqueConstraint] = [],
                 checks: [CheckConstraint] = [], foreignKeys: [ForeignKey] = [], comment: String? = nil) {
         self.name = name
-        self.columns = columns
+        self.columns = ColumnList(columns)
         self.primaryKey = primaryKey
         self.uniques = uniques
         self.checks = checks
@@ -277,8 +277,8 @@ public struct Table: Hashable, Sendable {
         self.comment = comment
     }
 
-    public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
-    public func columnIndex(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
+    public func column(_ name: String) -> Column? { columns.firstIndex(named: name).map { columns[$0] } }
+    public func columnIndex(_ name: String) -> Int? { columns.firstIndex(named: name) }
 
     /// The table's named constraints of every kind (the namespace `drop_constraint` looks in).
     public var constraintNames: [String] {

@@ -31,6 +31,7 @@ enum OperationParser {
         }
         // `- sql: "UPDATE ..."` is shorthand for an up-only raw SQL step.
         if kind == "sql", case let .scalar(scalar) = body {
+            guard requireSQL(DialectSQL(scalar.string), at: sink.location(body), sink: sink) else { return nil }
             return Located(.sql(up: DialectSQL(scalar.string), down: nil), at: at, fields: ["up": sink.location(body)])
         }
         let f = Fields(body, context: kind, allowed: allowed, sink: sink)
@@ -73,11 +74,15 @@ enum OperationParser {
             } else { operation = nil }
         case "sql":
             let up = dialectSQL(f, "up", required: true), down = dialectSQL(f, "down", required: false)
-            operation = up.map { .sql(up: $0, down: down) }
+            if let up, !requireSQL(up, at: f.location("up"), sink: sink) { operation = nil } else {
+                operation = up.map { .sql(up: $0, down: down) }
+            }
         case "backfill": operation = backfill(f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
+        checkIdentifiers(operation, at: at, sink: sink)
+        guard sink.diagnostics.count == errorsBefore else { return nil }
         return Located(operation, at: at, fields: f.fields)
     }
 
@@ -364,7 +369,18 @@ enum OperationParser {
     static func columnType(_ node: Node, sink: DiagnosticSink) -> ColumnType? {
         switch node {
         case let .scalar(scalar):
-            if let type = ColumnType.parse(scalar.string) { return type }
+            if let type = ColumnType.parse(scalar.string) {
+                // PostgreSQL and MySQL refuse an enum that lists a value twice.
+                if case let .enumeration(values) = type {
+                    var seen: Set<String> = []
+                    for value in values where !seen.insert(value).inserted {
+                        sink.error("enum value '\(value)' is listed twice in '\(scalar.string)'", at: sink.location(node),
+                                   fix: "list each value once")
+                        return nil
+                    }
+                }
+                return type
+            }
             let base = scalar.string.split(separator: "(").first.map(String.init) ?? scalar.string
             let hint = closestMatch(to: base, in: ColumnType.names.map { String($0.split(separator: "(")[0]) })
                 .map { " (did you mean '\($0)'?)" } ?? ""
@@ -406,6 +422,17 @@ enum OperationParser {
             sink.error("'default' must be a literal or `{sql: <expression>}`", at: sink.location(node))
             return nil
         }
+    }
+
+    /// An up of raw SQL must say something for every dialect it names: an empty one would be a
+    /// migration that claims to change the schema and runs nothing.
+    static func requireSQL(_ sql: DialectSQL, at location: SourceLocation, sink: DiagnosticSink) -> Bool {
+        let empty = sql.byDialect.filter { $0.value.allSatisfy(\.isWhitespace) }.keys.sorted()
+        guard !empty.isEmpty else { return true }
+        let which = empty == ["default"] ? "" : " for \(empty.joined(separator: ", "))"
+        sink.error("the `up` of a sql step is empty\(which)", at: location,
+                   fix: "write the SQL statements to run, or remove the step")
+        return false
     }
 
     static func dialectSQL(_ f: Fields, _ key: String, required: Bool) -> DialectSQL? {

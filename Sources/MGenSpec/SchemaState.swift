@@ -170,7 +170,7 @@ public struct SchemaState: Hashable, Sendable {
             }
         case let .dropColumn(table, column):
             modify(table) { t in
-                t.columns.removeAll { $0.name == column }
+                t.columns.remove(named: column)
                 t.uniques.removeAll { $0.columns.contains(column) }
                 t.foreignKeys.removeAll { $0.columns.contains(column) }
             }

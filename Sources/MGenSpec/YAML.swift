@@ -50,18 +50,82 @@ public enum Node: Sendable {
 public struct YAMLError: Error, Sendable {
     public var message: String
     public var mark: Node.Mark
+    /// How to fix it, when the reader knows.
+    public var fix: String? = nil
 }
 
 public enum YAMLReader {
-    /// Parses the first document of `text`; nil for an empty document.
+    /// Parses the document of `text`; nil for an empty document.
     public static func parse(_ text: String) throws(YAMLError) -> Node? {
         try parse(bytes: Array(text.utf8))
     }
 
-    /// Parses the first document of UTF-8 `bytes` (libyaml rejects invalid UTF-8 with its position).
+    /// Parses the one document of UTF-8 `bytes`. A leading byte order mark is skipped (editors
+    /// that write one show nothing there, so positions count from after it); a second document,
+    /// bytes that are not UTF-8 and control characters are errors at their own line and column.
     public static func parse(bytes: [UInt8]) throws(YAMLError) -> Node? {
+        if bytes.starts(with: byteOrderMark) { return try parse(bytes: Array(bytes.dropFirst(byteOrderMark.count))) }
         if let node = FastYAML.parse(bytes) { return node }
-        return try parseWithLibYAML(bytes)
+        do {
+            return try parseWithLibYAML(bytes)
+        } catch {
+            // libyaml reads ahead in blocks, so for a byte it cannot decode it reports where its
+            // block started, not where the byte is: find the byte itself.
+            throw unreadableCharacter(in: bytes) ?? error
+        }
+    }
+
+    private static let saveAsUTF8 = "save the file as UTF-8 (mgen reads specs as UTF-8 only)"
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The first byte sequence that is not UTF-8, or a character YAML does not allow (control
+    /// characters other than tab and line breaks), with its line and column as libyaml counts
+    /// them (lines break at LF, CR, CRLF, NEL, U+2028 and U+2029; columns count characters).
+    static func unreadableCharacter(in b: [UInt8]) -> YAMLError? {
+        var line = 1, column = 1
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            let here = Node.Mark(line: line, column: column)
+            var scalar = UInt32(c)
+            var length = 1
+            if c >= 0x80 {
+                length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0
+                guard length > 0, c < 0xF5 else {
+                    return YAMLError(message: "invalid UTF-8: byte 0x\(hex(c)) cannot start a character", mark: here, fix: saveAsUTF8)
+                }
+                guard i + length <= b.count, (1..<length).allSatisfy({ b[i + $0] & 0xC0 == 0x80 }) else {
+                    return YAMLError(message: "invalid UTF-8: byte 0x\(hex(c)) starts a character that is cut short", mark: here, fix: saveAsUTF8)
+                }
+                scalar = UInt32(c) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in 1..<length { scalar = scalar << 6 | UInt32(b[i + k] & 0x3F) }
+                let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+                if scalar < minimum || (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF {
+                    return YAMLError(message: "invalid UTF-8: an overlong or surrogate encoding at byte 0x\(hex(c))", mark: here, fix: saveAsUTF8)
+                }
+            }
+            let allowed = scalar == 9 || scalar == 10 || scalar == 13 || (0x20...0x7E).contains(scalar) || scalar == 0x85
+                || (0xA0...0xD7FF).contains(scalar) || (0xE000...0xFFFD).contains(scalar) || (0x10000...0x10FFFF).contains(scalar)
+            if !allowed {
+                let name = scalar == 0 ? "a NUL byte" : "control character U+\(hex(scalar, digits: 4))"
+                return YAMLError(message: "\(name) is not allowed in YAML", mark: here,
+                                 fix: "remove it; the only control characters YAML allows are tab, line feed and carriage return")
+            }
+            if scalar == 10 || scalar == 0x85 || scalar == 0x2028 || scalar == 0x2029 || (scalar == 13 && (i + 1 == b.count || b[i + 1] != 10)) {
+                line += 1
+                column = 1
+            } else if scalar != 13 {
+                column += 1
+            }
+            i += length
+        }
+        return nil
+    }
+
+    private static func hex<T: BinaryInteger>(_ value: T, digits: Int = 2) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
     /// libyaml's event parser: the whole of YAML, and the errors with their positions.
@@ -73,6 +137,7 @@ public enum YAMLReader {
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             var builder = Builder()
+            var documentEnded = false
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -82,7 +147,14 @@ public enum YAMLReader {
                     throw YAMLError(message: context + problem, mark: .init(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
                 }
                 defer { yaml_event_delete(&event) }
-                if event.type == YAML_STREAM_END_EVENT || (event.type == YAML_DOCUMENT_END_EVENT && builder.root != nil) { break }
+                if event.type == YAML_STREAM_END_EVENT { break }
+                if event.type == YAML_DOCUMENT_END_EVENT { documentEnded = true; continue }
+                // A second document would be ignored silently: a spec file holds one.
+                if event.type == YAML_DOCUMENT_START_EVENT, documentEnded {
+                    throw YAMLError(message: "a second YAML document starts here; a spec file holds one document",
+                                    mark: .init(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1),
+                                    fix: "remove the `---` line and what follows, or put the second spec in a file of its own")
+                }
                 try builder.handle(&event)
             }
             return builder.root

@@ -6,10 +6,10 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check specs: fields, types, the chain, and every operation against the schema before it.",
-        discussion: "With --dialect (or mgen.yaml's dialect) it also renders each spec, so what a dialect cannot do is an error too.")
+        discussion: "It also checks what each dialect's database would refuse, and renders each spec: for --dialect (or mgen.yaml's dialect, or its outputs' dialects) when given, else for all three.")
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "Also check that every operation can be rendered for this dialect.") var dialect: String?
+    @Option(help: "Check for this dialect only (default: every dialect mgen.yaml names, else all three).") var dialect: String?
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
@@ -20,9 +20,13 @@ struct Validate: ParsableCommand {
             for output in config?.outputs ?? [] {
                 if let d = output.dialect.flatMap(Dialect.init(name:)), !dialects.contains(d) { dialects.append(d) }
             }
+            // A spec with no dialect named must hold on every dialect.
+            if dialects.isEmpty { dialects = Dialect.allCases }
+            let problems = dialects.flatMap { DialectRules.problems(in: chain, for: $0) }
+            if !problems.isEmpty { throw DiagnosticError(problems) }
             for dialect in dialects { _ = try SQLRenderer(dialect: dialect).render(chain) }
             printWarnings(chain.migrations.flatMap(\.warnings))
-            let checked = dialects.isEmpty ? "" : " for \(dialects.map(\.rawValue).joined(separator: ", "))"
+            let checked = " for \(dialects.map(\.rawValue).joined(separator: ", "))"
             print("ok: \(chain.migrations.count) spec(s) valid\(checked)")
         }
     }

@@ -49,6 +49,16 @@ private func readAlike(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation 
         #expect(same(text) == true)
     }
 
+    /// A leading byte order mark is skipped before either reader sees the text: both read what
+    /// they read without it, marks included.
+    @Test func byteOrderMarkReadsAsWithout() throws {
+        for text in ["a: 1\nb: [x, 'y z']\n", "a: &x 1\nb: *x\nc: |\n  block\n"] {
+            let plain = try YAMLReader.parse(bytes: Array(text.utf8))
+            let marked = try YAMLReader.parse(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))
+            #expect(plain != nil && plain == marked, "\(text)")
+        }
+    }
+
     /// What the fast reader leaves to libyaml (which reads it, or reports the error).
     @Test(arguments: [
         "", "# only a comment\n", "---\na: 1\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n", "a: >\n  text\n",

@@ -1,0 +1,282 @@
+/// What a dialect's database refuses although the neutral spec is valid: type bounds, keys on
+/// types a dialect cannot index, defaults that do not fit their column, identity rules, table
+/// widths (docs/spec.md, "Dialect limits"). Checked per dialect, on every step of every up and
+/// down, with the schema before the step. `mysql` is the common ground of MySQL 8.0 and MariaDB
+/// 10.11: what either refuses is an error.
+public enum DialectRules {
+    /// Every problem of the chain on `dialect`, in chain order.
+    public static func problems(in chain: MigrationChain, for dialect: Dialect) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for migration in chain.migrations {
+            for step in migration.up + (migration.down ?? []) {
+                var check = Check(dialect: dialect, state: step.before, location: step.location)
+                check.operation(step.operation)
+                out += check.diagnostics
+            }
+        }
+        // A down replays steps the up checked already: report each problem once.
+        var seen: Set<Diagnostic> = []
+        return out.filter { seen.insert($0).inserted }
+    }
+
+    /// The widest a varchar may be: PostgreSQL's limit, and MySQL's 65,535-byte row at 4 bytes a
+    /// character (utf8mb4).
+    static func maximumStringLength(_ dialect: Dialect) -> Int? {
+        switch dialect {
+        case .postgresql: 10_485_760
+        case .mysql: 16_383
+        case .sqlite: nil
+        }
+    }
+
+    /// Columns a table may have: PostgreSQL 1,600, InnoDB 1,017, SQLite 2,000 (its default build).
+    static func maximumColumns(_ dialect: Dialect) -> Int {
+        switch dialect {
+        case .postgresql: 1_600
+        case .mysql: 1_017
+        case .sqlite: 2_000
+        }
+    }
+
+    /// InnoDB's longest index key, in bytes.
+    static let mysqlMaximumKeyBytes = 3_072
+
+    struct Check {
+        let dialect: Dialect
+        let state: SchemaState
+        let location: SourceLocation
+        var diagnostics: [Diagnostic] = []
+
+        init(dialect: Dialect, state: SchemaState, location: SourceLocation) {
+            self.dialect = dialect
+            self.state = state
+            self.location = location
+        }
+
+        var displayName: String {
+            switch dialect {
+            case .postgresql: "PostgreSQL"
+            case .mysql: "MySQL"
+            case .sqlite: "SQLite"
+            }
+        }
+
+        mutating func error(_ message: String, fix: String? = nil) {
+            diagnostics.append(Diagnostic("\(dialect): \(message)", at: location, fix: fix))
+        }
+
+        mutating func operation(_ operation: Operation) {
+            switch operation {
+            case let .createTable(table):
+                for column in table.columns { self.column(column, in: table.name) }
+                width(table.columns.count, table: table.name)
+                if let pk = table.primaryKey { key(pk.columns, in: table, what: "the primary key") }
+                for unique in table.uniques { key(unique.columns, in: table, what: "unique constraint '\(unique.name)'") }
+                for fk in table.foreignKeys { foreignKey(fk, in: table) }
+                identities(in: table)
+            case let .addColumn(tableName, column, unique, foreignKey):
+                guard var table = state.table(tableName) else { return }
+                self.column(column, in: tableName)
+                // Reported once, by the column that crosses the limit.
+                if table.columns.count == maximumColumns(dialect) { width(table.columns.count + 1, table: tableName) }
+                table.columns.append(column)
+                if let unique { table.uniques.append(unique); key(unique.columns, in: table, what: "unique constraint '\(unique.name)'") }
+                if let foreignKey { self.foreignKey(foreignKey, in: table) }
+                if column.identity { identities(in: table) }
+            case let .alterColumn(change):
+                guard var table = state.table(change.table), let i = table.columnIndex(change.column) else { return }
+                var column = table.columns[i]
+                if let type = change.type { column.type = type; self.type(type, column: column.name, in: table.name) }
+                switch change.defaultChange {
+                case let .set(value)?: column.defaultValue = value
+                case .drop?: column.defaultValue = nil
+                case nil: break
+                }
+                // A new type must still hold the default, and a new default must fit the type.
+                if change.type != nil || change.defaultChange != nil { defaultValue(column, in: table.name) }
+                if change.type != nil {
+                    table.columns[i] = column
+                    for keyed in keys(of: table) where keyed.columns.contains(column.name) { key(keyed.columns, in: table, what: keyed.what) }
+                }
+            case let .createIndex(index, _):
+                guard let table = state.table(index.table) else { return }
+                key(index.columnNames, in: table, what: "index '\(index.name)'")
+            case let .addUnique(unique):
+                guard let table = state.table(unique.table) else { return }
+                key(unique.columns, in: table, what: "unique constraint '\(unique.name)'")
+            case let .addForeignKey(fk):
+                guard let table = state.table(fk.table) else { return }
+                foreignKey(fk, in: table)
+            case .dropTable, .renameTable, .dropColumn, .renameColumn, .dropIndex, .addCheck, .validateConstraint,
+                 .dropConstraint, .sql, .backfill:
+                break
+            }
+        }
+
+        /// The keys of a table, with what to call each in a message.
+        func keys(of table: Table) -> [(columns: [String], what: String)] {
+            var keys: [(columns: [String], what: String)] = []
+            if let pk = table.primaryKey { keys.append((pk.columns, "the primary key")) }
+            keys += table.uniques.map { ($0.columns, "unique constraint '\($0.name)'") }
+            if dialect == .mysql { keys += table.foreignKeys.map { ($0.columns, "the index of foreign key '\($0.name)'") } }
+            keys += state.indexes(on: table.name).map { ($0.columnNames, "index '\($0.name)'") }
+            return keys
+        }
+
+        mutating func width(_ count: Int, table: String) {
+            let limit = maximumColumns(dialect)
+            if count > limit {
+                error("table '\(table)' would have \(count) columns; \(displayName) allows \(limit)",
+                      fix: "split the table, or move rarely used columns to a json column")
+            }
+        }
+
+        mutating func column(_ column: Column, in table: String) {
+            type(column.type, column: column.name, in: table)
+            defaultValue(column, in: table)
+        }
+
+        mutating func type(_ type: ColumnType, column: String, in table: String) {
+            switch type {
+            case let .string(n):
+                if let limit = maximumStringLength(dialect), n > limit {
+                    error("column '\(table).\(column)' is string(\(n)); \(displayName) allows at most string(\(limit))",
+                          fix: "use text for longer values")
+                }
+            case let .decimal(p, s):
+                if dialect == .postgresql, p > 1000 {
+                    error("column '\(table).\(column)' is decimal(\(p),\(s)); PostgreSQL allows a precision of at most 1000")
+                } else if dialect == .mysql, p > 65 || s > 30 {
+                    error("column '\(table).\(column)' is decimal(\(p),\(s)); MySQL allows a precision of at most 65 and a scale of at most 30")
+                }
+            case let .enumeration(values):
+                if dialect == .mysql, let long = values.first(where: { $0.count > 255 }) {
+                    error("enum value '\(long.prefix(20))…' of column '\(table).\(column)' is \(long.count) characters; MySQL allows 255")
+                }
+            default:
+                break
+            }
+        }
+
+        /// A literal default must be a value of the column's type; SQLite stores anything, the
+        /// others refuse it when the table is defined or at the first insert that uses it.
+        mutating func defaultValue(_ column: Column, in table: String) {
+            guard case let .literal(literal)? = column.defaultValue, literal != .null else { return }
+            let name = "'\(table).\(column.name)'"
+            if dialect == .mysql, column.type == .text || column.type == .binary || column.type == .json {
+                error("column \(name) is \(column.type) with a literal default; MySQL 8.0 refuses that (MariaDB allows it)",
+                      fix: "write the default as an expression: `default: {sql: \"'\(sqlText(literal).split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'\"}`")
+                return
+            }
+            guard dialect != .sqlite, let problem = misfit(literal, column.type) else { return }
+            error("the default \(literal) of column \(name) does not fit \(column.type): \(problem)",
+                  fix: "give a default of the column's type, or none")
+        }
+
+        /// Why a literal is no value of a type (nil when it is one, or when it cannot be told).
+        func misfit(_ literal: Literal, _ type: ColumnType) -> String? {
+            func integer(_ range: ClosedRange<Int64>) -> String? {
+                switch literal {
+                case let .integer(i): return range.contains(i) ? nil : "\(i) is out of range"
+                case let .string(s): return Int64(s).map { range.contains($0) ? nil : "\($0) is out of range" } ?? "not a whole number"
+                case .number: return "not a whole number"
+                case .boolean: return dialect == .postgresql ? "a boolean" : nil
+                case .null: return nil
+                }
+            }
+            switch type {
+            case .smallint: return integer(-32_768...32_767)
+            case .integer: return integer(-2_147_483_648...2_147_483_647)
+            case .bigint: return integer(Int64.min...Int64.max)
+            case .decimal, .real, .double:
+                switch literal {
+                case let .string(s): return Double(s) == nil ? "not a number" : nil
+                case .boolean: return dialect == .postgresql ? "a boolean" : nil
+                default: return nil
+                }
+            case .boolean:
+                switch literal {
+                case let .string(s):
+                    let words = ["true", "false", "t", "f", "yes", "no", "y", "n", "on", "off", "1", "0"]
+                    return words.contains(s.lowercased()) ? nil : "not true or false"
+                case let .integer(i): return dialect == .postgresql || !(0...1).contains(i) ? "a number, not true or false" : nil
+                case .number: return "a number, not true or false"
+                default: return nil
+                }
+            case let .string(n):
+                let text = sqlText(literal)
+                return text.count > n ? "\(text.count) characters, longer than \(n)" : nil
+            case let .enumeration(values):
+                let text = sqlText(literal)
+                return values.contains(text) ? nil : "not one of \(values.joined(separator: ", "))"
+            case .uuid:
+                guard case let .string(s) = literal else { return "not a UUID" }
+                return isUUID(s) ? nil : "not a UUID"
+            default:
+                return nil
+            }
+        }
+
+        /// A literal as the text a database would store for it.
+        func sqlText(_ literal: Literal) -> String {
+            switch literal {
+            case let .string(s): s
+            case let .integer(i): String(i)
+            case let .number(n): n
+            case let .boolean(b): b ? "true" : "false"
+            case .null: "null"
+            }
+        }
+
+        func isUUID(_ s: String) -> Bool {
+            let hex = s.utf8.filter { $0 != UInt8(ascii: "-") }
+            return s.utf8.count == 36 && hex.count == 32 && hex.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) }
+        }
+
+        mutating func foreignKey(_ fk: ForeignKey, in table: Table) {
+            // MySQL indexes a foreign key's columns itself.
+            if dialect == .mysql { key(fk.columns, in: table, what: "the index of foreign key '\(fk.name)'") }
+        }
+
+        /// MySQL indexes text, blob and json columns only with a prefix length, and keys up to
+        /// 3,072 bytes (MariaDB accepts more through a hash; MySQL 8.0 does not).
+        mutating func key(_ columns: [String], in table: Table, what: String) {
+            guard dialect == .mysql else { return }
+            var bytes = 0
+            for name in columns {
+                guard let column = table.column(name) else { continue }
+                switch column.type {
+                case .text, .binary, .json:
+                    error("\(what) of '\(table.name)' uses \(column.type) column '\(name)'; MySQL cannot index \(column.type) without a prefix length",
+                          fix: "use string(n) (n ≤ \(mysqlMaximumKeyBytes / 4)) for a column in a key")
+                    return
+                case let .string(n): bytes += n * 4
+                case let .enumeration(values): bytes += (values.map(\.count).max() ?? 0) * 4
+                case .bigint, .double, .timestamp, .timestamptz: bytes += 8
+                case let .decimal(p, _): bytes += p / 2 + 1
+                case .uuid: bytes += 36 * 4
+                default: bytes += 4
+                }
+            }
+            if bytes > mysqlMaximumKeyBytes {
+                error("\(what) of '\(table.name)' is \(bytes) bytes long (at 4 bytes a character); MySQL keys hold \(mysqlMaximumKeyBytes)",
+                      fix: "shorten the string columns of the key (string(n) with n ≤ \(mysqlMaximumKeyBytes / 4) for one column)")
+            }
+        }
+
+        /// MySQL allows one AUTO_INCREMENT column per table, and it must lead a key.
+        mutating func identities(in table: Table) {
+            guard dialect == .mysql else { return }
+            let identities = table.columns.filter(\.identity)
+            if identities.count > 1 {
+                error("table '\(table.name)' has \(identities.count) identity columns (\(identities.map(\.name).joined(separator: ", "))); MySQL allows one")
+            }
+            guard let identity = identities.first else { return }
+            let leads = keys(of: table).contains { $0.columns.first == identity.name }
+            if !leads {
+                error("identity column '\(table.name).\(identity.name)' is not the first column of a key; MySQL requires that",
+                      fix: "make it the primary key, or give it `unique: true`")
+            }
+        }
+    }
+}
