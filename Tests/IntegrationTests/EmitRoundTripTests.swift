@@ -27,17 +27,8 @@ import Testing
         try roundTrip(target: target, server: DBEnv.url(DBEnv.mysqlKey))
     }
 
-    /// Prisma's folders on the hard chains of Fixtures/framework-chains.
-    @Test(arguments: FrameworkChain.cells)
-    func prismaHardChain(_ chain: FrameworkChain, _ dialect: Dialect) throws {
-        let folder = try temporaryFolder("prisma-chain-db")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
-        try roundTrip(target: "prisma", server: server, chain: chain.load())
-    }
-
-    func roundTrip(target: String, server: DatabaseURL, chain given: MigrationChain? = nil) throws {
-        let chain = try given ?? exampleChain()
+    func roundTrip(target: String, server: DatabaseURL) throws {
+        let chain = try exampleChain()
         let emitter = try EmitterRegistry.require(target)
         let folder = try temporaryFolder("roundtrip-\(target)")
         defer { try? FileManager.default.removeItem(atPath: folder) }
