@@ -154,9 +154,20 @@ struct PeeweeWriter {
             && (fk.referencedTable == table.name || context.before.table(fk.referencedTable) != nil) {
             if fieldKeys[fk.columns[0]] == nil { fieldKeys[fk.columns[0]] = fk }
         }
+        // Two foreign-key fields to one model would share peewee's backref (`<model>_set`), and
+        // peewee_migrate, removing the second, deletes an attribute the first already took along:
+        // every field after the first to a model gets a backref of its own.
+        var backrefs: [String: String] = [:]
+        var referenced: Set<String> = []
+        for column in table.columns {
+            guard let fk = fieldKeys[column.name] else { continue }
+            if !referenced.insert(fk.referencedTable).inserted {
+                backrefs[column.name] = "\(Self.fieldName(table.name))_\(Self.fieldName(column.name))_set"
+            }
+        }
         for column in table.columns {
             let expression = try field(column, table: table.name, primaryKey: pk == [column.name],
-                                       foreignKey: fieldKeys[column.name], context)
+                                       foreignKey: fieldKeys[column.name], backref: backrefs[column.name], context)
             body.append("\(Self.fieldName(column.name)) = \(expression)")
         }
 
@@ -277,7 +288,7 @@ struct PeeweeWriter {
 
     /// A field expression: `pw.CharField(max_length=100, null=True)`.
     private mutating func field(_ column: Column, table: String, primaryKey: Bool, foreignKey: ForeignKey?,
-                                _ context: Where) throws(DiagnosticError) -> String {
+                                backref: String? = nil, _ context: Where) throws(DiagnosticError) -> String {
         let state = context.before
         var arguments: [(String, String)] = []
         // peewee names a foreign key's column `<field>_id` unless the field name ends in `_id`.
@@ -305,6 +316,7 @@ struct PeeweeWriter {
             if let action = fk.onDelete { arguments.append(("on_delete", Self.py(action.sql))) }
             if let action = fk.onUpdate { arguments.append(("on_update", Self.py(action.sql))) }
             arguments.append(("constraint_name", Self.py(fk.name)))
+            if let backref { arguments.append(("backref", Self.py(backref))) }
             // peewee indexes foreign keys by default; the spec lists its indexes itself.
             arguments.append(("index", "False"))
         } else {
