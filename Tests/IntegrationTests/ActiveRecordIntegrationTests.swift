@@ -38,8 +38,17 @@ import Testing
         }
     }
 
-    func roundTrip(server: DatabaseURL) throws {
-        let chain = try exampleChain()
+    /// The hard chains of Fixtures/framework-chains, on every dialect each is valid for.
+    @Test(arguments: FrameworkChain.cells)
+    func hardChain(_ chain: FrameworkChain, _ dialect: Dialect) throws {
+        let folder = try temporaryFolder("activerecord-chain-db")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
+        try roundTrip(server: server, chain: chain.load())
+    }
+
+    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil) throws {
+        let chain = try given ?? exampleChain()
         let folder = try temporaryFolder("activerecord") + "/db/migrate"
         defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
         let version = try ActiveRecordRunner.installedVersion()

@@ -51,8 +51,17 @@ import Testing
                 print(path, name)
         """
 
-    func roundTrip(server: DatabaseURL) throws {
-        let chain = try exampleChain()
+    /// The hard chains of Fixtures/framework-chains, on every dialect each is valid for.
+    @Test(arguments: FrameworkChain.cells)
+    func hardChain(_ chain: FrameworkChain, _ dialect: Dialect) throws {
+        let folder = try temporaryFolder("peewee-chain-db")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
+        try roundTrip(server: server, chain: chain.load())
+    }
+
+    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil) throws {
+        let chain = try given ?? exampleChain()
         let dialect = server.dialect
         let emitter = try EmitterRegistry.require("peewee")
         let folder = try temporaryFolder("peewee-\(dialect)")

@@ -33,12 +33,16 @@ struct ActiveRecordRenderer {
         case upOnly([String])
         /// Dialect SQL and the SQL that undoes it ([] when nothing needs undoing; nil when unknown).
         case sql([SQLStatement], down: [SQLStatement]?)
+        /// DSL lines Rails cannot run backwards, with the DSL lines that undo them: `reversible`
+        /// inside `change` (e.g. `remove_foreign_key` by name alone, which Rails cannot invert).
+        case upDown([String], down: [String])
 
         var fitsChange: Bool {
             switch self {
             case let .ruby(_, invertible): invertible
             case .upOnly: true
             case let .sql(_, down): down != nil
+            case .upDown: true
             }
         }
     }
@@ -73,6 +77,12 @@ struct ActiveRecordRenderer {
                     lines += code
                 case let .upOnly(code):
                     lines += change ? ["up_only do"] + Ruby.indent(code) + ["end"] : code
+                case let .upDown(up, down):
+                    guard change else { lines += up; continue }
+                    lines.append("reversible do |dir|")
+                    lines += Ruby.indent(["dir.up do"] + Ruby.indent(up) + ["end"])
+                    lines += Ruby.indent(["dir.down do"] + Ruby.indent(down) + ["end"])
+                    lines.append("end")
                 case let .sql(up, down):
                     guard change else { lines += executes(up); continue }
                     let downLines = executes(down ?? [])
@@ -134,13 +144,23 @@ struct ActiveRecordRenderer {
             return try alterColumn(change, step, context)
         case let .createIndex(index, concurrently):
             return try createIndex(index, concurrently: concurrently, step, context)
-        case let .dropIndex(name, tableName, concurrently):
+        case let .dropIndex(name, _, concurrently):
             guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
+            // `table` is optional in the spec: the index's own table, from the state before the step.
+            let tableName = index.table
             // MySQL: MGenSQL gives a foreign key that used this index one of its own in the same ALTER.
             if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("ADD INDEX") }) {
                 return try raw(step, context)
             }
             guard let columns = indexColumns(index) else { return try raw(step, context) }
+            guard index.parts.allSatisfy({ $0.columnName != nil }) else {
+                // Rails 6.1 matches `column:` against the catalog's spelling of an expression
+                // (`lower((email)::text)`), never the spec's: removed by name, added back as created.
+                let algorithm = indexOptions(index, concurrently: concurrently).filter { $0.0 == "algorithm" }
+                return [.upDown([Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))] + algorithm)],
+                                down: [Ruby.call("add_index", [Ruby.symbol(tableName), columns],
+                                                 [("name", Ruby.string(name))] + indexOptions(index, concurrently: concurrently))])]
+            }
             var options = [("column", columns)] + indexOptions(index, concurrently: concurrently)
             options.insert(("name", Ruby.string(name)), at: 1)
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)], options)], invertible: true)]
@@ -153,7 +173,7 @@ struct ActiveRecordRenderer {
                 // removes the key first (this block comes after it then), then the index.
                 parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(fk.table)) DROP INDEX \(sql.quote(fk.name))")]))
             }
-            return parts + [.ruby([call], invertible: true)]
+            return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
             guard dialect != .postgresql else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
@@ -195,6 +215,9 @@ struct ActiveRecordRenderer {
             if first.name != "id" { tableOptions.append(("primary_key", Ruby.symbol(first.name))) }
             skip = first.name
         } else if pkColumns.count > 1 {
+            // SQLite keeps a key's name only in the table's DDL, and Rails writes `PRIMARY KEY (…)`
+            // without one: mgen's SQL, which names it as the spec does.
+            if dialect == .sqlite { return try raw(step, context) }
             tableOptions.append(("primary_key", "[" + pkColumns.map(Ruby.symbol).joined(separator: ", ") + "]"))
         } else {
             tableOptions.append(("id", "false"))
@@ -272,7 +295,7 @@ struct ActiveRecordRenderer {
             if dialect == .mysql, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
                 parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP INDEX \(sql.quote(foreignKey.name))")]))
             }
-            parts.append(.ruby([call], invertible: true))
+            parts.append(.upDown([call], down: [removeForeignKey(tableName, foreignKey.name)]))
         }
         return parts
     }
@@ -392,6 +415,11 @@ struct ActiveRecordRenderer {
                                [("name", Ruby.string(index.name))] + indexOptions(index, concurrently: concurrently)))
         // MySQL: a foreign key that leads with these columns gave up its own index for this one,
         // so dropping it needs MGenSQL's give-back (the down of up/down), not Rails' remove_index.
+        if !index.parts.allSatisfy({ $0.columnName != nil }) {
+            // Rails would undo it by `column:`, which it matches against the catalog's spelling of
+            // the expression (`lower((email)::text)`), never the spec's: removed by name.
+            return [.upDown(lines, down: [Ruby.call("remove_index", [Ruby.symbol(index.table)], [("name", Ruby.string(index.name))])])]
+        }
         var invertible = true
         if dialect == .mysql, let table = context.after.table(index.table) {
             invertible = !table.foreignKeys.contains { fk in
@@ -442,6 +470,14 @@ struct ActiveRecordRenderer {
         return options
     }
 
+    /// `remove_foreign_key` by name alone: Rails 6.1 matches every other option (and the target
+    /// table) against what it reads back from the catalog, which fails for reserved and
+    /// mixed-case names and for MariaDB's RESTRICT. Rails cannot invert it, so where it undoes an
+    /// `add_foreign_key` the two form a `reversible` block.
+    private func removeForeignKey(_ table: String, _ name: String) -> String {
+        Ruby.call("remove_foreign_key", [Ruby.symbol(table)], [("name", Ruby.string(name))])
+    }
+
     private func foreignKeyCall(_ method: String, _ fk: ForeignKey, validate: Bool) -> String? {
         guard var options = foreignKeyOptions(fk) else { return nil }
         if !validate, dialect == .postgresql { options.append(("validate", "false")) }
@@ -451,12 +487,14 @@ struct ActiveRecordRenderer {
     private func dropConstraint(_ tableName: String, _ name: String, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
         let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
-            guard dialect != .sqlite, let call = foreignKeyCall("remove_foreign_key", fk, validate: true) else { return try raw(step, context) }
+            guard dialect != .sqlite, let add = foreignKeyCall("add_foreign_key", fk, validate: true) else { return try raw(step, context) }
+            // By name alone (see removeForeignKey); the key's own add_foreign_key undoes it.
+            let remove = removeForeignKey(tableName, name)
             // MySQL made an index for the key; MGenSQL drops it too.
             if dialect == .mysql, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
-                return [.ruby([call, Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))])], invertible: false)]
+                return [.ruby([remove, Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))])], invertible: false)]
             }
-            return [.ruby([call], invertible: true)]
+            return [.upDown([remove], down: [add])]
         }
         if let unique = table.uniques.first(where: { $0.name == name }), dialect != .postgresql {
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],

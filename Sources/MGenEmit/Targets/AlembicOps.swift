@@ -47,7 +47,7 @@ struct AlembicRenderer {
         for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
                                                   migrationID: migrationID, direction: direction) {
             do {
-                chunks += try render(step.operation, context)
+                chunks += try keepingExpressionIndexes(try render(step.operation, context), context)
             } catch {
                 diagnostics.append(Diagnostic("\(error.message) (alembic, \(dialect))", at: step.location, fix: error.fix))
             }
@@ -97,7 +97,7 @@ struct AlembicRenderer {
         case let .dropTable(name): return plain(call("op.drop_table", [AlembicPython.string(name)]))
         case let .renameTable(from, to): return try renameTable(from, to, context)
         case let .addColumn(table, column, unique, fk): return try addColumn(table, column, unique: unique, foreignKey: fk, context)
-        case let .dropColumn(table, column): return plain(call("op.drop_column", [AlembicPython.string(table), AlembicPython.string(column)]))
+        case let .dropColumn(table, column): return try dropColumn(table, column, context)
         case let .renameColumn(table, from, to): return try renameColumn(table, from, to, context)
         case let .alterColumn(change): return try alterColumn(change, context)
         case let .createIndex(index, concurrently): return try createIndex(index, concurrently: concurrently)
@@ -110,6 +110,41 @@ struct AlembicRenderer {
             // No Alembic call for these: the dialect's SQL, through op.execute.
             return try execute(operation, context)
         }
+    }
+
+    /// SQLite: a batch copies the table as SQLAlchemy reflects it, and SQLAlchemy skips indexes
+    /// on expressions, so the copy would silently lose them: they are dropped before the batch
+    /// and created again after it, as they are once the step is done.
+    private func keepingExpressionIndexes(_ chunks: [Chunk], _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        guard dialect == .sqlite else { return chunks }
+        var out: [Chunk] = []
+        for chunk in chunks {
+            guard case let .batch(tableName, _, _) = chunk.block else { out.append(chunk); continue }
+            func expressionIndexes(_ state: SchemaState) -> [Index] {
+                state.indexes(on: tableName).filter { $0.parts.contains { $0.columnName == nil } }
+            }
+            let before = expressionIndexes(context.before), after = expressionIndexes(context.after)
+            if !before.isEmpty {
+                out.append(Chunk(block: .plain, lines: before.map {
+                    call("op.drop_index", [AlembicPython.string($0.name), "table_name=\(AlembicPython.string(tableName))"])
+                }))
+            }
+            out.append(chunk)
+            for index in after { out += try createIndex(index, concurrently: false) }
+        }
+        return out
+    }
+
+    /// SQLite drops a column with its own ALTER TABLE, which refuses a column that a CHECK names
+    /// (an enum's): then a batch drops the CHECK and the column together.
+    private func dropColumn(_ tableName: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        let table = try context.before.requiredTable(tableName)
+        if dialect == .sqlite, let check = enumCheck(tableName, try table.requiredColumn(column)) {
+            return [Chunk(block: batch(try context.after.requiredTable(tableName), always: true),
+                          lines: [call("batch_op.drop_constraint", [AlembicPython.string(check.name), "type_='check'"]),
+                                  call("batch_op.drop_column", [AlembicPython.string(column)])])]
+        }
+        return plain(call("op.drop_column", [AlembicPython.string(tableName), AlembicPython.string(column)]))
     }
 
     private func plain(_ lines: String...) -> [Chunk] { [Chunk(block: .plain, lines: lines)] }

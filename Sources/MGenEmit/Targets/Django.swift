@@ -348,7 +348,7 @@ struct DjangoWriter {
     }
 
     /// Whether Django's CREATE TABLE / ADD COLUMN for these columns has parameters: a literal default.
-    func hasParameters(_ columns: [Column]) -> Bool {
+    func hasParameters<Columns: Sequence<Column>>(_ columns: Columns) -> Bool {
         columns.contains { column in
             guard !column.identity, case let .literal(value) = column.defaultValue else { return false }
             if case .null = value { return false }

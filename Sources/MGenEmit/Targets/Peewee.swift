@@ -42,7 +42,8 @@ public struct PeeweeEmitter: Emitter {
             "dialect": context.dialect.rawValue,
         ]
         if writer.usesPostgresExt { values["postgresExt"] = true }
-        if !writer.pinnedClasses.isEmpty { values["fieldClasses"] = writer.pinnedClasses.joined(separator: "\n\n\n") }
+        let helpers = writer.pinnedClasses + (writer.usesRenameHelper ? [PeeweeWriter.renameHelper] : [])
+        if !helpers.isEmpty { values["fieldClasses"] = helpers.joined(separator: "\n\n\n") }
         return [EmittedFile(path: fileName, contents: try context.templates.render("peewee/peewee.migration.py.mustache", values))]
     }
 

@@ -19,6 +19,8 @@ struct PeeweeWriter {
     private var pinnedNames: [String: String] = [:]
     /// Whether `playhouse.postgres_ext` is used (`DateTimeTZField`).
     private(set) var usesPostgresExt = false
+    /// Whether the file needs `rename_column_field` (see `renameColumn`).
+    private(set) var usesRenameHelper = false
 
     init(dialect: Dialect, migration: PlannedMigration, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
@@ -63,9 +65,11 @@ struct PeeweeWriter {
         case let .dropColumn(table, column):
             return ["migrator.remove_fields(\(Self.py(table)), \(Self.py(Self.fieldName(column))))"]
         case let .renameColumn(table, from, to):
-            return ["migrator.rename_field(\(Self.py(table)), \(Self.py(Self.fieldName(from))), \(Self.py(Self.fieldName(to))))"]
+            return try renameColumn(table, from, to, context)
         case let .alterColumn(change):
-            if change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
+            // MySQL: peewee's add_not_null / drop_not_null rewrite the column from DESCRIBE, which
+            // loses its DEFAULT and COMMENT (and re-creates its foreign key under peewee's name).
+            if dialect != .mysql, change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
                 let call = nullable ? "drop_not_null" : "add_not_null"
                 return ["migrator.\(call)(\(Self.py(change.table)), \(Self.py(Self.fieldName(change.column))))"]
             }
@@ -77,7 +81,9 @@ struct PeeweeWriter {
             return try concurrencyNote(concurrently) + sqlCalls(.createIndex(index, concurrently: keepConcurrently(concurrently)), context)
         case let .dropIndex(name, table, concurrently):
             if let index = context.before.index(name), let call = nativeIndex(index, create: false) { return concurrencyNote(concurrently) + [call] }
-            return try concurrencyNote(concurrently) + sqlCalls(.dropIndex(name: name, table: table, concurrently: keepConcurrently(concurrently)), context)
+            // `table` is optional in the spec: the index's own, from the state before the step.
+            let owner = table.isEmpty ? context.before.index(name)?.table ?? table : table
+            return try concurrencyNote(concurrently) + sqlCalls(.dropIndex(name: name, table: owner, concurrently: keepConcurrently(concurrently)), context)
         case let .addForeignKey(fk):
             return try constraintCalls(operation, table: fk.table, name: fk.name, context)
         case let .addUnique(unique):
@@ -94,6 +100,39 @@ struct PeeweeWriter {
             return try sqlCalls(operation, context)
         }
     }
+
+    /// `migrator.rename_field` where it renames the right column: it takes the new column name
+    /// from the new field name (appending `_id` for a foreign key) and, for other fields, renames
+    /// the column named like the old *field*; on MySQL it rewrites the column from DESCRIBE
+    /// (losing DEFAULT and COMMENT) and re-creates a foreign key under peewee's own name.
+    /// Elsewhere mgen's SQL renames the column (and an enum's CHECK on PostgreSQL), and
+    /// `rename_column_field` renames the field in `migrator.orm`, so later steps find it.
+    private mutating func renameColumn(_ table: String, _ from: String, _ to: String, _ context: Where) throws(DiagnosticError) -> [String] {
+        let statements = try render(.renameColumn(table: table, column: from, to: to), context)
+        let inKey = context.before.table(table)?.foreignKeys.contains { $0.columns.contains(from) } ?? false
+        if dialect != .mysql, !inKey, statements.count == 1, Self.fieldName(from) == from, Self.fieldName(to) == to {
+            return ["migrator.rename_field(\(Self.py(table)), \(Self.py(from)), \(Self.py(to)))"]
+        }
+        usesRenameHelper = true
+        return sqlLines(statements) + ["rename_column_field(migrator, \(Self.py(table)), \(Self.py(Self.fieldName(from))), \(Self.py(Self.fieldName(to))), \(Self.py(to)))"]
+    }
+
+    /// The helper `renameColumn` calls, written once into a file that needs it.
+    static let renameHelper = """
+        def rename_column_field(migrator, table, field_name, new_field_name, new_column):
+            \"\"\"Renames a field of migrator.orm to the column the SQL above renamed it to.
+
+            peewee_migrate's rename_field derives the column from the new field name (and appends
+            _id for a foreign key), so it is not used where that is not the column's name.
+            \"\"\"
+            model = migrator.orm[table]
+            field = model._meta.fields[field_name]
+            migrator.__del_field__(model, field)
+            field.name, field.column_name = new_field_name, new_column
+            if isinstance(field, pw.ForeignKeyField):
+                field.object_id_name = None
+            model._meta.add_field(new_field_name, field)
+        """
 
     /// peewee_migrate has no way out of its transaction: CONCURRENTLY is kept only where it is not
     /// about transactions (MySQL's online DDL is ALGORITHM=INPLACE, LOCK=NONE).
@@ -115,13 +154,29 @@ struct PeeweeWriter {
             && (fk.referencedTable == table.name || context.before.table(fk.referencedTable) != nil) {
             if fieldKeys[fk.columns[0]] == nil { fieldKeys[fk.columns[0]] = fk }
         }
+        // Two foreign-key fields to one model would share peewee's backref (`<model>_set`), and
+        // peewee_migrate, removing the second, deletes an attribute the first already took along:
+        // every field after the first to a model gets a backref of its own.
+        var backrefs: [String: String] = [:]
+        var referenced: Set<String> = []
+        for column in table.columns {
+            guard let fk = fieldKeys[column.name] else { continue }
+            if !referenced.insert(fk.referencedTable).inserted {
+                backrefs[column.name] = "\(Self.fieldName(table.name))_\(Self.fieldName(column.name))_set"
+            }
+        }
         for column in table.columns {
             let expression = try field(column, table: table.name, primaryKey: pk == [column.name],
-                                       foreignKey: fieldKeys[column.name], context)
+                                       foreignKey: fieldKeys[column.name], backref: backrefs[column.name], context)
             body.append("\(Self.fieldName(column.name)) = \(expression)")
         }
 
         var constraints: [String] = []
+        // SQLite keeps a key's name only in the table's DDL, and peewee's CompositeKey writes none.
+        let namedKey = dialect == .sqlite && pk.count > 1
+        if namedKey, let key = table.primaryKey {
+            constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(key.name)) PRIMARY KEY (\(sql.quoteList(key.columns)))")))")
+        }
         if dialect != .sqlite {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
             for unique in table.uniques {
@@ -139,7 +194,7 @@ struct PeeweeWriter {
         }
 
         var meta = ["table_name = \(Self.py(table.name))"]
-        if pk.isEmpty {
+        if pk.isEmpty || namedKey {
             meta.append("primary_key = False")
         } else if pk.count > 1 {
             meta.append("primary_key = pw.CompositeKey(\(pk.map { Self.py(Self.fieldName($0)) }.joined(separator: ", ")))")
@@ -233,10 +288,13 @@ struct PeeweeWriter {
 
     /// A field expression: `pw.CharField(max_length=100, null=True)`.
     private mutating func field(_ column: Column, table: String, primaryKey: Bool, foreignKey: ForeignKey?,
-                                _ context: Where) throws(DiagnosticError) -> String {
+                                backref: String? = nil, _ context: Where) throws(DiagnosticError) -> String {
         let state = context.before
         var arguments: [(String, String)] = []
-        if Self.fieldName(column.name) != column.name { arguments.append(("column_name", Self.py(column.name))) }
+        // peewee names a foreign key's column `<field>_id` unless the field name ends in `_id`.
+        if Self.fieldName(column.name) != column.name || (foreignKey != nil && !column.name.hasSuffix("_id")) {
+            arguments.append(("column_name", Self.py(column.name)))
+        }
         let cls: String
         if column.identity {
             guard primaryKey else {
@@ -258,6 +316,7 @@ struct PeeweeWriter {
             if let action = fk.onDelete { arguments.append(("on_delete", Self.py(action.sql))) }
             if let action = fk.onUpdate { arguments.append(("on_update", Self.py(action.sql))) }
             arguments.append(("constraint_name", Self.py(fk.name)))
+            if let backref { arguments.append(("backref", Self.py(backref))) }
             // peewee indexes foreign keys by default; the spec lists its indexes itself.
             arguments.append(("index", "False"))
         } else {

@@ -19,8 +19,106 @@ public struct PrismaEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         try requireAloneWhenNonTransactional(migration, target: name)
         let folder = "\(context.version)_\(slug(migration.planned.name))"
-        return try SQLFiles.upAndDown(migration, context, up: ("\(folder)/migration.sql", "prisma/prisma.migration.sql.mustache"),
-                                      down: ("\(folder)/down.sql", "prisma/prisma.down.sql.mustache"))
+        let planned = migration.planned
+        var up = SQLFiles.values(migration, context, direction: "up")
+        up["up"] = try Self.body(planned.up, end: planned.after, planned, dialect: context.dialect, direction: "up")
+        var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
+        if let steps = planned.down {
+            var down = SQLFiles.values(migration, context, direction: "down")
+            down["down"] = try Self.body(steps, end: planned.before, planned, dialect: context.dialect, direction: "down")
+            files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
+        }
+        return files
+    }
+
+    /// The statements of one direction laid out as `prisma migrate dev` writes them: each under
+    /// its `-- CreateTable` / `-- AlterTable` / `-- CreateIndex` / `-- AddForeignKey` ... heading,
+    /// without `IF NOT EXISTS`, and (PostgreSQL, MySQL) a new table's foreign keys as separate
+    /// `AddForeignKey` statements once the tables around them exist. SQLite keeps them in the
+    /// table, as Prisma does; its table rebuild is one `-- RedefineTables` section.
+    static func body(_ steps: [Step], end: SchemaState, _ planned: PlannedMigration, dialect: Dialect,
+                     direction: String) throws(DiagnosticError) -> String {
+        let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false))
+        var sections: [(heading: String?, statements: [SQLStatement])] = []
+        var diagnostics: [Diagnostic] = []
+        var deferred: [(ForeignKey, StepContext)] = []
+        func add(_ statements: [SQLStatement], heading override: String? = nil) {
+            if statements.first?.sql.hasPrefix("PRAGMA") == true {
+                sections.append(("RedefineTables", statements))
+                return
+            }
+            for statement in statements { sections.append((override ?? heading(statement.sql), [statement])) }
+        }
+        func flush() {
+            for (fk, context) in deferred {
+                do throws(Unsupported) {
+                    add(try renderer.render(.addForeignKey(fk), context))
+                } catch {
+                    diagnostics.append(Diagnostic("\(error.message) (prisma, \(dialect))", object: fk.name, fix: error.fix))
+                }
+            }
+            deferred = []
+        }
+        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: planned.runsInTransaction,
+                                                  migrationID: planned.id, direction: direction) {
+            do throws(Unsupported) {
+                switch step.operation {
+                case let .createTable(table) where dialect != .sqlite && !table.foreignKeys.isEmpty:
+                    var bare = table
+                    bare.foreignKeys = []
+                    add(try renderer.render(.createTable(bare), context))
+                    let added = StepContext(before: context.after, after: context.after, inTransaction: context.inTransaction,
+                                            migrationID: context.migrationID, direction: direction, position: context.position)
+                    deferred += table.foreignKeys.map { ($0, added) }
+                    continue
+                case .createTable, .createIndex:
+                    break
+                default:
+                    flush()
+                }
+                var context = context
+                if case .createIndex = step.operation {
+                    // The deferred keys do not exist yet when Prisma's file creates this index, so
+                    // MySQL will not have made them an index of their own that this one replaces.
+                    for (fk, _) in deferred {
+                        try? context.before.apply(.dropConstraint(table: fk.table, name: fk.name), at: step.location)
+                        try? context.after.apply(.dropConstraint(table: fk.table, name: fk.name), at: step.location)
+                    }
+                }
+                var override: String?
+                if case let .dropConstraint(table, name) = step.operation,
+                   context.before.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
+                    override = "DropForeignKey"
+                }
+                add(try renderer.render(step.operation, context), heading: override)
+            } catch {
+                diagnostics.append(Diagnostic("\(error.message) (prisma, \(dialect))", at: step.location, fix: error.fix))
+            }
+        }
+        flush()
+        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        if sections.isEmpty { return "-- Nothing to do on \(dialect)." }
+        return sections.map { section in
+            var lines = section.heading.map { ["-- \($0)"] } ?? []
+            for statement in section.statements {
+                if let comment = statement.comment { lines.append("-- \(comment)") }
+                lines.append(statement.terminated)
+            }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n\n")
+    }
+
+    /// Prisma's heading for a statement (nil: none of Prisma's kinds, e.g. a backfill or raw SQL).
+    static func heading(_ sql: String) -> String? {
+        let text = sql.uppercased()
+        if text.hasPrefix("CREATE TABLE") { return "CreateTable" }
+        if text.hasPrefix("CREATE INDEX") || text.hasPrefix("CREATE UNIQUE INDEX") { return "CreateIndex" }
+        if text.hasPrefix("DROP INDEX") { return "DropIndex" }
+        if text.hasPrefix("DROP TABLE") { return "DropTable" }
+        if text.hasPrefix("ALTER TABLE"), text.contains(" ADD CONSTRAINT "), text.contains(" FOREIGN KEY ") { return "AddForeignKey" }
+        if text.hasPrefix("ALTER TABLE"), text.contains(" DROP FOREIGN KEY ") { return "DropForeignKey" }
+        if text.hasPrefix("ALTER TABLE") || text.hasPrefix("RENAME TABLE") || text.hasPrefix("COMMENT ON") { return "AlterTable" }
+        return nil
     }
 
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] {

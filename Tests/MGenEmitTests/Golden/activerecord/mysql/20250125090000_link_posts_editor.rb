@@ -12,7 +12,14 @@ class LinkPostsEditor < ActiveRecord::Migration[7.1]
         execute "ALTER TABLE `posts` DROP INDEX `posts_editor_id_fkey`"
       end
     end
-    add_foreign_key :posts, :users, column: :editor_id, primary_key: :id, name: "posts_editor_id_fkey", on_delete: :nullify
+    reversible do |dir|
+      dir.up do
+        add_foreign_key :posts, :users, column: :editor_id, primary_key: :id, name: "posts_editor_id_fkey", on_delete: :nullify
+      end
+      dir.down do
+        remove_foreign_key :posts, name: "posts_editor_id_fkey"
+      end
+    end
 
     add_index :posts, [:user_id, :title], unique: true, name: "posts_user_id_title_key"
   end

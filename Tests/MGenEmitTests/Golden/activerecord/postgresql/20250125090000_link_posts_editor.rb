@@ -5,7 +5,15 @@
 class LinkPostsEditor < ActiveRecord::Migration[7.1]
   def change
     add_column :posts, :editor_id, :bigint
-    add_foreign_key :posts, :users, column: :editor_id, primary_key: :id, name: "posts_editor_id_fkey", on_delete: :nullify, validate: false
+
+    reversible do |dir|
+      dir.up do
+        add_foreign_key :posts, :users, column: :editor_id, primary_key: :id, name: "posts_editor_id_fkey", on_delete: :nullify, validate: false
+      end
+      dir.down do
+        remove_foreign_key :posts, name: "posts_editor_id_fkey"
+      end
+    end
 
     up_only do
       validate_foreign_key :posts, name: "posts_editor_id_fkey"

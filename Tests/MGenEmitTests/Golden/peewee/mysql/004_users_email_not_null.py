@@ -13,9 +13,9 @@ from peewee_migrate import Migrator
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
-    migrator.add_not_null('users', 'email')
+    migrator.sql('ALTER TABLE `users` MODIFY COLUMN `email` varchar(255) NOT NULL')
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your rollback migrations here."""
-    migrator.drop_not_null('users', 'email')
+    migrator.sql('ALTER TABLE `users` MODIFY COLUMN `email` varchar(255) NULL')

@@ -2,7 +2,9 @@
 -- mgen: spec 0001 sha256:3f4c5f465fd267088b4e01884f889fd30f02a6655d7a895d9399b0b7cc2a04dd
 -- create_users: The users table.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
-CREATE TABLE IF NOT EXISTS `users` (
+
+-- CreateTable
+CREATE TABLE `users` (
     `id` bigint NOT NULL AUTO_INCREMENT,
     `username` varchar(100) NOT NULL,
     `name` varchar(255) NULL,

@@ -2,5 +2,7 @@
 -- mgen: spec 0002 sha256:5972e10524757453d0a0bdd036b58fa7ac08bafcb9e94703fded57b4eb77d191
 -- add_users_email: Safe add column, step 1 of 3 — add it nullable, so code that does not know it keeps working.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
+-- AlterTable
 ALTER TABLE `users`
     ADD COLUMN `email` varchar(255) NULL;

@@ -3,4 +3,5 @@
 -- backfill_users_email: Safe add column, step 2 of 3 — fill the new column in batches, outside one long transaction.
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
 -- Nothing to do on mysql.

@@ -3,6 +3,7 @@
 -- backfill_users_email: Safe add column, step 2 of 3 — fill the new column in batches, outside one long transaction.
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
 -- backfill users in batches of 1000 rows along id
 DROP PROCEDURE IF EXISTS `mgen_up_0003_1`;
 

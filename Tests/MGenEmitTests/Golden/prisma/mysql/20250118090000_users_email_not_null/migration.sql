@@ -2,4 +2,6 @@
 -- mgen: spec 0004 sha256:22e09e4c97bd8ab36db682e02cac6bc5564091f66e192585e0771db2803e933e
 -- users_email_not_null: Safe add column, step 3 of 3 — make it required once every row has a value.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
+-- AlterTable
 ALTER TABLE `users` MODIFY COLUMN `email` varchar(255) NOT NULL;

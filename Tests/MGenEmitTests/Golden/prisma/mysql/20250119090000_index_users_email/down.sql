@@ -3,6 +3,8 @@
 -- index_users_email: Add an index without blocking writes (CONCURRENTLY on PostgreSQL, online DDL on MySQL).
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
+-- AlterTable
 ALTER TABLE `users`
     DROP INDEX `idx_users_email`,
     ALGORITHM=INPLACE, LOCK=NONE;

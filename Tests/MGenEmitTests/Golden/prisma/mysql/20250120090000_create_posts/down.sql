@@ -2,4 +2,6 @@
 -- mgen: spec 0006 sha256:825d388072e69bee75e38231322500056bc3ba9c369372be5d6a6dc18881741e
 -- create_posts: Posts belong to users; deleting a user deletes their posts.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
-DROP TABLE IF EXISTS `posts`;
+
+-- DropTable
+DROP TABLE `posts`;

@@ -2,7 +2,9 @@
 -- mgen: spec 0006 sha256:825d388072e69bee75e38231322500056bc3ba9c369372be5d6a6dc18881741e
 -- create_posts: Posts belong to users; deleting a user deletes their posts.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
-CREATE TABLE IF NOT EXISTS `posts` (
+
+-- CreateTable
+CREATE TABLE `posts` (
     `id` bigint NOT NULL AUTO_INCREMENT,
     `user_id` bigint NOT NULL,
     `title` varchar(200) NOT NULL,
@@ -10,10 +12,11 @@ CREATE TABLE IF NOT EXISTS `posts` (
     `published` tinyint(1) NOT NULL DEFAULT 0,
     `score` int NOT NULL DEFAULT 0,
     PRIMARY KEY (`id`),
-    CONSTRAINT `posts_score_check` CHECK (score >= 0),
-    CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE
+    CONSTRAINT `posts_score_check` CHECK (score >= 0)
 );
 
-ALTER TABLE `posts`
-    ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),
-    DROP INDEX `posts_user_id_fkey`;
+-- CreateIndex
+CREATE INDEX `posts_user_id_published_idx` ON `posts` (`user_id`, `published`);
+
+-- AddForeignKey
+ALTER TABLE `posts` ADD CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;

@@ -3,6 +3,7 @@
 -- backfill_users_full_name: Rename, step 3 of 5 — copy name into full_name where it is still empty (step 4, switching reads, is a code change).
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
 -- backfill users in batches of 500 rows along id
 DROP PROCEDURE IF EXISTS `mgen_up_0008_1`;
 

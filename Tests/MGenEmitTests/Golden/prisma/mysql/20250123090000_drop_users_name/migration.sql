@@ -3,4 +3,6 @@
 -- drop_users_name: Rename, step 5 of 5 — drop the old column once no deployed code reads it.
 -- DESTRUCTIVE: drop_column users.name: the down re-adds the column empty (the down restores structure, not data).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
+-- AlterTable
 ALTER TABLE `users` DROP COLUMN `name`;

@@ -2,10 +2,15 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
+-- AlterTable
 ALTER TABLE `posts` DROP INDEX `posts_user_id_title_key`;
 
+-- DropForeignKey
 ALTER TABLE `posts` DROP FOREIGN KEY `posts_editor_id_fkey`;
 
+-- DropForeignKey
 ALTER TABLE `posts` DROP INDEX `posts_editor_id_fkey`;
 
+-- AlterTable
 ALTER TABLE `posts` DROP COLUMN `editor_id`;

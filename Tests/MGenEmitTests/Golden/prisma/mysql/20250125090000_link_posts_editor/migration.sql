@@ -2,9 +2,13 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
+
+-- AlterTable
 ALTER TABLE `posts`
     ADD COLUMN `editor_id` bigint NULL;
 
+-- AddForeignKey
 ALTER TABLE `posts` ADD CONSTRAINT `posts_editor_id_fkey` FOREIGN KEY (`editor_id`) REFERENCES `users` (`id`) ON DELETE SET NULL;
 
+-- AlterTable
 ALTER TABLE `posts` ADD CONSTRAINT `posts_user_id_title_key` UNIQUE (`user_id`, `title`);

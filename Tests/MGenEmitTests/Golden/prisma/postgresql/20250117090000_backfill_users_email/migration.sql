@@ -2,6 +2,7 @@
 -- mgen: spec 0003 sha256:6322ef2848db321fd20ec6e744b08ac8a2e9e8a440524d74196d332c66cb852f
 -- backfill_users_email: Safe add column, step 2 of 3 — fill the new column in batches, outside one long transaction.
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
+
 -- backfill users in batches of 1000 rows along id
 DO $mgen$
 DECLARE

@@ -2,9 +2,10 @@
 -- mgen: spec 0004 sha256:22e09e4c97bd8ab36db682e02cac6bc5564091f66e192585e0771db2803e933e
 -- users_email_not_null: Safe add column, step 3 of 3 — make it required once every row has a value.
 -- SQLite table rebuild: run with foreign keys off (SQLite's default), as PRAGMA foreign_keys cannot change inside a transaction.
+
+-- RedefineTables
 -- SQLite cannot ALTER COLUMN 'email': rebuild the table, keeping its rows, indexes and foreign keys
 PRAGMA defer_foreign_keys = ON;
-
 CREATE TABLE "_mgen_new_users" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "username" VARCHAR(100) NOT NULL,
@@ -13,11 +14,7 @@ CREATE TABLE "_mgen_new_users" (
     "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "email" VARCHAR(255) NOT NULL
 );
-
 INSERT INTO "_mgen_new_users" ("id", "username", "name", "status", "created_at", "email") SELECT "id", "username", "name", "status", "created_at", "email" FROM "users";
-
 DROP TABLE "users";
-
 ALTER TABLE "_mgen_new_users" RENAME TO "users";
-
-CREATE UNIQUE INDEX IF NOT EXISTS "users_username_key" ON "users" ("username");
+CREATE UNIQUE INDEX "users_username_key" ON "users" ("username");

@@ -2,5 +2,6 @@
 -- mgen: spec 0008 sha256:963b27b19efd15319bd59a530340b174edd827f1ced53e7a6b2678c6f9a03868
 -- backfill_users_full_name: Rename, step 3 of 5 — copy name into full_name where it is still empty (step 4, switching reads, is a code change).
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
+
 -- backfill users (one statement: SQLite locks the database for each write anyway)
 UPDATE "users" SET "full_name" = name WHERE full_name IS NULL;

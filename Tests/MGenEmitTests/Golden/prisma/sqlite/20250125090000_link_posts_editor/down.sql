@@ -2,11 +2,13 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- SQLite table rebuild: run with foreign keys off (SQLite's default), as PRAGMA foreign_keys cannot change inside a transaction.
-DROP INDEX IF EXISTS "posts_user_id_title_key";
 
+-- DropIndex
+DROP INDEX "posts_user_id_title_key";
+
+-- RedefineTables
 -- SQLite cannot drop constraint 'posts_editor_id_fkey' in place: rebuild the table, keeping its rows, indexes and foreign keys
 PRAGMA defer_foreign_keys = ON;
-
 CREATE TABLE "_mgen_new_posts" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "user_id" BIGINT NOT NULL,
@@ -18,13 +20,10 @@ CREATE TABLE "_mgen_new_posts" (
     CONSTRAINT "posts_score_check" CHECK (score >= 0),
     CONSTRAINT "posts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE
 );
-
 INSERT INTO "_mgen_new_posts" ("id", "user_id", "title", "body", "published", "score", "editor_id") SELECT "id", "user_id", "title", "body", "published", "score", "editor_id" FROM "posts";
-
 DROP TABLE "posts";
-
 ALTER TABLE "_mgen_new_posts" RENAME TO "posts";
+CREATE INDEX "posts_user_id_published_idx" ON "posts" ("user_id", "published");
 
-CREATE INDEX IF NOT EXISTS "posts_user_id_published_idx" ON "posts" ("user_id", "published");
-
+-- AlterTable
 ALTER TABLE "posts" DROP COLUMN "editor_id";

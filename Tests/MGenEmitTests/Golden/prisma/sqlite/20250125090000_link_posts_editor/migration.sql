@@ -2,11 +2,13 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- SQLite table rebuild: run with foreign keys off (SQLite's default), as PRAGMA foreign_keys cannot change inside a transaction.
+
+-- AlterTable
 ALTER TABLE "posts" ADD COLUMN "editor_id" BIGINT;
 
+-- RedefineTables
 -- SQLite cannot add foreign key 'posts_editor_id_fkey' to an existing table: rebuild the table, keeping its rows, indexes and foreign keys
 PRAGMA defer_foreign_keys = ON;
-
 CREATE TABLE "_mgen_new_posts" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "user_id" BIGINT NOT NULL,
@@ -19,13 +21,10 @@ CREATE TABLE "_mgen_new_posts" (
     CONSTRAINT "posts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE,
     CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL
 );
-
 INSERT INTO "_mgen_new_posts" ("id", "user_id", "title", "body", "published", "score", "editor_id") SELECT "id", "user_id", "title", "body", "published", "score", "editor_id" FROM "posts";
-
 DROP TABLE "posts";
-
 ALTER TABLE "_mgen_new_posts" RENAME TO "posts";
+CREATE INDEX "posts_user_id_published_idx" ON "posts" ("user_id", "published");
 
-CREATE INDEX IF NOT EXISTS "posts_user_id_published_idx" ON "posts" ("user_id", "published");
-
-CREATE UNIQUE INDEX IF NOT EXISTS "posts_user_id_title_key" ON "posts" ("user_id", "title");
+-- CreateIndex
+CREATE UNIQUE INDEX "posts_user_id_title_key" ON "posts" ("user_id", "title");
