@@ -9,7 +9,7 @@ struct Validate: ParsableCommand {
         discussion: "With --dialect (or mgen.yaml's dialect) it also renders each spec, so what a dialect cannot do is an error too.")
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "Also check that every operation can be rendered for this dialect.") var dialect: String?
+    @Option(help: "Also check that every operation can be rendered for this dialect.", completion: Completions.dialects) var dialect: String?
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in

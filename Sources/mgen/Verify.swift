@@ -30,9 +30,10 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var specs: SpecOptions
     @Option(help: "The database: sqlite::memory: (default), sqlite:PATH, postgres://… or mysql://….") var db: String?
-    @Option(help: "The dialect to render for: postgresql, mysql or sqlite (default and only choice: the dialect of --db).")
+    @Option(help: "The dialect to render for: postgresql, mysql or sqlite (default and only choice: the dialect of --db).",
+            completion: Completions.dialects)
     var dialect: String?
-    @Option(help: "With --dir: the framework whose files to verify (see `mgen targets`).") var target: String?
+    @Option(help: "With --dir: the framework whose files to verify (see `mgen targets`).", completion: Completions.targets) var target: String?
     @Option(help: "A folder of migration files to verify as --target applies them.") var dir: String?
     @Option(name: .customLong("seed-rows"), help: "Rows to insert into every table before each step, to check none is lost.")
     var seedRows = 0
