@@ -10,7 +10,8 @@ struct MySQLIntrospector {
     let db: Database
 
     func tables() throws -> [TableSnapshot] {
-        let isMariaDB = (try db.scalar("SELECT VERSION()") ?? "").lowercased().contains("mariadb")
+        // Known from the handshake on our own connections: one round trip less per snapshot.
+        let isMariaDB = try (db as? MySQLDatabase)?.isMariaDB ?? (db.scalar("SELECT VERSION()") ?? "").lowercased().contains("mariadb")
         let tableRows = try db.query("""
             SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
