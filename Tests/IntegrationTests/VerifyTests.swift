@@ -84,6 +84,36 @@ enum VerifyCases {
             "note: 0002 purge_events is irreversible (deleted rows cannot be brought back): the down walk stops there; the migrations before it were not rolled back"))
     }
 
+    /// An up that creates an index and then drops its column is not idempotent by construction:
+    /// no re-run, no false failure.
+    static func indexThenDropColumn(_ url: DatabaseURL) throws {
+        let report = try verify(fixture("index-then-drop-column", url.dialect), at: url)
+        #expect(report.ok, "\(url.dialect): \(report.failure?.lines.joined(separator: "\n") ?? "")")
+        #expect(!report.idempotent.contains("0002 up"))
+    }
+
+    /// Rows seeded for an earlier schema that a later CHECK, a validated foreign key or a down
+    /// that narrows a type back rejects: the step runs on empty tables, with a warning naming it.
+    static func seedingBeforeLaterConstraints(_ url: DatabaseURL) throws {
+        let report = try verify(fixture("seed-later-constraints", url.dialect), at: url, options: VerifyOptions(seedRows: 3))
+        #expect(report.ok, "\(url.dialect): \(report.failure?.lines.joined(separator: "\n") ?? "")")
+        let unseeded = report.warnings.filter { $0.hasPrefix("cannot seed before the ") }
+        #expect(unseeded.contains { $0.hasPrefix("cannot seed before the up of 0002 check_score: the generated rows break it") }, "\(report.warnings)")
+        switch url.dialect {
+        case .postgresql:
+            #expect(unseeded.contains { $0.hasPrefix("cannot seed before the up of 0004 validate_fk") }, "\(report.warnings)")
+            // PostgreSQL's USING description::varchar(5) truncates: the narrowing down goes through.
+        case .mysql:
+            #expect(unseeded.contains { $0.hasPrefix("cannot seed before the up of 0003 fk_not_valid") }, "\(report.warnings)")
+            #expect(unseeded.contains { $0.hasPrefix("cannot seed before the down of 0005 widen_description") }, "\(report.warnings)")
+        case .sqlite:
+            break  // no length limits, foreign keys off during verify
+        }
+        #expect(Set(unseeded).count == unseeded.count, "one warning per step: \(unseeded)")
+        // Every step but those ran with rows checked.
+        #expect(report.steps.filter { $0.phase == .up && $0.id == "0001" }.allSatisfy { $0.rowsChecked != nil })
+    }
+
     /// A step that is not allowed to lose rows (here: files from disk, which carry no operations) does.
     static func lostRowsAreCaught(_ url: DatabaseURL) throws {
         let migrations = [
@@ -145,6 +175,8 @@ enum VerifyCases {
     @Test func irreversibleStopsTheWalk() throws { try VerifyCases.irreversibleStopsTheWalk(url) }
     @Test func lostRowsAreCaught() throws { try VerifyCases.lostRowsAreCaught(url) }
     @Test func gooseFolder() throws { try VerifyCases.gooseFolder(url) }
+    @Test func indexThenDropColumn() throws { try VerifyCases.indexThenDropColumn(url) }
+    @Test func seedingBeforeLaterConstraints() throws { try VerifyCases.seedingBeforeLaterConstraints(url) }
 
     @Test func inPlaceStartsFromExistingTables() throws {
         let path = try temporaryFolder("verify-inplace") + "/app.db"
@@ -222,6 +254,8 @@ struct VerifyPostgresTests {
     @Test func irreversibleStopsTheWalk() throws { try VerifyCases.irreversibleStopsTheWalk(DBEnv.url(DBEnv.pgKey)) }
     @Test func lostRowsAreCaught() throws { try VerifyCases.lostRowsAreCaught(DBEnv.url(DBEnv.pgKey)) }
     @Test func gooseFolder() throws { try VerifyCases.gooseFolder(DBEnv.url(DBEnv.pgKey)) }
+    @Test func indexThenDropColumn() throws { try VerifyCases.indexThenDropColumn(DBEnv.url(DBEnv.pgKey)) }
+    @Test func seedingBeforeLaterConstraints() throws { try VerifyCases.seedingBeforeLaterConstraints(DBEnv.url(DBEnv.pgKey)) }
 
     @Test func scratchDatabaseIsDropped() throws {
         let url = try DBEnv.url(DBEnv.pgKey)
@@ -242,4 +276,6 @@ struct VerifyMySQLTests {
     @Test func irreversibleStopsTheWalk() throws { try VerifyCases.irreversibleStopsTheWalk(DBEnv.url(DBEnv.mysqlKey)) }
     @Test func lostRowsAreCaught() throws { try VerifyCases.lostRowsAreCaught(DBEnv.url(DBEnv.mysqlKey)) }
     @Test func gooseFolder() throws { try VerifyCases.gooseFolder(DBEnv.url(DBEnv.mysqlKey)) }
+    @Test func indexThenDropColumn() throws { try VerifyCases.indexThenDropColumn(DBEnv.url(DBEnv.mysqlKey)) }
+    @Test func seedingBeforeLaterConstraints() throws { try VerifyCases.seedingBeforeLaterConstraints(DBEnv.url(DBEnv.mysqlKey)) }
 }
