@@ -82,10 +82,16 @@ struct PostgresIntrospector {
             + "\n) catalog ORDER BY kind, table_name COLLATE \"C\", ord, name COLLATE \"C\""
     }()
 
-    func tables() throws -> [TableSnapshot] {
+    /// `only`: just these tables (verify re-reads the tables a step touched).
+    func tables(only: Set<String>? = nil) throws -> [TableSnapshot] {
+        var query = Self.catalogQuery
+        if let only {
+            let names = only.sorted().map { quoteLiteral($0, .postgresql) }.joined(separator: ", ")
+            query = query.replacingOccurrences(of: ") catalog ORDER BY", with: ") catalog WHERE table_name = ANY (ARRAY[\(names)]::text[]) ORDER BY")
+        }
         var tableRows: [[String: String?]] = []
         var columnRows: [[String: String?]] = [], constraintRows: [[String: String?]] = [], indexRows: [[String: String?]] = []
-        for row in try db.query(Self.catalogQuery) {
+        for row in try db.query(query) {
             switch row[text: "kind"] {
             case "t": tableRows.append(row)
             case "a": columnRows.append(row)

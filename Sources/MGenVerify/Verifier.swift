@@ -146,11 +146,15 @@ public struct VerifyOptions: Sendable {
     public var checkIdempotency: Bool
     /// Tables left out of snapshots (and seeding).
     public var exclude: Set<String>
+    /// Also read the whole catalog after every step and fail when the snapshot of the tables
+    /// the step touched (see `SnapshotCache`) differs from it (for tests).
+    public var checkSnapshots: Bool
 
-    public init(seedRows: Int = 0, checkIdempotency: Bool = true, exclude: Set<String> = []) {
+    public init(seedRows: Int = 0, checkIdempotency: Bool = true, exclude: Set<String> = [], checkSnapshots: Bool = false) {
         self.seedRows = seedRows
         self.checkIdempotency = checkIdempotency
         self.exclude = exclude
+        self.checkSnapshots = checkSnapshots
     }
 }
 
@@ -316,7 +320,7 @@ private final class VerifyRun {
             throw stepFailure(m, phase, label, error)
         }
         let elapsed = milliseconds(since: start)
-        let after = try snapshot(phase: phase, migration: m)
+        let after = try snapshot(phase: phase, migration: m, after: statements)
         var kept: Int?
         if let before {
             let counts = try guarded(phase, m) { try countRows(db, after) }
@@ -375,13 +379,23 @@ private final class VerifyRun {
         }
     }
 
-    func snapshot(phase: VerifyPhase, migration m: VerifyMigration?) throws -> SchemaSnapshot {
-        try guarded(phase, m) { try snapshots.snapshot(db, exclude: options.exclude) }
+    func snapshot(phase: VerifyPhase, migration m: VerifyMigration?, after statements: [String]? = nil) throws -> SchemaSnapshot {
+        try guarded(phase, m) {
+            let snapshot = try snapshots.snapshot(db, exclude: options.exclude, after: statements)
+            if options.checkSnapshots {
+                let full = try introspect(db, exclude: options.exclude)
+                if full != snapshot {
+                    throw VerifyFailure(kind: .databaseError, phase: phase, id: m?.id ?? "", name: m?.name ?? "",
+                                        message: "the incremental snapshot differs from a full one", details: diff(full, snapshot).map(\.description))
+                }
+            }
+            return snapshot
+        }
     }
 
     /// Database errors outside the migration's own statements: reported as such.
     func guarded<T>(_ phase: VerifyPhase, _ m: VerifyMigration?, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
+        do { return try body() } catch let failure as VerifyFailure { throw failure } catch {
             let what = m.map { " after the \(phase.rawValue) of \($0.id) \($0.name)" } ?? ""
             throw VerifyFailure(kind: .databaseError, phase: phase, id: m?.id ?? "", name: m?.name ?? "",
                                 message: "reading the database\(what) failed: \(error)", details: [])

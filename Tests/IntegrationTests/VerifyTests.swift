@@ -20,7 +20,7 @@ enum VerifyCases {
     static func examplesPass(_ url: DatabaseURL, seedRows: Int = 0) throws {
         let migrations = try VerifyMigration.render(exampleChain(), dialect: url.dialect)
         var printed: [VerifyStep] = []
-        let report = try verify(migrations, at: url, options: VerifyOptions(seedRows: seedRows)) { printed.append($0) }
+        let report = try verify(migrations, at: url, options: VerifyOptions(seedRows: seedRows, checkSnapshots: true)) { printed.append($0) }
         #expect(report.failure == nil, "\(report.failure?.lines.joined(separator: "\n") ?? "")")
         #expect(report.ok)
         #expect(report.warnings.allSatisfy { !$0.hasPrefix("cannot seed") }, "\(report.warnings)")
@@ -59,7 +59,7 @@ enum VerifyCases {
             ]),
         ]
         for (name, migration, diff) in cases {
-            let report = try verify(fixture(name, url.dialect), at: url, options: VerifyOptions(seedRows: 3))
+            let report = try verify(fixture(name, url.dialect), at: url, options: VerifyOptions(seedRows: 3, checkSnapshots: true))
             let failure = try #require(report.failure, "\(name) on \(url.dialect) must fail")
             #expect(!report.ok)
             #expect(failure.kind == .downDoesNotRestore)
@@ -87,7 +87,7 @@ enum VerifyCases {
     /// An up that creates an index and then drops its column is not idempotent by construction:
     /// no re-run, no false failure.
     static func indexThenDropColumn(_ url: DatabaseURL) throws {
-        let report = try verify(fixture("index-then-drop-column", url.dialect), at: url)
+        let report = try verify(fixture("index-then-drop-column", url.dialect), at: url, options: VerifyOptions(checkSnapshots: true))
         #expect(report.ok, "\(url.dialect): \(report.failure?.lines.joined(separator: "\n") ?? "")")
         #expect(!report.idempotent.contains("0002 up"))
     }
@@ -95,7 +95,7 @@ enum VerifyCases {
     /// Rows seeded for an earlier schema that a later CHECK, a validated foreign key or a down
     /// that narrows a type back rejects: the step runs on empty tables, with a warning naming it.
     static func seedingBeforeLaterConstraints(_ url: DatabaseURL) throws {
-        let report = try verify(fixture("seed-later-constraints", url.dialect), at: url, options: VerifyOptions(seedRows: 3))
+        let report = try verify(fixture("seed-later-constraints", url.dialect), at: url, options: VerifyOptions(seedRows: 3, checkSnapshots: true))
         #expect(report.ok, "\(url.dialect): \(report.failure?.lines.joined(separator: "\n") ?? "")")
         let unseeded = report.warnings.filter { $0.hasPrefix("cannot seed before the ") }
         #expect(unseeded.contains { $0.hasPrefix("cannot seed before the up of 0002 check_score: the generated rows break it") }, "\(report.warnings)")
