@@ -78,21 +78,42 @@ struct PostgresIntrospector {
                               WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid
                                 AND con.contype IN ('p', 'u'))
             """)
-        return "SELECT * FROM (\n" + [tables, columns, constraints, indexes].joined(separator: "\nUNION ALL\n")
-            + "\n) catalog ORDER BY kind, table_name COLLATE \"C\", ord, name COLLATE \"C\""
+        // Every table's name, whatever the filter: what is new and what is gone.
+        let names = branch("n", table: "c.relname", ord: "0", ["name": "c.relname"], from: """
+            FROM pg_class c
+            WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+            """)
+        return "SELECT * FROM (\n" + [tables, columns, constraints, indexes, names].joined(separator: "\nUNION ALL\n")
+            + "\n) catalog WHERE kind = 'n' OR $1::text[] IS NULL OR table_name = ANY ($1::text[])"
+            + "\nORDER BY kind, table_name COLLATE \"C\", ord, name COLLATE \"C\""
     }()
 
+    /// The catalog query is prepared once per connection: planning its five branches cost more
+    /// than running them for the one or two tables `verify` re-reads after a step.
+    private static let statementName = "mgen_catalog"
+
     /// `only`: just these tables (verify re-reads the tables a step touched).
-    func tables(only: Set<String>? = nil) throws -> [TableSnapshot] {
-        var query = Self.catalogQuery
-        if let only {
-            let names = only.sorted().map { quoteLiteral($0, .postgresql) }.joined(separator: ", ")
-            query = query.replacingOccurrences(of: ") catalog ORDER BY", with: ") catalog WHERE table_name = ANY (ARRAY[\(names)]::text[]) ORDER BY")
+    func tables(only: Set<String>? = nil) throws -> [TableSnapshot] { try catalog(only: only).tables }
+
+    /// The tables (all, or `only` those) and the names of every table of the schema, in one round trip.
+    func catalog(only: Set<String>? = nil) throws -> (tables: [TableSnapshot], names: [String]) {
+        let argument = only.map { "ARRAY[" + $0.sorted().map { quoteLiteral($0, .postgresql) }.joined(separator: ", ") + "]::text[]" } ?? "NULL::text[]"
+        let rows: [[String: String?]]
+        if let pg = db as? PostgresDatabase {
+            if !pg.prepared.contains(Self.statementName) {
+                try pg.execute("PREPARE \(Self.statementName) (text[]) AS \(Self.catalogQuery)")
+                pg.prepared.insert(Self.statementName)
+            }
+            rows = try pg.query("EXECUTE \(Self.statementName) (\(argument))")
+        } else {
+            rows = try db.query(Self.catalogQuery.replacingOccurrences(of: "$1", with: "(\(argument))"))
         }
+        var names: [String] = []
         var tableRows: [[String: String?]] = []
         var columnRows: [[String: String?]] = [], constraintRows: [[String: String?]] = [], indexRows: [[String: String?]] = []
-        for row in try db.query(query) {
+        for row in rows {
             switch row[text: "kind"] {
+            case "n": if let name = row[text: "name"] { names.append(name) }
             case "t": tableRows.append(row)
             case "a": columnRows.append(row)
             case "c": constraintRows.append(row)
@@ -104,7 +125,7 @@ struct PostgresIntrospector {
         let constraints = groupRows(constraintRows, by: "table_name")
         let indexes = groupRows(indexRows, by: "table_name")
 
-        return tableRows.compactMap { row -> TableSnapshot? in
+        let tables = tableRows.compactMap { row -> TableSnapshot? in
             guard let name = row[text: "name"] else { return nil }
             var table = TableSnapshot(name: name, columns: (columns[name] ?? []).compactMap(column), comment: row[text: "comment"])
             var foreignKeys: [ForeignKeySnapshot] = []
@@ -139,6 +160,7 @@ struct PostgresIntrospector {
                 name: name, columns: table.columns, primaryKey: table.primaryKey, indexes: tableIndexes,
                 foreignKeys: foreignKeys, uniqueConstraints: uniques, checkConstraints: checks, comment: table.comment)
         }
+        return (tables, names)
     }
 
     private func column(_ row: [String: String?]) -> ColumnSnapshot? {

@@ -71,6 +71,8 @@ public final class PostgresDatabase: Database {
     public let dialect: Dialect = .postgresql
     private var connection: OpaquePointer?
     private let pq: LibPQ
+    /// Statements prepared on this connection (`PREPARE name`), by name.
+    var prepared: Set<String> = []
 
     public init(url: DatabaseURL) throws {
         pq = try LibPQ.shared.get()

@@ -60,23 +60,36 @@ final class SnapshotCache {
             serverTables = Dictionary(full.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             return full
         }
-        let names = try tableNames(db).filter { !exclude.contains($0) }
-        var reread = Set(names.filter { previous[$0] == nil || mentioned.contains($0.lowercased()) })
+        var reread = Set(mentioned.filter { previous[$0] == nil })  // tables the step may create
         for (name, table) in previous {
             // A rename, drop or column change of a referenced table shows in the referencing
             // table's key; `DROP INDEX i` and `ALTER INDEX i RENAME` name the index, not its table.
             let objects = table.indexes.map(\.name) + table.foreignKeys.compactMap(\.name) + table.uniqueConstraints.compactMap(\.name)
                 + table.checkConstraints.compactMap(\.name) + [table.primaryKey?.name].compactMap { $0 }
-            if table.foreignKeys.contains(where: { mentioned.contains($0.referencedTable.lowercased()) })
+            if mentioned.contains(name.lowercased())
+                || table.foreignKeys.contains(where: { mentioned.contains($0.referencedTable.lowercased()) })
                 || objects.contains(where: { mentioned.contains($0.lowercased()) }) {
                 reread.insert(name)
             }
         }
-        reread.formIntersection(names)
-        let fresh = reread.isEmpty ? [] : try introspectTables(db, only: reread)
+        var names: [String]
+        var fresh: [TableSnapshot]
+        if db.dialect == .postgresql {
+            // One round trip: the re-read tables and every table's name.
+            (fresh, names) = try PostgresIntrospector(db: db).catalog(only: reread)
+        } else {
+            names = try tableNames(db)
+            reread.formUnion(names.filter { previous[$0] == nil })
+            fresh = reread.isEmpty ? [] : try introspectTables(db, only: reread.intersection(names))
+        }
+        names = names.filter { !exclude.contains($0) }
+        // New under a name the statements do not show (mixed case folded differently, say).
+        let missed = Set(names.filter { previous[$0] == nil && !reread.contains($0) })
+        if !missed.isEmpty { fresh += try introspectTables(db, only: missed) }
         var tables: [String: TableSnapshot] = [:]
-        for name in names where !reread.contains(name) { tables[name] = previous[name] }
-        for table in fresh { tables[table.name] = table }
+        let freshNames = Set(fresh.map(\.name))
+        for name in names where !freshNames.contains(name) { tables[name] = previous[name] }
+        for table in fresh where !exclude.contains(table.name) { tables[table.name] = table }
         serverTables = tables
         return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values))
     }
