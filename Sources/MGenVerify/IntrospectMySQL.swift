@@ -33,17 +33,31 @@ struct MySQLIntrospector {
             SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()\(only("TABLE_NAME"))
             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
             """), by: "TABLE_NAME")
+        // Two filtered reads joined here: information_schema joined to itself opens every table
+        // of the server (10 ms and more per snapshot on MariaDB), each alone only those named.
+        let rules = try db.query("""
+            SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, UPDATE_RULE AS on_update, DELETE_RULE AS on_delete
+            FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()\(only("TABLE_NAME"))
+            """)
+        var ruleOf: [String: [String: String?]] = [:]
+        for rule in rules {
+            guard let table = rule[text: "table_name"], let name = rule[text: "name"] else { continue }
+            ruleOf[table + "\u{1}" + name] = rule
+        }
         let foreignKeys = groupRows(try db.query("""
-            SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name,
-                   k.REFERENCED_TABLE_NAME AS ref_table, k.REFERENCED_COLUMN_NAME AS ref_column,
-                   r.UPDATE_RULE AS on_update, r.DELETE_RULE AS on_delete
-            FROM information_schema.KEY_COLUMN_USAGE k
-            JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-              ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-             AND r.TABLE_NAME = k.TABLE_NAME
-            WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL\(only("k.TABLE_NAME"))
-            ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
-            """), by: "table_name")
+            SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, COLUMN_NAME AS column_name,
+                   REFERENCED_TABLE_NAME AS ref_table, REFERENCED_COLUMN_NAME AS ref_column
+            FROM information_schema.KEY_COLUMN_USAGE
+            WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL\(only("TABLE_NAME"))
+            ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
+            """).compactMap { row -> [String: String?]? in
+                guard let table = row[text: "table_name"], let name = row[text: "name"],
+                      let rule = ruleOf[table + "\u{1}" + name] else { return nil }
+                var merged = row
+                merged["on_update"] = rule[text: "on_update"]
+                merged["on_delete"] = rule[text: "on_delete"]
+                return merged
+            }, by: "table_name")
         // MariaDB names checks per table (CHECK_CONSTRAINTS has TABLE_NAME); MySQL 8 per schema.
         let checks = groupRows(try db.query(isMariaDB ? """
             SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause
