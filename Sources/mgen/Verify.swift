@@ -17,8 +17,9 @@ struct Verify: ParsableCommand {
         applied twice in a row and must change nothing the second time; downs are not re-run.
 
         --db defaults to a fresh in-memory SQLite. On a server, a scratch database is created and \
-        dropped afterwards (also on failure or Ctrl-C); --in-place verifies in the named database \
-        itself instead, starting from the tables it holds. With --target and --dir, the files in \
+        dropped afterwards (also on failure or Ctrl-C); only the URL's server and credentials are \
+        used, its database need not exist. --in-place verifies in the named database itself \
+        instead, starting from the tables it holds. With --target and --dir, the files in \
         that folder are verified as that framework applies them, instead of specs.
 
         --seed-rows N fills every table with N generated rows before each step and fails when a \
