@@ -24,8 +24,23 @@ struct StatementFailure: Error {
 }
 
 /// `apply`, telling which statement failed (verify retries from there on empty tables).
+///
+/// On PostgreSQL a transactional direction goes to the server as one query string (`BEGIN; …;
+/// COMMIT`): one round trip instead of one per statement. When it fails, nothing of it stayed
+/// (the transaction is rolled back), and it runs again statement by statement, which fails at
+/// the same statement and says which.
 func applyTracked(_ statements: [String], transactional: Bool, on db: Database) throws {
     let wrap = transactional && db.dialect != .mysql && !statements.isEmpty
+    if wrap, db.dialect == .postgresql, statements.count > 1 {
+        // Each statement on its own lines: a trailing `-- comment` cannot swallow the separator.
+        let batch = "BEGIN;\n" + statements.map { $0 + "\n;\n" }.joined() + "COMMIT"
+        do {
+            try db.execute(batch)
+            return
+        } catch is DatabaseError {
+            try? db.execute("ROLLBACK")
+        }
+    }
     if wrap { try db.execute("BEGIN") }
     var index = 0
     do {

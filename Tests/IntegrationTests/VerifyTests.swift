@@ -248,6 +248,17 @@ enum VerifyCases {
 
 @Suite(.enabled(if: DBEnv.enabled(DBEnv.pgKey), "set MGEN_TEST_PG_URL: eval \"$(scripts/dbs.sh start)\""))
 struct VerifyPostgresTests {
+
+    /// A transactional up goes to PostgreSQL as one batch; when it fails, the report still names
+    /// the statement, and nothing of the batch stayed.
+    @Test func failingStatementOfABatchIsNamed() throws {
+        let migrations = [VerifyMigration(id: "1", name: "t", up: ["CREATE TABLE t (id integer)", "CREATE TABLE u (id integer)",
+                                                                     "ALTER TABLE t ADD COLUMN id integer -- twice"], down: ["DROP TABLE u", "DROP TABLE t"])]
+        let failure = try #require(try verify(migrations, at: DBEnv.url(DBEnv.pgKey)).failure)
+        #expect(failure.kind == .statementFailed)
+        #expect(failure.message == "the up of 1 t failed: column \"id\" of relation \"t\" already exists")
+        #expect(failure.details == ["while running:", "  ALTER TABLE t ADD COLUMN id integer -- twice"])
+    }
     @Test func examplesPass() throws { try VerifyCases.examplesPass(DBEnv.url(DBEnv.pgKey)) }
     @Test func examplesKeepSeededRows() throws { try VerifyCases.examplesPass(DBEnv.url(DBEnv.pgKey), seedRows: 5) }
     @Test func brokenChainsFail() throws { try VerifyCases.brokenChainsFail(DBEnv.url(DBEnv.pgKey)) }
