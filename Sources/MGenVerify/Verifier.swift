@@ -365,6 +365,7 @@ private final class VerifyRun {
 
     /// The current schema must equal `expected`, column order aside (a warning).
     func expect(_ expected: SchemaSnapshot, _ m: VerifyMigration, _ kind: VerifyFailure.Kind, phase: VerifyPhase, _ message: String) throws {
+        guard expected != current else { return }
         let changes = diff(expected, current, columnOrder: true)
         guard !changes.isEmpty else { return }
         let order = changes.filter { $0.kind == .changed && $0.text.contains(": column order ") }

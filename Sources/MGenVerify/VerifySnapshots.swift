@@ -18,6 +18,26 @@ final class SnapshotCache {
     private var cached: [String: (key: String, table: TableSnapshot)] = [:]
     /// Server databases: the tables of the last snapshot, by name.
     private var serverTables: [String: TableSnapshot]?
+    /// Per table, the lower-cased names whose mention means it must be read again: its own, its
+    /// indexes' and constraints', and the tables its foreign keys reference.
+    private var lookupKeys: [String: Set<String>] = [:]
+
+    private func remember(_ tables: [String: TableSnapshot], changed: Set<String>) {
+        serverTables = tables
+        for name in lookupKeys.keys where tables[name] == nil { lookupKeys[name] = nil }
+        for name in changed {
+            guard let table = tables[name] else { continue }
+            var keys: Set<String> = [name.lowercased()]
+            for index in table.indexes { keys.insert(index.name.lowercased()) }
+            for fk in table.foreignKeys {
+                keys.insert(fk.referencedTable.lowercased())
+                if let n = fk.name { keys.insert(n.lowercased()) }
+            }
+            for n in table.uniqueConstraints.compactMap(\.name) + table.checkConstraints.compactMap(\.name) { keys.insert(n.lowercased()) }
+            if let n = table.primaryKey?.name { keys.insert(n.lowercased()) }
+            lookupKeys[name] = keys
+        }
+    }
 
     func snapshot(_ db: Database, exclude: Set<String>, after statements: [String]? = nil) throws -> SchemaSnapshot {
         guard db.dialect == .sqlite else { return try serverSnapshot(db, exclude: exclude, after: statements) }
@@ -57,20 +77,15 @@ final class SnapshotCache {
     private func serverSnapshot(_ db: Database, exclude: Set<String>, after statements: [String]?) throws -> SchemaSnapshot {
         guard let statements, let previous = serverTables, let mentioned = Self.mentionedNames(statements) else {
             let full = try introspect(db, exclude: exclude)
-            serverTables = Dictionary(full.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            lookupKeys = [:]
+            remember(Dictionary(full.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), changed: Set(full.tables.map(\.name)))
             return full
         }
         var reread = Set(mentioned.filter { previous[$0] == nil })  // tables the step may create
-        for (name, table) in previous {
+        for (name, keys) in lookupKeys where !keys.isDisjoint(with: mentioned) {
             // A rename, drop or column change of a referenced table shows in the referencing
             // table's key; `DROP INDEX i` and `ALTER INDEX i RENAME` name the index, not its table.
-            let objects = table.indexes.map(\.name) + table.foreignKeys.compactMap(\.name) + table.uniqueConstraints.compactMap(\.name)
-                + table.checkConstraints.compactMap(\.name) + [table.primaryKey?.name].compactMap { $0 }
-            if mentioned.contains(name.lowercased())
-                || table.foreignKeys.contains(where: { mentioned.contains($0.referencedTable.lowercased()) })
-                || objects.contains(where: { mentioned.contains($0.lowercased()) }) {
-                reread.insert(name)
-            }
+            reread.insert(name)
         }
         var names: [String]
         var fresh: [TableSnapshot]
@@ -90,7 +105,7 @@ final class SnapshotCache {
         let freshNames = Set(fresh.map(\.name))
         for name in names where !freshNames.contains(name) { tables[name] = previous[name] }
         for table in fresh where !exclude.contains(table.name) { tables[table.name] = table }
-        serverTables = tables
+        remember(tables, changed: Set(fresh.map(\.name)))
         return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values))
     }
 
