@@ -72,9 +72,12 @@ public protocol Emitter: Sendable {
     /// The version of a new migration when the target derives it itself (Alembic's revision ids);
     /// nil to number by `Versioning`.
     func derivedVersion(for spec: Migration, options: [String: String]) -> String?
-    /// Where the migrations go when `--out` is not given (Django: `<app>/migrations`; Alembic: the
-    /// versions folder of `alembic.ini`'s `script_location`); nil when it must be given.
+    /// Where the migrations go when `--out` is not given: the framework's usual folder (goose
+    /// `db/migrations`, Rails `db/migrate`, Django `<app>/migrations`, Alembic the versions folder
+    /// of `alembic.ini`'s `script_location`); nil when it must be given (`missingOutputFix` says how).
     func defaultOutput(options: [String: String]) -> String?
+    /// The fix to print when `defaultOutput` is nil and no `--out` was given.
+    func missingOutputFix(options: [String: String]) -> String
     /// Whether a migration's files depend on the files of the one before (`EmitContext.parentFiles`,
     /// Django's `dependencies`); such targets render one migration after the other, the others on
     /// every core.
@@ -88,6 +91,7 @@ extension Emitter {
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] { [] }
     public func derivedVersion(for spec: Migration, options: [String: String]) -> String? { nil }
     public func defaultOutput(options: [String: String]) -> String? { nil }
+    public func missingOutputFix(options: [String: String]) -> String { "pass --out DIR" }
     public var readsParentFiles: Bool { false }
 
     /// A slug for file names: lower-case letters, digits and underscores.

@@ -9,7 +9,7 @@ import MGenSpec
 /// - `mysql://user:pass@host:port/db?socket=/path` (also `mariadb://`).
 ///
 /// User and password are percent-decoded. Without a password in the URL, connecting uses
-/// `PGPASSWORD` / `MYSQL_PWD`. `description` never shows the password.
+/// `PGPASSWORD` / `MYSQL_PWD`. `description` never shows a password (`user:***@`, `?password=***`).
 public struct DatabaseURL: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var dialect: Dialect
     /// The scheme as written (`postgres`, `postgresql`, `mysql`, `mariadb`, `sqlite`), kept for `description`.
@@ -99,14 +99,15 @@ public struct DatabaseURL: Sendable, Equatable, Hashable, CustomStringConvertibl
             hostPart = hostPart[hostPart.index(after: close)...]
             if hostPart.hasPrefix(":") { hostPart = hostPart.dropFirst() } else { hostPart = "" }
             if !hostPart.isEmpty {
-                guard let p = Int(hostPart), (1...65535).contains(p) else { throw ParseError(message: "invalid port '\(hostPart)'") }
+                guard let p = Int(hostPart), (1...65535).contains(p) else { throw ParseError(message: "invalid port: expected a number from 1 to 65535 after the host's ':'") }
                 port = p
             }
         } else if let colon = hostPart.lastIndex(of: ":") {
             host = Self.decode(hostPart[..<colon])
             let portText = hostPart[hostPart.index(after: colon)...]
             if !portText.isEmpty {
-                guard let p = Int(portText), (1...65535).contains(p) else { throw ParseError(message: "invalid port '\(portText)'") }
+                // Not echoed: in `user:secret/db` (no '@') the "port" is a password.
+                guard let p = Int(portText), (1...65535).contains(p) else { throw ParseError(message: "invalid port: expected a number from 1 to 65535 after the host's ':'") }
                 port = p
             }
         } else {
@@ -145,9 +146,11 @@ public struct DatabaseURL: Sendable, Equatable, Hashable, CustomStringConvertibl
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
-    /// The password to connect with: the URL's, else `PGPASSWORD` / `MYSQL_PWD`.
+    /// The password to connect with: the URL's (`user:password@` or `?password=`), else
+    /// `PGPASSWORD` / `MYSQL_PWD`.
     public var effectivePassword: String? {
         if let password { return password }
+        if let password = options["password"] { return password }
         let env = ProcessInfo.processInfo.environment
         switch dialect {
         case .postgresql: return env["PGPASSWORD"]
@@ -167,7 +170,7 @@ public struct DatabaseURL: Sendable, Equatable, Hashable, CustomStringConvertibl
     public var isInMemory: Bool { dialect == .sqlite && (database ?? ":memory:") == ":memory:" }
 
     /// The same server, another database (for SQLite: another file path).
-    public func withDatabase(_ name: String) -> DatabaseURL {
+    public func withDatabase(_ name: String?) -> DatabaseURL {
         var copy = self
         copy.database = name
         return copy
@@ -194,11 +197,18 @@ public struct DatabaseURL: Sendable, Equatable, Hashable, CustomStringConvertibl
         if let database { text += "/" + Self.encode(database) }
         if !options.isEmpty {
             let pairs = options.keys.sorted().map { key in
-                Self.encode(key) + "=" + Self.encode(options[key] ?? "").replacingOccurrences(of: "%2F", with: "/")
+                let value = redacted && Self.isSecret(key) ? "***" : Self.encode(options[key] ?? "").replacingOccurrences(of: "%2F", with: "/")
+                return Self.encode(key) + "=" + value
             }
             text += "?" + pairs.joined(separator: "&")
         }
         return text
+    }
+
+    /// Query parameters that carry a secret (`?password=`, `?sslpassword=`, ...): shown as `***`.
+    static func isSecret(_ key: String) -> Bool {
+        let key = key.lowercased()
+        return key.contains("password") || key.contains("passwd") || key == "pwd" || key.contains("secret") || key.contains("token")
     }
 
     /// Opens a connection (same as `open(_:)`).

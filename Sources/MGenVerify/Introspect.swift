@@ -15,6 +15,33 @@ public func introspect(_ db: Database, exclude: Set<String> = []) throws -> Sche
     return SchemaSnapshot(dialect: db.dialect, tables: tables.filter { !exclude.contains($0.name) })
 }
 
+/// The base tables of the schema `db` is connected to, by name only (cheap: no definitions read).
+func tableNames(_ db: Database) throws -> [String] {
+    let sql: String
+    switch db.dialect {
+    case .postgresql:
+        sql = """
+            SELECT relname AS name FROM pg_class
+            WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+              AND relkind IN ('r', 'p') AND NOT relispartition
+            """
+    case .mysql:
+        sql = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"
+    case .sqlite:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    }
+    return try db.query(sql).compactMap { $0[text: "name"] }
+}
+
+/// Only the named tables of a server database (PostgreSQL, MySQL).
+func introspectTables(_ db: Database, only: Set<String>) throws -> [TableSnapshot] {
+    switch db.dialect {
+    case .postgresql: return try PostgresIntrospector(db: db).tables(only: only)
+    case .mysql: return try MySQLIntrospector(db: db).tables(only: only)
+    case .sqlite: return try introspect(db).tables.filter { only.contains($0.name) }
+    }
+}
+
 /// Bookkeeping tables of the migration frameworks mgen targets, for `exclude:`.
 public let frameworkBookkeepingTables: Set<String> = [
     "goose_db_version", "schema_migrations", "alembic_version", "_prisma_migrations", "django_migrations",

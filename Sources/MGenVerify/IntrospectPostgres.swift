@@ -5,52 +5,70 @@ import MGenSpec
 struct PostgresIntrospector {
     let db: Database
 
-    /// The namespace of current_schema(), as a SQL subquery.
-    private let schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+    /// The columns every branch of the catalog query returns, as text (NULL where a branch has
+    /// no such column), so one round trip reads tables, columns, constraints and indexes.
+    private static let fields = ["name", "comment", "type", "notnull", "default_expr", "identity", "generated",
+                                 "columns", "ref_table", "ref_columns", "on_delete", "on_update", "definition",
+                                 "is_unique", "method", "predicate"]
 
-    func tables() throws -> [TableSnapshot] {
-        let tableRows = try db.query("""
-            SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment
+    /// One branch of the catalog query: `kind`, `table_name`, `ord` and `fields` (those given, the
+    /// rest NULL).
+    private static func branch(_ kind: String, table: String, ord: String, _ given: [String: String], from: String) -> String {
+        let list = fields.map { field in (given[field].map { "(\($0))::text" } ?? "NULL::text") + " AS " + field }
+        return "SELECT '\(kind)'::text AS kind, (\(table))::text AS table_name, (\(ord))::int AS ord, "
+            + list.joined(separator: ", ") + "\n" + from
+    }
+
+    /// The catalog of `current_schema()` in one query (a snapshot is taken after every step of
+    /// `verify`, so round trips count): rows of kind `t` (tables), `a` (columns, in attnum
+    /// order), `c` (constraints) and `i` (indexes, those owned by a primary key or unique
+    /// constraint left out: they are reported as that constraint).
+    private static let catalogQuery: String = {
+        let schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+        let tables = branch("t", table: "c.relname", ord: "0", ["name": "c.relname", "comment": "obj_description(c.oid, 'pg_class')"], from: """
             FROM pg_class c
             WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-            ORDER BY c.relname
             """)
-        let columns = groupRows(try db.query("""
-            SELECT c.relname AS table_name, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-                   a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS default_expr,
-                   a.attidentity::text AS identity, a.attgenerated::text AS generated,
-                   col_description(c.oid, a.attnum) AS comment
+        let columns = branch("a", table: "c.relname", ord: "a.attnum", [
+            "name": "a.attname", "type": "format_type(a.atttypid, a.atttypmod)", "notnull": "a.attnotnull",
+            "default_expr": "pg_get_expr(d.adbin, d.adrelid)", "identity": "a.attidentity", "generated": "a.attgenerated",
+            "comment": "col_description(c.oid, a.attnum)",
+        ], from: """
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY c.relname, a.attnum
-            """), by: "table_name")
-        let constraints = groupRows(try db.query("""
-            SELECT cl.relname AS table_name, con.conname AS name, con.contype::text AS type,
-                   (SELECT string_agg(a.attname, chr(31) ORDER BY k.ord)
-                      FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num) AS columns,
-                   rc.relname AS ref_table,
-                   (SELECT string_agg(a.attname, chr(31) ORDER BY k.ord)
-                      FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-                      JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num) AS ref_columns,
-                   con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
-                   pg_get_constraintdef(con.oid, true) AS definition
+            """)
+        let constraints = branch("c", table: "cl.relname", ord: "0", [
+            "name": "con.conname", "type": "con.contype",
+            "columns": """
+                SELECT string_agg(a.attname, chr(31) ORDER BY k.ord)
+                  FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+                  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
+                """,
+            "ref_table": "rc.relname",
+            "ref_columns": """
+                SELECT string_agg(a.attname, chr(31) ORDER BY k.ord)
+                  FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
+                """,
+            "on_delete": "con.confdeltype", "on_update": "con.confupdtype", "definition": "pg_get_constraintdef(con.oid, true)",
+        ], from: """
             FROM pg_constraint con
             JOIN pg_class cl ON cl.oid = con.conrelid
             LEFT JOIN pg_class rc ON rc.oid = con.confrelid
             WHERE cl.relnamespace = \(schema) AND con.contype IN ('p', 'u', 'f', 'c')
-            ORDER BY cl.relname, con.conname
-            """), by: "table_name")
-        // Indexes owned by a primary key or unique constraint are reported as that constraint.
-        let indexes = groupRows(try db.query("""
-            SELECT t.relname AS table_name, i.relname AS name, ix.indisunique AS is_unique, am.amname AS method,
-                   pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate,
-                   (SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true)
-                                      || CASE WHEN (ix.indoption[k - 1] & 1) = 1 THEN ' desc' ELSE '' END,
-                                      chr(31) ORDER BY k)
-                      FROM generate_series(1, ix.indnkeyatts) k) AS columns
+            """)
+        let indexes = branch("i", table: "t.relname", ord: "0", [
+            "name": "i.relname", "is_unique": "ix.indisunique", "method": "am.amname",
+            "predicate": "pg_get_expr(ix.indpred, ix.indrelid, true)",
+            "columns": """
+                SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true)
+                                  || CASE WHEN (ix.indoption[k - 1] & 1) = 1 THEN ' desc' ELSE '' END,
+                                  chr(31) ORDER BY k)
+                  FROM generate_series(1, ix.indnkeyatts) k
+                """,
+        ], from: """
             FROM pg_index ix
             JOIN pg_class i ON i.oid = ix.indexrelid
             JOIN pg_class t ON t.oid = ix.indrelid
@@ -59,10 +77,55 @@ struct PostgresIntrospector {
               AND NOT EXISTS (SELECT 1 FROM pg_constraint con
                               WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid
                                 AND con.contype IN ('p', 'u'))
-            ORDER BY t.relname, i.relname
-            """), by: "table_name")
+            """)
+        // Every table's name, whatever the filter: what is new and what is gone.
+        let names = branch("n", table: "c.relname", ord: "0", ["name": "c.relname"], from: """
+            FROM pg_class c
+            WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+            """)
+        return "SELECT * FROM (\n" + [tables, columns, constraints, indexes, names].joined(separator: "\nUNION ALL\n")
+            + "\n) catalog WHERE kind = 'n' OR $1::text[] IS NULL OR table_name = ANY ($1::text[])"
+            + "\nORDER BY kind, table_name COLLATE \"C\", ord, name COLLATE \"C\""
+    }()
 
-        return tableRows.compactMap { row -> TableSnapshot? in
+    /// The catalog query is prepared once per connection: planning its five branches cost more
+    /// than running them for the one or two tables `verify` re-reads after a step.
+    private static let statementName = "mgen_catalog"
+
+    /// `only`: just these tables (verify re-reads the tables a step touched).
+    func tables(only: Set<String>? = nil) throws -> [TableSnapshot] { try catalog(only: only).tables }
+
+    /// The tables (all, or `only` those) and the names of every table of the schema, in one round trip.
+    func catalog(only: Set<String>? = nil) throws -> (tables: [TableSnapshot], names: [String]) {
+        let argument = only.map { "ARRAY[" + $0.sorted().map { quoteLiteral($0, .postgresql) }.joined(separator: ", ") + "]::text[]" } ?? "NULL::text[]"
+        let rows: [[String: String?]]
+        if let pg = db as? PostgresDatabase {
+            if !pg.prepared.contains(Self.statementName) {
+                try pg.execute("PREPARE \(Self.statementName) (text[]) AS \(Self.catalogQuery)")
+                pg.prepared.insert(Self.statementName)
+            }
+            rows = try pg.query("EXECUTE \(Self.statementName) (\(argument))")
+        } else {
+            rows = try db.query(Self.catalogQuery.replacingOccurrences(of: "$1", with: "(\(argument))"))
+        }
+        var names: [String] = []
+        var tableRows: [[String: String?]] = []
+        var columnRows: [[String: String?]] = [], constraintRows: [[String: String?]] = [], indexRows: [[String: String?]] = []
+        for row in rows {
+            switch row[text: "kind"] {
+            case "n": if let name = row[text: "name"] { names.append(name) }
+            case "t": tableRows.append(row)
+            case "a": columnRows.append(row)
+            case "c": constraintRows.append(row)
+            case "i": indexRows.append(row)
+            default: break
+            }
+        }
+        let columns = groupRows(columnRows, by: "table_name")
+        let constraints = groupRows(constraintRows, by: "table_name")
+        let indexes = groupRows(indexRows, by: "table_name")
+
+        let tables = tableRows.compactMap { row -> TableSnapshot? in
             guard let name = row[text: "name"] else { return nil }
             var table = TableSnapshot(name: name, columns: (columns[name] ?? []).compactMap(column), comment: row[text: "comment"])
             var foreignKeys: [ForeignKeySnapshot] = []
@@ -97,6 +160,7 @@ struct PostgresIntrospector {
                 name: name, columns: table.columns, primaryKey: table.primaryKey, indexes: tableIndexes,
                 foreignKeys: foreignKeys, uniqueConstraints: uniques, checkConstraints: checks, comment: table.comment)
         }
+        return (tables, names)
     }
 
     private func column(_ row: [String: String?]) -> ColumnSnapshot? {

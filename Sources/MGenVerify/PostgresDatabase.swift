@@ -71,6 +71,8 @@ public final class PostgresDatabase: Database {
     public let dialect: Dialect = .postgresql
     private var connection: OpaquePointer?
     private let pq: LibPQ
+    /// Statements prepared on this connection (`PREPARE name`), by name.
+    var prepared: Set<String> = []
 
     public init(url: DatabaseURL) throws {
         pq = try LibPQ.shared.get()
@@ -85,7 +87,7 @@ public final class PostgresDatabase: Database {
         if let database = url.database { params.append(("dbname", database)) }
         // Everything else is a libpq keyword (sslmode, connect_timeout, application_name, …),
         // except Prisma-style `schema`, applied as the search_path below.
-        for key in url.options.keys.sorted() where !["host", "socket", "schema"].contains(key) {
+        for key in url.options.keys.sorted() where !["host", "socket", "schema", "password"].contains(key) {
             params.append((key, url.options[key] ?? ""))
         }
         if !params.contains(where: { $0.0 == "connect_timeout" }) { params.append(("connect_timeout", "10")) }

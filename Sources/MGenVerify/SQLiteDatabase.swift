@@ -13,10 +13,15 @@ public final class SQLiteDatabase: Database {
         try self.init(path: url.database ?? ":memory:")
     }
 
-    public init(path: String) throws {
+    /// `readOnly`: the file must exist and is not written (`mgen snapshot`: a typo in the path
+    /// must not create an empty database and report an empty schema).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        if readOnly, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            throw DatabaseError(dialect: .sqlite, message: "no such database file: \(path)", code: String(SQLITE_CANTOPEN))
+        }
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"

@@ -7,9 +7,11 @@ import MGenSpec
 /// the database afterwards, also when `body` throws. On SIGINT while `body` runs, the scratch
 /// databases still open are dropped before the process exits.
 ///
-/// - PostgreSQL: `CREATE DATABASE` through a connection to the URL's own database; dropped with
+/// Only the server and credentials of `server` are needed, not its database:
+/// - PostgreSQL: `CREATE DATABASE` through a connection to the URL's own database, or, when that
+///   does not exist, to the maintenance database `postgres` (then `template1`); dropped with
 ///   `DROP DATABASE … WITH (FORCE)` (PostgreSQL 13+) or after terminating its other backends.
-/// - MySQL/MariaDB: `CREATE DATABASE` / `DROP DATABASE`.
+/// - MySQL/MariaDB: `CREATE DATABASE` / `DROP DATABASE` through a connection without a database.
 /// - SQLite: `sqlite::memory:` gives a fresh in-memory database (its URL cannot be reopened);
 ///   a file URL gives a new temporary file, removed afterwards.
 public func withScratchDatabase<T>(_ server: DatabaseURL, _ body: (Database, DatabaseURL) throws -> T) throws -> T {
@@ -29,11 +31,11 @@ public func withScratchDatabase<T>(_ server: DatabaseURL, _ body: (Database, Dat
             }
         }
     case .postgresql, .mysql:
-        let admin = try open(server)
+        let (admin, adminURL) = try openAdmin(server)
         defer { admin.close() }
         try admin.execute("CREATE DATABASE \(quoteIdentifier(name, server.dialect))")
         scratch = server.withDatabase(name)
-        drop = { try dropServerDatabase(server, name) }
+        drop = { try dropServerDatabase(adminURL, name) }
     }
 
     let token = ScratchRegistry.shared.register(drop)
@@ -61,6 +63,30 @@ public func withScratchDatabase<T>(_ server: DatabaseURL, _ body: (Database, Dat
     }
     try cleanUp()
     return result
+}
+
+/// A connection that can create and drop databases on `server`'s server, and the URL it used.
+/// MySQL needs no database for that; PostgreSQL always connects to one: the URL's own, else the
+/// maintenance databases every cluster has.
+func openAdmin(_ server: DatabaseURL) throws -> (Database, DatabaseURL) {
+    switch server.dialect {
+    case .mysql:
+        let url = server.withDatabase(nil)
+        return (try open(url), url)
+    case .postgresql:
+        var candidates = [server]
+        for fallback in ["postgres", "template1"] where server.database != fallback { candidates.append(server.withDatabase(fallback)) }
+        var firstError: Error?
+        for url in candidates {
+            do { return (try open(url), url) } catch let error as DatabaseError where error.message.contains("does not exist") {
+                // Only a missing database moves on; a wrong password or host is the answer.
+                firstError = firstError ?? error
+            }
+        }
+        throw firstError ?? DatabaseError(dialect: .postgresql, message: "cannot connect to \(server)")
+    case .sqlite:
+        return (try open(server), server)
+    }
 }
 
 /// `mgen_scratch_<pid>_<8 hex digits>`: lower case (MySQL on case-sensitive file systems, PG

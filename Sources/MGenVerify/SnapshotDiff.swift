@@ -54,7 +54,8 @@ public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = f
         switch (left[name], right[name]) {
         case (_?, nil): changes.append(SchemaChange(.removed, table: name, "table \(name)"))
         case (nil, _?): changes.append(SchemaChange(.added, table: name, "table \(name)"))
-        case (let old?, let new?): changes += diffTable(old, new, columnOrder: columnOrder)
+        // Equal tables (nearly all, after a step) are skipped without describing their parts.
+        case (let old?, let new?): if old != new { changes += diffTable(old, new, columnOrder: columnOrder) }
         case (nil, nil): break
         }
     }

@@ -9,17 +9,22 @@ struct Emit: ParsableCommand {
         commandName: "emit",
         abstract: "Write native migration files for a target framework, chained onto what the folder holds.",
         discussion: """
-        With no --target, writes every target listed in mgen.yaml. Specs already emitted (recognised by
-        the header naming them) are left alone when unchanged; a file that differs from its spec is an
-        error unless --force. --check changes nothing and fails when a file is missing or out of date.
-        An interrupted emit is finished by the next one: a lost file of a migration (half of a pair,
-        a migration deleted between two others) is written again under its own version, and the
-        temporary files of a killed emit are removed; --check names each of these.
+        With no --target, writes every target listed in mgen.yaml. Without --out (or `out:` in \
+        mgen.yaml) each target writes into its framework's usual folder: goose db/migrations, \
+        activerecord db/migrate, prisma prisma/migrations, typeorm src/migrations, django \
+        <app>/migrations, alembic the versions folder of alembic.ini's script_location, the others \
+        migrations. Specs already emitted (recognised by the header naming them) are left alone \
+        when unchanged; a file that differs from its spec is an error unless --force. --check \
+        changes nothing and fails when a file is missing or out of date; --dry-run changes nothing \
+        and lists the files it would write, and why. An interrupted emit is finished by the next \
+        one: a lost file of a migration (half of a pair, a migration deleted between two others) is \
+        written again under its own version, and the temporary files of a killed emit are removed; \
+        --check names each of these.
         """)
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "The target framework (see `mgen targets`).") var target: String?
-    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.") var dialect: String?
+    @Option(help: "The target framework (see `mgen targets`).", completion: Completions.targets) var target: String?
+    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects) var dialect: String?
     @Option(help: "The folder to write into.") var out: String?
     @Option(help: "sequence or timestamp (where the target allows both).") var versioning: String?
     @Option(help: "The version of the first new migration, 20250115093000 (timestamp versioning); later ones follow it by a second.")
@@ -32,6 +37,8 @@ struct Emit: ParsableCommand {
     @Option(help: "Django: the app whose migrations/ folder is written (same as --option app=APP).") var app: String?
     @Flag(help: "Overwrite files that exist or are out of date.") var force = false
     @Flag(help: "Write nothing; exit non-zero when a file is missing, out of date, edited by hand, or left by an interrupted emit.") var check = false
+    @Flag(name: .customLong("dry-run"), help: "Write nothing; list each file it would write and why (new, changed, unchanged, would refuse).")
+    var dryRun = false
     @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false
 
     func run() throws {
@@ -64,7 +71,8 @@ struct Emit: ParsableCommand {
                 }
                 if let app { extra["app"] = app }
                 guard let out = job.out ?? emitter.defaultOutput(options: extra) else {
-                    throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out", fix: "pass --out DIR"))
+                    throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out",
+                                                     fix: emitter.missingOutputFix(options: extra)))
                 }
                 var scheme: Versioning?
                 if let name = job.versioning {
@@ -78,6 +86,10 @@ struct Emit: ParsableCommand {
                                           targetOptions: extra)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
+                if dryRun {
+                    for line in dryRunLines(plan) { print(line) }
+                    continue
+                }
                 if check {
                     problems += EmitEngine.check(plan)
                     if EmitEngine.check(plan).isEmpty { print("\(emitter.name) → \(out): \(plan.entries.count) migration(s) up to date") }
@@ -91,5 +103,36 @@ struct Emit: ParsableCommand {
             }
             if !problems.isEmpty { throw DiagnosticError(problems) }
         }
+    }
+
+    /// One line per file of the plan: what `emit` would do with it, and why.
+    func dryRunLines(_ plan: EmitPlan) -> [String] {
+        var lines: [String] = []
+        var counts: [String: Int] = [:]
+        func line(_ verdict: String, _ path: String, _ why: String) {
+            counts[verdict, default: 0] += 1
+            lines.append("\(verdict.padding(toLength: 12, withPad: " ", startingAt: 0)) \(path)  (\(why))")
+        }
+        for file in plan.folderFiles { line("new", "\(plan.output)/\(file.path)", "the folder needs it once") }
+        for entry in plan.entries {
+            for file in entry.files {
+                let path = "\(plan.output)/\(file.path)"
+                switch entry.status {
+                case .unchanged:
+                    line("unchanged", path, "spec \(entry.specID) already emitted, same contents")
+                case .new where FileManager.default.fileExists(atPath: path) && !force:
+                    line("would refuse", path, "spec \(entry.specID) is new but the file exists; --force overwrites it")
+                case .new:
+                    line("new", path, "spec \(entry.specID) has no migration here yet")
+                case let .outdated(reason) where force:
+                    line("changed", path, "--force rewrites it: \(reason)")
+                case let .outdated(reason):
+                    line("would refuse", path, "\(reason); --force rewrites it, or write a new spec")
+                }
+            }
+        }
+        let summary = ["new", "changed", "unchanged", "would refuse"].compactMap { key in counts[key].map { "\($0) \(key)" } }
+        lines.append("dry run, nothing written: \(plan.output): \(summary.isEmpty ? "no files" : summary.joined(separator: ", "))")
+        return lines
     }
 }

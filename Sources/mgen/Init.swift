@@ -4,25 +4,50 @@ import MGenEmit
 import MGenSpec
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create mgen.yaml and Specs/ with a first example spec.")
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create mgen.yaml and Specs/ with a first example spec.",
+        discussion: """
+        mgen.yaml names the target and its folder: the framework's usual one (goose db/migrations, \
+        activerecord db/migrate, prisma prisma/migrations, django <app>/migrations, alembic the \
+        versions folder of alembic.ini, ...), so that a bare `mgen emit` writes where the framework \
+        looks.
+        """)
 
-    @Option(help: "The dialect to write into mgen.yaml.") var dialect = "postgresql"
-    @Option(help: "The target to write into mgen.yaml.") var target = "sql"
+    @Option(help: "The dialect to write into mgen.yaml.", completion: Completions.dialects) var dialect = "postgresql"
+    @Option(help: "The target to write into mgen.yaml.", completion: Completions.targets) var target = "sql"
+    @Option(help: "Django: the app whose migrations/ folder the target writes (required with --target django).") var app: String?
+    @Option(help: "The folder to write migrations into (default: the target's usual folder).") var out: String?
     @Flag(help: "Overwrite files that already exist.") var force = false
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
-            guard Dialect(name: dialect) != nil else {
-                throw DiagnosticError(Diagnostic("unknown dialect '\(dialect)'", object: "--dialect", fix: "use postgresql, mysql or sqlite"))
-            }
+            guard let parsed = try parseDialect(dialect, config: nil) else { return }
             let emitter = try EmitterRegistry.require(target)
+            guard emitter.dialects.contains(parsed) else {
+                throw DiagnosticError(Diagnostic("target \(emitter.name) does not support \(parsed)", object: "--dialect",
+                                                 fix: "use \(emitter.dialects.map(\.rawValue).joined(separator: ", "))"))
+            }
+            var options: [String: String] = [:]
+            if let app { options["app"] = app }
+            if emitter.name == "django", app == nil {
+                throw DiagnosticError(Diagnostic("the django target needs the app its migrations belong to", object: "--app",
+                                                 fix: "pass --app APP (the app label in INSTALLED_APPS); mgen.yaml then says `app: APP` and the files go to APP/migrations"))
+            }
+            // Written only when it differs from what `emit` finds by itself (Alembic reads alembic.ini).
+            var entry = "target: \(emitter.name)"
+            if let app { entry += ", app: \(app)" }
+            if let folder = out ?? emitter.defaultOutput(options: options), out != nil || emitter.name != "django" {
+                entry += ", out: \(folder)"
+            }
+            let note = out == nil && emitter.defaultOutput(options: options) == nil
+                ? "note: \(emitter.name) has no folder yet: \(emitter.missingOutputFix(options: options))" : nil
             let files = [
                 (ProjectConfig.fileName, """
                 # mgen project settings: `mgen emit` with no arguments writes every target below.
                 specs: Specs
                 dialect: \(dialect)
                 targets:
-                  - {target: \(emitter.name), out: migrations}
+                  - {\(entry)}
 
                 """),
                 ("Specs/0001_create_users.yaml", """
@@ -48,6 +73,7 @@ struct Init: ParsableCommand {
                 try writeAtomically(text, to: path)
                 print("created \(path)")
             }
+            if let note { print(note) }
             print("next: mgen validate && mgen emit")
         }
     }

@@ -10,8 +10,35 @@ struct MGen: ParsableCommand {
         abstract: "One neutral YAML migration spec in; native migrations for your framework out.",
         discussion: "Specs live in Specs/ (see docs/spec.md); `mgen.yaml` names the default targets.",
         version: "0.1.0",
-        subcommands: [Init.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self]
+        subcommands: [Init.self, New.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self]
     )
+
+    /// ArgumentParser reports an unknown subcommand as an unexpected argument; say which command
+    /// was probably meant instead.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-") {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+            if !names.contains(first) {
+                let hint = closestMatch(to: first, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                printErr(Diagnostic("unknown command '\(first)'\(hint)", object: "mgen",
+                                    fix: "commands: \(names.dropLast().joined(separator: ", ")); `mgen --help` describes them").description)
+                Foundation.exit(64)
+            }
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Shell completions for the options that take a fixed set of values.
+enum Completions {
+    static let dialects = CompletionKind.list(["postgresql", "mysql", "mariadb", "sqlite"])
+    static var targets: CompletionKind { .list(EmitterRegistry.all.map(\.name)) }
 }
 
 /// Prints diagnostics the way compilers do and turns them into a non-zero exit.
@@ -54,6 +81,10 @@ struct SpecOptions: ParsableArguments {
         }
         let chain = try MigrationChain.load(paths: Array(Set(folders)).sorted())
         keptUntilExit.append(chain)
+        guard !chain.migrations.isEmpty else {
+            throw DiagnosticError(Diagnostic("no specs (*.yaml) in \(paths.joined(separator: ", "))", object: paths.joined(separator: ", "),
+                                             fix: "write one with `mgen new NAME` (or `mgen init` for a project with a first example)"))
+        }
         guard !files.isEmpty else { return (chain, nil) }
         let wanted = Set(files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         let selected = Set(chain.migrations.filter { wanted.contains(URL(fileURLWithPath: $0.migration.file).standardizedFileURL.path) }.map(\.id))
@@ -64,7 +95,8 @@ struct SpecOptions: ParsableArguments {
 func parseDialect(_ name: String?, config: ProjectConfig?) throws(DiagnosticError) -> Dialect? {
     guard let name = name ?? config?.dialect else { return nil }
     guard let dialect = Dialect(name: name) else {
-        throw DiagnosticError(Diagnostic("unknown dialect '\(name)'", object: "--dialect", fix: "use postgresql, mysql (or mariadb) or sqlite"))
+        let hint = closestMatch(to: name, in: ["postgresql", "mysql", "mariadb", "sqlite"]).map { " (did you mean '\($0)'?)" } ?? ""
+        throw DiagnosticError(Diagnostic("unknown dialect '\(name)'\(hint)", object: "--dialect", fix: "use postgresql, mysql (or mariadb) or sqlite"))
     }
     return dialect
 }

@@ -9,7 +9,7 @@ struct SQL: ParsableCommand {
         discussion: "A single spec file is rendered against the specs before it in its folder.")
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.") var dialect: String?
+    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects) var dialect: String?
     @Flag(help: "Only the up.") var up = false
     @Flag(help: "Only the down.") var down = false
     @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false

@@ -20,7 +20,8 @@ struct Snapshot: ParsableCommand {
             var excluded = Set((exclude ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             if excludeBookkeeping { excluded.formUnion(frameworkBookkeepingTables) }
             do {
-                let connection = try open(url)
+                // SQLite read-only: a missing file is an error, not a new empty database.
+                let connection: Database = url.dialect == .sqlite ? try SQLiteDatabase(path: url.database ?? ":memory:", readOnly: true) : try open(url)
                 defer { connection.close() }
                 print(try introspect(connection, exclude: excluded).jsonString(), terminator: "")
             } catch {

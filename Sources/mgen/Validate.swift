@@ -9,7 +9,7 @@ struct Validate: ParsableCommand {
         discussion: "It also checks what each dialect's database would refuse, and renders each spec: for --dialect (or mgen.yaml's dialect, or its outputs' dialects) when given, else for all three.")
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "Check for this dialect only (default: every dialect mgen.yaml names, else all three).") var dialect: String?
+    @Option(help: "Check for this dialect only (default: every dialect mgen.yaml names, else all three).", completion: Completions.dialects) var dialect: String?
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in

@@ -17,8 +17,9 @@ struct Verify: ParsableCommand {
         applied twice in a row and must change nothing the second time; downs are not re-run.
 
         --db defaults to a fresh in-memory SQLite. On a server, a scratch database is created and \
-        dropped afterwards (also on failure or Ctrl-C); --in-place verifies in the named database \
-        itself instead, starting from the tables it holds. With --target and --dir, the files in \
+        dropped afterwards (also on failure or Ctrl-C); only the URL's server and credentials are \
+        used, its database need not exist. --in-place verifies in the named database itself \
+        instead, starting from the tables it holds. With --target and --dir, the files in \
         that folder are verified as that framework applies them, instead of specs.
 
         --seed-rows N fills every table with N generated rows before each step and fails when a \
@@ -30,9 +31,10 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var specs: SpecOptions
     @Option(help: "The database: sqlite::memory: (default), sqlite:PATH, postgres://… or mysql://….") var db: String?
-    @Option(help: "The dialect to render for: postgresql, mysql or sqlite (default and only choice: the dialect of --db).")
+    @Option(help: "The dialect to render for: postgresql, mysql or sqlite (default and only choice: the dialect of --db).",
+            completion: Completions.dialects)
     var dialect: String?
-    @Option(help: "With --dir: the framework whose files to verify (see `mgen targets`).") var target: String?
+    @Option(help: "With --dir: the framework whose files to verify (see `mgen targets`).", completion: Completions.targets) var target: String?
     @Option(help: "A folder of migration files to verify as --target applies them.") var dir: String?
     @Option(name: .customLong("seed-rows"), help: "Rows to insert into every table before each step, to check none is lost.")
     var seedRows = 0

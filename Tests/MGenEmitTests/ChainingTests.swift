@@ -191,7 +191,17 @@ import Testing
 
     @Test func djangoWritesIntoTheAppsMigrationsFolder() {
         #expect(DjangoEmitter().defaultOutput(options: ["app": "blog"]) == "blog/migrations")
-        #expect(GooseEmitter().defaultOutput(options: ["app": "blog"]) == nil)
+        #expect(DjangoEmitter().defaultOutput(options: [:]) == nil)
+    }
+
+    /// Each framework's usual folder, so that `mgen init` and a bare `emit` write where it looks.
+    @Test func everyOtherTargetHasItsFrameworksFolder() throws {
+        let expected = ["goose": "db/migrations", "activerecord": "db/migrate", "prisma": "prisma/migrations",
+                        "typeorm": "src/migrations", "knex": "migrations", "sequelize": "migrations",
+                        "golang-migrate": "migrations", "peewee": "migrations", "sql": "migrations"]
+        for (name, folder) in expected {
+            #expect(try EmitterRegistry.require(name).defaultOutput(options: [:]) == folder, "\(name)")
+        }
     }
 }
 

@@ -18,6 +18,7 @@ public struct ActiveRecordEmitter: Emitter {
     public let layout = "db/migrate/<yyyymmddhhmmss>_<name>.rb, class <Name> < ActiveRecord::Migration[<rails-version>] (--option rails-version=7.1)"
     public let proof = "real framework: ActiveRecord 6.1 MigrationContext migrate, rollback to 0, migrate (PostgreSQL, MariaDB, SQLite)"
     public let defaultVersioning = Versioning.timestamp
+    public func defaultOutput(options: [String: String]) -> String? { "db/migrate" }  // rails generate migration
 
     public static let defaultRailsVersion = "7.1"
     /// The `Migration[x]` compatibility layers Rails has had since it grew them (4.2 to 8.1).

@@ -39,6 +39,13 @@ public struct AlembicEmitter: Emitter {
         return nil
     }
 
+    public func missingOutputFix(options: [String: String]) -> String {
+        let ini = options["ini"] ?? "alembic.ini"
+        let folder = FileManager.default.currentDirectoryPath
+        return "without --out, alembic writes into <script_location>/versions of \(ini.hasPrefix("/") ? ini : folder + "/" + ini) "
+            + "(not found, or without script_location in [alembic]): run `alembic init alembic` there, pass --option ini=PATH, or pass --out DIR"
+    }
+
     public func derivedVersion(for spec: Migration, options: [String: String]) -> String? {
         if let id = options["rev-id"], !id.isEmpty { return id }
         return Self.revision(for: spec.id)

@@ -18,6 +18,7 @@ public struct DjangoEmitter: Emitter {
 
     /// Without `--out`, the app's own migrations folder.
     public func defaultOutput(options: [String: String]) -> String? { options["app"].map { "\($0)/migrations" } }
+    public func missingOutputFix(options: [String: String]) -> String { "pass --app APP (writes APP/migrations; `app:` in mgen.yaml), or --out DIR" }
 
     /// `--app` (or `--option app=...`): the app label of every model and dependency.
     static func appLabel(_ options: [String: String]) throws(DiagnosticError) -> String {

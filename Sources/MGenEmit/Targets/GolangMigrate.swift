@@ -12,6 +12,7 @@ public struct GolangMigrateEmitter: Emitter {
     public let layout = "{version}_{title}.up.sql + {version}_{title}.down.sql (version: 000001 with -seq, or 20060102150405)"
     public let proof = "database run (each file as the driver sends it)"
     public let defaultVersioning = Versioning.sequence
+    public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // migrate create -dir migrations
     public let versionings = [Versioning.sequence, .timestamp]
     public let sequenceWidth = 6
 

@@ -14,6 +14,7 @@ public struct GooseEmitter: Emitter {
     public let layout = "<version>_<name>.sql with -- +goose Up / Down (version: 20060102150405, or 00001 with -s)"
     public let proof = "database run (annotations honoured as goose parses them)"
     public let defaultVersioning = Versioning.timestamp
+    public func defaultOutput(options: [String: String]) -> String? { "db/migrations" }  // goose -dir db/migrations create
     public let versionings = [Versioning.timestamp, .sequence]
     public let sequenceWidth = 5
 

@@ -17,6 +17,7 @@ public struct PeeweeEmitter: Emitter {
     public let layout = "NNN_<name>.py with migrate(migrator, database, *, fake=False) / rollback(...) (peewee_migrate)"
     public let proof = "real framework run (peewee_migrate Router.run / rollback)"
     public let defaultVersioning = Versioning.sequence
+    public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // peewee_migrate's default
     public let sequenceWidth = 3
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {

@@ -13,6 +13,7 @@ public struct PlainSQLEmitter: Emitter {
     public let layout = "NNNN_<name>.up.sql + NNNN_<name>.down.sql"
     public let proof = "database run (statements applied by mgen)"
     public let defaultVersioning = Versioning.sequence
+    public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // a common convention
     public let versionings = [Versioning.sequence, .timestamp]
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {

@@ -13,6 +13,7 @@ public struct PrismaEmitter: Emitter {
     public let layout = "<yyyymmddhhmmss>_<name>/migration.sql (+ down.sql) and migration_lock.toml"
     public let proof = "database run (folders in order, as prisma migrate deploy)"
     public let defaultVersioning = Versioning.timestamp
+    public func defaultOutput(options: [String: String]) -> String? { "prisma/migrations" }  // prisma migrate dev
 
     static func provider(_ dialect: Dialect) -> String { dialect.rawValue }
 

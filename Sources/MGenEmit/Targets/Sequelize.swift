@@ -17,6 +17,7 @@ public struct SequelizeEmitter: Emitter {
     public let layout = "<yyyymmddhhmmss>-<name>.js, module.exports = { async up, async down } (sequelize-cli / umzug)"
     public let proof = "syntax only (node --check): Sequelize is not installable here"
     public let defaultVersioning = Versioning.timestamp
+    public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // sequelize-cli's default (.sequelizerc)
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
