@@ -78,6 +78,7 @@ struct Emit: ParsableCommand {
                                           targetOptions: extra)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
+                printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, config: config)
                 if check {
                     problems += EmitEngine.check(plan)
                     if EmitEngine.check(plan).isEmpty { print("\(emitter.name) → \(out): \(plan.entries.count) migration(s) up to date") }

@@ -10,7 +10,7 @@ struct MGen: ParsableCommand {
         abstract: "One neutral YAML migration spec in; native migrations for your framework out.",
         discussion: "Specs live in Specs/ (see docs/spec.md); `mgen.yaml` names the default targets.",
         version: "0.1.0",
-        subcommands: [Init.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self]
+        subcommands: [Init.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self, Lint.self]
     )
 }
 
@@ -63,7 +63,8 @@ struct SpecOptions: ParsableArguments {
 
 func parseDialect(_ name: String?, config: ProjectConfig?) throws(DiagnosticError) -> Dialect? {
     guard let name = name ?? config?.dialect else { return nil }
-    guard let dialect = Dialect(name: name) else {
+    // `postgresql@15`: the version is the linter's business (see lintTarget).
+    guard let dialect = Dialect(name: String(name.split(separator: "@", maxSplits: 1).first ?? "")) else {
         throw DiagnosticError(Diagnostic("unknown dialect '\(name)'", object: "--dialect", fix: "use postgresql, mysql (or mariadb) or sqlite"))
     }
     return dialect
