@@ -56,6 +56,7 @@ public enum Linter {
         var problems: [Diagnostic] = []
         let rules = Rules.all.filter { $0.engines.contains(target.engine) && !config.disabled.contains($0.id) }
         var batchTables: Set<String> = []
+        var batchColumns: Set<String> = []
         for planned in chain.migrations {
             guard selected?.contains(planned.id) ?? true else { continue }
             var ignored: Set<String> = []
@@ -66,8 +67,9 @@ public enum Linter {
                 }
             }
             var newTables = batch ? batchTables : []
+            var newColumns = batch ? batchColumns : []
             for (position, step) in planned.up.enumerated() {
-                let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables)
+                let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns)
                 for rule in rules where !ignored.contains(rule.id) {
                     guard let hit = rule.check(context) else { continue }
                     let configured = config.severities[rule.id]
@@ -80,10 +82,14 @@ public enum Linter {
                 case let .createTable(table): newTables.insert(table.name)
                 case let .renameTable(from, to) where newTables.contains(from): newTables.remove(from); newTables.insert(to)
                 case let .dropTable(table): newTables.remove(table)
+                case let .addColumn(table, column, _, _): newColumns.insert("\(table).\(column.name)")
+                case let .renameColumn(table, from, to) where newColumns.contains("\(table).\(from)"):
+                    newColumns.remove("\(table).\(from)")
+                    newColumns.insert("\(table).\(to)")
                 default: break
                 }
             }
-            if batch { batchTables = newTables }
+            if batch { batchTables = newTables; batchColumns = newColumns }
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
         return findings

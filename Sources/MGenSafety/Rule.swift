@@ -85,6 +85,8 @@ public struct StepContext: Sendable {
     /// Tables that hold no production data yet: created earlier in this spec, or in an earlier
     /// spec of the same lint batch (the specs not yet deployed).
     public let newTables: Set<String>
+    /// Columns (`table.column`) added in the same way: no code reads them yet.
+    public let newColumns: Set<String>
 
     public var operation: MGenSpec.Operation { step.operation }
     public var before: SchemaState { step.before }
@@ -92,6 +94,10 @@ public struct StepContext: Sendable {
 
     /// A table that exists and may hold rows (one created in this batch holds none).
     public func isExisting(_ table: String) -> Bool { before.table(table) != nil && !newTables.contains(table) }
+    /// A column of an existing table that existed before this batch (running code may use it).
+    public func isExisting(_ table: String, column: String) -> Bool {
+        isExisting(table) && before.table(table)?.column(column) != nil && !newColumns.contains("\(table).\(column)")
+    }
 
     /// The other steps of the same migration.
     public var earlier: ArraySlice<Step> { planned.up[..<position] }

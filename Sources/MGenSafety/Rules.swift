@@ -298,8 +298,7 @@ public enum Rules {
              summary: "drop_column of an existing table's column",
              why: "The values are gone, and the previous deploy's code still selects or inserts the column (ORMs that list every column fail on every query to the table) until it is replaced.",
              safe: "stop using the column in code (and tell the ORM to ignore it), deploy, then drop it.") { c in
-            guard case let .dropColumn(table, column) = c.operation, c.isExisting(table),
-                  c.before.table(table)?.column(column) != nil else { return nil }
+            guard case let .dropColumn(table, column) = c.operation, c.isExisting(table, column: column) else { return nil }
             return Hit("dropping \(table).\(column) loses its values and breaks code that still reads or writes it", lock: lockName(c, .accessExclusive),
                        blocks: blocksName(c, .accessExclusive), fix: "remove \(column) from the code (Rails: ignored_columns; Django: remove the field with SeparateDatabaseAndState) and deploy first; then add `lint: {ignore: [drop-column], reason: \"…\"}` to this spec")
         },
@@ -307,7 +306,7 @@ public enum Rules {
              summary: "rename_column on an existing table breaks running code",
              why: "Between the migration and the deploy of the new code, the running code queries the old name and fails; with several application servers the old and new code also run side by side.",
              safe: "expand and contract: add the new column, write both, backfill, switch reads, drop the old one (or a view/generated column with the old name during the switch).") { c in
-            guard case let .renameColumn(table, column, to) = c.operation, c.isExisting(table) else { return nil }
+            guard case let .renameColumn(table, column, to) = c.operation, c.isExisting(table, column: column) else { return nil }
             return Hit("renaming \(table).\(column) to \(to) breaks code that still uses \(column)", lock: lockName(c, .accessExclusive),
                        blocks: blocksName(c, .accessExclusive), fix: """
             spec 1: `- add_column: {table: \(table), column: {name: \(to), …}}`; deploy code writing both; spec 2 (`transaction: false`): `- backfill: {table: \(table), set: {\(to): "\(column)"}}`; deploy code reading \(to); spec 3: `- drop_column: {table: \(table), column: \(column)}`
