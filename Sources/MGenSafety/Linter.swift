@@ -15,6 +15,21 @@ public struct Finding: Hashable, Sendable, Codable {
     public var why: String
     public var fix: String
 
+    public init(rule: String, severity: Severity, file: String, line: Int, column: Int, spec: String, message: String,
+                lock: String, blocks: String, why: String, fix: String) {
+        self.rule = rule
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.spec = spec
+        self.message = message
+        self.lock = lock
+        self.blocks = blocks
+        self.why = why
+        self.fix = fix
+    }
+
     public var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 }
 
