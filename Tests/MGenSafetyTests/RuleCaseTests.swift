@@ -62,11 +62,9 @@ let cases: [Case] = [
     safe("pg-drop-index-not-concurrent", "postgresql@15", "  - drop_index: {name: idx_users_n, concurrently: true}"),
 
     unsafe("pg-foreign-key-not-valid", "postgresql@15", """
-      - add_column: {table: users, column: {name: team_id, type: bigint}}
       - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}
     """),
     safe("pg-foreign-key-not-valid", "postgresql@15", """
-      - add_column: {table: users, column: {name: team_id, type: bigint}}
       - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}, not_valid: true}
     """),
 

@@ -168,12 +168,11 @@ struct PostgreSQLBehaviourTests {
     }
 
     @Test func foreignKeyLocksBothTablesUnlessNotValid() throws {
-        let add = "  - add_column: {table: users, column: {name: team_id, type: bigint}}\n"
+        let add = ""
         let unsafe = add + "  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}"
         let claim = try finding("pg-foreign-key-not-valid", unsafe, on: "postgresql@15")
         #expect(claim.lock.hasPrefix(PGLock.shareRowExclusive.description))
         try withSeededTable { db, observer in
-            try db.execute("ALTER TABLE users ADD COLUMN team_id bigint")
             let fk = try renderedUp(unsafe, .postgresql).map(\.sql).filter { $0.contains("FOREIGN KEY") }
             #expect(fk.count == 1)
             let held = try locksHeld(db, observer, fk)
@@ -242,6 +241,87 @@ struct PostgreSQLBehaviourTests {
                 try db.execute("ROLLBACK")
                 #expect((before != after) == rewrites, "\(operations)")
             }
+        }
+    }
+}
+
+/// What the rules claim about MariaDB, measured: for each change, the ALGORITHM and LOCK the linter
+/// predicts are accepted by the server, and anything cheaper is refused (the server reports
+/// "ALGORITHM=… is not supported" instead of falling back).
+@Suite(.serialized, .enabled(if: Servers.enabled("MGEN_TEST_MYSQL_URL")))
+struct MariaDBBehaviourTests {
+    static let cases: [(String, MySQLPlan.Algorithm)] = [
+        ("  - add_column: {table: users, column: {name: nick, type: string(20)}}", .instant),
+        ("  - add_column: {table: users, column: {name: nick, type: string(20), nullable: false}}", .instant),
+        ("  - add_column: {table: users, column: {name: seq, type: bigint, unique: true}}", .inplace),
+        ("  - create_index: {name: idx_users_email, table: users, columns: [email]}", .inplace),
+        ("  - alter_column: {table: users, column: n, type: bigint}", .copy),
+        ("  - alter_column: {table: users, column: email, type: string(60)}", .instant),
+        ("  - alter_column: {table: users, column: email, type: string(100)}", .copy),
+        ("  - alter_column: {table: users, column: status, type: \"enum(active,suspended,banned)\"}", .instant),
+        ("  - alter_column: {table: users, column: email, nullable: false}", .inplace),
+        ("  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}", .copy),
+        ("  - add_check: {table: users, name: n_positive, expression: n > 0}", .copy),
+        ("  - drop_column: {table: users, column: code}", .instant),
+        ("  - rename_column: {table: users, column: code, to: code2}", .instant),
+    ]
+
+    /// The statement with an algorithm clause: `ALTER TABLE …, ALGORITHM=…` or `CREATE INDEX … ALGORITHM=…`.
+    func with(_ clause: String, _ sql: String) -> String {
+        sql.hasPrefix("ALTER TABLE") ? "\(sql), \(clause)" : "\(sql) \(clause.replacingOccurrences(of: ",", with: ""))"
+    }
+
+    func reseed(_ db: Database) throws {
+        try db.execute("SET foreign_key_checks = 1")
+        try db.execute("DROP TABLE IF EXISTS users")
+        try db.execute("DROP TABLE IF EXISTS teams")
+        for statement in try SQLRenderer(dialect: .mysql).render(try chain([seed]))[0].up { try db.execute(statement.sql) }
+        try db.execute("INSERT INTO teams () VALUES ()")
+        try db.execute("""
+        INSERT INTO users (email, code, n, amount, born)
+        SELECT CONCAT('u', seq, '@example.com'), CONCAT('c', seq), 1, seq / 100, NOW() FROM seq_1_to_2000
+        """)
+    }
+
+    @Test func algorithmsAsPredicted() throws {
+        let mariadb = try target("mariadb@10.11")
+        try withScratchDatabase(try Servers.url("MGEN_TEST_MYSQL_URL")) { db, _ in
+            for (operations, expected) in Self.cases {
+                let built = try chain([seed, spec("0002", operations)])
+                let step = try #require(built.migrations[1].up.first)
+                let plan = try #require(Knowledge.mysqlPlan(step.operation, before: step.before, target: mariadb))
+                #expect(plan.algorithm == expected, "\(operations): predicted \(plan)")
+                let statements = try renderedUp(operations, .mysql).map(\.sql)
+                let main = try #require(statements.last)
+                // Cheaper than predicted: refused.
+                var cheaper: [String] = []
+                switch plan.algorithm {
+                case .instant: break
+                case .inplace: cheaper = ["ALGORITHM=INSTANT"]
+                case .copy: cheaper = ["ALGORITHM=INPLACE", "ALGORITHM=COPY, LOCK=NONE"]
+                }
+                for clause in cheaper {
+                    try reseed(db)
+                    for statement in statements.dropLast() { try db.execute(statement) }
+                    #expect(throws: DatabaseError.self, "\(operations) with \(clause) should be refused") { try db.execute(with(clause, main)) }
+                }
+                // As predicted: accepted.
+                try reseed(db)
+                for statement in statements.dropLast() { try db.execute(statement) }
+                #expect(throws: Never.self, "\(operations) with \(plan.clause)") { try db.execute(with(plan.clause, main)) }
+            }
+        }
+    }
+
+    /// mysql-implicit-default's claim: the NOT NULL column without default is accepted and every
+    /// existing row silently gets ''.
+    @Test func notNullWithoutDefaultFillsEmptyStrings() throws {
+        let operations = "  - add_column: {table: users, column: {name: nick, type: string(20), nullable: false}}"
+        #expect(try lint(operations, on: "mariadb@10.11").contains { $0.rule == "mysql-implicit-default" })
+        try withScratchDatabase(try Servers.url("MGEN_TEST_MYSQL_URL")) { db, _ in
+            try reseed(db)
+            for statement in try renderedUp(operations, .mysql) { try db.execute(statement.sql) }
+            #expect(try db.scalar("SELECT COUNT(*) FROM users WHERE nick = ''") == "2000")
         }
     }
 }

@@ -18,6 +18,7 @@ operations:
         - {name: name, type: text, nullable: false, default: ""}
         - {name: amount, type: "decimal(10,2)"}
         - {name: n, type: integer}
+        - {name: team_id, type: bigint}
         - {name: born, type: timestamp}
         - {name: status, type: "enum(active,suspended)", nullable: false, default: active}
   - create_index: {name: idx_users_n, table: users, columns: [n]}
