@@ -449,7 +449,8 @@ public enum Rules {
         switch c.operation {
         case .sql, .backfill, .createTable: return false
         case .validateConstraint: return false
-        case let .createIndex(_, concurrently): return c.target.engine == .postgresql && !concurrently
+        // MySQL/MariaDB: even an online index build takes an exclusive metadata lock at its start and end.
+        case let .createIndex(_, concurrently): return c.target.engine != .postgresql || !concurrently
         default: return true
         }
     }

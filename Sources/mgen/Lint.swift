@@ -84,6 +84,6 @@ func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dia
           let lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()),
           let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
     for f in findings where f.severity != .info {
-        printErr("\(f.file):\(f.line):\(f.column): lint \(f.severity.rawValue): \(f.message) [\(f.rule); mgen lint --explain \(f.rule)]")
+        printErr("\(f.file):\(f.line):\(f.column): warning: \(f.message) [lint \(f.severity.rawValue) \(f.rule): mgen lint --explain \(f.rule)]")
     }
 }
