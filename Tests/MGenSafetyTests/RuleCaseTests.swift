@@ -68,6 +68,13 @@ let cases: [Case] = [
       - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}, not_valid: true}
     """),
 
+    unsafe("pg-foreign-key-without-index", "postgresql@15", "  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}, not_valid: true}"),
+    safe("pg-foreign-key-without-index", "postgresql@15", """
+      - create_index: {name: idx_users_team, table: users, columns: [team_id, n]}
+      - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}, not_valid: true}
+    """),
+    safe("pg-foreign-key-without-index", "mysql@8.0.35", "  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}"),
+
     unsafe("pg-check-not-valid", "postgresql@15", "  - add_check: {table: users, name: n_positive, expression: n > 0}"),
     safe("pg-check-not-valid", "postgresql@15", "  - add_check: {table: users, name: n_positive, expression: n > 0, not_valid: true}"),
 
