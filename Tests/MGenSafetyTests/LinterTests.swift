@@ -137,3 +137,16 @@ func withConfig<T>(_ yaml: String, _ body: (String) throws -> T) throws -> T {
     try yaml.write(to: file, atomically: true, encoding: .utf8)
     return try body(file.path)
 }
+
+/// docs/lint.md lists every rule with its severity and engines, and no rule that does not exist.
+@Test func docsListEveryRule() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(contentsOf: root.appendingPathComponent("docs/lint.md"), encoding: .utf8)
+    for rule in Rules.all {
+        let engines = rule.engines.map(\.rawValue).sorted().joined(separator: ", ")
+        #expect(text.contains("### `\(rule.id)`\n\n**\(rule.severity.rawValue)** · \(engines) · \(rule.summary)"), "\(rule.id) is missing or stale in docs/lint.md")
+        #expect(text.contains("- **Versions:** \(rule.versions)\n"), "\(rule.id)'s versions are stale in docs/lint.md")
+    }
+    #expect(text.components(separatedBy: "\n### `").count - 1 == Rules.all.count)
+    #expect(text.contains("## Rules (\(Rules.all.count))"))
+}
