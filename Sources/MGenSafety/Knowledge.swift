@@ -206,6 +206,13 @@ public enum Knowledge {
         }
     }
 
+    /// How many instant column adds and drops a MySQL table allows before INSTANT is refused
+    /// ("Maximum row versions reached"): 64 from 8.0.29, 255 from 9.1.0; nil where no limit applies.
+    public static func mysqlRowVersionLimit(_ target: DatabaseTarget) -> Int? {
+        guard target.engine == .mysql, target.version >= Version(8, 0, 29) else { return nil }
+        return target.version >= Version(9, 1) ? 255 : 64
+    }
+
     // MARK: PostgreSQL
 
     /// Whether a PostgreSQL type change rewrites the table (and its indexes), and why.

@@ -72,8 +72,14 @@ public enum Linter {
         let rules = Rules.all.filter { $0.engines.contains(target.engine) && !config.disabled.contains($0.id) }
         var batchTables: Set<String> = []
         var batchColumns: Set<String> = []
+        // MySQL 8.0.29+: instant column adds and drops since each table was last built (the whole
+        // chain counts, deployed specs too: the server keeps the row versions).
+        var rowVersions: [String: Int] = [:]
         for planned in chain.migrations {
-            guard selected?.contains(planned.id) ?? true else { continue }
+            guard selected?.contains(planned.id) ?? true else {
+                for step in planned.up { countRowVersions(step, target: target, into: &rowVersions) }
+                continue
+            }
             var ignored: Set<String> = []
             if let settings = planned.migration.lint {
                 for (i, id) in settings.ignore.enumerated() {
@@ -84,7 +90,8 @@ public enum Linter {
             var newTables = batch ? batchTables : []
             var newColumns = batch ? batchColumns : []
             for (position, step) in planned.up.enumerated() {
-                let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns)
+                let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
+                                          rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0)
                 for rule in rules where !ignored.contains(rule.id) {
                     guard let hit = rule.check(context) else { continue }
                     let configured = config.severities[rule.id]
@@ -93,6 +100,7 @@ public enum Linter {
                                             column: step.location.column, spec: planned.id, message: hit.message, lock: hit.lock,
                                             blocks: hit.blocks, why: rule.why, fix: hit.fix))
                 }
+                countRowVersions(step, target: target, into: &rowVersions)
                 switch step.operation {
                 case let .createTable(table): newTables.insert(table.name)
                 case let .renameTable(from, to) where newTables.contains(from): newTables.remove(from); newTables.insert(to)
@@ -108,6 +116,27 @@ public enum Linter {
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
         return findings
+    }
+
+    static func countRowVersions(_ step: Step, target: DatabaseTarget, into counts: inout [String: Int]) {
+        guard target.engine == .mysql, target.version >= Version(8, 0, 29) else { return }
+        switch step.operation {
+        case let .createTable(table): counts[table.name] = 0
+        case let .dropTable(table): counts[table] = nil
+        case let .renameTable(from, to): counts[to] = counts[from]; counts[from] = nil
+        case .addColumn, .dropColumn, .alterColumn, .addForeignKey, .addCheck:
+            guard let table = step.operation.table,
+                  let plan = Knowledge.mysqlPlan(step.operation, before: step.before, target: target) else { return }
+            if plan.algorithm == .instant {
+                switch step.operation {
+                case .addColumn, .dropColumn: counts[table, default: 0] += 1
+                default: break
+                }
+            } else if plan.rebuilds || plan.algorithm == .copy {
+                counts[table] = 0 // a rebuilt table starts again from one row version
+            }
+        default: break
+        }
     }
 
     static func unknownRule(_ id: String, at location: SourceLocation?) -> Diagnostic? {

@@ -87,6 +87,8 @@ public struct StepContext: Sendable {
     public let newTables: Set<String>
     /// Columns (`table.column`) added in the same way: no code reads them yet.
     public let newColumns: Set<String>
+    /// MySQL 8.0.29+: instant column adds/drops on the step's table since it was last built.
+    public let rowVersions: Int
 
     public var operation: MGenSpec.Operation { step.operation }
     public var before: SchemaState { step.before }

@@ -269,6 +269,22 @@ public enum Rules {
             return Hit("\(c.operation.kind) on \(table) rebuilds the table on \(c.target): \(plan.reason)", mysql: plan,
                        fix: "if the rebuild is not acceptable at this size, use an online schema change tool; the server can be made to refuse anything slower with `\(plan.clause)`")
         },
+        Rule("mysql-row-versions-exhausted", .warning, [.mysql],
+             summary: "an instant ADD/DROP COLUMN on a table that has used up its row versions",
+             versions: "MySQL 8.0.29+: each instant ADD or DROP COLUMN creates a row version, 64 allowed (255 from 9.1.0); counted over the chain since the table was created or last rebuilt. MariaDB has no such limit",
+             why: "Once a table has 64 row versions (TOTAL_ROW_VERSIONS in INFORMATION_SCHEMA.INNODB_TABLES), MySQL refuses ALGORITHM=INSTANT for column adds and drops; without an explicit algorithm the change silently becomes a full table rebuild, on a table whose earlier changes were all instant.",
+             safe: "rebuild the table on purpose at a quiet time (`OPTIMIZE TABLE` or `ALTER TABLE … FORCE`), which resets the row versions, before this change; or batch column changes so fewer versions are used.") { c in
+            guard let limit = Knowledge.mysqlRowVersionLimit(c.target), c.rowVersions >= limit,
+                  let table = c.operation.table, c.isExisting(table),
+                  let plan = Knowledge.mysqlPlan(c.operation, before: c.before, target: c.target), plan.algorithm == .instant else { return nil }
+            switch c.operation {
+            case .addColumn, .dropColumn: break
+            default: return nil
+            }
+            let rebuild = MySQLPlan(.inplace, lock: .none, rebuilds: true, "row versions exhausted")
+            return Hit("\(table) already has \(c.rowVersions) instant column changes in this chain (the limit is \(limit)): this \(c.operation.kind) rebuilds the table", mysql: rebuild,
+                       fix: "add `- sql: {up: {mysql: \"OPTIMIZE TABLE \(table)\"}, down: \"SELECT 1\"}` in a spec of its own before this one, run at a quiet time")
+        },
         Rule("mysql-implicit-default", .error, my,
              summary: "add_column NOT NULL without a default on an existing table silently fills every row with '' / 0",
              why: "MySQL and MariaDB accept ADD COLUMN … NOT NULL without DEFAULT on a table with rows and give every existing row the type's implicit default ('' for strings, 0 for numbers, '0000-00-00' or the epoch for dates): data nobody wrote, indistinguishable from real values.",

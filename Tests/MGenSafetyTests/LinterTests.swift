@@ -41,6 +41,31 @@ import Testing
         #expect(index.lock.hasPrefix("SHARE") && index.blocks.contains("writes"))
     }
 
+    /// MySQL 8.0.29+ counts instant column changes over the whole chain: the 65th on a table is a
+    /// rebuild. MySQL 8.0.28 (no row versions) and MariaDB have no such limit; a rebuild resets it.
+    @Test func rowVersionsCountedOverTheChain() throws {
+        var specs = [seed]
+        for n in 1...64 {
+            specs.append(spec(String(format: "%04d", n + 1), "  - add_column: {table: teams, column: {name: c\(n), type: integer}}"))
+        }
+        specs.append(spec("0066", "  - add_column: {table: teams, column: {name: last, type: integer}}"))
+        let built = try chain(specs)
+        let fired = { (server: String, selected: Set<String>) in
+            try Linter.lint(built, target: try target(server), selected: selected).filter { $0.rule == "mysql-row-versions-exhausted" }.map(\.spec)
+        }
+        #expect(try fired("mysql@8.0.35", ["0066"]) == ["0066"])
+        #expect(try fired("mysql@8.0.35", ["0065"]).isEmpty, "the 64th change is still instant")
+        #expect(try fired("mysql@9.1", ["0066"]).isEmpty, "255 row versions from 9.1.0")
+        #expect(try fired("mysql@8.0.28", ["0066"]).isEmpty)
+        #expect(try fired("mariadb@10.11", ["0066"]).isEmpty)
+        // A type change copies the table and resets the count.
+        var reset = Array(specs.dropLast())
+        reset.append(spec("0066", "  - alter_column: {table: teams, column: c1, type: bigint}"))
+        reset.append(spec("0067", "  - add_column: {table: teams, column: {name: last, type: integer}}"))
+        let afterCopy = try Linter.lint(try chain(reset), target: try target("mysql@8.0.35"), selected: ["0067"])
+        #expect(!afterCopy.contains { $0.rule == "mysql-row-versions-exhausted" })
+    }
+
     // MARK: Ignoring rules
 
     @Test func specIgnoresRuleWithReason() throws {
