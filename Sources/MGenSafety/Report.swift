@@ -72,7 +72,7 @@ public enum LintReport {
     struct Tool: Encodable { var driver: Driver }
     struct Driver: Encodable {
         var name = "mgen"
-        var informationUri = "https://github.com/mgen/mgen/blob/main/docs/lint.md"
+        var semanticVersion: String
         var rules: [ReportingDescriptor]
     }
     struct Message: Encodable { var text: String }
@@ -105,7 +105,7 @@ public enum LintReport {
 
     /// A SARIF 2.1.0 log (what GitHub code scanning uploads): every rule as a reporting
     /// descriptor, every finding as a result pointing at the spec line.
-    public static func sarif(_ findings: [Finding], target: DatabaseTarget) -> String {
+    public static func sarif(_ findings: [Finding], target: DatabaseTarget, toolVersion: String = "0.1.0") -> String {
         let rules = Rules.all.filter { $0.engines.contains(target.engine) }
         let descriptors = rules.map { rule in
             ReportingDescriptor(id: rule.id, shortDescription: Message(text: rule.summary), fullDescription: Message(text: rule.why),
@@ -120,7 +120,7 @@ public enum LintReport {
                                                                                  region: Region(startLine: max(f.line, 1), startColumn: max(f.column, 1))))],
                         properties: ["spec": f.spec, "lock": f.lock, "blocks": f.blocks])
         }
-        let log = SARIFLog(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results,
+        let log = SARIFLog(runs: [Run(tool: Tool(driver: Driver(semanticVersion: toolVersion, rules: descriptors)), results: results,
                                       properties: ["database": target.description])])
         return encode(log)
     }
