@@ -191,6 +191,33 @@ struct PostgreSQLBehaviourTests {
         }
     }
 
+    /// Every PostgreSQL finding names a lock; for each unsafe case, the lock the rendered SQL holds
+    /// on the table inside an open transaction is exactly that one.
+    @Test func claimedLocksAreTheLocksHeld() throws {
+        let cases: [(rule: String, table: String, operations: String)] = [
+            ("pg-check-not-valid", "users", "  - add_check: {table: users, name: n_positive, expression: n > 0}"),
+            ("pg-unique-constraint-under-lock", "users", "  - add_unique: {table: users, columns: [email], name: users_email_key}"),
+            ("pg-drop-index-not-concurrent", "users", "  - drop_index: {name: idx_users_n}"),
+            ("pg-type-change-rewrite", "users", "  - alter_column: {table: users, column: n, type: bigint}"),
+            ("pg-add-column-volatile-default", "users", "  - add_column: {table: users, column: {name: token, type: uuid, default: {sql: gen_random_uuid()}}}"),
+            ("pg-add-identity-column", "teams", "  - add_column: {table: teams, column: {name: seq, type: bigint, identity: true}}"),
+            ("pg-enum-check-revalidated", "users", "  - alter_column: {table: users, column: status, type: \"enum(active,suspended,banned)\"}"),
+            ("pg-create-index-not-concurrent", "users", "  - create_index: {name: idx_users_code, table: users, columns: [code]}"),
+            ("rename-column", "users", "  - rename_column: {table: users, column: code, to: code2}"),
+            ("drop-column", "users", "  - drop_column: {table: users, column: code}"),
+            ("backfill-in-transaction", "users", "  - backfill: {table: users, set: {n: \"n + 1\"}}"),
+        ]
+        try withSeededTable { db, observer in
+            for c in cases {
+                let claim = try finding(c.rule, c.operations, on: "postgresql@15")
+                // The longest lock name the claim starts with ("SHARE ROW EXCLUSIVE", not "SHARE").
+                let claimed = PGLock.allCases.filter { claim.lock.hasPrefix($0.description) }.max { $0.description.count < $1.description.count }
+                let held = try locksHeld(db, observer, try renderedUp(c.operations, .postgresql).map(\.sql))
+                #expect(claimed != nil && held[c.table] == claimed, "\(c.rule): claims \(claim.lock), holds \(held[c.table].map(\.description) ?? "nothing")")
+            }
+        }
+    }
+
     /// The type-change knowledge, measured: for each change, the linter's "rewrites" must match
     /// whether the table's relfilenode changed on the real server.
     @Test func typeChangeRewritesAsPredicted() throws {
