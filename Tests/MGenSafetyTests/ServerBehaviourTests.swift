@@ -191,8 +191,9 @@ struct PostgreSQLBehaviourTests {
         }
     }
 
-    /// Every PostgreSQL finding names a lock; for each unsafe case, the lock the rendered SQL holds
-    /// on the table inside an open transaction is exactly that one.
+    /// Every PostgreSQL finding names a lock and what it blocks; for each unsafe case, the lock the
+    /// rendered SQL holds on the table inside an open transaction is exactly that one, and a second
+    /// session's SELECT and INSERT are blocked exactly as the finding says.
     @Test func claimedLocksAreTheLocksHeld() throws {
         let cases: [(rule: String, table: String, operations: String)] = [
             ("pg-check-not-valid", "users", "  - add_check: {table: users, name: n_positive, expression: n > 0}"),
@@ -212,8 +213,23 @@ struct PostgreSQLBehaviourTests {
                 let claim = try finding(c.rule, c.operations, on: "postgresql@15")
                 // The longest lock name the claim starts with ("SHARE ROW EXCLUSIVE", not "SHARE").
                 let claimed = PGLock.allCases.filter { claim.lock.hasPrefix($0.description) }.max { $0.description.count < $1.description.count }
-                let held = try locksHeld(db, observer, try renderedUp(c.operations, .postgresql).map(\.sql))
+                let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
+                try db.execute("BEGIN")
+                for statement in try renderedUp(c.operations, .postgresql) { try db.execute(statement.sql) }
+                let held = try locks(observer, pid: pid)
                 #expect(claimed != nil && held[c.table] == claimed, "\(c.rule): claims \(claim.lock), holds \(held[c.table].map(\.description) ?? "nothing")")
+                // What it blocks, tried from the second session with a short lock_timeout.
+                try observer.execute("SET lock_timeout = '150ms'")
+                let readBlocked = (try? observer.execute("SELECT 1 FROM \(c.table) LIMIT 1")) == nil
+                let insert = c.table == "users" ? "INSERT INTO users (email) VALUES ('concurrent@example.com')" : "INSERT INTO teams DEFAULT VALUES"
+                let writeBlocked = (try? observer.execute(insert)) == nil
+                try observer.execute("SET lock_timeout = 0")
+                try db.execute("ROLLBACK")
+                if let claimed {
+                    #expect(readBlocked == claimed.conflicts(with: .accessShare), "\(c.rule): reads blocked \(readBlocked)")
+                    #expect(writeBlocked == claimed.conflicts(with: .rowExclusive), "\(c.rule): writes blocked \(writeBlocked)")
+                    #expect(claim.blocks == claimed.blocks)
+                }
             }
         }
     }
