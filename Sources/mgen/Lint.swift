@@ -16,7 +16,7 @@ struct Lint: ParsableCommand {
 
     @OptionGroup var specs: SpecOptions
     @Option(name: .customLong("db-version"), help: "The server: postgresql@15, mysql@8.0.35, mariadb@10.11, sqlite.") var dbVersion: String?
-    @Option(help: "human, json, sarif (GitHub code scanning) or github (workflow annotations).") var format: String = "human"
+    @Option(help: "human, json, sarif (GitHub code scanning) or github (workflow annotations).") var format: ReportFormat = .human
     @Option(help: "Lint only the specs after this id (the ones not yet deployed), as one batch.") var since: String?
     @Flag(help: "Treat the specs given as one batch not yet deployed: a table one of them creates is new for the others.") var batch = false
     @Option(help: "Print one rule's explanation and exit.") var explain: String?
@@ -41,9 +41,7 @@ struct Lint: ParsableCommand {
         var failed = false
         try MGenCLI.run { () throws(DiagnosticError) in
             let config = try ProjectConfig.load()
-            guard let reportFormat = ReportFormat(rawValue: format) else {
-                throw DiagnosticError(Diagnostic("unknown format '\(format)'", object: "--format", fix: "use human, json, sarif or github"))
-            }
+            let reportFormat = format
             let target = try lintTarget(dbVersion, config: config)
             let lintConfig = try LintConfig(config?.lint ?? ProjectConfig.Lint())
             let (chain, files) = try specs.loadChain(config: config)
@@ -62,6 +60,8 @@ struct Lint: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 }
+
+extension ReportFormat: ExpressibleByArgument {}
 
 /// The server the linter assumes: --db-version, else mgen.yaml's `dialect:` (with its `@version`).
 func lintTarget(_ option: String?, config: ProjectConfig?) throws(DiagnosticError) -> DatabaseTarget {
