@@ -373,6 +373,17 @@ public enum Rules {
             keep \(old.type) and add `- add_check: {table: \(change.table), name: \(change.table)_\(change.column)_fits, expression: "…", not_valid: true}`, validated in a later spec
             """)
         },
+        Rule("drop-not-null", .warning, everywhere,
+             summary: "alter_column nullable: true on an existing NOT NULL column",
+             why: "Code already running reads the column as always set; once NULL can be written (by the new code or a default-less insert) the old readers crash or mis-handle it during the rollout, and going back to NOT NULL later is a scan (or a rebuild on MySQL).",
+             safe: "deploy code that handles NULL first; then drop the NOT NULL.") { c in
+            guard case let .alterColumn(change) = c.operation, change.nullable == true,
+                  let column = c.before.table(change.table)?.column(change.column), !column.nullable,
+                  c.isExisting(change.table, column: change.column) else { return nil }
+            return Hit("\(change.table).\(change.column) may hold NULL from now on; code that assumes a value breaks",
+                       lock: lockName(c, .accessExclusive), blocks: blocksName(c, .accessExclusive),
+                       fix: "deploy code that handles NULL in \(change.column) first; then keep this spec and add `lint: {ignore: [drop-not-null], reason: \"…\"}`")
+        },
         Rule("add-required-column", .error, [.postgresql, .sqlite],
              summary: "add_column NOT NULL without a default on an existing table",
              why: "PostgreSQL refuses it as soon as the table has a row (\"column contains null values\") and SQLite refuses it always: the migration works on an empty development database and fails in production.",

@@ -356,6 +356,22 @@ struct MariaDBBehaviourTests {
         }
     }
 
+    /// mysql-copy-algorithm's safe rewrite for a foreign key: with foreign_key_checks=0 the same
+    /// ADD FOREIGN KEY is accepted in place without blocking writes.
+    @Test func foreignKeyInPlaceWithoutChecks() throws {
+        let operations = "  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}"
+        let claim = try #require(try lint(operations, on: "mariadb@10.11").first { $0.rule == "mysql-copy-algorithm" })
+        #expect(claim.fix.contains("SET foreign_key_checks = 0") && claim.fix.contains("ALGORITHM=INPLACE, LOCK=NONE"))
+        try withScratchDatabase(try Servers.url("MGEN_TEST_MYSQL_URL")) { db, _ in
+            try reseed(db)
+            let main = try #require(try renderedUp(operations, .mysql).last?.sql)
+            #expect(throws: DatabaseError.self) { try db.execute(with("ALGORITHM=INPLACE, LOCK=NONE", main)) }
+            try db.execute("SET foreign_key_checks = 0")
+            defer { try? db.execute("SET foreign_key_checks = 1") }
+            #expect(throws: Never.self) { try db.execute(with("ALGORITHM=INPLACE, LOCK=NONE", main)) }
+        }
+    }
+
     /// mysql-implicit-default's claim: the NOT NULL column without default is accepted and every
     /// existing row silently gets ''.
     @Test func notNullWithoutDefaultFillsEmptyStrings() throws {
