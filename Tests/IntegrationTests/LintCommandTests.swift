@@ -57,6 +57,20 @@ import Testing
         #expect(lines.count == 1 && lines[0].hasPrefix("::warning file=Specs/0002_change.yaml,line=5,col=5,title=missing-lock-timeout::"), "\(run.stdout)")
     }
 
+    /// Files named on the command line with --batch are one undeployed batch: the table the first
+    /// creates is new for the second. --since lints only the specs after an id.
+    @Test func batchAndSince() throws {
+        let folder = try project(change: "  - create_index: {name: idx_email, table: users, columns: [email]}")
+        let alone = try mgen(["lint", "Specs/0002_change.yaml"], in: folder)
+        #expect(alone.status == 1 && alone.stdout.contains("pg-create-index-not-concurrent"))
+        let batch = try mgen(["lint", "--batch", "Specs/0001_users.yaml", "Specs/0002_change.yaml"], in: folder)
+        #expect(batch.status == 0 && !batch.stdout.contains("pg-create-index-not-concurrent"), "\(batch.output)")
+        let since = try mgen(["lint", "--since", "0001"], in: folder)
+        #expect(since.status == 1 && since.stdout.contains("Specs/0002_change.yaml:5:5: error:"))
+        let unknown = try mgen(["lint", "--since", "0009"], in: folder)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no spec has id '0009'"))
+    }
+
     @Test func sarifAndExplain() throws {
         let folder = try project(change: "  - drop_column: {table: users, column: email}")
         let sarif = try mgen(["lint", "--format", "sarif"], in: folder)
