@@ -75,6 +75,9 @@ func lintTarget(_ option: String?, config: ProjectConfig?) throws(DiagnosticErro
     }
 }
 
+/// Findings already printed by this emit: several targets of one dialect report each once.
+nonisolated(unsafe) var printedLintFindings = Set<Finding>()
+
 /// What `mgen emit` prints before writing: the linter's findings on the specs it writes, one line
 /// each on stderr. They never fail the emit.
 func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dialect, config: ProjectConfig?) {
@@ -83,7 +86,7 @@ func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dia
     guard case let .success(target) = DatabaseTarget.parse(text),
           let lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()),
           let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
-    for f in findings where f.severity != .info {
+    for f in findings where f.severity != .info && printedLintFindings.insert(f).inserted {
         printErr("\(f.file):\(f.line):\(f.column): warning: \(f.message) [lint \(f.severity.rawValue) \(f.rule): mgen lint --explain \(f.rule)]")
     }
 }

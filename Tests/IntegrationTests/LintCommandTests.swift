@@ -85,13 +85,14 @@ import Testing
     /// `mgen emit` prints lint findings on stderr, one line each, and still writes and exits 0;
     /// `dialect: postgresql@15` in mgen.yaml is accepted by emit.
     @Test func emitPrintsLintWarnings() throws {
-        let folder = try project(config: "dialect: postgresql@15\ntargets:\n  - {target: sql, out: out}\n",
+        let folder = try project(config: "dialect: postgresql@15\ntargets:\n  - {target: sql, out: out}\n  - {target: goose, out: goose}\n",
                                  change: "  - create_index: {name: idx_email, table: users, columns: [email]}")
         let run = try mgen(["emit"], in: folder)
         #expect(run.status == 0, "\(run.output)")
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("Specs/0002_change.yaml:5:5: warning: index idx_email is built on the existing table users without CONCURRENTLY [lint error pg-create-index-not-concurrent") })
         #expect(lines.allSatisfy { !$0.hasPrefix("  ") }, "one line per finding")
+        #expect(lines.filter { $0.contains("pg-create-index-not-concurrent") }.count == 1, "two targets of one dialect: reported once")
         #expect(run.stdout.contains("wrote"))
     }
 }
