@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MGenSQL", targets: ["MGenSQL"]),
         .library(name: "MGenEmit", targets: ["MGenEmit"]),
         .library(name: "MGenVerify", targets: ["MGenVerify"]),
+        .library(name: "MGenSafety", targets: ["MGenSafety"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,11 +37,13 @@ let package = Package(
             "MGenSpec", "MGenSQL", "MGenTemplates",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // Migration safety as code: locks, rewrites and algorithms per dialect and version, and `mgen lint`'s rules.
+        .target(name: "MGenSafety", dependencies: ["MGenSpec", "MGenSQL"]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // Real databases: clients, introspection into snapshots, diffs, the up/down/up harness.
         .target(name: "MGenVerify", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "CSQLite"]),
         .executableTarget(name: "mgen", dependencies: [
-            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify",
+            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenSafety",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets: the package root, the example chain, temporary folders.
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec", "MGenTestSupport"]),
         .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
         .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MGenSafetyTests", dependencies: ["MGenSpec", "MGenSQL", "MGenSafety", "MGenVerify"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

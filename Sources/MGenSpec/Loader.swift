@@ -7,7 +7,7 @@ import Dispatch
 public enum SpecLoader {
     public static let formatVersion = 1
     static let topLevelFields = ["mgen", "id", "name", "description", "depends_on", "transaction", "created",
-                                 "operations", "down", "irreversible"]
+                                 "operations", "down", "irreversible", "lint"]
 
     /// Loads one spec from its text. `file` is the name used in diagnostics.
     public static func load(text: String, file: String) throws(DiagnosticError) -> Migration {
@@ -47,6 +47,22 @@ public enum SpecLoader {
             sink.error("'created' must be a UTC time like 2025-01-15T10:30:00Z, not '\(created)'", at: location)
         }
         let irreversible = top.string("irreversible")
+        var lint: LintSettings?
+        if let node = top.node("lint") {
+            let l = Fields(node, context: "'lint'", allowed: ["ignore", "reason"], sink: sink)
+            let rules = l.stringList("ignore", required: true)
+            let reason = l.string("reason")
+            if rules != nil, reason == nil, !l.has("reason") {
+                sink.error("'lint' ignores rules without saying why", at: top.location("lint"),
+                           fix: "add `reason: \"...\"` (why this spec may break the rule)")
+            }
+            var ruleLocations: [SourceLocation] = []
+            if case let .sequence(items, _)? = l.node("ignore") { ruleLocations = items.map { sink.location($0) } }
+            else if let item = l.node("ignore") { ruleLocations = [sink.location(item)] }
+            if let rules, let reason {
+                lint = LintSettings(ignore: rules, reason: reason, location: top.location("lint"), ruleLocations: ruleLocations)
+            }
+        }
         var operations: [Located<Operation>] = []
         if let list = top.sequence("operations", required: true) {
             operations = list.compactMap { OperationParser.parse($0, sink: sink) }
@@ -66,7 +82,7 @@ public enum SpecLoader {
         }
         if !sink.diagnostics.isEmpty { throw DiagnosticError(sink.diagnostics) }
         return Migration(id: id, name: name, description: description, dependsOn: dependsOn, transaction: transaction,
-                         created: created, operations: operations, down: down, irreversible: irreversible, file: file,
+                         created: created, operations: operations, down: down, irreversible: irreversible, lint: lint, file: file,
                          source: bytes, location: sink.location(root), fields: top.fields)
     }
 

@@ -444,6 +444,22 @@ public struct Located<Value: Hashable & Sendable>: Hashable, Sendable {
     public func location(of field: String) -> SourceLocation { fields[field] ?? location }
 }
 
+/// A spec's `lint:` field: linter rules this spec deliberately breaks, and why.
+public struct LintSettings: Hashable, Sendable {
+    public var ignore: [String]
+    public var reason: String
+    public var location: SourceLocation
+    /// Where each rule name of `ignore` was written (unknown names are reported there).
+    public var ruleLocations: [SourceLocation]
+
+    public init(ignore: [String], reason: String, location: SourceLocation, ruleLocations: [SourceLocation] = []) {
+        self.ignore = ignore
+        self.reason = reason
+        self.location = location
+        self.ruleLocations = ruleLocations
+    }
+}
+
 /// One migration: one spec file.
 public struct Migration: Hashable, Sendable {
     public var id: String
@@ -458,6 +474,8 @@ public struct Migration: Hashable, Sendable {
     /// An explicit down that replaces the derived one.
     public var down: [Located<Operation>]?
     public var irreversible: String?
+    /// Linter rules this spec opts out of (`lint: {ignore: [...], reason: "..."}`).
+    public var lint: LintSettings?
     /// The spec file, as given on the command line.
     public var file: String
     /// The spec file's bytes, kept for `sha256`.
@@ -470,8 +488,8 @@ public struct Migration: Hashable, Sendable {
 
     public init(id: String, name: String, description: String? = nil, dependsOn: [String] = [], transaction: Bool? = nil,
                 created: String? = nil, operations: [Located<Operation>], down: [Located<Operation>]? = nil,
-                irreversible: String? = nil, file: String, source: [UInt8] = [], location: SourceLocation? = nil,
-                fields: FieldLocations = [:]) {
+                irreversible: String? = nil, lint: LintSettings? = nil, file: String, source: [UInt8] = [],
+                location: SourceLocation? = nil, fields: FieldLocations = [:]) {
         self.id = id
         self.name = name
         self.description = description
@@ -481,6 +499,7 @@ public struct Migration: Hashable, Sendable {
         self.operations = operations
         self.down = down
         self.irreversible = irreversible
+        self.lint = lint
         self.file = file
         self.source = source
         self.location = location ?? SourceLocation(file: file, line: 1, column: 1)

@@ -21,10 +21,21 @@ public struct ProjectConfig: Sendable {
         public var location: SourceLocation
     }
 
+    /// mgen.yaml's `lint:` section: rules turned off or given another severity project-wide.
+    public struct Lint: Sendable {
+        public var disable: [String] = []
+        public var disableLocations: [SourceLocation] = []
+        /// Rule → `error`, `warning` or `info`, as written (the linter checks the names).
+        public var severity: [(rule: String, severity: String, location: SourceLocation)] = []
+        public init() {}
+    }
+
     public var specs: String
+    /// `postgresql`, or with the server version the linter assumes: `postgresql@15`, `mariadb@10.11`.
     public var dialect: String?
     public var templates: String?
     public var outputs: [Output]
+    public var lint = Lint()
     public var file: String
 
     public static let fileName = "mgen.yaml"
@@ -39,7 +50,7 @@ public struct ProjectConfig: Sendable {
             throw DiagnosticError(SpecLoader.yamlDiagnostic(error, file: path))
         }
         guard let root else { return ProjectConfig(specs: "Specs", dialect: nil, templates: nil, outputs: [], file: path) }
-        let f = Fields(root, context: path, allowed: ["specs", "dialect", "templates", "targets"], sink: sink)
+        let f = Fields(root, context: path, allowed: ["specs", "dialect", "templates", "targets", "lint"], sink: sink)
         var outputs: [Output] = []
         for node in f.sequence("targets") ?? [] {
             let t = Fields(node, context: "a target", allowed: ["target", "dialect", "out", "versioning", "app", "options"], sink: sink)
@@ -58,8 +69,27 @@ public struct ProjectConfig: Sendable {
                                       location: sink.location(node)))
             }
         }
-        let config = ProjectConfig(specs: f.string("specs") ?? "Specs", dialect: f.string("dialect"), templates: f.string("templates"),
+        var config = ProjectConfig(specs: f.string("specs") ?? "Specs", dialect: f.string("dialect"), templates: f.string("templates"),
                                    outputs: outputs, file: path)
+        if let node = f.node("lint") {
+            let l = Fields(node, context: "'lint'", allowed: ["disable", "severity"], sink: sink)
+            config.lint.disable = l.stringList("disable") ?? []
+            if case let .sequence(items, _)? = l.node("disable") { config.lint.disableLocations = items.map { sink.location($0) } }
+            else if let item = l.node("disable") { config.lint.disableLocations = [sink.location(item)] }
+            if let severities = l.node("severity") {
+                if case let .mapping(mapping) = severities {
+                    for (key, value) in mapping {
+                        if let rule = key.string, let level = value.string {
+                            config.lint.severity.append((rule, level, sink.location(value)))
+                        } else {
+                            sink.error("'severity' maps rule names to error, warning or info", at: sink.location(key))
+                        }
+                    }
+                } else {
+                    sink.error("'severity' in 'lint' must map rule names to error, warning or info", at: sink.location(severities))
+                }
+            }
+        }
         if !sink.diagnostics.isEmpty { throw DiagnosticError(sink.diagnostics) }
         return config
     }

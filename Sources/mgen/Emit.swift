@@ -86,6 +86,7 @@ struct Emit: ParsableCommand {
                                           targetOptions: extra)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
+                printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, config: config)
                 if dryRun {
                     for line in dryRunLines(plan) { print(line) }
                     continue

@@ -10,7 +10,7 @@ struct MGen: ParsableCommand {
         abstract: "One neutral YAML migration spec in; native migrations for your framework out.",
         discussion: "Specs live in Specs/ (see docs/spec.md); `mgen.yaml` names the default targets.",
         version: "0.1.0",
-        subcommands: [Init.self, New.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self]
+        subcommands: [Init.self, New.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self, Lint.self]
     )
 
     /// ArgumentParser reports an unknown subcommand as an unexpected argument; say which command
@@ -94,8 +94,10 @@ struct SpecOptions: ParsableArguments {
 
 func parseDialect(_ name: String?, config: ProjectConfig?) throws(DiagnosticError) -> Dialect? {
     guard let name = name ?? config?.dialect else { return nil }
-    guard let dialect = Dialect(name: name) else {
-        let hint = closestMatch(to: name, in: ["postgresql", "mysql", "mariadb", "sqlite"]).map { " (did you mean '\($0)'?)" } ?? ""
+    // `postgresql@15`: the version is the linter's business (see lintTarget).
+    let bare = String(name.split(separator: "@", maxSplits: 1).first ?? "")
+    guard let dialect = Dialect(name: bare) else {
+        let hint = closestMatch(to: bare, in: ["postgresql", "mysql", "mariadb", "sqlite"]).map { " (did you mean '\($0)'?)" } ?? ""
         throw DiagnosticError(Diagnostic("unknown dialect '\(name)'\(hint)", object: "--dialect", fix: "use postgresql, mysql (or mariadb) or sqlite"))
     }
     return dialect

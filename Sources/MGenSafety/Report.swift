@@ -1,0 +1,142 @@
+import Foundation
+import MGenSpec
+
+/// How `mgen lint` prints its findings.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case human, json, sarif, github
+}
+
+public enum LintReport {
+    public static func render(_ findings: [Finding], format: ReportFormat, target: DatabaseTarget, colour: Bool = false) -> String {
+        switch format {
+        case .human: human(findings, target: target, colour: colour)
+        case .json: json(findings, target: target)
+        case .sarif: sarif(findings, target: target)
+        case .github: github(findings)
+        }
+    }
+
+    /// Compiler-style lines with the lock, why and fix indented below.
+    public static func human(_ findings: [Finding], target: DatabaseTarget, colour: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var out = ""
+        for f in findings {
+            let level = switch f.severity {
+            case .error: paint("error", "1;31")
+            case .warning: paint("warning", "1;33")
+            case .info: paint("info", "1;36")
+            }
+            out += "\(f.file):\(f.line):\(f.column): \(level): \(f.message) [\(paint(f.rule, "1"))]\n"
+            out += "  lock: \(f.lock); blocks \(f.blocks)\n"
+            out += "  why: \(f.why)\n"
+            out += "  fix: \(f.fix)\n"
+        }
+        let counts = Severity.allCases.reversed().map { level in (level, findings.filter { $0.severity == level }.count) }
+        out += "\(target): " + counts.map { "\($0.1) \($0.0.rawValue)\($0.1 == 1 || $0.0 == .info ? "" : "s")" }.joined(separator: ", ") + "\n"
+        return out
+    }
+
+    public static func json(_ findings: [Finding], target: DatabaseTarget) -> String {
+        struct Document: Encodable {
+            var target: String
+            var findings: [Finding]
+        }
+        return encode(Document(target: target.description, findings: findings))
+    }
+
+    /// GitHub Actions workflow commands: one annotation per finding on the spec line.
+    public static func github(_ findings: [Finding]) -> String {
+        findings.map { f in
+            let level = switch f.severity { case .error: "error"; case .warning: "warning"; case .info: "notice" }
+            return "::\(level) file=\(escapeProperty(f.file)),line=\(f.line),col=\(f.column),title=\(escapeProperty(f.rule))::\(escapeData("\(f.message). Fix: \(f.fix)"))"
+        }.joined(separator: "\n") + (findings.isEmpty ? "" : "\n")
+    }
+
+    static func escapeData(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ text: String) -> String {
+        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    // MARK: SARIF 2.1.0
+
+    struct SARIFLog: Encodable {
+        var version = "2.1.0"
+        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        var runs: [Run]
+        enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
+    }
+    struct Run: Encodable { var tool: Tool; var results: [SARIFResult]; var properties: [String: String] }
+    struct Tool: Encodable { var driver: Driver }
+    struct Driver: Encodable {
+        var name = "mgen"
+        var semanticVersion: String
+        var rules: [ReportingDescriptor]
+    }
+    struct Message: Encodable { var text: String }
+    struct ReportingDescriptor: Encodable {
+        var id: String
+        var shortDescription: Message
+        var fullDescription: Message
+        var help: Message
+        var defaultConfiguration: Configuration
+        var properties: Properties
+        struct Configuration: Encodable { var level: String }
+        struct Properties: Encodable { var tags: [String]; var versions: String }
+    }
+    struct SARIFResult: Encodable {
+        var ruleId: String
+        var ruleIndex: Int
+        var level: String
+        var message: Message
+        var locations: [Location]
+        var properties: [String: String]
+    }
+    struct Location: Encodable { var physicalLocation: PhysicalLocation }
+    struct PhysicalLocation: Encodable { var artifactLocation: ArtifactLocation; var region: Region }
+    struct ArtifactLocation: Encodable { var uri: String }
+    struct Region: Encodable { var startLine: Int; var startColumn: Int }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity { case .error: "error"; case .warning: "warning"; case .info: "note" }
+    }
+
+    /// A SARIF 2.1.0 log (what GitHub code scanning uploads): every rule as a reporting
+    /// descriptor, every finding as a result pointing at the spec line.
+    public static func sarif(_ findings: [Finding], target: DatabaseTarget, toolVersion: String = "0.1.0") -> String {
+        let rules = Rules.all.filter { $0.engines.contains(target.engine) }
+        let descriptors = rules.map { rule in
+            ReportingDescriptor(id: rule.id, shortDescription: Message(text: rule.summary), fullDescription: Message(text: rule.why),
+                                help: Message(text: "Safe rewrite: \(rule.safe)"),
+                                defaultConfiguration: .init(level: level(rule.severity)),
+                                properties: .init(tags: ["migration-safety"] + rule.engines.map(\.rawValue).sorted(), versions: rule.versions))
+        }
+        let results = findings.map { f in
+            SARIFResult(ruleId: f.rule, ruleIndex: rules.firstIndex { $0.id == f.rule } ?? 0, level: level(f.severity),
+                        message: Message(text: "\(f.message). Lock: \(f.lock), blocks \(f.blocks). Fix: \(f.fix)"),
+                        locations: [Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: relativeURI(f.file)),
+                                                                                 region: Region(startLine: max(f.line, 1), startColumn: max(f.column, 1))))],
+                        properties: ["spec": f.spec, "lock": f.lock, "blocks": f.blocks])
+        }
+        let log = SARIFLog(runs: [Run(tool: Tool(driver: Driver(semanticVersion: toolVersion, rules: descriptors)), results: results,
+                                      properties: ["database": target.description])])
+        return encode(log)
+    }
+
+    /// SARIF wants a URI: relative paths stay relative (resolved against the repository root), with
+    /// forward slashes and percent-encoding.
+    static func relativeURI(_ path: String) -> String {
+        var trimmed = path
+        while trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
+        return trimmed.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? trimmed
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
