@@ -454,7 +454,7 @@ public enum Rules {
 
     static func addedColumns(_ operation: MGenSpec.Operation) -> [Column] {
         switch operation {
-        case let .createTable(table): table.columns
+        case let .createTable(table): Array(table.columns)
         case let .addColumn(_, column, _, _): [column]
         default: []
         }

@@ -125,6 +125,10 @@ struct Emit: ParsableCommand {
                     line("would refuse", path, "spec \(entry.specID) is new but the file exists; --force overwrites it")
                 case .new:
                     line("new", path, "spec \(entry.specID) has no migration here yet")
+                case let .missing(reason) where !FileManager.default.fileExists(atPath: path):
+                    line("new", path, "spec \(entry.specID): \(reason); written again under its own version")
+                case .missing:
+                    line("unchanged", path, "spec \(entry.specID): this file of it is in place")
                 case let .outdated(reason) where force:
                     line("changed", path, "--force rewrites it: \(reason)")
                 case let .outdated(reason):

@@ -24,11 +24,13 @@ public struct PrismaEmitter: Emitter {
         var up = SQLFiles.values(migration, context, direction: "up")
         up["up"] = try Self.body(planned.up, end: planned.after, planned, dialect: context.dialect, direction: "up")
         var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
+        // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
+        // rollback by hand stops there rather than "succeeds" on an empty file.
+        var down = SQLFiles.values(migration, context, direction: "down")
         if let steps = planned.down {
-            var down = SQLFiles.values(migration, context, direction: "down")
             down["down"] = try Self.body(steps, end: planned.before, planned, dialect: context.dialect, direction: "down")
-            files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
         }
+        files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
         return files
     }
 
