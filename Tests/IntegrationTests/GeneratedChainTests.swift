@@ -22,6 +22,9 @@ struct CellOutcome: Sendable {
     var seconds: Double
 }
 
+/// mgen's own SQL failed on the chain: the framework cells have nothing to be compared with.
+struct ReferenceFailure: Error, CustomStringConvertible { var description: String }
+
 /// Runs a chain through every proof available for its dialect: `mgen verify` (the library
 /// Verifier, with seeded rows), the SQL-file targets as their runners send them, the framework
 /// targets through the real frameworks, and the JavaScript targets that cannot run here
@@ -57,7 +60,10 @@ enum GeneratedHarness {
         // mgen's own SQL, per migration: the reference of the framework cells (computed once).
         var reference: Result<[SchemaSnapshot], Error>?
         func referenceSnapshots() throws -> [SchemaSnapshot] {
-            if reference == nil { reference = Result { try IntegrationTests.referenceSnapshots(chain, server: server) } }
+            if reference == nil {
+                reference = Result { try IntegrationTests.referenceSnapshots(chain, server: server) }
+                    .mapError { ReferenceFailure(description: "mgen's own SQL, the reference of this cell, fails (see the verify cell): \($0)") }
+            }
             return try reference!.get()
         }
         return targets.map { target in
@@ -68,6 +74,8 @@ enum GeneratedHarness {
                 outcome.problems = try runCell(target, chain, server: server, reference: referenceSnapshots)
             } catch let error as DiagnosticError {
                 outcome.refused = error.description
+            } catch let error as ReferenceFailure {
+                outcome.problems = [CellProblem(step: "reference", message: error.description)]
             } catch {
                 outcome.problems = [CellProblem(step: "run", message: "\(error)")]
             }
@@ -129,14 +137,25 @@ enum GeneratedHarness {
 
     /// The smallest chain (specs dropped, then operations dropped) that the generator's rules
     /// still accept and that still fails `cell` in the same phase.
-    static func shrink(_ chain: GeneratedChain, cell: Cell, phase: String, server: DatabaseURL) -> GeneratedChain {
+    /// At most MGEN_GEN_SHRINK_BUDGET (default 60) candidate runs.
+    static func shrink(_ chain: GeneratedChain, cell: Cell, problem: CellProblem, server: DatabaseURL) -> GeneratedChain {
+        let phase = problem.phase
+        var budget = Int(environment["MGEN_GEN_SHRINK_BUDGET"] ?? "") ?? 60
         func stillFails(_ candidate: GeneratedChain) -> Bool {
+            guard budget > 0 else { return false }
+            budget -= 1
             let outcome = run(candidate.chain, dialect: cell.dialect, server: server, only: [cell.target]).first
             return outcome?.problems.contains { $0.phase == phase } ?? false
         }
         var current = chain
+        // A failing up needs nothing after it: try that cut first.
+        let failedID = problem.step.split(separator: " ").dropFirst().first.map(String.init)
+        if phase == "up", let failedID, let last = current.specs.firstIndex(where: { $0.id == failedID }), last + 1 < current.specs.count,
+           let candidate = GeneratedChain.build(Array(current.specs[...last]), dialect: cell.dialect, seed: chain.seed), stillFails(candidate) {
+            current = candidate
+        }
         var progress = true
-        while progress {
+        while progress, budget > 0 {
             progress = false
             // Whole specs, newest first.
             for index in current.specs.indices.reversed() where current.specs.count > 1 {
@@ -209,13 +228,14 @@ enum GeneratedHarness {
                 if let refused = outcome.refused { print("refused: seed \(seed), \(outcome.cell): \(refused)") }
                 guard let first = outcome.problems.first else { continue }
                 var shown = generated
-                if environment["MGEN_GEN_SHRINK"] == "1" {
-                    shown = GeneratedHarness.shrink(generated, cell: outcome.cell, phase: first.phase, server: server)
+                // A failing reference is the verify cell's failure, shrunk there.
+                if environment["MGEN_GEN_SHRINK"] == "1", first.phase != "reference" {
+                    shown = GeneratedHarness.shrink(generated, cell: outcome.cell, problem: first, server: server)
                     if let out = environment["MGEN_GEN_OUT"] {
                         try? shown.write(to: "\(out)/seed\(seed)-\(outcome.cell.target)-\(dialect)-\(first.phase)")
                     }
                 }
-                let final = environment["MGEN_GEN_SHRINK"] == "1"
+                let final = environment["MGEN_GEN_SHRINK"] == "1" && first.phase != "reference"
                     ? GeneratedHarness.run(shown.chain, dialect: dialect, server: server, only: [outcome.cell.target]).first ?? outcome
                     : outcome
                 let text = GeneratedHarness.report(shown, outcome: final)
@@ -225,17 +245,23 @@ enum GeneratedHarness {
         }
     }
 
-    /// Every shrunk chain kept under Fixtures/generated/<class>/ (its fixture.txt names the dialect),
-    /// through the same harness on every cell of that dialect.
+    /// Every shrunk chain kept under Fixtures/generated/<class>/, through the same harness. Its
+    /// fixture.txt names the dialect, the cells it failed in (`cells: a,b`; run by default) and
+    /// the seed it came from; MGEN_GEN_FIXTURE_ALL=1 runs every cell of the dialect.
     @Test(arguments: fixtureFolders)
     func fixture(_ name: String) throws {
         let folder = Self.fixtures + "/" + name
-        let meta = (try? String(contentsOfFile: "\(folder)/fixture.txt", encoding: .utf8)) ?? ""
-        let dialectName = meta.split(separator: "\n").first { $0.hasPrefix("dialect:") }?.dropFirst(8).trimmingCharacters(in: .whitespaces)
-        let dialect = try #require(dialectName.flatMap(Dialect.init(name:)), "\(name)/fixture.txt names no dialect")
+        let meta = try String(contentsOfFile: "\(folder)/fixture.txt", encoding: .utf8)
+        func field(_ key: String) -> String? {
+            meta.split(separator: "\n").first { $0.hasPrefix(key + ":") }.map { $0.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces) }
+        }
+        let dialect = try #require(field("dialect").flatMap(Dialect.init(name:)), "\(name)/fixture.txt names no dialect")
+        let cells = ProcessInfo.processInfo.environment["MGEN_GEN_FIXTURE_ALL"] == "1" ? nil
+            : field("cells").map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
         guard let server = try GeneratedHarness.server(dialect) else { return }
         let chain = try MigrationChain.build(SpecLoader.load(paths: [folder]))
-        for outcome in GeneratedHarness.run(chain, dialect: dialect, server: server) {
+        for outcome in GeneratedHarness.run(chain, dialect: dialect, server: server, only: cells) {
+            if let refused = outcome.refused { Issue.record("fixture \(name), \(outcome.cell) refused: \(refused)") }
             for problem in outcome.problems { Issue.record("fixture \(name), \(outcome.cell): \(problem)") }
         }
     }
