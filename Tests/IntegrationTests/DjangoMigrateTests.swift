@@ -62,8 +62,11 @@ import Testing
                     afterUp: @escaping (String, Database) throws -> Void = { _, _ in }) throws -> [CellProblem] {
         let project = try DjangoProject(dialect: server.dialect, specs: chain)
         defer { project.remove() }
-        let modules = project.modules
-        let names = chain.migrations.map { migration in modules.first { $0.hasPrefix(migration.id + "_") } ?? migration.id }
+        // Django numbers its files itself (0001, 0002, ...): the spec ids need not match them.
+        let disk = try EmitterRegistry.require("django").scan(project.migrations)
+        let names = chain.migrations.map { migration in
+            disk.first { $0.specID == migration.id }?.files.first.map { String(($0 as NSString).lastPathComponent.dropLast(3)) } ?? migration.id
+        }
         return try withScratchDatabase(server) { db, url in
             // One Python process for the whole walk (Fixtures/django/serve.py calls Django's own commands).
             let django = try Coprocess(venvPython, ["\(DjangoProject.fixtures)/serve.py"], environment: try project.environment(url), in: project.root)

@@ -177,6 +177,21 @@ enum GeneratedHarness {
                         progress = true
                     }
                 }
+                // Columns of a create_table, one at a time.
+                for opIndex in current.specs.indices.contains(specIndex) ? Array(current.specs[specIndex].operations.indices) : [] {
+                    var column = (current.specs[specIndex].operations[opIndex].createTableColumns ?? 1) - 1
+                    while column >= 1, budget > 0 {
+                        var specs = current.specs
+                        guard opIndex < specs[specIndex].operations.count,
+                              let smaller = specs[specIndex].operations[opIndex].removingCreateTableColumn(column) else { break }
+                        specs[specIndex].operations[opIndex] = smaller
+                        if let candidate = GeneratedChain.build(specs, dialect: cell.dialect, seed: chain.seed), stillFails(candidate) {
+                            current = candidate
+                            progress = true
+                        }
+                        column -= 1
+                    }
+                }
                 if current.specs.indices.contains(specIndex), current.specs[specIndex].down != nil {
                     var specs = current.specs
                     specs[specIndex].down = nil
@@ -193,7 +208,7 @@ enum GeneratedHarness {
     /// The report of one failing cell: seed, cell, problems and the (shrunk) chain as YAML files.
     static func report(_ generated: GeneratedChain, outcome: CellOutcome) -> String {
         var lines = ["FAILED: seed \(generated.seed), \(outcome.cell) (\(generated.specs.count) specs)"]
-        for problem in outcome.problems { lines.append("  " + problem.description.replacingOccurrences(of: "\n", with: "\n    ")) }
+        for problem in outcome.problems { lines.append("  \(problem.step): " + problem.brief.replacingOccurrences(of: "\n", with: "\n    ")) }
         lines.append("  chain (MGEN_GEN_SEEDS=\(generated.seed) MGEN_GEN_DIALECTS=\(generated.dialect) scripts/generate-chains):")
         lines.append(generated.yaml.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
         return lines.joined(separator: "\n")

@@ -13,6 +13,21 @@ struct CellProblem: CustomStringConvertible, Sendable {
     /// what a shrunk chain must still fail.
     var phase: String { String(step.split(separator: " ").first ?? "") }
     var description: String { "\(step): \(message)" }
+
+    /// The message without traceback frames (Python's `File "…"` lines and the code under them,
+    /// Ruby's `from …` lines): what a report shows.
+    var brief: String {
+        var kept: [String] = []
+        var skipNext = false
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if skipNext { skipNext = false; if !trimmed.hasPrefix("File ") { continue } }
+            if trimmed.hasPrefix("File \"") { skipNext = true; continue }
+            if trimmed.hasPrefix("from /") || trimmed.hasPrefix("^") || trimmed.hasPrefix("Traceback (most recent") { continue }
+            kept.append(String(line))
+        }
+        return kept.joined(separator: "\n")
+    }
 }
 
 /// The up → down → up walk every target's proof shares, driven by the target's own runner:

@@ -69,6 +69,25 @@ public struct GeneratedOperation: Hashable, Sendable {
     }
 }
 
+extension GeneratedOperation {
+    /// The number of columns of a create_table (nil for other operations).
+    public var createTableColumns: Int? {
+        guard kind == "create_table", case let .map(outer) = yaml, case let .map(fields)? = outer.first?.1,
+              case let .list(columns)? = fields.first(where: { $0.0 == "columns" })?.1 else { return nil }
+        return columns.count
+    }
+
+    /// The create_table without its column at `index` (for shrinking); nil when there is none.
+    public func removingCreateTableColumn(_ index: Int) -> GeneratedOperation? {
+        guard kind == "create_table", case let .map(outer) = yaml, let (key, body) = outer.first, case var .map(fields) = body,
+              let at = fields.firstIndex(where: { $0.0 == "columns" }), case var .list(columns) = fields[at].1,
+              columns.indices.contains(index), columns.count > 1 else { return nil }
+        columns.remove(at: index)
+        fields[at].1 = .list(columns)
+        return GeneratedOperation(kind: kind, yaml: .map([(key, .map(fields))]))
+    }
+}
+
 /// One generated spec file.
 public struct GeneratedSpec: Hashable, Sendable {
     public var id: String
