@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets: the package root, the example chain, temporary folders.
-        .target(name: "MGenTestSupport", dependencies: ["MGenSpec", "MGenEmit"], path: "Tests/Support"),
+        .target(name: "MGenTestSupport", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit"], path: "Tests/Support"),
         .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec", "MGenTestSupport"]),
         .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
         .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"], exclude: ["Golden"]),

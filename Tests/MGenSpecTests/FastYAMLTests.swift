@@ -29,7 +29,13 @@ private func readAlike(_ bytes: [UInt8], sourceLocation: Testing.SourceLocation 
         }
         #expect(specs.count >= 20)
         for (file, text) in specs {
-            #expect(same(text) == true, "the fast reader gave up on \(file)")
+            // Generated fixtures quote every string with escapes on purpose; the fast reader hands
+            // those to libyaml (nil), and must never read them differently (false).
+            if file.contains("/Fixtures/generated/") {
+                #expect(same(text) != false, "the fast reader reads \(file) differently from libyaml")
+            } else {
+                #expect(same(text) == true, "the fast reader gave up on \(file)")
+            }
         }
     }
 

@@ -82,3 +82,58 @@ public func runTool(_ executable: String, _ arguments: [String], environment: [S
 
 /// The project's venv Python (scripts/setup makes it).
 public var venvPython: String { packageRoot.appendingPathComponent(".venv/bin/python").path }
+
+/// A tool kept running between commands (a framework's migration driver in `serve` mode): one
+/// process launch per chain instead of one per step. It reads one command a line on stdin and ends
+/// each answer with the line `\u{1}mgen-done <status>`; stderr goes into the same stream.
+public final class Coprocess {
+    let process = Process()
+    let input: FileHandle
+    let output: FileHandle
+    var buffer = Data()
+    public let label: String
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in folder: String? = nil) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else { throw ToolFailure("\(executable) is missing: run scripts/setup") }
+        let stdin = Pipe(), stdout = Pipe()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        input = stdin.fileHandleForWriting
+        output = stdout.fileHandleForReading
+        label = ([(executable as NSString).lastPathComponent] + arguments.map { ($0 as NSString).lastPathComponent }).joined(separator: " ")
+        try process.run()
+    }
+
+    /// Sends one command; its output, or a failure with that output when the status is not 0.
+    @discardableResult
+    public func send(_ command: String) throws -> String {
+        guard process.isRunning else { throw ToolFailure("\(label) is not running (exit \(process.terminationStatus)):\n\(String(decoding: buffer, as: UTF8.self))") }
+        try input.write(contentsOf: Data((command + "\n").utf8))
+        let marker = Data("\u{1}mgen-done ".utf8)
+        while true {
+            if let range = buffer.range(of: marker), let end = buffer[range.upperBound...].firstIndex(of: UInt8(ascii: "\n")) {
+                let text = String(decoding: buffer[..<range.lowerBound], as: UTF8.self)
+                let status = String(decoding: buffer[range.upperBound..<end], as: UTF8.self)
+                buffer = Data(buffer[(end + 1)...])
+                guard status == "0" else { throw ToolFailure("\(label): \(command) failed:\n\(text)") }
+                return text
+            }
+            let chunk = output.availableData
+            if chunk.isEmpty {
+                process.waitUntilExit()
+                throw ToolFailure("\(label) ended (exit \(process.terminationStatus)) during \(command):\n\(String(decoding: buffer, as: UTF8.self))")
+            }
+            buffer.append(chunk)
+        }
+    }
+
+    public func close() {
+        try? input.close()
+        process.waitUntilExit()
+    }
+}

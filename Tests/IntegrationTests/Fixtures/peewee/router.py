@@ -1,9 +1,9 @@
 """Runs peewee_migrate's own Router on a folder of migrations, for mgen's integration tests.
 
-    python router.py run|rollback MIGRATE_DIR
+    python router.py run|rollback MIGRATE_DIR [NAME]
 
 The database comes from MGEN_PEEWEE_DB (JSON: dialect, database, host, port, user, password).
-`run` applies every pending migration (Router.run); `rollback` rolls back the latest one
+`run` applies every pending migration (Router.run), or those up to NAME; `rollback` rolls back the latest one
 (Router.rollback). Prints the names done, one a line; exits non-zero on failure.
 """
 
@@ -35,7 +35,7 @@ def main():
     try:
         router = Router(db, migrate_dir=folder)
         if action == "run":
-            done = router.run()
+            done = router.run(sys.argv[3] if len(sys.argv) > 3 else None)
         elif action == "rollback":
             name = router.done[-1]
             router.rollback()
