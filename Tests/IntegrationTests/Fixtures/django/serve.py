@@ -19,10 +19,20 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 
+def forget_migrations():
+    """Drops the app's migration modules, so each command imports them afresh as manage.py does:
+    operations may keep what one run learnt on themselves (module-level instances), which a later
+    command in the same process must not see."""
+    package = os.environ.get("MGEN_DJANGO_APP", "") + ".migrations"
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        del sys.modules[name]
+
+
 def main():
     for line in sys.stdin:
         words = line.split()
         status = 0
+        forget_migrations()
         try:
             call_command(*words, no_color=True, stdout=sys.stdout, stderr=sys.stdout)
         except BaseException:
