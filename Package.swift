@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MGenSQL", targets: ["MGenSQL"]),
         .library(name: "MGenEmit", targets: ["MGenEmit"]),
         .library(name: "MGenVerify", targets: ["MGenVerify"]),
+        .library(name: "MGenImport", targets: ["MGenImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,8 +40,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // Real databases: clients, introspection into snapshots, diffs, the up/down/up harness.
         .target(name: "MGenVerify", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "CSQLite"]),
+        // libpg_query (Debian's libpg-query-dev 15): PostgreSQL's own parser, for reading migrations.
+        .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+        // The reading side: migration folders of SQL-file formats read back into specs.
+        .target(name: "MGenImport", dependencies: ["MGenSpec", "MGenSQL", "CPgQuery"]),
         .executableTarget(name: "mgen", dependencies: [
-            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify",
+            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets: the package root, the example chain, temporary folders.
@@ -49,6 +54,7 @@ let package = Package(
         .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
         .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MGenImportTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenImport", "MGenTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
