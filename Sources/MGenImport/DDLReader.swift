@@ -47,6 +47,10 @@ struct DDLReader {
             var out: [String] = []
             let first = words(1).first ?? ""
             guard ["CREATE", "ALTER", "DROP", "RENAME"].contains(first) else { return [] }
+            // MySQL alters tables in place: a raw index or trigger leaves the columns as the state
+            // knows them. SQLite rebuilds tables from the state, which would lose them.
+            if dialect == .mysql, !tokens.tokens.prefix(4).contains(where: { tokens.isWord(0, "CREATE") && (tokens.upper($0) == "TABLE") }),
+               tokens.isWord(1, "TRIGGER") || tokens.isWord(1, "INDEX") || tokens.isWord(2, "INDEX") { return [] }
             for j in tokens.tokens.indices where tokens.isWord(j, "TABLE") || tokens.isWord(j, "ON") || tokens.isWord(j, "TO") {
                 var k = j + 1
                 while tokens.isWord(k, "IF") || tokens.isWord(k, "NOT") || tokens.isWord(k, "EXISTS") { k += 1 }

@@ -80,7 +80,8 @@ enum PostgresReader {
     /// The tables whose columns or constraints a statement kept raw changes.
     static func touchedTables(_ kind: String, _ body: Node) -> [String] {
         switch kind {
-        case "CreateStmt", "AlterTableStmt", "RenameStmt", "CreateTrigStmt", "IndexStmt":
+        // Triggers and indexes leave the columns alone (PostgreSQL alters tables in place).
+        case "CreateStmt", "AlterTableStmt", "RenameStmt":
             var names = [(body["relation"] as? Node)?["relname"] as? String].compactMap { $0 }
             if kind == "RenameStmt", let new = body["newname"] as? String { names.append(new) }
             return names
