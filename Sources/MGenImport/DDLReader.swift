@@ -151,6 +151,7 @@ struct DDLReader {
                 } else {
                     let read = try column(table: name)
                     table.columns.append(read.column)
+                    if let check = read.check { table.checks.append(check) }
                     if read.primaryKey {
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
                         primary = [read.column.name]
@@ -158,12 +159,31 @@ struct DDLReader {
                 }
             } while punct(",")
             guard punct(")") else { throw KeepRaw(reason: "unexpected \(peekText) in the column list") }
+            if dialect == .mysql, word("COMMENT") {
+                if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                table.comment = try stringLiteral()
+            }
             if !atEnd { throw KeepRaw(reason: "table options (spec 1.1)") }
+            for (k, c) in table.columns.enumerated() {
+                if let check = table.checks.firstIndex(where: { $0.name == "\(name)_\(c.name)_check" }), c.type == .text,
+                   let values = PostgresReader.Reader.enumValues(table.checks[check].expression, column: c.name) {
+                    table.columns[k].type = .enumeration(values)
+                    table.checks.remove(at: check)
+                }
+            }
             if let primary {
                 table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
             }
             return .createTable(table)
+        }
+
+        mutating func stringLiteral() throws(KeepRaw) -> String {
+            guard i < tokens.tokens.count, tokens.tokens[i].kind == .string else { throw KeepRaw(reason: "expected a string at \(peekText)") }
+            let q = tokens.text(tokens.tokens[i])
+            if q.contains("\\") { throw KeepRaw(reason: "string with backslash escapes") }
+            i += 1
+            return String(q.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
         }
 
         mutating func parenthesized() throws(KeepRaw) -> String {
@@ -190,7 +210,7 @@ struct DDLReader {
             return fk
         }
 
-        struct ReadColumn { var column: Column; var primaryKey = false }
+        struct ReadColumn { var column: Column; var primaryKey = false; var check: CheckConstraint? }
 
         static let stops: Set<String> = ["NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "AUTO_INCREMENT", "AUTOINCREMENT",
                                          "COMMENT", "COLLATE", "CHARACTER", "CONSTRAINT", "GENERATED", "ON", "AS", "UNSIGNED", "ZEROFILL", "KEY"]
@@ -201,7 +221,11 @@ struct DDLReader {
             i = typeText.end
             var read = ReadColumn(column: Column(name: name, type: type(typeText.text)))
             while !atEnd, !tokens.isPunct(i, ","), !tokens.isPunct(i, ")") {
-                if word("NOT") { try expect("NULL"); read.column.nullable = false } else if word("NULL") { read.column.nullable = true } else if word("DEFAULT") {
+                if word("CONSTRAINT") {
+                    let conname = try identifier()
+                    try expect("CHECK")
+                    read.check = CheckConstraint(name: conname, table: table, expression: try parenthesized())
+                } else if word("NOT") { try expect("NULL"); read.column.nullable = false } else if word("NULL") { read.column.nullable = true } else if word("DEFAULT") {
                     let start = i
                     if tokens.isPunct(i, "(") {
                         guard let close = tokens.closing(i) else { throw KeepRaw(reason: "default") }
@@ -211,10 +235,11 @@ struct DDLReader {
                         guard let e = tokens.expression(from: i, stops: Self.stops) else { throw KeepRaw(reason: "default") }
                         i = e.end
                         read.column.defaultValue = PostgresReader.Reader.defaultValue(e.text, range: start..<e.end, tokens: tokens)
-                        if case let .sql(text)? = read.column.defaultValue, text.uppercased() != "CURRENT_TIMESTAMP" {
+                        if case let .sql(text)? = read.column.defaultValue, !["CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(6)", "NOW()"].contains(text.uppercased()) {
                             throw KeepRaw(reason: "default expression \(text)")
                         }
-                        if case .sql? = read.column.defaultValue { read.column.defaultValue = .sql("current_timestamp") }
+                        // How mgen writes the spec's `{sql: now()}` in this dialect.
+                        if case .sql? = read.column.defaultValue { read.column.defaultValue = .sql("now()") }
                     }
                 } else if word("PRIMARY") {
                     try expect("KEY"); read.primaryKey = true; read.column.nullable = false
@@ -222,16 +247,16 @@ struct DDLReader {
                 } else if dialect == .mysql, word("AUTO_INCREMENT") {
                     read.column.identity = true; read.column.nullable = false
                 } else if dialect == .mysql, word("COMMENT") {
-                    guard i < tokens.tokens.count, tokens.tokens[i].kind == .string else { throw KeepRaw(reason: "COMMENT") }
-                    let q = tokens.text(tokens.tokens[i])
-                    if q.contains("\\") { throw KeepRaw(reason: "comment with escapes") }
-                    read.column.comment = String(q.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
-                    i += 1
+                    read.column.comment = try stringLiteral()
                 } else {
                     throw KeepRaw(reason: "column option \(peekText)")
                 }
             }
             if read.column.identity, !read.column.type.isInteger { throw KeepRaw(reason: "auto-increment on a non-integer type") }
+            // MySQL and SQLite store booleans as 0 and 1: that is what a boolean default says there.
+            if read.column.type == .boolean, case let .literal(.integer(n))? = read.column.defaultValue, n == 0 || n == 1 {
+                read.column.defaultValue = .literal(.boolean(n == 1))
+            }
             return read
         }
 
@@ -244,10 +269,10 @@ struct DDLReader {
             case .mysql:
                 neutral = ["tinyint(1)": .boolean, "boolean": .boolean, "smallint": .smallint, "int": .integer, "integer": .integer, "bigint": .bigint,
                            "float": .real, "double": .double, "text": .text, "blob": .binary, "date": .date, "time": .time,
-                           "datetime(6)": .timestamp, "timestamp(6)": .timestamptz, "json": .json]
+                           "datetime(6)": .timestamp, "timestamp(6)": .timestamptz, "json": .json, "char(36)": .uuid]
             default:
                 neutral = ["boolean": .boolean, "smallint": .smallint, "integer": .integer, "bigint": .bigint, "real": .real, "double": .double,
-                           "text": .text, "blob": .binary, "date": .date, "time": .time, "datetime": .timestamp]
+                           "text": .text, "blob": .binary, "date": .date, "time": .time, "datetime": .timestamp, "char(36)": .uuid]
             }
             if let known = neutral[t] { return known }
             if let parsed = ColumnType.parse(t) {
@@ -273,6 +298,11 @@ struct DDLReader {
                 guard let last = tokens.tokens.last, i < tokens.tokens.count else { throw KeepRaw(reason: "WHERE") }
                 predicate = tokens.text(from: tokens.tokens[i].start, to: last.end)
                 i = tokens.tokens.count
+            }
+            // SQLite keeps a unique constraint as a unique index; mgen writes `add_unique` (and the
+            // uniques of `create_table`) as one named `<table>_<columns>_key`.
+            if dialect == .sqlite, unique, predicate == nil, name == DefaultNames.unique(table, columns) {
+                return .addUnique(UniqueConstraint(name: name, table: table, columns: columns))
             }
             return .createIndex(Index(name: name, table: table, parts: columns.map { .column($0) }, unique: unique, predicate: predicate,
                                       method: method == "btree" ? nil : method), concurrently: false)
@@ -304,6 +334,80 @@ struct DDLReader {
             try expect("ALTER")
             try expect("TABLE")
             let table = try identifier()
+            var ops: [Operation] = []
+            var online = false
+            var implied: [String] = []
+            repeat {
+                if dialect == .mysql, word("ALGORITHM") {
+                    if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                    guard word("INPLACE") else { throw KeepRaw(reason: "ALGORITHM other than INPLACE") }
+                    online = true
+                    continue
+                }
+                if dialect == .mysql, word("LOCK") {
+                    if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                    guard word("NONE") else { throw KeepRaw(reason: "LOCK other than NONE") }
+                    continue
+                }
+                // MySQL: the index a foreign key keeps of its own goes when a new index covers the
+                // key (the spec's rule does the same), so its DROP INDEX is implied.
+                if dialect == .mysql, tokens.isWord(i, "DROP"), tokens.isWord(i + 1, "INDEX"), i + 2 < tokens.tokens.count,
+                   let name = name(at: i + 2), state.index(name) == nil,
+                   state.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
+                    i += 3
+                    implied.append(name)
+                    continue
+                }
+                ops += try alterClause(table: table)
+            } while punct(",")
+            if online {
+                ops = ops.map { op in
+                    if case let .createIndex(index, _) = op { return .createIndex(index, concurrently: true) }
+                    if case let .dropIndex(n, t, _) = op { return .dropIndex(name: n, table: t, concurrently: true) }
+                    return op
+                }
+            }
+            if !implied.isEmpty, !ops.contains(where: { if case .createIndex = $0 { true } else if case .addUnique = $0 { true } else { false } }) {
+                throw KeepRaw(reason: "DROP INDEX of a foreign key's own index")
+            }
+            return ops
+        }
+
+        mutating func alterClause(table: String) throws(KeepRaw) -> [Operation] {
+            if dialect == .mysql, word("MODIFY") {
+                _ = word("COLUMN")
+                let read = try column(table: table)
+                guard let old = state.table(table)?.column(read.column.name) else { throw KeepRaw(reason: "MODIFY of a column the spec does not know") }
+                if read.primaryKey || read.check != nil || old.identity != read.column.identity { throw KeepRaw(reason: "MODIFY with a key, check or AUTO_INCREMENT change") }
+                var change = AlterColumn(table: table, column: old.name)
+                change.type = read.column.type
+                if old.nullable != read.column.nullable { change.nullable = read.column.nullable }
+                if old.defaultValue != read.column.defaultValue { change.defaultChange = read.column.defaultValue.map { .set($0) } ?? .drop }
+                if old.comment != read.column.comment { change.comment = read.column.comment ?? "" }
+                if change.type == old.type, change.nullable != nil || change.defaultChange != nil || change.comment != nil { change.type = nil }
+                return [.alterColumn(change)]
+            }
+            if word("ALTER") {
+                _ = word("COLUMN")
+                let column = try identifier()
+                if word("DROP") { try expect("DEFAULT"); return [.alterColumn(AlterColumn(table: table, column: column, defaultChange: .drop))] }
+                try expect("SET")
+                try expect("DEFAULT")
+                let start = i
+                guard let e = tokens.expression(from: i) else { throw KeepRaw(reason: "SET DEFAULT") }
+                i = e.end
+                guard let value = PostgresReader.Reader.defaultValue(e.text, range: start..<e.end, tokens: tokens), case .literal = value else {
+                    throw KeepRaw(reason: "SET DEFAULT of an expression")
+                }
+                return [.alterColumn(AlterColumn(table: table, column: column, defaultChange: .set(value)))]
+            }
+            if dialect == .mysql, tokens.isWord(i, "ADD"), tokens.isWord(i + 1, "INDEX") || (tokens.isWord(i + 1, "UNIQUE") && tokens.isWord(i + 2, "INDEX")) {
+                i += 1
+                let unique = word("UNIQUE")
+                try expect("INDEX")
+                let name = try identifier()
+                return [.createIndex(Index(name: name, table: table, parts: try identifierList().map { .column($0) }, unique: unique), concurrently: false)]
+            }
             if word("ADD") {
                 if tokens.isWord(i, "CONSTRAINT") || tokens.isWord(i, "INDEX") || tokens.isWord(i, "UNIQUE") || tokens.isWord(i, "PRIMARY")
                     || tokens.isWord(i, "FOREIGN") || tokens.isWord(i, "KEY") {
@@ -332,6 +436,7 @@ struct DDLReader {
                 if word("FOREIGN") { try expect("KEY"); return [.dropConstraint(table: table, name: try identifier())] }
                 if word("CONSTRAINT") || word("CHECK") { return [.dropConstraint(table: table, name: try identifier())] }
                 if word("INDEX") || word("KEY") { return [.dropIndex(name: try identifier(), table: table, concurrently: false)] }
+                if word("PRIMARY") { throw KeepRaw(reason: "DROP PRIMARY KEY (spec 1.1)") }
                 _ = word("COLUMN")
                 return [.dropColumn(table: table, column: try identifier())]
             }

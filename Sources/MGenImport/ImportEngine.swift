@@ -169,7 +169,26 @@ struct Mapper {
     /// Maps statements onto `state`, advancing it; raw ones become `sql` steps.
     mutating func items(_ statements: [SourceStatement], dropped: inout [String]) -> [Item] {
         var out: [Item] = []
-        for statement in statements {
+        var skip = 0
+        for (position, statement) in statements.enumerated() {
+            if skip > 0 { skip -= 1; continue }
+            if dialect == .sqlite, let rebuild = SQLiteRebuild.read(statements[position...], state: state) {
+                var trial = state
+                var befores: [SchemaState] = []
+                var fits = !opaque.contains(rebuild.table)
+                for op in rebuild.operations where fits {
+                    befores.append(trial)
+                    do { try trial.apply(op, at: statement.location); trial.commit() } catch { fits = false }
+                }
+                // The operations must lead to exactly the table and indexes the statements build.
+                if fits, trial.table(rebuild.table).map({ SQLiteRebuild.comparable($0) }) == SQLiteRebuild.comparable(rebuild.result),
+                   Set(trial.indexes(on: rebuild.table)) == Set(rebuild.indexes) {
+                    state = trial
+                    out.append(Item(statement: statement, operations: rebuild.operations, before: befores, reason: nil))
+                    skip = rebuild.statementCount - 1
+                    continue
+                }
+            }
             switch read(statement.text, in: state) {
             case let .transactionControl(word):
                 dropped.append("\(word) at \(statement.location.file):\(statement.location.line)")
@@ -186,6 +205,7 @@ struct Mapper {
                    merge(comment: comment, table: change.table, column: change.column, into: &out) {
                     continue
                 }
+                if dialect == .sqlite, ops.count == 1, case let .addUnique(unique) = ops[0], merge(unique: unique, into: &out) { continue }
                 var trial = state
                 var befores: [SchemaState] = []
                 var problem: String?
@@ -220,6 +240,19 @@ struct Mapper {
 
     func raw(_ statement: SourceStatement, reason: String, tables: [String]) -> Item {
         Item(statement: statement, operations: [.sql(up: DialectSQL([dialect.rawValue: statement.text]), down: nil)], before: [], reason: reason)
+    }
+
+    /// SQLite: a unique index right after the `create_table` of its table is how that table's
+    /// unique constraint is written; it becomes part of the `create_table`.
+    mutating func merge(unique: UniqueConstraint, into items: inout [Item]) -> Bool {
+        guard let last = items.last, !last.isRaw, last.operations.count == 1, case var .createTable(t) = last.operations[0],
+              t.name == unique.table, let start = last.before.first else { return false }
+        t.uniques.append(unique)
+        var replay = start
+        do { try replay.apply(.createTable(t), at: last.statement.location); replay.commit() } catch { return false }
+        items[items.count - 1].operations = [.createTable(t)]
+        state = replay
+        return true
     }
 
     /// A comment on a table or column that a `create_table` of this migration made: it becomes

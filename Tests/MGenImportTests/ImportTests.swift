@@ -94,17 +94,21 @@ private func proveFixture(_ name: String, format: String, dialect: Dialect, targ
         #expect(imported.migrations.count == original.migrations.count)
         var equal = 0
         for (a, b) in zip(original.migrations, imported.migrations) {
-            if same(a.after, b.after, dialect: dialect) { equal += 1 }
+            if same(a.after, b.after, dialect: dialect) { equal += 1 } else if environment["MGEN_DEBUG_IMPORT"] != nil {
+                for name in a.after.tableNames where a.after.table(name) != b.after.table(name) {
+                    print("\(a.id): \(String(describing: a.after.table(name)))\n   vs \(String(describing: b.after.table(name)))")
+                }
+            }
         }
         print("round trip \(target) \(dialect): \(equal)/\(original.migrations.count) states equal; \(result.report.structuredStatements) operations, \(result.report.rawStatements) raw")
-        if dialect == .postgresql {
-            #expect(equal == original.migrations.count, "every replayed state equals the original's")
-        }
+        #expect(equal == original.migrations.count, "every replayed state equals the original's")
     }
 }
 
 /// Two states hold the same tables and indexes for one dialect: a per-dialect native type is
-/// compared by its text for that dialect (the files of one dialect cannot tell the others').
+/// compared by its text for that dialect (the files of one dialect cannot tell the others'), and on
+/// SQLite what SQLite does not keep is left out (comments; an identity key is INTEGER; timestamptz
+/// is DATETIME like timestamp; json is TEXT), as the emit-then-apply tests compare it.
 private func same(_ a: SchemaState, _ b: SchemaState, dialect: Dialect) -> Bool {
     func normal(_ t: Table) -> Table {
         var t = t
@@ -115,8 +119,15 @@ private func same(_ a: SchemaState, _ b: SchemaState, dialect: Dialect) -> Bool 
                 let text = map[dialect.rawValue] ?? map["default"] ?? ""
                 c.type = ColumnType.parse(text) ?? .native([dialect.rawValue: text])
             }
+            if dialect == .sqlite {
+                c.comment = nil
+                if c.identity { c.type = .integer }
+                if c.type == .timestamptz { c.type = .timestamp }
+                if c.type == .json { c.type = .text }
+            }
             return c
         }
+        if dialect == .sqlite { t.comment = nil }
         return t
     }
     guard a.tableNames == b.tableNames, a.indexNames == b.indexNames else { return false }
