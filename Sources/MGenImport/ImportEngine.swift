@@ -226,7 +226,12 @@ struct Mapper {
                     }
                 }
                 if let problem {
-                    opaque.formUnion(ops.flatMap(Self.tables))
+                    // The tables the statement changes (not the ones its foreign keys point at).
+                    opaque.formUnion(ops.flatMap { op -> [String] in
+                        var names = op.table.map { [$0] } ?? []
+                        if case let .renameTable(_, to) = op { names.append(to) }
+                        return names
+                    })
                     out.append(Item(statement: statement, operations: [.sql(up: DialectSQL([dialect.rawValue: statement.text]), down: nil)],
                                     before: [], reason: problem))
                 } else {

@@ -13,15 +13,23 @@ private func server(_ key: String) throws -> DatabaseURL {
     return try DatabaseURL(text)
 }
 
-/// The schema after every migration, applying each migration's up statements as its runner sends them.
-private func snapshots(_ ups: [(statements: [String], transactional: Bool)], on url: DatabaseURL) throws -> [SchemaSnapshot] {
+/// The schema after every migration, applying each migration's up statements as its runner sends
+/// them; then, where downs are given, the schema after each down, last migration first.
+private func snapshots(_ ups: [(statements: [String], transactional: Bool)], downs: [[String]?] = [],
+                       on url: DatabaseURL) throws -> (ups: [SchemaSnapshot], downs: [SchemaSnapshot]) {
     try withScratchDatabase(url) { db, _ in
         var out: [SchemaSnapshot] = []
         for up in ups {
             try apply(up.statements, transactional: up.transactional, on: db)
             out.append(try introspect(db, exclude: frameworkBookkeepingTables))
         }
-        return out
+        var back: [SchemaSnapshot] = []
+        for (down, up) in zip(downs, ups).reversed() {
+            guard let down else { break }
+            try apply(down, transactional: up.transactional, on: db)
+            back.append(try introspect(db, exclude: frameworkBookkeepingTables))
+        }
+        return (out, back)
     }
 }
 
@@ -30,8 +38,9 @@ private func snapshots(_ ups: [(statements: [String], transactional: Bool)], on 
 private func proveFixture(_ name: String, format: String, dialect: Dialect, targets: [String], url: DatabaseURL) throws -> ImportReport {
     let folder = packageRoot.appendingPathComponent("Tests/MGenImportTests/Fixtures/\(name)").path
     let source = try ImporterRegistry.require(format).read(folder, dialect: dialect)
-    let original = try snapshots(source.migrations.map { ($0.up.map(\.text), $0.transactional) }, on: url)
-    let result = try ImportEngine.importFolder(folder, format: format, dialect: dialect)
+    #expect(!source.migrations.isEmpty)
+    let original = try snapshots(source.migrations.map { ($0.up.map(\.text), $0.transactional) }, on: url).ups
+    let result = try ImportEngine.importFolder(folder, format: format, dialect: format == "prisma" ? nil : dialect)
     let chain = try MigrationChain.build(result.migrations)
     for target in targets {
         let emitter = try EmitterRegistry.require(target)
@@ -40,10 +49,17 @@ private func proveFixture(_ name: String, format: String, dialect: Dialect, targ
         try EmitEngine.write(EmitEngine.plan(chain, emitter: emitter, options: EmitOptions(dialect: dialect, output: out)), force: false)
         let disk = try emitter.scan(out)
         #expect(disk.count == source.migrations.count)
-        let emitted = try snapshots(disk.map { ($0.up, $0.upTransactional) }, on: url)
-        for (i, (a, b)) in zip(original, emitted).enumerated() {
+        let emitted = try snapshots(disk.map { ($0.up, $0.upTransactional) }, downs: disk.map(\.down), on: url)
+        for (i, (a, b)) in zip(original, emitted.ups).enumerated() {
             let changes = SnapshotDiff(a, b).render()
             #expect(changes.isEmpty, "\(name) → \(target), after migration \(source.migrations[i].version):\n\(changes.joined(separator: "\n"))")
+        }
+        // Each emitted down leads back to the schema before its migration (the original's).
+        for (k, after) in emitted.downs.enumerated() {
+            let index = original.count - 2 - k
+            let expected = index >= 0 ? original[index] : SchemaSnapshot(dialect: dialect, tables: [])
+            let changes = SnapshotDiff(expected, after).render()
+            #expect(changes.isEmpty, "\(name) → \(target), down of migration \(source.migrations[index + 1].version):\n\(changes.joined(separator: "\n"))")
         }
     }
     return result.report
@@ -61,6 +77,23 @@ private func proveFixture(_ name: String, format: String, dialect: Dialect, targ
         #expect(reasons.contains { $0.hasPrefix("CREATE FUNCTION") })
         #expect(reasons.contains { $0.contains("serial") })
         #expect(report.migrations[1].dropped.count == 2, "BEGIN and COMMIT are the runner's transaction")
+    }
+
+    @Test(.enabled(if: serverEnabled("MGEN_TEST_PG_URL")))
+    func prismaOnPostgreSQL() throws {
+        let report = try proveFixture("prisma-postgresql", format: "prisma", dialect: .postgresql, targets: ["goose", "sql"],
+                                      url: server("MGEN_TEST_PG_URL"))
+        print(report.text)
+        #expect(report.dialect == "postgresql", "the dialect comes from migration_lock.toml")
+        #expect(report.structuredStatements >= 4)
+    }
+
+    @Test(.enabled(if: serverEnabled("MGEN_TEST_MYSQL_URL")))
+    func golangMigrateOnMariaDB() throws {
+        let report = try proveFixture("golang-migrate-mysql", format: "golang-migrate", dialect: .mysql, targets: ["sql", "goose"],
+                                      url: server("MGEN_TEST_MYSQL_URL"))
+        print(report.text)
+        #expect(report.structuredStatements >= 5)
     }
 
     @Test func dbmateOnSQLite() throws {
