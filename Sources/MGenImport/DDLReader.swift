@@ -65,7 +65,8 @@ struct DDLReader {
             case .word: return tokens.text(t)
             case .quoted:
                 let q = tokens.text(t)
-                return String(q.dropFirst().dropLast()).replacingOccurrences(of: String(q.first!) + String(q.first!), with: String(q.first!))
+                guard let quote = q.first else { return nil }
+                return String(q.dropFirst().dropLast()).replacingOccurrences(of: String([quote, quote]), with: String(quote))
             default: return nil
             }
         }

@@ -109,7 +109,7 @@ public enum ImportEngine {
             let built = mapper.migration(source)
             state = mapper.state
             opaque = mapper.opaque
-            structured += built.report.operations.isEmpty ? 0 : built.structuredCount
+            structured += built.structuredCount
             raw += built.report.raw.count
             let file = "\(built.migration.id)_\(fileSlug(built.migration.name)).yaml"
             let yaml = SpecWriter.yaml(built.migration, comment: ["Imported by mgen from \(format): \(source.files.joined(separator: ", "))"])
@@ -348,8 +348,6 @@ struct Mapper {
 
     mutating func migration(_ source: SourceMigration) -> Built {
         var dropped: [String] = []
-        let before = state
-        let beforeOpaque = opaque
         var ups = items(source.up, dropped: &dropped)
         let after = state
         var downMode = "none", downNote = "the original has no down"
@@ -378,7 +376,6 @@ struct Mapper {
         } else {
             irreversible = "the original migration has no down"
         }
-        _ = before; _ = beforeOpaque
         let location = SourceLocation(file: source.files.first ?? source.version, line: 1, column: 1)
         var migration = Migration(id: ImportEngine.specID(source.version), name: ImportEngine.specName(source.name),
                                   transaction: source.transactional ? nil : false, created: source.created,

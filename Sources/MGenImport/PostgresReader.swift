@@ -352,7 +352,7 @@ enum PostgresReader {
         /// else after the table, with a number when taken.
         func pgCheckName(table: String, column: String?, expression: Range<Int>, columns: [String], taken: [String]) throws(KeepRaw) -> String {
             let used = Set(tokens.identifiers(expression)).intersection(columns)
-            let base = used.count == 1 ? "\(table)_\(used.first!)_check" : "\(table)_check"
+            let base = used.count == 1 ? "\(table)_\(used.first ?? "")_check" : "\(table)_check"
             var name = base
             var n = 0
             while taken.contains(name) { n += 1; name = base + String(n) }
@@ -528,10 +528,11 @@ enum PostgresReader {
             }
             var predicate: String?
             if body["whereClause"] != nil {
-                guard let keyword = tokens.tokens.indices.last(where: { tokens.isWord($0, "WHERE") }), keyword + 1 < tokens.tokens.count else {
+                guard let keyword = tokens.tokens.indices.last(where: { tokens.isWord($0, "WHERE") }), keyword + 1 < tokens.tokens.count,
+                      let last = tokens.tokens.last else {
                     throw KeepRaw(reason: "WHERE not found in the text")
                 }
-                predicate = tokens.text(from: tokens.tokens[keyword + 1].start, to: tokens.tokens.last!.end)
+                predicate = tokens.text(from: tokens.tokens[keyword + 1].start, to: last.end)
             }
             let method = body["accessMethod"] as? String
             return [.createIndex(Index(name: name, table: table, parts: parts, unique: body["unique"] as? Bool ?? false, predicate: predicate,

@@ -19,8 +19,9 @@ public struct DbmateImporter: Importer {
             for (number, line) in lines.enumerated() {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.hasPrefix("-- migrate:up") || trimmed.hasPrefix("-- migrate:down") {
-                    current = trimmed.hasPrefix("-- migrate:up") ? "up" : "down"
-                    sections[current!] = (number + 2, [], !trimmed.contains("transaction:false"))
+                    let key = trimmed.hasPrefix("-- migrate:up") ? "up" : "down"
+                    current = key
+                    sections[key] = (number + 2, [], !trimmed.contains("transaction:false"))
                     continue
                 }
                 if let key = current { sections[key]?.lines.append(line) }
