@@ -83,15 +83,8 @@ public enum ImportEngine {
         }
         var written: [String] = []
         for spec in result.specs {
-            let path = "\(folder)/\(spec.file)", temporary = "\(folder)/.\(spec.file).mgen-\(getpid()).tmp"
-            do {
-                try Data(spec.yaml.utf8).write(to: URL(fileURLWithPath: temporary))
-                if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
-                try manager.moveItem(atPath: temporary, toPath: path)
-            } catch {
-                try? manager.removeItem(atPath: temporary)
-                throw DiagnosticError(Diagnostic("cannot write \(path): \(error.localizedDescription)", object: path))
-            }
+            let path = "\(folder)/\(spec.file)"
+            try writeAtomically(spec.yaml, to: path, makeFolder: false)
             written.append(path)
         }
         return written
