@@ -57,10 +57,11 @@ public struct GooseImporter: Importer {
                 continue
             }
             if section == nil { continue }
-            if !inBlock, current.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix("--") || line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            let trimmed = SourceFiles.trim(raw)
+            if !inBlock, current.isEmpty, trimmed.hasPrefix("--") || trimmed.isEmpty { continue }
             if current.isEmpty { startLine = number + 1 }
             current += line + "\n"
-            if !inBlock, line.trimmingCharacters(in: .whitespaces).hasSuffix(";") { flush() }
+            if !inBlock, trimmed.hasSuffix(";") { flush() }
         }
         flush()
         if !sawUp {
