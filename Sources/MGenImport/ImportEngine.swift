@@ -36,7 +36,7 @@ public struct ImportReport: Codable, Sendable, Equatable {
             let raw = m.raw.isEmpty ? "" : "\(ops.isEmpty ? "" : ", ")\(m.raw.count) raw sql"
             lines.append("\(m.id) \(m.name): \(ops)\(raw); down \(m.down) (\(m.downNote))")
             for r in m.raw { lines.append("  \(r.location): sql: \(r.reason): \(r.statement)") }
-            for d in m.dropped { lines.append("  dropped \(d): the spec's `transaction` says it") }
+            for d in m.dropped { lines.append("  dropped \(d)") }
         }
         lines.append("\(migrations.count) migration(s) from \(format) (\(dialect)): \(structuredStatements) statement(s) became operations, \(rawStatements) stayed raw sql")
         return lines.joined(separator: "\n")
@@ -90,7 +90,8 @@ public enum ImportEngine {
         return written
     }
 
-    public static func run(_ folder: SourceFolder, format: String, dialect: Dialect, specFolder: String = "Specs") throws(DiagnosticError) -> ImportResult {
+    public static func run(_ folder: SourceFolder, format: String, dialect: Dialect, specFolder: String = "Specs",
+                           baseline: Bool = false) throws(DiagnosticError) -> ImportResult {
         var state = SchemaState()
         var opaque: Set<String> = []
         var specs: [(String, String)] = []
@@ -99,7 +100,14 @@ public enum ImportEngine {
         var structured = 0, raw = 0
         for source in folder.migrations {
             var mapper = Mapper(dialect: dialect, state: state, opaque: opaque)
-            let built = mapper.migration(source)
+            var built = mapper.migration(source)
+            if baseline {
+                built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."
+                built.migration.down = nil
+                built.migration.irreversible = "a baseline declares the existing schema; its down would drop it"
+                built.report.down = "none"
+                built.report.downNote = "a baseline is irreversible"
+            }
             state = mapper.state
             opaque = mapper.opaque
             structured += built.structuredCount
@@ -184,10 +192,11 @@ struct Mapper {
             }
             switch read(statement.text, in: state) {
             case let .transactionControl(word):
-                dropped.append("\(word) at \(statement.location.file):\(statement.location.line)")
-            case let .tableComment(table, comment):
-                if merge(comment: comment, table: table, column: nil, into: &out) { continue }
-                out.append(raw(statement, reason: "COMMENT ON TABLE: only a table made in the same migration takes a comment in the spec", tables: []))
+                dropped.append("\(word) at \(statement.location.file):\(statement.location.line): the spec's `transaction` says it")
+            case let .amend(table, amendment, reason):
+                if amend(table, amendment, into: &out) { continue }
+                if case .comment = amendment {} else { opaque.insert(table) }
+                out.append(raw(statement, reason: reason, tables: []))
             case let .raw(reason, tables):
                 opaque.formUnion(tables)
                 out.append(Item(statement: statement, operations: [.sql(up: DialectSQL([dialect.rawValue: statement.text]), down: nil)],
@@ -249,6 +258,54 @@ struct Mapper {
         var replay = start
         do { try replay.apply(.createTable(t), at: last.statement.location); replay.commit() } catch { return false }
         items[items.count - 1].operations = [.createTable(t)]
+        state = replay
+        return true
+    }
+
+    mutating func amend(_ table: String, _ amendment: Amendment, into items: inout [Item]) -> Bool {
+        switch amendment {
+        case let .comment(text): return merge(comment: text, table: table, column: nil, into: &items)
+        case let .primaryKey(columns):
+            return rewrite(table, in: &items) { t in
+                guard t.primaryKey == nil, columns.allSatisfy({ t.column($0)?.nullable == false }) else { return false }
+                t.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(table), columns: columns)
+                return true
+            }
+        case let .identity(column):
+            return rewrite(table, in: &items) { t in
+                guard let k = t.columnIndex(column), t.columns[k].type.isInteger, t.columns[k].defaultValue == nil, !t.columns[k].nullable else { return false }
+                t.columns[k].identity = true
+                return true
+            }
+        }
+    }
+
+    /// Changes the `create_table` of `table` made earlier in this migration, and replays the
+    /// state again from there; false (nothing changed) when there is none or the change does not apply.
+    mutating func rewrite(_ table: String, in items: inout [Item], _ change: (inout Table) -> Bool) -> Bool {
+        guard let k = items.lastIndex(where: { item in
+            !item.isRaw && item.operations.contains { if case let .createTable(t) = $0 { t.name == table } else { false } }
+        }), let start = items[k].before.first else { return false }
+        var changed = items[k]
+        var applied = false
+        changed.operations = changed.operations.map { op in
+            guard case var .createTable(t) = op, t.name == table else { return op }
+            applied = change(&t)
+            return .createTable(t)
+        }
+        guard applied else { return false }
+        var replay = start
+        var rebuilt = Array(items[..<k])
+        for var item in [changed] + items[(k + 1)...] {
+            if item.isRaw { rebuilt.append(item); continue }
+            item.before = []
+            for op in item.operations {
+                item.before.append(replay)
+                do { try replay.apply(op, at: item.statement.location); replay.commit() } catch { return false }
+            }
+            rebuilt.append(item)
+        }
+        items = rebuilt
         state = replay
         return true
     }

@@ -10,8 +10,15 @@ enum StatementReading {
     case raw(reason: String, tables: [String])
     /// `BEGIN` / `COMMIT`: the runner's transaction, which the spec's `transaction` already says.
     case transactionControl(String)
-    /// `COMMENT ON TABLE`: exact only as the `comment` of a `create_table` of the same migration.
-    case tableComment(table: String, comment: String)
+    /// What the spec says only inside the `create_table` of the same migration: `COMMENT ON TABLE`,
+    /// and (as pg_dump writes them) the primary key and identity added after `CREATE TABLE`.
+    case amend(table: String, Amendment, reason: String)
+}
+
+enum Amendment {
+    case comment(String)
+    case primaryKey([String])
+    case identity(column: String)
 }
 
 /// Why a statement stays raw, thrown from deep inside the mapping.
@@ -53,14 +60,18 @@ enum PostgresReader {
         do throws(KeepRaw) {
             switch kind {
             case "CreateStmt": return .operations(try reader.createTable(body))
-            case "AlterTableStmt": return .operations(try reader.alterTable(body))
+            case "AlterTableStmt":
+                if let amendment = try reader.amendment(body) { return amendment }
+                return .operations(try reader.alterTable(body))
             case "RenameStmt": return .operations(try reader.rename(body))
             case "DropStmt": return .operations(try reader.drop(body))
             case "IndexStmt": return .operations(try reader.createIndex(body))
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
-                    if path.count == 1 { return .tableComment(table: path[0], comment: text) }
+                    if path.count == 1 {
+                        return .amend(table: path[0], .comment(text), reason: "COMMENT ON TABLE: only a table made in the same migration takes a comment in the spec")
+                    }
                 }
                 return .operations(try reader.comment(body))
             case "TransactionStmt":
@@ -105,9 +116,11 @@ enum PostgresReader {
         return known[kind] ?? kind.replacingOccurrences(of: "Stmt", with: "")
     }
 
+    /// A dotted name's parts; `public.` (PostgreSQL's default schema, which pg_dump writes out) is left off.
     static func names(of node: Node) -> [String] {
         let items = (node["List"] as? Node)?["items"] as? [Node] ?? []
-        return items.compactMap { ($0["String"] as? Node)?["sval"] as? String }
+        let parts = items.compactMap { ($0["String"] as? Node)?["sval"] as? String }
+        return parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
     }
 
     static func strings(_ value: Any?) -> [String] {
@@ -123,7 +136,7 @@ enum PostgresReader {
 
         func relation(_ body: Node, key: String = "relation") throws(KeepRaw) -> String {
             guard let relation = body[key] as? Node, let name = relation["relname"] as? String else { throw KeepRaw(reason: "no table name") }
-            if let schema = relation["schemaname"] as? String { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
+            if let schema = relation["schemaname"] as? String, schema != "public" { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
             if let persistence = relation["relpersistence"] as? String, persistence != "p" { throw KeepRaw(reason: "temporary or unlogged table") }
             return name
         }
@@ -389,6 +402,43 @@ enum PostgresReader {
         }
 
         // MARK: ALTER TABLE
+
+        /// `ALTER TABLE [ONLY] t ADD CONSTRAINT t_pkey PRIMARY KEY (…)` and `ALTER COLUMN c ADD GENERATED
+        /// BY DEFAULT AS IDENTITY (SEQUENCE NAME t_c_seq …defaults…)`, as pg_dump writes a table.
+        func amendment(_ body: Node) throws(KeepRaw) -> StatementReading? {
+            let cmds = (body["cmds"] as? [Node] ?? []).compactMap { $0["AlterTableCmd"] as? Node }
+            guard cmds.count == 1, let cmd = cmds.first, body["objtype"] as? String == "OBJECT_TABLE" else { return nil }
+            let table = try relation(body)
+            switch cmd["subtype"] as? String ?? "" {
+            case "AT_AddConstraint":
+                guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node, c["contype"] as? String == "CONSTR_PRIMARY" else { return nil }
+                try plainConstraint(c)
+                guard (c["conname"] as? String ?? DefaultNames.primaryKey(table)) == DefaultNames.primaryKey(table) else {
+                    throw KeepRaw(reason: "primary key named \(c["conname"] as? String ?? "")")
+                }
+                return .amend(table: table, .primaryKey(strings(c["keys"])), reason: "ADD PRIMARY KEY: the spec has it only in create_table (spec 1.1)")
+            case "AT_AddIdentity":
+                guard let column = cmd["name"] as? String,
+                      let def = (cmd["def"] as? Node)?["Constraint"] as? Node, def["generated_when"] as? String == "d" else { return nil }
+                // Only the sequence PostgreSQL would make itself: its own name, default options.
+                for option in def["options"] as? [Node] ?? [] {
+                    guard let element = option["DefElem"] as? Node, let name = element["defname"] as? String else { return nil }
+                    switch name {
+                    case "sequence_name":
+                        let parts = PostgresReader.names(of: element["arg"] as? Node ?? [:])
+                        guard parts == ["\(table)_\(column)_seq"] else { return nil }
+                    case "start", "increment":
+                        guard ((element["arg"] as? Node)?["Integer"] as? Node)?["ival"] as? Int == 1 else { return nil }
+                    case "minvalue", "maxvalue": guard element["arg"] == nil else { return nil }
+                    case "cache":
+                        guard ((element["arg"] as? Node)?["Integer"] as? Node)?["ival"] as? Int == 1 else { return nil }
+                    default: return nil
+                    }
+                }
+                return .amend(table: table, .identity(column: column), reason: "ADD GENERATED AS IDENTITY: the spec has it only in create_table")
+            default: return nil
+            }
+        }
 
         func alterTable(_ body: Node) throws(KeepRaw) -> [Operation] {
             guard body["objtype"] as? String == "OBJECT_TABLE" else { throw KeepRaw(reason: "not a table") }

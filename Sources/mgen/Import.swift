@@ -14,7 +14,9 @@ struct ImportSource: ParsableArguments {
         try ImportEngine.importFolder(folder, format: from, dialect: parseDialect(dialect, config: nil), specFolder: specFolder)
     }
 
-    func printReport(_ report: ImportReport) {
+    func printReport(_ report: ImportReport) { Self.printReport(report, json: json) }
+
+    static func printReport(_ report: ImportReport, json: Bool) {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

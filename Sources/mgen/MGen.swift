@@ -11,7 +11,7 @@ struct MGen: ParsableCommand {
         discussion: "Specs live in Specs/ (see docs/spec.md); `mgen.yaml` names the default targets.",
         version: "0.1.0",
         subcommands: [Init.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self,
-                      Import.self, Convert.self]
+                      Import.self, Convert.self, Baseline.self]
     )
 }
 
