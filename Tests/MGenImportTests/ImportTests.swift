@@ -145,8 +145,9 @@ private func proveFixture(_ name: String, format: String, dialect: Dialect, targ
 private func same(_ a: SchemaState, _ b: SchemaState, dialect: Dialect) -> Bool {
     func normal(_ t: Table) -> Table {
         var t = t
-        t.columns = t.columns.map { c in
-            var c = c
+        // In place, element by element: `columns` is the model's own collection type.
+        for k in t.columns.indices {
+            var c = t.columns[k]
             // A native type spelled as a neutral one renders the same SQL, and reads back as the neutral one.
             if case let .native(map) = c.type {
                 let text = map[dialect.rawValue] ?? map["default"] ?? ""
@@ -158,7 +159,7 @@ private func same(_ a: SchemaState, _ b: SchemaState, dialect: Dialect) -> Bool 
                 if c.type == .timestamptz { c.type = .timestamp }
                 if c.type == .json { c.type = .text }
             }
-            return c
+            t.columns[k] = c
         }
         if dialect == .sqlite { t.comment = nil }
         return t
