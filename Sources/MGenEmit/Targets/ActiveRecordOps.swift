@@ -219,10 +219,13 @@ struct ActiveRecordRenderer {
             skip = first.name
         } else if pkColumns.count > 1 {
             // SQLite keeps a key's name only in the table's DDL, and Rails writes `PRIMARY KEY (…)`
-            // without one: mgen's SQL, which names it as the spec does.
+            // without one: mgen's SQL, which names it as the spec does (so for a single-column key
+            // that is not the rowid alias, below).
             if dialect == .sqlite { return try raw(step, context) }
             tableOptions.append(("primary_key", "[" + pkColumns.map(Ruby.symbol).joined(separator: ", ") + "]"))
         } else {
+            // SQLite: a key that is not the rowid alias is named in mgen's SQL, unnamed by Rails.
+            if dialect == .sqlite, !pkColumns.isEmpty { return try raw(step, context) }
             tableOptions.append(("id", "false"))
         }
         if let pk = table.primaryKey, dialect == .postgresql, pk.name != "\(table.name)_pkey" {
