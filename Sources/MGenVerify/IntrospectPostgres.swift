@@ -44,10 +44,15 @@ struct PostgresIntrospector {
             ORDER BY cl.relname, con.conname
             """), by: "table_name")
         // Indexes owned by a primary key or unique constraint are reported as that constraint.
+        // A key part that is a plain column is its catalog name (pg_get_indexdef would quote
+        // `"user"` or `"createdAt"`); only an expression part is the expression's text.
         let indexes = groupRows(try db.query("""
             SELECT t.relname AS table_name, i.relname AS name, ix.indisunique AS is_unique, am.amname AS method,
                    pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate,
-                   (SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true)
+                   (SELECT string_agg(CASE WHEN ix.indkey[k - 1] <> 0
+                                           THEN (SELECT a.attname FROM pg_attribute a
+                                                 WHERE a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1])
+                                           ELSE pg_get_indexdef(ix.indexrelid, k, true) END
                                       || CASE WHEN (ix.indoption[k - 1] & 1) = 1 THEN ' desc' ELSE '' END,
                                       chr(31) ORDER BY k)
                       FROM generate_series(1, ix.indnkeyatts) k) AS columns

@@ -59,14 +59,47 @@ public struct VerifyMigration: Sendable {
     /// and change nothing. Downs are not re-run: a guarded `ALTER TABLE t DROP COLUMN IF EXISTS`
     /// before `DROP TABLE IF EXISTS t` is fine once but fails the second time, and no runner
     /// repeats a down.
+    ///
+    /// Not when a statement alters a table unguarded (`ALTER TABLE t DROP COLUMN IF EXISTS c`)
+    /// and a later statement of the same up drops that table: the second run has no `t` to alter.
     public static func isIdempotentByConstruction(_ statements: [String]) -> Bool {
-        !statements.isEmpty && statements.allSatisfy { statement in
-            let words = tokenizeSQL(statement).map { $0.kind == .word ? $0.text.uppercased() : "" }
+        let tokenized = statements.map(tokenizeSQL)
+        let guarded = !statements.isEmpty && tokenized.allSatisfy { tokens in
+            let words = tokens.map { $0.kind == .word ? $0.text.uppercased() : "" }
             return words.indices.contains { i in
                 words[i] == "IF" && (words.dropFirst(i + 1).first == "EXISTS"
                     || (words.dropFirst(i + 1).first == "NOT" && words.dropFirst(i + 2).first == "EXISTS"))
             }
         }
+        guard guarded else { return false }
+        for (i, tokens) in tokenized.enumerated() {
+            guard let table = unguardedAlteredTable(tokens) else { continue }
+            if tokenized[(i + 1)...].contains(where: { droppedTables($0).contains(table) }) { return false }
+        }
+        return true
+    }
+
+    /// `ALTER TABLE [ONLY] t …` → t (lower-cased, unquoted); nil for `ALTER TABLE IF EXISTS`.
+    static func unguardedAlteredTable(_ tokens: [SQLToken]) -> String? {
+        guard tokens.count > 2, tokens[0].isWord("ALTER"), tokens[1].isWord("TABLE") else { return nil }
+        var j = 2
+        if tokens[j].isWord("IF") { return nil }
+        if tokens[j].isWord("ONLY") { j += 1 }
+        return tokens.indices.contains(j) && tokens[j].isName ? tokens[j].text.lowercased() : nil
+    }
+
+    /// `DROP TABLE [IF EXISTS] a, b …` → a, b (lower-cased, unquoted).
+    static func droppedTables(_ tokens: [SQLToken]) -> Set<String> {
+        guard tokens.count > 2, tokens[0].isWord("DROP"), tokens[1].isWord("TABLE") else { return [] }
+        var j = 2
+        if tokens.indices.contains(j + 1), tokens[j].isWord("IF"), tokens[j + 1].isWord("EXISTS") { j += 2 }
+        var names: Set<String> = []
+        while tokens.indices.contains(j), tokens[j].isName {
+            names.insert(tokens[j].text.lowercased())
+            guard tokens.indices.contains(j + 2), tokens[j + 1].isSymbol(",") else { break }
+            j += 2
+        }
+        return names
     }
 }
 
