@@ -5,9 +5,36 @@ import MGenSpec
 /// only when every token of it is understood; anything else stays raw SQL, with the reason.
 struct DDLReader {
     let dialect: Dialect
+    /// SQLite: the type of each `INTEGER PRIMARY KEY AUTOINCREMENT` column, by `identityKey`. SQLite
+    /// spells every identity `INTEGER` (its 64-bit rowid), so the DDL cannot say whether the spec's
+    /// key was smallint, integer or bigint; the foreign keys that reference it can (their types
+    /// must match it). Absent: integer.
+    var identityTypes: [String: ColumnType] = [:]
+
+    init(dialect: Dialect, identityTypes: [String: ColumnType] = [:]) { self.dialect = dialect; self.identityTypes = identityTypes }
+
+    static func identityKey(table: String, column: String) -> String { "\(table.lowercased())\u{0}\(column.lowercased())" }
+
+    /// SQLite: the integer types foreign keys give the identity columns they reference, read from
+    /// every CREATE TABLE in `statements` (a rebuild's new table too); the first one wins.
+    static func sqliteIdentityTypes(_ statements: [SourceStatement]) -> [String: ColumnType] {
+        var out: [String: ColumnType] = [:]
+        let reader = DDLReader(dialect: .sqlite)
+        for statement in statements {
+            guard case let .operations(ops) = reader.read(statement.text, state: SchemaState()) else { continue }
+            for case let .createTable(table) in ops {
+                for fk in table.foreignKeys where fk.columns.count == 1 && fk.referencedColumns.count == 1 {
+                    guard let type = table.column(fk.columns[0])?.type, type.isInteger else { continue }
+                    let key = identityKey(table: fk.referencedTable, column: fk.referencedColumns[0])
+                    if out[key] == nil { out[key] = type }
+                }
+            }
+        }
+        return out
+    }
 
     func read(_ sql: String, state: SchemaState) -> StatementReading {
-        var p = Parser(tokens: SQLTokens(sql, backslashEscapes: dialect == .mysql), dialect: dialect, state: state)
+        var p = Parser(tokens: SQLTokens(sql, backslashEscapes: dialect == .mysql), dialect: dialect, state: state, identityTypes: identityTypes)
         let head = p.words(2)
         do throws(KeepRaw) {
             let ops: [Operation]
@@ -31,9 +58,12 @@ struct DDLReader {
         let tokens: SQLTokens
         let dialect: Dialect
         let state: SchemaState
+        let identityTypes: [String: ColumnType]
         var i = 0
 
-        init(tokens: SQLTokens, dialect: Dialect, state: SchemaState) { self.tokens = tokens; self.dialect = dialect; self.state = state }
+        init(tokens: SQLTokens, dialect: Dialect, state: SchemaState, identityTypes: [String: ColumnType] = [:]) {
+            self.tokens = tokens; self.dialect = dialect; self.state = state; self.identityTypes = identityTypes
+        }
 
         var atEnd: Bool { i >= tokens.tokens.count || (tokens.isPunct(i, ";") && i == tokens.tokens.count - 1) }
         var peekText: String { i < tokens.tokens.count ? tokens.text(tokens.tokens[i]) : "end" }
@@ -254,6 +284,10 @@ struct DDLReader {
                 }
             }
             if read.column.identity, !read.column.type.isInteger { throw KeepRaw(reason: "auto-increment on a non-integer type") }
+            if dialect == .sqlite, read.column.identity, read.column.type == .integer,
+               let hinted = identityTypes[DDLReader.identityKey(table: table, column: name)] {
+                read.column.type = hinted
+            }
             // MySQL and SQLite store booleans as 0 and 1: that is what a boolean default says there.
             if read.column.type == .boolean, case let .literal(.integer(n))? = read.column.defaultValue, n == 0 || n == 1 {
                 read.column.defaultValue = .literal(.boolean(n == 1))

@@ -98,8 +98,10 @@ public enum ImportEngine {
         var migrations: [Migration] = []
         var reports: [MigrationReport] = []
         var structured = 0, raw = 0
+        let identityTypes = dialect == .sqlite
+            ? DDLReader.sqliteIdentityTypes(folder.migrations.flatMap { $0.up + ($0.down ?? []) }) : [:]
         for source in folder.migrations {
-            var mapper = Mapper(dialect: dialect, state: state, opaque: opaque)
+            var mapper = Mapper(dialect: dialect, state: state, opaque: opaque, identityTypes: identityTypes)
             var built = mapper.migration(source)
             if baseline {
                 built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."
@@ -150,6 +152,8 @@ struct Mapper {
     /// Tables whose structure raw SQL has changed: the state no longer knows them exactly, so
     /// later statements on them stay raw too.
     var opaque: Set<String>
+    /// SQLite: the identity columns' types, from the foreign keys of the whole folder (DDLReader).
+    var identityTypes: [String: ColumnType] = [:]
 
     struct Item {
         var statement: SourceStatement
@@ -163,7 +167,7 @@ struct Mapper {
     func read(_ text: String, in state: SchemaState) -> StatementReading {
         switch dialect {
         case .postgresql: PostgresReader.read(text, state: state)
-        case .mysql, .sqlite: DDLReader(dialect: dialect).read(text, state: state)
+        case .mysql, .sqlite: DDLReader(dialect: dialect, identityTypes: identityTypes).read(text, state: state)
         }
     }
 
@@ -405,7 +409,7 @@ struct Mapper {
         var irreversible: String?
         let allStructured = !ups.contains(where: \.isRaw)
         if let downStatements = source.down {
-            var downMapper = Mapper(dialect: dialect, state: after, opaque: opaque)
+            var downMapper = Mapper(dialect: dialect, state: after, opaque: opaque, identityTypes: identityTypes)
             var downDropped: [String] = []
             let downs = downMapper.items(downStatements, dropped: &downDropped)
             dropped += downDropped

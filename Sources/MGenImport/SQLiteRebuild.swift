@@ -67,7 +67,12 @@ enum SQLiteRebuild {
             } else { break }
             rest.removeFirst(); count += 1
         }
-        for (k, c) in new.columns.enumerated() { if let o = old.column(c.name) { new.columns[k].comment = o.comment } }
+        for (k, c) in new.columns.enumerated() {
+            guard let o = old.column(c.name) else { continue }
+            new.columns[k].comment = o.comment
+            // SQLite writes every identity INTEGER: the kept identity keeps the type it had.
+            if c.identity, o.identity, c.type == .integer, o.type.isInteger { new.columns[k].type = o.type }
+        }
         guard let operations = diff(old, new, oldIndexes: state.indexes(on: table), newIndexes: indexes) else { return nil }
         return Found(table: table, operations: operations, result: new, indexes: indexes, statementCount: count)
     }

@@ -158,4 +158,32 @@ private func ops(_ result: ImportResult, _ index: Int = 0) -> [MGenSpec.Operatio
         let result = try ImportEngine.importFolder(dir, format: "sql", dialect: .mysql)
         #expect(ops(result, 1) == [.alterColumn(AlterColumn(table: "t", column: "name", type: .string(length: 100), nullable: true))])
     }
+
+    /// SQLite spells every identity key INTEGER; a later BIGINT foreign key to it says the key was
+    /// bigint (the validator requires the two types to match), also through a rebuild of the table.
+    @Test func sqliteIdentityTakesTheTypeOfTheKeysThatReferenceIt() throws {
+        let dir = try folder("sqlite-identity", [
+            "0001_a.up.sql": "CREATE TABLE u (\"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, \"n\" TEXT);",
+            "0002_b.up.sql": """
+                PRAGMA defer_foreign_keys = ON;
+                CREATE TABLE "_mgen_new_u" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "n" TEXT NOT NULL);
+                INSERT INTO "_mgen_new_u" ("id", "n") SELECT "id", "n" FROM "u";
+                DROP TABLE "u";
+                ALTER TABLE "_mgen_new_u" RENAME TO "u";
+                """,
+            "0003_c.up.sql": """
+                CREATE TABLE p ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "u_id" BIGINT NOT NULL,
+                    CONSTRAINT "p_u_id_fkey" FOREIGN KEY ("u_id") REFERENCES "u" ("id") ON DELETE CASCADE);
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try ImportEngine.importFolder(dir, format: "sql", dialect: .sqlite)
+        #expect(result.report.rawStatements == 0)
+        guard case let .createTable(u)? = ops(result, 0).first else { Issue.record("no create_table"); return }
+        #expect(u.column("id")?.type == .bigint)
+        #expect(u.column("id")?.identity == true)
+        #expect(ops(result, 1) == [.alterColumn(AlterColumn(table: "u", column: "n", nullable: false))])
+        guard case let .createTable(p)? = ops(result, 2).first else { Issue.record("no create_table"); return }
+        #expect(p.column("id")?.type == .integer, "no key references p.id: integer")
+    }
 }
