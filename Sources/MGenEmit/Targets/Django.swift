@@ -389,7 +389,38 @@ struct DjangoWriter {
     func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: String = "up") throws(Failure) -> [String] {
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
-        do { return try renderer.render(operation, context).map(\.sql) } catch { throw Failure(message: error.message, fix: error.fix) }
+        let statements: [SQLStatement]
+        do { statements = try renderer.render(operation, context) } catch { throw Failure(message: error.message, fix: error.fix) }
+        return try ownKeyIndexes(statements, operation, context).map(\.sql)
+    }
+
+    /// MySQL: mgen's SQL drops a foreign key's own index by the key's name when a new index or
+    /// unique covers the key. The index of a key Django owns is named otherwise (InnoDB's, after
+    /// Django's constraint name, which the server already dropped when the covering index arrived;
+    /// or Django's `<table>_<col>_<hash>`), or is mgen's `<key name>` when an earlier step gave it
+    /// back. So such a step renders as if those keys were absent (no DROP INDEX), and then drops
+    /// whatever index is still the key's own (MySQLDialect.dropOwnIndexes), decided by the
+    /// statements' typed facts.
+    func ownKeyIndexes(_ statements: [SQLStatement], _ operation: MGenSpec.Operation, _ context: StepContext) throws(Failure) -> [SQLStatement] {
+        guard dialect == .mysql else { return statements }
+        let keys: [ForeignKey] = statements.facts.compactMap { fact in
+            guard case let .foreignKeyIndexDropped(table, name) = fact,
+                  let fk = context.before.table(table)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk),
+                  context.after.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true else { return nil }
+            return fk
+        }
+        guard !keys.isEmpty, let mysql = renderer.dialect as? MySQLDialect else { return statements }
+        var without = context
+        for fk in keys {
+            without.before = try applied(.dropConstraint(table: fk.table, name: fk.name), to: without.before)
+            without.after = try applied(.dropConstraint(table: fk.table, name: fk.name), to: without.after)
+        }
+        var out: [SQLStatement]
+        do { out = try renderer.render(operation, without) } catch { throw Failure(message: error.message, fix: error.fix) }
+        for fk in keys {
+            out += mysql.dropOwnIndexes(table: fk.table, columns: fk.columns, keeping: context.after.indexes(on: fk.table).map(\.name))
+        }
+        return out
     }
 
     /// The SQL that undoes `operation` (its inverse, rendered step by step), nil when it has none.
