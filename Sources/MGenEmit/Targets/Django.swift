@@ -389,9 +389,12 @@ struct DjangoWriter {
     func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: String = "up") throws(Failure) -> [String] {
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
-        let statements: [SQLStatement]
-        do { statements = try renderer.render(operation, context) } catch { throw Failure(message: error.message, fix: error.fix) }
-        return try ownKeyIndexes(statements, operation, context).map(\.sql)
+        return try ownKeyIndexes(try render(operation, context), operation, context).map(\.sql)
+    }
+
+    /// mgen's statements for one operation, with their typed facts.
+    func render(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Failure) -> [SQLStatement] {
+        do { return try renderer.render(operation, context) } catch { throw Failure(message: error.message, fix: error.fix) }
     }
 
     /// MySQL: mgen's SQL drops a foreign key's own index by the key's name when a new index or
@@ -399,28 +402,35 @@ struct DjangoWriter {
     /// Django's constraint name, which the server already dropped when the covering index arrived;
     /// or Django's `<table>_<col>_<hash>`), or is mgen's `<key name>` when an earlier step gave it
     /// back. So such a step renders as if those keys were absent (no DROP INDEX), and then drops
-    /// whatever index is still the key's own (MySQLDialect.dropOwnIndexes), decided by the
-    /// statements' typed facts.
+    /// whatever index is still the key's own (see ownIndexDrops), decided by the statements' facts.
     func ownKeyIndexes(_ statements: [SQLStatement], _ operation: MGenSpec.Operation, _ context: StepContext) throws(Failure) -> [SQLStatement] {
-        guard dialect == .mysql else { return statements }
-        let keys: [ForeignKey] = statements.facts.compactMap { fact in
-            guard case let .foreignKeyIndexDropped(table, name) = fact,
-                  let fk = context.before.table(table)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk),
-                  context.after.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true else { return nil }
-            return fk
-        }
-        guard !keys.isEmpty, let mysql = renderer.dialect as? MySQLDialect else { return statements }
+        let keys = coveredDjangoKeys(statements, before: context.before, after: context.after)
+        guard !keys.isEmpty else { return statements }
         var without = context
         for fk in keys {
             without.before = try applied(.dropConstraint(table: fk.table, name: fk.name), to: without.before)
             without.after = try applied(.dropConstraint(table: fk.table, name: fk.name), to: without.after)
         }
-        var out: [SQLStatement]
-        do { out = try renderer.render(operation, without) } catch { throw Failure(message: error.message, fix: error.fix) }
-        for fk in keys {
-            out += mysql.dropOwnIndexes(table: fk.table, columns: fk.columns, keeping: context.after.indexes(on: fk.table).map(\.name))
+        return try render(operation, without) + ownIndexDrops(keys, after: context.after)
+    }
+
+    /// The keys Django owns whose own index these statements of mgen's drop while the key stays
+    /// (MySQL's `foreignKeyIndexDropped`: a new index or unique covers the key).
+    func coveredDjangoKeys(_ statements: [SQLStatement], before: SchemaState, after: SchemaState) -> [ForeignKey] {
+        guard dialect == .mysql else { return [] }
+        return statements.facts.compactMap { fact in
+            guard case let .foreignKeyIndexDropped(table, name) = fact,
+                  let fk = before.table(table)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk),
+                  after.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true else { return nil }
+            return fk
         }
-        return out
+    }
+
+    /// Drops what is left of each key's own index, whatever its name and if there is one: every
+    /// non-unique index on exactly the key's columns that the state does not name.
+    func ownIndexDrops(_ keys: [ForeignKey], after: SchemaState) -> [SQLStatement] {
+        guard let mysql = renderer.dialect as? MySQLDialect else { return [] }
+        return keys.flatMap { mysql.dropOwnIndexes(table: $0.table, columns: $0.columns, keeping: after.indexes(on: $0.table).map(\.name)) }
     }
 
     /// The SQL that undoes `operation` (its inverse, rendered step by step), nil when it has none.

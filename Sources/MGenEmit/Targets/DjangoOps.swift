@@ -290,7 +290,15 @@ extension DjangoWriter {
 
     mutating func addUnique(_ unique: UniqueConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(unique.table, s.before)
-        return [call("AddConstraint", [model(unique.table), Self.kw("constraint", self.unique(unique, table: table))])]
+        let add = call("AddConstraint", [model(unique.table), Self.kw("constraint", self.unique(unique, table: table))])
+        // MySQL: Django's ADD CONSTRAINT leaves a key's own index that was added by name (mgen's,
+        // after a dropped covering index); InnoDB's implicit one the server drops itself. On the
+        // way down, Django's RemoveConstraint gives the key an index of its own (Django's name).
+        let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
+                                  migrationID: migration.id, direction: "up", position: s.position)
+        let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after)
+        guard !keys.isEmpty else { return [add] }
+        return [add, runSQL(ownIndexDrops(keys, after: s.after).map(\.sql), [])]
     }
 
     mutating func addCheck(_ check: CheckConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
