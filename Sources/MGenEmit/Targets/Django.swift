@@ -415,12 +415,18 @@ struct DjangoWriter {
     }
 
     /// The keys Django owns whose own index these statements of mgen's drop while the key stays
-    /// (MySQL's `foreignKeyIndexDropped`: a new index or unique covers the key).
-    func coveredDjangoKeys(_ statements: [SQLStatement], before: SchemaState, after: SchemaState) -> [ForeignKey] {
+    /// (MySQL's `foreignKeyIndexDropped`: a new index or unique covers the key), or with
+    /// `restored`, give back (`foreignKeyIndexRestored`: what covered the key goes).
+    func coveredDjangoKeys(_ statements: [SQLStatement], before: SchemaState, after: SchemaState, restored: Bool = false) -> [ForeignKey] {
         guard dialect == .mysql else { return [] }
         return statements.facts.compactMap { fact in
-            guard case let .foreignKeyIndexDropped(table, name) = fact,
-                  let fk = before.table(table)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk),
+            let table: String, name: String
+            switch fact {
+            case let .foreignKeyIndexDropped(t, n) where !restored: (table, name) = (t, n)
+            case let .foreignKeyIndexRestored(t, n, _) where restored: (table, name) = (t, n)
+            default: return nil
+            }
+            guard let fk = before.table(table)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk),
                   after.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true else { return nil }
             return fk
         }
@@ -460,7 +466,7 @@ struct DjangoWriter {
     }
 
     func runSQL(_ up: [String], _ down: [String]?, state: [PyNode] = []) -> PyNode {
-        var arguments: [(String, PyNode)] = [("sql", sqlList(up))]
+        var arguments: [(String, PyNode)] = [("sql", up.isEmpty ? .inline("migrations.RunSQL.noop") : sqlList(up))]
         // No reverse_sql: Django refuses to unapply it (IrreversibleError), as the spec says.
         if let down { arguments.append(("reverse_sql", down.isEmpty ? .inline("migrations.RunSQL.noop") : sqlList(down))) }
         if !state.isEmpty { arguments.append(("state_operations", .list(state))) }

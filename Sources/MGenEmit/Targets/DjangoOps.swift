@@ -326,7 +326,15 @@ extension DjangoWriter {
             throw Failure(message: "Django models need a primary key; dropping '\(name)' leaves '\(tableName)' without one", fix: nil)
         }
         guard let fk = old.foreignKeys.first(where: { $0.name == name }) else {
-            return [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])]
+            let remove = call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])
+            // MySQL, a unique that covers a key Django owns: on the way up Django's RemoveConstraint
+            // gives the key an index (Django's name); on the way down its AddConstraint would leave
+            // that index, so a RunSQL before it drops the key's own index after the unique is back.
+            let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
+                                      migrationID: migration.id, direction: "up", position: s.position)
+            let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after, restored: true)
+            guard !keys.isEmpty else { return [remove] }
+            return [runSQL([], ownIndexDrops(keys, after: s.before).map(\.sql)), remove]
         }
         guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else { return [try stepSQL(s)] }
         // Django drops its own constraint when the relation becomes a plain field (see addForeignKey).
