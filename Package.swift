@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MGenEmit", targets: ["MGenEmit"]),
         .library(name: "MGenVerify", targets: ["MGenVerify"]),
         .library(name: "MGenSafety", targets: ["MGenSafety"]),
+        .library(name: "MGenImport", targets: ["MGenImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,8 +43,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // Real databases: clients, introspection into snapshots, diffs, the up/down/up harness.
         .target(name: "MGenVerify", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "CSQLite"]),
+        // libpg_query (Debian's libpg-query-dev 15): PostgreSQL's own parser, for reading migrations.
+        .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
+        // The reading side: migration folders of SQL-file formats read back into specs.
+        .target(name: "MGenImport", dependencies: ["MGenSpec", "MGenSQL", "CPgQuery"]),
         .executableTarget(name: "mgen", dependencies: [
-            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenSafety",
+            "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenSafety", "MGenImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets: the package root, the example chain, temporary folders.
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MGenSafetyTests", dependencies: ["MGenSpec", "MGenSQL", "MGenSafety", "MGenVerify"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MGenImportTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenImport", "MGenTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -227,6 +227,28 @@ public struct MySQLDialect: SQLDialect {
                 kept.filter { Self.hasOwnIndex($0, in: context.before) && !Self.hasOwnIndex($0, in: context.after) })
     }
 
+    /// Drops the non-unique indexes on exactly `columns` of `table` (in order) that `keeping` does
+    /// not name, whatever their names, if there are any: for a foreign key whose own index another
+    /// tool named (a framework that names keys itself, so InnoDB names the index after its key), or
+    /// that the server already dropped (InnoDB drops its implicit one when a covering index arrives,
+    /// but keeps one added by name). MySQL 8.0 has no `DROP INDEX IF EXISTS`: the ALTER TABLE is
+    /// built from information_schema.statistics and run as a prepared statement (MySQL and MariaDB).
+    public func dropOwnIndexes(table: String, columns: [String], keeping: [String]) -> [SQLStatement] {
+        let kept = keeping.isEmpty ? "" : " AND index_name NOT IN (\(keeping.map(stringLiteral).joined(separator: ", ")))"
+        let shape = (["COUNT(*) = \(columns.count)"] + columns.enumerated().map { i, column in
+            "SUM(seq_in_index = \(i + 1) AND column_name = \(stringLiteral(column))) = 1"
+        }).joined(separator: " AND ")
+        let build = """
+        SET @mgen_ddl = (SELECT IFNULL(CONCAT(\(stringLiteral("ALTER TABLE \(quote(table)) ")), \
+        GROUP_CONCAT(CONCAT('DROP INDEX `', REPLACE(own.index_name, '`', '``'), '`') SEPARATOR ', ')), 'DO 0') \
+        FROM (SELECT index_name FROM information_schema.statistics \
+        WHERE table_schema = DATABASE() AND table_name = \(stringLiteral(table)) AND non_unique = 1\(kept) \
+        GROUP BY index_name HAVING \(shape)) AS own)
+        """
+        return [SQLStatement(build), SQLStatement("PREPARE mgen_ddl FROM @mgen_ddl"), SQLStatement("EXECUTE mgen_ddl"),
+                SQLStatement("DEALLOCATE PREPARE mgen_ddl")]
+    }
+
     /// Whether MySQL keeps an index named after this foreign key in `state` (for emitters that
     /// render these steps their own way).
     public static func createsImplicitIndex(_ fk: ForeignKey, in table: Table, state: SchemaState) -> Bool {

@@ -86,6 +86,7 @@ public enum DialectRules {
             case let .alterColumn(change):
                 guard var table = state.table(change.table), let i = table.columnIndex(change.column) else { return }
                 var column = table.columns[i]
+                if let type = change.type, type != column.type { foreignKeyColumnType(column.name, of: table) }
                 if let type = change.type { column.type = type; self.type(type, column: column.name, in: table.name) }
                 switch change.defaultChange {
                 case let .set(value)?: column.defaultValue = value
@@ -111,6 +112,18 @@ public enum DialectRules {
                  .dropConstraint, .sql, .backfill:
                 break
             }
+        }
+
+        /// MySQL refuses any type change of a column in a foreign key, its own or one referencing
+        /// it, while the key exists, even a longer string (the validator refuses the other changes
+        /// on every dialect).
+        mutating func foreignKeyColumnType(_ column: String, of table: Table) {
+            guard dialect == .mysql else { return }
+            let keys = table.foreignKeys.filter { $0.columns.contains(column) || ($0.referencedTable == table.name && $0.referencedColumns.contains(column)) }
+                + state.incomingForeignKeys(to: table.name, column: column)
+            guard let fk = keys.first else { return }
+            error("column '\(table.name).\(column)' is in foreign key '\(fk.name)' of table '\(fk.table)'; MySQL refuses any change of its type while the key exists, even a longer string",
+                  fix: "drop the key first (drop_constraint: {table: \(fk.table), name: \(fk.name)}), alter both columns, then add the key again with add_foreign_key")
         }
 
         /// The keys of a table, with what to call each in a message.

@@ -280,6 +280,10 @@ enum OperationParser {
         if identity, !type.isInteger {
             sink.error("identity column '\(name)' must be smallint, integer or bigint, not \(type)", at: f.location("identity"))
         }
+        if identity, columnDefault != nil {
+            sink.error("identity column '\(name)' takes its values from its sequence and cannot have a default", at: f.location("default"),
+                       fix: "leave out `default` or `identity`")
+        }
         if primaryKey, nullable {
             sink.error("primary key column '\(name)' cannot be nullable", at: f.location("nullable"))
         }

@@ -112,9 +112,21 @@ struct Validator {
         case let .alterColumn(change):
             guard let table = requireTable(change.table) else { return }
             requireColumns([change.column], in: table, field: "column")
-            if let column = table.column(change.column), let type = change.type, column.identity, !type.isInteger {
+            guard let column = table.column(change.column) else { return }
+            if let type = change.type, column.identity, !type.isInteger {
                 error("identity column '\(change.column)' must stay an integer type", field: "type")
             }
+            // PostgreSQL refuses both; MySQL and SQLite silently keep the column NOT NULL, so the
+            // database would no longer match the spec.
+            if change.nullable == true, table.primaryKey?.columns.contains(change.column) == true {
+                error("column '\(change.table).\(change.column)' is part of the primary key and cannot be made nullable", field: "nullable",
+                      fix: "leave out `nullable: true` (a primary-key column is always NOT NULL), or create a table with another key and move the rows")
+            }
+            if column.identity, change.defaultChange != nil {
+                error("identity column '\(change.table).\(change.column)' takes its values from its sequence and cannot have a default set or dropped",
+                      field: "default", fix: "leave out `default`, or add a plain column with the default instead")
+            }
+            if let type = change.type { checkKeyTypes(afterChanging: column.name, to: type, in: table) }
         case let .createIndex(index, _):
             guard let table = requireTable(index.table) else { return }
             requireColumns(index.columnNames, in: table, field: "columns")
@@ -181,6 +193,36 @@ struct Validator {
         }
     }
 
+    /// Whether a foreign-key column may have type `a` when the column it references has `b`:
+    /// the same type; strings of any length (PostgreSQL and InnoDB compare varchars of any length).
+    static func keyTypesMatch(_ a: ColumnType, _ b: ColumnType) -> Bool {
+        if case .string = a, case .string = b { return true }
+        return a == b
+    }
+
+    /// `alter_column` changing the type of a column that a foreign key ties to another one (its
+    /// own key, or a key that references it): the database refuses the change while the key
+    /// exists (MySQL for any type change, PostgreSQL when the key's types then differ).
+    private mutating func checkKeyTypes(afterChanging column: String, to type: ColumnType, in table: Table) {
+        let own = table.foreignKeys.filter { $0.columns.contains(column) }
+        let incoming = state.incomingForeignKeys(to: table.name, column: column)
+            + table.foreignKeys.filter { $0.referencedTable == table.name && $0.referencedColumns.contains(column) && !own.contains($0) }
+        for fk in own + incoming {
+            for (child, parent) in zip(fk.columns, fk.referencedColumns) {
+                let isChild = fk.table == table.name && child == column
+                let isParent = fk.referencedTable == table.name && parent == column
+                guard isChild != isParent else { continue }
+                let (otherTable, otherColumn) = isChild ? (fk.referencedTable, parent) : (fk.table, child)
+                guard let other = (otherTable == table.name ? table : state.table(otherTable))?.column(otherColumn),
+                      !Self.keyTypesMatch(type, other.type) || !Self.keyTypesMatch(type, table.column(column)?.type ?? type) else { continue }
+                error("column '\(table.name).\(column)' is in foreign key '\(fk.name)' of table '\(fk.table)' with '\(otherTable).\(otherColumn)' (\(other.type)); "
+                      + "changing its type to \(type) while the key exists is refused by PostgreSQL and MySQL", field: "type",
+                      fix: "drop the key first (drop_constraint: {table: \(fk.table), name: \(fk.name)}), alter both columns to \(type), "
+                          + "then add the key again with add_foreign_key")
+            }
+        }
+    }
+
     private mutating func checkForeignKey(_ fk: ForeignKey, in table: Table, field: String) {
         requireColumns(fk.columns, in: table, field: field)
         // A self-reference points at the table being defined.
@@ -206,6 +248,14 @@ struct Validator {
         }
         if fk.columns.count != fk.referencedColumns.count {
             error("foreign key '\(fk.name)' has \(fk.columns.count) column(s) but references \(fk.referencedColumns.count)", field: field)
+        } else {
+            for (column, referenced) in zip(fk.columns, fk.referencedColumns) {
+                guard let type = table.column(column)?.type, let referencedType = target.column(referenced)?.type,
+                      !Self.keyTypesMatch(type, referencedType) else { continue }
+                error("foreign key '\(fk.name)' ties '\(table.name).\(column)' (\(type)) to '\(target.name).\(referenced)' (\(referencedType)); "
+                      + "PostgreSQL and MySQL refuse a key whose columns differ in type", field: field,
+                      fix: "give '\(column)' the type \(referencedType)")
+            }
         }
         if fk.onDelete == .setNull || fk.onUpdate == .setNull {
             for column in fk.columns where table.column(column)?.nullable == false {

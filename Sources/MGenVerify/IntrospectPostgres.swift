@@ -59,11 +59,16 @@ struct PostgresIntrospector {
             LEFT JOIN pg_class rc ON rc.oid = con.confrelid
             WHERE cl.relnamespace = \(schema) AND con.contype IN ('p', 'u', 'f', 'c')
             """)
+        // A key part that is a plain column is its catalog name (pg_get_indexdef would quote
+        // `"user"` or `"createdAt"`); only an expression part is the expression's text.
         let indexes = branch("i", table: "t.relname", ord: "0", [
             "name": "i.relname", "is_unique": "ix.indisunique", "method": "am.amname",
             "predicate": "pg_get_expr(ix.indpred, ix.indrelid, true)",
             "columns": """
-                SELECT string_agg(pg_get_indexdef(ix.indexrelid, k, true)
+                SELECT string_agg(CASE WHEN ix.indkey[k - 1] <> 0
+                                       THEN (SELECT a.attname FROM pg_attribute a
+                                             WHERE a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1])
+                                       ELSE pg_get_indexdef(ix.indexrelid, k, true) END
                                   || CASE WHEN (ix.indoption[k - 1] & 1) = 1 THEN ' desc' ELSE '' END,
                                   chr(31) ORDER BY k)
                   FROM generate_series(1, ix.indnkeyatts) k

@@ -63,6 +63,9 @@ public struct VerifyMigration: Sendable {
     /// Not when a guarded create makes something a later statement of the same up takes away
     /// again (an index on a column the up then drops): after the first run that object is gone,
     /// so the second run's `IF NOT EXISTS` finds nothing to skip and fails on what is missing.
+    ///
+    /// Not when a statement alters a table unguarded (`ALTER TABLE t DROP COLUMN IF EXISTS c`)
+    /// and a later statement of the same up drops that table: the second run has no `t` to alter.
     public static func isIdempotentByConstruction(_ statements: [String]) -> Bool {
         let tokenized = statements.map(tokenizeSQL)
         let guarded = !statements.isEmpty && tokenized.allSatisfy { tokens in
@@ -75,8 +78,13 @@ public struct VerifyMigration: Sendable {
         guard guarded else { return false }
         for (i, tokens) in tokenized.enumerated() {
             let needs = guardedCreationNeeds(tokens)
-            guard !needs.isEmpty else { continue }
-            if tokenized[(i + 1)...].contains(where: { !droppedNames($0).isDisjoint(with: needs) }) { return false }
+            let altered = unguardedAlteredTable(tokens)
+            guard !needs.isEmpty || altered != nil else { continue }
+            for later in tokenized[(i + 1)...] {
+                let dropped = droppedNames(later)
+                if !dropped.isDisjoint(with: needs) { return false }
+                if let altered, dropped.contains(altered) { return false }
+            }
         }
         return true
     }
@@ -116,6 +124,15 @@ public struct VerifyMigration: Sendable {
             }
         }
         return needs
+    }
+
+    /// `ALTER TABLE [ONLY] t …` → t (lower-cased, unquoted); nil for `ALTER TABLE IF EXISTS`.
+    static func unguardedAlteredTable(_ tokens: [SQLToken]) -> String? {
+        guard tokens.count > 2, tokens[0].isWord("ALTER"), tokens[1].isWord("TABLE") else { return nil }
+        var j = 2
+        if tokens[j].isWord("IF") { return nil }
+        if tokens[j].isWord("ONLY") { j += 1 }
+        return tokens.indices.contains(j) && tokens[j].isName ? tokens[j].text.lowercased() : nil
     }
 
     /// The names a statement drops: `DROP TABLE|INDEX|COLUMN|CONSTRAINT [IF EXISTS] name[, name]`.

@@ -10,7 +10,8 @@ struct MGen: ParsableCommand {
         abstract: "One neutral YAML migration spec in; native migrations for your framework out.",
         discussion: "Specs live in Specs/ (see docs/spec.md); `mgen.yaml` names the default targets.",
         version: "0.1.0",
-        subcommands: [Init.self, New.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self, Lint.self]
+        subcommands: [Init.self, New.self, Validate.self, SQL.self, Emit.self, Targets.self, Verify.self, Snapshot.self, Diff.self,
+                      Lint.self, Import.self, Convert.self, Baseline.self]
     )
 
     /// ArgumentParser reports an unknown subcommand as an unexpected argument; say which command

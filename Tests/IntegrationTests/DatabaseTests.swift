@@ -325,6 +325,24 @@ struct PostgresDatabaseTests {
         }
     }
 
+    /// An index part that is a column is its name as the catalog has it, however
+    /// pg_get_indexdef quotes it (reserved words, mixed case); expressions keep their text
+    /// (generated class introspect-postgres-index-reserved-word-column).
+    @Test func indexColumnsAreCatalogNames() throws {
+        try withScratchDatabase(DBEnv.url(DBEnv.pgKey)) { db, _ in
+            try db.executeScript([
+                #"CREATE TABLE tags ("select" bigint PRIMARY KEY, "user" varchar(200), "createdAt" integer, "Group" text)"#,
+                #"CREATE INDEX tags_user_idx ON tags USING hash ("user")"#,
+                #"CREATE INDEX tags_mixed_idx ON tags ("createdAt" DESC, "Group", lower("user"))"#,
+            ])
+            let tags = try #require(try introspect(db).table("tags"))
+            #expect(tags.indexes == [
+                IndexSnapshot(name: "tags_mixed_idx", columns: ["createdAt desc", "Group", #"lower("user"::text)"#], method: "btree"),
+                IndexSnapshot(name: "tags_user_idx", columns: ["user"], method: "hash"),
+            ])
+        }
+    }
+
     @Test func diffAfterChange() throws {
         try withScratchDatabase(DBEnv.url(DBEnv.pgKey)) { db, _ in
             try db.executeScript(Self.schema)

@@ -49,6 +49,8 @@ struct RoundTrip {
     var upAll: (() throws -> Void)?
     /// Called after each first-pass up (the example chain's Django test seeds rows for its backfills).
     var afterEachUp: (Int) throws -> Void = { _ in }
+    /// After each down: up that migration once more (it must make what its first up made) and down again.
+    var redoAfterDown = false
 
     /// The index of the newest migration without a down: the down walk stops above it.
     static func irreversibleStop(_ chain: MigrationChain) -> Int? {
@@ -76,6 +78,12 @@ struct RoundTrip {
                 let expected = index > 0 ? first[index - 1] : empty
                 let found = same(expected, try snapshot())
                 if !found.isEmpty { problems.append(CellProblem(step: "down \(ids[index])", message: found.joined(separator: "\n"))) }
+                if redoAfterDown {
+                    do { try up(index) } catch { return problems + [CellProblem(step: "redo \(ids[index])", message: "\(error)")] }
+                    let redone = same(first[index], try snapshot())
+                    if !redone.isEmpty { problems.append(CellProblem(step: "redo \(ids[index])", message: redone.joined(separator: "\n"))) }
+                    do { try down(index) } catch { return problems + [CellProblem(step: "redo-down \(ids[index])", message: "\(error)")] }
+                }
             }
             do {
                 if let upAll { try upAll() } else { for index in ids.indices where index > stop { try up(index) } }

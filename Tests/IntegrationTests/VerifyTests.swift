@@ -200,6 +200,12 @@ enum VerifyCases {
         // Words in strings and comments do not count.
         #expect(!VerifyMigration.isIdempotentByConstruction(["UPDATE t SET note = 'if not exists'"]))
         #expect(!VerifyMigration.isIdempotentByConstruction(["-- IF EXISTS\nDROP TABLE t"]))
+        // An unguarded ALTER TABLE of a table the same up drops later cannot run twice
+        // (generated class verify-rerun-after-drop-table); guarded, or of another table, it can.
+        #expect(!VerifyMigration.isIdempotentByConstruction([#"ALTER TABLE "Account" DROP COLUMN IF EXISTS "created_at""#, #"DROP TABLE IF EXISTS "Account""#]))
+        #expect(!VerifyMigration.isIdempotentByConstruction(["ALTER TABLE ONLY a DROP COLUMN IF EXISTS c", "DROP TABLE IF EXISTS b, A"]))
+        #expect(VerifyMigration.isIdempotentByConstruction(["ALTER TABLE IF EXISTS a DROP COLUMN IF EXISTS c", "DROP TABLE IF EXISTS a"]))
+        #expect(VerifyMigration.isIdempotentByConstruction(["ALTER TABLE a DROP COLUMN IF EXISTS c", "DROP TABLE IF EXISTS b"]))
     }
 
     @Test func idempotentRerun() throws {

@@ -117,7 +117,7 @@ let cases: [Case] = [
 
     // MySQL / MariaDB algorithms by version.
     unsafe("mysql-copy-algorithm", "mysql@8.0.35", "  - alter_column: {table: users, column: n, type: bigint}"),
-    unsafe("mysql-copy-algorithm", "mariadb@10.11", "  - add_foreign_key: {name: fk, table: users, columns: [n], references: {table: teams, columns: [id]}}"),
+    unsafe("mysql-copy-algorithm", "mariadb@10.11", "  - add_foreign_key: {name: fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}"),
     unsafe("mysql-copy-algorithm", "mariadb@10.6", "  - add_check: {table: users, name: n_positive, expression: n > 0}"),
     unsafe("mysql-copy-algorithm", "mysql@8.0.35", "  - alter_column: {table: users, column: email, type: string(100)}"),
     safe("mysql-copy-algorithm", "mysql@8.0.35", "  - alter_column: {table: users, column: email, type: string(60)}"),

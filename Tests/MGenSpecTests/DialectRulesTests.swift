@@ -28,6 +28,26 @@ import Testing
         #expect(pg[.postgresql]?.first == "0001.yaml:5:5: error: postgresql: column 't.big' is string(10485761); PostgreSQL allows at most string(10485760)\n  fix: use text for longer values")
     }
 
+    /// MariaDB: "Cannot change column 'code': used in a foreign key constraint", even for
+    /// varchar(20) → varchar(40); PostgreSQL and SQLite take a longer string.
+    @Test func mysqlChangesNoTypeOfAForeignKeyColumn() throws {
+        let p = try problems("""
+              - create_table: {table: p, columns: [{name: code, type: string(20), primary_key: true}]}
+              - create_table: {table: c, columns: [{name: id, type: bigint, primary_key: true}, {name: p_code, type: string(20), references: {table: p, column: code}}]}
+              - alter_column: {table: p, column: code, type: string(40)}
+              - alter_column: {table: c, column: p_code, type: string(40)}
+              - alter_column: {table: c, column: id, type: integer}
+
+            """)
+        #expect(p[.mysql] == [
+            "0001.yaml:7:5: error: mysql: column 'p.code' is in foreign key 'c_p_code_fkey' of table 'c'; MySQL refuses any change of its type while the key exists, even a longer string\n"
+                + "  fix: drop the key first (drop_constraint: {table: c, name: c_p_code_fkey}), alter both columns, then add the key again with add_foreign_key",
+            "0001.yaml:8:5: error: mysql: column 'c.p_code' is in foreign key 'c_p_code_fkey' of table 'c'; MySQL refuses any change of its type while the key exists, even a longer string\n"
+                + "  fix: drop the key first (drop_constraint: {table: c, name: c_p_code_fkey}), alter both columns, then add the key again with add_foreign_key",
+        ])
+        #expect(p[.postgresql] == [] && p[.sqlite] == [])
+    }
+
     @Test func indexedTextAndLongKeysOnMySQL() throws {
         let p = try problems(table("{name: body, type: text}", "{name: k, type: string(1000)}", "{name: doc, type: json}")
             + "  - create_index: {table: t, columns: [body]}\n  - add_unique: {table: t, columns: [k]}\n"

@@ -347,6 +347,82 @@ import Testing
         #expect(diagnostics.map(headline) == ["b.yaml:5:46: error: identity column 'id' must stay an integer type"])
     }
 
+    // MARK: - Keys and identity columns (generated classes validator-pk-identity-alter, validator-fk-column-type-change)
+
+    @Test func primaryKeyColumnCannotBeMadeNullable() throws {
+        let a = spec("  - create_table: {table: k, columns: [{name: a, type: integer}, {name: part, type: string(20)}], primary_key: [a, part]}\n")
+        let b = spec(id: "0002", "  - alter_column: {table: k, column: part, type: string(40), nullable: true}\n")
+        let diagnostics = try chainDiagnostics([(a, "a.yaml"), (b, "b.yaml")])
+        #expect(diagnostics.map(\.description) == [
+            "b.yaml:5:62: error: column 'k.part' is part of the primary key and cannot be made nullable\n"
+                + "  fix: leave out `nullable: true` (a primary-key column is always NOT NULL), or create a table with another key and move the rows",
+        ])
+        let single = spec(id: "0002", "  - alter_column: {table: users, column: id, nullable: true, comment: changed}\n")
+        #expect(try chainDiagnostics([(usersSpec, "a.yaml"), (single, "b.yaml")]).map(headline) == [
+            "b.yaml:5:46: error: column 'users.id' is part of the primary key and cannot be made nullable",
+        ])
+        // nullable: false on a key column, or true on another column, is fine.
+        let fine = spec(id: "0002", "  - alter_column: {table: users, column: id, nullable: false}\n  - alter_column: {table: users, column: name, nullable: true}\n")
+        #expect(try chainDiagnostics([(usersSpec, "a.yaml"), (fine, "b.yaml")]).isEmpty)
+    }
+
+    @Test func identityColumnTakesNoDefault() throws {
+        for change in ["default: 7", "default: null"] {
+            let b = spec(id: "0002", "  - alter_column: {table: users, column: id, \(change)}\n")
+            #expect(try chainDiagnostics([(usersSpec, "a.yaml"), (b, "b.yaml")]).map(\.description) == [
+                "b.yaml:5:46: error: identity column 'users.id' takes its values from its sequence and cannot have a default set or dropped\n"
+                    + "  fix: leave out `default`, or add a plain column with the default instead",
+            ])
+        }
+        let created = spec("  - create_table: {table: t, columns: [{name: id, type: integer, primary_key: true, identity: true, default: 7}]}\n")
+        #expect(loadDiagnostics(created).map(headline) == [
+            "x.yaml:5:101: error: identity column 'id' takes its values from its sequence and cannot have a default",
+        ])
+    }
+
+    /// A table `p` (id bigint key) and `c` whose `p_id` references it.
+    static let parentChild = spec("""
+          - create_table: {table: p, columns: [{name: id, type: bigint, primary_key: true}, {name: code, type: string(20), unique: true}]}
+          - create_table: {table: c, columns: [{name: id, type: bigint, primary_key: true}, {name: p_id, type: bigint, references: {table: p, column: id}}, {name: p_code, type: string(20)}]}
+          - add_foreign_key: {table: c, columns: [p_code], references: {table: p, columns: [code]}, name: c_code_fk}
+
+        """)
+
+    @Test func typeOfAForeignKeyColumnCannotChangeAlone() throws {
+        let own = spec(id: "0002", "  - alter_column: {table: c, column: p_id, type: \"decimal(20,0)\"}\n")
+        #expect(try chainDiagnostics([(Self.parentChild, "a.yaml"), (own, "b.yaml")]).map(\.description) == [
+            "b.yaml:5:44: error: column 'c.p_id' is in foreign key 'c_p_id_fkey' of table 'c' with 'p.id' (bigint); "
+                + "changing its type to decimal(20,0) while the key exists is refused by PostgreSQL and MySQL\n"
+                + "  fix: drop the key first (drop_constraint: {table: c, name: c_p_id_fkey}), alter both columns to decimal(20,0), "
+                + "then add the key again with add_foreign_key",
+        ])
+        let referenced = spec(id: "0002", "  - alter_column: {table: p, column: id, type: integer}\n")
+        #expect(try chainDiagnostics([(Self.parentChild, "a.yaml"), (referenced, "b.yaml")]).map(headline) == [
+            "b.yaml:5:42: error: column 'p.id' is in foreign key 'c_p_id_fkey' of table 'c' with 'c.p_id' (bigint); "
+                + "changing its type to integer while the key exists is refused by PostgreSQL and MySQL",
+        ])
+        // A string column of a key may change its length; a column in no key any type.
+        let fine = spec(id: "0002", "  - alter_column: {table: p, column: code, type: string(40)}\n  - alter_column: {table: c, column: id, type: integer}\n")
+        #expect(try chainDiagnostics([(Self.parentChild, "a.yaml"), (fine, "b.yaml")]).isEmpty)
+        // The way the fix names: drop the key, change both sides, add it again.
+        let fixed = spec(id: "0002", """
+              - drop_constraint: {table: c, name: c_p_id_fkey}
+              - alter_column: {table: p, column: id, type: integer}
+              - alter_column: {table: c, column: p_id, type: integer}
+              - add_foreign_key: {table: c, columns: [p_id], references: {table: p, columns: [id]}}
+
+            """)
+        #expect(try chainDiagnostics([(Self.parentChild, "a.yaml"), (fixed, "b.yaml")]).isEmpty)
+    }
+
+    @Test func foreignKeyColumnsMustHaveTheReferencedType() throws {
+        let b = spec(id: "0002", "  - add_column: {table: c, column: {name: q, type: integer}}\n  - add_foreign_key: {table: c, columns: [q], references: {table: p, columns: [id]}, name: c_q_fk}\n")
+        #expect(try chainDiagnostics([(Self.parentChild, "a.yaml"), (b, "b.yaml")]).map(\.description) == [
+            "b.yaml:6:47: error: foreign key 'c_q_fk' ties 'c.q' (integer) to 'p.id' (bigint); PostgreSQL and MySQL refuse a key whose columns differ in type\n"
+                + "  fix: give 'q' the type bigint",
+        ])
+    }
+
     @Test func laterSpecsAreNotCheckedAfterAFailingOne() throws {
         let b = spec(id: "0002", "  - drop_table: {table: nope}\n")
         let c = spec(id: "0003", "  - drop_table: {table: nope_either}\n")

@@ -208,6 +208,9 @@ struct ActiveRecordRenderer {
         let pkColumns = table.primaryKey?.columns ?? []
         // Identity columns other than a single-column key have no Rails spelling.
         if table.columns.contains(where: { $0.identity && pkColumns != [$0.name] }) { return try raw(step, context) }
+        // SQLite: Rails writes an enum's CHECK at table level, and SQLite's DROP COLUMN refuses a
+        // column a table CHECK names; mgen's SQL makes it the column's own constraint.
+        if dialect == .sqlite, table.columns.contains(where: { enumCheck(table.name, $0) != nil }) { return try raw(step, context) }
         if let pk = table.primaryKey, pk.columns.count == 1, let first = table.columns.first, first.name == pk.columns[0],
            first.identity, first.type == .integer || first.type == .bigint, first.comment == nil, first.defaultValue == nil {
             // The Rails way: `id: :bigint` makes bigserial / AUTO_INCREMENT / INTEGER PRIMARY KEY AUTOINCREMENT.
@@ -216,10 +219,13 @@ struct ActiveRecordRenderer {
             skip = first.name
         } else if pkColumns.count > 1 {
             // SQLite keeps a key's name only in the table's DDL, and Rails writes `PRIMARY KEY (…)`
-            // without one: mgen's SQL, which names it as the spec does.
+            // without one: mgen's SQL, which names it as the spec does (so for a single-column key
+            // that is not the rowid alias, below).
             if dialect == .sqlite { return try raw(step, context) }
             tableOptions.append(("primary_key", "[" + pkColumns.map(Ruby.symbol).joined(separator: ", ") + "]"))
         } else {
+            // SQLite: a key that is not the rowid alias is named in mgen's SQL, unnamed by Rails.
+            if dialect == .sqlite, !pkColumns.isEmpty { return try raw(step, context) }
             tableOptions.append(("id", "false"))
         }
         if let pk = table.primaryKey, dialect == .postgresql, pk.name != "\(table.name)_pkey" {
@@ -379,17 +385,26 @@ struct ActiveRecordRenderer {
         let type: String
         if let method { type = ":" + method } else { type = Ruby.string(try sql.typeName(column.type, column: column)) }
         if !column.nullable, !(pk && column.identity) { options.append(("null", "false")) }
-        if let value = column.defaultValue { options.append(("default", defaultValue(value, type: column.type))) }
+        if let value = column.defaultValue {
+            options.append(("default", defaultValue(value, type: column.type, passedThrough: method == nil)))
+        } else if pk, !column.identity, column.type == .integer || column.type == .bigint {
+            // Rails makes an integer key without a `default:` key serial / AUTO_INCREMENT /
+            // AUTOINCREMENT (integer_like_primary_key?); the spec's key is a plain column.
+            options.append(("default", "nil"))
+        }
         if let comment = column.comment, dialect != .sqlite { options.append(("comment", Ruby.string(comment))) }
         return (method, type, options)
     }
 
     /// A default as Rails takes it: a Ruby literal, or a lambda for an SQL expression (in the
     /// dialect's spelling: `CURRENT_TIMESTAMP(6)` on MySQL for `now()`).
-    func defaultValue(_ value: DefaultValue, type: ColumnType) -> String {
+    func defaultValue(_ value: DefaultValue, type: ColumnType, passedThrough: Bool = false) -> String {
         switch value {
         case let .literal(.string(text)): return Ruby.string(text)
         case let .literal(.integer(number)): return String(number)
+        // An SQL type Rails passes through has no Rails type to cast a string with, so Rails
+        // would quote it ('0.25'): the number as SQL, as mgen's SQL writes it.
+        case let .literal(.number(text)) where passedThrough: return "-> { \(Ruby.string(text)) }"
         // A string, so Rails casts it with the column's type: no binary float on the way.
         case let .literal(.number(text)): return Ruby.string(text)
         case let .literal(.boolean(flag)): return flag ? "true" : "false"

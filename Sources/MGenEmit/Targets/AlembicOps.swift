@@ -220,19 +220,11 @@ struct AlembicRenderer {
         return table.columns.compactMap { enumCheck(table.name, $0) }
     }
 
+    /// mgen's SQL's CHECK, its column quoted: a bare name is a syntax error where it is a
+    /// reserved word (`group`).
     private func enumCheck(_ table: String, _ column: Column) -> CheckConstraint? {
-        guard dialect != .mysql, case let .enumeration(values) = column.type,
-              let check = sql.enumCheck(table: table, column: column) else { return nil }
-        var named = check
-        named.expression = "\(identifier(column.name)) IN (\(values.map(sql.stringLiteral).joined(separator: ", ")))"
-        return named
-    }
-
-    /// A name as an SQL expression: bare when it needs no quotes (more readable in Python).
-    private func identifier(_ name: String) -> String {
-        let plain = name.first.map { $0 == "_" || ($0.isASCII && $0.isLowercase) } == true
-            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
-        return plain ? name : sql.quote(name)
+        guard dialect != .mysql else { return nil }
+        return sql.enumCheck(table: table, column: column)
     }
 
     // MARK: Columns and types

@@ -390,7 +390,54 @@ struct DjangoWriter {
     func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: String = "up") throws(Failure) -> [String] {
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
-        do { return try renderer.render(operation, context).map(\.sql) } catch { throw Failure(message: error.message, fix: error.fix) }
+        return try ownKeyIndexes(try render(operation, context), operation, context).map(\.sql)
+    }
+
+    /// mgen's statements for one operation, with their typed facts.
+    func render(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Failure) -> [SQLStatement] {
+        do { return try renderer.render(operation, context) } catch { throw Failure(message: error.message, fix: error.fix) }
+    }
+
+    /// MySQL: mgen's SQL drops a foreign key's own index by the key's name when a new index or
+    /// unique covers the key. The index of a key Django owns is named otherwise (InnoDB's, after
+    /// Django's constraint name, which the server already dropped when the covering index arrived;
+    /// or Django's `<table>_<col>_<hash>`), or is mgen's `<key name>` when an earlier step gave it
+    /// back. So such a step renders as if those keys were absent (no DROP INDEX), and then drops
+    /// whatever index is still the key's own (see ownIndexDrops), decided by the statements' facts.
+    func ownKeyIndexes(_ statements: [SQLStatement], _ operation: MGenSpec.Operation, _ context: StepContext) throws(Failure) -> [SQLStatement] {
+        let keys = coveredDjangoKeys(statements, before: context.before, after: context.after)
+        guard !keys.isEmpty else { return statements }
+        var without = context
+        for fk in keys {
+            without.before = try applied(.dropConstraint(table: fk.table, name: fk.name), to: without.before)
+            without.after = try applied(.dropConstraint(table: fk.table, name: fk.name), to: without.after)
+        }
+        return try render(operation, without) + ownIndexDrops(keys, after: context.after)
+    }
+
+    /// The keys Django owns whose own index these statements of mgen's drop while the key stays
+    /// (MySQL's `foreignKeyIndexDropped`: a new index or unique covers the key), or with
+    /// `restored`, give back (`foreignKeyIndexRestored`: what covered the key goes).
+    func coveredDjangoKeys(_ statements: [SQLStatement], before: SchemaState, after: SchemaState, restored: Bool = false) -> [ForeignKey] {
+        guard dialect == .mysql else { return [] }
+        return statements.facts.compactMap { fact in
+            let table: String, name: String
+            switch fact {
+            case let .foreignKeyIndexDropped(t, n) where !restored: (table, name) = (t, n)
+            case let .foreignKeyIndexRestored(t, n, _) where restored: (table, name) = (t, n)
+            default: return nil
+            }
+            guard let fk = before.table(table)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk),
+                  after.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true else { return nil }
+            return fk
+        }
+    }
+
+    /// Drops what is left of each key's own index, whatever its name and if there is one: every
+    /// non-unique index on exactly the key's columns that the state does not name.
+    func ownIndexDrops(_ keys: [ForeignKey], after: SchemaState) -> [SQLStatement] {
+        guard let mysql = renderer.dialect as? MySQLDialect else { return [] }
+        return keys.flatMap { mysql.dropOwnIndexes(table: $0.table, columns: $0.columns, keeping: after.indexes(on: $0.table).map(\.name)) }
     }
 
     /// The SQL that undoes `operation` (its inverse, rendered step by step), nil when it has none.
@@ -420,7 +467,7 @@ struct DjangoWriter {
     }
 
     func runSQL(_ up: [String], _ down: [String]?, state: [PyNode] = []) -> PyNode {
-        var arguments: [(String, PyNode)] = [("sql", sqlList(up))]
+        var arguments: [(String, PyNode)] = [("sql", up.isEmpty ? .inline("migrations.RunSQL.noop") : sqlList(up))]
         // No reverse_sql: Django refuses to unapply it (IrreversibleError), as the spec says.
         if let down { arguments.append(("reverse_sql", down.isEmpty ? .inline("migrations.RunSQL.noop") : sqlList(down))) }
         if !state.isEmpty { arguments.append(("state_operations", .list(state))) }

@@ -290,7 +290,15 @@ extension DjangoWriter {
 
     mutating func addUnique(_ unique: UniqueConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(unique.table, s.before)
-        return [call("AddConstraint", [model(unique.table), Self.kw("constraint", self.unique(unique, table: table))])]
+        let add = call("AddConstraint", [model(unique.table), Self.kw("constraint", self.unique(unique, table: table))])
+        // MySQL: Django's ADD CONSTRAINT leaves a key's own index that was added by name (mgen's,
+        // after a dropped covering index); InnoDB's implicit one the server drops itself. On the
+        // way down, Django's RemoveConstraint gives the key an index of its own (Django's name).
+        let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
+                                  migrationID: migration.id, direction: "up", position: s.position)
+        let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after)
+        guard !keys.isEmpty else { return [add] }
+        return [add, runSQL(ownIndexDrops(keys, after: s.after).map(\.sql), [])]
     }
 
     mutating func addCheck(_ check: CheckConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
@@ -318,7 +326,15 @@ extension DjangoWriter {
             throw Failure(message: "Django models need a primary key; dropping '\(name)' leaves '\(tableName)' without one", fix: nil)
         }
         guard let fk = old.foreignKeys.first(where: { $0.name == name }) else {
-            return [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])]
+            let remove = call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])
+            // MySQL, a unique that covers a key Django owns: on the way up Django's RemoveConstraint
+            // gives the key an index (Django's name); on the way down its AddConstraint would leave
+            // that index, so a RunSQL before it drops the key's own index after the unique is back.
+            let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
+                                      migrationID: migration.id, direction: "up", position: s.position)
+            let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after, restored: true)
+            guard !keys.isEmpty else { return [remove] }
+            return [runSQL([], ownIndexDrops(keys, after: s.before).map(\.sql)), remove]
         }
         guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else { return [try stepSQL(s)] }
         // Django drops its own constraint when the relation becomes a plain field (see addForeignKey).

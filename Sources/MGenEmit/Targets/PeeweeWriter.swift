@@ -39,7 +39,14 @@ struct PeeweeWriter {
             let after = i + 1 < steps.count ? steps[i + 1].before : end
             let context = Where(step: step, after: after)
             do throws(DiagnosticError) {
-                let stepLines = try self.lines(for: step.operation, context)
+                var stepLines = try self.lines(for: step.operation, context)
+                if case let .createTable(table) = step.operation,
+                   steps[(i + 1)...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
+                    // peewee_migrate runs create_table when the function returns, from the model
+                    // class as later add_fields / remove_fields have changed it: run it now (not
+                    // while peewee_migrate replays the files with `fake`, its database mocked).
+                    stepLines += ["if not fake:", "    migrator()  # create the table before the steps below change its model"]
+                }
                 // A blank line around steps of more than one line, as a person would space them.
                 if !lines.isEmpty, stepLines.count > 1 || previousWasBlock { lines.append("") }
                 previousWasBlock = stepLines.count > 1
@@ -50,6 +57,16 @@ struct PeeweeWriter {
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return lines
+    }
+
+    /// Whether a step changes the fields of `table`'s model class (which peewee_migrate does at
+    /// once, while it runs the table's create_table only at the end).
+    static func changesFields(of table: String, _ operation: MGenSpec.Operation) -> Bool {
+        switch operation {
+        case let .addColumn(name, _, _, _), let .dropColumn(name, _), let .renameColumn(name, _, _): return name == table
+        case let .alterColumn(change): return change.table == table
+        default: return false
+        }
     }
 
     private mutating func lines(for operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [String] {

@@ -4,13 +4,22 @@
 
 class CreateUsers < ActiveRecord::Migration[7.1]
   def change
-    create_table :users, id: :bigint do |t|
-      t.string :username, limit: 100, null: false
-      t.string :name, limit: 255
-      t.text :status, null: false, default: "active"
-      t.datetime :created_at, precision: nil, null: false, default: -> { "CURRENT_TIMESTAMP" }
-      t.index :username, unique: true, name: "users_username_key"
-      t.check_constraint "\"status\" IN ('active', 'suspended')", name: "users_status_check"
+    reversible do |dir|
+      dir.up do
+        execute <<~'SQL'
+          CREATE TABLE IF NOT EXISTS "users" (
+              "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+              "username" VARCHAR(100) NOT NULL,
+              "name" VARCHAR(255),
+              "status" TEXT NOT NULL DEFAULT 'active' CONSTRAINT "users_status_check" CHECK ("status" IN ('active', 'suspended')),
+              "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+          )
+        SQL
+        execute 'CREATE UNIQUE INDEX IF NOT EXISTS "users_username_key" ON "users" ("username")'
+      end
+      dir.down do
+        execute 'DROP TABLE IF EXISTS "users"'
+      end
     end
   end
 end

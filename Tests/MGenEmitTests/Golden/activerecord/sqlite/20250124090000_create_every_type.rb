@@ -4,26 +4,35 @@
 
 class CreateEveryType < ActiveRecord::Migration[7.1]
   def change
-    create_table :every_type, id: :integer do |t|
-      t.boolean :a_boolean, default: true
-      t.column :a_smallint, "SMALLINT"
-      t.integer :an_integer, default: 42
-      t.bigint :a_bigint
-      t.decimal :a_decimal, precision: 10, scale: 2, default: "9.99"
-      t.column :a_real, "REAL"
-      t.column :a_double, "DOUBLE"
-      t.string :a_string, limit: 40, default: "it's"
-      t.text :a_text
-      t.binary :a_binary
-      t.date :a_date
-      t.time :a_time
-      t.datetime :a_timestamp, precision: nil
-      t.datetime :a_timestamptz, precision: nil
-      t.column :a_uuid, "CHAR(36)"
-      t.text :a_json
-      t.text :an_enum
-      t.column :a_native, "TEXT"
-      t.check_constraint "\"an_enum\" IN ('small', 'medium', 'large')", name: "every_type_an_enum_check"
+    reversible do |dir|
+      dir.up do
+        execute <<~'SQL'
+          CREATE TABLE IF NOT EXISTS "every_type" (
+              "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+              "a_boolean" BOOLEAN DEFAULT 1,
+              "a_smallint" SMALLINT,
+              "an_integer" INTEGER DEFAULT 42,
+              "a_bigint" BIGINT,
+              "a_decimal" DECIMAL(10,2) DEFAULT 9.99,
+              "a_real" REAL,
+              "a_double" DOUBLE,
+              "a_string" VARCHAR(40) DEFAULT 'it''s',
+              "a_text" TEXT,
+              "a_binary" BLOB,
+              "a_date" DATE,
+              "a_time" TIME,
+              "a_timestamp" DATETIME,
+              "a_timestamptz" DATETIME,
+              "a_uuid" CHAR(36),
+              "a_json" TEXT,
+              "an_enum" TEXT CONSTRAINT "every_type_an_enum_check" CHECK ("an_enum" IN ('small', 'medium', 'large')),
+              "a_native" TEXT
+          )
+        SQL
+      end
+      dir.down do
+        execute 'DROP TABLE IF EXISTS "every_type"'
+      end
     end
   end
 end

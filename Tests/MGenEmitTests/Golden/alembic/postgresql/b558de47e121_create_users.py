@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False, comment='When the account was made.'),
         sa.PrimaryKeyConstraint('id', name='users_pkey'),
         sa.UniqueConstraint('username', name='users_username_key'),
-        sa.CheckConstraint("status IN ('active', 'suspended')", name='users_status_check'),
+        sa.CheckConstraint('"status" IN (\'active\', \'suspended\')', name='users_status_check'),
         comment='People who can sign in.',
     )
 

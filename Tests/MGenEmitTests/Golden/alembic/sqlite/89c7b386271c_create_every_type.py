@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column('an_enum', sa.Text(), nullable=True),
         sa.Column('a_native', sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint('id', name='every_type_pkey'),
-        sa.CheckConstraint("an_enum IN ('small', 'medium', 'large')", name='every_type_an_enum_check'),
+        sa.CheckConstraint('"an_enum" IN (\'small\', \'medium\', \'large\')', name='every_type_an_enum_check'),
         sqlite_autoincrement=True,
     )
 

@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column('status', sa.Text(), server_default='active', nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('CURRENT_TIMESTAMP'), nullable=False, comment='When the account was made.'),
         sa.PrimaryKeyConstraint('id', name='users_pkey'),
-        sa.CheckConstraint("status IN ('active', 'suspended')", name='users_status_check'),
+        sa.CheckConstraint('"status" IN (\'active\', \'suspended\')', name='users_status_check'),
         comment='People who can sign in.',
         sqlite_autoincrement=True,
     )

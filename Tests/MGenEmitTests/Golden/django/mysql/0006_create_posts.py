@@ -32,7 +32,13 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(
-            sql=['ALTER TABLE `posts`\n    ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),\n    DROP INDEX `posts_user_id_fkey`'],
+            sql=[
+                'CREATE INDEX `posts_user_id_published_idx` ON `posts` (`user_id`, `published`)',
+                "SET @mgen_ddl = (SELECT IFNULL(CONCAT('ALTER TABLE `posts` ', GROUP_CONCAT(CONCAT('DROP INDEX `', REPLACE(own.index_name, '`', '``'), '`') SEPARATOR ', ')), 'DO 0') FROM (SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'posts' AND non_unique = 1 AND index_name NOT IN ('posts_user_id_published_idx') GROUP BY index_name HAVING COUNT(*) = 1 AND SUM(seq_in_index = 1 AND column_name = 'user_id') = 1) AS own)",
+                'PREPARE mgen_ddl FROM @mgen_ddl',
+                'EXECUTE mgen_ddl',
+                'DEALLOCATE PREPARE mgen_ddl',
+            ],
             reverse_sql=['ALTER TABLE `posts`\n    ADD INDEX `posts_user_id_fkey` (`user_id`),\n    DROP INDEX `posts_user_id_published_idx`'],
             state_operations=[
                 migrations.AddIndex(

@@ -1,0 +1,502 @@
+import MGenSpec
+
+/// mgen's own reader for the DDL subset of MySQL/MariaDB and SQLite migrations: CREATE / DROP /
+/// ALTER / RENAME TABLE, CREATE / DROP INDEX, columns and named constraints. It maps a statement
+/// only when every token of it is understood; anything else stays raw SQL, with the reason.
+struct DDLReader {
+    let dialect: Dialect
+    /// SQLite: the type of each `INTEGER PRIMARY KEY AUTOINCREMENT` column, by `identityKey`. SQLite
+    /// spells every identity `INTEGER` (its 64-bit rowid), so the DDL cannot say whether the spec's
+    /// key was smallint, integer or bigint; the foreign keys that reference it can (their types
+    /// must match it). Absent: integer.
+    var identityTypes: [String: ColumnType] = [:]
+
+    init(dialect: Dialect, identityTypes: [String: ColumnType] = [:]) { self.dialect = dialect; self.identityTypes = identityTypes }
+
+    static func identityKey(table: String, column: String) -> String { "\(table.lowercased())\u{0}\(column.lowercased())" }
+
+    /// SQLite: the integer types foreign keys give the identity columns they reference, read from
+    /// every CREATE TABLE in `statements` (a rebuild's new table too); the first one wins.
+    static func sqliteIdentityTypes(_ statements: [SourceStatement]) -> [String: ColumnType] {
+        var out: [String: ColumnType] = [:]
+        let reader = DDLReader(dialect: .sqlite)
+        for statement in statements {
+            guard case let .operations(ops) = reader.read(statement.text, state: SchemaState()) else { continue }
+            for case let .createTable(table) in ops {
+                for fk in table.foreignKeys where fk.columns.count == 1 && fk.referencedColumns.count == 1 {
+                    guard let type = table.column(fk.columns[0])?.type, type.isInteger else { continue }
+                    let key = identityKey(table: fk.referencedTable, column: fk.referencedColumns[0])
+                    if out[key] == nil { out[key] = type }
+                }
+            }
+        }
+        return out
+    }
+
+    func read(_ sql: String, state: SchemaState) -> StatementReading {
+        var p = Parser(tokens: SQLTokens(sql, backslashEscapes: dialect == .mysql), dialect: dialect, state: state, identityTypes: identityTypes)
+        let head = p.words(2)
+        do throws(KeepRaw) {
+            let ops: [Operation]
+            switch head.first ?? "" {
+            case "BEGIN", "START": return head.count == 1 || head.last == "TRANSACTION" ? .transactionControl("BEGIN") : .raw(reason: "BEGIN … END block", tables: [])
+            case "COMMIT": return .transactionControl("COMMIT")
+            case "CREATE": ops = try p.create()
+            case "DROP": ops = try p.drop()
+            case "ALTER": ops = try p.alter()
+            case "RENAME": ops = try p.renameTables()
+            default: return .raw(reason: "\(head.first ?? "statement"): no spec operation", tables: p.touched())
+            }
+            guard p.atEnd else { throw KeepRaw(reason: "unexpected \(p.peekText)") }
+            return .operations(ops)
+        } catch {
+            return .raw(reason: "\(head.joined(separator: " ")): \(error.reason)", tables: p.touched())
+        }
+    }
+
+    struct Parser {
+        let tokens: SQLTokens
+        let dialect: Dialect
+        let state: SchemaState
+        let identityTypes: [String: ColumnType]
+        var i = 0
+
+        init(tokens: SQLTokens, dialect: Dialect, state: SchemaState, identityTypes: [String: ColumnType] = [:]) {
+            self.tokens = tokens; self.dialect = dialect; self.state = state; self.identityTypes = identityTypes
+        }
+
+        var atEnd: Bool { i >= tokens.tokens.count || (tokens.isPunct(i, ";") && i == tokens.tokens.count - 1) }
+        var peekText: String { i < tokens.tokens.count ? tokens.text(tokens.tokens[i]) : "end" }
+
+        func words(_ n: Int) -> [String] {
+            tokens.tokens.prefix(n).filter { $0.kind == .word }.map { tokens.upper($0) }
+        }
+
+        /// The tables a raw statement names after TABLE / ON / INTO (the state stops following them).
+        func touched() -> [String] {
+            var out: [String] = []
+            let first = words(1).first ?? ""
+            guard ["CREATE", "ALTER", "DROP", "RENAME"].contains(first) else { return [] }
+            // MySQL alters tables in place: a raw index or trigger leaves the columns as the state
+            // knows them. SQLite rebuilds tables from the state, which would lose them.
+            if dialect == .mysql, !tokens.tokens.prefix(4).contains(where: { tokens.isWord(0, "CREATE") && (tokens.upper($0) == "TABLE") }),
+               tokens.isWord(1, "TRIGGER") || tokens.isWord(1, "INDEX") || tokens.isWord(2, "INDEX") { return [] }
+            for j in tokens.tokens.indices where tokens.isWord(j, "TABLE") || tokens.isWord(j, "ON") || tokens.isWord(j, "TO") {
+                var k = j + 1
+                while tokens.isWord(k, "IF") || tokens.isWord(k, "NOT") || tokens.isWord(k, "EXISTS") { k += 1 }
+                if k < tokens.tokens.count, let name = name(at: k) { out.append(name) }
+            }
+            return out
+        }
+
+        func name(at k: Int) -> String? {
+            let t = tokens.tokens[k]
+            switch t.kind {
+            case .word: return tokens.text(t)
+            case .quoted:
+                let q = tokens.text(t)
+                guard let quote = q.first else { return nil }
+                return String(q.dropFirst().dropLast()).replacingOccurrences(of: String([quote, quote]), with: String(quote))
+            default: return nil
+            }
+        }
+
+        mutating func word(_ w: String) -> Bool {
+            if tokens.isWord(i, w) { i += 1; return true }
+            return false
+        }
+
+        mutating func expect(_ w: String) throws(KeepRaw) {
+            guard word(w) else { throw KeepRaw(reason: "expected \(w) at \(peekText)") }
+        }
+
+        mutating func punct(_ p: String) -> Bool {
+            if tokens.isPunct(i, p) { i += 1; return true }
+            return false
+        }
+
+        mutating func identifier() throws(KeepRaw) -> String {
+            guard i < tokens.tokens.count, let n = name(at: i) else { throw KeepRaw(reason: "expected a name at \(peekText)") }
+            i += 1
+            if tokens.isPunct(i, ".") { throw KeepRaw(reason: "schema-qualified name") }
+            return n
+        }
+
+        mutating func identifierList() throws(KeepRaw) -> [String] {
+            guard punct("(") else { throw KeepRaw(reason: "expected ( at \(peekText)") }
+            var names: [String] = []
+            repeat { names.append(try identifier()) } while punct(",")
+            guard punct(")") else { throw KeepRaw(reason: "index part other than a column (or a prefix length)") }
+            return names
+        }
+
+        mutating func ifExists() -> Bool {
+            if tokens.isWord(i, "IF"), tokens.isWord(i + 1, "EXISTS") { i += 2; return true }
+            return false
+        }
+
+        mutating func ifNotExists() -> Bool {
+            if tokens.isWord(i, "IF"), tokens.isWord(i + 1, "NOT"), tokens.isWord(i + 2, "EXISTS") { i += 3; return true }
+            return false
+        }
+
+        // MARK: CREATE
+
+        mutating func create() throws(KeepRaw) -> [Operation] {
+            try expect("CREATE")
+            if word("TABLE") { return [try createTable()] }
+            let unique = word("UNIQUE")
+            if word("INDEX") { return [try createIndex(unique: unique)] }
+            throw KeepRaw(reason: "no spec operation")
+        }
+
+        mutating func createTable() throws(KeepRaw) -> Operation {
+            _ = ifNotExists()
+            let name = try identifier()
+            guard punct("(") else { throw KeepRaw(reason: "CREATE TABLE … AS / LIKE") }
+            var table = Table(name: name, columns: [])
+            var primary: [String]?
+            repeat {
+                if word("CONSTRAINT") {
+                    let conname = try identifier()
+                    if word("UNIQUE") {
+                        _ = word("KEY") || word("INDEX")
+                        table.uniques.append(UniqueConstraint(name: conname, table: name, columns: try identifierList()))
+                    } else if word("FOREIGN") {
+                        try expect("KEY")
+                        let columns = try identifierList()
+                        table.foreignKeys.append(try references(name: conname, table: name, columns: columns))
+                    } else if word("CHECK") {
+                        table.checks.append(CheckConstraint(name: conname, table: name, expression: try parenthesized()))
+                    } else if word("PRIMARY") {
+                        throw KeepRaw(reason: "named primary key")
+                    } else {
+                        throw KeepRaw(reason: "constraint at \(peekText)")
+                    }
+                } else if word("PRIMARY") {
+                    try expect("KEY")
+                    if primary != nil { throw KeepRaw(reason: "two primary keys") }
+                    primary = try identifierList()
+                } else if tokens.isWord(i, "UNIQUE") || tokens.isWord(i, "FOREIGN") || tokens.isWord(i, "CHECK") || tokens.isWord(i, "KEY") || tokens.isWord(i, "INDEX") {
+                    throw KeepRaw(reason: "unnamed \(peekText) (the database names it its own way)")
+                } else {
+                    let read = try column(table: name)
+                    table.columns.append(read.column)
+                    if let check = read.check { table.checks.append(check) }
+                    if read.primaryKey {
+                        if primary != nil { throw KeepRaw(reason: "two primary keys") }
+                        primary = [read.column.name]
+                    }
+                }
+            } while punct(",")
+            guard punct(")") else { throw KeepRaw(reason: "unexpected \(peekText) in the column list") }
+            if dialect == .mysql, word("COMMENT") {
+                if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                table.comment = try stringLiteral()
+            }
+            if !atEnd { throw KeepRaw(reason: "table options (spec 1.1)") }
+            for (k, c) in table.columns.enumerated() {
+                if let check = table.checks.firstIndex(where: { $0.name == "\(name)_\(c.name)_check" }), c.type == .text,
+                   let values = PostgresReader.Reader.enumValues(table.checks[check].expression, column: c.name) {
+                    table.columns[k].type = .enumeration(values)
+                    table.checks.remove(at: check)
+                }
+            }
+            if let primary {
+                table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
+            }
+            return .createTable(table)
+        }
+
+        mutating func stringLiteral() throws(KeepRaw) -> String {
+            guard i < tokens.tokens.count, tokens.tokens[i].kind == .string else { throw KeepRaw(reason: "expected a string at \(peekText)") }
+            let q = tokens.text(tokens.tokens[i])
+            if q.contains("\\") { throw KeepRaw(reason: "string with backslash escapes") }
+            i += 1
+            return String(q.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+        }
+
+        mutating func parenthesized() throws(KeepRaw) -> String {
+            guard tokens.isPunct(i, "("), let close = tokens.closing(i), close > i + 1 else { throw KeepRaw(reason: "expected ( … )") }
+            let text = tokens.text(from: tokens.tokens[i + 1].start, to: tokens.tokens[close - 1].end)
+            i = close + 1
+            return text
+        }
+
+        mutating func references(name: String, table: String, columns: [String]) throws(KeepRaw) -> ForeignKey {
+            try expect("REFERENCES")
+            let target = try identifier()
+            let referenced = try identifierList()
+            var fk = ForeignKey(name: name, table: table, columns: columns, referencedTable: target, referencedColumns: referenced)
+            while word("ON") {
+                let isDelete = word("DELETE")
+                if !isDelete { try expect("UPDATE") }
+                let action: ReferentialAction
+                if word("CASCADE") { action = .cascade } else if word("RESTRICT") { action = .restrict } else if word("SET") {
+                    if word("NULL") { action = .setNull } else { try expect("DEFAULT"); action = .setDefault }
+                } else { try expect("NO"); try expect("ACTION"); action = .noAction }
+                if isDelete { fk.onDelete = action } else { fk.onUpdate = action }
+            }
+            return fk
+        }
+
+        struct ReadColumn { var column: Column; var primaryKey = false; var check: CheckConstraint? }
+
+        static let stops: Set<String> = ["NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "AUTO_INCREMENT", "AUTOINCREMENT",
+                                         "COMMENT", "COLLATE", "CHARACTER", "CONSTRAINT", "GENERATED", "ON", "AS", "UNSIGNED", "ZEROFILL", "KEY"]
+
+        mutating func column(table: String) throws(KeepRaw) -> ReadColumn {
+            let name = try identifier()
+            guard let typeText = tokens.expression(from: i, stops: Self.stops) else { throw KeepRaw(reason: "column \(name) has no type") }
+            i = typeText.end
+            var read = ReadColumn(column: Column(name: name, type: type(typeText.text)))
+            while !atEnd, !tokens.isPunct(i, ","), !tokens.isPunct(i, ")") {
+                if word("CONSTRAINT") {
+                    let conname = try identifier()
+                    try expect("CHECK")
+                    read.check = CheckConstraint(name: conname, table: table, expression: try parenthesized())
+                } else if word("NOT") { try expect("NULL"); read.column.nullable = false } else if word("NULL") { read.column.nullable = true } else if word("DEFAULT") {
+                    let start = i
+                    if tokens.isPunct(i, "(") {
+                        guard let close = tokens.closing(i) else { throw KeepRaw(reason: "default") }
+                        i = close + 1
+                        read.column.defaultValue = .sql(tokens.text(from: tokens.tokens[start + 1].start, to: tokens.tokens[close - 1].end))
+                    } else {
+                        guard let e = tokens.expression(from: i, stops: Self.stops) else { throw KeepRaw(reason: "default") }
+                        i = e.end
+                        read.column.defaultValue = PostgresReader.Reader.defaultValue(e.text, range: start..<e.end, tokens: tokens)
+                        if case let .sql(text)? = read.column.defaultValue, !["CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(6)", "NOW()"].contains(text.uppercased()) {
+                            throw KeepRaw(reason: "default expression \(text)")
+                        }
+                        // How mgen writes the spec's `{sql: now()}` in this dialect.
+                        if case .sql? = read.column.defaultValue { read.column.defaultValue = .sql("now()") }
+                    }
+                } else if word("PRIMARY") {
+                    try expect("KEY"); read.primaryKey = true; read.column.nullable = false
+                    if dialect == .sqlite, word("AUTOINCREMENT") { read.column.identity = true }
+                } else if dialect == .mysql, word("AUTO_INCREMENT") {
+                    read.column.identity = true; read.column.nullable = false
+                } else if dialect == .mysql, word("COMMENT") {
+                    read.column.comment = try stringLiteral()
+                } else {
+                    throw KeepRaw(reason: "column option \(peekText)")
+                }
+            }
+            if read.column.identity, !read.column.type.isInteger { throw KeepRaw(reason: "auto-increment on a non-integer type") }
+            if dialect == .sqlite, read.column.identity, read.column.type == .integer,
+               let hinted = identityTypes[DDLReader.identityKey(table: table, column: name)] {
+                read.column.type = hinted
+            }
+            // MySQL and SQLite store booleans as 0 and 1: that is what a boolean default says there.
+            if read.column.type == .boolean, case let .literal(.integer(n))? = read.column.defaultValue, n == 0 || n == 1 {
+                read.column.defaultValue = .literal(.boolean(n == 1))
+            }
+            return read
+        }
+
+        /// The neutral type when the dialect's spelling is exactly what mgen renders for it, else
+        /// the type as written, for this dialect only.
+        func type(_ text: String) -> ColumnType {
+            let t = text.lowercased().replacingOccurrences(of: " ", with: "")
+            let neutral: [String: ColumnType]
+            switch dialect {
+            case .mysql:
+                neutral = ["tinyint(1)": .boolean, "boolean": .boolean, "smallint": .smallint, "int": .integer, "integer": .integer, "bigint": .bigint,
+                           "float": .real, "double": .double, "text": .text, "blob": .binary, "date": .date, "time": .time,
+                           "datetime(6)": .timestamp, "timestamp(6)": .timestamptz, "json": .json, "char(36)": .uuid]
+            default:
+                neutral = ["boolean": .boolean, "smallint": .smallint, "integer": .integer, "bigint": .bigint, "real": .real, "double": .double,
+                           "text": .text, "blob": .binary, "date": .date, "time": .time, "datetime": .timestamp, "char(36)": .uuid]
+            }
+            if let known = neutral[t] { return known }
+            if let parsed = ColumnType.parse(t) {
+                switch parsed {
+                case .string, .decimal: return parsed
+                case .enumeration where dialect == .mysql && t.hasPrefix("enum("): return parsed
+                default: break
+                }
+            }
+            return .native([dialect.rawValue: text])
+        }
+
+        mutating func createIndex(unique: Bool) throws(KeepRaw) -> Operation {
+            if dialect == .sqlite { _ = ifNotExists() }
+            let name = try identifier()
+            try expect("ON")
+            let table = try identifier()
+            var method: String?
+            if dialect == .mysql, word("USING") { method = try identifier().lowercased() }
+            let columns = try identifierList()
+            var predicate: String?
+            if dialect == .sqlite, word("WHERE") {
+                guard let last = tokens.tokens.last, i < tokens.tokens.count else { throw KeepRaw(reason: "WHERE") }
+                predicate = tokens.text(from: tokens.tokens[i].start, to: last.end)
+                i = tokens.tokens.count
+            }
+            // SQLite keeps a unique constraint as a unique index; mgen writes `add_unique` (and the
+            // uniques of `create_table`) as one named `<table>_<columns>_key`.
+            if dialect == .sqlite, unique, predicate == nil, name == DefaultNames.unique(table, columns) {
+                return .addUnique(UniqueConstraint(name: name, table: table, columns: columns))
+            }
+            return .createIndex(Index(name: name, table: table, parts: columns.map { .column($0) }, unique: unique, predicate: predicate,
+                                      method: method == "btree" ? nil : method), concurrently: false)
+        }
+
+        // MARK: DROP, ALTER, RENAME
+
+        mutating func drop() throws(KeepRaw) -> [Operation] {
+            try expect("DROP")
+            if word("TABLE") {
+                _ = ifExists()
+                var names: [String] = []
+                repeat { names.append(try identifier()) } while punct(",")
+                if tokens.isWord(i, "CASCADE") { throw KeepRaw(reason: "CASCADE") }
+                return names.map { .dropTable(table: $0) }
+            }
+            if word("INDEX") {
+                if dialect == .sqlite { _ = ifExists() }
+                let name = try identifier()
+                var table = state.index(name)?.table
+                if word("ON") { table = try identifier() }
+                guard let table else { throw KeepRaw(reason: "index \(name) is not known to the spec") }
+                return [.dropIndex(name: name, table: table, concurrently: false)]
+            }
+            throw KeepRaw(reason: "no spec operation")
+        }
+
+        mutating func alter() throws(KeepRaw) -> [Operation] {
+            try expect("ALTER")
+            try expect("TABLE")
+            let table = try identifier()
+            var ops: [Operation] = []
+            var online = false
+            var implied: [String] = []
+            repeat {
+                if dialect == .mysql, word("ALGORITHM") {
+                    if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                    guard word("INPLACE") else { throw KeepRaw(reason: "ALGORITHM other than INPLACE") }
+                    online = true
+                    continue
+                }
+                if dialect == .mysql, word("LOCK") {
+                    if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                    guard word("NONE") else { throw KeepRaw(reason: "LOCK other than NONE") }
+                    continue
+                }
+                // MySQL: the index a foreign key keeps of its own goes when a new index covers the
+                // key (the spec's rule does the same), so its DROP INDEX is implied.
+                if dialect == .mysql, tokens.isWord(i, "DROP"), tokens.isWord(i + 1, "INDEX"), i + 2 < tokens.tokens.count,
+                   let name = name(at: i + 2), state.index(name) == nil,
+                   state.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
+                    i += 3
+                    implied.append(name)
+                    continue
+                }
+                ops += try alterClause(table: table)
+            } while punct(",")
+            if online {
+                ops = ops.map { op in
+                    if case let .createIndex(index, _) = op { return .createIndex(index, concurrently: true) }
+                    if case let .dropIndex(n, t, _) = op { return .dropIndex(name: n, table: t, concurrently: true) }
+                    return op
+                }
+            }
+            if !implied.isEmpty, !ops.contains(where: { if case .createIndex = $0 { true } else if case .addUnique = $0 { true } else { false } }) {
+                throw KeepRaw(reason: "DROP INDEX of a foreign key's own index")
+            }
+            return ops
+        }
+
+        mutating func alterClause(table: String) throws(KeepRaw) -> [Operation] {
+            if dialect == .mysql, word("MODIFY") {
+                _ = word("COLUMN")
+                let read = try column(table: table)
+                guard let old = state.table(table)?.column(read.column.name) else { throw KeepRaw(reason: "MODIFY of a column the spec does not know") }
+                if read.primaryKey || read.check != nil || old.identity != read.column.identity { throw KeepRaw(reason: "MODIFY with a key, check or AUTO_INCREMENT change") }
+                var change = AlterColumn(table: table, column: old.name)
+                change.type = read.column.type
+                if old.nullable != read.column.nullable { change.nullable = read.column.nullable }
+                if old.defaultValue != read.column.defaultValue { change.defaultChange = read.column.defaultValue.map { .set($0) } ?? .drop }
+                if old.comment != read.column.comment { change.comment = read.column.comment ?? "" }
+                if change.type == old.type, change.nullable != nil || change.defaultChange != nil || change.comment != nil { change.type = nil }
+                return [.alterColumn(change)]
+            }
+            if word("ALTER") {
+                _ = word("COLUMN")
+                let column = try identifier()
+                if word("DROP") { try expect("DEFAULT"); return [.alterColumn(AlterColumn(table: table, column: column, defaultChange: .drop))] }
+                try expect("SET")
+                try expect("DEFAULT")
+                let start = i
+                guard let e = tokens.expression(from: i) else { throw KeepRaw(reason: "SET DEFAULT") }
+                i = e.end
+                guard let value = PostgresReader.Reader.defaultValue(e.text, range: start..<e.end, tokens: tokens), case .literal = value else {
+                    throw KeepRaw(reason: "SET DEFAULT of an expression")
+                }
+                return [.alterColumn(AlterColumn(table: table, column: column, defaultChange: .set(value)))]
+            }
+            if dialect == .mysql, tokens.isWord(i, "ADD"), tokens.isWord(i + 1, "INDEX") || (tokens.isWord(i + 1, "UNIQUE") && tokens.isWord(i + 2, "INDEX")) {
+                i += 1
+                let unique = word("UNIQUE")
+                try expect("INDEX")
+                let name = try identifier()
+                return [.createIndex(Index(name: name, table: table, parts: try identifierList().map { .column($0) }, unique: unique), concurrently: false)]
+            }
+            if word("ADD") {
+                if tokens.isWord(i, "CONSTRAINT") || tokens.isWord(i, "INDEX") || tokens.isWord(i, "UNIQUE") || tokens.isWord(i, "PRIMARY")
+                    || tokens.isWord(i, "FOREIGN") || tokens.isWord(i, "KEY") {
+                    if word("CONSTRAINT") {
+                        let name = try identifier()
+                        if word("FOREIGN") {
+                            try expect("KEY")
+                            let columns = try identifierList()
+                            return [.addForeignKey(try references(name: name, table: table, columns: columns))]
+                        }
+                        if word("UNIQUE") {
+                            _ = word("KEY") || word("INDEX")
+                            return [.addUnique(UniqueConstraint(name: name, table: table, columns: try identifierList()))]
+                        }
+                        if word("CHECK") { return [.addCheck(CheckConstraint(name: name, table: table, expression: try parenthesized()))] }
+                    }
+                    throw KeepRaw(reason: "ADD \(peekText)")
+                }
+                _ = word("COLUMN")
+                let read = try column(table: table)
+                if read.primaryKey { throw KeepRaw(reason: "ADD COLUMN … PRIMARY KEY") }
+                if tokens.isWord(i, "FIRST") || tokens.isWord(i, "AFTER") { throw KeepRaw(reason: "column position") }
+                return [.addColumn(table: table, column: read.column, unique: nil, foreignKey: nil)]
+            }
+            if word("DROP") {
+                if word("FOREIGN") { try expect("KEY"); return [.dropConstraint(table: table, name: try identifier())] }
+                if word("CONSTRAINT") || word("CHECK") { return [.dropConstraint(table: table, name: try identifier())] }
+                if word("INDEX") || word("KEY") { return [.dropIndex(name: try identifier(), table: table, concurrently: false)] }
+                if word("PRIMARY") { throw KeepRaw(reason: "DROP PRIMARY KEY (spec 1.1)") }
+                _ = word("COLUMN")
+                return [.dropColumn(table: table, column: try identifier())]
+            }
+            if word("RENAME") {
+                if word("COLUMN") {
+                    let from = try identifier()
+                    try expect("TO")
+                    return [.renameColumn(table: table, column: from, to: try identifier())]
+                }
+                _ = word("TO") || word("AS")
+                return [.renameTable(table: table, to: try identifier())]
+            }
+            throw KeepRaw(reason: "\(peekText) has no spec operation")
+        }
+
+        mutating func renameTables() throws(KeepRaw) -> [Operation] {
+            try expect("RENAME")
+            try expect("TABLE")
+            var ops: [Operation] = []
+            repeat {
+                let from = try identifier()
+                try expect("TO")
+                ops.append(.renameTable(table: from, to: try identifier()))
+            } while punct(",")
+            return ops
+        }
+    }
+}

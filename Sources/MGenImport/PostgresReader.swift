@@ -1,0 +1,600 @@
+import CPgQuery
+import Foundation
+import MGenSpec
+
+/// What one statement of a migration file is to the spec.
+enum StatementReading {
+    /// Spec operations that do exactly what the statement does (still to be checked against the state).
+    case operations([Operation])
+    /// Kept as raw SQL: why, and the tables whose structure it changes (the state cannot follow them).
+    case raw(reason: String, tables: [String])
+    /// `BEGIN` / `COMMIT`: the runner's transaction, which the spec's `transaction` already says.
+    case transactionControl(String)
+    /// What the spec says only inside the `create_table` of the same migration: `COMMENT ON TABLE`,
+    /// and (as pg_dump writes them) the primary key and identity added after `CREATE TABLE`.
+    case amend(table: String, Amendment, reason: String)
+}
+
+enum Amendment {
+    case comment(String)
+    case primaryKey([String])
+    case identity(column: String)
+}
+
+/// Why a statement stays raw, thrown from deep inside the mapping.
+struct KeepRaw: Error { var reason: String }
+
+/// PostgreSQL statements read with PostgreSQL's own parser (libpg_query): `pg_query_parse` gives
+/// the raw parse tree as JSON, decoded here and mapped to spec operations where they say exactly
+/// the same thing. Expression texts (defaults, checks, predicates) are cut from the source at the
+/// parse tree's byte locations, so they stay as written.
+enum PostgresReader {
+    typealias Node = [String: Any]
+
+    /// The parse tree of SQL text, or the parser's message.
+    static func parse(_ sql: String) -> Result<Node, KeepRaw> {
+        let result = pg_query_parse(sql)
+        defer { pg_query_free_parse_result(result) }
+        if let error = result.error {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+            return .failure(KeepRaw(reason: "PostgreSQL's parser rejects it: \(message) (at byte \(error.pointee.cursorpos))"))
+        }
+        guard let tree = result.parse_tree, let data = String(cString: tree).data(using: .utf8),
+              let json = try? JSONSerialization.jsonObject(with: data) as? Node else {
+            return .failure(KeepRaw(reason: "libpg_query returned no parse tree"))
+        }
+        return .success(json)
+    }
+
+    static func read(_ sql: String, state: SchemaState) -> StatementReading {
+        let tree: Node
+        switch parse(sql) {
+        case let .success(t): tree = t
+        case let .failure(raw): return .raw(reason: raw.reason, tables: [])
+        }
+        guard let stmts = tree["stmts"] as? [Node], stmts.count == 1, let wrapper = stmts[0]["stmt"] as? Node,
+              let (kind, body) = wrapper.first.map({ ($0.key, $0.value as? Node ?? [:]) }) else {
+            return .raw(reason: "not exactly one statement", tables: [])
+        }
+        let reader = Reader(tokens: SQLTokens(sql), state: state)
+        do throws(KeepRaw) {
+            switch kind {
+            case "CreateStmt": return .operations(try reader.createTable(body))
+            case "AlterTableStmt":
+                if let amendment = try reader.amendment(body) { return amendment }
+                return .operations(try reader.alterTable(body))
+            case "RenameStmt": return .operations(try reader.rename(body))
+            case "DropStmt": return .operations(try reader.drop(body))
+            case "IndexStmt": return .operations(try reader.createIndex(body))
+            case "CommentStmt":
+                if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
+                    let path = names(of: body["object"] as? Node ?? [:])
+                    if path.count == 1 {
+                        return .amend(table: path[0], .comment(text), reason: "COMMENT ON TABLE: only a table made in the same migration takes a comment in the spec")
+                    }
+                }
+                return .operations(try reader.comment(body))
+            case "TransactionStmt":
+                let k = body["kind"] as? String ?? ""
+                if k == "TRANS_STMT_BEGIN" || k == "TRANS_STMT_START" || k == "TRANS_STMT_COMMIT" {
+                    return .transactionControl(k == "TRANS_STMT_COMMIT" ? "COMMIT" : "BEGIN")
+                }
+                return .raw(reason: "\(k): transaction control other than BEGIN/COMMIT", tables: [])
+            default:
+                return .raw(reason: "\(statementName(kind)): no spec operation", tables: touchedTables(kind, body))
+            }
+        } catch {
+            return .raw(reason: "\(statementName(kind)): \(error.reason)", tables: touchedTables(kind, body))
+        }
+    }
+
+    /// The tables whose columns or constraints a statement kept raw changes.
+    static func touchedTables(_ kind: String, _ body: Node) -> [String] {
+        switch kind {
+        // Triggers and indexes leave the columns alone (PostgreSQL alters tables in place).
+        case "CreateStmt", "AlterTableStmt", "RenameStmt":
+            var names = [(body["relation"] as? Node)?["relname"] as? String].compactMap { $0 }
+            if kind == "RenameStmt", let new = body["newname"] as? String { names.append(new) }
+            return names
+        case "DropStmt":
+            guard body["removeType"] as? String == "OBJECT_TABLE" else { return [] }
+            return (body["objects"] as? [Node] ?? []).compactMap { names(of: $0).last }
+        default: return []
+        }
+    }
+
+    /// `CreateFunctionStmt` → `CREATE FUNCTION`, for reports.
+    static func statementName(_ kind: String) -> String {
+        let known = ["CreateFunctionStmt": "CREATE FUNCTION", "CreateTrigStmt": "CREATE TRIGGER", "InsertStmt": "INSERT",
+                     "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "CreateEnumStmt": "CREATE TYPE … AS ENUM",
+                     "AlterEnumStmt": "ALTER TYPE … ADD VALUE", "ViewStmt": "CREATE VIEW", "CreateExtensionStmt": "CREATE EXTENSION",
+                     "CreateSeqStmt": "CREATE SEQUENCE", "VariableSetStmt": "SET", "DoStmt": "DO block", "CreateStmt": "CREATE TABLE",
+                     "AlterTableStmt": "ALTER TABLE", "RenameStmt": "RENAME", "DropStmt": "DROP", "IndexStmt": "CREATE INDEX",
+                     "CommentStmt": "COMMENT ON", "CreateSchemaStmt": "CREATE SCHEMA", "CreateDomainStmt": "CREATE DOMAIN",
+                     "SelectStmt": "SELECT", "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW", "GrantStmt": "GRANT",
+                     "CompositeTypeStmt": "CREATE TYPE", "CreatePolicyStmt": "CREATE POLICY", "AlterSeqStmt": "ALTER SEQUENCE"]
+        return known[kind] ?? kind.replacingOccurrences(of: "Stmt", with: "")
+    }
+
+    /// A dotted name's parts; `public.` (PostgreSQL's default schema, which pg_dump writes out) is left off.
+    static func names(of node: Node) -> [String] {
+        let items = (node["List"] as? Node)?["items"] as? [Node] ?? []
+        let parts = items.compactMap { ($0["String"] as? Node)?["sval"] as? String }
+        return parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
+    }
+
+    static func strings(_ value: Any?) -> [String] {
+        (value as? [Node] ?? []).compactMap { ($0["String"] as? Node)?["sval"] as? String }
+    }
+
+    struct Reader {
+        let tokens: SQLTokens
+        let state: SchemaState
+
+        static let columnStops: Set<String> = ["NOT", "NULL", "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "GENERATED",
+                                               "COLLATE", "DEFAULT", "DEFERRABLE", "INITIALLY"]
+
+        func relation(_ body: Node, key: String = "relation") throws(KeepRaw) -> String {
+            guard let relation = body[key] as? Node, let name = relation["relname"] as? String else { throw KeepRaw(reason: "no table name") }
+            if let schema = relation["schemaname"] as? String, schema != "public" { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
+            if let persistence = relation["relpersistence"] as? String, persistence != "p" { throw KeepRaw(reason: "temporary or unlogged table") }
+            return name
+        }
+
+        // MARK: CREATE TABLE
+
+        func createTable(_ body: Node) throws(KeepRaw) -> [Operation] {
+            let name = try relation(body)
+            for key in ["inhRelations", "partspec", "partbound", "options", "tablespacename", "accessMethod", "ofTypename"] where body[key] != nil {
+                throw KeepRaw(reason: "\(key) has no spec field")
+            }
+            if let onCommit = body["oncommit"] as? String, onCommit != "ONCOMMIT_NOOP" { throw KeepRaw(reason: "ON COMMIT") }
+            var table = Table(name: name, columns: [])
+            var primary: [String]?
+            for element in body["tableElts"] as? [Node] ?? [] {
+                if let def = element["ColumnDef"] as? Node {
+                    let read = try column(def, table: name)
+                    table.columns.append(read.column)
+                    if read.primaryKey {
+                        if primary != nil { throw KeepRaw(reason: "two primary keys") }
+                        primary = [read.column.name]
+                    }
+                    if let unique = read.unique { table.uniques.append(unique) }
+                    if let check = read.check { table.checks.append(check) }
+                    if let fk = read.foreignKey { table.foreignKeys.append(fk) }
+                } else if let constraint = element["Constraint"] as? Node {
+                    let contype = constraint["contype"] as? String ?? ""
+                    let keys = strings(constraint["keys"])
+                    let conname = constraint["conname"] as? String
+                    try plainConstraint(constraint)
+                    switch contype {
+                    case "CONSTR_PRIMARY":
+                        if primary != nil { throw KeepRaw(reason: "two primary keys") }
+                        if let conname, conname != DefaultNames.primaryKey(name) { throw KeepRaw(reason: "primary key named \(conname)") }
+                        primary = keys
+                    case "CONSTR_UNIQUE":
+                        table.uniques.append(UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys))
+                    case "CONSTR_CHECK":
+                        let expression = try checkExpression(constraint)
+                        var checkName = conname ?? ""
+                        if conname == nil {
+                            checkName = try pgCheckName(table: name, column: nil, expression: expression.tokens, columns: table.columns.map(\.name),
+                                                        taken: table.checks.map(\.name))
+                        }
+                        table.checks.append(CheckConstraint(name: checkName, table: name, expression: expression.text))
+                    case "CONSTR_FOREIGN":
+                        table.foreignKeys.append(try foreignKey(constraint, table: name, columns: strings(constraint["fk_attrs"]), pending: table))
+                    default:
+                        throw KeepRaw(reason: "\(contype) constraint")
+                    }
+                } else {
+                    throw KeepRaw(reason: "\(element.keys.first ?? "element") in the column list")
+                }
+            }
+            if let primary {
+                table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                for c in primary { if let i = table.columnIndex(c) { table.columns[i].nullable = false } }
+            }
+            Self.liftEnums(&table)
+            return [.createTable(table)]
+        }
+
+        /// A text column with a check `<table>_<column>_check` that is `column IN ('a', 'b', …)` is
+        /// exactly what the spec's `enum(a,b,…)` is on PostgreSQL: read it as that.
+        static func liftEnums(_ table: inout Table) {
+            for (i, column) in table.columns.enumerated() where column.type == .text {
+                let name = "\(table.name)_\(column.name)_check"
+                guard let k = table.checks.firstIndex(where: { $0.name == name }),
+                      let values = enumValues(table.checks[k].expression, column: column.name) else { continue }
+                if let d = column.defaultValue, case let .literal(.string(s)) = d, !values.contains(s) { continue }
+                table.columns[i].type = .enumeration(values)
+                table.checks.remove(at: k)
+            }
+        }
+
+        /// The values of `col IN ('a', 'b')` (the column quoted or not), when that is all the text says.
+        static func enumValues(_ expression: String, column: String) -> [String]? {
+            let t = SQLTokens(expression)
+            var i = 0
+            guard !t.tokens.isEmpty else { return nil }
+            let first = t.tokens[0]
+            let named = first.kind == .word ? t.text(first) : (first.kind == .quoted ? String(t.text(first).dropFirst().dropLast()) : "")
+            guard named == column else { return nil }
+            i = 1
+            guard t.isWord(i, "IN"), t.isPunct(i + 1, "("), let close = t.closing(i + 1), close == t.tokens.count - 1 else { return nil }
+            var values: [String] = []
+            var k = i + 2
+            while k < close {
+                guard t.tokens[k].kind == .string else { return nil }
+                let v = String(t.text(t.tokens[k]).dropFirst().dropLast())
+                // The spec's enum values are plain words (no quotes, commas or spaces).
+                guard !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
+                values.append(v)
+                k += 1
+                if k < close { guard t.isPunct(k, ",") else { return nil }; k += 1 }
+            }
+            return values.isEmpty ? nil : values
+        }
+
+        /// Constraint options the spec has no field for.
+        func plainConstraint(_ c: Node) throws(KeepRaw) {
+            if c["deferrable"] as? Bool == true || c["initdeferred"] as? Bool == true { throw KeepRaw(reason: "deferrable constraint") }
+            for key in ["including", "options", "indexname", "indexspace", "exclusions", "where_clause"] where c[key] != nil {
+                throw KeepRaw(reason: "constraint \(key)")
+            }
+            if c["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
+            if c["is_no_inherit"] as? Bool == true { throw KeepRaw(reason: "NO INHERIT") }
+        }
+
+        struct ReadColumn {
+            var column: Column
+            var primaryKey = false
+            var unique: UniqueConstraint?
+            var check: CheckConstraint?
+            var foreignKey: ForeignKey?
+        }
+
+        func column(_ def: Node, table: String) throws(KeepRaw) -> ReadColumn {
+            guard let name = def["colname"] as? String, let typeName = def["typeName"] as? Node else { throw KeepRaw(reason: "column without a type") }
+            if def["collClause"] != nil { throw KeepRaw(reason: "column collation") }
+            var read = ReadColumn(column: Column(name: name, type: try type(typeName)))
+            for node in def["constraints"] as? [Node] ?? [] {
+                guard let c = node["Constraint"] as? Node else { continue }
+                try plainConstraint(c)
+                let conname = c["conname"] as? String
+                switch c["contype"] as? String ?? "" {
+                case "CONSTR_NOTNULL": read.column.nullable = false
+                case "CONSTR_NULL": read.column.nullable = true
+                case "CONSTR_DEFAULT":
+                    read.column.defaultValue = try defaultValue(afterKeywordAt: c["location"] as? Int)
+                case "CONSTR_IDENTITY":
+                    guard c["generated_when"] as? String == "d", c["options"] == nil else { throw KeepRaw(reason: "GENERATED ALWAYS or sequence options") }
+                    read.column.identity = true
+                    read.column.nullable = false
+                case "CONSTR_PRIMARY":
+                    if let conname, conname != DefaultNames.primaryKey(table) { throw KeepRaw(reason: "primary key named \(conname)") }
+                    read.primaryKey = true
+                    read.column.nullable = false
+                case "CONSTR_UNIQUE":
+                    read.unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, [name]), table: table, columns: [name])
+                case "CONSTR_CHECK":
+                    let expression = try checkExpression(c)
+                    read.check = CheckConstraint(name: conname ?? "\(table)_\(name)_check", table: table, expression: expression.text)
+                case "CONSTR_FOREIGN":
+                    read.foreignKey = try foreignKey(c, table: table, columns: [name], pending: nil)
+                case let other:
+                    throw KeepRaw(reason: "column constraint \(other)")
+                }
+            }
+            if read.column.identity, !read.column.type.isInteger { throw KeepRaw(reason: "identity on a non-integer type") }
+            return read
+        }
+
+        /// The neutral type for a PostgreSQL type, or the type as written for PostgreSQL only.
+        func type(_ typeName: Node) throws(KeepRaw) -> ColumnType {
+            let names = strings(typeName["names"])
+            guard let last = names.last else { throw KeepRaw(reason: "unnamed type") }
+            if typeName["arrayBounds"] == nil, names.count <= 2, names.count == 1 || names.first == "pg_catalog" {
+                let mods: [Int] = (typeName["typmods"] as? [Node] ?? []).compactMap { (($0["A_Const"] as? Node)?["ival"] as? Node)?["ival"] as? Int }
+                let modCount = (typeName["typmods"] as? [Node])?.count ?? 0
+                switch (last, modCount) {
+                case ("int2", 0): return .smallint
+                case ("int4", 0): return .integer
+                case ("int8", 0): return .bigint
+                case ("bool", 0): return .boolean
+                case ("text", 0): return .text
+                case ("float4", 0): return .real
+                case ("float8", 0): return .double
+                case ("bytea", 0): return .binary
+                case ("date", 0): return .date
+                case ("time", 0): return .time
+                case ("timestamp", 0): return .timestamp
+                case ("timestamptz", 0): return .timestamptz
+                case ("uuid", 0): return .uuid
+                case ("jsonb", 0): return .json
+                case ("varchar", 1) where mods.count == 1 && mods[0] > 0: return .string(length: mods[0])
+                case ("numeric", 2) where mods.count == 2 && mods[0] > 0 && mods[1] >= 0 && mods[1] <= mods[0]:
+                    return .decimal(precision: mods[0], scale: mods[1])
+                case ("serial", _), ("bigserial", _), ("smallserial", _), ("serial4", _), ("serial8", _), ("serial2", _):
+                    throw KeepRaw(reason: "\(last) makes a sequence of its own (the spec's identity is GENERATED BY DEFAULT AS IDENTITY)")
+                default: break
+                }
+            }
+            // Anything else is kept as written, for PostgreSQL: exact there, an error elsewhere.
+            guard let location = typeName["location"] as? Int, let first = tokens.index(at: location),
+                  let text = tokens.expression(from: first, stops: Self.columnStops)?.text else {
+                throw KeepRaw(reason: "type \(last) not found in the text")
+            }
+            return .native(["postgresql": text])
+        }
+
+        /// The default after the `DEFAULT` keyword at a byte offset: a literal where it is one,
+        /// else `{sql: …}` with the text as written.
+        func defaultValue(afterKeywordAt location: Int?) throws(KeepRaw) -> DefaultValue? {
+            guard let location, let keyword = tokens.index(at: location), tokens.isWord(keyword, "DEFAULT"),
+                  let expression = tokens.expression(from: keyword + 1, stops: Self.columnStops) else {
+                throw KeepRaw(reason: "default expression not found in the text")
+            }
+            return Self.defaultValue(expression.text, range: (keyword + 1)..<expression.end, tokens: tokens)
+        }
+
+        static func defaultValue(_ text: String, range: Range<Int>, tokens: SQLTokens) -> DefaultValue? {
+            let upper = text.uppercased()
+            if upper == "NULL" { return nil }
+            if upper == "TRUE" { return .literal(.boolean(true)) }
+            if upper == "FALSE" { return .literal(.boolean(false)) }
+            if range.count == 1, tokens.tokens[range.lowerBound].kind == .number {
+                if let i = Int64(text) { return .literal(.integer(i)) }
+                return .literal(.number(text))
+            }
+            if range.count == 1, tokens.tokens[range.lowerBound].kind == .string, text.hasPrefix("'") {
+                return .literal(.string(String(text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")))
+            }
+            return .sql(text)
+        }
+
+        /// The text inside `CHECK ( … )` of a constraint, and the token range of it.
+        func checkExpression(_ c: Node) throws(KeepRaw) -> (text: String, tokens: Range<Int>) {
+            guard let location = c["location"] as? Int, var i = tokens.index(at: location) else { throw KeepRaw(reason: "check not found in the text") }
+            while i < tokens.tokens.count, !tokens.isWord(i, "CHECK") { i += 1 }
+            guard tokens.isPunct(i + 1, "("), let close = tokens.closing(i + 1), close > i + 2 else { throw KeepRaw(reason: "check without an expression") }
+            return (tokens.text(from: tokens.tokens[i + 2].start, to: tokens.tokens[close - 1].end), (i + 2)..<close)
+        }
+
+        /// The name PostgreSQL gives an unnamed table-level check: after the only column it uses,
+        /// else after the table, with a number when taken.
+        func pgCheckName(table: String, column: String?, expression: Range<Int>, columns: [String], taken: [String]) throws(KeepRaw) -> String {
+            let used = Set(tokens.identifiers(expression)).intersection(columns)
+            let base = used.count == 1 ? "\(table)_\(used.first ?? "")_check" : "\(table)_check"
+            var name = base
+            var n = 0
+            while taken.contains(name) { n += 1; name = base + String(n) }
+            if name.utf8.count > 63 { throw KeepRaw(reason: "the check's generated name is longer than 63 bytes") }
+            return name
+        }
+
+        func action(_ code: String?) throws(KeepRaw) -> ReferentialAction? {
+            switch code ?? "a" {
+            case "a": return nil
+            case "r": return .restrict
+            case "c": return .cascade
+            case "n": return .setNull
+            case "d": return .setDefault
+            default: throw KeepRaw(reason: "referential action \(code ?? "")")
+            }
+        }
+
+        func foreignKey(_ c: Node, table: String, columns: [String], pending: Table?) throws(KeepRaw) -> ForeignKey {
+            guard c["fk_matchtype"] as? String ?? "s" == "s" else { throw KeepRaw(reason: "MATCH FULL/PARTIAL") }
+            if c["fk_del_set_cols"] != nil { throw KeepRaw(reason: "ON DELETE SET NULL (columns)") }
+            let target = try relation(c, key: "pktable")
+            var referenced = strings(c["pk_attrs"])
+            if referenced.isEmpty {
+                // REFERENCES t without columns: the target's primary key.
+                let key = target == table ? pending?.primaryKey?.columns : state.table(target)?.primaryKey?.columns
+                guard let key else { throw KeepRaw(reason: "references \(target) without columns, and its primary key is not known") }
+                referenced = key
+            }
+            return ForeignKey(name: c["conname"] as? String ?? DefaultNames.foreignKey(table, columns), table: table, columns: columns,
+                              referencedTable: target, referencedColumns: referenced,
+                              onDelete: try action(c["fk_del_action"] as? String), onUpdate: try action(c["fk_upd_action"] as? String),
+                              notValid: c["skip_validation"] as? Bool ?? false)
+        }
+
+        // MARK: ALTER TABLE
+
+        /// `ALTER TABLE [ONLY] t ADD CONSTRAINT t_pkey PRIMARY KEY (…)` and `ALTER COLUMN c ADD GENERATED
+        /// BY DEFAULT AS IDENTITY (SEQUENCE NAME t_c_seq …defaults…)`, as pg_dump writes a table.
+        func amendment(_ body: Node) throws(KeepRaw) -> StatementReading? {
+            let cmds = (body["cmds"] as? [Node] ?? []).compactMap { $0["AlterTableCmd"] as? Node }
+            guard cmds.count == 1, let cmd = cmds.first, body["objtype"] as? String == "OBJECT_TABLE" else { return nil }
+            let table = try relation(body)
+            switch cmd["subtype"] as? String ?? "" {
+            case "AT_AddConstraint":
+                guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node, c["contype"] as? String == "CONSTR_PRIMARY" else { return nil }
+                try plainConstraint(c)
+                guard (c["conname"] as? String ?? DefaultNames.primaryKey(table)) == DefaultNames.primaryKey(table) else {
+                    throw KeepRaw(reason: "primary key named \(c["conname"] as? String ?? "")")
+                }
+                return .amend(table: table, .primaryKey(strings(c["keys"])), reason: "ADD PRIMARY KEY: the spec has it only in create_table (spec 1.1)")
+            case "AT_AddIdentity":
+                guard let column = cmd["name"] as? String,
+                      let def = (cmd["def"] as? Node)?["Constraint"] as? Node, def["generated_when"] as? String == "d" else { return nil }
+                // Only the sequence PostgreSQL would make itself: its own name, default options.
+                for option in def["options"] as? [Node] ?? [] {
+                    guard let element = option["DefElem"] as? Node, let name = element["defname"] as? String else { return nil }
+                    switch name {
+                    case "sequence_name":
+                        let parts = PostgresReader.names(of: element["arg"] as? Node ?? [:])
+                        guard parts == ["\(table)_\(column)_seq"] else { return nil }
+                    case "start", "increment":
+                        guard ((element["arg"] as? Node)?["Integer"] as? Node)?["ival"] as? Int == 1 else { return nil }
+                    case "minvalue", "maxvalue": guard element["arg"] == nil else { return nil }
+                    case "cache":
+                        guard ((element["arg"] as? Node)?["Integer"] as? Node)?["ival"] as? Int == 1 else { return nil }
+                    default: return nil
+                    }
+                }
+                return .amend(table: table, .identity(column: column), reason: "ADD GENERATED AS IDENTITY: the spec has it only in create_table")
+            default: return nil
+            }
+        }
+
+        func alterTable(_ body: Node) throws(KeepRaw) -> [Operation] {
+            guard body["objtype"] as? String == "OBJECT_TABLE" else { throw KeepRaw(reason: "not a table") }
+            let table = try relation(body)
+            let cmds = (body["cmds"] as? [Node] ?? []).compactMap { $0["AlterTableCmd"] as? Node }
+            var ops: [Operation] = []
+            for cmd in cmds {
+                let subtype = cmd["subtype"] as? String ?? ""
+                let column = cmd["name"] as? String
+                if cmd["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
+                switch subtype {
+                case "AT_AddColumn":
+                    guard let def = cmd["def"] as? [String: Any], let columnDef = def["ColumnDef"] as? Node else { throw KeepRaw(reason: "ADD COLUMN") }
+                    let read = try self.column(columnDef, table: table)
+                    if read.primaryKey || read.check != nil { throw KeepRaw(reason: "ADD COLUMN with a primary key or check") }
+                    ops.append(.addColumn(table: table, column: read.column, unique: read.unique, foreignKey: read.foreignKey))
+                case "AT_DropColumn":
+                    guard let column else { throw KeepRaw(reason: "DROP COLUMN") }
+                    ops.append(.dropColumn(table: table, column: column))
+                case "AT_SetNotNull", "AT_DropNotNull":
+                    guard let column else { throw KeepRaw(reason: subtype) }
+                    ops.append(.alterColumn(AlterColumn(table: table, column: column, nullable: subtype == "AT_DropNotNull")))
+                case "AT_ColumnDefault":
+                    guard let column else { throw KeepRaw(reason: subtype) }
+                    if cmd["def"] == nil {
+                        ops.append(.alterColumn(AlterColumn(table: table, column: column, defaultChange: .drop)))
+                    } else {
+                        guard cmds.count == 1, let keyword = tokens.tokens.indices.first(where: { tokens.isWord($0, "DEFAULT") }),
+                              let expression = tokens.expression(from: keyword + 1) else { throw KeepRaw(reason: "SET DEFAULT among other changes") }
+                        let value = Self.defaultValue(expression.text, range: (keyword + 1)..<expression.end, tokens: tokens)
+                        ops.append(.alterColumn(AlterColumn(table: table, column: column, defaultChange: value.map { .set($0) } ?? .drop)))
+                    }
+                case "AT_AlterColumnType":
+                    guard let column, let def = (cmd["def"] as? Node)?["ColumnDef"] as? Node, let typeName = def["typeName"] as? Node else {
+                        throw KeepRaw(reason: "ALTER COLUMN TYPE")
+                    }
+                    if def["collClause"] != nil { throw KeepRaw(reason: "COLLATE") }
+                    var change = AlterColumn(table: table, column: column, type: try type(typeName))
+                    if def["raw_default"] != nil {
+                        guard cmds.count == 1, let keyword = tokens.tokens.indices.first(where: { tokens.isWord($0, "USING") }),
+                              let expression = tokens.expression(from: keyword + 1) else { throw KeepRaw(reason: "USING among other changes") }
+                        change.using = expression.text
+                    }
+                    ops.append(.alterColumn(change))
+                case "AT_AddConstraint":
+                    guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node else { throw KeepRaw(reason: "ADD CONSTRAINT") }
+                    try plainConstraint(c)
+                    let conname = c["conname"] as? String
+                    switch c["contype"] as? String ?? "" {
+                    case "CONSTR_FOREIGN":
+                        ops.append(.addForeignKey(try foreignKey(c, table: table, columns: strings(c["fk_attrs"]), pending: nil)))
+                    case "CONSTR_UNIQUE":
+                        let keys = strings(c["keys"])
+                        ops.append(.addUnique(UniqueConstraint(name: conname ?? DefaultNames.unique(table, keys), table: table, columns: keys)))
+                    case "CONSTR_CHECK":
+                        let expression = try checkExpression(c)
+                        let columns = state.table(table)?.columns.map(\.name) ?? []
+                        var name = conname ?? ""
+                        if conname == nil {
+                            name = try pgCheckName(table: table, column: nil, expression: expression.tokens, columns: columns,
+                                                   taken: state.table(table)?.constraintNames ?? [])
+                        }
+                        ops.append(.addCheck(CheckConstraint(name: name, table: table, expression: expression.text,
+                                                             notValid: c["skip_validation"] as? Bool ?? false)))
+                    case let other: throw KeepRaw(reason: "ADD \(other)")
+                    }
+                case "AT_DropConstraint":
+                    guard let name = column else { throw KeepRaw(reason: "DROP CONSTRAINT") }
+                    ops.append(.dropConstraint(table: table, name: name))
+                case "AT_ValidateConstraint":
+                    guard let name = column else { throw KeepRaw(reason: "VALIDATE CONSTRAINT") }
+                    ops.append(.validateConstraint(table: table, name: name))
+                default:
+                    throw KeepRaw(reason: "\(subtype.replacingOccurrences(of: "AT_", with: "")) has no spec operation")
+                }
+            }
+            return ops
+        }
+
+        func rename(_ body: Node) throws(KeepRaw) -> [Operation] {
+            guard let to = body["newname"] as? String else { throw KeepRaw(reason: "RENAME") }
+            switch body["renameType"] as? String ?? "" {
+            case "OBJECT_TABLE": return [.renameTable(table: try relation(body), to: to)]
+            case "OBJECT_COLUMN":
+                guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
+                return [.renameColumn(table: try relation(body), column: column, to: to)]
+            case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
+            }
+        }
+
+        func drop(_ body: Node) throws(KeepRaw) -> [Operation] {
+            if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
+            let objects = (body["objects"] as? [Node] ?? []).map { PostgresReader.names(of: $0) }
+            if objects.contains(where: { $0.count != 1 }) { throw KeepRaw(reason: "schema-qualified name") }
+            switch body["removeType"] as? String ?? "" {
+            case "OBJECT_TABLE":
+                return objects.map { .dropTable(table: $0[0]) }
+            case "OBJECT_INDEX":
+                return try objects.map { names throws(KeepRaw) -> Operation in
+                    guard let index = state.index(names[0]) else { throw KeepRaw(reason: "index \(names[0]) is not known to the spec") }
+                    return .dropIndex(name: names[0], table: index.table, concurrently: body["concurrent"] as? Bool ?? false)
+                }
+            case let other: throw KeepRaw(reason: "DROP \(other.replacingOccurrences(of: "OBJECT_", with: "")): no spec operation")
+            }
+        }
+
+        func createIndex(_ body: Node) throws(KeepRaw) -> [Operation] {
+            let table = try relation(body)
+            for key in ["indexIncludingParams", "options", "tableSpace", "excludeOpNames"] where body[key] != nil {
+                throw KeepRaw(reason: "index \(key) has no spec field")
+            }
+            if body["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
+            var parts: [IndexPart] = []
+            for node in body["indexParams"] as? [Node] ?? [] {
+                guard let element = node["IndexElem"] as? Node else { throw KeepRaw(reason: "index part") }
+                if element["opclass"] != nil || element["collation"] != nil { throw KeepRaw(reason: "operator class or collation (spec 1.1)") }
+                if element["ordering"] as? String ?? "SORTBY_DEFAULT" != "SORTBY_DEFAULT"
+                    || element["nulls_ordering"] as? String ?? "SORTBY_NULLS_DEFAULT" != "SORTBY_NULLS_DEFAULT" {
+                    throw KeepRaw(reason: "key order (DESC / NULLS FIRST) (spec 1.1)")
+                }
+                if let name = element["name"] as? String {
+                    parts.append(.column(name))
+                } else if let expr = element["expr"] as? Node, let call = expr["FuncCall"] as? Node, let location = call["location"] as? Int,
+                          let first = tokens.index(at: location), let text = tokens.expression(from: first)?.text {
+                    parts.append(.expression(text))
+                } else {
+                    throw KeepRaw(reason: "index expression other than a function call")
+                }
+            }
+            let name: String
+            if let given = body["idxname"] as? String {
+                name = given
+            } else if parts.allSatisfy({ $0.columnName != nil }) {
+                name = DefaultNames.index(table, parts.compactMap(\.columnName))
+            } else {
+                throw KeepRaw(reason: "unnamed expression index (PostgreSQL and the spec name it differently)")
+            }
+            var predicate: String?
+            if body["whereClause"] != nil {
+                guard let keyword = tokens.tokens.indices.last(where: { tokens.isWord($0, "WHERE") }), keyword + 1 < tokens.tokens.count,
+                      let last = tokens.tokens.last else {
+                    throw KeepRaw(reason: "WHERE not found in the text")
+                }
+                predicate = tokens.text(from: tokens.tokens[keyword + 1].start, to: last.end)
+            }
+            let method = body["accessMethod"] as? String
+            return [.createIndex(Index(name: name, table: table, parts: parts, unique: body["unique"] as? Bool ?? false, predicate: predicate,
+                                       method: method == "btree" ? nil : method),
+                                 concurrently: body["concurrent"] as? Bool ?? false)]
+        }
+
+        func comment(_ body: Node) throws(KeepRaw) -> [Operation] {
+            guard body["objtype"] as? String == "OBJECT_COLUMN" else { throw KeepRaw(reason: "COMMENT ON other than a column or a table made in the same migration: no spec operation") }
+            let path = PostgresReader.names(of: body["object"] as? Node ?? [:])
+            guard path.count == 2, let text = body["comment"] as? String, !text.isEmpty else { throw KeepRaw(reason: "COMMENT ON COLUMN") }
+            return [.alterColumn(AlterColumn(table: path[0], column: path[1], comment: text))]
+        }
+    }
+}

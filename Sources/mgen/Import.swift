@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MGenImport
+import MGenSpec
+
+/// Options `import` and `convert` share: where the migrations are, their format and dialect.
+struct ImportSource: ParsableArguments {
+    @Option(help: "The format of the folder: goose, golang-migrate, sql, prisma, flyway, dbmate.") var from: String
+    @Argument(help: "The folder of migrations.") var folder: String
+    @Option(help: "The dialect of the SQL in the files (postgresql, mysql, sqlite); Prisma folders name theirs.") var dialect: String?
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run(specFolder: String) throws(DiagnosticError) -> ImportResult {
+        try ImportEngine.importFolder(folder, format: from, dialect: parseDialect(dialect, config: nil), specFolder: specFolder)
+    }
+
+    func printReport(_ report: ImportReport) { Self.printReport(report, json: json) }
+
+    static func printReport(_ report: ImportReport, json: Bool) {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            if let data = try? encoder.encode(report) { print(String(decoding: data, as: UTF8.self)) }
+        } else {
+            print(report.text)
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Read a folder of SQL migrations (goose, golang-migrate, sql, prisma, flyway, dbmate) into specs.",
+        discussion: """
+        One spec per migration, versions, names and timestamps kept. A statement becomes a spec operation
+        only when the operation says exactly what it does; anything else stays a raw `sql` step with the
+        original text, and the report says why. See docs/import.md.
+        """)
+
+    @OptionGroup var source: ImportSource
+    @Option(help: "The folder to write the specs into.") var out: String = "Specs"
+    @Flag(help: "Overwrite specs that exist.") var force = false
+
+    func run() throws {
+        try MGenCLI.run { () throws(DiagnosticError) in
+            let result = try source.run(specFolder: out)
+            let written = try ImportEngine.write(result, to: out, force: force)
+            source.printReport(result.report)
+            if !source.json { print("wrote \(written.count) spec(s) to \(out)") }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MGenEmit
+import MGenImport
+import MGenSpec
+import MGenTestSupport
+import MGenVerify
+import Testing
+
+/// `mgen baseline --schema`: the example chain applied to a database, dumped with the database's own
+/// tool, read back as one baseline spec, emitted and applied to an empty database: the same schema.
+@Suite(.serialized) struct BaselineTests {
+    static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(tool) \(arguments)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func prove(_ url: DatabaseURL, dump: (DatabaseURL) throws -> String) throws {
+        let chain = try exampleChain()
+        let folder = try temporaryFolder("baseline-\(url.dialect)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let emitter = try EmitterRegistry.require("sql")
+        try EmitEngine.write(EmitEngine.plan(chain, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/chain")), force: false)
+        let schemaFile = "\(folder)/schema.sql"
+        // SQLite: a file database, so the dump tool can open it.
+        let server = url.dialect == .sqlite ? try DatabaseURL("sqlite:\(folder)/db.sqlite") : url
+        let original = try withScratchDatabase(server) { db, scratch in
+            for m in try emitter.scan("\(folder)/chain") { try apply(m.up, transactional: m.upTransactional, on: db) }
+            try dump(scratch).write(toFile: schemaFile, atomically: true, encoding: .utf8)
+            return try introspect(db, exclude: frameworkBookkeepingTables)
+        }
+        let result = try ImportEngine.baseline(schema: schemaFile, dialect: url.dialect)
+        print(result.report.text)
+        #expect(result.migrations.count == 1 && result.migrations[0].irreversible != nil)
+        #expect(result.report.rawStatements == 0, "the dump of the example chain is all spec operations")
+        let baseline = try MigrationChain.build(result.migrations)
+        try EmitEngine.write(EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline")), force: false)
+        let again = try withScratchDatabase(url) { db, _ in
+            for m in try emitter.scan("\(folder)/baseline") { try apply(m.up, transactional: m.upTransactional, on: db) }
+            return try introspect(db, exclude: frameworkBookkeepingTables)
+        }
+        let changes = SnapshotDiff(original, again).render()
+        #expect(changes.isEmpty, "the baseline builds the dumped schema:\n\(changes.joined(separator: "\n"))")
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MGEN_TEST_PG_URL"] != nil))
+    func pgDump() throws {
+        let url = try DatabaseURL(ProcessInfo.processInfo.environment["MGEN_TEST_PG_URL"] ?? "")
+        let tool = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().last.map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
+        let pgDump = try #require(tool.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }, "pg_dump not found")
+        try prove(url) { scratch in try Self.run(pgDump, ["--schema-only", scratch.unredacted]) }
+    }
+
+    @Test func sqliteSchema() throws {
+        try prove(DatabaseURL("sqlite::memory:")) { scratch in try Self.run("/usr/bin/sqlite3", [String(scratch.description.dropFirst("sqlite:".count)), ".schema"]) }
+    }
+}

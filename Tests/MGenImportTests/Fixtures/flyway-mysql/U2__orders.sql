@@ -1,0 +1,2 @@
+DELETE FROM products WHERE sku = 'SKU-1';
+DROP TABLE orders;

@@ -1,0 +1,2 @@
+ALTER TABLE orders ADD COLUMN note text;
+RENAME TABLE orders TO purchase_orders;
