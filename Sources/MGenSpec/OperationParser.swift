@@ -217,8 +217,19 @@ enum OperationParser {
             f.sink.error("unknown index method '\(m)'", at: f.location("method"), fix: "use btree, hash, gin, gist, spgist or brin")
             method = nil
         }
+        let unique = f.bool("unique") ?? false
+        // PostgreSQL builds unique indexes only with btree, and hash and spgist indexes over one
+        // key part only: refused here rather than by the database at the first run.
+        if let m = method, m != "btree", unique {
+            f.sink.error("a unique index cannot use method '\(m)': PostgreSQL builds unique indexes only with btree",
+                         at: f.location("method"), fix: "leave out `method` (or use btree) for a unique index")
+        }
+        if let m = method, m == "hash" || m == "spgist", parts.count > 1 {
+            f.sink.error("a \(m) index has one key part, this one has \(parts.count)", at: f.location("columns"),
+                         fix: "index one column or expression, or leave out `method` (btree)")
+        }
         let index = Index(name: f.name("name", required: false) ?? defaultName, table: table, parts: parts,
-                          unique: f.bool("unique") ?? false, predicate: f.string("where"), method: method)
+                          unique: unique, predicate: f.string("where"), method: method)
         return .createIndex(index, concurrently: f.bool("concurrently") ?? false)
     }
 

@@ -380,6 +380,17 @@ import Testing
         ])
     }
 
+    @Test func indexMethodsPostgreSQLCannotBuild() throws {
+        let unique = spec("  - create_index: {table: users, columns: [email], unique: true, method: hash}\n")
+        #expect(loadDiagnostics(unique).map(headline) == [
+            "x.yaml:5:66: error: a unique index cannot use method 'hash': PostgreSQL builds unique indexes only with btree",
+        ])
+        let wide = spec("  - create_index: {table: users, columns: [email, id], method: hash}\n")
+        #expect(loadDiagnostics(wide).map(headline) == ["x.yaml:5:34: error: a hash index has one key part, this one has 2"])
+        #expect(loadDiagnostics(spec("  - create_index: {table: users, columns: [email, id], method: gin}\n")).isEmpty)
+        #expect(loadDiagnostics(spec("  - create_index: {table: users, columns: [email], unique: true, method: btree}\n")).isEmpty)
+    }
+
     /// A table `p` (id bigint key) and `c` whose `p_id` references it.
     static let parentChild = spec("""
           - create_table: {table: p, columns: [{name: id, type: bigint, primary_key: true}, {name: code, type: string(20), unique: true}]}
