@@ -317,36 +317,15 @@ struct Mapper {
     /// A comment on a table or column that a `create_table` of this migration made: it becomes
     /// part of that `create_table` (the state is replayed again from there).
     mutating func merge(comment: String, table: String, column: String?, into items: inout [Item]) -> Bool {
-        guard let k = items.lastIndex(where: { item in
-            !item.isRaw && item.operations.contains { if case let .createTable(t) = $0 { t.name == table } else { false } }
-        }), let start = items[k].before.first else { return false }
-        var changed = items[k]
-        changed.operations = changed.operations.map { op in
-            guard case var .createTable(t) = op, t.name == table else { return op }
+        rewrite(table, in: &items) { t in
             if let column {
-                if let c = t.columnIndex(column) { t.columns[c].comment = comment }
+                guard let c = t.columnIndex(column) else { return false }
+                t.columns[c].comment = comment
             } else {
                 t.comment = comment
             }
-            return .createTable(t)
+            return true
         }
-        if let column, !changed.operations.contains(where: { if case let .createTable(t) = $0 { t.column(column) != nil } else { false } }) {
-            return false
-        }
-        var replay = start
-        var rebuilt = Array(items[..<k])
-        for var item in [changed] + items[(k + 1)...] {
-            if item.isRaw { rebuilt.append(item); continue }
-            item.before = []
-            for op in item.operations {
-                item.before.append(replay)
-                do { try replay.apply(op, at: item.statement.location); replay.commit() } catch { return false }
-            }
-            rebuilt.append(item)
-        }
-        items = rebuilt
-        state = replay
-        return true
     }
 
     /// The spec renames an enum column's CHECK with the column (or table); the SQL being read does
