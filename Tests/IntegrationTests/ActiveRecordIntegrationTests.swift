@@ -12,7 +12,9 @@ import Testing
 /// ActiveRecord's own `MigrationContext` (Fixtures/activerecord/run.rb) one migration at a time,
 /// each schema compared with the one mgen's own SQL makes for the same chain; rolled back one at a
 /// time to an empty schema, each step compared again; migrated again, and down to 0.
-@Suite(.serialized) struct ActiveRecordIntegrationTests {
+@Suite(.serialized) struct ActiveRecordIntegrationTests: FrameworkRoundTrip {
+    static let target = "activerecord"
+
     @Test func sqlite() throws {
         try roundTrip(server: DatabaseURL("sqlite:\(NSTemporaryDirectory())mgen-activerecord.db"))
     }
@@ -41,16 +43,7 @@ import Testing
     /// The hard chains of Fixtures/framework-chains, on every dialect each is valid for.
     @Test(arguments: FrameworkChain.cells)
     func hardChain(_ chain: FrameworkChain, _ dialect: Dialect) throws {
-        let folder = try temporaryFolder("activerecord-chain-db")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
-        try roundTrip(server: server, chain: chain.load(), name: "framework-chain \(chain.name)")
-    }
-
-    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil, name: String = "example") throws {
-        let chain = try given ?? exampleChain()
-        let problems = try Self.run(chain, server: server, reference: referenceSnapshots(chain, server: server))
-        KnownIssues.record(problems.map { "activerecord on \(server.dialect): \($0)" }, chain: name, cell: Cell(target: "activerecord", dialect: server.dialect))
+        try hardChainRoundTrip(chain, dialect)
     }
 
     /// Emits `chain` into a temporary db/migrate, checks every file with `ruby -c`, then walks it

@@ -10,7 +10,9 @@ import Testing
 /// project, then `alembic upgrade +1` revision by revision, each schema compared with the one
 /// mgen's own SQL makes for the same chain; `alembic downgrade -1` back to an empty schema, each
 /// step compared again; then `alembic upgrade head` once more.
-@Suite(.serialized) struct AlembicIntegrationTests {
+@Suite(.serialized) struct AlembicIntegrationTests: FrameworkRoundTrip {
+    static let target = "alembic"
+
     @Test func sqlite() throws {
         try roundTrip(server: DatabaseURL("sqlite:\(NSTemporaryDirectory())mgen-alembic.db"))
     }
@@ -28,16 +30,7 @@ import Testing
     /// The hard chains of Fixtures/framework-chains, on every dialect each is valid for.
     @Test(arguments: FrameworkChain.cells)
     func hardChain(_ chain: FrameworkChain, _ dialect: Dialect) throws {
-        let folder = try temporaryFolder("alembic-chain-db")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
-        try roundTrip(server: server, chain: chain.load(), name: "framework-chain \(chain.name)")
-    }
-
-    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil, name: String = "example") throws {
-        let chain = try given ?? exampleChain()
-        let problems = try Self.run(chain, server: server, reference: referenceSnapshots(chain, server: server))
-        KnownIssues.record(problems.map { "alembic on \(server.dialect): \($0)" }, chain: name, cell: Cell(target: "alembic", dialect: server.dialect))
+        try hardChainRoundTrip(chain, dialect)
     }
 
     /// Emits `chain` into a fresh Alembic project and walks it with `alembic upgrade +1`,

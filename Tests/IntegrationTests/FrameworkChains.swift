@@ -57,3 +57,28 @@ struct FrameworkChain: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+/// A framework suite whose walk (`run`) takes any chain: the example chain and the hard chains go
+/// through the same two steps for every framework, recorded against the known-issue table.
+protocol FrameworkRoundTrip {
+    /// The target's name, as the known-issue table and messages say it.
+    static var target: String { get }
+    static func run(_ chain: MigrationChain, server: DatabaseURL, reference: [SchemaSnapshot]) throws -> [CellProblem]
+}
+
+extension FrameworkRoundTrip {
+    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil, name: String = "example") throws {
+        let chain = try given ?? exampleChain()
+        let problems = try Self.run(chain, server: server, reference: referenceSnapshots(chain, server: server))
+        KnownIssues.record(problems.map { "\(Self.target) on \(server.dialect): \($0)" }, chain: name,
+                           cell: Cell(target: Self.target, dialect: server.dialect))
+    }
+
+    /// One hard chain of Fixtures/framework-chains on one dialect (SQLite in a folder of its own).
+    func hardChainRoundTrip(_ chain: FrameworkChain, _ dialect: Dialect) throws {
+        let folder = try temporaryFolder("\(Self.target)-chain-db")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
+        try roundTrip(server: server, chain: chain.load(), name: "framework-chain \(chain.name)")
+    }
+}

@@ -10,7 +10,9 @@ import Testing
 /// installed into .venv by scripts/setup): emit the example chain, run the Router on a scratch
 /// database, compare its schema with what mgen's own SQL gives for the same chain, roll back one
 /// migration at a time (comparing at every step), and run everything again.
-@Suite(.serialized) struct PeeweeIntegrationTests {
+@Suite(.serialized) struct PeeweeIntegrationTests: FrameworkRoundTrip {
+    static let target = "peewee"
+
     @Test func sqlite() throws {
         let folder = try temporaryFolder("peewee-sqlite-db")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -54,16 +56,7 @@ import Testing
     /// The hard chains of Fixtures/framework-chains, on every dialect each is valid for.
     @Test(arguments: FrameworkChain.cells)
     func hardChain(_ chain: FrameworkChain, _ dialect: Dialect) throws {
-        let folder = try temporaryFolder("peewee-chain-db")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        guard let server = try FrameworkChain.server(dialect, sqliteFolder: folder) else { return }
-        try roundTrip(server: server, chain: chain.load(), name: "framework-chain \(chain.name)")
-    }
-
-    func roundTrip(server: DatabaseURL, chain given: MigrationChain? = nil, name: String = "example") throws {
-        let chain = try given ?? exampleChain()
-        let problems = try Self.run(chain, server: server, reference: referenceSnapshots(chain, server: server))
-        KnownIssues.record(problems.map { "peewee on \(server.dialect): \($0)" }, chain: name, cell: Cell(target: "peewee", dialect: server.dialect))
+        try hardChainRoundTrip(chain, dialect)
     }
 
     /// Emits `chain` and walks it with peewee_migrate's Router (run up to each name, rollback the
