@@ -13,9 +13,13 @@ public struct EmitOptions: Sendable {
     public var templates: String?
     /// Target-specific options (`app`, `head`, `rev-id`, `rails-version`, ...), handed to the emitter.
     public var targetOptions: [String: String]
+    /// Write baseline specs too (as the framework's initial migration); by default a baseline only
+    /// seeds the replayed state, since the database it declares already has its schema.
+    public var includeBaseline: Bool
 
     public init(dialect: Dialect, output: String, versioning: Versioning? = nil, timestamp: String? = nil, force: Bool = false,
-                render: RenderOptions = RenderOptions(), templates: String? = nil, targetOptions: [String: String] = [:]) {
+                render: RenderOptions = RenderOptions(), templates: String? = nil, targetOptions: [String: String] = [:],
+                includeBaseline: Bool = false) {
         self.dialect = dialect
         self.output = output
         self.versioning = versioning
@@ -24,6 +28,7 @@ public struct EmitOptions: Sendable {
         self.render = render
         self.templates = templates
         self.targetOptions = targetOptions
+        self.includeBaseline = includeBaseline
     }
 }
 
@@ -75,7 +80,9 @@ public enum EmitEngine {
                                              fix: "use \(emitter.versionings.map(\.rawValue).joined(separator: " or "))"))
         }
         let templates = try TemplateSet(directory: options.templates)
-        let rendered = try SQLRenderer(dialect: options.dialect, options: options.render).render(chain)
+        let all = try SQLRenderer(dialect: options.dialect, options: options.render).render(chain)
+        // A baseline's state is the start of what follows; its own files only when asked.
+        let rendered = options.includeBaseline ? all : all.filter { !$0.planned.migration.baseline }
         let existing = try emitter.scan(options.output)
         var bySpec = Dictionary(existing.compactMap { m in m.specID.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
         var highest = existing.compactMap { UInt64($0.version) }.max()

@@ -169,7 +169,11 @@ struct DDLReader {
                     } else if word("CHECK") {
                         table.checks.append(CheckConstraint(name: conname, table: name, expression: try parenthesized()))
                     } else if word("PRIMARY") {
-                        throw KeepRaw(reason: "named primary key")
+                        // The spec names a primary key `<table>_pkey` (mgen writes that name on SQLite).
+                        guard conname == DefaultNames.primaryKey(name) else { throw KeepRaw(reason: "primary key named \(conname)") }
+                        try expect("KEY")
+                        if primary != nil { throw KeepRaw(reason: "two primary keys") }
+                        primary = try identifierList()
                     } else {
                         throw KeepRaw(reason: "constraint at \(peekText)")
                     }
@@ -183,6 +187,7 @@ struct DDLReader {
                     let read = try column(table: name)
                     table.columns.append(read.column)
                     if let check = read.check { table.checks.append(check) }
+                    if let fk = read.foreignKey { table.foreignKeys.append(fk) }
                     if read.primaryKey {
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
                         primary = [read.column.name]
@@ -241,7 +246,7 @@ struct DDLReader {
             return fk
         }
 
-        struct ReadColumn { var column: Column; var primaryKey = false; var check: CheckConstraint? }
+        struct ReadColumn { var column: Column; var primaryKey = false; var check: CheckConstraint?; var foreignKey: ForeignKey? }
 
         static let stops: Set<String> = ["NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "AUTO_INCREMENT", "AUTOINCREMENT",
                                          "COMMENT", "COLLATE", "CHARACTER", "CONSTRAINT", "GENERATED", "ON", "AS", "UNSIGNED", "ZEROFILL", "KEY"]
@@ -254,8 +259,15 @@ struct DDLReader {
             while !atEnd, !tokens.isPunct(i, ","), !tokens.isPunct(i, ")") {
                 if word("CONSTRAINT") {
                     let conname = try identifier()
-                    try expect("CHECK")
-                    read.check = CheckConstraint(name: conname, table: table, expression: try parenthesized())
+                    if tokens.isWord(i, "REFERENCES") {
+                        // SQLite keeps a key added with its column inside the column's definition.
+                        if read.foreignKey != nil { throw KeepRaw(reason: "two foreign keys on column \(name)") }
+                        read.foreignKey = try references(name: conname, table: table, columns: [name])
+                    } else {
+                        try expect("CHECK")
+                        if read.check != nil { throw KeepRaw(reason: "two checks on column \(name)") }
+                        read.check = CheckConstraint(name: conname, table: table, expression: try parenthesized())
+                    }
                 } else if word("NOT") { try expect("NULL"); read.column.nullable = false } else if word("NULL") { read.column.nullable = true } else if word("DEFAULT") {
                     let start = i
                     if tokens.isPunct(i, "(") {
@@ -310,6 +322,10 @@ struct DDLReader {
                            "text": .text, "blob": .binary, "date": .date, "time": .time, "datetime": .timestamp, "char(36)": .uuid]
             }
             if let known = neutral[t] { return known }
+            // An enum's values keep their case (`t` is folded for the type's name only).
+            if dialect == .mysql, t.hasPrefix("enum("), case let .enumeration(values)? = ColumnType.parse(text.trimmingCharacters(in: .whitespaces)) {
+                return .enumeration(values)
+            }
             if let parsed = ColumnType.parse(t) {
                 switch parsed {
                 case .string, .decimal: return parsed
@@ -413,7 +429,7 @@ struct DDLReader {
                 _ = word("COLUMN")
                 let read = try column(table: table)
                 guard let old = state.table(table)?.column(read.column.name) else { throw KeepRaw(reason: "MODIFY of a column the spec does not know") }
-                if read.primaryKey || read.check != nil || old.identity != read.column.identity { throw KeepRaw(reason: "MODIFY with a key, check or AUTO_INCREMENT change") }
+                if read.primaryKey || read.check != nil || read.foreignKey != nil || old.identity != read.column.identity { throw KeepRaw(reason: "MODIFY with a key, check or AUTO_INCREMENT change") }
                 var change = AlterColumn(table: table, column: old.name)
                 change.type = read.column.type
                 if old.nullable != read.column.nullable { change.nullable = read.column.nullable }
@@ -465,7 +481,16 @@ struct DDLReader {
                 let read = try column(table: table)
                 if read.primaryKey { throw KeepRaw(reason: "ADD COLUMN … PRIMARY KEY") }
                 if tokens.isWord(i, "FIRST") || tokens.isWord(i, "AFTER") { throw KeepRaw(reason: "column position") }
-                return [.addColumn(table: table, column: read.column, unique: nil, foreignKey: nil)]
+                var column = read.column
+                if let check = read.check {
+                    // Only the spec's own enum check can come with the column; any other would be lost.
+                    guard check.name == "\(table)_\(column.name)_check", column.type == .text,
+                          let values = PostgresReader.Reader.enumValues(check.expression, column: column.name) else {
+                        throw KeepRaw(reason: "ADD COLUMN with a CHECK")
+                    }
+                    column.type = .enumeration(values)
+                }
+                return [.addColumn(table: table, column: column, unique: nil, foreignKey: read.foreignKey)]
             }
             if word("DROP") {
                 if word("FOREIGN") { try expect("KEY"); return [.dropConstraint(table: table, name: try identifier())] }

@@ -107,6 +107,7 @@ public enum ImportEngine {
                 built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."
                 built.migration.down = nil
                 built.migration.irreversible = "a baseline declares the existing schema; its down would drop it"
+                built.migration.baseline = true
                 built.report.down = "none"
                 built.report.downNote = "a baseline is irreversible"
             }

@@ -212,18 +212,34 @@ enum PostgresReader {
             }
         }
 
-        /// The values of `col IN ('a', 'b')` (the column quoted or not), when that is all the text says.
+        /// The values of `col IN ('a', 'b')` (the column quoted or not), when that is all the text says;
+        /// also in the form PostgreSQL's catalog gives it back, `(col = ANY (ARRAY['a'::text, 'b'::text]))`
+        /// (a live database, a schema dump).
         static func enumValues(_ expression: String, column: String) -> [String]? {
             let t = SQLTokens(expression)
-            var i = 0
-            guard !t.tokens.isEmpty else { return nil }
-            let first = t.tokens[0]
-            let named = first.kind == .word ? t.text(first) : (first.kind == .quoted ? String(t.text(first).dropFirst().dropLast()) : "")
+            var first = 0
+            var last = t.tokens.count - 1
+            // Parentheses around the whole condition.
+            while last > first, t.isPunct(first, "("), t.closing(first) == last { first += 1; last -= 1 }
+            guard first <= last else { return nil }
+            let head = t.tokens[first]
+            let named = head.kind == .word ? t.text(head) : (head.kind == .quoted ? String(t.text(head).dropFirst().dropLast()) : "")
             guard named == column else { return nil }
-            i = 1
-            guard t.isWord(i, "IN"), t.isPunct(i + 1, "("), let close = t.closing(i + 1), close == t.tokens.count - 1 else { return nil }
+            let i = first + 1
+            func isOp(_ k: Int, _ text: String) -> Bool { k <= last && t.tokens[k].kind == .op && t.text(t.tokens[k]) == text }
+            var k: Int
+            let close: Int
+            if t.isWord(i, "IN"), t.isPunct(i + 1, "("), let c = t.closing(i + 1), c == last {
+                k = i + 2
+                close = c
+            } else if isOp(i, "="), t.isWord(i + 1, "ANY"), t.isPunct(i + 2, "("), let c = t.closing(i + 2), c == last,
+                      t.isWord(i + 3, "ARRAY"), isOp(i + 4, "["), isOp(c - 1, "]") {
+                k = i + 5
+                close = c - 1
+            } else {
+                return nil
+            }
             var values: [String] = []
-            var k = i + 2
             while k < close {
                 guard t.tokens[k].kind == .string else { return nil }
                 let v = String(t.text(t.tokens[k]).dropFirst().dropLast())
@@ -231,6 +247,8 @@ enum PostgresReader {
                 guard !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
                 values.append(v)
                 k += 1
+                // The catalog's cast of each value to the column's type.
+                if isOp(k, "::"), t.isWord(k + 1, "TEXT") { k += 2 }
                 if k < close { guard t.isPunct(k, ",") else { return nil }; k += 1 }
             }
             return values.isEmpty ? nil : values

@@ -16,6 +16,7 @@ public enum SpecWriter {
         var top: [(String, Value)] = [("mgen", .plain("1")), ("id", .string(migration.id)), ("name", .string(migration.name))]
         if let description = migration.description { top.append(("description", .string(description))) }
         if let created = migration.created { top.append(("created", .string(created))) }
+        if migration.baseline { top.append(("baseline", .plain("true"))) }
         if let transaction = migration.transaction { top.append(("transaction", .plain(transaction ? "true" : "false"))) }
         top.append(("operations", .list(migration.operations.map { operation($0.value) })))
         if let down = migration.down { top.append(("down", .list(down.map { operation($0.value) }))) }

@@ -64,6 +64,13 @@ public struct MigrationChain: Sendable {
                 }
             }
         }
+        // A baseline declares what existed before the first migration: nothing may come before it.
+        if let late = ordered.firstIndex(where: \.baseline), let first = ordered.firstIndex(where: { !$0.baseline }), first < late,
+           let spec = ordered.last(where: \.baseline) {
+            diagnostics.append(Diagnostic("baseline spec '\(spec.id)' comes after '\(ordered[first].id)', which is not a baseline",
+                                          at: spec.fields["baseline"] ?? spec.location,
+                                          fix: "a baseline declares the schema before every migration: give it the lowest id (e.g. 0000)"))
+        }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
 
         var replayer = Replayer(capacity: ordered.count)

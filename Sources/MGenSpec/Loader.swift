@@ -7,7 +7,7 @@ import Dispatch
 public enum SpecLoader {
     public static let formatVersion = 1
     static let topLevelFields = ["mgen", "id", "name", "description", "depends_on", "transaction", "created",
-                                 "operations", "down", "irreversible", "lint"]
+                                 "operations", "down", "irreversible", "lint", "baseline"]
 
     /// Loads one spec from its text. `file` is the name used in diagnostics.
     public static func load(text: String, file: String) throws(DiagnosticError) -> Migration {
@@ -47,6 +47,7 @@ public enum SpecLoader {
             sink.error("'created' must be a UTC time like 2025-01-15T10:30:00Z, not '\(created)'", at: location)
         }
         let irreversible = top.string("irreversible")
+        let baseline = top.bool("baseline") ?? false
         var lint: LintSettings?
         if let node = top.node("lint") {
             let l = Fields(node, context: "'lint'", allowed: ["ignore", "reason"], sink: sink)
@@ -83,7 +84,7 @@ public enum SpecLoader {
         if !sink.diagnostics.isEmpty { throw DiagnosticError(sink.diagnostics) }
         return Migration(id: id, name: name, description: description, dependsOn: dependsOn, transaction: transaction,
                          created: created, operations: operations, down: down, irreversible: irreversible, lint: lint, file: file,
-                         source: bytes, location: sink.location(root), fields: top.fields)
+                         source: bytes, location: sink.location(root), fields: top.fields, baseline: baseline)
     }
 
     /// Loads one spec file.

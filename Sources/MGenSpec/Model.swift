@@ -474,6 +474,9 @@ public struct Migration: Hashable, Sendable {
     /// An explicit down that replaces the derived one.
     public var down: [Located<Operation>]?
     public var irreversible: String?
+    /// A baseline declares a schema that already exists (`mgen baseline`): it seeds the replayed
+    /// state, and `emit` writes nothing for it unless asked (`--include-baseline`).
+    public var baseline: Bool
     /// Linter rules this spec opts out of (`lint: {ignore: [...], reason: "..."}`).
     public var lint: LintSettings?
     /// The spec file, as given on the command line.
@@ -489,7 +492,7 @@ public struct Migration: Hashable, Sendable {
     public init(id: String, name: String, description: String? = nil, dependsOn: [String] = [], transaction: Bool? = nil,
                 created: String? = nil, operations: [Located<Operation>], down: [Located<Operation>]? = nil,
                 irreversible: String? = nil, lint: LintSettings? = nil, file: String, source: [UInt8] = [],
-                location: SourceLocation? = nil, fields: FieldLocations = [:]) {
+                location: SourceLocation? = nil, fields: FieldLocations = [:], baseline: Bool = false) {
         self.id = id
         self.name = name
         self.description = description
@@ -499,6 +502,7 @@ public struct Migration: Hashable, Sendable {
         self.operations = operations
         self.down = down
         self.irreversible = irreversible
+        self.baseline = baseline
         self.lint = lint
         self.file = file
         self.source = source

@@ -69,7 +69,7 @@ public func open(_ url: DatabaseURL) throws -> Database {
 }
 
 /// Quotes an identifier for a dialect (used for names mgen makes up, such as scratch databases).
-func quoteIdentifier(_ name: String, _ dialect: Dialect) -> String {
+public func quoteIdentifier(_ name: String, _ dialect: Dialect) -> String {
     switch dialect {
     case .mysql: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
     case .postgresql, .sqlite: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -77,7 +77,7 @@ func quoteIdentifier(_ name: String, _ dialect: Dialect) -> String {
 }
 
 /// Quotes a string literal (standard SQL: double the single quotes; MySQL also escapes backslashes).
-func quoteLiteral(_ value: String, _ dialect: Dialect) -> String {
+public func quoteLiteral(_ value: String, _ dialect: Dialect) -> String {
     var escaped = value.replacingOccurrences(of: "'", with: "''")
     if dialect == .mysql { escaped = escaped.replacingOccurrences(of: "\\", with: "\\\\") }
     return "'" + escaped + "'"

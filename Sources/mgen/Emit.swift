@@ -40,6 +40,9 @@ struct Emit: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Write nothing; list each file it would write and why (new, changed, unchanged, would refuse).")
     var dryRun = false
     @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false
+    @Flag(name: .customLong("include-baseline"),
+          help: "Also write baseline specs (`baseline: true`), as the framework's initial migration; by default they only seed the state.")
+    var includeBaseline = false
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
@@ -83,7 +86,7 @@ struct Emit: ParsableCommand {
                 }
                 let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
                                           render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates,
-                                          targetOptions: extra)
+                                          targetOptions: extra, includeBaseline: includeBaseline)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
                 printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, config: config)

@@ -41,7 +41,10 @@ import Testing
         #expect(result.migrations.count == 1 && result.migrations[0].irreversible != nil)
         #expect(result.report.rawStatements == 0, "the dump of the example chain is all spec operations")
         let baseline = try MigrationChain.build(result.migrations)
-        try EmitEngine.write(EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline")), force: false)
+        #expect(result.migrations[0].baseline)
+        #expect(try EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline")).entries.isEmpty,
+                "a baseline is written only when asked")
+        try EmitEngine.write(EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline", includeBaseline: true)), force: false)
         let again = try withScratchDatabase(url) { db, _ in
             for m in try emitter.scan("\(folder)/baseline") { try apply(m.up, transactional: m.upTransactional, on: db) }
             return try introspect(db, exclude: frameworkBookkeepingTables)

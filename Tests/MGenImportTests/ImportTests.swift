@@ -6,12 +6,6 @@ import MGenTestSupport
 import MGenVerify
 import Testing
 
-private let environment = ProcessInfo.processInfo.environment
-private func serverEnabled(_ key: String) -> Bool { environment[key] != nil || environment["MGEN_REQUIRE_DBS"] == "1" }
-private func server(_ key: String) throws -> DatabaseURL {
-    guard let text = environment[key], !text.isEmpty else { throw DatabaseError(dialect: .postgresql, message: "\(key) is not set") }
-    return try DatabaseURL(text)
-}
 
 /// The schema after every migration, applying each migration's up statements as its runner sends
 /// them; then, where downs are given, the schema after each down, last migration first.
@@ -136,37 +130,6 @@ private func proveFixture(_ name: String, format: String, dialect: Dialect, targ
         print("round trip \(target) \(dialect): \(equal)/\(original.migrations.count) states equal; \(result.report.structuredStatements) operations, \(result.report.rawStatements) raw")
         #expect(equal == original.migrations.count, "every replayed state equals the original's")
     }
-}
-
-/// Two states hold the same tables and indexes for one dialect: a per-dialect native type is
-/// compared by its text for that dialect (the files of one dialect cannot tell the others'), and on
-/// SQLite what SQLite does not keep is left out (comments; an identity key is INTEGER; timestamptz
-/// is DATETIME like timestamp; json is TEXT), as the emit-then-apply tests compare it.
-private func same(_ a: SchemaState, _ b: SchemaState, dialect: Dialect) -> Bool {
-    func normal(_ t: Table) -> Table {
-        var t = t
-        // In place, element by element: `columns` is the model's own collection type.
-        for k in t.columns.indices {
-            var c = t.columns[k]
-            // A native type spelled as a neutral one renders the same SQL, and reads back as the neutral one.
-            if case let .native(map) = c.type {
-                let text = map[dialect.rawValue] ?? map["default"] ?? ""
-                c.type = ColumnType.parse(text) ?? .native([dialect.rawValue: text])
-            }
-            if dialect == .sqlite {
-                c.comment = nil
-                if c.identity { c.type = .integer }
-                if c.type == .timestamptz { c.type = .timestamp }
-                if c.type == .json { c.type = .text }
-            }
-            t.columns[k] = c
-        }
-        if dialect == .sqlite { t.comment = nil }
-        return t
-    }
-    guard a.tableNames == b.tableNames, a.indexNames == b.indexNames else { return false }
-    return a.tableNames.allSatisfy { name in a.table(name).map(normal) == b.table(name).map(normal) }
-        && a.indexNames.allSatisfy { a.index($0) == b.index($0) }
 }
 
 @Suite struct SpecWriterTests {

@@ -45,7 +45,7 @@ import Testing
         let diagnostics = loadDiagnostics(yaml)
         try #require(diagnostics.count == 1)
         #expect(headline(diagnostics[0]) == "x.yaml:4:1: error: unknown field 'depend_on' in the spec (did you mean 'depends_on'?)")
-        #expect(diagnostics[0].fix == "allowed fields: mgen, id, name, description, depends_on, transaction, created, operations, down, irreversible, lint")
+        #expect(diagnostics[0].fix == "allowed fields: mgen, id, name, description, depends_on, transaction, created, operations, down, irreversible, lint, baseline")
     }
 
     @Test func unknownFieldWithoutCloseMatchHasNoSuggestion() throws {
