@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import MGenEmit
+import MGenImport
 import MGenSpec
+import MGenVerify
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,11 +15,21 @@ struct New: ParsableCommand {
         the highest id there, in its width (0001, 0002, ...); when the ids are timestamps \
         (12 digits or more), the new one is the current UTC time. `mgen validate` fails until \
         the operations are filled in.
+
+        With --from-db URL the operations are written for you: those that take the specs' replayed \
+        state to the database's current schema (like `alembic revision --autogenerate` or \
+        `makemigrations`). A drop and an add that look like a rename are reported, never guessed: \
+        say it with --rename old=new (a table) or --rename table.old=new (a column) and run again.
         """)
 
     @Argument(help: "The migration's name, e.g. add_users_nickname (letters, digits, '_', '-', '.').") var name: String
     @Option(help: "The specs folder (default: `specs` of mgen.yaml, else Specs).") var specs: String?
     @Option(help: "What the migration does, for the spec's description.") var description: String?
+    @Option(name: .customLong("from-db"), help: "Write the operations that take the specs to this database's schema (sqlite:PATH, postgres://…, mysql://…).")
+    var fromDB: String?
+    @Option(parsing: .singleValue, help: "With --from-db: a rename, old=new for a table or table.old=new for a column (repeatable).")
+    var rename: [String] = []
+    @Option(help: "With --from-db: tables to leave out besides the frameworks' bookkeeping, comma-separated.") var exclude: String?
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
@@ -39,6 +51,13 @@ struct New: ParsableCommand {
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw DiagnosticError(Diagnostic("already exists", object: path, fix: "choose another name"))
             }
+            if let fromDB {
+                try writeFromDatabase(fromDB, folder: folder, id: id, name: slug, path: path, now: now)
+                return
+            }
+            guard rename.isEmpty else {
+                throw DiagnosticError(Diagnostic("--rename is for --from-db", object: "--rename", fix: "add --from-db URL, or leave out --rename"))
+            }
             let quotedDescription = description.map { "description: " + Self.yamlQuoted($0) + "\n" } ?? ""
             let text = """
                 mgen: 1
@@ -53,6 +72,30 @@ struct New: ParsableCommand {
             try writeAtomically(text, to: path)
             print("created \(path)")
         }
+    }
+
+    func writeFromDatabase(_ text: String, folder: String, id: String, name: String, path: String, now: Date) throws(DiagnosticError) {
+        let url = try databaseURL(text, option: "--from-db")
+        let renames = try rename.map { (r: String) throws(DiagnosticError) -> SchemaRename in try SchemaRename(parsing: r) }
+        var isDirectory: ObjCBool = false
+        let chain = FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? try MigrationChain.load(paths: [folder]) : try MigrationChain.build([])
+        if chain.migrations.isEmpty {
+            printErr("note: \(folder) has no specs: every table is new to them (for a database that exists, `mgen baseline --db` writes a first spec that only declares it)")
+        }
+        let connection = try openDatabase(url, readOnly: true)
+        defer { connection.close() }
+        let made = try NewFromDatabase.make(after: chain, db: connection, source: url.description, id: id, name: name,
+                                            created: Self.timestamp(now, separators: true), file: path, renames: renames,
+                                            exclude: frameworkBookkeepingTables.union(splitList(exclude)))
+        for note in made.notes { printErr("note: \(note)") }
+        for line in made.residual { printErr("not written (the spec cannot say it): \(line)") }
+        guard let yaml = made.yaml, let spec = made.spec else {
+            print("\(url.description) has the schema of the specs in \(folder): nothing to write")
+            return
+        }
+        try writeAtomically(yaml, to: path)
+        print("created \(path): \(spec.operations.map(\.value.kind).joined(separator: ", "))")
     }
 
     /// The ids of the specs in a folder, from `id:` lines (and file names `NNNN_...`), without

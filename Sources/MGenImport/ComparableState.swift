@@ -1,0 +1,121 @@
+import Foundation
+import MGenSpec
+
+/// A state as one dialect's database holds it: what two specs can say differently but a database
+/// keeps the same way is made the same (a native type spelled like a neutral one; on SQLite no
+/// comments, an identity key INTEGER, timestamptz and json as timestamp and text; on SQLite and
+/// MySQL a unique constraint is a unique index and a primary key has no name; constraints by name,
+/// `no action` for an action not given, NOT VALID dropped; MySQL's RESTRICT is NO ACTION and its
+/// checks print back quoted; a decimal default by value; PostgreSQL's printed index expressions).
+/// `new --from-db` decides what changed by it; the tests compare states by it.
+public struct ComparableState: Sendable {
+    public var dialect: Dialect
+    public var tables: [String: Table]
+    public var indexes: [String: Index]
+
+    public init(_ state: SchemaState, dialect: Dialect, ignoring: Set<String> = []) {
+        self.dialect = dialect
+        var tables: [String: Table] = [:]
+        var indexes: [String: Index] = [:]
+        for name in state.tableNames where !ignoring.contains(name) {
+            guard let table = state.table(name) else { continue }
+            tables[name] = Self.normal(table, dialect: dialect, ignoring: ignoring)
+            if dialect != .postgresql {
+                for unique in table.uniques {
+                    indexes[unique.name] = Index(name: unique.name, table: name, parts: unique.columns.map { .column($0) }, unique: true)
+                }
+            }
+        }
+        for name in state.indexNames {
+            guard let index = state.index(name), !ignoring.contains(index.table) else { continue }
+            indexes[name] = Self.normal(index, dialect: dialect)
+        }
+        self.tables = tables
+        self.indexes = indexes
+    }
+
+    public static func normal(_ column: Column, dialect: Dialect) -> Column {
+        var c = column
+        if case let .native(map) = c.type {
+            let text = map[dialect.rawValue] ?? map["default"] ?? ""
+            c.type = ColumnType.parse(text) ?? .native([dialect.rawValue: text])
+        }
+        if case let .literal(.number(text))? = c.defaultValue, let value = Double(text) { c.defaultValue = .literal(.number("\(value)")) }
+        if dialect == .sqlite {
+            c.comment = nil
+            if c.identity { c.type = .integer }
+            if c.type == .timestamptz { c.type = .timestamp }
+            if c.type == .json { c.type = .text }
+        }
+        return c
+    }
+
+    public static func normal(_ fk: ForeignKey, dialect: Dialect) -> ForeignKey {
+        var fk = fk
+        fk.onDelete = fk.onDelete ?? .noAction
+        fk.onUpdate = fk.onUpdate ?? .noAction
+        if dialect == .mysql {
+            if fk.onDelete == .restrict { fk.onDelete = .noAction }
+            if fk.onUpdate == .restrict { fk.onUpdate = .noAction }
+        }
+        fk.notValid = false
+        return fk
+    }
+
+    public static func normal(_ check: CheckConstraint, dialect: Dialect) -> CheckConstraint {
+        var c = check
+        c.notValid = false
+        if dialect == .mysql { c.expression = c.expression.replacingOccurrences(of: "`", with: "") }
+        return c
+    }
+
+    public static func normal(_ table: Table, dialect: Dialect, ignoring: Set<String> = []) -> Table {
+        var t = table
+        for k in t.columns.indices { t.columns[k] = normal(t.columns[k], dialect: dialect) }
+        if dialect == .sqlite { t.comment = nil }
+        t.foreignKeys = t.foreignKeys.filter { !ignoring.contains($0.referencedTable) }.map { normal($0, dialect: dialect) }.sorted { $0.name < $1.name }
+        t.checks = t.checks.map { normal($0, dialect: dialect) }.sorted { $0.name < $1.name }
+        t.uniques.sort { $0.name < $1.name }
+        if dialect != .postgresql {
+            if let pk = t.primaryKey { t.primaryKey = PrimaryKey(name: "", columns: pk.columns) }
+            t.uniques = []
+        }
+        return t
+    }
+
+    public static func normal(_ index: Index, dialect: Dialect) -> Index {
+        var index = index
+        if index.method == "btree" || dialect == .sqlite { index.method = nil }
+        index.parts = index.parts.map { part in
+            guard case let .expression(text) = part else { return part }
+            return .expression(text.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "::text", with: ""))
+        }
+        return index
+    }
+
+    /// What differs, one line per table part or index (empty: the same schema for this dialect).
+    public func differences(to other: ComparableState) -> [String] {
+        var out: [String] = []
+        for name in Set(tables.keys).union(other.tables.keys).sorted() {
+            guard let x = tables[name], let y = other.tables[name] else {
+                out.append("table \(name): only in the \(tables[name] == nil ? "second" : "first")")
+                continue
+            }
+            if x == y { continue }
+            for column in Set(x.columns.map(\.name)).union(y.columns.map(\.name)).sorted() where x.column(column) != y.column(column) {
+                out.append("table \(name): column \(x.column(column).map { "\($0)" } ?? "absent") vs \(y.column(column).map { "\($0)" } ?? "absent")")
+            }
+            // Column order is no difference: a column dropped and added again comes last, and only
+            // MySQL could put it back in place.
+            if x.primaryKey != y.primaryKey { out.append("table \(name): primary key \(String(describing: x.primaryKey)) vs \(String(describing: y.primaryKey))") }
+            if x.uniques != y.uniques { out.append("table \(name): uniques \(x.uniques) vs \(y.uniques)") }
+            if x.checks != y.checks { out.append("table \(name): checks \(x.checks) vs \(y.checks)") }
+            if x.foreignKeys != y.foreignKeys { out.append("table \(name): foreign keys \(x.foreignKeys) vs \(y.foreignKeys)") }
+            if x.comment != y.comment { out.append("table \(name): comment \(String(describing: x.comment)) vs \(String(describing: y.comment))") }
+        }
+        for name in Set(indexes.keys).union(other.indexes.keys).sorted() where indexes[name] != other.indexes[name] {
+            out.append("index \(name): \(indexes[name].map { "\($0)" } ?? "absent") vs \(other.indexes[name].map { "\($0)" } ?? "absent")")
+        }
+        return out
+    }
+}

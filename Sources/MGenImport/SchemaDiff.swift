@@ -1,0 +1,348 @@
+import Foundation
+import MGenSpec
+import MGenVerify
+
+/// A rename the user asks for (`--rename users.name=full_name`, `--rename people=users`): a drop
+/// and an add that look like a rename are never written as one without it.
+public enum SchemaRename: Hashable, Sendable {
+    case table(from: String, to: String)
+    case column(table: String, from: String, to: String)
+
+    /// `old=new` (a table) or `table.old=new` (a column of the table as the specs name it).
+    public init(parsing text: String) throws(DiagnosticError) {
+        let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw DiagnosticError(Diagnostic("--rename takes old=new or table.old=new, not '\(text)'", object: "--rename",
+                                             fix: "e.g. --rename people=users or --rename users.name=full_name"))
+        }
+        if let dot = parts[0].firstIndex(of: ".") {
+            self = .column(table: String(parts[0][..<dot]), from: String(parts[0][parts[0].index(after: dot)...]), to: parts[1])
+        } else {
+            self = .table(from: parts[0], to: parts[1])
+        }
+    }
+
+    var operation: MGenSpec.Operation {
+        switch self {
+        case let .table(from, to): .renameTable(table: from, to: to)
+        case let .column(table, from, to): .renameColumn(table: table, column: from, to: to)
+        }
+    }
+
+    public var text: String {
+        switch self {
+        case let .table(from, to): "\(from)=\(to)"
+        case let .column(table, from, to): "\(table).\(from)=\(to)"
+        }
+    }
+}
+
+/// The schema of a live database as a spec state: the baseline reading (`LiveSchema`) replayed.
+public struct LiveState: Sendable {
+    public var state: SchemaState
+    /// Tables of the database the spec cannot say exactly (kept raw by the reading): left out of
+    /// the state, and of any diff against it.
+    public var rawTables: Set<String>
+    public var report: ImportReport
+
+    public static func read(_ db: Database, source: String, exclude: Set<String> = frameworkBookkeepingTables) throws(DiagnosticError) -> LiveState {
+        let names: [String]
+        do { names = try introspect(db, exclude: exclude).tables.map(\.name) } catch {
+            throw DiagnosticError(Diagnostic("cannot read the schema: \(error)", object: source, fix: "check the URL and that the user may read the catalog"))
+        }
+        guard !names.isEmpty else {
+            return LiveState(state: SchemaState(), rawTables: [], report: ImportReport(format: "database", dialect: db.dialect.rawValue, migrations: [],
+                                                                                     structuredStatements: 0, rawStatements: 0))
+        }
+        let result = try ImportEngine.baseline(db: db, source: source, exclude: exclude)
+        let state = try MigrationChain.build(result.migrations).final
+        return LiveState(state: state, rawTables: Set(names).subtracting(state.tableNames), report: result.report)
+    }
+}
+
+/// The operations that take one state (the chain's) to another (a database's), as `new --from-db`
+/// writes them. Decided on `ComparableState` (what the dialect's database keeps), written from
+/// the target's own definitions.
+public struct SchemaDiff: Sendable {
+    public var operations: [MGenSpec.Operation]
+    /// What the user must know: drops that look like renames, what the spec cannot say.
+    public var notes: [String]
+
+    public static func between(_ from: SchemaState, _ to: SchemaState, dialect: Dialect, renames: [SchemaRename] = [],
+                               ignoring: Set<String> = []) throws(DiagnosticError) -> SchemaDiff {
+        var planner = Planner(state: from, target: to, dialect: dialect, ignoring: ignoring)
+        do {
+            try planner.plan(renames: renames)
+        } catch {
+            // A step refused is most often a rename written as a drop and an add: say which.
+            let hints = planner.notes.filter { $0.contains("--rename") }
+            throw DiagnosticError(error.diagnostics.map { d in
+                var d = d
+                if !hints.isEmpty { d.fix = hints.joined(separator: "; ") }
+                return d
+            })
+        }
+        return SchemaDiff(operations: planner.operations, notes: planner.notes)
+    }
+
+    struct Planner {
+        var state: SchemaState
+        let target: SchemaState
+        let dialect: Dialect
+        let ignoring: Set<String>
+        var operations: [MGenSpec.Operation] = []
+        var notes: [String] = []
+
+        init(state: SchemaState, target: SchemaState, dialect: Dialect, ignoring: Set<String>) {
+            self.state = state
+            self.target = target
+            self.dialect = dialect
+            self.ignoring = ignoring
+        }
+
+        /// Applies an operation to the working state: every step is validated as `validate` would.
+        mutating func emit(_ op: MGenSpec.Operation) throws(DiagnosticError) {
+            do {
+                try state.apply(op, at: SourceLocation(file: "new --from-db", line: operations.count + 1, column: 1))
+            } catch {
+                throw DiagnosticError(error.diagnostics.map { d in
+                    var d = d
+                    d.message = "the step \(op.kind) on \(op.table ?? "?") that the database's schema needs is refused: " + d.message
+                    return d
+                })
+            }
+            operations.append(op)
+        }
+
+        func normal(_ table: Table) -> Table { ComparableState.normal(table, dialect: dialect, ignoring: ignoring) }
+        func normalIndex(_ index: Index) -> Index { ComparableState.normal(index, dialect: dialect) }
+
+        /// An index, or on MySQL and SQLite a unique constraint (which those keep as a unique index).
+        enum Keyed { case index(Index), unique(UniqueConstraint) }
+
+        /// A table's indexes by name, as the dialect keeps them, with what the spec calls each.
+        func indexes(_ s: SchemaState, on table: String) -> [String: (normal: Index, keyed: Keyed)] {
+            var out: [String: (normal: Index, keyed: Keyed)] = [:]
+            for index in s.indexes(on: table) { out[index.name] = (normalIndex(index), .index(index)) }
+            if dialect != .postgresql {
+                for unique in s.table(table)?.uniques ?? [] {
+                    out[unique.name] = (Index(name: unique.name, table: table, parts: unique.columns.map { .column($0) }, unique: true), .unique(unique))
+                }
+            }
+            return out
+        }
+
+        mutating func plan(renames: [SchemaRename]) throws(DiagnosticError) {
+            for rename in renames {
+                switch rename {
+                case let .table(from, to):
+                    guard state.table(from) != nil else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no table \(from)", object: "--rename",
+                                                         fix: "name a table of the specs' replayed state: \(state.tableNames.joined(separator: ", "))"))
+                    }
+                    // A table the reading kept raw is there, though not compared.
+                    guard target.table(to) != nil || ignoring.contains(to) else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no table \(to)", object: "--rename",
+                                                         fix: "name the table as the database has it now"))
+                    }
+                case let .column(table, from, to):
+                    guard state.table(table)?.column(from) != nil else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no column \(table).\(from)", object: "--rename",
+                                                         fix: "give table.old=new with the names the specs use"))
+                    }
+                    _ = to
+                }
+                try emit(rename.operation)
+            }
+            let oldTables = Set(state.tableNames).subtracting(ignoring)
+            let newTables = Set(target.tableNames).subtracting(ignoring)
+            let dropped = oldTables.subtracting(newTables).sorted()
+            let created = newTables.subtracting(oldTables).sorted()
+            let common = oldTables.intersection(newTables).sorted()
+            noteLikelyRenames(dropped: dropped, created: created, common: common)
+
+            // 1. What goes away or changes on tables that stay: foreign keys, then indexes and the
+            //    other constraints, so that columns and tables can go after.
+            for name in common {
+                guard let old = state.table(name), let new = target.table(name) else { continue }
+                let (o, n) = (normal(old), normal(new))
+                for fk in old.foreignKeys where !n.foreignKeys.contains(ComparableState.normal(fk, dialect: dialect)) || dropped.contains(fk.referencedTable) {
+                    try emit(.dropConstraint(table: name, name: fk.name))
+                }
+                let (oi, ni) = (indexes(state, on: name), indexes(target, on: name))
+                for (indexName, index) in oi.sorted(by: { $0.key < $1.key }) where ni[indexName]?.normal != index.normal {
+                    switch index.keyed {
+                    case .index: try emit(.dropIndex(name: indexName, table: name, concurrently: false))
+                    case .unique: try emit(.dropConstraint(table: name, name: indexName))
+                    }
+                }
+                if dialect == .postgresql {
+                    for unique in old.uniques where !new.uniques.contains(unique) { try emit(.dropConstraint(table: name, name: unique.name)) }
+                }
+                for check in o.checks where !n.checks.contains(check) { try emit(.dropConstraint(table: name, name: check.name)) }
+            }
+            // 2. Dropped tables, those that refer to others first.
+            for name in referencingFirst(dropped, in: state) {
+                // A key between two dropped tables that form a cycle goes first.
+                for fk in state.table(name)?.foreignKeys ?? [] where state.table(fk.referencedTable) != nil && fk.referencedTable != name {
+                    try emit(.dropConstraint(table: name, name: fk.name))
+                }
+                try emit(.dropTable(table: name))
+            }
+            // 3. New tables, those referred to first; a key to a table not there yet comes at the end.
+            var laterKeys: [ForeignKey] = []
+            for name in referencedFirst(created, in: target) {
+                guard var table = target.table(name) else { continue }
+                let now = table.foreignKeys.filter { $0.referencedTable == name || state.table($0.referencedTable) != nil }
+                laterKeys += table.foreignKeys.filter { !now.contains($0) }
+                table.foreignKeys = now
+                try emit(.createTable(table))
+                for index in target.indexes(on: name).sorted(by: { $0.name < $1.name }) { try emit(.createIndex(index, concurrently: false)) }
+            }
+            // 4. Columns of tables that stay: added, altered, dropped.
+            for name in common {
+                guard let new = target.table(name) else { continue }
+                for column in new.columns where state.table(name)?.column(column.name) == nil {
+                    try emit(.addColumn(table: name, column: column, unique: nil, foreignKey: nil))
+                }
+                for column in new.columns {
+                    guard let old = state.table(name)?.column(column.name) else { continue }
+                    let (a, b) = (ComparableState.normal(old, dialect: dialect), ComparableState.normal(column, dialect: dialect))
+                    guard a != b else { continue }
+                    var change = AlterColumn(table: name, column: column.name)
+                    if a.type != b.type { change.type = column.type }
+                    if a.nullable != b.nullable { change.nullable = column.nullable }
+                    if a.defaultValue != b.defaultValue { change.defaultChange = column.defaultValue.map { .set($0) } ?? .drop }
+                    if a.comment != b.comment { change.comment = column.comment ?? "" }
+                    if a.identity != b.identity {
+                        notes.append("\(name).\(column.name): identity \(old.identity) → \(column.identity) cannot be written (no spec operation); not written")
+                    }
+                    if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.comment != nil { try emit(.alterColumn(change)) }
+                }
+                for column in state.table(name)?.columns ?? [] where new.column(column.name) == nil {
+                    try emit(.dropColumn(table: name, column: column.name))
+                }
+                if let old = state.table(name) {
+                    let (o, n) = (normal(old), normal(new))
+                    if o.primaryKey != n.primaryKey {
+                        notes.append("\(name): primary key \(old.primaryKey?.columns ?? []) → \(new.primaryKey?.columns ?? []): the spec has no primary-key change yet (spec 1.1); not written")
+                    }
+                    if o.comment != n.comment {
+                        notes.append("\(name): table comment changed: the spec sets a table's comment only in create_table; not written")
+                    }
+                }
+            }
+            // 5. Constraints and indexes that are new or changed on tables that stayed.
+            for name in common {
+                guard let new = target.table(name) else { continue }
+                if dialect == .postgresql {
+                    for unique in new.uniques where !(state.table(name)?.uniques.contains(unique) ?? false) { try emit(.addUnique(unique)) }
+                }
+                let current = normal(state.table(name) ?? new)
+                for check in new.checks where !current.checks.contains(ComparableState.normal(check, dialect: dialect)) {
+                    try emit(.addCheck(check))
+                }
+                let (oi, ni) = (indexes(state, on: name), indexes(target, on: name))
+                for (indexName, index) in ni.sorted(by: { $0.key < $1.key }) where oi[indexName]?.normal != index.normal {
+                    switch index.keyed {
+                    case let .index(i): try emit(.createIndex(i, concurrently: false))
+                    case let .unique(u): try emit(.addUnique(u))
+                    }
+                }
+            }
+            // 6. Foreign keys last: every table and column they name is there.
+            for name in common {
+                guard let new = target.table(name) else { continue }
+                let current = normal(state.table(name) ?? new)
+                for fk in new.foreignKeys where !current.foreignKeys.contains(ComparableState.normal(fk, dialect: dialect)) {
+                    try emit(.addForeignKey(fk))
+                }
+            }
+            for fk in laterKeys { try emit(.addForeignKey(fk)) }
+        }
+
+        /// A table dropped and one created with the same columns, or in one table a column dropped
+        /// and one added of the same definition: reported, never guessed.
+        mutating func noteLikelyRenames(dropped: [String], created: [String], common: [String]) {
+            func shape(_ t: Table) -> [String] { t.columns.map { c in "\(c.name) \(ComparableState.normal(c, dialect: dialect).type)" } }
+            for d in dropped {
+                guard let old = state.table(d) else { continue }
+                for c in created {
+                    guard let new = target.table(c), shape(old) == shape(new) else { continue }
+                    notes.append("table \(d) is dropped and \(c) created with the same columns: if \(d) was renamed, run again with --rename \(d)=\(c) (as written, its rows are lost)")
+                }
+            }
+            for name in common {
+                guard let old = state.table(name), let new = target.table(name) else { continue }
+                let gone = old.columns.filter { new.column($0.name) == nil }
+                let added = new.columns.filter { old.column($0.name) == nil }
+                for g in gone {
+                    let a0 = ComparableState.normal(g, dialect: dialect)
+                    for a in added {
+                        let b0 = ComparableState.normal(a, dialect: dialect)
+                        guard a0.type == b0.type, a0.nullable == b0.nullable else { continue }
+                        notes.append("column \(name).\(g.name) is dropped and \(name).\(a.name) added with the same type: if it was renamed, run again with --rename \(name).\(g.name)=\(a.name) (as written, its values are lost)")
+                    }
+                }
+            }
+        }
+
+        func referencingFirst(_ names: [String], in s: SchemaState) -> [String] { referencedFirst(names, in: s).reversed() }
+
+        /// Tables in an order where each comes after the tables (of `names`) it refers to; a cycle
+        /// keeps name order.
+        func referencedFirst(_ names: [String], in s: SchemaState) -> [String] {
+            let set = Set(names)
+            var done: Set<String> = []
+            var visiting: Set<String> = []
+            var out: [String] = []
+            func visit(_ name: String) {
+                guard set.contains(name), !done.contains(name), !visiting.contains(name) else { return }
+                visiting.insert(name)
+                for fk in (s.table(name)?.foreignKeys ?? []).sorted(by: { $0.referencedTable < $1.referencedTable }) where fk.referencedTable != name {
+                    visit(fk.referencedTable)
+                }
+                visiting.remove(name)
+                done.insert(name)
+                out.append(name)
+            }
+            for name in names { visit(name) }
+            return out
+        }
+    }
+}
+
+/// `mgen new NAME --from-db URL`: the spec that takes a chain to a database's current schema.
+public struct NewFromDatabase: Sendable {
+    /// nil when the database already has the chain's schema.
+    public var spec: Migration?
+    public var yaml: String?
+    public var notes: [String]
+    /// Tables of the database the spec cannot say exactly (kept raw by the reading): not compared.
+    public var rawTables: Set<String>
+    /// What the spec, replayed after the chain, still does not give (what the spec cannot say);
+    /// empty when the spec reaches the database's schema.
+    public var residual: [String]
+
+    public static func make(after chain: MigrationChain, db: Database, source: String, id: String, name: String, created: String?,
+                            file: String, renames: [SchemaRename] = [],
+                            exclude: Set<String> = frameworkBookkeepingTables) throws(DiagnosticError) -> NewFromDatabase {
+        let live = try LiveState.read(db, source: source, exclude: exclude)
+        let dialect = db.dialect
+        let diff = try SchemaDiff.between(chain.final, live.state, dialect: dialect, renames: renames, ignoring: live.rawTables)
+        var notes = live.rawTables.sorted().map { "table \($0): the spec cannot say it exactly (see `mgen baseline --db`'s report); left out of the comparison" }
+        notes += diff.notes
+        guard !diff.operations.isEmpty else {
+            return NewFromDatabase(spec: nil, yaml: nil, notes: notes, rawTables: live.rawTables, residual: [])
+        }
+        let location = SourceLocation(file: file, line: 1, column: 1)
+        let migration = Migration(id: id, name: name, description: "The database's schema (\(source)) since the last spec, read by mgen new --from-db.",
+                                  created: created, operations: diff.operations.map { Located($0, at: location) }, file: file)
+        let yaml = SpecWriter.yaml(migration, comment: ["Written by mgen new --from-db: review it, then emit"])
+        let loaded = try SpecLoader.load(text: yaml, file: file)
+        let rebuilt = try MigrationChain.build(chain.migrations.map(\.migration) + [loaded])
+        let residual = ComparableState(rebuilt.final, dialect: dialect, ignoring: live.rawTables)
+            .differences(to: ComparableState(live.state, dialect: dialect, ignoring: live.rawTables))
+        return NewFromDatabase(spec: loaded, yaml: yaml, notes: notes, rawTables: live.rawTables, residual: residual)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import MGenEmit
+import MGenImport
+import MGenSpec
+import MGenTestSupport
+import MGenVerify
+import Testing
+
+/// `mgen new --from-db`: a database built by a chain's first N+k specs, read against the state of
+/// its first N: the spec written, replayed after the N, gives the database's schema, on a real
+/// database (the snapshots compared) and in the replayed state.
+@Suite(.serialized) struct NewFromDatabaseTests {
+    @Test(arguments: Dialect.allCases)
+    func prefixDiff(dialect: Dialect) throws {
+        guard let url = try databaseFor(dialect) else { return }
+        var features = Set(ChainFeature.allCases)
+        features.remove(.rawSQL)
+        var proven = 0, skipped = 0, operations = 0, renameNotes = 0, rawTables = 0
+        for seed in UInt64(1)...6 {
+            let generated = try ChainGenerator(seed: seed, dialect: dialect, features: features, specCount: 10).generate()
+            let specs = generated.chain.migrations.map(\.migration)
+            for (n, k) in [(0, specs.count), (specs.count / 2, specs.count - specs.count / 2), (3, 2)] where n + k <= specs.count && k > 0 {
+                let base = try MigrationChain.build(Array(specs.prefix(n)))
+                let full = try MigrationChain.build(Array(specs.prefix(n + k)))
+                let label = "seed \(seed) \(dialect) \(n)+\(k)"
+                let read = try withScratchDatabase(url) { db, _ -> (SchemaSnapshot, NewFromDatabase)? in
+                    do { try build(full, on: db) } catch {
+                        print("\(label): skipped, the chain does not apply: \(error)")
+                        return nil
+                    }
+                    // What a user does after reading the notes: name the renames the later specs made.
+                    let made = try NewFromDatabase.make(after: base, db: db, source: label, id: String(format: "%04d", 900), name: "from_db",
+                                                        created: nil, file: "Specs/0900_from_db.yaml",
+                                                        renames: Self.renames(specs[n..<(n + k)], from: base.final, to: full.final))
+                    return (try introspect(db, exclude: frameworkBookkeepingTables), made)
+                }
+                guard let (snapshot, made) = read else { skipped += 1; continue }
+                for note in made.notes { print("\(label): \(note)") }
+                renameNotes += made.notes.filter { $0.contains("--rename") }.count
+                #expect(made.residual.isEmpty, "\(label): the spec does not reach the database's state:\n\(made.residual.joined(separator: "\n"))\n\(made.yaml ?? "")")
+                let chain = try MigrationChain.build(specs.prefix(n) + (made.spec.map { [$0] } ?? []))
+                operations += made.spec?.operations.count ?? 0
+                // The specs and the written one, applied to an empty database: the same schema.
+                let again = try withScratchDatabase(url) { db, _ in
+                    try build(chain, on: db)
+                    return try introspect(db, exclude: frameworkBookkeepingTables)
+                }
+                // Tables the spec cannot say (kept raw, reported) are left out of both.
+                func without(_ s: SchemaSnapshot) -> SchemaSnapshot {
+                    SchemaSnapshot(dialect: s.dialect, tables: s.tables.filter { !made.rawTables.contains($0.name) }.map { t in
+                        var t = t
+                        t.foreignKeys.removeAll { made.rawTables.contains($0.referencedTable) }
+                        return t
+                    })
+                }
+                rawTables += made.rawTables.count
+                let changes = SnapshotDiff(without(snapshot), without(again)).render()
+                #expect(changes.isEmpty, "\(label): the written spec builds another schema:\n\(changes.joined(separator: "\n"))\n\(made.yaml ?? "")")
+                if changes.isEmpty && made.residual.isEmpty { proven += 1 }
+            }
+        }
+        print("new --from-db \(dialect): \(proven) prefix pairs proven (\(skipped) skipped), \(operations) operations written, \(renameNotes) rename notes, \(rawTables) raw tables left out")
+        #expect(proven >= 12)
+    }
+
+    /// The renames a run of specs made, composed (a → b → c is a → c), as `--rename` options:
+    /// tables first, then columns under the table's new name; only those whose old name is gone.
+    static func renames(_ specs: ArraySlice<Migration>, from base: SchemaState, to final: SchemaState) -> [SchemaRename] {
+        var tableOrigin: [String: String] = [:]  // name now → name in base
+        var columnOrigin: [String: [String: String]] = [:]  // base table → column now → column in base
+        for op in specs.flatMap(\.operations).map(\.value) {
+            switch op {
+            case let .renameTable(table, to):
+                tableOrigin[to] = tableOrigin[table] ?? table
+                tableOrigin[table] = nil
+            case let .renameColumn(table, column, to):
+                let origin = tableOrigin[table] ?? table
+                var columns = columnOrigin[origin] ?? [:]
+                columns[to] = columns[column] ?? column
+                columns[column] = nil
+                columnOrigin[origin] = columns
+            default: break
+            }
+        }
+        var out: [SchemaRename] = []
+        var nameNow: [String: String] = [:]
+        for (now, origin) in tableOrigin.sorted(by: { $0.key < $1.key })
+        where now != origin && base.table(origin) != nil && final.table(now) != nil && final.table(origin) == nil {
+            out.append(.table(from: origin, to: now))
+            nameNow[origin] = now
+        }
+        for (origin, columns) in columnOrigin.sorted(by: { $0.key < $1.key }) {
+            let table = nameNow[origin] ?? origin
+            for (now, was) in columns.sorted(by: { $0.key < $1.key })
+            where now != was && base.table(origin)?.column(was) != nil && final.table(table)?.column(now) != nil && final.table(table)?.column(was) == nil {
+                out.append(.column(table: table, from: was, to: now))
+            }
+        }
+        return out
+    }
+
+    /// A rename is never guessed: a column renamed in the database is reported as a drop and an
+    /// add that may be a rename; with --rename it is written as rename_column.
+    @Test func renamesAreAskedFor() throws {
+        let specs = [try SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: users
+            operations:
+              - create_table: {table: users, columns: [{name: id, type: bigint, primary_key: true}, {name: name, type: string(100)}]}
+            """, file: "Specs/0001_users.yaml")]
+        let chain = try MigrationChain.build(specs)
+        try withScratchDatabase(DatabaseURL("sqlite::memory:")) { db, _ in
+            try build(chain, on: db)
+            try db.execute("ALTER TABLE users RENAME COLUMN name TO full_name")
+            let guessed = try NewFromDatabase.make(after: chain, db: db, source: "test", id: "0002", name: "x", created: nil, file: "Specs/0002_x.yaml")
+            #expect(guessed.spec?.operations.map(\.value.kind) == ["add_column", "drop_column"])
+            #expect(guessed.notes.contains { $0.contains("--rename users.name=full_name") })
+            let asked = try NewFromDatabase.make(after: chain, db: db, source: "test", id: "0002", name: "x", created: nil, file: "Specs/0002_x.yaml",
+                                                 renames: [SchemaRename(parsing: "users.name=full_name")])
+            #expect(asked.spec?.operations.map(\.value.kind) == ["rename_column"])
+            #expect(asked.residual.isEmpty)
+            // Nothing changed since: nothing to write.
+            let none = try NewFromDatabase.make(after: MigrationChain.build(specs + [asked.spec].compactMap { $0 }), db: db, source: "test",
+                                                id: "0003", name: "y", created: nil, file: "Specs/0003_y.yaml")
+            #expect(none.spec == nil)
+        }
+    }
+}
