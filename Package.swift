@@ -46,7 +46,7 @@ let package = Package(
         // libpg_query (Debian's libpg-query-dev 15): PostgreSQL's own parser, for reading migrations.
         .systemLibrary(name: "CPgQuery", path: "Sources/CPgQuery"),
         // The reading side: migration folders of SQL-file formats read back into specs.
-        .target(name: "MGenImport", dependencies: ["MGenSpec", "MGenSQL", "MGenVerify", "CPgQuery"]),
+        .target(name: "MGenImport", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "CPgQuery"]),
         .executableTarget(name: "mgen", dependencies: [
             "MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenSafety", "MGenImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
