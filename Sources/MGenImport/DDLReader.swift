@@ -246,6 +246,35 @@ struct DDLReader {
             return fk
         }
 
+        /// The value of a quoted MySQL string: `''` and the escapes that stand for one character;
+        /// nil for an escape whose meaning depends on where the string is used (`\\%`, `\\_`).
+        static func mysqlString(_ quoted: String) -> String? {
+            guard quoted.count >= 2, let quote = quoted.first, quote == "'" || quote == "\"", quoted.last == quote else { return nil }
+            var out = ""
+            var chars = Array(quoted.dropFirst().dropLast())[...]
+            while let c = chars.popFirst() {
+                if c == quote {
+                    guard chars.popFirst() == quote else { return nil }
+                    out.append(quote)
+                } else if c == "\\" {
+                    guard let e = chars.popFirst() else { return nil }
+                    switch e {
+                    case "\\", "'", "\"": out.append(e)
+                    case "n": out.append("\n")
+                    case "t": out.append("\t")
+                    case "r": out.append("\r")
+                    case "0": out.append("\u{0}")
+                    case "b": out.append("\u{8}")
+                    case "Z": out.append("\u{1A}")
+                    default: return nil
+                    }
+                } else {
+                    out.append(c)
+                }
+            }
+            return out
+        }
+
         struct ReadColumn { var column: Column; var primaryKey = false; var check: CheckConstraint?; var foreignKey: ForeignKey? }
 
         static let stops: Set<String> = ["NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "AUTO_INCREMENT", "AUTOINCREMENT",
@@ -278,6 +307,11 @@ struct DDLReader {
                         guard let e = tokens.expression(from: i, stops: Self.stops) else { throw KeepRaw(reason: "default") }
                         i = e.end
                         read.column.defaultValue = PostgresReader.Reader.defaultValue(e.text, range: start..<e.end, tokens: tokens)
+                        // MySQL strings take backslash escapes (mgen writes `\\` for a backslash).
+                        if dialect == .mysql, case .literal(.string)? = read.column.defaultValue, e.text.contains("\\") {
+                            guard let value = Self.mysqlString(e.text) else { throw KeepRaw(reason: "string escape in default \(e.text)") }
+                            read.column.defaultValue = .literal(.string(value))
+                        }
                         if case let .sql(text)? = read.column.defaultValue, !["CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(6)", "NOW()"].contains(text.uppercased()) {
                             throw KeepRaw(reason: "default expression \(text)")
                         }
