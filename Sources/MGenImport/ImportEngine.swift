@@ -176,8 +176,18 @@ struct Mapper {
     mutating func items(_ statements: [SourceStatement], dropped: inout [String]) -> [Item] {
         var out: [Item] = []
         var skip = 0
+        // Prisma's enum swap: its statements stay raw together, with one reason (EnumSwap).
+        var swapReason: [Int: (reason: String, tables: Set<String>)] = [:]
+        if dialect == .postgresql {
+            for swap in EnumSwap.find(statements) { for p in swap.positions { swapReason[p] = (swap.reason, swap.tables) } }
+        }
         for (position, statement) in statements.enumerated() {
             if skip > 0 { skip -= 1; continue }
+            if let swap = swapReason[position] {
+                opaque.formUnion(swap.tables)
+                out.append(raw(statement, reason: swap.reason, tables: []))
+                continue
+            }
             if dialect == .sqlite, let rebuild = SQLiteRebuild.read(statements[position...], state: state) {
                 var trial = state
                 var befores: [SchemaState] = []

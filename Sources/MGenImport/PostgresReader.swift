@@ -549,9 +549,14 @@ enum PostgresReader {
 
         func drop(_ body: Node) throws(KeepRaw) -> [Operation] {
             if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
+            let kind = body["removeType"] as? String ?? ""
+            // A type, view, function, …: named by other nodes, and not the spec's anyway.
+            guard kind == "OBJECT_TABLE" || kind == "OBJECT_INDEX" else {
+                throw KeepRaw(reason: "drop of \(kind.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
+            }
             let objects = (body["objects"] as? [Node] ?? []).map { PostgresReader.names(of: $0) }
             if objects.contains(where: { $0.count != 1 }) { throw KeepRaw(reason: "schema-qualified name") }
-            switch body["removeType"] as? String ?? "" {
+            switch kind {
             case "OBJECT_TABLE":
                 return objects.map { .dropTable(table: $0[0]) }
             case "OBJECT_INDEX":

@@ -80,6 +80,9 @@ private func proveFixture(_ name: String, format: String, dialect: Dialect, targ
         print(report.text)
         #expect(report.dialect == "postgresql", "the dialect comes from migration_lock.toml")
         #expect(report.structuredStatements >= 4)
+        // Prisma's enum swap: its seven statements raw together, under one reason.
+        let swap = report.migrations.last?.raw.filter { $0.reason.hasPrefix("Prisma's enum swap of type Role") } ?? []
+        #expect(swap.count == 7, "\(report.text)")
     }
 
     @Test(.enabled(if: serverEnabled("MGEN_TEST_MYSQL_URL")))
