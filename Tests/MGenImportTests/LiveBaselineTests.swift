@@ -82,6 +82,18 @@ func build(_ chain: MigrationChain, upTo count: Int? = nil, on db: Database) thr
         print("baseline --db \(dialect): \(chains.count) chains (\(skipped) skipped), \(tables) tables (\(rawTables) kept raw); \(equalStates) states equal, \(equalSchemas) schemas equal")
     }
 
+    /// What `--db` does not read (views, functions, triggers, sequences) is named in the report.
+    @Test(arguments: [Dialect.postgresql, .mysql])
+    func unreadObjectsAreNamed(dialect: Dialect) throws {
+        guard let url = try databaseFor(dialect) else { return }
+        let result = try withScratchDatabase(url) { db, _ in
+            try db.executeScript(["CREATE TABLE t (id INTEGER PRIMARY KEY)", "CREATE VIEW t_ids AS SELECT id FROM t"])
+            return try ImportEngine.baseline(db: db, source: "test")
+        }
+        #expect(result.report.migrations[0].dropped.contains { $0.hasPrefix("view t_ids: not read from the database") }, "\(result.report.text)")
+        #expect(result.migrations[0].operations.count == 1)
+    }
+
     /// The baseline seeds the replayed state: a spec after it may change its tables, and emit
     /// writes only that spec; a baseline after another spec is refused.
     @Test func baselineSeedsTheState() throws {
