@@ -150,7 +150,10 @@ public struct SchemaDiff: Sendable {
                         throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no column \(table).\(from)", object: "--rename",
                                                          fix: "give table.old=new with the names the specs use"))
                     }
-                    _ = to
+                    guard target.table(table)?.column(to) != nil || ignoring.contains(table) else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no column \(table).\(to)", object: "--rename",
+                                                         fix: "name the column as the database has it now (a renamed table by its new name)"))
+                    }
                 }
                 try emit(rename.operation)
             }

@@ -119,6 +119,11 @@ import Testing
             let asked = try NewFromDatabase.make(after: chain, db: db, source: "test", id: "0002", name: "x", created: nil, file: "Specs/0002_x.yaml",
                                                  renames: [SchemaRename(parsing: "users.name=full_name")])
             #expect(asked.spec?.operations.map(\.value.kind) == ["rename_column"])
+            // A rename to a column the database does not have is refused, naming it.
+            #expect(throws: DiagnosticError.self) {
+                try NewFromDatabase.make(after: chain, db: db, source: "test", id: "0002", name: "x", created: nil, file: "Specs/0002_x.yaml",
+                                         renames: [SchemaRename(parsing: "users.name=nope")])
+            }
             #expect(asked.residual.isEmpty)
             // Nothing changed since: nothing to write.
             let none = try NewFromDatabase.make(after: MigrationChain.build(specs + [asked.spec].compactMap { $0 }), db: db, source: "test",
