@@ -106,6 +106,30 @@ import Testing
         #expect(wrong.status == 0, "a flyway reader finds no V__ files here: nothing to lint, \(wrong.output)")
     }
 
+    /// Safe output: the timeouts come from mgen.yaml's `timeouts:` and emit's options; a value
+    /// PostgreSQL would not read is an error at its line in mgen.yaml.
+    @Test func emitTimeoutsFollowConfigAndOptions() throws {
+        let change = "  - add_column: {table: users, column: {name: nick, type: text}}"
+        let folder = try project(config: "dialect: postgresql@15\ntimeouts: {lock: 2s, statement: off}\n", change: change)
+        let run = try mgen(["emit", "--target", "goose", "--out", "out", "--timestamp", "20250101000000"], in: folder)
+        #expect(run.status == 0, "\(run.output)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/out").sorted()
+        let text = try String(contentsOfFile: "\(folder)/out/\(try #require(written.last))", encoding: .utf8)
+        #expect(text.contains("-- +goose Up\nSET LOCAL lock_timeout = '2s';\n\nALTER TABLE"), "\(text)")
+        #expect(!text.contains("statement_timeout"))
+        let off = try mgen(["emit", "--target", "sql", "--out", "plain", "--no-timeouts"], in: folder)
+        #expect(off.status == 0, "\(off.output)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: "\(folder)/plain") {
+            #expect(!(try String(contentsOfFile: "\(folder)/plain/\(name)", encoding: .utf8)).contains("SET LOCAL"), "\(name)")
+        }
+        try "dialect: postgresql@15\ntimeouts: {lock: 5}\n".write(toFile: "\(folder)/mgen.yaml", atomically: true, encoding: .utf8)
+        let bad = try mgen(["emit", "--target", "sql", "--out", "bad"], in: folder)
+        #expect(bad.status != 0 && bad.stderr.contains("mgen.yaml:2:") && bad.stderr.contains("'5' is not a timeout"), "\(bad.output)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/bad"), "nothing written")
+        let option = try mgen(["emit", "--target", "sql", "--out", "bad", "--lock-timeout", "soon"], in: folder)
+        #expect(option.status != 0 && option.stderr.contains("--lock-timeout"), "\(option.output)")
+    }
+
     @Test func sarifAndExplain() throws {
         let folder = try project(change: "  - drop_column: {table: users, column: email}")
         let sarif = try mgen(["lint", "--format", "sarif"], in: folder)
