@@ -61,7 +61,8 @@ public enum RawSQL {
               blocks: reads, fix: "deploy code that no longer uses the table, take a backup, then drop it in a migration of its own", severity: .error),
         Shape(engines: servers, matches: { $0.hasPrefix("alter table") && $0.contains(" drop column ") || $0.hasPrefix("alter table") && $0.range(of: #" drop [a-z_`"]"#, options: .regularExpression) != nil
                   && !$0.contains(" drop constraint") && !$0.contains(" drop default") && !$0.contains(" drop not null") && !$0.contains(" drop index")
-                  && !$0.contains(" drop foreign key") && !$0.contains(" drop primary key") && !$0.contains(" drop check") },
+                  && !$0.contains(" drop foreign key") && !$0.contains(" drop primary key") && !$0.contains(" drop check")
+                  && !$0.contains(" drop identity") && !$0.contains(" drop expression") && !$0.contains(" drop system versioning") },
               message: "dropping a column loses its values and breaks code that still reads or writes it", lock: "ACCESS EXCLUSIVE / metadata lock", blocks: reads,
               fix: "stop using the column in code and deploy first; then drop it in a migration of its own", severity: .error),
         Shape(engines: servers, matches: { $0.hasPrefix("alter table") && ($0.contains(" rename column ") || $0.contains(" rename to ")) || $0.hasPrefix("rename table") },

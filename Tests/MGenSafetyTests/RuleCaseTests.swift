@@ -156,6 +156,8 @@ let cases: [Case] = [
     unsafe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users ADD CONSTRAINT c CHECK (n > 0)\"}, down: \"SELECT 1\"}"),
     safe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users ADD CONSTRAINT c CHECK (n > 0) NOT VALID\"}, down: \"SELECT 1\"}"),
     safe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"REINDEX INDEX CONCURRENTLY idx_users_n\"}, down: \"SELECT 1\"}"),
+    unsafe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users DROP n\"}, down: \"SELECT 1\"}"),
+    safe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users ALTER COLUMN id DROP IDENTITY IF EXISTS\"}, down: \"SELECT 1\"}"),
     unsafe("raw-statement", "mariadb@10.11", "  - sql: {up: {mysql: \"ALTER TABLE users ADD COLUMN x int, ALGORITHM=COPY\"}, down: \"SELECT 1\"}"),
     safe("raw-statement", "mariadb@10.11", "  - sql: {up: {mysql: \"ALTER TABLE users ADD COLUMN x int, ALGORITHM=INSTANT\"}, down: \"SELECT 1\"}"),
     safe("raw-statement", "postgresql@15", """
