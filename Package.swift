@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "MGenSpecTests", dependencies: ["MGenSpec", "MGenTestSupport"]),
         .testTarget(name: "MGenSQLTests", dependencies: ["MGenSpec", "MGenSQL"]),
         .testTarget(name: "MGenEmitTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "MGenSafetyTests", dependencies: ["MGenSpec", "MGenSQL", "MGenSafety", "MGenVerify"]),
+        .testTarget(name: "MGenSafetyTests", dependencies: ["MGenSpec", "MGenSQL", "MGenSafety", "MGenVerify", "MGenImport"], exclude: ["Labelled"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MGenImportTests", dependencies: ["MGenSpec", "MGenSQL", "MGenEmit", "MGenVerify", "MGenImport", "MGenTestSupport"], exclude: ["Fixtures"]),
     ],

@@ -66,13 +66,18 @@ public enum SQLFiles {
     }
 
     /// Template values shared by the SQL-file targets.
+    /// `oneTransaction`: the runner runs both directions the same way (goose's NO TRANSACTION covers
+    /// the file), so the timeouts open them only when both are transactional.
     public static func values(_ rendered: RenderedMigration, _ context: EmitContext, direction: String,
-                              block: ((String) -> String)? = nil) -> [String: Any] {
+                              block: ((String) -> String)? = nil, oneTransaction: Bool = false) -> [String: Any] {
         let migration = rendered.planned.migration
+        let both = !oneTransaction || (rendered.upIsTransactional && rendered.downIsTransactional)
+        let upTimeouts = both ? rendered.timeoutStatements(context.render, dialect: context.dialect, up: true) : []
+        let downTimeouts = both ? rendered.timeoutStatements(context.render, dialect: context.dialect, up: false) : []
         var values: [String: Any] = [
             "header": header(rendered, dialect: context.dialect, direction: direction),
-            "up": body(rendered.up, dialect: context.dialect, block: block),
-            "down": body(rendered.downOrFailure(SQLRenderer.make(context.dialect)), dialect: context.dialect, block: block),
+            "up": body(upTimeouts + rendered.up, dialect: context.dialect, block: block),
+            "down": body(downTimeouts + rendered.downOrFailure(SQLRenderer.make(context.dialect)), dialect: context.dialect, block: block),
             "noTransaction": direction == "up" ? !rendered.upIsTransactional : !rendered.downIsTransactional,
             "id": migration.id,
             "name": migration.name,

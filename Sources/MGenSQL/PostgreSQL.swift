@@ -153,7 +153,9 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")\(ifNotExists)\(quote(index.name)) ON \(quote(index.table))"
+        // No IF NOT EXISTS on a concurrent build: one that failed leaves an INVALID index behind, which
+        // IF NOT EXISTS would skip on the re-run, "succeeding" without an index (issue 13).
+        var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : ifNotExists)\(quote(index.name)) ON \(quote(index.table))"
         if let method = index.method, method != "btree" { sql += " USING \(method)" }
         sql += " (\(indexParts(index)))"
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }

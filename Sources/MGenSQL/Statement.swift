@@ -51,7 +51,12 @@ extension Sequence where Element == SQLStatement {
 public struct RenderOptions: Hashable, Sendable {
     /// `IF NOT EXISTS` / `IF EXISTS` where the dialect allows them.
     public var idempotent: Bool
-    public init(idempotent: Bool = true) { self.idempotent = idempotent }
+    /// PostgreSQL: the `SET LOCAL` timeouts every transactional migration starts with (safe output).
+    public var timeouts: SessionTimeouts
+    public init(idempotent: Bool = true, timeouts: SessionTimeouts = .defaults) {
+        self.idempotent = idempotent
+        self.timeouts = timeouts
+    }
 }
 
 /// Splits SQL text into statements on top-level semicolons, respecting quotes, dollar quotes,

@@ -37,6 +37,9 @@ public struct Finding: Hashable, Sendable, Codable {
 public struct LintConfig: Sendable {
     public var disabled: Set<String> = []
     public var severities: [String: Severity] = [:]
+    /// The migrations are specs that `mgen emit` writes with `SET LOCAL lock_timeout` (PostgreSQL,
+    /// transactional): missing-lock-timeout does not apply to them. False for SQL folders.
+    public var timeoutsEmitted = false
     public init() {}
 
     /// Reads mgen.yaml's `lint:` section, checking every rule name and severity.
@@ -91,7 +94,8 @@ public enum Linter {
             var newColumns = batch ? batchColumns : []
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
-                                          rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0)
+                                          rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
+                                          timeoutsEmitted: config.timeoutsEmitted)
                 for rule in rules where !ignored.contains(rule.id) {
                     guard let hit = rule.check(context) else { continue }
                     let configured = config.severities[rule.id]

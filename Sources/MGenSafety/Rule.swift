@@ -89,6 +89,8 @@ public struct StepContext: Sendable {
     public let newColumns: Set<String>
     /// MySQL 8.0.29+: instant column adds/drops on the step's table since it was last built.
     public let rowVersions: Int
+    /// The migration will be emitted by mgen with its PostgreSQL timeouts (specs, unless turned off).
+    public let timeoutsEmitted: Bool
 
     public var operation: MGenSpec.Operation { step.operation }
     public var before: SchemaState { step.before }

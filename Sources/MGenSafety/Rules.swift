@@ -3,7 +3,7 @@ import MGenSpec
 
 /// Every rule `mgen lint` knows, in the order docs/lint.md lists them.
 public enum Rules {
-    public static let all: [Rule] = postgresql + mysql + common
+    public static let all: [Rule] = postgresql + mysql + common + [RawSQL.rule]
 
     public static func rule(_ id: String) -> Rule? { all.first { $0.id == id } }
 
@@ -159,10 +159,10 @@ public enum Rules {
             spec 2: `- sql: {up: {postgresql: "ALTER TABLE \(table) ADD CONSTRAINT \(name) UNIQUE USING INDEX \(name)"}, down: {postgresql: "ALTER TABLE \(table) DROP CONSTRAINT \(name)"}}`
             """, held: " for the index build")
         },
-        Rule("pg-concurrent-if-not-exists", .warning, pg,
+        Rule("pg-concurrent-if-not-exists", .info, pg,
              summary: "a concurrent index build that fails leaves an INVALID index that IF NOT EXISTS then skips",
-             why: "When CREATE INDEX CONCURRENTLY fails (duplicates for a unique index, a deadlock, a cancelled statement) the index stays behind marked INVALID. mgen writes IF NOT EXISTS by default, so a re-run 'succeeds' without building it: the unique index enforces nothing and queries do not use it.",
-             safe: "before re-running, drop the INVALID index (`drop_index … concurrently: true`); for a unique index, find duplicates first; or emit with --no-idempotent so the re-run fails loudly.") { c in
+             why: "When CREATE INDEX CONCURRENTLY fails (duplicates for a unique index, a deadlock, a cancelled statement) the index stays behind marked INVALID: a unique one enforces nothing and queries do not use it. With IF NOT EXISTS a re-run would 'succeed' without building it; mgen leaves IF NOT EXISTS out of concurrent builds, so the re-run fails on the INVALID index until it is dropped.",
+             safe: "before re-running, drop the INVALID index (`drop_index … concurrently: true`); for a unique index, find duplicates first. mgen writes CREATE INDEX CONCURRENTLY without IF NOT EXISTS, so a re-run fails loudly instead of skipping the INVALID index (raw SQL with IF NOT EXISTS: raw-statement).") { c in
             guard case let .createIndex(index, true) = c.operation, c.isExisting(index.table) else { return nil }
             return Hit("if building \(index.name) concurrently fails\(index.unique ? " (duplicate values)" : ""), an INVALID index remains and a re-run with IF NOT EXISTS skips it",
                        pg: .shareUpdateExclusive, fix: """
@@ -173,8 +173,10 @@ public enum Rules {
              summary: "a concurrent index in a spec with other operations makes the whole spec non-transactional",
              why: "CONCURRENTLY cannot run inside a transaction, so mgen runs the whole spec outside one. If a later statement fails, the earlier ones stay applied and the migration is half done; the framework still records it as not applied, and a re-run fails on what exists.",
              safe: "one concurrent index (or concurrent drop) per spec, nothing else in it.") { c in
-            guard c.operation.isConcurrent, c.planned.up.count > 1 else { return nil }
-            let others = c.planned.up.enumerated().filter { $0.offset != c.position }.map(\.element.operation.kind)
+            // Session settings (SET lock_timeout …) are no schema change that could be left half done.
+            let others = c.planned.up.enumerated().filter { $0.offset != c.position && !isSessionSetting($0.element.operation, c) }
+                .map(\.element.operation.kind)
+            guard c.operation.isConcurrent, !others.isEmpty else { return nil }
             return Hit("this spec also runs \(others.joined(separator: ", ")) outside a transaction because of the concurrent step",
                        pg: .shareUpdateExclusive, fix: "move the concurrent \(c.operation.kind) into a spec of its own")
         },
@@ -199,7 +201,7 @@ public enum Rules {
             return Hit("\(c.operation.kind) on \(table) runs while the ACCESS EXCLUSIVE lock of the earlier \(locker.operation.kind) (line \(locker.location.line)) is still held",
                        pg: .accessExclusive, fix: "move this \(c.operation.kind) into a spec of its own", held: " until commit")
         },
-        Rule("pg-foreign-key-without-index", .warning, pg,
+        Rule("pg-foreign-key-without-index", .info, pg,
              summary: "a foreign key whose columns no index starts with",
              why: "PostgreSQL does not index the referencing side of a foreign key. Every DELETE or key UPDATE on the referenced table then scans the referencing table (holding its row locks meanwhile), and joins along the key scan too; MySQL creates the index itself, PostgreSQL does not.",
              safe: "a `create_index` on the foreign key's columns (`concurrently: true` on an existing table), in the spec before the foreign key.") { c in
@@ -306,7 +308,9 @@ public enum Rules {
              versions: "PostgreSQL: lock_timeout; MySQL/MariaDB: lock_wait_timeout (defaults 1 year / 1 day)",
              why: "A DDL statement waiting for its lock queues behind any long transaction, and every query on the table queues behind it: a one-millisecond ALTER can stop the application for as long as the oldest transaction runs. A lock timeout makes it give up (and be retried) instead.",
              safe: "start the spec with a `sql` step that sets the timeout (`SET lock_timeout = '5s'` / `SET SESSION lock_wait_timeout = 5`).") { c in
-            guard let table = c.operation.table, c.isExisting(table), blocksTraffic(c) else { return nil }
+            // mgen's PostgreSQL output opens every transactional migration with its own timeouts.
+            if c.target.engine == .postgresql, c.timeoutsEmitted, c.planned.runsInTransaction { return nil }
+            guard blocksTraffic(c), let table = c.operation.table ?? rawTable(c), c.isExisting(table) else { return nil }
             let setting = c.target.engine == .postgresql ? "lock_timeout" : "lock_wait_timeout"
             let setsTimeout = c.planned.up.contains { step in
                 guard case let .sql(up, _) = step.operation else { return false }
@@ -447,6 +451,11 @@ public enum Rules {
 
     // MARK: - Helpers
 
+    static func isSessionSetting(_ operation: MGenSpec.Operation, _ c: StepContext) -> Bool {
+        guard case let .sql(up, _) = operation, let text = up.text(for: c.target.engine.dialect) else { return false }
+        return RawSQL.normalized(text).hasPrefix("set ")
+    }
+
     static func isSerial(_ type: ColumnType) -> Bool {
         guard case let .native(map) = type else { return false }
         return map.values.contains { ["serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"].contains($0.lowercased()) }
@@ -493,9 +502,16 @@ public enum Rules {
     }
 
     /// Whether the step waits for a lock that stops application traffic (what a lock timeout guards).
+    /// The table a raw statement changes, when its words name one.
+    static func rawTable(_ c: StepContext) -> String? {
+        guard case let .sql(up, _) = c.operation, let text = up.text(for: c.target.engine.dialect) else { return nil }
+        return RawSQL.table(RawSQL.normalized(text))
+    }
+
     static func blocksTraffic(_ c: StepContext) -> Bool {
         switch c.operation {
-        case .sql, .backfill, .createTable: return false
+        case let .sql(up, _): return up.text(for: c.target.engine.dialect).map(RawSQL.blocksTraffic) ?? false
+        case .backfill, .createTable: return false
         case .validateConstraint: return false
         // MySQL/MariaDB: even an online index build takes an exclusive metadata lock at its start and end.
         case let .createIndex(_, concurrently): return c.target.engine != .postgresql || !concurrently

@@ -36,6 +36,9 @@ public struct ProjectConfig: Sendable {
     public var templates: String?
     public var outputs: [Output]
     public var lint = Lint()
+    /// mgen.yaml's `timeouts: {lock: 5s, statement: 10min}` (`off` for none): the `SET LOCAL`
+    /// timeouts of transactional PostgreSQL migrations, as written (the emit command checks them).
+    public var timeouts: (lock: (String, SourceLocation)?, statement: (String, SourceLocation)?) = (nil, nil)
     public var file: String
 
     public static let fileName = "mgen.yaml"
@@ -50,7 +53,7 @@ public struct ProjectConfig: Sendable {
             throw DiagnosticError(SpecLoader.yamlDiagnostic(error, file: path))
         }
         guard let root else { return ProjectConfig(specs: "Specs", dialect: nil, templates: nil, outputs: [], file: path) }
-        let f = Fields(root, context: path, allowed: ["specs", "dialect", "templates", "targets", "lint"], sink: sink)
+        let f = Fields(root, context: path, allowed: ["specs", "dialect", "templates", "targets", "lint", "timeouts"], sink: sink)
         var outputs: [Output] = []
         for node in f.sequence("targets") ?? [] {
             let t = Fields(node, context: "a target", allowed: ["target", "dialect", "out", "versioning", "app", "options"], sink: sink)
@@ -89,6 +92,11 @@ public struct ProjectConfig: Sendable {
                     sink.error("'severity' in 'lint' must map rule names to error, warning or info", at: sink.location(severities))
                 }
             }
+        }
+        if let node = f.node("timeouts") {
+            let t = Fields(node, context: "'timeouts'", allowed: ["lock", "statement"], sink: sink)
+            config.timeouts.lock = t.string("lock").map { ($0, t.node("lock").map { sink.location($0) } ?? sink.location(node)) }
+            config.timeouts.statement = t.string("statement").map { ($0, t.node("statement").map { sink.location($0) } ?? sink.location(node)) }
         }
         if !sink.diagnostics.isEmpty { throw DiagnosticError(sink.diagnostics) }
         return config

@@ -43,6 +43,11 @@ struct Emit: ParsableCommand {
     @Flag(name: .customLong("include-baseline"),
           help: "Also write baseline specs (`baseline: true`), as the framework's initial migration; by default they only seed the state.")
     var includeBaseline = false
+    @Option(name: .customLong("lock-timeout"), help: "PostgreSQL: the SET LOCAL lock_timeout of transactional migrations (default 5s; `off`).")
+    var lockTimeout: String?
+    @Option(name: .customLong("statement-timeout"), help: "PostgreSQL: the SET LOCAL statement_timeout of transactional migrations (default 10min; `off`).")
+    var statementTimeout: String?
+    @Flag(name: .customLong("no-timeouts"), help: "PostgreSQL: no SET LOCAL timeouts at the top of transactional migrations.") var noTimeouts = false
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
@@ -85,7 +90,7 @@ struct Emit: ParsableCommand {
                     scheme = parsed
                 }
                 let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
-                                          render: RenderOptions(idempotent: !noIdempotent), templates: templates ?? config?.templates,
+                                          render: RenderOptions(idempotent: !noIdempotent, timeouts: try timeouts(config)), templates: templates ?? config?.templates,
                                           targetOptions: extra, includeBaseline: includeBaseline)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
@@ -107,6 +112,28 @@ struct Emit: ParsableCommand {
             }
             if !problems.isEmpty { throw DiagnosticError(problems) }
         }
+    }
+
+    /// The timeouts: the options over mgen.yaml's `timeouts:` over the defaults.
+    func timeouts(_ config: ProjectConfig?) throws(DiagnosticError) -> SessionTimeouts {
+        if noTimeouts { return .off }
+        var result = SessionTimeouts.defaults
+        var problems: [Diagnostic] = []
+        func read(_ text: String?, _ location: SourceLocation?, option: String) -> String?? {
+            guard let text else { return .none }
+            guard let value = SessionTimeouts.duration(text) else {
+                problems.append(Diagnostic("'\(text)' is not a timeout", at: location, object: location == nil ? option : nil,
+                                           fix: "write a whole number with a unit: 500ms, 5s, 10min, 1h, or `off`"))
+                return .none
+            }
+            return .some(value)
+        }
+        if let value = read(config?.timeouts.lock?.0, config?.timeouts.lock?.1, option: "timeouts.lock") { result.lock = value }
+        if let value = read(config?.timeouts.statement?.0, config?.timeouts.statement?.1, option: "timeouts.statement") { result.statement = value }
+        if let value = read(lockTimeout, nil, option: "--lock-timeout") { result.lock = value }
+        if let value = read(statementTimeout, nil, option: "--statement-timeout") { result.statement = value }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        return result
     }
 
     /// One line per file of the plan: what `emit` would do with it, and why.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MGenImport
 import MGenSafety
 import MGenSpec
 
@@ -11,7 +12,9 @@ struct Lint: ParsableCommand {
         Lints specs on the replayed schema: a table created earlier in the same spec (or, with --batch,
         in an earlier spec of those given) holds no rows and is not flagged. The server comes from
         --db-version, else mgen.yaml's `dialect:` (`postgresql@15`, `mysql@8.0.35`, `mariadb@10.11`).
-        Exit 1 when a finding is an error. Rules and their version conditions: docs/lint.md.
+        A folder of SQL migrations (goose, golang-migrate, sql, prisma, flyway, dbmate; --from, or
+        recognised from its files) is linted through mgen's SQL reader, findings at the file:line of
+        each statement. Exit 1 when a finding is an error. Rules and their version conditions: docs/lint.md.
         """)
 
     @OptionGroup var specs: SpecOptions
@@ -21,6 +24,8 @@ struct Lint: ParsableCommand {
     @Flag(help: "Treat the specs given as one batch not yet deployed: a table one of them creates is new for the others.") var batch = false
     @Option(help: "Print one rule's explanation and exit.") var explain: String?
     @Flag(help: "List every rule and exit.") var list = false
+    @Option(help: "Lint a folder of SQL migrations in this format (goose, golang-migrate, sql, prisma, flyway, dbmate, or auto).")
+    var from: String?
 
     func run() throws {
         if list {
@@ -43,7 +48,19 @@ struct Lint: ParsableCommand {
             let config = try ProjectConfig.load()
             let reportFormat = format
             let target = try lintTarget(dbVersion, config: config)
-            let lintConfig = try LintConfig(config?.lint ?? ProjectConfig.Lint())
+            var lintConfig = try LintConfig(config?.lint ?? ProjectConfig.Lint())
+            if let folder = try sqlFolder() {
+                let format = from.flatMap { $0 == "auto" ? nil : $0 }
+                let (chain, _, _) = try LintSource.chain(folder, format: format, dialect: target.engine.dialect)
+                keptUntilExit.append(chain)
+                let findings = try Linter.lint(chain, target: target, config: lintConfig)
+                let colour = reportFormat == .human && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                print(LintReport.render(findings, format: reportFormat, target: target, colour: colour), terminator: "")
+                failed = findings.contains { $0.severity == .error }
+                return
+            }
+            // Specs: `mgen emit` opens their transactional PostgreSQL migrations with timeouts.
+            lintConfig.timeoutsEmitted = config?.timeouts.lock.map { SessionTimeoutsText.isOff($0.0) } != true
             let (chain, files) = try specs.loadChain(config: config)
             var selected = files
             if let since {
@@ -59,6 +76,34 @@ struct Lint: ParsableCommand {
         }
         if failed { throw ExitCode(1) }
     }
+}
+
+extension Lint {
+    /// The SQL migration folder to lint: the one folder given with --from, or one folder given
+    /// that holds no specs but SQL migrations; nil for specs.
+    func sqlFolder() throws(DiagnosticError) -> String? {
+        guard specs.paths.count == 1, let path = specs.paths.first else {
+            if from != nil { throw DiagnosticError(Diagnostic("--from lints one folder of SQL migrations", object: "--from", fix: "pass exactly one folder: mgen lint db/migrations --from goose")) }
+            return nil
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            if from != nil { throw DiagnosticError(Diagnostic("no migration folder at \(path)", object: path, fix: "pass the folder that holds the SQL migration files")) }
+            return nil
+        }
+        if from != nil { return path }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if names.contains(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) { return nil }
+        let hasSQL = names.contains { name in
+            name.hasSuffix(".sql") || name == "migration_lock.toml" || FileManager.default.fileExists(atPath: "\(path)/\(name)/migration.sql")
+        }
+        return hasSQL ? path : nil
+    }
+}
+
+/// mgen.yaml's `timeouts: {lock: off}` read as the linter needs it.
+enum SessionTimeoutsText {
+    static func isOff(_ text: String) -> Bool { text.trimmingCharacters(in: .whitespaces) == "off" || text == "0" }
 }
 
 extension ReportFormat: ExpressibleByArgument {}

@@ -36,7 +36,8 @@ import Testing
         #expect(run.status == 1, "\(run.output)")
         #expect(run.stdout.contains("Specs/0002_change.yaml:5:5: error: index idx_email is built on the existing table users without CONCURRENTLY [pg-create-index-not-concurrent]"))
         #expect(!run.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
-        #expect(run.stdout.hasSuffix("postgresql@15: 1 error, 1 warning, 0 info\n"))
+        // No missing-lock-timeout: mgen emit opens this transactional PostgreSQL spec with its own timeouts.
+        #expect(run.stdout.hasSuffix("postgresql@15: 1 error, 0 warnings, 0 info\n"), "\(run.stdout)")
     }
 
     @Test func safeSpecExitsZero() throws {
@@ -69,6 +70,64 @@ import Testing
         #expect(since.status == 1 && since.stdout.contains("Specs/0002_change.yaml:5:5: error:"))
         let unknown = try mgen(["lint", "--since", "0009"], in: folder)
         #expect(unknown.status == 1 && unknown.stderr.contains("no spec has id '0009'"))
+    }
+
+    /// A folder of SQL migrations mgen did not write: its format recognised from the files (or
+    /// given with --from), each finding at the file:line of its statement, raw statements the
+    /// reader cannot map still checked by their shape.
+    @Test func lintsSQLMigrationFolders() throws {
+        let folder = try temporaryFolder("lint-sql")
+        let migrations = "\(folder)/db/migrations"
+        try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+        try """
+        -- +goose Up
+        CREATE TABLE accounts (id bigint PRIMARY KEY, email text, plan text);
+
+        -- +goose Down
+        DROP TABLE accounts;
+        """.write(toFile: "\(migrations)/00001_accounts.sql", atomically: true, encoding: .utf8)
+        try """
+        -- +goose Up
+        SET lock_timeout = '5s';
+        CREATE INDEX accounts_plan_idx ON accounts (plan);
+        VACUUM FULL accounts;
+
+        -- +goose Down
+        DROP INDEX accounts_plan_idx;
+        """.write(toFile: "\(migrations)/00002_plan_index.sql", atomically: true, encoding: .utf8)
+        let run = try mgen(["lint", "db/migrations", "--db-version", "postgresql@15"], in: folder)
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.stdout.contains("db/migrations/00002_plan_index.sql:3:1: error: index accounts_plan_idx is built on the existing table accounts without CONCURRENTLY [pg-create-index-not-concurrent]"), "\(run.stdout)")
+        #expect(run.stdout.contains("db/migrations/00002_plan_index.sql:4:1: error: VACUUM FULL / CLUSTER rewrites the whole table [raw-statement]"), "\(run.stdout)")
+        #expect(!run.stdout.contains("missing-lock-timeout"), "the file sets lock_timeout")
+        let explicit = try mgen(["lint", "db/migrations", "--from", "goose", "--db-version", "postgresql@15", "--format", "json"], in: folder)
+        #expect(explicit.status == 1 && explicit.stdout.contains("\"rule\" : \"raw-statement\""), "\(explicit.output)")
+        let wrong = try mgen(["lint", "db/migrations", "--from", "flyway", "--db-version", "postgresql@15"], in: folder)
+        #expect(wrong.status == 0, "a flyway reader finds no V__ files here: nothing to lint, \(wrong.output)")
+    }
+
+    /// Safe output: the timeouts come from mgen.yaml's `timeouts:` and emit's options; a value
+    /// PostgreSQL would not read is an error at its line in mgen.yaml.
+    @Test func emitTimeoutsFollowConfigAndOptions() throws {
+        let change = "  - add_column: {table: users, column: {name: nick, type: text}}"
+        let folder = try project(config: "dialect: postgresql@15\ntimeouts: {lock: 2s, statement: off}\n", change: change)
+        let run = try mgen(["emit", "--target", "goose", "--out", "out", "--timestamp", "20250101000000"], in: folder)
+        #expect(run.status == 0, "\(run.output)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/out").sorted()
+        let text = try String(contentsOfFile: "\(folder)/out/\(try #require(written.last))", encoding: .utf8)
+        #expect(text.contains("-- +goose Up\nSET LOCAL lock_timeout = '2s';\n\nALTER TABLE"), "\(text)")
+        #expect(!text.contains("statement_timeout"))
+        let off = try mgen(["emit", "--target", "sql", "--out", "plain", "--no-timeouts"], in: folder)
+        #expect(off.status == 0, "\(off.output)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: "\(folder)/plain") {
+            #expect(!(try String(contentsOfFile: "\(folder)/plain/\(name)", encoding: .utf8)).contains("SET LOCAL"), "\(name)")
+        }
+        try "dialect: postgresql@15\ntimeouts: {lock: 5}\n".write(toFile: "\(folder)/mgen.yaml", atomically: true, encoding: .utf8)
+        let bad = try mgen(["emit", "--target", "sql", "--out", "bad"], in: folder)
+        #expect(bad.status != 0 && bad.stderr.contains("mgen.yaml:2:") && bad.stderr.contains("'5' is not a timeout"), "\(bad.output)")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/bad"), "nothing written")
+        let option = try mgen(["emit", "--target", "sql", "--out", "bad", "--lock-timeout", "soon"], in: folder)
+        #expect(option.status != 0 && option.stderr.contains("--lock-timeout"), "\(option.output)")
     }
 
     @Test func sarifAndExplain() throws {

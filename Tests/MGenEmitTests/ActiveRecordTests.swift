@@ -71,7 +71,26 @@ import Testing
         let (lite, planLite) = try emit(.sqlite)
         defer { try? FileManager.default.removeItem(atPath: pg); try? FileManager.default.removeItem(atPath: lite) }
         func text(_ plan: EmitPlan, _ id: String) -> String { plan.entries.first { $0.specID == id }?.files.first?.contents ?? "" }
-        #expect(text(planPG, "0002").contains("  def change\n    add_column :users, :email, :string, limit: 255\n  end"))
+        // The timeouts open the transaction both ways: a reversible block first for up, one last for down.
+        #expect(text(planPG, "0002").contains("""
+              def change
+                reversible do |dir|
+                  dir.up do
+                    execute "SET LOCAL lock_timeout = '5s'"
+                    execute "SET LOCAL statement_timeout = '10min'"
+                  end
+                end
+
+                add_column :users, :email, :string, limit: 255
+
+                reversible do |dir|
+                  dir.down do
+                    execute "SET LOCAL lock_timeout = '5s'"
+                    execute "SET LOCAL statement_timeout = '10min'"
+                  end
+                end
+              end
+            """))
         #expect(text(planLite, "0002").contains("  def up\n    add_column :users, :email, :string, limit: 255\n  end\n\n  def down\n    execute 'ALTER TABLE \"users\" DROP COLUMN \"email\"'\n  end"))
         #expect(text(planPG, "0005").contains("disable_ddl_transaction!"))
         #expect(text(planPG, "0005").contains("algorithm: :concurrently"))

@@ -151,6 +151,20 @@ let cases: [Case] = [
       - add_column: {table: users, column: {name: nick, type: text}}
     """),
 
+    // Raw SQL by its shape (a `sql` step here; a statement of a SQL folder in LintCommandTests).
+    unsafe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"VACUUM FULL users\"}, down: \"SELECT 1\"}"),
+    unsafe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users ADD CONSTRAINT c CHECK (n > 0)\"}, down: \"SELECT 1\"}"),
+    safe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users ADD CONSTRAINT c CHECK (n > 0) NOT VALID\"}, down: \"SELECT 1\"}"),
+    safe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"REINDEX INDEX CONCURRENTLY idx_users_n\"}, down: \"SELECT 1\"}"),
+    unsafe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users DROP n\"}, down: \"SELECT 1\"}"),
+    safe("raw-statement", "postgresql@15", "  - sql: {up: {postgresql: \"ALTER TABLE users ALTER COLUMN id DROP IDENTITY IF EXISTS\"}, down: \"SELECT 1\"}"),
+    unsafe("raw-statement", "mariadb@10.11", "  - sql: {up: {mysql: \"ALTER TABLE users ADD COLUMN x int, ALGORITHM=COPY\"}, down: \"SELECT 1\"}"),
+    safe("raw-statement", "mariadb@10.11", "  - sql: {up: {mysql: \"ALTER TABLE users ADD COLUMN x int, ALGORITHM=INSTANT\"}, down: \"SELECT 1\"}"),
+    safe("raw-statement", "postgresql@15", """
+      - create_table: {table: scratch, columns: [{name: id, type: bigint, primary_key: true}, {name: n, type: integer}]}
+      - sql: {up: {postgresql: "CREATE INDEX scratch_n ON scratch (n)"}, down: "SELECT 1"}
+    """),
+
     unsafe("drop-table", "postgresql@15", "  - drop_table: {table: teams}"),
     unsafe("drop-table", "sqlite", "  - drop_table: {table: teams}"),
     safe("drop-table", "postgresql@15", """

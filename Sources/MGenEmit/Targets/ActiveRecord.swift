@@ -40,23 +40,36 @@ public struct ActiveRecordEmitter: Emitter {
         let up = try renderer.parts(planned.up, end: planned.after, inTransaction: planned.runsInTransaction,
                                     migrationID: spec.id, direction: "up")
         var methods: [String]
+        // The timeouts open the migration's transaction (none under disable_ddl_transaction!).
+        let transactional = migration.upIsTransactional && migration.downIsTransactional
+        func timeouts(up: Bool) -> [String] {
+            transactional ? migration.timeoutStatements(context.render, dialect: context.dialect, up: up).flatMap { Ruby.execute($0.sql) } : []
+        }
         // `change` when Rails can run every call backwards on its own and the down is the derived
         // one (an explicit `down:` may do something else, so it gets its own method).
         if planned.down != nil, spec.down == nil, up.allSatisfy({ $0.allSatisfy(\.fitsChange) }) {
-            methods = ["  def change"] + Ruby.indent(renderer.lines(up, change: true), "    ") + ["  end"]
+            // In `change` a reversible block runs in reverse order on rollback: the down's timeouts go last.
+            var body = renderer.lines(up, change: true)
+            let (upTimeouts, downTimeouts) = (timeouts(up: true), timeouts(up: false))
+            if !upTimeouts.isEmpty {
+                body = ["reversible do |dir|"] + Ruby.indent(["dir.up do"] + Ruby.indent(upTimeouts) + ["end"]) + ["end", ""] + body
+            }
+            if !downTimeouts.isEmpty {
+                body += ["", "reversible do |dir|"] + Ruby.indent(["dir.down do"] + Ruby.indent(downTimeouts) + ["end"]) + ["end"]
+            }
+            methods = ["  def change"] + Ruby.indent(body, "    ") + ["  end"]
         } else {
-            methods = ["  def up"] + Ruby.indent(renderer.lines(up, change: false), "    ") + ["  end", "", "  def down"]
+            methods = ["  def up"] + Ruby.indent(timeouts(up: true) + renderer.lines(up, change: false), "    ") + ["  end", "", "  def down"]
             if let down = planned.down {
                 let parts = try renderer.parts(down, end: planned.before, inTransaction: planned.runsInTransaction,
                                                migrationID: spec.id, direction: "down")
-                methods += Ruby.indent(renderer.lines(parts, change: false), "    ")
+                methods += Ruby.indent(timeouts(up: false) + renderer.lines(parts, change: false), "    ")
             } else {
                 methods.append("    raise ActiveRecord::IrreversibleMigration, \(Ruby.string(spec.irreversible ?? "no down"))")
             }
             methods.append("  end")
         }
         let code = methods.joined(separator: "\n")
-        let transactional = migration.upIsTransactional && migration.downIsTransactional
         let values: [String: Any] = [
             "header": Self.header(migration, context, code: code),
             "className": className,

@@ -27,12 +27,16 @@ public struct KnexEmitter: Emitter {
         }
         guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
         let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
+        // `config.transaction = false` covers both directions: timeouts only when both are transactional.
+        func timeouts(up: Bool) -> [SQLStatement] {
+            transactional ? migration.timeoutStatements(context.render, dialect: context.dialect, up: up) : []
+        }
         var values: [String: Any] = [
-            "up": body(up, ts: ts, dialect: context.dialect),
+            "up": body(up, ts: ts, dialect: context.dialect, timeouts: timeouts(up: true)),
             "noTransaction": !transactional,
         ]
         if let down {
-            values["down"] = body(down, ts: ts, dialect: context.dialect)
+            values["down"] = body(down, ts: ts, dialect: context.dialect, timeouts: timeouts(up: false))
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = "  throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));"
@@ -60,8 +64,8 @@ public struct KnexEmitter: Emitter {
     }
 
     /// `return knex.schema` followed by one chained call per builder call or raw statement.
-    func body(_ steps: [JSStep], ts: Bool, dialect: Dialect) -> String {
-        let calls = steps.flatMap(Self.calls)
+    func body(_ steps: [JSStep], ts: Bool, dialect: Dialect, timeouts: [SQLStatement] = []) -> String {
+        let calls = Self.raw(timeouts) + steps.flatMap(Self.calls)
         if calls.isEmpty { return "  // Nothing to do on \(dialect).\n" + (ts ? "  return;" : "  return Promise.resolve();") }
         return "  return knex.schema\n" + JS.indent(calls.joined(separator: "\n"), 4) + ";"
     }

@@ -23,7 +23,7 @@ public struct PeeweeEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let fileName = "\(context.version)_\(slug(migration.planned.name)).py"
         var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
-        let up = try writer.body(migration.planned.up, end: migration.planned.after, direction: "up")
+        var up = try writer.body(migration.planned.up, end: migration.planned.after, direction: "up")
         var down: [String]
         if let steps = migration.planned.down {
             down = try writer.body(steps, end: migration.planned.before, direction: "down")
@@ -31,6 +31,12 @@ public struct PeeweeEmitter: Emitter {
             let reason = migration.planned.migration.irreversible ?? "no down"
             down = LineComment.hash.list("Irreversible: \(reason)") + ["raise NotImplementedError(\(PeeweeWriter.py("\(migration.planned.id) is irreversible: \(reason)")))"]
         }
+        // The timeouts open peewee_migrate's transaction (queued first, so they run first).
+        func timeouts(up: Bool) -> [String] {
+            migration.timeoutStatements(context.render, dialect: context.dialect, up: up).map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
+        }
+        up = timeouts(up: true) + up
+        if migration.planned.down != nil { down = timeouts(up: false) + down }
         var values: [String: Any] = [
             "header": header(migration, dialect: context.dialect),
             "file": fileName,

@@ -22,13 +22,15 @@ public struct PrismaEmitter: Emitter {
         let folder = "\(context.version)_\(slug(migration.planned.name))"
         let planned = migration.planned
         var up = SQLFiles.values(migration, context, direction: "up")
-        up["up"] = try Self.body(planned.up, end: planned.after, planned, dialect: context.dialect, direction: "up")
+        up["up"] = try Self.body(planned.up, end: planned.after, planned, dialect: context.dialect, direction: "up",
+                                 timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true))
         var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
         // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
         // rollback by hand stops there rather than "succeeds" on an empty file.
         var down = SQLFiles.values(migration, context, direction: "down")
         if let steps = planned.down {
-            down["down"] = try Self.body(steps, end: planned.before, planned, dialect: context.dialect, direction: "down")
+            down["down"] = try Self.body(steps, end: planned.before, planned, dialect: context.dialect, direction: "down",
+                                         timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false))
         }
         files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
         return files
@@ -40,9 +42,10 @@ public struct PrismaEmitter: Emitter {
     /// `AddForeignKey` statements once the tables around them exist. SQLite keeps them in the
     /// table, as Prisma does; its table rebuild is one `-- RedefineTables` section.
     static func body(_ steps: [Step], end: SchemaState, _ planned: PlannedMigration, dialect: Dialect,
-                     direction: String) throws(DiagnosticError) -> String {
+                     direction: String, timeouts: [SQLStatement] = []) throws(DiagnosticError) -> String {
         let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false))
-        var sections: [(heading: String?, statements: [SQLStatement])] = []
+        // The file's own timeouts first (PostgreSQL runs the file as one implicit transaction).
+        var sections: [(heading: String?, statements: [SQLStatement])] = timeouts.isEmpty ? [] : [(nil, timeouts)]
         var diagnostics: [Diagnostic] = []
         var deferred: [(ForeignKey, StepContext)] = []
         func add(_ statements: [SQLStatement], heading override: String? = nil) {

@@ -26,10 +26,12 @@ public struct SequelizeEmitter: Emitter {
         var notes: [String] = []
         if !transactionalDDL { notes.append("No transaction: MySQL commits each DDL statement itself.") }
         var values: [String: Any] = [
-            "up": body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect),
+            "up": body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect,
+                       timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)),
         ]
         if let down {
-            values["down"] = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect)
+            values["down"] = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect,
+                                  timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false))
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = "    throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));"
@@ -52,9 +54,10 @@ public struct SequelizeEmitter: Emitter {
 
     /// The body of `up` or `down`: one `await queryInterface...` per call, inside a transaction
     /// when asked, every call passing it on.
-    func body(_ steps: [JSStep], transaction: Bool, dialect: Dialect) -> String {
+    /// `timeouts` open the transaction (none without one: `SET LOCAL` needs it).
+    func body(_ steps: [JSStep], transaction: Bool, dialect: Dialect, timeouts: [SQLStatement] = []) -> String {
         let options = transaction ? "{ transaction }" : nil
-        let calls = steps.flatMap { Self.calls($0, options: options) }
+        let calls = (transaction ? Self.raw(timeouts, options) : []) + steps.flatMap { Self.calls($0, options: options) }
         if calls.isEmpty { return "    // Nothing to do on \(dialect)." }
         let lines = calls.joined(separator: "\n")
         guard transaction else { return JS.indent(lines, 4) }

@@ -53,14 +53,18 @@ public struct TypeORMEmitter: Emitter {
                 return JS.indent(text, indent)
             }.joined(separator: "\n")
         }
+        // The class's `transaction = false` covers both directions: timeouts only when both are transactional.
+        func timeouts(up: Bool) -> [SQLStatement] {
+            transactional ? migration.timeoutStatements(context.render, dialect: context.dialect, up: up) : []
+        }
         var values: [String: Any] = [
             "header": JS.header(migration, context, notes: notes),
             "className": className,
-            "up": body(migration.up),
+            "up": body(timeouts(up: true) + migration.up),
             "noTransaction": !transactional,
         ]
         if let down = migration.down {
-            values["down"] = body(down)
+            values["down"] = body(timeouts(up: false) + down)
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = JS.indent("throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));", indent)

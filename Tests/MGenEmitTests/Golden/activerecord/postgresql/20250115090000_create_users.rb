@@ -4,6 +4,13 @@
 
 class CreateUsers < ActiveRecord::Migration[7.1]
   def change
+    reversible do |dir|
+      dir.up do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
+
     create_table :users, id: :bigint, comment: "People who can sign in." do |t|
       t.string :username, limit: 100, null: false
       t.string :name, limit: 255
@@ -13,6 +20,13 @@ class CreateUsers < ActiveRecord::Migration[7.1]
     end
     up_only do
       execute 'ALTER TABLE "users" ADD CONSTRAINT "users_username_key" UNIQUE ("username")'
+    end
+
+    reversible do |dir|
+      dir.down do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
     end
   end
 end

@@ -4,6 +4,20 @@
 
 class UsersEmailNotNull < ActiveRecord::Migration[7.1]
   def change
+    reversible do |dir|
+      dir.up do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
+
     change_column_null :users, :email, false
+
+    reversible do |dir|
+      dir.down do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
   end
 end

@@ -4,6 +4,13 @@
 
 class CreatePosts < ActiveRecord::Migration[7.1]
   def change
+    reversible do |dir|
+      dir.up do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
+
     create_table :posts, id: :bigint do |t|
       t.bigint :user_id, null: false
       t.string :title, limit: 200, null: false
@@ -15,5 +22,12 @@ class CreatePosts < ActiveRecord::Migration[7.1]
     end
 
     add_index :posts, [:user_id, :published], name: "posts_user_id_published_idx"
+
+    reversible do |dir|
+      dir.down do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
   end
 end

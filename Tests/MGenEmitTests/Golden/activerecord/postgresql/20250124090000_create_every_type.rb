@@ -4,6 +4,13 @@
 
 class CreateEveryType < ActiveRecord::Migration[7.1]
   def change
+    reversible do |dir|
+      dir.up do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
+
     create_table :every_type, id: :integer do |t|
       t.boolean :a_boolean, default: true
       t.integer :a_smallint, limit: 2
@@ -24,6 +31,13 @@ class CreateEveryType < ActiveRecord::Migration[7.1]
       t.text :an_enum
       t.column :a_native, "varchar(20)"
       t.check_constraint "\"an_enum\" IN ('small', 'medium', 'large')", name: "every_type_an_enum_check"
+    end
+
+    reversible do |dir|
+      dir.down do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
     end
   end
 end

@@ -4,6 +4,13 @@
 
 class LinkPostsEditor < ActiveRecord::Migration[7.1]
   def change
+    reversible do |dir|
+      dir.up do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
+      end
+    end
+
     add_column :posts, :editor_id, :bigint
 
     reversible do |dir|
@@ -25,6 +32,13 @@ class LinkPostsEditor < ActiveRecord::Migration[7.1]
       end
       dir.down do
         execute 'ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"'
+      end
+    end
+
+    reversible do |dir|
+      dir.down do
+        execute "SET LOCAL lock_timeout = '5s'"
+        execute "SET LOCAL statement_timeout = '10min'"
       end
     end
   end

@@ -24,6 +24,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    op.execute("SET LOCAL lock_timeout = '5s'")
+    op.execute("SET LOCAL statement_timeout = '10min'")
     op.add_column('posts', sa.Column('editor_id', sa.BigInteger(), nullable=True))
     op.create_foreign_key('posts_editor_id_fkey', 'posts', 'users', ['editor_id'], ['id'], ondelete='SET NULL', postgresql_not_valid=True)
     # Alembic has no call for VALIDATE CONSTRAINT.
@@ -33,6 +35,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.execute("SET LOCAL lock_timeout = '5s'")
+    op.execute("SET LOCAL statement_timeout = '10min'")
     op.drop_constraint('posts_user_id_title_key', 'posts', type_='unique')
     op.drop_constraint('posts_editor_id_fkey', 'posts', type_='foreignkey')
     op.drop_column('posts', 'editor_id')

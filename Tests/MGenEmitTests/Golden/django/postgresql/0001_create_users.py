@@ -14,6 +14,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.CreateModel(
             name='Users',
             fields=[
@@ -31,5 +38,12 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(fields=('username',), name='users_username_key'),
                 ],
             },
+        ),
+        migrations.RunSQL(
+            sql=migrations.RunSQL.noop,
+            reverse_sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
         ),
     ]

@@ -12,9 +12,23 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.AddField(
             model_name='users',
             name='email',
             field=models.CharField(max_length=255, null=True),
+        ),
+        migrations.RunSQL(
+            sql=migrations.RunSQL.noop,
+            reverse_sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
         ),
     ]

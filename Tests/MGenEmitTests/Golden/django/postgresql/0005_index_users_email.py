@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            sql=['CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx_users_email" ON "users" ("email")'],
+            sql=['CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")'],
             reverse_sql=['DROP INDEX CONCURRENTLY IF EXISTS "idx_users_email"'],
             state_operations=[
                 migrations.AddConstraint(

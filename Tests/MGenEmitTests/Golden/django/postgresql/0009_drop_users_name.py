@@ -13,8 +13,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.RemoveField(
             model_name='users',
             name='name',
+        ),
+        migrations.RunSQL(
+            sql=migrations.RunSQL.noop,
+            reverse_sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
         ),
     ]

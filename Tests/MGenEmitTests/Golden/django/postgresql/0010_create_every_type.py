@@ -13,6 +13,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.CreateModel(
             name='EveryType',
             fields=[
@@ -42,5 +49,12 @@ class Migration(migrations.Migration):
                     models.CheckConstraint(condition=models.Q(an_enum__in=['small', 'medium', 'large']), name='every_type_an_enum_check'),
                 ],
             },
+        ),
+        migrations.RunSQL(
+            sql=migrations.RunSQL.noop,
+            reverse_sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
         ),
     ]

@@ -13,6 +13,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.AddField(
             model_name='posts',
             name='editor_id',
@@ -41,5 +48,12 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='posts',
             constraint=models.UniqueConstraint(fields=('user', 'title'), name='posts_user_id_title_key'),
+        ),
+        migrations.RunSQL(
+            sql=migrations.RunSQL.noop,
+            reverse_sql=[
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
+            ],
         ),
     ]

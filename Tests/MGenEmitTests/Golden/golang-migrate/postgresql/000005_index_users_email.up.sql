@@ -2,4 +2,4 @@
 -- mgen: spec 0005 sha256:b32276b0e0205ae1055f468d46ba7c210a2bedc133454b1733bfc40c120d9168
 -- index_users_email: Add an index without blocking writes (CONCURRENTLY on PostgreSQL, online DDL on MySQL).
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx_users_email" ON "users" ("email");
+CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email");

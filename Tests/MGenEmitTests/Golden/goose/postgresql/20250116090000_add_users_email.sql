@@ -2,7 +2,15 @@
 -- mgen: spec 0002 sha256:5972e10524757453d0a0bdd036b58fa7ac08bafcb9e94703fded57b4eb77d191
 -- add_users_email: Safe add column, step 1 of 3 — add it nullable, so code that does not know it keeps working.
 -- +goose Up
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "email" varchar(255);
 
 -- +goose Down
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "users" DROP COLUMN IF EXISTS "email";

@@ -2,9 +2,17 @@
 -- mgen: spec 0004 sha256:22e09e4c97bd8ab36db682e02cac6bc5564091f66e192585e0771db2803e933e
 -- users_email_not_null: Safe add column, step 3 of 3 — make it required once every row has a value.
 -- +goose Up
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "users"
     ALTER COLUMN "email" SET NOT NULL;
 
 -- +goose Down
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "users"
     ALTER COLUMN "email" DROP NOT NULL;

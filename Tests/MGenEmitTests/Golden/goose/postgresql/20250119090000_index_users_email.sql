@@ -4,7 +4,7 @@
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- +goose NO TRANSACTION
 -- +goose Up
-CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx_users_email" ON "users" ("email");
+CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email");
 
 -- +goose Down
 DROP INDEX CONCURRENTLY IF EXISTS "idx_users_email";

@@ -3,7 +3,15 @@
 -- drop_users_name: Rename, step 5 of 5 — drop the old column once no deployed code reads it.
 -- DESTRUCTIVE: drop_column users.name: the down re-adds the column empty (the down restores structure, not data).
 -- +goose Up
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "users" DROP COLUMN IF EXISTS "name";
 
 -- +goose Down
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "name" varchar(255);

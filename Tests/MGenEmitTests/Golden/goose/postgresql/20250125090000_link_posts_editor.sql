@@ -2,6 +2,10 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- +goose Up
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "editor_id" bigint;
 
 ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID;
@@ -11,6 +15,10 @@ ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey";
 ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE ("user_id", "title");
 
 -- +goose Down
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '10min';
+
 ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key";
 
 ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_editor_id_fkey";

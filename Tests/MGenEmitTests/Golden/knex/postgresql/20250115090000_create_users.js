@@ -8,6 +8,8 @@
  */
 exports.up = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .createTable('users', function (table) {
       table.bigIncrements('id');
       table.string('username', 100).notNullable();
@@ -25,5 +27,7 @@ exports.up = function (knex) {
  */
 exports.down = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .dropTable('users');
 };

@@ -8,6 +8,8 @@
  */
 exports.up = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .alterTable('users', function (table) {
       table.dropNullable('email');
     });
@@ -19,6 +21,8 @@ exports.up = function (knex) {
  */
 exports.down = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .alterTable('users', function (table) {
       table.setNullable('email');
     });

@@ -11,7 +11,7 @@ exports.config = { transaction: false };
  */
 exports.up = function (knex) {
   return knex.schema
-    .raw('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx_users_email" ON "users" ("email")');
+    .raw('CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")');
 };
 
 /**

@@ -9,6 +9,8 @@
  */
 exports.up = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .alterTable('users', function (table) {
       table.dropColumn('name');
     });
@@ -20,6 +22,8 @@ exports.up = function (knex) {
  */
 exports.down = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .alterTable('users', function (table) {
       table.string('name', 255);
     });

@@ -8,6 +8,8 @@
  */
 exports.up = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .createTable('every_type', function (table) {
       table.increments('id');
       table.boolean('a_boolean').defaultTo(true);
@@ -37,5 +39,7 @@ exports.up = function (knex) {
  */
 exports.down = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .dropTable('every_type');
 };

@@ -8,6 +8,8 @@
  */
 exports.up = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .alterTable('posts', function (table) {
       table.bigInteger('editor_id');
     })
@@ -24,6 +26,8 @@ exports.up = function (knex) {
  */
 exports.down = function (knex) {
   return knex.schema
+    .raw(`SET LOCAL lock_timeout = '5s'`)
+    .raw(`SET LOCAL statement_timeout = '10min'`)
     .alterTable('posts', function (table) {
       table.dropUnique(['user_id', 'title'], 'posts_user_id_title_key');
     })

@@ -18,6 +18,8 @@ with suppress(ImportError):
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     @migrator.create_model
     class Users(pw.Model):
         id = pw.BigAutoField()
@@ -38,4 +40,6 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your rollback migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.remove_model('users')

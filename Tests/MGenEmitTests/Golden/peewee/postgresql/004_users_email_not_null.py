@@ -12,9 +12,13 @@ from peewee_migrate import Migrator
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.add_not_null('users', 'email')
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your rollback migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.drop_not_null('users', 'email')

@@ -12,6 +12,8 @@ from peewee_migrate import Migrator
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     @migrator.create_model
     class Posts(pw.Model):
         id = pw.BigAutoField()
@@ -32,4 +34,6 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your rollback migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.remove_model('posts')

@@ -24,6 +24,8 @@ class Varchar20Field(pw.Field):
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     @migrator.create_model
     class EveryType(pw.Model):
         id = pw.AutoField()
@@ -52,4 +54,6 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your rollback migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.remove_model('every_type')

@@ -12,6 +12,8 @@ from peewee_migrate import Migrator
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.add_fields('posts', editor_id=pw.BigIntegerField(null=True))
     migrator.add_constraint('posts', 'posts_editor_id_fkey', pw.SQL('FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID'))
     migrator.sql('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"')
@@ -20,6 +22,8 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     """Write your rollback migrations here."""
+    migrator.sql("SET LOCAL lock_timeout = '5s'")
+    migrator.sql("SET LOCAL statement_timeout = '10min'")
     migrator.sql('ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"')
     migrator.sql('ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_editor_id_fkey"')
     migrator.remove_fields('posts', 'editor_id')

@@ -7,6 +7,8 @@
 module.exports = {
   async up (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.createTable('posts', {
         id: {
           allowNull: false,
@@ -57,6 +59,8 @@ module.exports = {
 
   async down (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.dropTable('posts', { transaction });
     });
   }

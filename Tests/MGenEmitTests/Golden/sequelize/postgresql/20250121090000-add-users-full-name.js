@@ -7,6 +7,8 @@
 module.exports = {
   async up (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.addColumn('users', 'full_name', {
         type: Sequelize.STRING(255),
       }, { transaction });
@@ -15,6 +17,8 @@ module.exports = {
 
   async down (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.removeColumn('users', 'full_name', { transaction });
     });
   }

@@ -8,12 +8,16 @@
 module.exports = {
   async up (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.removeColumn('users', 'name', { transaction });
     });
   },
 
   async down (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.addColumn('users', 'name', {
         type: Sequelize.STRING(255),
       }, { transaction });

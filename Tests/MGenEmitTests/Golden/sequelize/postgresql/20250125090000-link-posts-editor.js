@@ -7,6 +7,8 @@
 module.exports = {
   async up (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.addColumn('posts', 'editor_id', {
         type: Sequelize.BIGINT,
       }, { transaction });
@@ -23,6 +25,8 @@ module.exports = {
 
   async down (queryInterface, Sequelize) {
     await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
       await queryInterface.removeConstraint('posts', 'posts_user_id_title_key', { transaction });
       await queryInterface.removeConstraint('posts', 'posts_editor_id_fkey', { transaction });
       await queryInterface.removeColumn('posts', 'editor_id', { transaction });

@@ -7,11 +7,15 @@ export class UsersEmailNotNull1737190800000 implements MigrationInterface {
     name = 'UsersEmailNotNull1737190800000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "users"
     ALTER COLUMN "email" SET NOT NULL`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "users"
     ALTER COLUMN "email" DROP NOT NULL`);
     }

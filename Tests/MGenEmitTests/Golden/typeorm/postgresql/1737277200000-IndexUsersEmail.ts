@@ -10,7 +10,7 @@ export class IndexUsersEmail1737277200000 implements MigrationInterface {
     transaction = false
 
     public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx_users_email" ON "users" ("email")`);
+        await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {

@@ -7,10 +7,14 @@ export class AddUsersFullName1737450000000 implements MigrationInterface {
     name = 'AddUsersFullName1737450000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "full_name" varchar(255)`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "users" DROP COLUMN IF EXISTS "full_name"`);
     }
 

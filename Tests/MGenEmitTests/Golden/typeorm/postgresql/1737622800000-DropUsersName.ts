@@ -8,10 +8,14 @@ export class DropUsersName1737622800000 implements MigrationInterface {
     name = 'DropUsersName1737622800000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "users" DROP COLUMN IF EXISTS "name"`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "name" varchar(255)`);
     }
 

@@ -7,6 +7,8 @@ export class LinkPostsEditor1737795600000 implements MigrationInterface {
     name = 'LinkPostsEditor1737795600000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "editor_id" bigint`);
         await queryRunner.query(`ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID`);
         await queryRunner.query(`ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"`);
@@ -14,6 +16,8 @@ export class LinkPostsEditor1737795600000 implements MigrationInterface {
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL lock_timeout = '5s'`);
+        await queryRunner.query(`SET LOCAL statement_timeout = '10min'`);
         await queryRunner.query(`ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"`);
         await queryRunner.query(`ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_editor_id_fkey"`);
         await queryRunner.query(`ALTER TABLE "posts" DROP COLUMN IF EXISTS "editor_id"`);

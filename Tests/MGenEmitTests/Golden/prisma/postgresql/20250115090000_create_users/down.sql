@@ -2,5 +2,8 @@
 -- mgen: spec 0001 sha256:3f4c5f465fd267088b4e01884f889fd30f02a6655d7a895d9399b0b7cc2a04dd
 -- create_users: The users table.
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- DropTable
 DROP TABLE "users";

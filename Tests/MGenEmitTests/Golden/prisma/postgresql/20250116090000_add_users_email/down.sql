@@ -2,5 +2,8 @@
 -- mgen: spec 0002 sha256:5972e10524757453d0a0bdd036b58fa7ac08bafcb9e94703fded57b4eb77d191
 -- add_users_email: Safe add column, step 1 of 3 — add it nullable, so code that does not know it keeps working.
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- AlterTable
 ALTER TABLE "users" DROP COLUMN "email";

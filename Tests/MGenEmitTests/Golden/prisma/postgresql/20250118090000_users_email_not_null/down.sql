@@ -2,6 +2,9 @@
 -- mgen: spec 0004 sha256:22e09e4c97bd8ab36db682e02cac6bc5564091f66e192585e0771db2803e933e
 -- users_email_not_null: Safe add column, step 3 of 3 — make it required once every row has a value.
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- AlterTable
 ALTER TABLE "users"
     ALTER COLUMN "email" DROP NOT NULL;

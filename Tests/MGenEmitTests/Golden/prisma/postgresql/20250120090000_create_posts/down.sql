@@ -2,5 +2,8 @@
 -- mgen: spec 0006 sha256:825d388072e69bee75e38231322500056bc3ba9c369372be5d6a6dc18881741e
 -- create_posts: Posts belong to users; deleting a user deletes their posts.
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- DropTable
 DROP TABLE "posts";

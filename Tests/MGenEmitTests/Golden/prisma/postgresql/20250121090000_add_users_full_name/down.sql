@@ -2,5 +2,8 @@
 -- mgen: spec 0007 sha256:0f170685c85140456a2657b06916bd49ec6f560f1c71567bb56ee989577f89f6
 -- add_users_full_name: Rename users.name to full_name, step 1 of 5 — add the new column (step 2, dual writes, is a code change).
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- AlterTable
 ALTER TABLE "users" DROP COLUMN "full_name";

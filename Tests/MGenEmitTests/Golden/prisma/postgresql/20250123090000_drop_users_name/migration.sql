@@ -3,5 +3,8 @@
 -- drop_users_name: Rename, step 5 of 5 — drop the old column once no deployed code reads it.
 -- DESTRUCTIVE: drop_column users.name: the down re-adds the column empty (the down restores structure, not data).
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- AlterTable
 ALTER TABLE "users" DROP COLUMN "name";

@@ -2,5 +2,8 @@
 -- mgen: spec 0010 sha256:b19008c46d06b9adb33c10d6887f4e3dc68224b650ef0e87dc89202d780db5fb
 -- create_every_type: A table with every neutral type, for the type mapping of each dialect.
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- DropTable
 DROP TABLE "every_type";

@@ -2,6 +2,9 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '10min';
+
 -- AlterTable
 ALTER TABLE "posts" DROP CONSTRAINT "posts_user_id_title_key";
 

@@ -1,0 +1,56 @@
+import Foundation
+import MGenEmit
+import MGenSQL
+import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// Safe output (issue 13): every target opens a transactional PostgreSQL migration with its
+/// `SET LOCAL` timeouts, in both directions; none in a migration that runs outside a transaction
+/// (where SET LOCAL would do nothing) and none on MySQL or SQLite; configurable and off by option.
+@Suite struct SafeOutputTests {
+    func files(_ target: String, _ dialect: Dialect, _ options: RenderOptions) throws -> [(spec: String, text: String)] {
+        let folder = try temporaryFolder("safe-\(target)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let plan = try EmitEngine.plan(try exampleChain(), emitter: EmitterRegistry.require(target),
+                                       options: EmitOptions(dialect: dialect, output: folder, render: options,
+                                                            targetOptions: target == "django" ? ["app": "blog"] : [:]))
+        return plan.entries.flatMap { entry in entry.files.map { (entry.specID, $0.contents) } }
+    }
+
+    static let targets = ["alembic", "django", "activerecord", "peewee", "goose", "golang-migrate", "sql", "prisma", "knex", "typeorm", "sequelize"]
+
+    @Test(arguments: targets)
+    func timeoutsOpenEveryTransactionalPostgresMigration(target: String) throws {
+        let chain = try exampleChain()
+        let concurrent = Set(chain.migrations.filter { !$0.runsInTransaction }.map(\.id))
+        #expect(!concurrent.isEmpty, "the example chain has a concurrent index")
+        for (spec, text) in try files(target, .postgresql, RenderOptions()) {
+            if concurrent.contains(spec) {
+                #expect(!text.contains("lock_timeout"), "\(target) \(spec): no SET LOCAL outside a transaction")
+            } else {
+                #expect(text.contains("SET LOCAL lock_timeout = '5s'") && text.contains("SET LOCAL statement_timeout = '10min'"), "\(target) \(spec)")
+            }
+        }
+        for dialect in [Dialect.mysql, .sqlite] {
+            #expect(try files(target, dialect, RenderOptions()).allSatisfy { !$0.text.contains("lock_timeout") }, "\(target) \(dialect)")
+        }
+    }
+
+    @Test(arguments: targets)
+    func timeoutsFollowTheOptions(target: String) throws {
+        #expect(try files(target, .postgresql, RenderOptions(timeouts: .off)).allSatisfy { !$0.text.contains("SET LOCAL") }, "\(target): off")
+        let custom = try files(target, .postgresql, RenderOptions(timeouts: SessionTimeouts(lock: "2s", statement: nil)))
+        #expect(custom.contains { $0.text.contains("SET LOCAL lock_timeout = '2s'") }, "\(target)")
+        #expect(custom.allSatisfy { !$0.text.contains("statement_timeout") && !$0.text.contains("'5s'") }, "\(target)")
+    }
+
+    @Test func durationsAreChecked() {
+        #expect(SessionTimeouts.duration("5s") == .some("5s"))
+        #expect(SessionTimeouts.duration("10min") == .some("10min"))
+        #expect(SessionTimeouts.duration("off") == .some(nil))
+        #expect(SessionTimeouts.duration("5") == nil, "a unit is required")
+        #expect(SessionTimeouts.duration("5s'; DROP TABLE x; --") == nil)
+        #expect(SessionTimeouts.duration("1 hour") == nil)
+    }
+}
