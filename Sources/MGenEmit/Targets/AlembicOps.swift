@@ -109,6 +109,10 @@ struct AlembicRenderer {
         case .validateConstraint, .sql, .backfill:
             // No Alembic call for these: the dialect's SQL, through op.execute.
             return try execute(operation, context)
+        // spec 1.1: views, functions, triggers, extensions, sequences (op.execute; the down
+        // executes the SQL of the derived inverse, which restores the old body from the state)
+        case .object:
+            return try execute(operation, context)
         }
     }
 
