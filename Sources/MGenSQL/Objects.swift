@@ -142,3 +142,21 @@ extension SQLDialect {
         return clauses
     }
 }
+
+extension SQLDialect {
+    /// The views that read a table, directly or through other views, in creation order (a view
+    /// after those it reads).
+    func viewsReading(_ table: String, in state: SchemaState) -> [DatabaseObject] {
+        var out: [DatabaseObject] = []
+        var pending = [table]
+        var seen: Set<String> = []
+        while let name = pending.first {
+            pending.removeFirst()
+            for user in state.objectsReading(table: name) where user.kind.namespace == "view" && seen.insert(user.name).inserted {
+                out.append(user)
+                pending.append(user.name)
+            }
+        }
+        return out
+    }
+}

@@ -38,6 +38,12 @@ extension SchemaState {
             .filter { $0.dependencies.contains(name) }.map(\.object)
     }
 
+    /// The objects that use a table or any of its columns.
+    public func objectsReading(table: String) -> [DatabaseObject] {
+        objectEntries.keys.sorted().compactMap { objectEntries[$0]?.value }
+            .filter { $0.dependencies.contains { $0 == table || $0.hasPrefix(table + ".") } }.map(\.object)
+    }
+
     /// The triggers on a table.
     public func triggers(on table: String) -> [TriggerDefinition] {
         objects.compactMap { if case let .trigger(t) = $0, t.table == table { t } else { nil } }

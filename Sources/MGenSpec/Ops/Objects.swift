@@ -25,7 +25,7 @@ public enum ObjectKind: String, Hashable, Sendable, CaseIterable {
     }
 
     /// The namespace the state files the object under: a view and a materialized view share one.
-    var namespace: String {
+    public var namespace: String {
         switch self {
         case .view, .materializedView: "view"
         default: rawValue
