@@ -144,9 +144,22 @@ extension SQLDialect {
 }
 
 extension SQLDialect {
+    /// SQLite copies a table to change it (mgen's rebuild, Alembic's batch, Django's remake): the
+    /// views that read it must go before (RENAME refuses to run while a view names a missing
+    /// table), and they and the table's triggers (DROP TABLE takes those along) come back after.
+    public func aroundTableCopy(_ table: String, _ context: StepContext) throws(Unsupported) -> (before: [SQLStatement], after: [SQLStatement]) {
+        let views = viewsReading(table, in: context.before)
+        var before: [SQLStatement] = []
+        for view in views.reversed() { before += try objectChange(.drop(kind: .view, name: view.name), context) }
+        var after: [SQLStatement] = []
+        for view in views where context.after.object(.view, view.name) == view { after += try objectChange(.create(view), context) }
+        for trigger in context.after.triggers(on: table) { after += try objectChange(.create(.trigger(trigger)), context) }
+        return (before, after)
+    }
+
     /// The views that read a table, directly or through other views, in creation order (a view
     /// after those it reads).
-    func viewsReading(_ table: String, in state: SchemaState) -> [DatabaseObject] {
+    public func viewsReading(_ table: String, in state: SchemaState) -> [DatabaseObject] {
         var out: [DatabaseObject] = []
         var pending = [table]
         var seen: Set<String> = []

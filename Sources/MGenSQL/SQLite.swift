@@ -201,10 +201,9 @@ public struct SQLiteDialect: SQLDialect {
             SQLStatement(try tableDefinition(new, name: temporary)),
             SQLStatement("INSERT INTO \(quote(temporary)) (\(quoteList(shared))) SELECT \(quoteList(shared)) FROM \(quote(tableName))"),
         ]
-        // spec 1.1: views that read the table go first (SQLite's RENAME refuses to run while a view
-        // names a missing table); DROP TABLE takes the triggers along. Both come back at the end.
-        let views = viewsReading(tableName, in: context.before)
-        for view in views.reversed() { statements += try objectChange(.drop(kind: .view, name: view.name), context) }
+        // spec 1.1: the views that read the table and its triggers (aroundTableCopy)
+        let objects = try aroundTableCopy(tableName, context)
+        statements += objects.before
         statements += [
             SQLStatement("DROP TABLE \(quote(tableName))"),
             SQLStatement("ALTER TABLE \(quote(temporary)) RENAME TO \(quote(tableName))"),
@@ -213,8 +212,7 @@ public struct SQLiteDialect: SQLDialect {
             statements += try createIndex(index, concurrently: false, context)
         }
         statements += new.uniques.map(uniqueIndex)
-        for view in views where context.after.object(.view, view.name) == view { statements += try objectChange(.create(view), context) }
-        for trigger in context.after.triggers(on: tableName) { statements += try objectChange(.create(.trigger(trigger)), context) }
+        statements += objects.after
         return statements
     }
 }
