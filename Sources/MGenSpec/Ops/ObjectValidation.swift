@@ -12,10 +12,12 @@ extension Validator {
                 error("a \(existingWord(object.kind, object.name)) named '\(object.name)' already exists", field: Self.nameField,
                       fix: "choose another name, or use replace_\(object.kind == .materializedView ? "view" : object.kind.rawValue) to change it")
             } else if [.view, .materializedView, .sequence].contains(object.kind), state.table(object.name) != nil
+                        || state.index(object.name) != nil || state.constraintOwner(object.name) != nil
                         || (object.kind == .sequence && state.object(.view, object.name) != nil)
                         || (object.kind != .sequence && state.object(.sequence, object.name) != nil) {
-                // PostgreSQL keeps tables, views and sequences in one namespace (and MySQL tables and views).
-                error("'\(object.name)' is already the name of a table, view or sequence", field: Self.nameField, fix: "choose another name")
+                // PostgreSQL keeps tables, views, sequences and indexes (those of keys too) in one
+                // namespace, and MySQL tables and views.
+                error("'\(object.name)' is already the name of a table, index, constraint, view or sequence", field: Self.nameField, fix: "choose another name")
             }
             checkParts(object)
         case let .replace(object):
@@ -119,6 +121,17 @@ extension Validator {
             if state.object(.view, table.name) != nil || state.object(.sequence, table.name) != nil {
                 error("'\(table.name)' is already the name of a view or sequence", field: "table", fix: "choose another name")
             }
+            for name in table.constraintNames where state.object(.view, name) != nil || state.object(.sequence, name) != nil {
+                error("'\(name)' is already the name of a view or sequence (PostgreSQL names the key's index so)", field: "table", fix: "choose another name")
+            }
+        case let .renameTable(_, to) where state.object(.view, to) != nil || state.object(.sequence, to) != nil:
+            error("'\(to)' is already the name of a view or sequence", field: "to", fix: "choose another name")
+        case let .createIndex(index, _) where state.object(.view, index.name) != nil || state.object(.sequence, index.name) != nil:
+            error("'\(index.name)' is already the name of a view or sequence (PostgreSQL keeps indexes, views and sequences in one namespace)",
+                  field: "name", fix: "choose another name")
+        case let .addUnique(unique) where state.object(.view, unique.name) != nil || state.object(.sequence, unique.name) != nil:
+            error("'\(unique.name)' is already the name of a view or sequence (PostgreSQL names the constraint's index so)",
+                  field: "name", fix: "choose another name")
         case let .dropTable(name):
             requireNoDependents(name, what: "table '\(name)'", by: "dropping it", field: "table")
         case let .renameTable(name, _):
