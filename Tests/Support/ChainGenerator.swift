@@ -368,9 +368,7 @@ struct Proposer {
     // MARK: proposals
 
     enum Choice { case createTable, addColumn, dropTable, renameTable, dropColumn, renameColumn, alterColumn, createIndex, dropIndex
-        case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill
-        // spec 1.1: views, functions, triggers, extensions, sequences
-        case object }
+        case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill }
 
     mutating func propose() -> [GeneratedOperation] {
         let tables = state.tableNames
@@ -393,8 +391,17 @@ struct Proposer {
             if has(.dropConstraint) { add(2, .dropConstraint) }
             if has(.rawSQL) { add(1, .rawSQL) }
             if has(.backfill) { add(1, .backfill) }
-            // spec 1.1: views, functions, triggers, extensions, sequences
-            if has(.views) || has(.triggers) || has(.sequences) || has(.extensions) { add(4, .object) }
+        }
+        // spec 1.1: views, functions, triggers, extensions, sequences, proposed from a side stream
+        // (the main one does not advance), so the chains of a seed keep their other steps
+        if !tables.isEmpty, has(.views) || has(.triggers) || has(.sequences) || has(.extensions) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ (UInt64(serial) &* 0x6F62_6A65_6374_7321))
+            if side.chance(15) {
+                var proposer = self
+                proposer.rng = side
+                return proposer.objectStep()
+            }
         }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
@@ -413,8 +420,6 @@ struct Proposer {
         case .dropConstraint: return dropConstraint()
         case .rawSQL: return rawSQL()
         case .backfill: return backfill()
-        // spec 1.1: views, functions, triggers, extensions, sequences
-        case .object: return objectStep()
         }
     }
 
