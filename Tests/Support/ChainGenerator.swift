@@ -203,7 +203,8 @@ public struct ChainGenerator: Sendable {
             var spec = GeneratedSpec(id: id, name: "gen_\(id)", operations: [])
             let wanted = operationsPerSpec.lowerBound + rng.below(operationsPerSpec.count)
             var attempts = 0
-            while spec.operations.count < wanted, attempts < 40 {
+            // spec 1.1: object steps (from their side stream) do not count, so the others stay as they were
+            while spec.operations.filter({ !ObjectChange.kinds.contains($0.kind) }).count < wanted, attempts < 40 {
                 attempts += 1
                 var proposer = Proposer(rng: rng, state: state, dialect: dialect, features: features, specID: id, serial: attempts)
                 let candidate = proposer.propose()
