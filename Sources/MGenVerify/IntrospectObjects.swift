@@ -106,7 +106,7 @@ func introspectObjects(_ db: Database, exclude: Set<String> = []) throws -> [Obj
         for row in try db.query("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')") {
             guard let kind = row[text: "type"], let name = row[text: "name"] else { continue }
             out.append(ObjectSnapshot(kind: kind, name: name, table: kind == "trigger" ? row[text: "tbl_name"] : nil,
-                                      definition: normalizedDefinition(row[text: "sql"] ?? "")))
+                                      definition: normalizedDefinition(unquotingPlainNames(row[text: "sql"] ?? ""))))
         }
     }
     return out.filter { $0.table.map { !exclude.contains($0) } ?? true }.sorted { $0.sortKey < $1.sortKey }
@@ -116,4 +116,40 @@ func introspectObjects(_ db: Database, exclude: Set<String> = []) throws -> [Obj
 /// which says nothing about the object.
 func normalizedDefinition(_ text: String) -> String {
     text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+}
+
+/// SQLite keeps a view's or trigger's text as written, except that ALTER TABLE RENAME rewrites
+/// the names it touches as `"name"`: a copied table's rename turns `tags` into `"tags"` in every
+/// trigger naming it. Quotes around a plain name (letters, digits, `_`) are left out, outside
+/// string literals, so both spellings read alike.
+func unquotingPlainNames(_ text: String) -> String {
+    let chars = Array(text)
+    var out = ""
+    var i = 0
+    while i < chars.count {
+        let c = chars[i]
+        if c == "'" {
+            var j = i + 1
+            while j < chars.count {
+                if chars[j] == "'" { if j + 1 < chars.count, chars[j + 1] == "'" { j += 2; continue }; break }
+                j += 1
+            }
+            let end = min(j + 1, chars.count)
+            out += String(chars[i..<end])
+            i = end
+            continue
+        }
+        if c == "\"" || c == "`", let close = chars[(i + 1)...].firstIndex(of: c), close > i + 1 {
+            let inner = chars[(i + 1)..<close]
+            let plain = inner.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) } && !(inner.first?.isNumber ?? true)
+            if plain {
+                out += String(inner)
+                i = close + 1
+                continue
+            }
+        }
+        out.append(c)
+        i += 1
+    }
+    return out
 }

@@ -42,8 +42,8 @@ enum ObjectCases {
             "+ view note_bodies: select `notes`.`body` AS `body` from `notes`",
         ]
         case .sqlite: [
-            "+ trigger notes_touch on notes: CREATE TRIGGER \"notes_touch\" BEFORE INSERT ON \"notes\" FOR EACH ROW BEGIN UPDATE notes SET touched = 1 WHERE id = NEW.id; END",
-            "+ view note_bodies: CREATE VIEW \"note_bodies\" AS SELECT body FROM notes",
+            "+ trigger notes_touch on notes: CREATE TRIGGER notes_touch BEFORE INSERT ON notes FOR EACH ROW BEGIN UPDATE notes SET touched = 1 WHERE id = NEW.id; END",
+            "+ view note_bodies: CREATE VIEW note_bodies AS SELECT body FROM notes",
         ]
         }
         #expect(failure.details == expected, "\(url.dialect)")
