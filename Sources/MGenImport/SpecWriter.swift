@@ -213,6 +213,9 @@ public enum SpecWriter {
             pairs.append(("batch_size", .plain(String(b.batchSize))))
             if let k = b.key { pairs.append(("key", .string(k))) }
             return .map(pairs)
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(change):
+            return objectBody(change)
         }
     }
 }

@@ -137,6 +137,8 @@ public struct SQLRenderer: Sendable {
             }
             return SQLSplitter.split(text, backslashEscapes: d.dialect == .mysql).map { SQLStatement($0) }
         case let .backfill(backfill): return try d.backfill(backfill, context)
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(change): return try d.objectChange(change, context)
         }
     }
 }

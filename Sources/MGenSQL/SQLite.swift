@@ -200,6 +200,11 @@ public struct SQLiteDialect: SQLDialect {
                          facts: [.tableRebuild(table: tableName)]),
             SQLStatement(try tableDefinition(new, name: temporary)),
             SQLStatement("INSERT INTO \(quote(temporary)) (\(quoteList(shared))) SELECT \(quoteList(shared)) FROM \(quote(tableName))"),
+        ]
+        // spec 1.1: the views that read the table and its triggers (aroundTableCopy)
+        let objects = try aroundTableCopy(tableName, context)
+        statements += objects.before
+        statements += [
             SQLStatement("DROP TABLE \(quote(tableName))"),
             SQLStatement("ALTER TABLE \(quote(temporary)) RENAME TO \(quote(tableName))"),
         ]
@@ -207,6 +212,7 @@ public struct SQLiteDialect: SQLDialect {
             statements += try createIndex(index, concurrently: false, context)
         }
         statements += new.uniques.map(uniqueIndex)
+        statements += objects.after
         return statements
     }
 }

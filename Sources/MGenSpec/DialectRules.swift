@@ -111,6 +111,9 @@ public enum DialectRules {
             case .dropTable, .renameTable, .dropColumn, .renameColumn, .dropIndex, .addCheck, .validateConstraint,
                  .dropConstraint, .sql, .backfill:
                 break
+            // spec 1.1: views, functions, triggers, extensions, sequences
+            case let .object(change):
+                if let problem = change.unsupported(on: dialect, in: state) { error(problem.message, fix: problem.fix) }
             }
         }
 

@@ -366,6 +366,8 @@ public indirect enum Operation: Hashable, Sendable {
     case dropConstraint(table: String, name: String)
     case sql(up: DialectSQL, down: DialectSQL?)
     case backfill(Backfill)
+    // spec 1.1: views, functions, triggers, extensions, sequences
+    case object(ObjectChange)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -386,12 +388,16 @@ public indirect enum Operation: Hashable, Sendable {
         case .dropConstraint: "drop_constraint"
         case .sql: "sql"
         case .backfill: "backfill"
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(change): change.kind
         }
     }
 
     public static let kinds = ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column",
                                "alter_column", "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check",
                                "validate_constraint", "drop_constraint", "sql", "backfill"]
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        + ObjectChange.kinds
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -408,6 +414,8 @@ public indirect enum Operation: Hashable, Sendable {
         case let .addCheck(c): c.table
         case let .backfill(b): b.table
         case .sql: nil
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(change): change.table
         }
     }
 

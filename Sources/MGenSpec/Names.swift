@@ -93,6 +93,10 @@ extension Operation {
         case let .addCheck(c): written(c.table, "table"); written(c.name, "check constraint")
         case let .validateConstraint(t, n), let .dropConstraint(t, n): written(t, "table"); written(n, "constraint")
         case .sql: break
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(change):
+            written(change.name, "object")
+            if let table = change.table { written(table, "table") }
         case let .backfill(b):
             written(b.table, "table")
             b.assignments.forEach { written($0.column, "column") }

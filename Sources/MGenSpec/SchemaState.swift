@@ -16,6 +16,9 @@ public struct SchemaState: Hashable, Sendable {
     private var constraintOwners = LayeredMap<String>()
     /// Referenced table → the tables whose foreign keys point at it.
     private var referrers = LayeredMap<Set<String>>()
+    // spec 1.1: views, functions, triggers, extensions, sequences (keyed by namespace and name;
+    // see Ops/ObjectState.swift)
+    var objectEntries = LayeredMap<Box<ObjectEntry>>()
 
     public init() {}
 
@@ -26,6 +29,7 @@ public struct SchemaState: Hashable, Sendable {
         indexes.commit()
         constraintOwners.commit()
         referrers.commit()
+        objectEntries.commit()
     }
 
     public func table(_ name: String) -> Table? { tables[name]?.value.table }
@@ -52,7 +56,7 @@ public struct SchemaState: Hashable, Sendable {
             let (mine, theirs) = (self.table(name), other.table(name))
             return (mine == theirs || mine.map(Self.normalized) == theirs.map(Self.normalized))
                 && indexes(on: name) == other.indexes(on: name)
-        }
+        } && hasSameObjects(as: other)
     }
 
     private static func normalized(_ table: Table) -> Table {
@@ -162,6 +166,8 @@ public struct SchemaState: Hashable, Sendable {
                 index.table = to
                 indexes[name] = Box(index)
             }
+            // spec 1.1: triggers follow their table
+            moveTriggers(from: from, to: to)
         case let .addColumn(table, column, unique, foreignKey):
             modify(table) { t in
                 t.columns.append(column)
@@ -213,6 +219,9 @@ public struct SchemaState: Hashable, Sendable {
             }
         case .sql, .backfill:
             break // Raw SQL is opaque to the state; a backfill changes data only.
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(objectChange):
+            changeObject(objectChange)
         }
     }
 
@@ -274,6 +283,8 @@ extension Operation {
         case .createTable, .dropTable, .renameTable, .dropColumn, .addForeignKey, .addUnique, .addCheck, .dropConstraint: true
         case let .addColumn(_, _, unique, foreignKey): unique != nil || foreignKey != nil
         case .renameColumn, .alterColumn, .createIndex, .dropIndex, .validateConstraint, .sql, .backfill: false
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case .object: false
         }
     }
 }

@@ -12,17 +12,17 @@ struct Validator {
         self.fields = fields
     }
 
-    private mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
+    mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
         diagnostics.append(Diagnostic(message, at: field.flatMap { fields[$0] } ?? location, fix: fix))
     }
 
-    private func suggestion(_ name: String, _ candidates: [String]) -> String {
+    func suggestion(_ name: String, _ candidates: [String]) -> String {
         closestMatch(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     /// The table, or an error naming the closest existing one.
     @discardableResult
-    private mutating func requireTable(_ name: String, field: String = "table") -> Table? {
+    mutating func requireTable(_ name: String, field: String = "table") -> Table? {
         if let table = state.table(name) { return table }
         error("unknown table '\(name)'\(suggestion(name, state.tableNames))", field: field,
               fix: state.tableNames.isEmpty ? "create it first with create_table" : "tables: \(state.tableNames.joined(separator: ", "))")
@@ -52,6 +52,8 @@ struct Validator {
     }
 
     mutating func check(_ operation: Operation) {
+        // spec 1.1: a table, column, view or function that a view or trigger uses stays while it does
+        checkObjectDependents(operation)
         switch operation {
         case let .createTable(table):
             if state.table(table.name) != nil {
@@ -174,6 +176,9 @@ struct Validator {
             }
         case .sql:
             break
+        // spec 1.1: views, functions, triggers, extensions, sequences
+        case let .object(change):
+            checkObject(change)
         case let .backfill(backfill):
             guard let table = requireTable(backfill.table) else { return }
             requireColumns(backfill.assignments.map(\.column), in: table, field: "set")

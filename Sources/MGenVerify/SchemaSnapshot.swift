@@ -10,10 +10,14 @@ import MGenSpec
 public struct SchemaSnapshot: Codable, Equatable, Sendable {
     public var dialect: Dialect
     public var tables: [TableSnapshot]
+    // spec 1.1: views, functions, triggers, sequences, extensions, domains (IntrospectObjects.swift);
+    // nil when there are none, so a schema of tables only encodes as it always did
+    public var objects: [ObjectSnapshot]?
 
-    public init(dialect: Dialect, tables: [TableSnapshot]) {
+    public init(dialect: Dialect, tables: [TableSnapshot], objects: [ObjectSnapshot] = []) {
         self.dialect = dialect
         self.tables = tables.sorted { $0.name < $1.name }
+        self.objects = objects.isEmpty ? nil : objects.sorted { $0.sortKey < $1.sortKey }
     }
 
     public func table(_ name: String) -> TableSnapshot? { tables.first { $0.name == name } }

@@ -59,7 +59,16 @@ public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = f
         case (nil, nil): break
         }
     }
+    // spec 1.1: views, functions, triggers, sequences, extensions, domains
+    changes += diffObjects(a.objects ?? [], b.objects ?? [])
     return changes
+}
+
+private func diffObjects(_ old: [ObjectSnapshot], _ new: [ObjectSnapshot]) -> [SchemaChange] {
+    func describe(_ o: ObjectSnapshot) -> String {
+        "\(o.kind.replacingOccurrences(of: "_", with: " ")) \(o.name)\(o.table.map { " on \($0)" } ?? ""): \(o.definition)"
+    }
+    return diffKeyed(old, new, table: "", key: \.sortKey, describe: describe).map { var c = $0; c.table = nil; return c }
 }
 
 private func show(_ value: String?) -> String { value ?? "nil" }

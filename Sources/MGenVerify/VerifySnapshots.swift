@@ -71,7 +71,7 @@ final class SnapshotCache {
         for table in reuse + fresh.tables {
             if let key = keys[table.name] { cached[table.name] = (key, table) }
         }
-        return SchemaSnapshot(dialect: db.dialect, tables: reuse + fresh.tables)
+        return SchemaSnapshot(dialect: db.dialect, tables: reuse + fresh.tables, objects: try introspectObjects(db, exclude: exclude))
     }
 
     private func serverSnapshot(_ db: Database, exclude: Set<String>, after statements: [String]?) throws -> SchemaSnapshot {
@@ -106,7 +106,8 @@ final class SnapshotCache {
         for name in names where !freshNames.contains(name) { tables[name] = previous[name] }
         for table in fresh where !exclude.contains(table.name) { tables[table.name] = table }
         remember(tables, changed: Set(fresh.map(\.name)))
-        return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values))
+        // spec 1.1: objects are few; read whole after every step
+        return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values), objects: try introspectObjects(db, exclude: exclude))
     }
 
     /// Every name a list of statements mentions, lower-cased (words, quoted names, and the words

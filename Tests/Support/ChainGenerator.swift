@@ -122,6 +122,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case foreignKey, compositeKey, selfReference, addUnique, addCheck, notValid, validateConstraint, dropConstraint
     case rawSQL, backfill, irreversible, explicitDown
     case enums, reservedNames, mixedCase, longNames, comments
+    // spec 1.1: views, functions, triggers, extensions, sequences (ChainGeneratorObjects.swift)
+    case views, triggers, sequences, extensions
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -201,7 +203,8 @@ public struct ChainGenerator: Sendable {
             var spec = GeneratedSpec(id: id, name: "gen_\(id)", operations: [])
             let wanted = operationsPerSpec.lowerBound + rng.below(operationsPerSpec.count)
             var attempts = 0
-            while spec.operations.count < wanted, attempts < 40 {
+            // spec 1.1: object steps (from their side stream) do not count, so the others stay as they were
+            while spec.operations.filter({ !ObjectChange.kinds.contains($0.kind) }).count < wanted, attempts < 40 {
                 attempts += 1
                 var proposer = Proposer(rng: rng, state: state, dialect: dialect, features: features, specID: id, serial: attempts)
                 let candidate = proposer.propose()
@@ -389,6 +392,17 @@ struct Proposer {
             if has(.dropConstraint) { add(2, .dropConstraint) }
             if has(.rawSQL) { add(1, .rawSQL) }
             if has(.backfill) { add(1, .backfill) }
+        }
+        // spec 1.1: views, functions, triggers, extensions, sequences, proposed from a side stream
+        // (the main one does not advance), so the chains of a seed keep their other steps
+        if !tables.isEmpty, has(.views) || has(.triggers) || has(.sequences) || has(.extensions) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ (UInt64(serial) &* 0x6F62_6A65_6374_7321))
+            if side.chance(15) {
+                var proposer = self
+                proposer.rng = side
+                return proposer.objectStep()
+            }
         }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()

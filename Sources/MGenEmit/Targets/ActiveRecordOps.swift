@@ -195,6 +195,9 @@ struct ActiveRecordRenderer {
             return try dropConstraint(tableName, name, step, context)
         case .sql, .backfill:
             return try raw(step, context)
+        // spec 1.1: views, functions, triggers, extensions, sequences (execute in reversible)
+        case .object:
+            return try raw(step, context)
         }
     }
 

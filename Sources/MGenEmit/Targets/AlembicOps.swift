@@ -109,6 +109,10 @@ struct AlembicRenderer {
         case .validateConstraint, .sql, .backfill:
             // No Alembic call for these: the dialect's SQL, through op.execute.
             return try execute(operation, context)
+        // spec 1.1: views, functions, triggers, extensions, sequences (op.execute; the down
+        // executes the SQL of the derived inverse, which restores the old body from the state)
+        case .object:
+            return try execute(operation, context)
         }
     }
 
@@ -124,6 +128,9 @@ struct AlembicRenderer {
                 state.indexes(on: tableName).filter { $0.parts.contains { $0.columnName == nil } }
             }
             let before = expressionIndexes(context.before), after = expressionIndexes(context.after)
+            // spec 1.1: the batch's copy drops the table's triggers and cannot rename while views read it
+            let objects = try sql.aroundTableCopy(tableName, context)
+            if !objects.before.isEmpty { out.append(Chunk(block: .plain, lines: objects.before.map { execute($0.sql) })) }
             if !before.isEmpty {
                 out.append(Chunk(block: .plain, lines: before.map {
                     call("op.drop_index", [AlembicPython.string($0.name), "table_name=\(AlembicPython.string(tableName))"])
@@ -131,6 +138,7 @@ struct AlembicRenderer {
             }
             out.append(chunk)
             for index in after { out += try createIndex(index, concurrently: false) }
+            if !objects.after.isEmpty { out.append(Chunk(block: .plain, lines: objects.after.map { execute($0.sql) })) }
         }
         return out
     }

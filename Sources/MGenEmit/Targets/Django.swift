@@ -489,7 +489,8 @@ struct DjangoWriter {
         var diagnostics: [Diagnostic] = []
         for (i, step) in migration.up.enumerated() {
             let after = i + 1 < migration.up.count ? migration.up[i + 1].before : migration.after
-            do { out += try operations(step, after: after, position: i + 1) } catch {
+            // spec 1.1: keepingObjects (DjangoObjects.swift) guards SQLite's table remakes
+            do { out += try keepingObjects(step, after: after, try operations(step, after: after, position: i + 1)) } catch {
                 diagnostics.append(Diagnostic("\(error.message) (django, \(dialect))", at: step.location, fix: error.fix))
             }
         }

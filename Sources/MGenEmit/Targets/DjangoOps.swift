@@ -32,6 +32,8 @@ extension DjangoWriter {
         case let .validateConstraint(table, name): return try validateConstraint(table, name, s)
         case let .dropConstraint(table, name): return try dropConstraint(table, name, s)
         case .sql: return [try stepSQL(s)]
+        // spec 1.1: views, functions, triggers, extensions, sequences (RunSQL with reverse_sql)
+        case .object: return [try stepSQL(s)]
         case let .backfill(backfill): return [try runPython(backfill, s)]
         }
     }

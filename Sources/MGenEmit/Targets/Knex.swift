@@ -147,6 +147,9 @@ public struct KnexEmitter: Emitter {
             return raw(step.statements)
         case .sql, .backfill:
             return raw(step.statements)
+        // spec 1.1: views, functions, triggers, extensions, sequences (knex.raw)
+        case .object:
+            return raw(step.statements)
         }
     }
 

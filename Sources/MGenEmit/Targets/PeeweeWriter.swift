@@ -115,6 +115,9 @@ struct PeeweeWriter {
             return sqlLines(statements)
         case .validateConstraint, .sql, .backfill:
             return try sqlCalls(operation, context)
+        // spec 1.1: views, functions, triggers, extensions, sequences (migrator.sql)
+        case .object:
+            return try sqlCalls(operation, context)
         }
     }
 

@@ -156,6 +156,9 @@ public struct SequelizeEmitter: Emitter {
             return out
         case .sql, .backfill:
             return raw(step.statements, o)
+        // spec 1.1: views, functions, triggers, extensions, sequences (queryInterface.sequelize.query)
+        case .object:
+            return raw(step.statements, o)
         }
     }
 
