@@ -22,8 +22,34 @@ public struct SQLStatement: Hashable, Sendable {
     /// on semicolons (goose) need it marked as one statement.
     public var hasInnerSemicolons: Bool { sql.dropLast(sql.hasSuffix(";") ? 1 : 0).contains(";") }
 
+    /// The table this statement starts rebuilding (SQLite), if it does.
+    public var rebuiltTable: String? { [self].rebuiltTables.first }
+
     /// The statement with its terminating semicolon.
     public var terminated: String { sql.hasSuffix(";") ? sql : sql + ";" }
+}
+
+/// What a statement does to the schema, as the SQL layer that wrote it knows it (Prisma heads each
+/// statement of its files with this). MGenSQL writes every statement, so it is the one place that
+/// may read their text; nothing outside it does.
+public enum StatementKind: Sendable, Hashable {
+    case createTable, dropTable, alterTable, createIndex, dropIndex, addForeignKey, dropForeignKey
+    /// None of the above (raw SQL, a backfill, a SQLite PRAGMA).
+    case other
+}
+
+extension SQLStatement {
+    public var kind: StatementKind {
+        let text = sql.uppercased()
+        if text.hasPrefix("CREATE TABLE") { return .createTable }
+        if text.hasPrefix("CREATE INDEX") || text.hasPrefix("CREATE UNIQUE INDEX") { return .createIndex }
+        if text.hasPrefix("DROP INDEX") { return .dropIndex }
+        if text.hasPrefix("DROP TABLE") { return .dropTable }
+        if text.hasPrefix("ALTER TABLE"), text.contains(" ADD CONSTRAINT "), text.contains(" FOREIGN KEY ") { return .addForeignKey }
+        if text.hasPrefix("ALTER TABLE"), text.contains(" DROP FOREIGN KEY ") { return .dropForeignKey }
+        if text.hasPrefix("ALTER TABLE") || text.hasPrefix("RENAME TABLE") || text.hasPrefix("COMMENT ON") { return .alterTable }
+        return .other
+    }
 }
 
 /// A typed fact about a rendered statement (issue 11: emitters learn what the SQL layer decided

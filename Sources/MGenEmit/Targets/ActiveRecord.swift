@@ -37,19 +37,20 @@ public struct ActiveRecordEmitter: Emitter {
         }
 
         let renderer = ActiveRecordRenderer(dialect: context.dialect, options: context.render)
-        let up = try renderer.parts(planned.up, end: planned.after, inTransaction: planned.runsInTransaction,
-                                    migrationID: spec.id, direction: "up")
+        let up = try renderer.parts(planned, .up) ?? []
         var methods: [String]
+        var sent: [SQLStatement]
         // `change` when Rails can run every call backwards on its own and the down is the derived
         // one (an explicit `down:` may do something else, so it gets its own method).
         if planned.down != nil, spec.down == nil, up.allSatisfy({ $0.allSatisfy(\.fitsChange) }) {
             methods = ["  def change"] + Ruby.indent(renderer.lines(up, change: true), "    ") + ["  end"]
+            sent = renderer.sentStatements(up, change: true)
         } else {
+            sent = renderer.sentStatements(up, change: false)
             methods = ["  def up"] + Ruby.indent(renderer.lines(up, change: false), "    ") + ["  end", "", "  def down"]
-            if let down = planned.down {
-                let parts = try renderer.parts(down, end: planned.before, inTransaction: planned.runsInTransaction,
-                                               migrationID: spec.id, direction: "down")
+            if let parts = try renderer.parts(planned, .down) {
                 methods += Ruby.indent(renderer.lines(parts, change: false), "    ")
+                sent += renderer.sentStatements(parts, change: false)
             } else {
                 methods.append("    raise ActiveRecord::IrreversibleMigration, \(Ruby.string(spec.irreversible ?? "no down"))")
             }
@@ -58,7 +59,7 @@ public struct ActiveRecordEmitter: Emitter {
         let code = methods.joined(separator: "\n")
         let transactional = migration.upIsTransactional && migration.downIsTransactional
         let values: [String: Any] = [
-            "header": Self.header(migration, context, code: code),
+            "header": Self.header(migration, context, sendsRebuild: !sent.rebuiltTables.isEmpty),
             "className": className,
             "railsVersion": railsVersion,
             "noTransaction": !transactional,
@@ -82,14 +83,15 @@ public struct ActiveRecordEmitter: Emitter {
     }
 
     /// mgen's header as Ruby comments; its first lines carry the marker `mgen emit --check` reads.
-    static func header(_ migration: RenderedMigration, _ context: EmitContext, code: String) -> String {
-        var lines = SQLFiles.header(migration, dialect: context.dialect, direction: "up", comment: "#")
+    /// `sendsRebuild`: whether the methods send a SQLite rebuild as mgen's SQL.
+    static func header(_ migration: RenderedMigration, _ context: EmitContext, sendsRebuild: Bool) -> String {
+        var lines = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "#")
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .filter { !$0.hasPrefix("# SQLite table rebuild:") }
         if !migration.downIsTransactional, migration.upIsTransactional {
             lines.append("# The down runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).")
         }
-        if code.contains("PRAGMA defer_foreign_keys") {
+        if sendsRebuild {
             lines.append("# SQLite table rebuild (mgen's SQL: ActiveRecord 6.1's own table copy drops function defaults")
             lines.append("# and foreign key names). ActiveRecord runs SQLite with foreign keys on, so dropping the old")
             lines.append("# table fires ON DELETE actions of tables that reference it, as its own copies do: back up first.")

@@ -49,21 +49,20 @@ struct ActiveRecordRenderer {
 
     // MARK: - Bodies
 
-    /// The parts of each step of a list, in order.
-    func parts(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
-               direction: String) throws(DiagnosticError) -> [[Part]] {
-        var out: [[Part]] = []
-        var diagnostics: [Diagnostic] = []
-        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
-                                                  migrationID: migrationID, direction: direction) {
-            do {
-                out.append(try render(step, context))
-            } catch {
-                diagnostics.append(Diagnostic("\(error.message) (activerecord, \(dialect))", at: step.location, fix: error.fix))
-            }
+    /// The parts of each step of one direction, in order (nil: no down).
+    func parts(_ planned: PlannedMigration, _ direction: Direction) throws(DiagnosticError) -> [[Part]]? {
+        try StepDriver(planned, target: "activerecord", dialect: dialect).map(direction) { (step, context) throws(Unsupported) in
+            try render(step, context)
         }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return out
+    }
+
+    /// The statements of mgen's SQL the lines of `parts` send (`lines(_:change:)` lays them out
+    /// the same way): what the header must warn about.
+    func sentStatements(_ steps: [[Part]], change: Bool) -> [SQLStatement] {
+        steps.flatMap { $0 }.flatMap { part -> [SQLStatement] in
+            guard case let .sql(up, down) = part else { return [] }
+            return change ? up + (down ?? []) : up
+        }
     }
 
     /// The lines of `def change` (reversing=true) or of `def up` / `def down`.
@@ -530,7 +529,7 @@ struct ActiveRecordRenderer {
     }
 
     private func isRebuild(_ statements: [SQLStatement]) -> Bool {
-        statements.contains { $0.sql.hasPrefix("PRAGMA defer_foreign_keys") }
+        !statements.rebuiltTables.isEmpty
     }
 
     /// The step as dialect SQL, with the SQL of its inverse (rendered from the state after it) for
@@ -549,7 +548,7 @@ struct ActiveRecordRenderer {
             do {
                 try next.apply(operation, at: step.location)
                 out += try renderer.render(operation, StepContext(before: state, after: next, inTransaction: context.inTransaction,
-                                                                  migrationID: context.migrationID, direction: "down", position: context.position))
+                                                                  migrationID: context.migrationID, direction: .down, position: context.position))
             } catch {
                 return nil
             }

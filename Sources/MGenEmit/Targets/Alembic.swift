@@ -64,12 +64,10 @@ public struct AlembicEmitter: Emitter {
         let downRevisions = try Self.parents(context, spec: spec)
 
         var renderer = AlembicRenderer(dialect: context.dialect, options: context.render)
-        let upgrade = try renderer.body(planned.up, end: planned.after, inTransaction: planned.runsInTransaction,
-                                        migrationID: spec.id, direction: "up")
+        let upgrade = try renderer.body(planned, .up) ?? []
         var downgrade: [String]
-        if let down = planned.down {
-            downgrade = try renderer.body(down, end: planned.before, inTransaction: planned.runsInTransaction,
-                                          migrationID: spec.id, direction: "down")
+        if let down = try renderer.body(planned, .down) {
+            downgrade = down
         } else {
             downgrade = ["    raise NotImplementedError(\(AlembicPython.string("irreversible: " + (spec.irreversible ?? "no down"))))"]
         }

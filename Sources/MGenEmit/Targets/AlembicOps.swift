@@ -39,20 +39,17 @@ struct AlembicRenderer {
 
     // MARK: - Body
 
-    /// The body lines of one function (indented for a function body), "pass" when empty.
-    mutating func body(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
-                       direction: String) throws(DiagnosticError) -> [String] {
+    /// The body lines of one function (indented for a function body), "pass" when empty; nil for
+    /// the down of an irreversible migration.
+    mutating func body(_ planned: PlannedMigration, _ direction: Direction) throws(DiagnosticError) -> [String]? {
         var chunks: [Chunk] = []
         var diagnostics: [Diagnostic] = []
-        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
-                                                  migrationID: migrationID, direction: direction) {
-            do {
-                chunks += try keepingExpressionIndexes(try render(step.operation, context), context)
-            } catch {
-                diagnostics.append(Diagnostic("\(error.message) (alembic, \(dialect))", at: step.location, fix: error.fix))
-            }
+        let walked = StepDriver(planned, target: "alembic", dialect: dialect).forEach(direction, into: &diagnostics) {
+            (step, context) throws(Unsupported) in
+            chunks += try keepingExpressionIndexes(try render(step.operation, context), context)
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        guard walked else { return nil }
         // Consecutive chunks of the same block share one `with`.
         var merged: [Chunk] = []
         for chunk in chunks {

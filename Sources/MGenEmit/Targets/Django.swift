@@ -162,7 +162,8 @@ struct DjangoWriter {
         self.renderer = SQLRenderer(dialect: dialect, options: options)
     }
 
-    struct Failure: Error { var message: String; var fix: String? }
+    /// "Django cannot render this step": the one error type of every renderer (MGenSQL's `Unsupported`).
+    typealias Failure = Unsupported
 
     // MARK: - Imports, as Django's MigrationWriter sorts them: `import x` first, then `from x import`, by module.
 
@@ -329,8 +330,7 @@ struct DjangoWriter {
             case (.null, _): return "None"
             }
         case let .sql(expression):
-            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
-            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) {
+            if CurrentTimestamp.matches(expression) {
                 use("django.db.models.functions", "Now")
                 return "Now()"
             }
@@ -387,7 +387,7 @@ struct DjangoWriter {
 
     // MARK: - SQL from the dialect renderer, for RunSQL
 
-    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: String = "up") throws(Failure) -> [String] {
+    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
         return try ownKeyIndexes(try render(operation, context), operation, context).map(\.sql)
@@ -447,7 +447,7 @@ struct DjangoWriter {
         var out: [String] = []
         for op in inverse {
             let next = try applied(op, to: state)
-            out += try specSQL(op, before: state, after: next, position: position, direction: "down")
+            out += try specSQL(op, before: state, after: next, position: position, direction: .down)
             state = next
         }
         return out
@@ -476,17 +476,11 @@ struct DjangoWriter {
 
     // MARK: - Operations
 
+    /// The up's operations (Django derives the down itself, from the operations and RunSQL's reverse_sql).
     mutating func operations() throws(DiagnosticError) -> [PyNode] {
-        var out: [PyNode] = []
-        var diagnostics: [Diagnostic] = []
-        for (i, step) in migration.up.enumerated() {
-            let after = i + 1 < migration.up.count ? migration.up[i + 1].before : migration.after
-            do { out += try operations(step, after: after, position: i + 1) } catch {
-                diagnostics.append(Diagnostic("\(error.message) (django, \(dialect))", at: step.location, fix: error.fix))
-            }
-        }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return out
+        try StepDriver(migration, target: "django", dialect: dialect).map(.up) { (step, context) throws(Failure) in
+            try operations(step, after: context.after, position: context.position)
+        }?.flatMap { $0 } ?? []
     }
 
     func table(_ name: String, _ state: SchemaState) throws(Failure) -> Table {
@@ -500,7 +494,7 @@ struct DjangoWriter {
     func foreignKeySQL(_ fk: ForeignKey, before: SchemaState, after: SchemaState, position: Int) throws(Failure) -> PyNode {
         let withKey = try applied(.addForeignKey(fk), to: before)
         return runSQL(try specSQL(.addForeignKey(fk), before: before, after: withKey, position: position),
-                      try specSQL(.dropConstraint(table: fk.table, name: fk.name), before: withKey, after: before, position: position, direction: "down"))
+                      try specSQL(.dropConstraint(table: fk.table, name: fk.name), before: withKey, after: before, position: position, direction: .down))
     }
 
     mutating func createModel(_ table: Table, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {

@@ -92,7 +92,7 @@ extension DjangoWriter {
                 let op = MGenSpec.Operation.dropConstraint(table: name, name: fk.name)
                 let next = try applied(op, to: state)
                 up += try specSQL(op, before: state, after: next, position: s.position)
-                down = try specSQL(.addForeignKey(fk), before: next, after: state, position: s.position, direction: "down") + down
+                down = try specSQL(.addForeignKey(fk), before: next, after: state, position: s.position, direction: .down) + down
                 state = next
             }
             out.append(runSQL(up, down))
@@ -295,7 +295,7 @@ extension DjangoWriter {
         // after a dropped covering index); InnoDB's implicit one the server drops itself. On the
         // way down, Django's RemoveConstraint gives the key an index of its own (Django's name).
         let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
-                                  migrationID: migration.id, direction: "up", position: s.position)
+                                  migrationID: migration.id, direction: .up, position: s.position)
         let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after)
         guard !keys.isEmpty else { return [add] }
         return [add, runSQL(ownIndexDrops(keys, after: s.after).map(\.sql), [])]
@@ -331,7 +331,7 @@ extension DjangoWriter {
             // gives the key an index (Django's name); on the way down its AddConstraint would leave
             // that index, so a RunSQL before it drops the key's own index after the unique is back.
             let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
-                                      migrationID: migration.id, direction: "up", position: s.position)
+                                      migrationID: migration.id, direction: .up, position: s.position)
             let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after, restored: true)
             guard !keys.isEmpty else { return [remove] }
             return [runSQL([], ownIndexDrops(keys, after: s.before).map(\.sql)), remove]

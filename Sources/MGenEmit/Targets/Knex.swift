@@ -25,19 +25,23 @@ public struct KnexEmitter: Emitter {
         if context.dialect == .mysql, Self.usesIncrements(migration) {
             notes.append("Knex's increments() are unsigned on MySQL; columns referencing them are .unsigned() to match.")
         }
-        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
-        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
+        guard let up = try JSStep.steps(migration, direction: .up, dialect: context.dialect, options: context.render) else { return [] }
+        let down = try JSStep.steps(migration, direction: .down, dialect: context.dialect, options: context.render)
+        let upBody = body(up, ts: ts, dialect: context.dialect)
+        var sendsRebuild = upBody.sendsRebuild
         var values: [String: Any] = [
-            "up": body(up, ts: ts, dialect: context.dialect),
+            "up": upBody.code,
             "noTransaction": !transactional,
         ]
         if let down {
-            values["down"] = body(down, ts: ts, dialect: context.dialect)
+            let downBody = body(down, ts: ts, dialect: context.dialect)
+            values["down"] = downBody.code
+            sendsRebuild = sendsRebuild || downBody.sendsRebuild
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = "  throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));"
         }
-        values["header"] = JS.header(migration, context, notes: notes, code: "\(values["up"] ?? "")\(values["down"] ?? "")")
+        values["header"] = JS.header(migration, context, notes: notes, sendsRebuild: sendsRebuild)
         let template = ts ? "knex/knex.migration.ts.mustache" : "knex/knex.migration.js.mustache"
         return [EmittedFile(path: "\(context.version)_\(slug(migration.planned.name)).\(ts ? "ts" : "js")",
                             contents: try context.templates.render(template, values))]
@@ -60,10 +64,12 @@ public struct KnexEmitter: Emitter {
     }
 
     /// `return knex.schema` followed by one chained call per builder call or raw statement.
-    func body(_ steps: [JSStep], ts: Bool, dialect: Dialect) -> String {
-        let calls = steps.flatMap(Self.calls)
-        if calls.isEmpty { return "  // Nothing to do on \(dialect).\n" + (ts ? "  return;" : "  return Promise.resolve();") }
-        return "  return knex.schema\n" + JS.indent(calls.joined(separator: "\n"), 4) + ";"
+    func body(_ steps: [JSStep], ts: Bool, dialect: Dialect) -> (code: String, sendsRebuild: Bool) {
+        let perStep = steps.map { (step: $0, calls: Self.calls($0)) }
+        let calls = perStep.flatMap(\.calls)
+        let sendsRebuild = JSStep.sendsRebuild(perStep) { Self.raw([$0]) }
+        if calls.isEmpty { return ("  // Nothing to do on \(dialect).\n" + (ts ? "  return;" : "  return Promise.resolve();"), sendsRebuild) }
+        return ("  return knex.schema\n" + JS.indent(calls.joined(separator: "\n"), 4) + ";", sendsRebuild)
     }
 
     // MARK: Operations
@@ -281,11 +287,9 @@ public struct KnexEmitter: Emitter {
         switch value {
         case let .literal(literal): return JS.literal(literal)
         case let .sql(expression):
-            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
-            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) {
+            if CurrentTimestamp.matches(expression) {
                 // MySQL wants the column's precision: CURRENT_TIMESTAMP(6) for datetime(6).
-                let precise = step.dialect == .mysql && (column.type == .timestamp || column.type == .timestamptz)
-                return precise ? "knex.fn.now(6)" : "knex.fn.now()"
+                return CurrentTimestamp.isPrecise(step.dialect, type: column.type) ? "knex.fn.now(6)" : "knex.fn.now()"
             }
             return "knex.raw(\(JS.sql(step.sqlDialect.defaultExpression(value, type: column.type))))"
         }

@@ -31,29 +31,28 @@ struct PeeweeWriter {
 
     // MARK: - Steps
 
-    mutating func body(_ steps: [Step], end: SchemaState, direction: String) throws(DiagnosticError) -> [String] {
+    /// The lines of `migrate()` or `rollback()`; nil for the down of an irreversible migration.
+    mutating func body(_ direction: Direction) throws(DiagnosticError) -> [String]? {
+        guard let steps = migration.steps(direction) else { return nil }
         var lines: [String] = []
         var diagnostics: [Diagnostic] = []
         var previousWasBlock = false
-        for (i, step) in steps.enumerated() {
-            let after = i + 1 < steps.count ? steps[i + 1].before : end
-            let context = Where(step: step, after: after)
-            do throws(DiagnosticError) {
-                var stepLines = try self.lines(for: step.operation, context)
-                if case let .createTable(table) = step.operation,
-                   steps[(i + 1)...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
-                    // peewee_migrate runs create_table when the function returns, from the model
-                    // class as later add_fields / remove_fields have changed it: run it now (not
-                    // while peewee_migrate replays the files with `fake`, its database mocked).
-                    stepLines += ["if not fake:", "    migrator()  # create the table before the steps below change its model"]
-                }
-                // A blank line around steps of more than one line, as a person would space them.
-                if !lines.isEmpty, stepLines.count > 1 || previousWasBlock { lines.append("") }
-                previousWasBlock = stepLines.count > 1
-                lines += stepLines
-            } catch {
-                diagnostics += error.diagnostics
+        // peewee_migrate runs every migration in a transaction (see `render`).
+        StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: true).forEach(direction, into: &diagnostics) {
+            (step, stepContext) throws(DiagnosticError) in
+            let context = Where(step: step, after: stepContext.after)
+            var stepLines = try self.lines(for: step.operation, context)
+            if case let .createTable(table) = step.operation,
+               steps[stepContext.position...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
+                // peewee_migrate runs create_table when the function returns, from the model
+                // class as later add_fields / remove_fields have changed it: run it now (not
+                // while peewee_migrate replays the files with `fake`, its database mocked).
+                stepLines += ["if not fake:", "    migrator()  # create the table before the steps below change its model"]
             }
+            // A blank line around steps of more than one line, as a person would space them.
+            if !lines.isEmpty, stepLines.count > 1 || previousWasBlock { lines.append("") }
+            previousWasBlock = stepLines.count > 1
+            lines += stepLines
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return lines

@@ -20,21 +20,23 @@ public struct SequelizeEmitter: Emitter {
     public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // sequelize-cli's default (.sequelizerc)
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
-        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
-        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
-        let transactionalDDL = SQLRenderer.make(context.dialect).hasTransactionalDDL
+        guard let up = try JSStep.steps(migration, direction: .up, dialect: context.dialect, options: context.render) else { return [] }
+        let down = try JSStep.steps(migration, direction: .down, dialect: context.dialect, options: context.render)
+        let transactionalDDL = context.dialect.capabilities.transactionalDDL
         var notes: [String] = []
         if !transactionalDDL { notes.append("No transaction: MySQL commits each DDL statement itself.") }
-        var values: [String: Any] = [
-            "up": body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect),
-        ]
+        let upBody = body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect)
+        var sendsRebuild = upBody.sendsRebuild
+        var values: [String: Any] = ["up": upBody.code]
         if let down {
-            values["down"] = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect)
+            let downBody = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect)
+            values["down"] = downBody.code
+            sendsRebuild = sendsRebuild || downBody.sendsRebuild
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = "    throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));"
         }
-        values["header"] = JS.header(migration, context, notes: notes, code: "\(values["up"] ?? "")\(values["down"] ?? "")")
+        values["header"] = JS.header(migration, context, notes: notes, sendsRebuild: sendsRebuild)
         return [EmittedFile(path: "\(context.version)-\(JS.kebab(slug(migration.planned.name))).js",
                             contents: try context.templates.render("sequelize/sequelize.migration.js.mustache", values))]
     }
@@ -52,13 +54,15 @@ public struct SequelizeEmitter: Emitter {
 
     /// The body of `up` or `down`: one `await queryInterface...` per call, inside a transaction
     /// when asked, every call passing it on.
-    func body(_ steps: [JSStep], transaction: Bool, dialect: Dialect) -> String {
+    func body(_ steps: [JSStep], transaction: Bool, dialect: Dialect) -> (code: String, sendsRebuild: Bool) {
         let options = transaction ? "{ transaction }" : nil
-        let calls = steps.flatMap { Self.calls($0, options: options) }
-        if calls.isEmpty { return "    // Nothing to do on \(dialect)." }
+        let perStep = steps.map { (step: $0, calls: Self.calls($0, options: options)) }
+        let calls = perStep.flatMap(\.calls)
+        let sendsRebuild = JSStep.sendsRebuild(perStep) { Self.raw([$0], options) }
+        if calls.isEmpty { return ("    // Nothing to do on \(dialect).", sendsRebuild) }
         let lines = calls.joined(separator: "\n")
-        guard transaction else { return JS.indent(lines, 4) }
-        return "    await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 6) + "\n    });"
+        guard transaction else { return (JS.indent(lines, 4), sendsRebuild) }
+        return ("    await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 6) + "\n    });", sendsRebuild)
     }
 
     // MARK: Operations
