@@ -67,6 +67,14 @@ public enum StatementFact: Hashable, Sendable {
 extension Sequence where Element == SQLStatement {
     /// Every fact of the statements, in order.
     public var facts: [StatementFact] { flatMap(\.facts) }
+    /// The foreign keys (by name) that get their own index back (MySQL).
+    public var restoredForeignKeyIndexes: [String] {
+        facts.compactMap { if case let .foreignKeyIndexRestored(_, foreignKey, _) = $0 { foreignKey } else { nil } }
+    }
+    /// The foreign keys (by name) whose own index is dropped (MySQL).
+    public var droppedForeignKeyIndexes: [String] {
+        facts.compactMap { if case let .foreignKeyIndexDropped(_, foreignKey) = $0 { foreignKey } else { nil } }
+    }
     /// The tables the statements rebuild (SQLite).
     public var rebuiltTables: [String] {
         facts.compactMap { if case let .tableRebuild(table) = $0 { table } else { nil } }

@@ -85,9 +85,8 @@ public struct ActiveRecordEmitter: Emitter {
     /// mgen's header as Ruby comments; its first lines carry the marker `mgen emit --check` reads.
     /// `sendsRebuild`: whether the methods send a SQLite rebuild as mgen's SQL.
     static func header(_ migration: RenderedMigration, _ context: EmitContext, sendsRebuild: Bool) -> String {
-        var lines = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "#")
+        var lines = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "#", rebuild: false)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            .filter { !$0.hasPrefix("# SQLite table rebuild:") }
         if !migration.downIsTransactional, migration.upIsTransactional {
             lines.append("# The down runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).")
         }

@@ -148,7 +148,7 @@ struct ActiveRecordRenderer {
             // `table` is optional in the spec: the index's own table, from the state before the step.
             let tableName = index.table
             // MySQL: MGenSQL gives a foreign key that used this index one of its own in the same ALTER.
-            if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("ADD INDEX") }) {
+            if !(try statements(step, context).restoredForeignKeyIndexes.isEmpty) {
                 return try raw(step, context)
             }
             guard let columns = indexColumns(index) else { return try raw(step, context) }
@@ -174,17 +174,17 @@ struct ActiveRecordRenderer {
             }
             return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
-            guard dialect != .postgresql else { return try raw(step, context) }
+            guard dialect.capabilities.uniqueStorage == .index else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
                                      [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
         case let .addCheck(check):
             guard dialect != .sqlite else { return try raw(step, context) }
             var options = [("name", Ruby.string(check.name))]
-            if check.notValid, dialect == .postgresql { options.append(("validate", "false")) }
+            if check.notValid, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
             return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
         case let .validateConstraint(tableName, name):
-            guard dialect == .postgresql else { return try raw(step, context) }
+            guard dialect.capabilities.notValidConstraints else { return try raw(step, context) }
             let table = try context.before.requiredTable(tableName)
             let method = table.foreignKeys.contains { $0.name == name } ? "validate_foreign_key"
                 : table.checks.contains { $0.name == name } ? "validate_check_constraint" : nil
@@ -231,7 +231,7 @@ struct ActiveRecordRenderer {
             // PostgreSQL names the key <table>_pkey; the spec names it otherwise.
             extras.append(SQLStatement("ALTER TABLE \(sql.quote(table.name)) RENAME CONSTRAINT \(sql.quote("\(table.name)_pkey")) TO \(sql.quote(pk.name))"))
         }
-        if let comment = table.comment, dialect != .sqlite { tableOptions.append(("comment", Ruby.string(comment))) }
+        if let comment = table.comment, dialect.capabilities.comments { tableOptions.append(("comment", Ruby.string(comment))) }
         for column in table.columns where column.name != skip {
             let arguments = try columnArguments(column, in: table)
             var options = arguments.options
@@ -391,7 +391,7 @@ struct ActiveRecordRenderer {
             // AUTOINCREMENT (integer_like_primary_key?); the spec's key is a plain column.
             options.append(("default", "nil"))
         }
-        if let comment = column.comment, dialect != .sqlite { options.append(("comment", Ruby.string(comment))) }
+        if let comment = column.comment, dialect.capabilities.comments { options.append(("comment", Ruby.string(comment))) }
         return (method, type, options)
     }
 
@@ -494,7 +494,7 @@ struct ActiveRecordRenderer {
 
     private func foreignKeyCall(_ method: String, _ fk: ForeignKey, validate: Bool) -> String? {
         guard var options = foreignKeyOptions(fk) else { return nil }
-        if !validate, dialect == .postgresql { options.append(("validate", "false")) }
+        if !validate, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
         return Ruby.call(method, [Ruby.symbol(fk.table), Ruby.symbol(fk.referencedTable)], options)
     }
 
@@ -510,7 +510,7 @@ struct ActiveRecordRenderer {
             }
             return [.upDown([remove], down: [add])]
         }
-        if let unique = table.uniques.first(where: { $0.name == name }), dialect != .postgresql {
+        if let unique = table.uniques.first(where: { $0.name == name }), dialect.capabilities.uniqueStorage == .index {
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
                                      [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
         }

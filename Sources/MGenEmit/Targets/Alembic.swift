@@ -78,7 +78,7 @@ public struct AlembicEmitter: Emitter {
         let losses = planned.dataLoss
         if !losses.isEmpty { notes.append("") }
         for loss in losses { notes.append("DESTRUCTIVE: \(loss) (the downgrade restores structure, not data).") }
-        if context.dialect == .mysql {
+        if !context.dialect.capabilities.transactionalDDL {
             notes += ["", "MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied."]
         }
 

@@ -194,7 +194,7 @@ struct AlembicRenderer {
 
     private func checkConstraint(_ check: CheckConstraint) -> String {
         var call = AlembicCall("sa.CheckConstraint", [AlembicPython.string(AlembicPython.escapingBindColons(check.expression)), "name=\(AlembicPython.string(check.name))"])
-        if check.notValid, dialect == .postgresql { call.add("postgresql_not_valid", "True") }
+        if check.notValid, dialect.capabilities.notValidConstraints { call.add("postgresql_not_valid", "True") }
         return call.text
     }
 
@@ -202,7 +202,7 @@ struct AlembicRenderer {
         var call = AlembicCall("sa.ForeignKeyConstraint", [list(fk.columns), list(fk.referencedColumns.map { "\(fk.referencedTable).\($0)" })])
         call.add("name", AlembicPython.string(fk.name))
         addActions(fk, to: &call)
-        if fk.notValid, dialect == .postgresql { call.add("postgresql_not_valid", "True") }
+        if fk.notValid, dialect.capabilities.notValidConstraints { call.add("postgresql_not_valid", "True") }
         return call.text
     }
 
@@ -421,7 +421,7 @@ struct AlembicRenderer {
         let old = try table.requiredColumn(change.column)
         let new = try newTable.requiredColumn(change.column)
         let typeChanges = change.type != nil && change.type != old.type
-        let comment = dialect == .sqlite ? nil : change.comment // SQLite keeps no comments
+        let comment = dialect.capabilities.comments ? change.comment : nil // SQLite keeps no comments
         if dialect == .sqlite, change.using != nil {
             throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
         }
@@ -498,7 +498,7 @@ struct AlembicRenderer {
                 throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)")
             }
         }
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             create.add("postgresql_concurrently", "True")
             return [Chunk(block: .autocommit, lines: [create.text])]
         }
@@ -511,7 +511,7 @@ struct AlembicRenderer {
         guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
         var drop = AlembicCall("op.drop_index", [AlembicPython.string(name)])
         drop.add("table_name", AlembicPython.string(index.table))
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             drop.add("postgresql_concurrently", "True")
             return [Chunk(block: .autocommit, lines: [drop.text])]
         }
@@ -530,7 +530,7 @@ struct AlembicRenderer {
         var create = AlembicCall("op.create_foreign_key", [AlembicPython.string(fk.name), AlembicPython.string(fk.table), AlembicPython.string(fk.referencedTable),
                                                       list(fk.columns), list(fk.referencedColumns)])
         addActions(fk, to: &create)
-        if fk.notValid, dialect == .postgresql { create.add("postgresql_not_valid", "True") }
+        if fk.notValid, dialect.capabilities.notValidConstraints { create.add("postgresql_not_valid", "True") }
         return create.text
     }
 
@@ -560,7 +560,7 @@ struct AlembicRenderer {
                           lines: [call("batch_op.create_check_constraint", [AlembicPython.string(check.name), expression])])]
         }
         var create = AlembicCall("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.table), expression])
-        if check.notValid, dialect == .postgresql { create.add("postgresql_not_valid", "True") }
+        if check.notValid, dialect.capabilities.notValidConstraints { create.add("postgresql_not_valid", "True") }
         return plain(create.text)
     }
 

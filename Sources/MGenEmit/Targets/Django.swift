@@ -44,7 +44,7 @@ public struct DjangoEmitter: Emitter {
                       SQLFiles.markerText(spec)]
         if let description = spec.description { header.append("\(planned.name): \(description)") }
         for loss in planned.dataLoss { header.append("DESTRUCTIVE: \(loss) (the reverse restores structure, not data).") }
-        if context.dialect == .mysql {
+        if !context.dialect.capabilities.transactionalDDL {
             header.append("MySQL/MariaDB: DDL is not transactional; if an operation fails, the ones before it stay applied.")
         }
 
@@ -344,7 +344,7 @@ struct DjangoWriter {
     /// ALTER/MODIFY always are; MySQL's inline COMMENT in CREATE TABLE / ADD COLUMN only when the
     /// statement has parameters (a literal `db_default`). SQLite keeps comments in the state only.
     func comment(_ text: String, formatted: Bool) -> String {
-        guard dialect != .sqlite, formatted else { return Py.string(text) }
+        guard dialect.capabilities.comments, formatted else { return Py.string(text) }
         return Py.string(text.replacingOccurrences(of: "%", with: "%%"))
     }
 

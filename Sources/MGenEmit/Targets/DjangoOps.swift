@@ -220,7 +220,7 @@ extension DjangoWriter {
         let adds = typeChanged ? enumCheckOps(newColumn, table: change.table, remove: false) : []
         let alter = call("AlterField", [model(change.table), Self.kw("name", Py.string(Self.fieldName(change.column, in: new))),
                                         Self.kw("field", try field(newColumn, in: new))])
-        if change.using != nil, dialect == .postgresql {
+        if change.using != nil, dialect.capabilities.alterTypeUsing {
             // Django cannot say USING: the spec's SQL runs, and the state follows.
             return [try stepSQL(s, state: removes + [alter] + adds)]
         }
@@ -245,7 +245,7 @@ extension DjangoWriter {
             // refuses to drop this one alone; the spec's down gives the key its own index back.
             return [try stepSQL(s, state: [add])]
         }
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             use("django.contrib.postgres.operations", "AddIndexConcurrently")
             return [.call("AddIndexConcurrently", [model(index.table), Self.kw("index", django)])]
         }
@@ -264,7 +264,7 @@ extension DjangoWriter {
         }
         let remove = call("RemoveIndex", [model(tableName), Self.kw("name", Py.string(name))])
         if dialect == .mysql, !table.foreignKeys.isEmpty { return [try stepSQL(s, state: [remove])] }
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             use("django.contrib.postgres.operations", "RemoveIndexConcurrently")
             return [.call("RemoveIndexConcurrently", [model(tableName), Self.kw("name", Py.string(name))])]
         }
@@ -304,7 +304,7 @@ extension DjangoWriter {
     mutating func addCheck(_ check: CheckConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(check.table, s.before)
         let constraint = self.check(check, table: table)
-        if check.notValid, dialect == .postgresql {
+        if check.notValid, dialect.capabilities.notValidConstraints {
             use("django.contrib.postgres.operations", "AddConstraintNotValid")
             return [.call("AddConstraintNotValid", [model(check.table), Self.kw("constraint", constraint)])]
         }
@@ -314,7 +314,7 @@ extension DjangoWriter {
     mutating func validateConstraint(_ tableName: String, _ name: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         // Only PostgreSQL has NOT VALID constraints; elsewhere there is nothing to validate. A
         // foreign key Django owns was added valid (Django cannot add one NOT VALID).
-        guard dialect == .postgresql else { return [] }
+        guard dialect.capabilities.notValidConstraints else { return [] }
         if let fk = s.before.table(tableName)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk) { return [] }
         use("django.contrib.postgres.operations", "ValidateConstraint")
         return [.call("ValidateConstraint", [model(tableName), Self.kw("name", Py.string(name))])]

@@ -136,11 +136,7 @@ enum JS {
     /// `sendsRebuild`: for the builder targets (not MGenSQL's SQL throughout), whether their up or
     /// down sends a SQLite rebuild as raw SQL; the rebuild note is kept only then.
     static func header(_ migration: RenderedMigration, _ context: EmitContext, notes: [String] = [], sendsRebuild: Bool? = nil) -> String {
-        var text = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "//")
-        if sendsRebuild == false {
-            text = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("// SQLite table rebuild:") }.joined(separator: "\n")
-        }
+        var text = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "//", rebuild: sendsRebuild ?? true)
         if !migration.downIsTransactional, migration.upIsTransactional {
             text += "\n// The down runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch)."
         }

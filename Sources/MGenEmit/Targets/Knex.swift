@@ -120,7 +120,7 @@ public struct KnexEmitter: Emitter {
             guard !concurrently, let index = step.before.index(name) else { return raw(step.statements) }
             return [call("alterTable", table, ["table.dropIndex(\(JS.list(index.columnNames)), \(JS.string(name)));"])]
         case let .addForeignKey(fk):
-            if fk.notValid, d == .postgresql { return raw(step.statements) }
+            if fk.notValid, d.capabilities.notValidConstraints { return raw(step.statements) }
             return [call("alterTable", fk.table, [foreign(fk) + ";"])]
         case let .addUnique(unique):
             return [call("alterTable", unique.table, ["table.unique(\(JS.list(unique.columns)), { indexName: \(JS.string(unique.name)) });"])]
@@ -134,7 +134,7 @@ public struct KnexEmitter: Emitter {
             if let fk = table.foreignKeys.first(where: { $0.name == name }) {
                 var lines = ["table.dropForeign(\(JS.list(fk.columns)), \(JS.string(name)));"]
                 // MySQL made an index for the key; MGenSQL drops it too.
-                if d == .mysql, step.statements.count > 1 { lines.append("table.dropIndex(\(JS.list(fk.columns)), \(JS.string(name)));") }
+                if step.statements.droppedForeignKeyIndexes.contains(name) { lines.append("table.dropIndex(\(JS.list(fk.columns)), \(JS.string(name)));") }
                 return [call("alterTable", tableName, lines)]
             }
             if let unique = table.uniques.first(where: { $0.name == name }) {
@@ -177,7 +177,7 @@ public struct KnexEmitter: Emitter {
         }
         for check in table.checks { lines.append(checkCall(check)) }
         for fk in table.foreignKeys { lines.append(foreign(fk) + ";") }
-        if let comment = table.comment, step.dialect != .sqlite { lines.append("table.comment(\(JS.string(comment)));") }
+        if let comment = table.comment, step.dialect.capabilities.comments { lines.append("table.comment(\(JS.string(comment)));") }
         return lines
     }
 
@@ -227,13 +227,13 @@ public struct KnexEmitter: Emitter {
         if column.identity, column.type.isInteger {
             let method = column.type == .bigint ? "bigIncrements" : "increments"
             let primary = table.primaryKey?.columns == [column.name] && incrementsIsPrimaryKey(table)
-            return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d == .sqlite ? "" : ".comment(\(JS.string($0)))" } ?? "")
+            return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d.capabilities.comments ? ".comment(\(JS.string($0)))" : "" } ?? "")
         }
         var text = "table." + type(column, name: name, step: step)
         if d == .mysql, column.type.isInteger, step.referencesIncrements(table.name, column.name) { text += ".unsigned()" }
         if !column.nullable { text += ".notNullable()" }
         if let value = column.defaultValue { text += ".defaultTo(\(defaultValue(value, column: column, step: step)))" }
-        if let comment = column.comment, d != .sqlite { text += ".comment(\(JS.string(comment)))" }
+        if let comment = column.comment, d.capabilities.comments { text += ".comment(\(JS.string(comment)))" }
         return text
     }
 

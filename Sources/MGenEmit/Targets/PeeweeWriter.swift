@@ -155,7 +155,7 @@ struct PeeweeWriter {
     private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && dialect == .mysql }
 
     private func concurrencyNote(_ concurrently: Bool) -> [String] {
-        guard concurrently, dialect == .postgresql else { return [] }
+        guard concurrently, dialect.capabilities.concurrentIndexes else { return [] }
         return ["# Not CONCURRENTLY: peewee_migrate runs every migration inside a transaction."]
     }
 
@@ -230,7 +230,7 @@ struct PeeweeWriter {
         var lines = ["@migrator.create_model", "class \(Self.className(table.name))(pw.Model):"] + body.map { $0.isEmpty ? "" : "    \($0)" }
         // What the CREATE TABLE does not carry: PostgreSQL comments, SQLite's unique indexes.
         let statements = try render(.createTable(table), context)
-        if let first = statements.first, first.sql.hasPrefix("CREATE TABLE") {
+        if let first = statements.first, first.kind == .createTable {
             let rest = Array(statements.dropFirst())
             if !rest.isEmpty { lines.append(""); lines += sqlLines(rest) }
         } else {

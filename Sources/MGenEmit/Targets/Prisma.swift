@@ -64,7 +64,7 @@ public struct PrismaEmitter: Emitter {
         let walked = StepDriver(planned, target: "prisma", dialect: dialect).forEach(direction, into: &diagnostics) {
             (step, context) throws(Unsupported) in
             switch step.operation {
-            case let .createTable(table) where dialect != .sqlite && !table.foreignKeys.isEmpty:
+            case let .createTable(table) where dialect.capabilities.alterTableChangesConstraints && !table.foreignKeys.isEmpty:
                 var bare = table
                 bare.foreignKeys = []
                 add(try renderer.render(.createTable(bare), context))
@@ -148,8 +148,8 @@ public struct PrismaEmitter: Emitter {
             if down != nil { files.append("\(name)/down.sql") }
             out.append(DiskMigration(version: String(name.prefix(14)), name: String(name.dropFirst(15)), files: files,
                                      specID: marker?.id, specSHA256: marker?.sha256, up: SQLFiles.statements(of: text),
-                                     down: down.flatMap(SQLFiles.downStatements), upTransactional: !text.contains("-- Runs outside a transaction"),
-                                     downTransactional: !(down ?? "").contains("-- Runs outside a transaction")))
+                                     down: down.flatMap(SQLFiles.downStatements), upTransactional: SQLFiles.runsInTransaction(text),
+                                     downTransactional: SQLFiles.runsInTransaction(down ?? "")))
         }
         return out
     }

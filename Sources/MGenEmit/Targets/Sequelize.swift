@@ -133,7 +133,7 @@ public struct SequelizeEmitter: Emitter {
             let fields = concurrently ? ["concurrently: true"] : []
             return [call("removeIndex", [JS.string(table), JS.string(name)], fields.isEmpty ? o : options(fields, t))]
         case let .addForeignKey(fk):
-            if fk.notValid, d == .postgresql { return raw(step.statements, o) }
+            if fk.notValid, d.capabilities.notValidConstraints { return raw(step.statements, o) }
             return [addForeignKey(fk, t)]
         case let .addUnique(unique):
             return addUnique(unique, step, t)
@@ -151,7 +151,7 @@ public struct SequelizeEmitter: Emitter {
             }
             var out = [call("removeConstraint", [JS.string(tableName), JS.string(name)], o)]
             // MySQL made an index for the foreign key; MGenSQL drops it too.
-            if d == .mysql, table.foreignKeys.contains(where: { $0.name == name }), step.statements.count > 1 {
+            if step.statements.droppedForeignKeyIndexes.contains(name) {
                 out.append(call("removeIndex", [JS.string(tableName), JS.string(name)], o))
             }
             return out
@@ -176,7 +176,7 @@ public struct SequelizeEmitter: Emitter {
         }
         let body = "{\n" + JS.indent(attributes.joined(separator: ",\n"), 2) + ",\n}"
         var fields: [String] = []
-        if let comment = table.comment, d != .sqlite { fields.append("comment: \(JS.string(comment))") }
+        if let comment = table.comment, d.capabilities.comments { fields.append("comment: \(JS.string(comment))") }
         var out = [call("createTable", [JS.string(table.name), body], fields.isEmpty ? o : options(fields, t))]
         for column in table.columns { out += enumCheck(column, table: table.name, step, t) }
         for check in table.checks {
@@ -252,7 +252,7 @@ public struct SequelizeEmitter: Emitter {
             }
             fields.append("defaultValue: \(js)")
         }
-        if let comment = column.comment, d != .sqlite { fields.append("comment: \(JS.string(comment))") }
+        if let comment = column.comment, d.capabilities.comments { fields.append("comment: \(JS.string(comment))") }
         if let fk = reference {
             fields.append("references: { model: \(JS.string(fk.referencedTable)), key: \(JS.string(fk.referencedColumns[0])) }")
             if let action = fk.onDelete { fields.append("onDelete: \(JS.string(action.sql))") }
