@@ -112,3 +112,29 @@ import Testing
         #expect(PrismaEmitter.heading(.alterTable) == "AlterTable")
     }
 }
+
+/// Target options are declared per target and checked before anything renders.
+@Suite struct TargetOptionTests {
+    @Test func unknownOrBadOptionsAreRefused() throws {
+        try KnexEmitter().validate(options: ["ts": "true"])
+        try ActiveRecordEmitter().validate(options: ["rails-version": "6.1"])
+        #expect(throws: DiagnosticError.self) { try GooseEmitter().validate(options: ["ts": "true"]) }
+        do {
+            try KnexEmitter().validate(options: ["tss": "1"])
+            Issue.record("a misspelt option passed")
+        } catch {
+            #expect(error.diagnostics.first?.message == "unknown option 'tss' for target knex (did you mean 'ts'?)")
+        }
+        do {
+            try ActiveRecordEmitter().validate(options: ["rails-version": "9.9"])
+            Issue.record("an unknown Rails version passed")
+        } catch {
+            #expect(error.diagnostics.first?.message.hasPrefix("--option rails-version=9.9: expected 4.2, 5.0") == true)
+        }
+        // Every option a target reads is declared (the registry's targets, by name).
+        let declared = Dictionary(uniqueKeysWithValues: EmitterRegistry.all.map { ($0.name, Set($0.acceptedOptions.map(\.name))) })
+        #expect(declared["alembic"] == ["ini", "rev-id", "head", "merge"])
+        #expect(declared["django"] == ["app"] && declared["knex"] == ["ts"] && declared["typeorm"] == ["js"])
+        #expect(declared["activerecord"] == ["rails-version"] && declared["goose"] == [])
+    }
+}

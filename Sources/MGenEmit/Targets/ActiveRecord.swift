@@ -18,6 +18,8 @@ public struct ActiveRecordEmitter: Emitter {
     public let layout = "db/migrate/<yyyymmddhhmmss>_<name>.rb, class <Name> < ActiveRecord::Migration[<rails-version>] (--option rails-version=7.1)"
     public let proof = "real framework: ActiveRecord 6.1 MigrationContext migrate, rollback to 0, migrate (PostgreSQL, MariaDB, SQLite)"
     public let defaultVersioning = Versioning.timestamp
+    public let acceptedOptions = [TargetOption("rails-version", "the bracket of ActiveRecord::Migration[x]; default 7.1",
+                                               values: ActiveRecordEmitter.railsVersions)]
     public func defaultOutput(options: [String: String]) -> String? { "db/migrate" }  // rails generate migration
 
     public static let defaultRailsVersion = "7.1"

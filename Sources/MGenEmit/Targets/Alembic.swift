@@ -22,6 +22,12 @@ public struct AlembicEmitter: Emitter {
 
     /// `<script_location>/versions` from `alembic.ini` in the current folder (or `--option ini=PATH`),
     /// with `%(here)s` standing for the file's folder, as Alembic reads it.
+    public let acceptedOptions = [
+        TargetOption("ini", "the alembic.ini whose script_location gives the versions folder; default alembic.ini"),
+        TargetOption("rev-id", "the new revision's id, as alembic revision --rev-id"),
+        TargetOption("head", "the head to chain onto when the folder has several"),
+        TargetOption.flag("merge", "make the new revision merge every head"),
+    ]
     public func defaultOutput(options: [String: String]) -> String? {
         let ini = options["ini"] ?? "alembic.ini"
         guard let text = try? String(contentsOfFile: ini, encoding: .utf8) else { return nil }

@@ -17,6 +17,7 @@ public struct DjangoEmitter: Emitter {
     public let sequenceWidth = 4
 
     /// Without `--out`, the app's own migrations folder.
+    public let acceptedOptions = [TargetOption("app", "the app label whose migrations/ folder is written (--app)")]
     public func defaultOutput(options: [String: String]) -> String? { options["app"].map { "\($0)/migrations" } }
     public func missingOutputFix(options: [String: String]) -> String { "pass --app APP (writes APP/migrations; `app:` in mgen.yaml), or --out DIR" }
 

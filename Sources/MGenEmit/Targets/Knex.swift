@@ -16,6 +16,7 @@ public struct KnexEmitter: Emitter {
     public let layout = "<yyyymmddhhmmss>_<name>.js (.ts with --option ts=true), exports.up / exports.down"
     public let proof = "syntax only (node --check; tsc against minimal Knex declarations): Knex is not installable here"
     public let defaultVersioning = Versioning.timestamp
+    public let acceptedOptions = [TargetOption.flag("ts", "write TypeScript (.ts) migrations")]
     public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // knexfile's migrations.directory default
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
