@@ -2,6 +2,7 @@ import Foundation
 @testable import MGenEmit
 import MGenSQL
 import MGenSpec
+import MGenTemplates
 import MGenTestSupport
 import Testing
 
@@ -60,6 +61,25 @@ import Testing
             """)
         #expect(try emitted("knex", .sqlite, toEnum).contains("// SQLite table rebuild: run with foreign keys off"))
         #expect(!(try emitted("knex", .sqlite, alter).contains("SQLite table rebuild")))
+    }
+
+    /// Knex renames a column with its builder and sends MGenSQL's other statements once (they were
+    /// sent twice: on PostgreSQL the second RENAME CONSTRAINT of an enum's CHECK fails).
+    @Test func knexRenamesAnEnumColumnsCheckOnce() throws {
+        let first = try SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: create_t
+            operations:
+              - create_table:
+                  table: t
+                  columns:
+                    - {name: id, type: bigint, identity: true, primary_key: true}
+                    - {name: state, type: "enum(a,b)"}
+              - rename_column: {table: t, column: state, to: status}
+            """, file: "Specs/0001_create_t.yaml")
+        let text = try emitted("knex", .postgresql, try MigrationChain.build([first]))
+        #expect(text.components(separatedBy: "RENAME CONSTRAINT").count - 1 == 2, "one in the up, one in the down: \(text)")
     }
 
     /// Every renderer's failure goes through the one driver: the spec's place, the renderer, and
@@ -136,5 +156,29 @@ import Testing
         #expect(declared["alembic"] == ["ini", "rev-id", "head", "merge"])
         #expect(declared["django"] == ["app"] && declared["knex"] == ["ts"] && declared["typeorm"] == ["js"])
         #expect(declared["activerecord"] == ["rails-version"] && declared["goose"] == [])
+    }
+}
+
+/// The built-in skeletons are exactly the files of Templates/<target>/ (found by the EmbedTemplates
+/// plugin when mgen is built, not listed by hand), and every registered target has its folder.
+@Suite struct TemplateDiscoveryTests {
+    @Test func everyTemplateFileIsBuiltIn() throws {
+        let root = packageRoot.appendingPathComponent("Templates").path
+        var onDisk: Set<String> = []
+        for folder in try FileManager.default.contentsOfDirectory(atPath: root) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: "\(root)/\(folder)", isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            for file in try FileManager.default.contentsOfDirectory(atPath: "\(root)/\(folder)") where file.hasSuffix(".mustache") {
+                onDisk.insert("\(folder)/\(file)")
+            }
+        }
+        #expect(Set(BuiltinTemplates.files.keys) == onDisk)
+        for path in onDisk {
+            let text = try String(contentsOfFile: "\(root)/\(path)", encoding: .utf8)
+            #expect(BuiltinTemplates.text(path) == text, "\(path) is embedded byte for byte")
+        }
+        for emitter in EmitterRegistry.all {
+            #expect(onDisk.contains { $0.hasPrefix("\(emitter.name)/") }, "target \(emitter.name) has a Templates/\(emitter.name)/ folder")
+        }
     }
 }

@@ -99,7 +99,6 @@ public struct KnexEmitter: Emitter {
         case let .renameColumn(table, from, to):
             // SQLite rebuilds after renaming an enum column, so its CHECK's name follows (MGenSQL's extra statements).
             return [call("alterTable", table, ["table.renameColumn(\(JS.string(from)), \(JS.string(to)));"])] + raw(Array(step.statements.dropFirst()))
-                + raw(Array(step.statements.dropFirst()))
         case let .alterColumn(change):
             return alterColumn(change, step)
         case let .createIndex(index, concurrently):
