@@ -48,19 +48,27 @@ public struct DialectCapabilities: Sendable, Hashable {
     public var identifierLimit: Int?
     /// Booleans are stored as integers 1 and 0 (MySQL, SQLite).
     public var booleansAreIntegers: Bool
+    /// A foreign key needs an index leading with its columns, and the database makes one named
+    /// after the key when none exists (InnoDB): dropping or covering that index moves it.
+    public var implicitForeignKeyIndexes: Bool
+    /// The primary key keeps the name it is given (not MySQL, where it is always PRIMARY).
+    public var namedPrimaryKeys: Bool
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
         concurrentIndexes: true, notValidConstraints: true, rowidAlias: false, alterTableChangesConstraints: true,
-        comments: true, uniqueStorage: .constraint, enumStrategy: .checkConstraint, identifierLimit: 63, booleansAreIntegers: false)
+        comments: true, uniqueStorage: .constraint, enumStrategy: .checkConstraint, identifierLimit: 63, booleansAreIntegers: false,
+        implicitForeignKeyIndexes: false, namedPrimaryKeys: true)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,
-        comments: true, uniqueStorage: .index, enumStrategy: .columnType, identifierLimit: 64, booleansAreIntegers: true)
+        comments: true, uniqueStorage: .index, enumStrategy: .columnType, identifierLimit: 64, booleansAreIntegers: true,
+        implicitForeignKeyIndexes: true, namedPrimaryKeys: false)
     public static let sqlite = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: false, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
-        comments: false, uniqueStorage: .index, enumStrategy: .checkConstraint, identifierLimit: nil, booleansAreIntegers: true)
+        comments: false, uniqueStorage: .index, enumStrategy: .checkConstraint, identifierLimit: nil, booleansAreIntegers: true,
+        implicitForeignKeyIndexes: false, namedPrimaryKeys: true)
 }
 
 extension Dialect {

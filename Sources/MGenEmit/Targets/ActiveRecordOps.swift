@@ -166,7 +166,7 @@ struct ActiveRecordRenderer {
         case let .addForeignKey(fk):
             guard dialect != .sqlite, let call = foreignKeyCall("add_foreign_key", fk, validate: !fk.notValid) else { return try raw(step, context) }
             var parts: [Part] = []
-            if dialect == .mysql, let table = context.after.table(fk.table),
+            if dialect.capabilities.implicitForeignKeyIndexes, let table = context.after.table(fk.table),
                MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
                 // MySQL made an index for the key that outlives it; run backwards, `change`
                 // removes the key first (this block comes after it then), then the index.
@@ -297,7 +297,7 @@ struct ActiveRecordRenderer {
             }
         }
         if let foreignKey, let call = foreignKeyCall("add_foreign_key", foreignKey, validate: !foreignKey.notValid) {
-            if dialect == .mysql, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
+            if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
                 parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP INDEX \(sql.quote(foreignKey.name))")]))
             }
             parts.append(.upDown([call], down: [removeForeignKey(tableName, foreignKey.name)]))
@@ -435,7 +435,7 @@ struct ActiveRecordRenderer {
             return [.upDown(lines, down: [Ruby.call("remove_index", [Ruby.symbol(index.table)], [("name", Ruby.string(index.name))])])]
         }
         var invertible = true
-        if dialect == .mysql, let table = context.after.table(index.table) {
+        if dialect.capabilities.implicitForeignKeyIndexes, let table = context.after.table(index.table) {
             invertible = !table.foreignKeys.contains { fk in
                 Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
                     && MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before)
@@ -505,7 +505,7 @@ struct ActiveRecordRenderer {
             // By name alone (see removeForeignKey); the key's own add_foreign_key undoes it.
             let remove = removeForeignKey(tableName, name)
             // MySQL made an index for the key; MGenSQL drops it too.
-            if dialect == .mysql, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
+            if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
                 return [.ruby([remove, Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))])], invertible: false)]
             }
             return [.upDown([remove], down: [add])]

@@ -153,7 +153,7 @@ struct AlembicRenderer {
 
     /// Whether SQLite keeps this column as its rowid alias (`INTEGER PRIMARY KEY AUTOINCREMENT`).
     private func isRowidAlias(_ column: Column, in table: Table) -> Bool {
-        dialect == .sqlite && column.identity && table.primaryKey?.columns == [column.name]
+        dialect.capabilities.rowidAlias && column.identity && table.primaryKey?.columns == [column.name]
     }
 
     private func hasRowidAlias(_ table: Table) -> Bool { table.columns.contains { isRowidAlias($0, in: table) } }
@@ -168,7 +168,7 @@ struct AlembicRenderer {
         if let pk = table.primaryKey {
             var constraint = AlembicCall("sa.PrimaryKeyConstraint", pk.columns.map(AlembicPython.string))
             // MySQL names every primary key PRIMARY.
-            if dialect != .mysql { constraint.add("name", AlembicPython.string(pk.name)) }
+            if dialect.capabilities.namedPrimaryKeys { constraint.add("name", AlembicPython.string(pk.name)) }
             create.add(constraint.text)
         }
         if dialect != .sqlite {
@@ -213,14 +213,14 @@ struct AlembicRenderer {
 
     /// The CHECK that stands in for an enum on PostgreSQL and SQLite, named as mgen's SQL names it.
     private func enumChecks(_ table: Table) -> [CheckConstraint] {
-        guard dialect != .mysql else { return [] }
+        guard dialect.capabilities.enumStrategy == .checkConstraint else { return [] }
         return table.columns.compactMap { enumCheck(table.name, $0) }
     }
 
     /// mgen's SQL's CHECK, its column quoted: a bare name is a syntax error where it is a
     /// reserved word (`group`).
     private func enumCheck(_ table: String, _ column: Column) -> CheckConstraint? {
-        guard dialect != .mysql else { return nil }
+        guard dialect.capabilities.enumStrategy == .checkConstraint else { return nil }
         return sql.enumCheck(table: table, column: column)
     }
 
@@ -516,7 +516,7 @@ struct AlembicRenderer {
             return [Chunk(block: .autocommit, lines: [drop.text])]
         }
         var lines: [String] = []
-        if dialect == .mysql, let table = context.before.table(index.table) {
+        if dialect.capabilities.implicitForeignKeyIndexes, let table = context.before.table(index.table) {
             // MySQL refuses to drop the only index a foreign key can use: give the key its own first.
             for fk in table.foreignKeys where Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
                 && MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
@@ -585,7 +585,7 @@ struct AlembicRenderer {
         }
         var lines = [call("op.drop_constraint", [AlembicPython.string(name), AlembicPython.string(tableName), "type_=\(AlembicPython.string(kind))"])]
         // MySQL made an index for the key when none led with its columns; it outlives the key.
-        if dialect == .mysql, kind == "foreignkey", let fk = table.foreignKeys.first(where: { $0.name == name }),
+        if dialect.capabilities.implicitForeignKeyIndexes, kind == "foreignkey", let fk = table.foreignKeys.first(where: { $0.name == name }),
            MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
             lines.append(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"]))
         }

@@ -288,7 +288,7 @@ struct DjangoWriter {
         case .text: return ("TextField", [])
         // MySQL/MariaDB: a TextField is longtext, which cannot be indexed without a prefix; the
         // longest value fits a CharField.
-        case let .enumeration(values) where dialect == .mysql:
+        case let .enumeration(values) where dialect.capabilities.enumStrategy == .columnType:
             return ("CharField", [("max_length", String(max(1, values.map(\.count).max() ?? 1)))])
         case .enumeration: return ("TextField", [])
         case .binary: return ("BinaryField", [])
@@ -420,7 +420,7 @@ struct DjangoWriter {
     /// (MySQL's `foreignKeyIndexDropped`: a new index or unique covers the key), or with
     /// `restored`, give back (`foreignKeyIndexRestored`: what covered the key goes).
     func coveredDjangoKeys(_ statements: [SQLStatement], before: SchemaState, after: SchemaState, restored: Bool = false) -> [ForeignKey] {
-        guard dialect == .mysql else { return [] }
+        guard dialect.capabilities.implicitForeignKeyIndexes else { return [] }
         return statements.facts.compactMap { fact in
             let table: String, name: String
             switch fact {

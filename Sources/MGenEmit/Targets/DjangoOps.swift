@@ -240,7 +240,7 @@ extension DjangoWriter {
         }
         guard let django = djangoIndex(index, table: table) else { return [try stepSQL(s)] }
         let add = call("AddIndex", [model(index.table), Self.kw("index", django)])
-        if dialect == .mysql, !table.foreignKeys.isEmpty {
+        if dialect.capabilities.implicitForeignKeyIndexes, !table.foreignKeys.isEmpty {
             // MySQL drops the implicit index of a foreign key in favour of this one, and then
             // refuses to drop this one alone; the spec's down gives the key its own index back.
             return [try stepSQL(s, state: [add])]
@@ -263,7 +263,7 @@ extension DjangoWriter {
             return [try stepSQL(s, state: [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])])]
         }
         let remove = call("RemoveIndex", [model(tableName), Self.kw("name", Py.string(name))])
-        if dialect == .mysql, !table.foreignKeys.isEmpty { return [try stepSQL(s, state: [remove])] }
+        if dialect.capabilities.implicitForeignKeyIndexes, !table.foreignKeys.isEmpty { return [try stepSQL(s, state: [remove])] }
         if concurrently, dialect.capabilities.concurrentIndexes {
             use("django.contrib.postgres.operations", "RemoveIndexConcurrently")
             return [.call("RemoveIndexConcurrently", [model(tableName), Self.kw("name", Py.string(name))])]

@@ -169,7 +169,7 @@ public struct KnexEmitter: Emitter {
         for column in table.columns { lines.append(self.column(column, table: table, step: step) + ";") }
         if let pk, !incrementsIsPrimaryKey(table) {
             // Knex names a primary key <table>_pkey, as mgen does by default.
-            let options = pk.name == DefaultNames.primaryKey(table.name) || step.dialect == .mysql ? "" : ", { constraintName: \(JS.string(pk.name)) }"
+            let options = pk.name == DefaultNames.primaryKey(table.name) || !step.dialect.capabilities.namedPrimaryKeys ? "" : ", { constraintName: \(JS.string(pk.name)) }"
             lines.append("table.primary(\(JS.list(pk.columns))\(options));")
         }
         for unique in table.uniques {
@@ -211,7 +211,7 @@ public struct KnexEmitter: Emitter {
         }
         // .alter() restates the whole column; it cannot say USING, and on PostgreSQL/SQLite it
         // would not carry an enum's CHECK across (MGenSQL replaces it by name).
-        if change.using != nil || new.identity || (step.dialect != .mysql && (isEnum(old) || isEnum(new))) {
+        if change.using != nil || new.identity || (step.dialect.capabilities.enumStrategy == .checkConstraint && (isEnum(old) || isEnum(new))) {
             return raw(step.statements)
         }
         return [call("alterTable", change.table, [column(new, table: table, step: step) + ".alter();"])]

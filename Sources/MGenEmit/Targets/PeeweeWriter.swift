@@ -351,7 +351,7 @@ struct PeeweeWriter {
         if let value = column.defaultValue, !column.identity {
             constraints.append("pw.SQL(\(Self.py("DEFAULT \(sql.defaultExpression(value, type: column.type))", escapePercent: escapesPercent)))")
         }
-        if dialect != .mysql, let check = sql.enumCheck(table: table, column: column) {
+        if dialect.capabilities.enumStrategy == .checkConstraint, let check = sql.enumCheck(table: table, column: column) {
             constraints.append("pw.SQL(\(Self.py(sql.checkClause(check), escapePercent: escapesPercent)))")
         }
         if dialect == .mysql, let comment = column.comment {

@@ -116,7 +116,7 @@ public struct SequelizeEmitter: Emitter {
                   let old = step.before.table(change.table)?.column(change.column) else { return raw(step.statements, o) }
             let isEnum: (Column) -> Bool = { if case .enumeration = $0.type { true } else { false } }
             // changeColumn cannot say USING, and would drop an enum's CHECK on PostgreSQL/SQLite.
-            if change.using != nil || new.identity || (d != .mysql && (isEnum(old) || isEnum(new))) { return raw(step.statements, o) }
+            if change.using != nil || new.identity || (d.capabilities.enumStrategy == .checkConstraint && (isEnum(old) || isEnum(new))) { return raw(step.statements, o) }
             return [call("changeColumn", [JS.string(change.table), JS.string(change.column),
                                           attributes(new, table: table, step: step, reference: nil, indent: 0)], o)]
         case let .createIndex(index, concurrently):
@@ -146,7 +146,7 @@ public struct SequelizeEmitter: Emitter {
         case let .dropConstraint(tableName, name):
             guard let table = step.before.table(tableName) else { return raw(step.statements, o) }
             // SQLite keeps unique constraints as unique indexes (see addUnique).
-            if d == .sqlite, table.uniques.contains(where: { $0.name == name }) {
+            if !d.capabilities.alterTableChangesConstraints, table.uniques.contains(where: { $0.name == name }) {
                 return [call("removeIndex", [JS.string(tableName), JS.string(name)], o)]
             }
             var out = [call("removeConstraint", [JS.string(tableName), JS.string(name)], o)]
@@ -191,7 +191,7 @@ public struct SequelizeEmitter: Emitter {
     /// The CHECK that makes a text column an enum on PostgreSQL and SQLite, named as MGenSQL
     /// names it, with Sequelize's own `where: { column: [values] }` (an IN list).
     static func enumCheck(_ column: Column, table: String, _ step: JSStep, _ t: String?) -> [String] {
-        guard case let .enumeration(values) = column.type, step.dialect != .mysql,
+        guard case let .enumeration(values) = column.type, step.dialect.capabilities.enumStrategy == .checkConstraint,
               let check = step.sqlDialect.enumCheck(table: table, column: column) else { return [] }
         return [call("addConstraint", [JS.string(table), object([
             "type: 'check'", "fields: [\(JS.string(column.name))]", "where: { \(JS.key(column.name)): \(JS.list(values)) }",
@@ -297,7 +297,7 @@ public struct SequelizeEmitter: Emitter {
             }
         // A native ENUM on MySQL; text with a named CHECK elsewhere (added after createTable), as
         // MGenSQL does, rather than a PostgreSQL enum type that new values would need ALTER TYPE for.
-        case let .enumeration(values): return d == .mysql ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
+        case let .enumeration(values): return d.capabilities.enumStrategy == .columnType ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
         case .native: return native()
         }
     }
