@@ -214,3 +214,22 @@ public enum SQLSplitter {
         text.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 }
+
+/// What a statement does to one constraint, for frameworks that have their own call for it
+/// (peewee_migrate's `add_constraint` / `drop_constraints`). MGenSQL spells these statements, so
+/// it is the one that recognises them; emitters ask instead of matching the text.
+extension SQLDialect {
+    /// The definition after `ADD CONSTRAINT <name> ` when the statements are exactly one single-line
+    /// `ALTER TABLE <table> ADD CONSTRAINT <name> <definition>`; nil otherwise (a rebuild, an extra
+    /// statement, NOT VALID on a line of its own).
+    public func addedConstraint(_ statements: [SQLStatement], table: String, name: String) -> String? {
+        let prefix = "ALTER TABLE \(quote(table)) ADD CONSTRAINT \(quote(name)) "
+        guard statements.count == 1, statements[0].sql.hasPrefix(prefix), !statements[0].sql.contains("\n") else { return nil }
+        return String(statements[0].sql.dropFirst(prefix.count))
+    }
+
+    /// Whether the statements are exactly the plain `ALTER TABLE <table> DROP CONSTRAINT <name>`.
+    public func dropsOnlyConstraint(_ statements: [SQLStatement], table: String, name: String) -> Bool {
+        statements.count == 1 && statements[0].sql == "ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))"
+    }
+}

@@ -108,7 +108,7 @@ struct PeeweeWriter {
             return try constraintCalls(operation, table: check.table, name: check.name, context)
         case let .dropConstraint(table, name):
             let statements = try render(operation, context)
-            if statements.count == 1, statements[0].sql == "ALTER TABLE \(sql.quote(table)) DROP CONSTRAINT \(sql.quote(name))" {
+            if sql.dropsOnlyConstraint(statements, table: table, name: name) {
                 return ["migrator.drop_constraints(\(Self.py(table)), \(Self.py(name)))"]
             }
             return sqlLines(statements)
@@ -277,9 +277,7 @@ struct PeeweeWriter {
     /// `ALTER TABLE t ADD CONSTRAINT name ...` (PostgreSQL, MySQL); SQLite's rebuilds go as SQL.
     private func constraintCalls(_ operation: MGenSpec.Operation, table: String, name: String, _ context: Where) throws(DiagnosticError) -> [String] {
         let statements = try render(operation, context)
-        let prefix = "ALTER TABLE \(sql.quote(table)) ADD CONSTRAINT \(sql.quote(name)) "
-        if statements.count == 1, statements[0].sql.hasPrefix(prefix), !statements[0].sql.contains("\n") {
-            let rest = String(statements[0].sql.dropFirst(prefix.count))
+        if let rest = sql.addedConstraint(statements, table: table, name: name) {
             return ["migrator.add_constraint(\(Self.py(table)), \(Self.py(name)), pw.SQL(\(Self.py(rest, escapePercent: escapesPercent))))"]
         }
         return sqlLines(statements)
