@@ -26,13 +26,11 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1"),
         // SQL rendering per dialect.
         .target(name: "MGenSQL", dependencies: ["MGenSpec"]),
-        // The file skeletons of Templates/<target>/, compiled into the binary so `mgen` works anywhere.
-        .target(
-            name: "MGenTemplates",
-            path: "Templates",
-            exclude: ["README.md"],
-            resources: [.embedInCode("goose"), .embedInCode("golang-migrate"), .embedInCode("sql"), .embedInCode("prisma"), .embedInCode("django"), .embedInCode("alembic"), .embedInCode("peewee"), .embedInCode("typeorm"), .embedInCode("knex"), .embedInCode("sequelize"), .embedInCode("activerecord")]
-        ),
+        // The file skeletons of Templates/<target>/, compiled into the binary so `mgen` works anywhere:
+        // the EmbedTemplates plugin finds every Templates/<target>/*.mustache (none listed here).
+        .target(name: "MGenTemplates", plugins: ["EmbedTemplates"]),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["EmbedTemplatesTool"]),
+        .executableTarget(name: "EmbedTemplatesTool"),
         // Emitter protocol, registry, chaining, safe writing, one file per target.
         .target(name: "MGenEmit", dependencies: [
             "MGenSpec", "MGenSQL", "MGenTemplates",

@@ -48,6 +48,25 @@ public struct DiskMigration: Sendable {
     public var downTransactional: Bool
 }
 
+/// An option a target takes (`--option name=value`, or `options:` of an output in mgen.yaml).
+public struct TargetOption: Sendable, Hashable {
+    public var name: String
+    public var help: String
+    /// The values it takes, when they are a fixed set (nil: any text).
+    public var values: [String]?
+
+    public init(_ name: String, _ help: String, values: [String]? = nil) {
+        self.name = name
+        self.help = help
+        self.values = values
+    }
+
+    /// A yes/no option (`--option ts=true`); an empty value means yes.
+    public static func flag(_ name: String, _ help: String) -> TargetOption {
+        TargetOption(name, help, values: ["true", "false", "1", "0", "yes", "no", ""])
+    }
+}
+
 /// One target framework: how its files are named, laid out and written.
 public protocol Emitter: Sendable {
     /// The name users pass to `--target`.
@@ -82,6 +101,8 @@ public protocol Emitter: Sendable {
     /// Django's `dependencies`); such targets render one migration after the other, the others on
     /// every core.
     var readsParentFiles: Bool { get }
+    /// The options it takes; any other is refused before anything is rendered.
+    var acceptedOptions: [TargetOption] { get }
 }
 
 extension Emitter {
@@ -93,6 +114,27 @@ extension Emitter {
     public func defaultOutput(options: [String: String]) -> String? { nil }
     public func missingOutputFix(options: [String: String]) -> String { "pass --out DIR" }
     public var readsParentFiles: Bool { false }
+    public var acceptedOptions: [TargetOption] { [] }
+
+    /// Checks options against `acceptedOptions`: an unknown name (a typo, an option of another
+    /// target) or a value outside the option's set is an error that lists what the target takes.
+    public func validate(options: [String: String]) throws(DiagnosticError) {
+        var problems: [Diagnostic] = []
+        let names = acceptedOptions.map(\.name)
+        let takes = names.isEmpty ? "\(name) takes no options" : "\(name) takes " + acceptedOptions.map { "\($0.name) (\($0.help))" }.joined(separator: ", ")
+        for (key, value) in options.sorted(by: { $0.key < $1.key }) {
+            guard let option = acceptedOptions.first(where: { $0.name == key }) else {
+                let hint = closestMatch(to: key, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                problems.append(Diagnostic("unknown option '\(key)' for target \(name)\(hint)", object: "--option", fix: takes))
+                continue
+            }
+            if let values = option.values, !values.contains(value.lowercased()) {
+                problems.append(Diagnostic("--option \(key)=\(value): expected \(values.filter { !$0.isEmpty }.joined(separator: ", "))",
+                                           object: "--option", fix: "pass --option \(key)=\(values[0])"))
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+    }
 
     /// A slug for file names: lower-case letters, digits and underscores.
     public func slug(_ name: String) -> String {

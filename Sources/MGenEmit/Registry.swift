@@ -1,6 +1,7 @@
 import MGenSpec
 
-/// Every target mgen can write, by name and alias. A new target is one file in Targets/ and one line here.
+/// Every target mgen can write, by name and alias. A new target is one file in Targets/, one folder
+/// Templates/<name>/ (found when mgen is built) and one line here (docs/ARCHITECTURE.md).
 public enum EmitterRegistry {
     public static let all: [any Emitter] = [
         PlainSQLEmitter(),

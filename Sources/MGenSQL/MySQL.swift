@@ -8,8 +8,6 @@ public struct MySQLDialect: SQLDialect {
     public var options: RenderOptions
     public init(options: RenderOptions = RenderOptions()) { self.options = options }
 
-    public var hasTransactionalDDL: Bool { false }
-
     public func quote(_ identifier: String) -> String {
         contains(identifier, UInt8(ascii: "`")) ? "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`" : "`" + identifier + "`"
     }
@@ -56,10 +54,7 @@ public struct MySQLDialect: SQLDialect {
         switch value {
         case let .literal(l): return literal(l)
         case let .sql(expression):
-            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
-            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) {
-                return type == .timestamp || type == .timestamptz ? "CURRENT_TIMESTAMP(6)" : "CURRENT_TIMESTAMP"
-            }
+            if CurrentTimestamp.matches(expression), let now = CurrentTimestamp.spelling(dialect, type: type) { return now }
             return "(\(expression))"
         }
     }

@@ -15,10 +15,10 @@ public struct StepContext: Sendable {
     public var inTransaction: Bool
     /// Where the step is, for names of helper objects.
     public var migrationID: String
-    public var direction: String
+    public var direction: Direction
     public var position: Int
 
-    public init(before: SchemaState, after: SchemaState, inTransaction: Bool, migrationID: String, direction: String, position: Int) {
+    public init(before: SchemaState, after: SchemaState, inTransaction: Bool, migrationID: String, direction: Direction, position: Int) {
         self.before = before
         self.after = after
         self.inTransaction = inTransaction
@@ -38,7 +38,7 @@ extension StepContext {
     /// next step's state before, and the last one ends where the direction ends. Lazy: no list of
     /// pairs is built, each is made as the caller reaches it.
     public static func pairs(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
-                             direction: String) -> LazyMapSequence<Range<Int>, (step: Step, context: StepContext)> {
+                             direction: Direction) -> LazyMapSequence<Range<Int>, (step: Step, context: StepContext)> {
         steps.indices.lazy.map { i in
             let after = i + 1 < steps.count ? steps[i + 1].before : end
             return (steps[i], StepContext(before: steps[i].before, after: after, inTransaction: inTransaction,
@@ -105,7 +105,9 @@ public protocol SQLDialect: Sendable {
 // MARK: - Standard SQL, shared by the dialects
 
 extension SQLDialect {
-    public var hasTransactionalDDL: Bool { true }
+    public var hasTransactionalDDL: Bool { capabilities.transactionalDDL }
+    /// What the database can do, as data.
+    public var capabilities: DialectCapabilities { dialect.capabilities }
 
     public func quote(_ identifier: String) -> String {
         // The common case has no quote to double; replacingOccurrences is costly on Linux.

@@ -92,21 +92,17 @@ public struct SQLRenderer: Sendable {
 
     public func render(_ migration: PlannedMigration) throws(DiagnosticError) -> RenderedMigration {
         var diagnostics: [Diagnostic] = []
-        func steps(_ list: [Step], end: SchemaState, direction: String) -> [SQLStatement] {
+        let driver = StepDriver(migration, dialect: dialect.dialect)
+        func statements(_ direction: Direction) -> [SQLStatement]? {
             var out: [SQLStatement] = []
-            out.reserveCapacity(list.count)
-            for (step, context) in StepContext.pairs(list, end: end, inTransaction: migration.runsInTransaction,
-                                                      migrationID: migration.id, direction: direction) {
-                do {
-                    out += try render(step.operation, context)
-                } catch {
-                    diagnostics.append(Diagnostic("\(error.message) (\(dialect.dialect))", at: step.location, fix: error.fix))
-                }
+            out.reserveCapacity(migration.steps(direction)?.count ?? 0)
+            let walked = driver.forEach(direction, into: &diagnostics) { (step, context) throws(Unsupported) in
+                out += try render(step.operation, context)
             }
-            return out
+            return walked ? out : nil
         }
-        let up = steps(migration.up, end: migration.after, direction: "up")
-        let down = migration.down.map { steps($0, end: migration.before, direction: "down") }
+        let up = statements(.up) ?? []
+        let down = statements(.down)
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return RenderedMigration(planned: migration, up: up, down: down)
     }

@@ -43,8 +43,7 @@ public struct SQLiteDialect: SQLDialect {
         switch value {
         case let .literal(l): return literal(l)
         case let .sql(expression):
-            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
-            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) { return "CURRENT_TIMESTAMP" }
+            if CurrentTimestamp.matches(expression), let now = CurrentTimestamp.spelling(dialect, type: type) { return now }
             return "(\(expression))"
         }
     }

@@ -22,8 +22,34 @@ public struct SQLStatement: Hashable, Sendable {
     /// on semicolons (goose) need it marked as one statement.
     public var hasInnerSemicolons: Bool { sql.dropLast(sql.hasSuffix(";") ? 1 : 0).contains(";") }
 
+    /// The table this statement starts rebuilding (SQLite), if it does.
+    public var rebuiltTable: String? { [self].rebuiltTables.first }
+
     /// The statement with its terminating semicolon.
     public var terminated: String { sql.hasSuffix(";") ? sql : sql + ";" }
+}
+
+/// What a statement does to the schema, as the SQL layer that wrote it knows it (Prisma heads each
+/// statement of its files with this). MGenSQL writes every statement, so it is the one place that
+/// may read their text; nothing outside it does.
+public enum StatementKind: Sendable, Hashable {
+    case createTable, dropTable, alterTable, createIndex, dropIndex, addForeignKey, dropForeignKey
+    /// None of the above (raw SQL, a backfill, a SQLite PRAGMA).
+    case other
+}
+
+extension SQLStatement {
+    public var kind: StatementKind {
+        let text = sql.uppercased()
+        if text.hasPrefix("CREATE TABLE") { return .createTable }
+        if text.hasPrefix("CREATE INDEX") || text.hasPrefix("CREATE UNIQUE INDEX") { return .createIndex }
+        if text.hasPrefix("DROP INDEX") { return .dropIndex }
+        if text.hasPrefix("DROP TABLE") { return .dropTable }
+        if text.hasPrefix("ALTER TABLE"), text.contains(" ADD CONSTRAINT "), text.contains(" FOREIGN KEY ") { return .addForeignKey }
+        if text.hasPrefix("ALTER TABLE"), text.contains(" DROP FOREIGN KEY ") { return .dropForeignKey }
+        if text.hasPrefix("ALTER TABLE") || text.hasPrefix("RENAME TABLE") || text.hasPrefix("COMMENT ON") { return .alterTable }
+        return .other
+    }
 }
 
 /// A typed fact about a rendered statement (issue 11: emitters learn what the SQL layer decided
@@ -41,6 +67,14 @@ public enum StatementFact: Hashable, Sendable {
 extension Sequence where Element == SQLStatement {
     /// Every fact of the statements, in order.
     public var facts: [StatementFact] { flatMap(\.facts) }
+    /// The foreign keys (by name) that get their own index back (MySQL).
+    public var restoredForeignKeyIndexes: [String] {
+        facts.compactMap { if case let .foreignKeyIndexRestored(_, foreignKey, _) = $0 { foreignKey } else { nil } }
+    }
+    /// The foreign keys (by name) whose own index is dropped (MySQL).
+    public var droppedForeignKeyIndexes: [String] {
+        facts.compactMap { if case let .foreignKeyIndexDropped(_, foreignKey) = $0 { foreignKey } else { nil } }
+    }
     /// The tables the statements rebuild (SQLite).
     public var rebuiltTables: [String] {
         facts.compactMap { if case let .tableRebuild(table) = $0 { table } else { nil } }
@@ -183,5 +217,24 @@ public enum SQLSplitter {
 
     static func isOnlyComments(_ text: String) -> Bool {
         text.split(separator: "\n").allSatisfy { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+}
+
+/// What a statement does to one constraint, for frameworks that have their own call for it
+/// (peewee_migrate's `add_constraint` / `drop_constraints`). MGenSQL spells these statements, so
+/// it is the one that recognises them; emitters ask instead of matching the text.
+extension SQLDialect {
+    /// The definition after `ADD CONSTRAINT <name> ` when the statements are exactly one single-line
+    /// `ALTER TABLE <table> ADD CONSTRAINT <name> <definition>`; nil otherwise (a rebuild, an extra
+    /// statement, NOT VALID on a line of its own).
+    public func addedConstraint(_ statements: [SQLStatement], table: String, name: String) -> String? {
+        let prefix = "ALTER TABLE \(quote(table)) ADD CONSTRAINT \(quote(name)) "
+        guard statements.count == 1, statements[0].sql.hasPrefix(prefix), !statements[0].sql.contains("\n") else { return nil }
+        return String(statements[0].sql.dropFirst(prefix.count))
+    }
+
+    /// Whether the statements are exactly the plain `ALTER TABLE <table> DROP CONSTRAINT <name>`.
+    public func dropsOnlyConstraint(_ statements: [SQLStatement], table: String, name: String) -> Bool {
+        statements.count == 1 && statements[0].sql == "ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))"
     }
 }

@@ -53,7 +53,7 @@ public enum SpecLoader {
             let l = Fields(node, context: "'lint'", allowed: ["ignore", "reason"], sink: sink)
             let rules = l.stringList("ignore", required: true)
             let reason = l.string("reason")
-            if rules != nil, reason == nil, !l.has("reason") {
+            if rules != nil, reason == nil, l.node("reason") == nil {
                 sink.error("'lint' ignores rules without saying why", at: top.location("lint"),
                            fix: "add `reason: \"...\"` (why this spec may break the rule)")
             }
@@ -235,7 +235,6 @@ struct Fields {
 
     func location(_ key: String) -> SourceLocation { fields[key] ?? sink.location(node) }
     func node(_ key: String) -> Node? { present.first { sameKey($0.key, key) }?.value }
-    func has(_ key: String) -> Bool { node(key) != nil }
 
     private func missing(_ key: String, _ what: String) {
         sink.error("missing required field '\(key)' in \(context)", at: sink.location(node), fix: "add `\(key): <\(what)>`")

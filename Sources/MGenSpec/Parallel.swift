@@ -40,7 +40,11 @@ public func parallelMap<Item: Sendable, Result: Sendable>(_ items: [Item], _ tra
 /// Jobs that run on the other cores while the caller goes on producing them (a pipeline stage);
 /// `results()` waits for them all and returns their results in submission order. Few jobs run
 /// inline, where starting threads would cost more than it saves.
-public final class Pipeline<Value: Sendable>: @unchecked Sendable {  // the slots are locked
+///
+/// Confined to the thread that creates it: `submitted` and `batch` are touched only by `submit` and
+/// `results`, which its owner calls. It is deliberately not `Sendable`, so the compiler refuses to
+/// hand it to another thread; the jobs share only `slots`, which are locked.
+public final class Pipeline<Value: Sendable> {
     private let slots: Slots<Value>
     private let group = DispatchGroup()
     private let inline: Bool

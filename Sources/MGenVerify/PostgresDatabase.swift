@@ -38,7 +38,6 @@ final class LibPQ: @unchecked Sendable {  // immutable after init
     let clear: FinishFn
     let resultErrorMessage: MessageFn
     let resultErrorField: ErrorFieldFn
-    let serverVersion: CountFn
 
     /// Loaded once per process; the failure, if any, is remembered too.
     static let shared = DynamicLibrary.once(.postgresql) { try LibPQ() }
@@ -61,7 +60,6 @@ final class LibPQ: @unchecked Sendable {  // immutable after init
         clear = try symbol("PQclear", FinishFn.self)
         resultErrorMessage = try symbol("PQresultErrorMessage", MessageFn.self)
         resultErrorField = try symbol("PQresultErrorField", ErrorFieldFn.self)
-        serverVersion = try symbol("PQserverVersion", CountFn.self)
     }
 }
 
@@ -169,11 +167,5 @@ public final class PostgresDatabase: Database {
             let code = pq.resultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             throw DatabaseError(dialect: .postgresql, sql: sql, message: message.hasPrefix("ERROR:  ") ? String(message.dropFirst(8)) : message, code: code)
         }
-    }
-
-    /// The server's major version (e.g. 15), from `server_version_num`.
-    public var serverMajorVersion: Int {
-        guard let connection else { return 0 }
-        return Int(pq.serverVersion(connection)) / 10000
     }
 }

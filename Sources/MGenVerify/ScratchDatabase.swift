@@ -33,7 +33,11 @@ public func withScratchDatabase<T>(_ server: DatabaseURL, _ body: (Database, Dat
     case .postgresql, .mysql:
         let (admin, adminURL) = try openAdmin(server)
         defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(quoteIdentifier(name, server.dialect))")
+        do {
+            try admin.execute("CREATE DATABASE \(quoteIdentifier(name, server.dialect))")
+        } catch let error as DatabaseError {
+            throw ScratchDatabaseRefused(error: error)
+        }
         scratch = server.withDatabase(name)
         drop = { try dropServerDatabase(adminURL, name) }
     }
@@ -171,4 +175,11 @@ final class ScratchRegistry: @unchecked Sendable {  // all state behind `lock`
         for cleanup in pending { try? cleanup() }
         exit(130)
     }
+}
+
+/// The server refused to create the scratch database (no CREATE DATABASE privilege, say): a
+/// type of its own, so `verify` can say what to do without reading the failed statement's text.
+public struct ScratchDatabaseRefused: Error, CustomStringConvertible, Sendable {
+    public var error: DatabaseError
+    public var description: String { error.description }
 }

@@ -241,8 +241,8 @@ public func verify(_ migrations: [VerifyMigration], at url: DatabaseURL, inPlace
             }
             return verifier.run(migrations, on: db, database: scratchURL.description, scratch: !url.isInMemory, progress: progress)
         }
-    } catch let error as DatabaseError where error.sql?.hasPrefix("CREATE DATABASE") == true {
-        throw DiagnosticError(Diagnostic("cannot create a scratch database on \(url): \(error.message)", object: "--db",
+    } catch let refused as ScratchDatabaseRefused {
+        throw DiagnosticError(Diagnostic("cannot create a scratch database on \(url): \(refused.error.message)", object: "--db",
                                          fix: "let this user create databases, or pass --in-place to verify in \(url.database ?? "the URL's database") itself"))
     }
 }

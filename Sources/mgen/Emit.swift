@@ -24,9 +24,10 @@ struct Emit: ParsableCommand {
 
     @OptionGroup var specs: SpecOptions
     @Option(help: "The target framework (see `mgen targets`).", completion: Completions.targets) var target: String?
-    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects) var dialect: String?
+    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects, transform: Dialect.argument)
+    var dialect: Dialect?
     @Option(help: "The folder to write into.") var out: String?
-    @Option(help: "sequence or timestamp (where the target allows both).") var versioning: String?
+    @Option(help: "sequence or timestamp (where the target allows both).") var versioning: Versioning?
     @Option(help: "The version of the first new migration, 20250115093000 (timestamp versioning); later ones follow it by a second.")
     var timestamp: String?
     @Option(help: "A folder of your own skeletons (<target>/<target>.<file>.mustache) overriding the built-in ones.")
@@ -49,47 +50,84 @@ struct Emit: ParsableCommand {
     var statementTimeout: String?
     @Flag(name: .customLong("no-timeouts"), help: "PostgreSQL: no SET LOCAL timeouts at the top of transactional migrations.") var noTimeouts = false
 
+    /// `--option key=value` pairs, and `--app` (Django's `app`).
+    func commandLineOptions() throws(DiagnosticError) -> [String: String] {
+        var options: [String: String] = [:]
+        for pair in targetOptions {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw DiagnosticError(Diagnostic("--option takes key=value, not '\(pair)'", object: "--option"))
+            }
+            options[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        if let app { options["app"] = app }
+        return options
+    }
+
+    /// With --target, its options are checked before anything is loaded (as ArgumentParser
+    /// checks its own); the targets of mgen.yaml are checked as each is emitted.
+    func validate() throws {
+        guard let target else { return }
+        do {
+            try EmitterRegistry.require(target).validate(options: try commandLineOptions())
+        } catch {
+            throw ValidationError(error.diagnostics.map { $0.message + ($0.fix.map { "\n  fix: \($0)" } ?? "") }.joined(separator: "\n"))
+        }
+    }
+
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
             let config = try ProjectConfig.load()
-            var jobs: [(target: String, dialect: String?, out: String?, versioning: String?, options: [String: String])] = []
+            var jobs: [(target: String, dialect: Dialect?, out: String?, versioning: Versioning?, options: [String: String])] = []
             if let target {
-                jobs = [(target, dialect, out, versioning, [:])]
+                jobs = [(target, try resolveDialect(dialect, config: config), out, versioning, [:])]
             } else if let outputs = config?.outputs, !outputs.isEmpty {
-                jobs = outputs.map { ($0.target, dialect ?? $0.dialect, out ?? $0.out, versioning ?? $0.versioning, $0.options) }
+                // mgen.yaml's values are text: parsed here, with the same errors as on the command line.
+                for output in outputs {
+                    var scheme = versioning
+                    if scheme == nil, let name = output.versioning {
+                        guard let parsed = Versioning(rawValue: name) else {
+                            throw DiagnosticError(Diagnostic("unknown versioning '\(name)'", object: "--versioning", fix: "use sequence or timestamp"))
+                        }
+                        scheme = parsed
+                    }
+                    var chosen = dialect
+                    if chosen == nil { chosen = try parseDialect(output.dialect, config: config) }
+                    jobs.append((output.target, chosen, out ?? output.out, scheme, output.options))
+                }
             } else {
                 throw DiagnosticError(Diagnostic("no target given", object: "--target",
                                                  fix: "pass --target (see `mgen targets`), or list targets in mgen.yaml (`mgen init` writes one)"))
+            }
+            if target == nil {
+                let given = Set(try commandLineOptions().keys)
+                var known: Set<String> = []
+                for job in jobs { known.formUnion(try EmitterRegistry.require(job.target).acceptedOptions.map(\.name)) }
+                for key in given.subtracting(known).sorted() {
+                    throw DiagnosticError(Diagnostic("no target of mgen.yaml takes the option '\(key)'", object: "--option",
+                                                     fix: "targets: \(jobs.map(\.target).joined(separator: ", ")); `mgen targets` lists their options"))
+                }
             }
             let (chain, _) = try specs.loadChain(config: config)
             printWarnings(chain.migrations.flatMap(\.warnings))
             var problems: [Diagnostic] = []
             for job in jobs {
                 let emitter = try EmitterRegistry.require(job.target)
-                guard let dialect = try parseDialect(job.dialect, config: config) else {
+                guard let dialect = job.dialect else {
                     throw DiagnosticError(Diagnostic("no dialect for target \(emitter.name)", object: "--dialect",
                                                      fix: "pass --dialect, or set `dialect:` in mgen.yaml"))
                 }
                 var extra = job.options
-                for pair in targetOptions {
-                    guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                        throw DiagnosticError(Diagnostic("--option takes key=value, not '\(pair)'", object: "--option"))
-                    }
-                    extra[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                for (key, value) in try commandLineOptions() {
+                    // With several targets from mgen.yaml, each takes the command-line options it knows.
+                    if target == nil, !emitter.acceptedOptions.contains(where: { $0.name == key }) { continue }
+                    extra[key] = value
                 }
-                if let app { extra["app"] = app }
+                try emitter.validate(options: extra)
                 guard let out = job.out ?? emitter.defaultOutput(options: extra) else {
                     throw DiagnosticError(Diagnostic("no output folder for target \(emitter.name)", object: "--out",
                                                      fix: emitter.missingOutputFix(options: extra)))
                 }
-                var scheme: Versioning?
-                if let name = job.versioning {
-                    guard let parsed = Versioning(rawValue: name) else {
-                        throw DiagnosticError(Diagnostic("unknown versioning '\(name)'", object: "--versioning", fix: "use sequence or timestamp"))
-                    }
-                    scheme = parsed
-                }
-                let options = EmitOptions(dialect: dialect, output: out, versioning: scheme, timestamp: timestamp, force: force,
+                let options = EmitOptions(dialect: dialect, output: out, versioning: job.versioning, timestamp: timestamp, force: force,
                                           render: RenderOptions(idempotent: !noIdempotent, timeouts: try timeouts(config)), templates: templates ?? config?.templates,
                                           targetOptions: extra, includeBaseline: includeBaseline)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)

@@ -95,14 +95,53 @@ struct SpecOptions: ParsableArguments {
 
 func parseDialect(_ name: String?, config: ProjectConfig?) throws(DiagnosticError) -> Dialect? {
     guard let name = name ?? config?.dialect else { return nil }
-    // `postgresql@15`: the version is the linter's business (see lintTarget).
-    let bare = String(name.split(separator: "@", maxSplits: 1).first ?? "")
-    guard let dialect = Dialect(name: bare) else {
-        let hint = closestMatch(to: bare, in: ["postgresql", "mysql", "mariadb", "sqlite"]).map { " (did you mean '\($0)'?)" } ?? ""
-        throw DiagnosticError(Diagnostic("unknown dialect '\(name)'\(hint)", object: "--dialect", fix: "use postgresql, mysql (or mariadb) or sqlite"))
+    do { return try Dialect.parse(name) } catch {
+        throw DiagnosticError(Diagnostic(error.message, object: "--dialect", fix: error.fix))
     }
-    return dialect
 }
+
+/// The dialect given on the command line (typed, parsed by ArgumentParser), else mgen.yaml's.
+func resolveDialect(_ option: Dialect?, config: ProjectConfig?) throws(DiagnosticError) -> Dialect? {
+    if let option { return option }
+    return try parseDialect(nil, config: config)
+}
+
+/// A command-line value that does not parse: ArgumentParser prints the description after
+/// "The value 'x' is invalid for '--dialect <dialect>': ".
+struct ArgumentProblem: Error, CustomStringConvertible {
+    var message: String
+    var fix: String?
+    var description: String { message + (fix.map { "; \($0)" } ?? "") }
+}
+
+extension Dialect {
+    /// A dialect by any of its names; `postgresql@15` is postgresql (the version is the linter's
+    /// business, see lintTarget). A typo gets a suggestion.
+    static func parse(_ name: String) throws(ArgumentProblem) -> Dialect {
+        let bare = String(name.split(separator: "@", maxSplits: 1).first ?? "")
+        guard let dialect = Dialect(name: bare) else {
+            let hint = closestMatch(to: bare, in: allValueStrings).map { " (did you mean '\($0)'?)" } ?? ""
+            throw ArgumentProblem(message: "unknown dialect '\(name)'\(hint)", fix: "use postgresql, mysql (or mariadb) or sqlite")
+        }
+        return dialect
+    }
+
+    /// `--dialect`'s parser, for `@Option(transform:)`.
+    static func argument(_ text: String) throws -> Dialect { try parse(text) }
+}
+
+/// `--dialect` and `--versioning` are typed values: ArgumentParser parses them once, completes
+/// them, and lists them in `--help`.
+extension Dialect: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let dialect = try? Dialect.parse(argument) else { return nil }
+        self = dialect
+    }
+    public static var allValueStrings: [String] { ["postgresql", "mysql", "mariadb", "sqlite"] }
+    public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
+}
+
+extension Versioning: ExpressibleByArgument {}
 
 func printWarnings(_ warnings: [Diagnostic]) {
     for warning in warnings { printErr(warning.description) }

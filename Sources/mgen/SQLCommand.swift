@@ -9,7 +9,8 @@ struct SQL: ParsableCommand {
         discussion: "A single spec file is rendered against the specs before it in its folder.")
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects) var dialect: String?
+    @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects, transform: Dialect.argument)
+    var dialect: Dialect?
     @Flag(help: "Only the up.") var up = false
     @Flag(help: "Only the down.") var down = false
     @Flag(name: .customLong("no-idempotent"), help: "Leave out IF NOT EXISTS / IF EXISTS.") var noIdempotent = false
@@ -17,7 +18,7 @@ struct SQL: ParsableCommand {
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
             let config = try ProjectConfig.load()
-            guard let dialect = try parseDialect(dialect, config: config) else {
+            guard let dialect = try resolveDialect(dialect, config: config) else {
                 throw DiagnosticError(Diagnostic("no dialect given", object: "--dialect", fix: "pass --dialect postgresql, mysql or sqlite"))
             }
             let (chain, selected) = try specs.loadChain(config: config)

@@ -3,7 +3,7 @@ import MGenEmit
 import MGenSpec
 
 struct Targets: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "targets", abstract: "List the targets: names, aliases, dialects, file layout, how each is proven.")
+    static let configuration = CommandConfiguration(commandName: "targets", abstract: "List the targets: names, aliases, dialects, file layout, options (--option key=value), how each is proven.")
 
     func run() {
         for emitter in EmitterRegistry.all {
@@ -16,6 +16,9 @@ struct Targets: ParsableCommand {
                 print("  versions: derived from the spec id")
             } else {
                 print("  versions: \(emitter.versionings.map(\.rawValue).joined(separator: ", ")) (default \(emitter.defaultVersioning.rawValue))")
+            }
+            for option in emitter.acceptedOptions {
+                print("  option:   \(option.name)=\(option.values.map { $0.filter { !$0.isEmpty }.prefix(2).joined(separator: "|") } ?? "…")  \(option.help)")
             }
             print("  proven:   \(emitter.proof)")
         }

@@ -9,14 +9,15 @@ struct Validate: ParsableCommand {
         discussion: "It also checks what each dialect's database would refuse, and renders each spec: for --dialect (or mgen.yaml's dialect, or its outputs' dialects) when given, else for all three.")
 
     @OptionGroup var specs: SpecOptions
-    @Option(help: "Check for this dialect only (default: every dialect mgen.yaml names, else all three).", completion: Completions.dialects) var dialect: String?
+    @Option(help: "Check for this dialect only (default: every dialect mgen.yaml names, else all three).", completion: Completions.dialects, transform: Dialect.argument)
+    var dialect: Dialect?
 
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
             let config = try ProjectConfig.load()
             let (chain, _) = try specs.loadChain(config: config)
             var dialects: [Dialect] = []
-            if let dialect = try parseDialect(dialect, config: config) { dialects = [dialect] }
+            if let dialect = try resolveDialect(dialect, config: config) { dialects = [dialect] }
             for output in config?.outputs ?? [] {
                 if let d = output.dialect.flatMap(Dialect.init(name:)), !dialects.contains(d) { dialects.append(d) }
             }

@@ -32,8 +32,8 @@ struct Verify: ParsableCommand {
     @OptionGroup var specs: SpecOptions
     @Option(help: "The database: sqlite::memory: (default), sqlite:PATH, postgres://… or mysql://….") var db: String?
     @Option(help: "The dialect to render for: postgresql, mysql or sqlite (default and only choice: the dialect of --db).",
-            completion: Completions.dialects)
-    var dialect: String?
+            completion: Completions.dialects, transform: Dialect.argument)
+    var dialect: Dialect?
     @Option(help: "With --dir: the framework whose files to verify (see `mgen targets`).", completion: Completions.targets) var target: String?
     @Option(help: "A folder of migration files to verify as --target applies them.") var dir: String?
     @Option(name: .customLong("seed-rows"), help: "Rows to insert into every table before each step, to check none is lost.")
@@ -50,7 +50,7 @@ struct Verify: ParsableCommand {
                 throw DiagnosticError(Diagnostic("--seed-rows must be 0 or more", object: "--seed-rows"))
             }
             let url = try databaseURL(db ?? "sqlite::memory:", option: "--db")
-            if let wanted = try parseDialect(dialect, config: nil), wanted != url.dialect {
+            if let wanted = dialect, wanted != url.dialect {
                 throw DiagnosticError(Diagnostic("--dialect \(wanted) does not match the \(url.dialect) database \(url)", object: "--dialect",
                                                  fix: db == nil ? "verifying \(wanted) needs a server: pass --db (e.g. \(wanted == .mysql ? "mysql://root@127.0.0.1:3306/mysql" : "postgres://postgres@localhost:5432/postgres"))"
                                                      : "leave --dialect out: it follows --db"))

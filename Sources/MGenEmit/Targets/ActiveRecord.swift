@@ -18,6 +18,8 @@ public struct ActiveRecordEmitter: Emitter {
     public let layout = "db/migrate/<yyyymmddhhmmss>_<name>.rb, class <Name> < ActiveRecord::Migration[<rails-version>] (--option rails-version=7.1)"
     public let proof = "real framework: ActiveRecord 6.1 MigrationContext migrate, rollback to 0, migrate (PostgreSQL, MariaDB, SQLite)"
     public let defaultVersioning = Versioning.timestamp
+    public let acceptedOptions = [TargetOption("rails-version", "the bracket of ActiveRecord::Migration[x]; default 7.1",
+                                               values: ActiveRecordEmitter.railsVersions)]
     public func defaultOutput(options: [String: String]) -> String? { "db/migrate" }  // rails generate migration
 
     public static let defaultRailsVersion = "7.1"
@@ -37,9 +39,9 @@ public struct ActiveRecordEmitter: Emitter {
         }
 
         let renderer = ActiveRecordRenderer(dialect: context.dialect, options: context.render)
-        let up = try renderer.parts(planned.up, end: planned.after, inTransaction: planned.runsInTransaction,
-                                    migrationID: spec.id, direction: "up")
+        let up = try renderer.parts(planned, .up) ?? []
         var methods: [String]
+        var sent: [SQLStatement]
         // The timeouts open the migration's transaction (none under disable_ddl_transaction!).
         let transactional = migration.upIsTransactional && migration.downIsTransactional
         func timeouts(up: Bool) -> [String] {
@@ -58,12 +60,13 @@ public struct ActiveRecordEmitter: Emitter {
                 body += ["", "reversible do |dir|"] + Ruby.indent(["dir.down do"] + Ruby.indent(downTimeouts) + ["end"]) + ["end"]
             }
             methods = ["  def change"] + Ruby.indent(body, "    ") + ["  end"]
+            sent = renderer.sentStatements(up, change: true)
         } else {
+            sent = renderer.sentStatements(up, change: false)
             methods = ["  def up"] + Ruby.indent(timeouts(up: true) + renderer.lines(up, change: false), "    ") + ["  end", "", "  def down"]
-            if let down = planned.down {
-                let parts = try renderer.parts(down, end: planned.before, inTransaction: planned.runsInTransaction,
-                                               migrationID: spec.id, direction: "down")
+            if let parts = try renderer.parts(planned, .down) {
                 methods += Ruby.indent(timeouts(up: false) + renderer.lines(parts, change: false), "    ")
+                sent += renderer.sentStatements(parts, change: false)
             } else {
                 methods.append("    raise ActiveRecord::IrreversibleMigration, \(Ruby.string(spec.irreversible ?? "no down"))")
             }
@@ -71,7 +74,7 @@ public struct ActiveRecordEmitter: Emitter {
         }
         let code = methods.joined(separator: "\n")
         let values: [String: Any] = [
-            "header": Self.header(migration, context, code: code),
+            "header": Self.header(migration, context, sendsRebuild: !sent.rebuiltTables.isEmpty),
             "className": className,
             "railsVersion": railsVersion,
             "noTransaction": !transactional,
@@ -95,14 +98,14 @@ public struct ActiveRecordEmitter: Emitter {
     }
 
     /// mgen's header as Ruby comments; its first lines carry the marker `mgen emit --check` reads.
-    static func header(_ migration: RenderedMigration, _ context: EmitContext, code: String) -> String {
-        var lines = SQLFiles.header(migration, dialect: context.dialect, direction: "up", comment: "#")
+    /// `sendsRebuild`: whether the methods send a SQLite rebuild as mgen's SQL.
+    static func header(_ migration: RenderedMigration, _ context: EmitContext, sendsRebuild: Bool) -> String {
+        var lines = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "#", rebuild: false)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            .filter { !$0.hasPrefix("# SQLite table rebuild:") }
         if !migration.downIsTransactional, migration.upIsTransactional {
             lines.append("# The down runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).")
         }
-        if code.contains("PRAGMA defer_foreign_keys") {
+        if sendsRebuild {
             lines.append("# SQLite table rebuild (mgen's SQL: ActiveRecord 6.1's own table copy drops function defaults")
             lines.append("# and foreign key names). ActiveRecord runs SQLite with foreign keys on, so dropping the old")
             lines.append("# table fires ON DELETE actions of tables that reference it, as its own copies do: back up first.")

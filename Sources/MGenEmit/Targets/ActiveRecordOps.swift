@@ -49,21 +49,20 @@ struct ActiveRecordRenderer {
 
     // MARK: - Bodies
 
-    /// The parts of each step of a list, in order.
-    func parts(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
-               direction: String) throws(DiagnosticError) -> [[Part]] {
-        var out: [[Part]] = []
-        var diagnostics: [Diagnostic] = []
-        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
-                                                  migrationID: migrationID, direction: direction) {
-            do {
-                out.append(try render(step, context))
-            } catch {
-                diagnostics.append(Diagnostic("\(error.message) (activerecord, \(dialect))", at: step.location, fix: error.fix))
-            }
+    /// The parts of each step of one direction, in order (nil: no down).
+    func parts(_ planned: PlannedMigration, _ direction: Direction) throws(DiagnosticError) -> [[Part]]? {
+        try StepDriver(planned, target: "activerecord", dialect: dialect).map(direction) { (step, context) throws(Unsupported) in
+            try render(step, context)
         }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return out
+    }
+
+    /// The statements of mgen's SQL the lines of `parts` send (`lines(_:change:)` lays them out
+    /// the same way): what the header must warn about.
+    func sentStatements(_ steps: [[Part]], change: Bool) -> [SQLStatement] {
+        steps.flatMap { $0 }.flatMap { part -> [SQLStatement] in
+            guard case let .sql(up, down) = part else { return [] }
+            return change ? up + (down ?? []) : up
+        }
     }
 
     /// The lines of `def change` (reversing=true) or of `def up` / `def down`.
@@ -149,7 +148,7 @@ struct ActiveRecordRenderer {
             // `table` is optional in the spec: the index's own table, from the state before the step.
             let tableName = index.table
             // MySQL: MGenSQL gives a foreign key that used this index one of its own in the same ALTER.
-            if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("ADD INDEX") }) {
+            if !(try statements(step, context).restoredForeignKeyIndexes.isEmpty) {
                 return try raw(step, context)
             }
             guard let columns = indexColumns(index) else { return try raw(step, context) }
@@ -167,7 +166,7 @@ struct ActiveRecordRenderer {
         case let .addForeignKey(fk):
             guard dialect != .sqlite, let call = foreignKeyCall("add_foreign_key", fk, validate: !fk.notValid) else { return try raw(step, context) }
             var parts: [Part] = []
-            if dialect == .mysql, let table = context.after.table(fk.table),
+            if dialect.capabilities.implicitForeignKeyIndexes, let table = context.after.table(fk.table),
                MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
                 // MySQL made an index for the key that outlives it; run backwards, `change`
                 // removes the key first (this block comes after it then), then the index.
@@ -175,17 +174,17 @@ struct ActiveRecordRenderer {
             }
             return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
-            guard dialect != .postgresql else { return try raw(step, context) }
+            guard dialect.capabilities.uniqueStorage == .index else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
                                      [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
         case let .addCheck(check):
             guard dialect != .sqlite else { return try raw(step, context) }
             var options = [("name", Ruby.string(check.name))]
-            if check.notValid, dialect == .postgresql { options.append(("validate", "false")) }
+            if check.notValid, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
             return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
         case let .validateConstraint(tableName, name):
-            guard dialect == .postgresql else { return try raw(step, context) }
+            guard dialect.capabilities.notValidConstraints else { return try raw(step, context) }
             let table = try context.before.requiredTable(tableName)
             let method = table.foreignKeys.contains { $0.name == name } ? "validate_foreign_key"
                 : table.checks.contains { $0.name == name } ? "validate_check_constraint" : nil
@@ -235,7 +234,7 @@ struct ActiveRecordRenderer {
             // PostgreSQL names the key <table>_pkey; the spec names it otherwise.
             extras.append(SQLStatement("ALTER TABLE \(sql.quote(table.name)) RENAME CONSTRAINT \(sql.quote("\(table.name)_pkey")) TO \(sql.quote(pk.name))"))
         }
-        if let comment = table.comment, dialect != .sqlite { tableOptions.append(("comment", Ruby.string(comment))) }
+        if let comment = table.comment, dialect.capabilities.comments { tableOptions.append(("comment", Ruby.string(comment))) }
         for column in table.columns where column.name != skip {
             let arguments = try columnArguments(column, in: table)
             var options = arguments.options
@@ -301,7 +300,7 @@ struct ActiveRecordRenderer {
             }
         }
         if let foreignKey, let call = foreignKeyCall("add_foreign_key", foreignKey, validate: !foreignKey.notValid) {
-            if dialect == .mysql, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
+            if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
                 parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP INDEX \(sql.quote(foreignKey.name))")]))
             }
             parts.append(.upDown([call], down: [removeForeignKey(tableName, foreignKey.name)]))
@@ -395,7 +394,7 @@ struct ActiveRecordRenderer {
             // AUTOINCREMENT (integer_like_primary_key?); the spec's key is a plain column.
             options.append(("default", "nil"))
         }
-        if let comment = column.comment, dialect != .sqlite { options.append(("comment", Ruby.string(comment))) }
+        if let comment = column.comment, dialect.capabilities.comments { options.append(("comment", Ruby.string(comment))) }
         return (method, type, options)
     }
 
@@ -439,7 +438,7 @@ struct ActiveRecordRenderer {
             return [.upDown(lines, down: [Ruby.call("remove_index", [Ruby.symbol(index.table)], [("name", Ruby.string(index.name))])])]
         }
         var invertible = true
-        if dialect == .mysql, let table = context.after.table(index.table) {
+        if dialect.capabilities.implicitForeignKeyIndexes, let table = context.after.table(index.table) {
             invertible = !table.foreignKeys.contains { fk in
                 Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
                     && MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before)
@@ -498,7 +497,7 @@ struct ActiveRecordRenderer {
 
     private func foreignKeyCall(_ method: String, _ fk: ForeignKey, validate: Bool) -> String? {
         guard var options = foreignKeyOptions(fk) else { return nil }
-        if !validate, dialect == .postgresql { options.append(("validate", "false")) }
+        if !validate, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
         return Ruby.call(method, [Ruby.symbol(fk.table), Ruby.symbol(fk.referencedTable)], options)
     }
 
@@ -509,12 +508,12 @@ struct ActiveRecordRenderer {
             // By name alone (see removeForeignKey); the key's own add_foreign_key undoes it.
             let remove = removeForeignKey(tableName, name)
             // MySQL made an index for the key; MGenSQL drops it too.
-            if dialect == .mysql, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
+            if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
                 return [.ruby([remove, Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))])], invertible: false)]
             }
             return [.upDown([remove], down: [add])]
         }
-        if let unique = table.uniques.first(where: { $0.name == name }), dialect != .postgresql {
+        if let unique = table.uniques.first(where: { $0.name == name }), dialect.capabilities.uniqueStorage == .index {
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
                                      [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
         }
@@ -533,7 +532,7 @@ struct ActiveRecordRenderer {
     }
 
     private func isRebuild(_ statements: [SQLStatement]) -> Bool {
-        statements.contains { $0.sql.hasPrefix("PRAGMA defer_foreign_keys") }
+        !statements.rebuiltTables.isEmpty
     }
 
     /// The step as dialect SQL, with the SQL of its inverse (rendered from the state after it) for
@@ -552,7 +551,7 @@ struct ActiveRecordRenderer {
             do {
                 try next.apply(operation, at: step.location)
                 out += try renderer.render(operation, StepContext(before: state, after: next, inTransaction: context.inTransaction,
-                                                                  migrationID: context.migrationID, direction: "down", position: context.position))
+                                                                  migrationID: context.migrationID, direction: .down, position: context.position))
             } catch {
                 return nil
             }

@@ -22,6 +22,12 @@ public struct AlembicEmitter: Emitter {
 
     /// `<script_location>/versions` from `alembic.ini` in the current folder (or `--option ini=PATH`),
     /// with `%(here)s` standing for the file's folder, as Alembic reads it.
+    public let acceptedOptions = [
+        TargetOption("ini", "the alembic.ini whose script_location gives the versions folder; default alembic.ini"),
+        TargetOption("rev-id", "the new revision's id, as alembic revision --rev-id"),
+        TargetOption("head", "the head to chain onto when the folder has several"),
+        TargetOption.flag("merge", "make the new revision merge every head"),
+    ]
     public func defaultOutput(options: [String: String]) -> String? {
         let ini = options["ini"] ?? "alembic.ini"
         guard let text = try? String(contentsOfFile: ini, encoding: .utf8) else { return nil }
@@ -64,12 +70,10 @@ public struct AlembicEmitter: Emitter {
         let downRevisions = try Self.parents(context, spec: spec)
 
         var renderer = AlembicRenderer(dialect: context.dialect, options: context.render)
-        let upgrade = try renderer.body(planned.up, end: planned.after, inTransaction: planned.runsInTransaction,
-                                        migrationID: spec.id, direction: "up")
+        let upgrade = try renderer.body(planned, .up) ?? []
         var downgrade: [String]
-        if let down = planned.down {
-            downgrade = try renderer.body(down, end: planned.before, inTransaction: planned.runsInTransaction,
-                                          migrationID: spec.id, direction: "down")
+        if let down = try renderer.body(planned, .down) {
+            downgrade = down
         } else {
             downgrade = ["    raise NotImplementedError(\(AlembicPython.string("irreversible: " + (spec.irreversible ?? "no down"))))"]
         }
@@ -89,7 +93,7 @@ public struct AlembicEmitter: Emitter {
         let losses = planned.dataLoss
         if !losses.isEmpty { notes.append("") }
         for loss in losses { notes.append("DESTRUCTIVE: \(loss) (the downgrade restores structure, not data).") }
-        if context.dialect == .mysql {
+        if !context.dialect.capabilities.transactionalDDL {
             notes += ["", "MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied."]
         }
 

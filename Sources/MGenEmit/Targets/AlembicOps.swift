@@ -39,20 +39,17 @@ struct AlembicRenderer {
 
     // MARK: - Body
 
-    /// The body lines of one function (indented for a function body), "pass" when empty.
-    mutating func body(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
-                       direction: String) throws(DiagnosticError) -> [String] {
+    /// The body lines of one function (indented for a function body), "pass" when empty; nil for
+    /// the down of an irreversible migration.
+    mutating func body(_ planned: PlannedMigration, _ direction: Direction) throws(DiagnosticError) -> [String]? {
         var chunks: [Chunk] = []
         var diagnostics: [Diagnostic] = []
-        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: inTransaction,
-                                                  migrationID: migrationID, direction: direction) {
-            do {
-                chunks += try keepingExpressionIndexes(try render(step.operation, context), context)
-            } catch {
-                diagnostics.append(Diagnostic("\(error.message) (alembic, \(dialect))", at: step.location, fix: error.fix))
-            }
+        let walked = StepDriver(planned, target: "alembic", dialect: dialect).forEach(direction, into: &diagnostics) {
+            (step, context) throws(Unsupported) in
+            chunks += try keepingExpressionIndexes(try render(step.operation, context), context)
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        guard walked else { return nil }
         // Consecutive chunks of the same block share one `with`.
         var merged: [Chunk] = []
         for chunk in chunks {
@@ -164,7 +161,7 @@ struct AlembicRenderer {
 
     /// Whether SQLite keeps this column as its rowid alias (`INTEGER PRIMARY KEY AUTOINCREMENT`).
     private func isRowidAlias(_ column: Column, in table: Table) -> Bool {
-        dialect == .sqlite && column.identity && table.primaryKey?.columns == [column.name]
+        dialect.capabilities.rowidAlias && column.identity && table.primaryKey?.columns == [column.name]
     }
 
     private func hasRowidAlias(_ table: Table) -> Bool { table.columns.contains { isRowidAlias($0, in: table) } }
@@ -179,7 +176,7 @@ struct AlembicRenderer {
         if let pk = table.primaryKey {
             var constraint = AlembicCall("sa.PrimaryKeyConstraint", pk.columns.map(AlembicPython.string))
             // MySQL names every primary key PRIMARY.
-            if dialect != .mysql { constraint.add("name", AlembicPython.string(pk.name)) }
+            if dialect.capabilities.namedPrimaryKeys { constraint.add("name", AlembicPython.string(pk.name)) }
             create.add(constraint.text)
         }
         if dialect != .sqlite {
@@ -205,7 +202,7 @@ struct AlembicRenderer {
 
     private func checkConstraint(_ check: CheckConstraint) -> String {
         var call = AlembicCall("sa.CheckConstraint", [AlembicPython.string(AlembicPython.escapingBindColons(check.expression)), "name=\(AlembicPython.string(check.name))"])
-        if check.notValid, dialect == .postgresql { call.add("postgresql_not_valid", "True") }
+        if check.notValid, dialect.capabilities.notValidConstraints { call.add("postgresql_not_valid", "True") }
         return call.text
     }
 
@@ -213,7 +210,7 @@ struct AlembicRenderer {
         var call = AlembicCall("sa.ForeignKeyConstraint", [list(fk.columns), list(fk.referencedColumns.map { "\(fk.referencedTable).\($0)" })])
         call.add("name", AlembicPython.string(fk.name))
         addActions(fk, to: &call)
-        if fk.notValid, dialect == .postgresql { call.add("postgresql_not_valid", "True") }
+        if fk.notValid, dialect.capabilities.notValidConstraints { call.add("postgresql_not_valid", "True") }
         return call.text
     }
 
@@ -224,14 +221,14 @@ struct AlembicRenderer {
 
     /// The CHECK that stands in for an enum on PostgreSQL and SQLite, named as mgen's SQL names it.
     private func enumChecks(_ table: Table) -> [CheckConstraint] {
-        guard dialect != .mysql else { return [] }
+        guard dialect.capabilities.enumStrategy == .checkConstraint else { return [] }
         return table.columns.compactMap { enumCheck(table.name, $0) }
     }
 
     /// mgen's SQL's CHECK, its column quoted: a bare name is a syntax error where it is a
     /// reserved word (`group`).
     private func enumCheck(_ table: String, _ column: Column) -> CheckConstraint? {
-        guard dialect != .mysql else { return nil }
+        guard dialect.capabilities.enumStrategy == .checkConstraint else { return nil }
         return sql.enumCheck(table: table, column: column)
     }
 
@@ -432,7 +429,7 @@ struct AlembicRenderer {
         let old = try table.requiredColumn(change.column)
         let new = try newTable.requiredColumn(change.column)
         let typeChanges = change.type != nil && change.type != old.type
-        let comment = dialect == .sqlite ? nil : change.comment // SQLite keeps no comments
+        let comment = dialect.capabilities.comments ? change.comment : nil // SQLite keeps no comments
         if dialect == .sqlite, change.using != nil {
             throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
         }
@@ -509,7 +506,7 @@ struct AlembicRenderer {
                 throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)")
             }
         }
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             create.add("postgresql_concurrently", "True")
             return [Chunk(block: .autocommit, lines: [create.text])]
         }
@@ -522,12 +519,12 @@ struct AlembicRenderer {
         guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
         var drop = AlembicCall("op.drop_index", [AlembicPython.string(name)])
         drop.add("table_name", AlembicPython.string(index.table))
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             drop.add("postgresql_concurrently", "True")
             return [Chunk(block: .autocommit, lines: [drop.text])]
         }
         var lines: [String] = []
-        if dialect == .mysql, let table = context.before.table(index.table) {
+        if dialect.capabilities.implicitForeignKeyIndexes, let table = context.before.table(index.table) {
             // MySQL refuses to drop the only index a foreign key can use: give the key its own first.
             for fk in table.foreignKeys where Array(index.columnNames.prefix(fk.columns.count)) == fk.columns
                 && MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
@@ -541,7 +538,7 @@ struct AlembicRenderer {
         var create = AlembicCall("op.create_foreign_key", [AlembicPython.string(fk.name), AlembicPython.string(fk.table), AlembicPython.string(fk.referencedTable),
                                                       list(fk.columns), list(fk.referencedColumns)])
         addActions(fk, to: &create)
-        if fk.notValid, dialect == .postgresql { create.add("postgresql_not_valid", "True") }
+        if fk.notValid, dialect.capabilities.notValidConstraints { create.add("postgresql_not_valid", "True") }
         return create.text
     }
 
@@ -571,7 +568,7 @@ struct AlembicRenderer {
                           lines: [call("batch_op.create_check_constraint", [AlembicPython.string(check.name), expression])])]
         }
         var create = AlembicCall("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.table), expression])
-        if check.notValid, dialect == .postgresql { create.add("postgresql_not_valid", "True") }
+        if check.notValid, dialect.capabilities.notValidConstraints { create.add("postgresql_not_valid", "True") }
         return plain(create.text)
     }
 
@@ -596,7 +593,7 @@ struct AlembicRenderer {
         }
         var lines = [call("op.drop_constraint", [AlembicPython.string(name), AlembicPython.string(tableName), "type_=\(AlembicPython.string(kind))"])]
         // MySQL made an index for the key when none led with its columns; it outlives the key.
-        if dialect == .mysql, kind == "foreignkey", let fk = table.foreignKeys.first(where: { $0.name == name }),
+        if dialect.capabilities.implicitForeignKeyIndexes, kind == "foreignkey", let fk = table.foreignKeys.first(where: { $0.name == name }),
            MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
             lines.append(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"]))
         }

@@ -17,6 +17,7 @@ public struct DjangoEmitter: Emitter {
     public let sequenceWidth = 4
 
     /// Without `--out`, the app's own migrations folder.
+    public let acceptedOptions = [TargetOption("app", "the app label whose migrations/ folder is written (--app)")]
     public func defaultOutput(options: [String: String]) -> String? { options["app"].map { "\($0)/migrations" } }
     public func missingOutputFix(options: [String: String]) -> String { "pass --app APP (writes APP/migrations; `app:` in mgen.yaml), or --out DIR" }
 
@@ -52,7 +53,7 @@ public struct DjangoEmitter: Emitter {
                       SQLFiles.markerText(spec)]
         if let description = spec.description { header.append("\(planned.name): \(description)") }
         for loss in planned.dataLoss { header.append("DESTRUCTIVE: \(loss) (the reverse restores structure, not data).") }
-        if context.dialect == .mysql {
+        if !context.dialect.capabilities.transactionalDDL {
             header.append("MySQL/MariaDB: DDL is not transactional; if an operation fails, the ones before it stay applied.")
         }
 
@@ -170,7 +171,8 @@ struct DjangoWriter {
         self.renderer = SQLRenderer(dialect: dialect, options: options)
     }
 
-    struct Failure: Error { var message: String; var fix: String? }
+    /// "Django cannot render this step": the one error type of every renderer (MGenSQL's `Unsupported`).
+    typealias Failure = Unsupported
 
     // MARK: - Imports, as Django's MigrationWriter sorts them: `import x` first, then `from x import`, by module.
 
@@ -294,7 +296,7 @@ struct DjangoWriter {
         case .text: return ("TextField", [])
         // MySQL/MariaDB: a TextField is longtext, which cannot be indexed without a prefix; the
         // longest value fits a CharField.
-        case let .enumeration(values) where dialect == .mysql:
+        case let .enumeration(values) where dialect.capabilities.enumStrategy == .columnType:
             return ("CharField", [("max_length", String(max(1, values.map(\.count).max() ?? 1)))])
         case .enumeration: return ("TextField", [])
         case .binary: return ("BinaryField", [])
@@ -337,8 +339,7 @@ struct DjangoWriter {
             case (.null, _): return "None"
             }
         case let .sql(expression):
-            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
-            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) {
+            if CurrentTimestamp.matches(expression) {
                 use("django.db.models.functions", "Now")
                 return "Now()"
             }
@@ -352,7 +353,7 @@ struct DjangoWriter {
     /// ALTER/MODIFY always are; MySQL's inline COMMENT in CREATE TABLE / ADD COLUMN only when the
     /// statement has parameters (a literal `db_default`). SQLite keeps comments in the state only.
     func comment(_ text: String, formatted: Bool) -> String {
-        guard dialect != .sqlite, formatted else { return Py.string(text) }
+        guard dialect.capabilities.comments, formatted else { return Py.string(text) }
         return Py.string(text.replacingOccurrences(of: "%", with: "%%"))
     }
 
@@ -395,7 +396,7 @@ struct DjangoWriter {
 
     // MARK: - SQL from the dialect renderer, for RunSQL
 
-    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: String = "up") throws(Failure) -> [String] {
+    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
         return try ownKeyIndexes(try render(operation, context), operation, context).map(\.sql)
@@ -427,7 +428,7 @@ struct DjangoWriter {
     /// (MySQL's `foreignKeyIndexDropped`: a new index or unique covers the key), or with
     /// `restored`, give back (`foreignKeyIndexRestored`: what covered the key goes).
     func coveredDjangoKeys(_ statements: [SQLStatement], before: SchemaState, after: SchemaState, restored: Bool = false) -> [ForeignKey] {
-        guard dialect == .mysql else { return [] }
+        guard dialect.capabilities.implicitForeignKeyIndexes else { return [] }
         return statements.facts.compactMap { fact in
             let table: String, name: String
             switch fact {
@@ -455,7 +456,7 @@ struct DjangoWriter {
         var out: [String] = []
         for op in inverse {
             let next = try applied(op, to: state)
-            out += try specSQL(op, before: state, after: next, position: position, direction: "down")
+            out += try specSQL(op, before: state, after: next, position: position, direction: .down)
             state = next
         }
         return out
@@ -484,18 +485,12 @@ struct DjangoWriter {
 
     // MARK: - Operations
 
+    /// The up's operations (Django derives the down itself, from the operations and RunSQL's reverse_sql).
     mutating func operations() throws(DiagnosticError) -> [PyNode] {
-        var out: [PyNode] = []
-        var diagnostics: [Diagnostic] = []
-        for (i, step) in migration.up.enumerated() {
-            let after = i + 1 < migration.up.count ? migration.up[i + 1].before : migration.after
+        try StepDriver(migration, target: "django", dialect: dialect).map(.up) { (step, context) throws(Failure) in
             // spec 1.1: keepingObjects (DjangoObjects.swift) guards SQLite's table remakes
-            do { out += try keepingObjects(step, after: after, try operations(step, after: after, position: i + 1)) } catch {
-                diagnostics.append(Diagnostic("\(error.message) (django, \(dialect))", at: step.location, fix: error.fix))
-            }
-        }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return out
+            try keepingObjects(step, after: context.after, try operations(step, after: context.after, position: context.position))
+        }?.flatMap { $0 } ?? []
     }
 
     func table(_ name: String, _ state: SchemaState) throws(Failure) -> Table {
@@ -509,7 +504,7 @@ struct DjangoWriter {
     func foreignKeySQL(_ fk: ForeignKey, before: SchemaState, after: SchemaState, position: Int) throws(Failure) -> PyNode {
         let withKey = try applied(.addForeignKey(fk), to: before)
         return runSQL(try specSQL(.addForeignKey(fk), before: before, after: withKey, position: position),
-                      try specSQL(.dropConstraint(table: fk.table, name: fk.name), before: withKey, after: before, position: position, direction: "down"))
+                      try specSQL(.dropConstraint(table: fk.table, name: fk.name), before: withKey, after: before, position: position, direction: .down))
     }
 
     mutating func createModel(_ table: Table, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {

@@ -21,12 +21,8 @@ extension DjangoWriter {
         guard !(oldViews.isEmpty && oldTriggers.isEmpty && newViews.isEmpty && newTriggers.isEmpty) else { return nodes }
         func render(_ changes: [ObjectChange], _ state: SchemaState) throws(Failure) -> [String] {
             var out: [String] = []
-            let context = StepContext(before: state, after: state, inTransaction: true, migrationID: migration.id, direction: "up", position: 0)
-            for change in changes {
-                do { out += try sql.objectChange(change, context).map(\.sql) } catch {
-                    throw Failure(message: error.message, fix: error.fix)
-                }
-            }
+            let context = StepContext(before: state, after: state, inTransaction: true, migrationID: migration.id, direction: .up, position: 0)
+            for change in changes { out += try sql.objectChange(change, context).map(\.sql) }
             return out
         }
         func drops(_ views: [DatabaseObject], _ triggers: [TriggerDefinition]) -> [ObjectChange] {

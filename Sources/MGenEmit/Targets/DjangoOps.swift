@@ -94,7 +94,7 @@ extension DjangoWriter {
                 let op = MGenSpec.Operation.dropConstraint(table: name, name: fk.name)
                 let next = try applied(op, to: state)
                 up += try specSQL(op, before: state, after: next, position: s.position)
-                down = try specSQL(.addForeignKey(fk), before: next, after: state, position: s.position, direction: "down") + down
+                down = try specSQL(.addForeignKey(fk), before: next, after: state, position: s.position, direction: .down) + down
                 state = next
             }
             out.append(runSQL(up, down))
@@ -222,7 +222,7 @@ extension DjangoWriter {
         let adds = typeChanged ? enumCheckOps(newColumn, table: change.table, remove: false) : []
         let alter = call("AlterField", [model(change.table), Self.kw("name", Py.string(Self.fieldName(change.column, in: new))),
                                         Self.kw("field", try field(newColumn, in: new))])
-        if change.using != nil, dialect == .postgresql {
+        if change.using != nil, dialect.capabilities.alterTypeUsing {
             // Django cannot say USING: the spec's SQL runs, and the state follows.
             return [try stepSQL(s, state: removes + [alter] + adds)]
         }
@@ -242,12 +242,12 @@ extension DjangoWriter {
         }
         guard let django = djangoIndex(index, table: table) else { return [try stepSQL(s)] }
         let add = call("AddIndex", [model(index.table), Self.kw("index", django)])
-        if dialect == .mysql, !table.foreignKeys.isEmpty {
+        if dialect.capabilities.implicitForeignKeyIndexes, !table.foreignKeys.isEmpty {
             // MySQL drops the implicit index of a foreign key in favour of this one, and then
             // refuses to drop this one alone; the spec's down gives the key its own index back.
             return [try stepSQL(s, state: [add])]
         }
-        if concurrently, dialect == .postgresql {
+        if concurrently, dialect.capabilities.concurrentIndexes {
             use("django.contrib.postgres.operations", "AddIndexConcurrently")
             return [.call("AddIndexConcurrently", [model(index.table), Self.kw("index", django)])]
         }
@@ -265,8 +265,8 @@ extension DjangoWriter {
             return [try stepSQL(s, state: [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))])])]
         }
         let remove = call("RemoveIndex", [model(tableName), Self.kw("name", Py.string(name))])
-        if dialect == .mysql, !table.foreignKeys.isEmpty { return [try stepSQL(s, state: [remove])] }
-        if concurrently, dialect == .postgresql {
+        if dialect.capabilities.implicitForeignKeyIndexes, !table.foreignKeys.isEmpty { return [try stepSQL(s, state: [remove])] }
+        if concurrently, dialect.capabilities.concurrentIndexes {
             use("django.contrib.postgres.operations", "RemoveIndexConcurrently")
             return [.call("RemoveIndexConcurrently", [model(tableName), Self.kw("name", Py.string(name))])]
         }
@@ -297,7 +297,7 @@ extension DjangoWriter {
         // after a dropped covering index); InnoDB's implicit one the server drops itself. On the
         // way down, Django's RemoveConstraint gives the key an index of its own (Django's name).
         let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
-                                  migrationID: migration.id, direction: "up", position: s.position)
+                                  migrationID: migration.id, direction: .up, position: s.position)
         let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after)
         guard !keys.isEmpty else { return [add] }
         return [add, runSQL(ownIndexDrops(keys, after: s.after).map(\.sql), [])]
@@ -306,7 +306,7 @@ extension DjangoWriter {
     mutating func addCheck(_ check: CheckConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(check.table, s.before)
         let constraint = self.check(check, table: table)
-        if check.notValid, dialect == .postgresql {
+        if check.notValid, dialect.capabilities.notValidConstraints {
             use("django.contrib.postgres.operations", "AddConstraintNotValid")
             return [.call("AddConstraintNotValid", [model(check.table), Self.kw("constraint", constraint)])]
         }
@@ -316,7 +316,7 @@ extension DjangoWriter {
     mutating func validateConstraint(_ tableName: String, _ name: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         // Only PostgreSQL has NOT VALID constraints; elsewhere there is nothing to validate. A
         // foreign key Django owns was added valid (Django cannot add one NOT VALID).
-        guard dialect == .postgresql else { return [] }
+        guard dialect.capabilities.notValidConstraints else { return [] }
         if let fk = s.before.table(tableName)?.foreignKeys.first(where: { $0.name == name }), djangoOwns(fk) { return [] }
         use("django.contrib.postgres.operations", "ValidateConstraint")
         return [.call("ValidateConstraint", [model(tableName), Self.kw("name", Py.string(name))])]
@@ -333,7 +333,7 @@ extension DjangoWriter {
             // gives the key an index (Django's name); on the way down its AddConstraint would leave
             // that index, so a RunSQL before it drops the key's own index after the unique is back.
             let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
-                                      migrationID: migration.id, direction: "up", position: s.position)
+                                      migrationID: migration.id, direction: .up, position: s.position)
             let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after, restored: true)
             guard !keys.isEmpty else { return [remove] }
             return [runSQL([], ownIndexDrops(keys, after: s.before).map(\.sql)), remove]

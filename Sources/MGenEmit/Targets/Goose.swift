@@ -20,7 +20,7 @@ public struct GooseEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         try Self.refuseAnnotationLines(migration)
-        var values = SQLFiles.values(migration, context, direction: "up", block: { "-- +goose StatementBegin\n\($0)\n-- +goose StatementEnd" },
+        var values = SQLFiles.values(migration, context, direction: .up, block: { "-- +goose StatementBegin\n\($0)\n-- +goose StatementEnd" },
                                      oneTransaction: true)
         // NO TRANSACTION covers both directions of the file.
         values["noTransaction"] = !migration.upIsTransactional || !migration.downIsTransactional

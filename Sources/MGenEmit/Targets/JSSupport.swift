@@ -133,14 +133,10 @@ enum JS {
 
     /// The `//` header every JavaScript file starts with: origin, the `mgen: spec` marker
     /// `mgen emit --check` reads back, and what a reader must know before running it.
-    /// `code`: the builder targets' up and down, when they are not MGenSQL's SQL; the SQLite
-    /// rebuild note is kept only when a rebuild is in it (as raw SQL).
-    static func header(_ migration: RenderedMigration, _ context: EmitContext, notes: [String] = [], code: String? = nil) -> String {
-        var text = SQLFiles.header(migration, dialect: context.dialect, direction: "up", comment: "//")
-        if let code, !code.contains("PRAGMA defer_foreign_keys") {
-            text = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("// SQLite table rebuild:") }.joined(separator: "\n")
-        }
+    /// `sendsRebuild`: for the builder targets (not MGenSQL's SQL throughout), whether their up or
+    /// down sends a SQLite rebuild as raw SQL; the rebuild note is kept only then.
+    static func header(_ migration: RenderedMigration, _ context: EmitContext, notes: [String] = [], sendsRebuild: Bool? = nil) -> String {
+        var text = SQLFiles.header(migration, dialect: context.dialect, direction: .up, comment: "//", rebuild: sendsRebuild ?? true)
         if !migration.downIsTransactional, migration.upIsTransactional {
             text += "\n// The down runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch)."
         }
@@ -203,36 +199,27 @@ struct JSStep {
     var statements: [SQLStatement]
 
     /// The steps of one direction, each rendered on its own (the same contexts SQLRenderer uses,
-    /// so the raw fallback is byte for byte what the SQL targets emit).
-    static func steps(_ migration: RenderedMigration, direction: String, dialect: Dialect,
+    /// so the raw fallback is byte for byte what the SQL targets emit); nil for no down.
+    static func steps(_ migration: RenderedMigration, direction: Direction, dialect: Dialect,
                       options: RenderOptions = RenderOptions()) throws(DiagnosticError) -> [JSStep]? {
         let planned = migration.planned
-        let list: [Step]
-        let end: SchemaState
-        if direction == "up" {
-            list = planned.up
-            end = planned.after
-        } else {
-            guard let down = planned.down else { return nil }
-            list = down
-            end = planned.before
-        }
         let renderer = SQLRenderer(dialect: dialect, options: options)
-        var out: [JSStep] = []
-        var diagnostics: [Diagnostic] = []
-        for (step, context) in StepContext.pairs(list, end: end, inTransaction: planned.runsInTransaction,
-                                                  migrationID: planned.id, direction: direction) {
-            do {
-                let statements = try renderer.render(step.operation, context)
-                out.append(JSStep(operation: step.operation, before: step.before, after: context.after,
-                                  migrationAfter: direction == "up" ? planned.after : planned.before,
-                                  dialect: dialect, sqlDialect: renderer.dialect, statements: statements))
-            } catch {
-                diagnostics.append(Diagnostic("\(error.message) (\(dialect))", at: step.location, fix: error.fix))
+        return try StepDriver(planned, dialect: dialect).map(direction) { (step, context) throws(Unsupported) in
+            JSStep(operation: step.operation, before: step.before, after: context.after,
+                   migrationAfter: planned.end(direction), dialect: dialect, sqlDialect: renderer.dialect,
+                   statements: try renderer.render(step.operation, context))
+        }
+    }
+
+    /// Whether a builder target sends a SQLite table rebuild as raw SQL: some step's rebuild
+    /// statement (a `tableRebuild` fact) is among the calls the target made of it. `raw` renders
+    /// one statement the way the target sends raw SQL.
+    static func sendsRebuild(_ steps: [(step: JSStep, calls: [String])], raw: (SQLStatement) -> [String]) -> Bool {
+        steps.contains { step, calls in
+            step.statements.contains { statement in
+                statement.rebuiltTable != nil && raw(statement).allSatisfy(calls.contains)
             }
         }
-        if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
-        return out
     }
 
     /// Whether MGenSQL rebuilds the table for this step (SQLite).

@@ -16,6 +16,7 @@ public struct KnexEmitter: Emitter {
     public let layout = "<yyyymmddhhmmss>_<name>.js (.ts with --option ts=true), exports.up / exports.down"
     public let proof = "syntax only (node --check; tsc against minimal Knex declarations): Knex is not installable here"
     public let defaultVersioning = Versioning.timestamp
+    public let acceptedOptions = [TargetOption.flag("ts", "write TypeScript (.ts) migrations")]
     public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // knexfile's migrations.directory default
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
@@ -25,23 +26,27 @@ public struct KnexEmitter: Emitter {
         if context.dialect == .mysql, Self.usesIncrements(migration) {
             notes.append("Knex's increments() are unsigned on MySQL; columns referencing them are .unsigned() to match.")
         }
-        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
-        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
+        guard let up = try JSStep.steps(migration, direction: .up, dialect: context.dialect, options: context.render) else { return [] }
+        let down = try JSStep.steps(migration, direction: .down, dialect: context.dialect, options: context.render)
         // `config.transaction = false` covers both directions: timeouts only when both are transactional.
         func timeouts(up: Bool) -> [SQLStatement] {
             transactional ? migration.timeoutStatements(context.render, dialect: context.dialect, up: up) : []
         }
+        let upBody = body(up, ts: ts, dialect: context.dialect, timeouts: timeouts(up: true))
+        var sendsRebuild = upBody.sendsRebuild
         var values: [String: Any] = [
-            "up": body(up, ts: ts, dialect: context.dialect, timeouts: timeouts(up: true)),
+            "up": upBody.code,
             "noTransaction": !transactional,
         ]
         if let down {
-            values["down"] = body(down, ts: ts, dialect: context.dialect, timeouts: timeouts(up: false))
+            let downBody = body(down, ts: ts, dialect: context.dialect, timeouts: timeouts(up: false))
+            values["down"] = downBody.code
+            sendsRebuild = sendsRebuild || downBody.sendsRebuild
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = "  throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));"
         }
-        values["header"] = JS.header(migration, context, notes: notes, code: "\(values["up"] ?? "")\(values["down"] ?? "")")
+        values["header"] = JS.header(migration, context, notes: notes, sendsRebuild: sendsRebuild)
         let template = ts ? "knex/knex.migration.ts.mustache" : "knex/knex.migration.js.mustache"
         return [EmittedFile(path: "\(context.version)_\(slug(migration.planned.name)).\(ts ? "ts" : "js")",
                             contents: try context.templates.render(template, values))]
@@ -64,10 +69,12 @@ public struct KnexEmitter: Emitter {
     }
 
     /// `return knex.schema` followed by one chained call per builder call or raw statement.
-    func body(_ steps: [JSStep], ts: Bool, dialect: Dialect, timeouts: [SQLStatement] = []) -> String {
-        let calls = Self.raw(timeouts) + steps.flatMap(Self.calls)
-        if calls.isEmpty { return "  // Nothing to do on \(dialect).\n" + (ts ? "  return;" : "  return Promise.resolve();") }
-        return "  return knex.schema\n" + JS.indent(calls.joined(separator: "\n"), 4) + ";"
+    func body(_ steps: [JSStep], ts: Bool, dialect: Dialect, timeouts: [SQLStatement] = []) -> (code: String, sendsRebuild: Bool) {
+        let perStep = steps.map { (step: $0, calls: Self.calls($0)) }
+        let calls = Self.raw(timeouts) + perStep.flatMap(\.calls)
+        let sendsRebuild = JSStep.sendsRebuild(perStep) { Self.raw([$0]) }
+        if calls.isEmpty { return ("  // Nothing to do on \(dialect).\n" + (ts ? "  return;" : "  return Promise.resolve();"), sendsRebuild) }
+        return ("  return knex.schema\n" + JS.indent(calls.joined(separator: "\n"), 4) + ";", sendsRebuild)
     }
 
     // MARK: Operations
@@ -96,7 +103,6 @@ public struct KnexEmitter: Emitter {
         case let .renameColumn(table, from, to):
             // SQLite rebuilds after renaming an enum column, so its CHECK's name follows (MGenSQL's extra statements).
             return [call("alterTable", table, ["table.renameColumn(\(JS.string(from)), \(JS.string(to)));"])] + raw(Array(step.statements.dropFirst()))
-                + raw(Array(step.statements.dropFirst()))
         case let .alterColumn(change):
             return alterColumn(change, step)
         case let .createIndex(index, concurrently):
@@ -118,7 +124,7 @@ public struct KnexEmitter: Emitter {
             guard !concurrently, let index = step.before.index(name) else { return raw(step.statements) }
             return [call("alterTable", table, ["table.dropIndex(\(JS.list(index.columnNames)), \(JS.string(name)));"])]
         case let .addForeignKey(fk):
-            if fk.notValid, d == .postgresql { return raw(step.statements) }
+            if fk.notValid, d.capabilities.notValidConstraints { return raw(step.statements) }
             return [call("alterTable", fk.table, [foreign(fk) + ";"])]
         case let .addUnique(unique):
             return [call("alterTable", unique.table, ["table.unique(\(JS.list(unique.columns)), { indexName: \(JS.string(unique.name)) });"])]
@@ -132,7 +138,7 @@ public struct KnexEmitter: Emitter {
             if let fk = table.foreignKeys.first(where: { $0.name == name }) {
                 var lines = ["table.dropForeign(\(JS.list(fk.columns)), \(JS.string(name)));"]
                 // MySQL made an index for the key; MGenSQL drops it too.
-                if d == .mysql, step.statements.count > 1 { lines.append("table.dropIndex(\(JS.list(fk.columns)), \(JS.string(name)));") }
+                if step.statements.droppedForeignKeyIndexes.contains(name) { lines.append("table.dropIndex(\(JS.list(fk.columns)), \(JS.string(name)));") }
                 return [call("alterTable", tableName, lines)]
             }
             if let unique = table.uniques.first(where: { $0.name == name }) {
@@ -170,7 +176,7 @@ public struct KnexEmitter: Emitter {
         for column in table.columns { lines.append(self.column(column, table: table, step: step) + ";") }
         if let pk, !incrementsIsPrimaryKey(table) {
             // Knex names a primary key <table>_pkey, as mgen does by default.
-            let options = pk.name == DefaultNames.primaryKey(table.name) || step.dialect == .mysql ? "" : ", { constraintName: \(JS.string(pk.name)) }"
+            let options = pk.name == DefaultNames.primaryKey(table.name) || !step.dialect.capabilities.namedPrimaryKeys ? "" : ", { constraintName: \(JS.string(pk.name)) }"
             lines.append("table.primary(\(JS.list(pk.columns))\(options));")
         }
         for unique in table.uniques {
@@ -178,7 +184,7 @@ public struct KnexEmitter: Emitter {
         }
         for check in table.checks { lines.append(checkCall(check)) }
         for fk in table.foreignKeys { lines.append(foreign(fk) + ";") }
-        if let comment = table.comment, step.dialect != .sqlite { lines.append("table.comment(\(JS.string(comment)));") }
+        if let comment = table.comment, step.dialect.capabilities.comments { lines.append("table.comment(\(JS.string(comment)));") }
         return lines
     }
 
@@ -212,7 +218,7 @@ public struct KnexEmitter: Emitter {
         }
         // .alter() restates the whole column; it cannot say USING, and on PostgreSQL/SQLite it
         // would not carry an enum's CHECK across (MGenSQL replaces it by name).
-        if change.using != nil || new.identity || (step.dialect != .mysql && (isEnum(old) || isEnum(new))) {
+        if change.using != nil || new.identity || (step.dialect.capabilities.enumStrategy == .checkConstraint && (isEnum(old) || isEnum(new))) {
             return raw(step.statements)
         }
         return [call("alterTable", change.table, [column(new, table: table, step: step) + ".alter();"])]
@@ -228,13 +234,13 @@ public struct KnexEmitter: Emitter {
         if column.identity, column.type.isInteger {
             let method = column.type == .bigint ? "bigIncrements" : "increments"
             let primary = table.primaryKey?.columns == [column.name] && incrementsIsPrimaryKey(table)
-            return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d == .sqlite ? "" : ".comment(\(JS.string($0)))" } ?? "")
+            return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d.capabilities.comments ? ".comment(\(JS.string($0)))" : "" } ?? "")
         }
         var text = "table." + type(column, name: name, step: step)
         if d == .mysql, column.type.isInteger, step.referencesIncrements(table.name, column.name) { text += ".unsigned()" }
         if !column.nullable { text += ".notNullable()" }
         if let value = column.defaultValue { text += ".defaultTo(\(defaultValue(value, column: column, step: step)))" }
-        if let comment = column.comment, d != .sqlite { text += ".comment(\(JS.string(comment)))" }
+        if let comment = column.comment, d.capabilities.comments { text += ".comment(\(JS.string(comment)))" }
         return text
     }
 
@@ -288,11 +294,9 @@ public struct KnexEmitter: Emitter {
         switch value {
         case let .literal(literal): return JS.literal(literal)
         case let .sql(expression):
-            let normal = expression.lowercased().replacingOccurrences(of: " ", with: "")
-            if ["now()", "current_timestamp", "current_timestamp()"].contains(normal) {
+            if CurrentTimestamp.matches(expression) {
                 // MySQL wants the column's precision: CURRENT_TIMESTAMP(6) for datetime(6).
-                let precise = step.dialect == .mysql && (column.type == .timestamp || column.type == .timestamptz)
-                return precise ? "knex.fn.now(6)" : "knex.fn.now()"
+                return CurrentTimestamp.isPrecise(step.dialect, type: column.type) ? "knex.fn.now(6)" : "knex.fn.now()"
             }
             return "knex.raw(\(JS.sql(step.sqlDialect.defaultExpression(value, type: column.type))))"
         }

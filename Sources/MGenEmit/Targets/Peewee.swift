@@ -23,10 +23,10 @@ public struct PeeweeEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let fileName = "\(context.version)_\(slug(migration.planned.name)).py"
         var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
-        var up = try writer.body(migration.planned.up, end: migration.planned.after, direction: "up")
+        var up = try writer.body(.up) ?? []
         var down: [String]
-        if let steps = migration.planned.down {
-            down = try writer.body(steps, end: migration.planned.before, direction: "down")
+        if let lines = try writer.body(.down) {
+            down = lines
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             down = LineComment.hash.list("Irreversible: \(reason)") + ["raise NotImplementedError(\(PeeweeWriter.py("\(migration.planned.id) is irreversible: \(reason)")))"]
@@ -56,15 +56,14 @@ public struct PeeweeEmitter: Emitter {
 
     /// The SQL-file header as Python comments, with what a reader of a peewee migration must know.
     func header(_ rendered: RenderedMigration, dialect: Dialect) -> String {
-        var lines = SQLFiles.header(rendered, dialect: dialect, direction: "up", comment: "#")
+        // peewee_migrate has no way to run outside its transaction: the header says what happens instead.
+        var lines = SQLFiles.header(rendered, dialect: dialect, direction: .up, comment: "#", outsideTransaction: false)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            // peewee_migrate has no way to run outside its transaction: say what happens instead.
-            .filter { !$0.contains("Runs outside a transaction") }
         let planned = rendered.planned
         let concurrent = planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
         if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"
-            if concurrent, dialect == .postgresql { note += ": CONCURRENTLY is left out, the index is built with a plain CREATE INDEX" }
+            if concurrent, dialect.capabilities.concurrentIndexes { note += ": CONCURRENTLY is left out, the index is built with a plain CREATE INDEX" }
             if planned.up.contains(where: { $0.operation.isData }) { note += "; the backfill runs inside it" }
             lines.append(note + ".")
         }

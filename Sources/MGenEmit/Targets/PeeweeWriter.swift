@@ -31,29 +31,28 @@ struct PeeweeWriter {
 
     // MARK: - Steps
 
-    mutating func body(_ steps: [Step], end: SchemaState, direction: String) throws(DiagnosticError) -> [String] {
+    /// The lines of `migrate()` or `rollback()`; nil for the down of an irreversible migration.
+    mutating func body(_ direction: Direction) throws(DiagnosticError) -> [String]? {
+        guard let steps = migration.steps(direction) else { return nil }
         var lines: [String] = []
         var diagnostics: [Diagnostic] = []
         var previousWasBlock = false
-        for (i, step) in steps.enumerated() {
-            let after = i + 1 < steps.count ? steps[i + 1].before : end
-            let context = Where(step: step, after: after)
-            do throws(DiagnosticError) {
-                var stepLines = try self.lines(for: step.operation, context)
-                if case let .createTable(table) = step.operation,
-                   steps[(i + 1)...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
-                    // peewee_migrate runs create_table when the function returns, from the model
-                    // class as later add_fields / remove_fields have changed it: run it now (not
-                    // while peewee_migrate replays the files with `fake`, its database mocked).
-                    stepLines += ["if not fake:", "    migrator()  # create the table before the steps below change its model"]
-                }
-                // A blank line around steps of more than one line, as a person would space them.
-                if !lines.isEmpty, stepLines.count > 1 || previousWasBlock { lines.append("") }
-                previousWasBlock = stepLines.count > 1
-                lines += stepLines
-            } catch {
-                diagnostics += error.diagnostics
+        // peewee_migrate runs every migration in a transaction (see `render`).
+        StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: true).forEach(direction, into: &diagnostics) {
+            (step, stepContext) throws(DiagnosticError) in
+            let context = Where(step: step, after: stepContext.after)
+            var stepLines = try self.lines(for: step.operation, context)
+            if case let .createTable(table) = step.operation,
+               steps[stepContext.position...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
+                // peewee_migrate runs create_table when the function returns, from the model
+                // class as later add_fields / remove_fields have changed it: run it now (not
+                // while peewee_migrate replays the files with `fake`, its database mocked).
+                stepLines += ["if not fake:", "    migrator()  # create the table before the steps below change its model"]
             }
+            // A blank line around steps of more than one line, as a person would space them.
+            if !lines.isEmpty, stepLines.count > 1 || previousWasBlock { lines.append("") }
+            previousWasBlock = stepLines.count > 1
+            lines += stepLines
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return lines
@@ -109,7 +108,7 @@ struct PeeweeWriter {
             return try constraintCalls(operation, table: check.table, name: check.name, context)
         case let .dropConstraint(table, name):
             let statements = try render(operation, context)
-            if statements.count == 1, statements[0].sql == "ALTER TABLE \(sql.quote(table)) DROP CONSTRAINT \(sql.quote(name))" {
+            if sql.dropsOnlyConstraint(statements, table: table, name: name) {
                 return ["migrator.drop_constraints(\(Self.py(table)), \(Self.py(name)))"]
             }
             return sqlLines(statements)
@@ -159,7 +158,7 @@ struct PeeweeWriter {
     private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && dialect == .mysql }
 
     private func concurrencyNote(_ concurrently: Bool) -> [String] {
-        guard concurrently, dialect == .postgresql else { return [] }
+        guard concurrently, dialect.capabilities.concurrentIndexes else { return [] }
         return ["# Not CONCURRENTLY: peewee_migrate runs every migration inside a transaction."]
     }
 
@@ -234,7 +233,7 @@ struct PeeweeWriter {
         var lines = ["@migrator.create_model", "class \(Self.className(table.name))(pw.Model):"] + body.map { $0.isEmpty ? "" : "    \($0)" }
         // What the CREATE TABLE does not carry: PostgreSQL comments, SQLite's unique indexes.
         let statements = try render(.createTable(table), context)
-        if let first = statements.first, first.sql.hasPrefix("CREATE TABLE") {
+        if let first = statements.first, first.kind == .createTable {
             let rest = Array(statements.dropFirst())
             if !rest.isEmpty { lines.append(""); lines += sqlLines(rest) }
         } else {
@@ -281,9 +280,7 @@ struct PeeweeWriter {
     /// `ALTER TABLE t ADD CONSTRAINT name ...` (PostgreSQL, MySQL); SQLite's rebuilds go as SQL.
     private func constraintCalls(_ operation: MGenSpec.Operation, table: String, name: String, _ context: Where) throws(DiagnosticError) -> [String] {
         let statements = try render(operation, context)
-        let prefix = "ALTER TABLE \(sql.quote(table)) ADD CONSTRAINT \(sql.quote(name)) "
-        if statements.count == 1, statements[0].sql.hasPrefix(prefix), !statements[0].sql.contains("\n") {
-            let rest = String(statements[0].sql.dropFirst(prefix.count))
+        if let rest = sql.addedConstraint(statements, table: table, name: name) {
             return ["migrator.add_constraint(\(Self.py(table)), \(Self.py(name)), pw.SQL(\(Self.py(rest, escapePercent: escapesPercent))))"]
         }
         return sqlLines(statements)
@@ -355,7 +352,7 @@ struct PeeweeWriter {
         if let value = column.defaultValue, !column.identity {
             constraints.append("pw.SQL(\(Self.py("DEFAULT \(sql.defaultExpression(value, type: column.type))", escapePercent: escapesPercent)))")
         }
-        if dialect != .mysql, let check = sql.enumCheck(table: table, column: column) {
+        if dialect.capabilities.enumStrategy == .checkConstraint, let check = sql.enumCheck(table: table, column: column) {
             constraints.append("pw.SQL(\(Self.py(sql.checkClause(check), escapePercent: escapesPercent)))")
         }
         if dialect == .mysql, let comment = column.comment {

@@ -46,7 +46,7 @@ enum UpDownFiles {
                                                                 downTransactional: true)
             migration.files.append(name)
             if let marker = SQLFiles.readMarker(text) { migration.specID = marker.id; migration.specSHA256 = marker.sha256 }
-            let transactional = !text.contains("-- Runs outside a transaction")
+            let transactional = SQLFiles.runsInTransaction(text)
             if name[d] == "up" {
                 migration.up = SQLFiles.statements(of: text)
                 migration.upTransactional = transactional

@@ -21,16 +21,16 @@ public struct PrismaEmitter: Emitter {
         try requireAloneWhenNonTransactional(migration, target: name)
         let folder = "\(context.version)_\(slug(migration.planned.name))"
         let planned = migration.planned
-        var up = SQLFiles.values(migration, context, direction: "up")
-        up["up"] = try Self.body(planned.up, end: planned.after, planned, dialect: context.dialect, direction: "up",
-                                 timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true))
+        var up = SQLFiles.values(migration, context, direction: .up)
+        up["up"] = try Self.body(planned, .up, dialect: context.dialect,
+                                 timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
         var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
         // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
         // rollback by hand stops there rather than "succeeds" on an empty file.
-        var down = SQLFiles.values(migration, context, direction: "down")
-        if let steps = planned.down {
-            down["down"] = try Self.body(steps, end: planned.before, planned, dialect: context.dialect, direction: "down",
-                                         timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false))
+        var down = SQLFiles.values(migration, context, direction: .down)
+        if let body = try Self.body(planned, .down, dialect: context.dialect,
+                                    timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
+            down["down"] = body
         }
         files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
         return files
@@ -41,68 +41,68 @@ public struct PrismaEmitter: Emitter {
     /// without `IF NOT EXISTS`, and (PostgreSQL, MySQL) a new table's foreign keys as separate
     /// `AddForeignKey` statements once the tables around them exist. SQLite keeps them in the
     /// table, as Prisma does; its table rebuild is one `-- RedefineTables` section.
-    static func body(_ steps: [Step], end: SchemaState, _ planned: PlannedMigration, dialect: Dialect,
-                     direction: String, timeouts: [SQLStatement] = []) throws(DiagnosticError) -> String {
+    static func body(_ planned: PlannedMigration, _ direction: Direction, dialect: Dialect,
+                     timeouts: [SQLStatement] = []) throws(DiagnosticError) -> String? {
         let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false))
         // The file's own timeouts first (PostgreSQL runs the file as one implicit transaction).
         var sections: [(heading: String?, statements: [SQLStatement])] = timeouts.isEmpty ? [] : [(nil, timeouts)]
         var diagnostics: [Diagnostic] = []
+        // The deferred keys' problems, apart: the step driver holds `diagnostics` while it walks.
+        var keyProblems: [Diagnostic] = []
         var deferred: [(ForeignKey, StepContext)] = []
         func add(_ statements: [SQLStatement], heading override: String? = nil) {
-            if statements.first?.sql.hasPrefix("PRAGMA") == true {
+            if statements.first?.rebuiltTable != nil {
                 sections.append(("RedefineTables", statements))
                 return
             }
-            for statement in statements { sections.append((override ?? heading(statement.sql), [statement])) }
+            for statement in statements { sections.append((override ?? heading(statement.kind), [statement])) }
         }
         func flush() {
             for (fk, context) in deferred {
                 do throws(Unsupported) {
                     add(try renderer.render(.addForeignKey(fk), context))
                 } catch {
-                    diagnostics.append(Diagnostic("\(error.message) (prisma, \(dialect))", object: fk.name, fix: error.fix))
+                    keyProblems.append(Diagnostic("\(error.message) (prisma, \(dialect))", object: fk.name, fix: error.fix))
                 }
             }
             deferred = []
         }
-        for (step, context) in StepContext.pairs(steps, end: end, inTransaction: planned.runsInTransaction,
-                                                  migrationID: planned.id, direction: direction) {
-            do throws(Unsupported) {
-                switch step.operation {
-                case let .createTable(table) where dialect != .sqlite && !table.foreignKeys.isEmpty:
-                    var bare = table
-                    bare.foreignKeys = []
-                    add(try renderer.render(.createTable(bare), context))
-                    let added = StepContext(before: context.after, after: context.after, inTransaction: context.inTransaction,
-                                            migrationID: context.migrationID, direction: direction, position: context.position)
-                    deferred += table.foreignKeys.map { ($0, added) }
-                    continue
-                case .createTable, .createIndex:
-                    break
-                default:
-                    flush()
-                }
-                var context = context
-                if case .createIndex = step.operation {
-                    // The deferred keys do not exist yet when Prisma's file creates this index, so
-                    // MySQL will not have made them an index of their own that this one replaces.
-                    for (fk, _) in deferred {
-                        try? context.before.apply(.dropConstraint(table: fk.table, name: fk.name), at: step.location)
-                        try? context.after.apply(.dropConstraint(table: fk.table, name: fk.name), at: step.location)
-                    }
-                }
-                var override: String?
-                if case let .dropConstraint(table, name) = step.operation,
-                   context.before.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
-                    override = "DropForeignKey"
-                }
-                add(try renderer.render(step.operation, context), heading: override)
-            } catch {
-                diagnostics.append(Diagnostic("\(error.message) (prisma, \(dialect))", at: step.location, fix: error.fix))
+        let walked = StepDriver(planned, target: "prisma", dialect: dialect).forEach(direction, into: &diagnostics) {
+            (step, context) throws(Unsupported) in
+            switch step.operation {
+            case let .createTable(table) where dialect.capabilities.alterTableChangesConstraints && !table.foreignKeys.isEmpty:
+                var bare = table
+                bare.foreignKeys = []
+                add(try renderer.render(.createTable(bare), context))
+                let added = StepContext(before: context.after, after: context.after, inTransaction: context.inTransaction,
+                                        migrationID: context.migrationID, direction: direction, position: context.position)
+                deferred += table.foreignKeys.map { ($0, added) }
+                return
+            case .createTable, .createIndex:
+                break
+            default:
+                flush()
             }
+            var context = context
+            if case .createIndex = step.operation {
+                // The deferred keys do not exist yet when Prisma's file creates this index, so
+                // MySQL will not have made them an index of their own that this one replaces.
+                for (fk, _) in deferred {
+                    try? context.before.apply(.dropConstraint(table: fk.table, name: fk.name), at: step.location)
+                    try? context.after.apply(.dropConstraint(table: fk.table, name: fk.name), at: step.location)
+                }
+            }
+            var override: String?
+            if case let .dropConstraint(table, name) = step.operation,
+               context.before.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
+                override = "DropForeignKey"
+            }
+            add(try renderer.render(step.operation, context), heading: override)
         }
         flush()
+        diagnostics += keyProblems
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        guard walked else { return nil }
         if sections.isEmpty { return "-- Nothing to do on \(dialect)." }
         return sections.map { section in
             var lines = section.heading.map { ["-- \($0)"] } ?? []
@@ -114,17 +114,18 @@ public struct PrismaEmitter: Emitter {
         }.joined(separator: "\n\n")
     }
 
-    /// Prisma's heading for a statement (nil: none of Prisma's kinds, e.g. a backfill or raw SQL).
-    static func heading(_ sql: String) -> String? {
-        let text = sql.uppercased()
-        if text.hasPrefix("CREATE TABLE") { return "CreateTable" }
-        if text.hasPrefix("CREATE INDEX") || text.hasPrefix("CREATE UNIQUE INDEX") { return "CreateIndex" }
-        if text.hasPrefix("DROP INDEX") { return "DropIndex" }
-        if text.hasPrefix("DROP TABLE") { return "DropTable" }
-        if text.hasPrefix("ALTER TABLE"), text.contains(" ADD CONSTRAINT "), text.contains(" FOREIGN KEY ") { return "AddForeignKey" }
-        if text.hasPrefix("ALTER TABLE"), text.contains(" DROP FOREIGN KEY ") { return "DropForeignKey" }
-        if text.hasPrefix("ALTER TABLE") || text.hasPrefix("RENAME TABLE") || text.hasPrefix("COMMENT ON") { return "AlterTable" }
-        return nil
+    /// Prisma's heading for a kind of statement (nil: none of Prisma's kinds, e.g. a backfill or raw SQL).
+    static func heading(_ kind: StatementKind) -> String? {
+        switch kind {
+        case .createTable: "CreateTable"
+        case .createIndex: "CreateIndex"
+        case .dropIndex: "DropIndex"
+        case .dropTable: "DropTable"
+        case .addForeignKey: "AddForeignKey"
+        case .dropForeignKey: "DropForeignKey"
+        case .alterTable: "AlterTable"
+        case .other: nil
+        }
     }
 
     public func folderFiles(dialect: Dialect, templates: TemplateSet, existing: String) throws(DiagnosticError) -> [EmittedFile] {
@@ -153,8 +154,8 @@ public struct PrismaEmitter: Emitter {
             if down != nil { files.append("\(name)/down.sql") }
             out.append(DiskMigration(version: String(name.prefix(14)), name: String(name.dropFirst(15)), files: files,
                                      specID: marker?.id, specSHA256: marker?.sha256, up: SQLFiles.statements(of: text),
-                                     down: down.flatMap(SQLFiles.downStatements), upTransactional: !text.contains("-- Runs outside a transaction"),
-                                     downTransactional: !(down ?? "").contains("-- Runs outside a transaction")))
+                                     down: down.flatMap(SQLFiles.downStatements), upTransactional: SQLFiles.runsInTransaction(text),
+                                     downTransactional: SQLFiles.runsInTransaction(down ?? "")))
         }
         return out
     }

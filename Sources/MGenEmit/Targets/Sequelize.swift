@@ -20,23 +20,25 @@ public struct SequelizeEmitter: Emitter {
     public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // sequelize-cli's default (.sequelizerc)
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
-        guard let up = try JSStep.steps(migration, direction: "up", dialect: context.dialect, options: context.render) else { return [] }
-        let down = try JSStep.steps(migration, direction: "down", dialect: context.dialect, options: context.render)
-        let transactionalDDL = SQLRenderer.make(context.dialect).hasTransactionalDDL
+        guard let up = try JSStep.steps(migration, direction: .up, dialect: context.dialect, options: context.render) else { return [] }
+        let down = try JSStep.steps(migration, direction: .down, dialect: context.dialect, options: context.render)
+        let transactionalDDL = context.dialect.capabilities.transactionalDDL
         var notes: [String] = []
         if !transactionalDDL { notes.append("No transaction: MySQL commits each DDL statement itself.") }
-        var values: [String: Any] = [
-            "up": body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect,
-                       timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)),
-        ]
+        let upBody = body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect,
+                          timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true))
+        var sendsRebuild = upBody.sendsRebuild
+        var values: [String: Any] = ["up": upBody.code]
         if let down {
-            values["down"] = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect,
-                                  timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false))
+            let downBody = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect,
+                                timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false))
+            values["down"] = downBody.code
+            sendsRebuild = sendsRebuild || downBody.sendsRebuild
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = "    throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));"
         }
-        values["header"] = JS.header(migration, context, notes: notes, code: "\(values["up"] ?? "")\(values["down"] ?? "")")
+        values["header"] = JS.header(migration, context, notes: notes, sendsRebuild: sendsRebuild)
         return [EmittedFile(path: "\(context.version)-\(JS.kebab(slug(migration.planned.name))).js",
                             contents: try context.templates.render("sequelize/sequelize.migration.js.mustache", values))]
     }
@@ -55,13 +57,15 @@ public struct SequelizeEmitter: Emitter {
     /// The body of `up` or `down`: one `await queryInterface...` per call, inside a transaction
     /// when asked, every call passing it on.
     /// `timeouts` open the transaction (none without one: `SET LOCAL` needs it).
-    func body(_ steps: [JSStep], transaction: Bool, dialect: Dialect, timeouts: [SQLStatement] = []) -> String {
+    func body(_ steps: [JSStep], transaction: Bool, dialect: Dialect, timeouts: [SQLStatement] = []) -> (code: String, sendsRebuild: Bool) {
         let options = transaction ? "{ transaction }" : nil
-        let calls = (transaction ? Self.raw(timeouts, options) : []) + steps.flatMap { Self.calls($0, options: options) }
-        if calls.isEmpty { return "    // Nothing to do on \(dialect)." }
+        let perStep = steps.map { (step: $0, calls: Self.calls($0, options: options)) }
+        let calls = (transaction ? Self.raw(timeouts, options) : []) + perStep.flatMap(\.calls)
+        let sendsRebuild = JSStep.sendsRebuild(perStep) { Self.raw([$0], options) }
+        if calls.isEmpty { return ("    // Nothing to do on \(dialect).", sendsRebuild) }
         let lines = calls.joined(separator: "\n")
-        guard transaction else { return JS.indent(lines, 4) }
-        return "    await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 6) + "\n    });"
+        guard transaction else { return (JS.indent(lines, 4), sendsRebuild) }
+        return ("    await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 6) + "\n    });", sendsRebuild)
     }
 
     // MARK: Operations
@@ -115,7 +119,7 @@ public struct SequelizeEmitter: Emitter {
                   let old = step.before.table(change.table)?.column(change.column) else { return raw(step.statements, o) }
             let isEnum: (Column) -> Bool = { if case .enumeration = $0.type { true } else { false } }
             // changeColumn cannot say USING, and would drop an enum's CHECK on PostgreSQL/SQLite.
-            if change.using != nil || new.identity || (d != .mysql && (isEnum(old) || isEnum(new))) { return raw(step.statements, o) }
+            if change.using != nil || new.identity || (d.capabilities.enumStrategy == .checkConstraint && (isEnum(old) || isEnum(new))) { return raw(step.statements, o) }
             return [call("changeColumn", [JS.string(change.table), JS.string(change.column),
                                           attributes(new, table: table, step: step, reference: nil, indent: 0)], o)]
         case let .createIndex(index, concurrently):
@@ -132,7 +136,7 @@ public struct SequelizeEmitter: Emitter {
             let fields = concurrently ? ["concurrently: true"] : []
             return [call("removeIndex", [JS.string(table), JS.string(name)], fields.isEmpty ? o : options(fields, t))]
         case let .addForeignKey(fk):
-            if fk.notValid, d == .postgresql { return raw(step.statements, o) }
+            if fk.notValid, d.capabilities.notValidConstraints { return raw(step.statements, o) }
             return [addForeignKey(fk, t)]
         case let .addUnique(unique):
             return addUnique(unique, step, t)
@@ -145,12 +149,12 @@ public struct SequelizeEmitter: Emitter {
         case let .dropConstraint(tableName, name):
             guard let table = step.before.table(tableName) else { return raw(step.statements, o) }
             // SQLite keeps unique constraints as unique indexes (see addUnique).
-            if d == .sqlite, table.uniques.contains(where: { $0.name == name }) {
+            if !d.capabilities.alterTableChangesConstraints, table.uniques.contains(where: { $0.name == name }) {
                 return [call("removeIndex", [JS.string(tableName), JS.string(name)], o)]
             }
             var out = [call("removeConstraint", [JS.string(tableName), JS.string(name)], o)]
             // MySQL made an index for the foreign key; MGenSQL drops it too.
-            if d == .mysql, table.foreignKeys.contains(where: { $0.name == name }), step.statements.count > 1 {
+            if step.statements.droppedForeignKeyIndexes.contains(name) {
                 out.append(call("removeIndex", [JS.string(tableName), JS.string(name)], o))
             }
             return out
@@ -178,7 +182,7 @@ public struct SequelizeEmitter: Emitter {
         }
         let body = "{\n" + JS.indent(attributes.joined(separator: ",\n"), 2) + ",\n}"
         var fields: [String] = []
-        if let comment = table.comment, d != .sqlite { fields.append("comment: \(JS.string(comment))") }
+        if let comment = table.comment, d.capabilities.comments { fields.append("comment: \(JS.string(comment))") }
         var out = [call("createTable", [JS.string(table.name), body], fields.isEmpty ? o : options(fields, t))]
         for column in table.columns { out += enumCheck(column, table: table.name, step, t) }
         for check in table.checks {
@@ -193,7 +197,7 @@ public struct SequelizeEmitter: Emitter {
     /// The CHECK that makes a text column an enum on PostgreSQL and SQLite, named as MGenSQL
     /// names it, with Sequelize's own `where: { column: [values] }` (an IN list).
     static func enumCheck(_ column: Column, table: String, _ step: JSStep, _ t: String?) -> [String] {
-        guard case let .enumeration(values) = column.type, step.dialect != .mysql,
+        guard case let .enumeration(values) = column.type, step.dialect.capabilities.enumStrategy == .checkConstraint,
               let check = step.sqlDialect.enumCheck(table: table, column: column) else { return [] }
         return [call("addConstraint", [JS.string(table), object([
             "type: 'check'", "fields: [\(JS.string(column.name))]", "where: { \(JS.key(column.name)): \(JS.list(values)) }",
@@ -254,7 +258,7 @@ public struct SequelizeEmitter: Emitter {
             }
             fields.append("defaultValue: \(js)")
         }
-        if let comment = column.comment, d != .sqlite { fields.append("comment: \(JS.string(comment))") }
+        if let comment = column.comment, d.capabilities.comments { fields.append("comment: \(JS.string(comment))") }
         if let fk = reference {
             fields.append("references: { model: \(JS.string(fk.referencedTable)), key: \(JS.string(fk.referencedColumns[0])) }")
             if let action = fk.onDelete { fields.append("onDelete: \(JS.string(action.sql))") }
@@ -299,7 +303,7 @@ public struct SequelizeEmitter: Emitter {
             }
         // A native ENUM on MySQL; text with a named CHECK elsewhere (added after createTable), as
         // MGenSQL does, rather than a PostgreSQL enum type that new values would need ALTER TYPE for.
-        case let .enumeration(values): return d == .mysql ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
+        case let .enumeration(values): return d.capabilities.enumStrategy == .columnType ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
         case .native: return native()
         }
     }

@@ -17,6 +17,7 @@ public struct TypeORMEmitter: Emitter {
     public let layout = "<13-digit ms timestamp>-<PascalName>.ts (class <PascalName><timestamp>; .js with --option js=true)"
     public let proof = "database run (emitted up/down run by node with a node-pg QueryRunner; tsc type-check)"
     public let defaultVersioning = Versioning.timestamp
+    public let acceptedOptions = [TargetOption.flag("js", "write CommonJS .js migrations instead of .ts")]
     public func defaultOutput(options: [String: String]) -> String? { "src/migrations" }  // typeorm migration:create src/migrations/Name
 
     /// `20250115090000` → `1736931600000`.

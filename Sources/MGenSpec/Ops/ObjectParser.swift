@@ -31,7 +31,7 @@ extension OperationParser {
         case "refresh_materialized_view": change = .refresh(name: name)
         case "create_function", "replace_function":
             guard let returns = text(f, "returns", what: "the return type"), let body = text(f, "body", what: "the function's body") else { return nil }
-            let arguments = f.has("arguments") ? (f.node("arguments").flatMap { dialectSQL($0, sink: f.sink) } ?? DialectSQL("")) : DialectSQL("")
+            let arguments = f.node("arguments").flatMap { dialectSQL($0, sink: f.sink) } ?? DialectSQL("")
             let function = FunctionDefinition(name: name, arguments: arguments, returns: returns, language: f.string("language"),
                                               body: body, deterministic: f.bool("deterministic") ?? false)
             change = kind == "create_function" ? .create(.function(function)) : .replace(.function(function))
