@@ -358,8 +358,9 @@ struct AlembicRenderer {
 
     private mutating func renameTable(_ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         var lines = [call("op.rename_table", [AlembicPython.string(from), AlembicPython.string(to)])]
-        // PostgreSQL: mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint.
-        if dialect == .postgresql {
+        // mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint
+        // (PostgreSQL: RENAME CONSTRAINT; SQLite: mgen's table rebuild).
+        if dialect != .mysql {
             lines += try sql.renameTable(from, to: to, context).dropFirst().map { execute($0.sql) }
         }
         return [Chunk(block: .plain, lines: lines)]
@@ -412,7 +413,8 @@ struct AlembicRenderer {
         rename.add("new_column_name", AlembicPython.string(to))
         try existing(old, in: table, keepNullable: true, keepDefault: true, keepComment: true, into: &rename)
         var lines = [rename.text]
-        if dialect == .postgresql {
+        // An enum's CHECK follows its column's name (as in renameTable).
+        if dialect != .mysql {
             lines += try sql.renameColumn(tableName, from, to: to, context).dropFirst().map { execute($0.sql) }
         }
         return [Chunk(block: .plain, lines: lines)]

@@ -78,7 +78,9 @@ struct PeeweeWriter {
         case let .dropTable(name):
             return ["migrator.remove_model(\(Self.py(name)))"]
         case let .renameTable(from, to):
-            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))"]
+            // mgen names an enum's CHECK after its table: what mgen's SQL does after the rename
+            // (PostgreSQL's RENAME CONSTRAINT, SQLite's rebuild) follows it.
+            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))"] + sqlLines(Array(try render(operation, context).dropFirst()))
         case let .addColumn(table, column, unique, foreignKey):
             return try addField(table, column, unique: unique, foreignKey: foreignKey, context)
         case let .dropColumn(table, column):
