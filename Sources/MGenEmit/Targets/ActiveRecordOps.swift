@@ -180,7 +180,7 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
                                      [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
         case let .addCheck(check):
-            guard dialect != .sqlite else { return try raw(step, context) }
+            guard dialect != .sqlite, spellsCheckName(check.name) else { return try raw(step, context) }
             var options = [("name", Ruby.string(check.name))]
             if check.notValid, dialect == .postgresql { options.append(("validate", "false")) }
             return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
@@ -251,13 +251,12 @@ struct ActiveRecordRenderer {
                 body.append(Ruby.call("t.index", [Ruby.symbols(unique.columns)], [("unique", "true"), ("name", Ruby.string(unique.name))]))
             }
         }
-        for column in table.columns {
-            if let check = enumCheck(table.name, column) {
+        for check in table.columns.compactMap({ enumCheck(table.name, $0) }) + table.checks {
+            if spellsCheckName(check.name) {
                 body.append(Ruby.call("t.check_constraint", [Ruby.string(check.expression)], [("name", Ruby.string(check.name))]))
+            } else {
+                extras += try sql.addCheck(check, context)
             }
-        }
-        for check in table.checks {
-            body.append(Ruby.call("t.check_constraint", [Ruby.string(check.expression)], [("name", Ruby.string(check.name))]))
         }
         for fk in table.foreignKeys {
             guard let options = foreignKeyOptions(fk) else { return try raw(step, context) }
@@ -275,7 +274,7 @@ struct ActiveRecordRenderer {
         let table = try context.after.requiredTable(tableName)
         let check = enumCheck(tableName, column)
         let rebuild = isRebuild(try statements(step, context))
-        if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild {
+        if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild || check.map({ !spellsCheckName($0.name) }) == true {
             return try raw(step, context)
         }
         if let foreignKey, foreignKeyOptions(foreignKey) == nil { return try raw(step, context) }
@@ -475,7 +474,10 @@ struct ActiveRecordRenderer {
                        ("name", Ruby.string(fk.name))]
         for (key, action) in [("on_delete", fk.onDelete), ("on_update", fk.onUpdate)] {
             switch action {
-            case nil, .noAction?: break
+            case nil: break
+            // Rails 6.1 has no :no_action; leaving the action out is NO ACTION on PostgreSQL but
+            // RESTRICT on MariaDB, which reports the two apart.
+            case .noAction?: if dialect == .mysql { return nil }
             case .cascade?: options.append((key, ":cascade"))
             case .setNull?: options.append((key, ":nullify"))
             case .restrict?: options.append((key, ":restrict"))
@@ -483,6 +485,15 @@ struct ActiveRecordRenderer {
             }
         }
         return options
+    }
+
+    /// Whether ActiveRecord 6.1 can name a check constraint: it writes the name unquoted
+    /// (`CONSTRAINT <name> CHECK`), so PostgreSQL folds a mixed-case name to lower case (and
+    /// `remove_check_constraint` then finds none), and other characters break the statement.
+    private func spellsCheckName(_ name: String) -> Bool {
+        name.unicodeScalars.enumerated().allSatisfy { i, c in
+            c == "_" || ("a"..."z").contains(c) || (dialect == .mysql && ("A"..."Z").contains(c)) || (i > 0 && ("0"..."9").contains(c))
+        }
     }
 
     /// `remove_foreign_key` by name alone: Rails 6.1 matches every other option (and the target
