@@ -445,6 +445,16 @@ struct AlembicRenderer {
         let oldTypeText = try type(old.type, column: old, in: table)
         let newTypeText = try type(change.type ?? old.type, column: new, in: newTable)
         let typeArgument = typeChanges && newTypeText != oldTypeText
+        // PostgreSQL casts the default along with the column and refuses a default it cannot cast
+        // (a boolean's false to integer), and Alembic changes the type before the default: as in
+        // mgen's SQL, the old default goes first and the kept or new one is set after.
+        let defaultMoves = dialect == .postgresql && typeArgument && old.defaultValue != nil
+        if defaultMoves {
+            var drop = AlembicCall("op.alter_column", tableArgument + [AlembicPython.string(change.column)])
+            try existing(old, in: table, keepNullable: true, keepDefault: false, keepComment: true, into: &drop)
+            drop.add("server_default", "None")
+            lines.append(drop.text)
+        }
         if typeArgument || change.nullable != nil || change.defaultChange != nil || comment != nil {
             try existing(old, in: table, keepNullable: change.nullable == nil, keepDefault: change.defaultChange == nil,
                          keepComment: comment == nil, into: &alter)
@@ -461,8 +471,8 @@ struct AlembicRenderer {
             }
             switch change.defaultChange {
             case let .set(value)?: alter.add("server_default", serverDefault(value, type: new.type))
-            case .drop?: alter.add("server_default", "None")
-            case nil: break
+            case .drop?: if !defaultMoves { alter.add("server_default", "None") }
+            case nil: if defaultMoves, let value = new.defaultValue { alter.add("server_default", serverDefault(value, type: new.type)) }
             }
             if let comment {
                 alter.add("comment", comment.isEmpty ? "None" : AlembicPython.string(comment))
