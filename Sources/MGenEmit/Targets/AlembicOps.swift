@@ -100,7 +100,14 @@ struct AlembicRenderer {
         case let .dropColumn(table, column): return try dropColumn(table, column, context)
         case let .renameColumn(table, from, to): return try renameColumn(table, from, to, context)
         case let .alterColumn(change): return try alterColumn(change, context)
-        case let .createIndex(index, concurrently): return try createIndex(index, concurrently: concurrently)
+        case let .createIndex(index, concurrently):
+            // MySQL: an index that covers a foreign key's own index (MySQL's, or one mgen gave back
+            // and MySQL keeps) drops it in the same ALTER TABLE, as mgen's SQL does; op.create_index
+            // alone left a restored one behind, and a later give-back then found its name taken.
+            if dialect == .mysql, try SQLRenderer(dialect: dialect, options: options).render(operation, context).contains(where: { $0.sql.contains("DROP INDEX") }) {
+                return try execute(operation, context)
+            }
+            return try createIndex(index, concurrently: concurrently)
         case let .dropIndex(name, _, concurrently): return try dropIndex(name, concurrently: concurrently, context)
         case let .addForeignKey(fk): return try addForeignKey(fk, context)
         case let .addUnique(unique): return addUnique(unique)
