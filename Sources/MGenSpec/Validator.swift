@@ -71,6 +71,7 @@ struct Validator {
             }
             for unique in table.uniques { requireColumns(unique.columns, in: table, field: "unique") }
             for fk in table.foreignKeys { checkForeignKey(fk, in: table, field: "foreign_keys") }
+            for column in table.columns { checkEnumCheckName(table: table.name, column: column, field: "columns") }
         case let .dropTable(name):
             guard requireTable(name) != nil else { return }
             for fk in state.incomingForeignKeys(to: name) {
@@ -78,11 +79,13 @@ struct Validator {
                       fix: "drop that constraint first (drop_constraint: {table: \(fk.table), name: \(fk.name)})")
             }
         case let .renameTable(from, to):
-            guard requireTable(from) != nil else { return }
+            guard let table = requireTable(from) else { return }
             if state.table(to) != nil { error("table '\(to)' already exists", field: "to") }
+            for column in table.columns { checkEnumCheckName(table: to, column: column, field: "to") }
         case let .addColumn(tableName, column, unique, foreignKey):
             guard let table = requireTable(tableName) else { return }
             requireFreeColumn(column.name, in: table, field: "column")
+            checkEnumCheckName(table: tableName, column: column, field: "column")
             var extended = table
             extended.columns.append(column)
             if let unique { requireFreeName(unique.name, field: "column") }
@@ -111,6 +114,10 @@ struct Validator {
             guard let table = requireTable(tableName) else { return }
             requireColumns([from], in: table, field: "column")
             requireFreeColumn(to, in: table, field: "to")
+            if var column = table.column(from) {
+                column.name = to
+                checkEnumCheckName(table: tableName, column: column, field: "to")
+            }
         case let .alterColumn(change):
             guard let table = requireTable(change.table) else { return }
             requireColumns([change.column], in: table, field: "column")
@@ -128,7 +135,12 @@ struct Validator {
                 error("identity column '\(change.table).\(change.column)' takes its values from its sequence and cannot have a default set or dropped",
                       field: "default", fix: "leave out `default`, or add a plain column with the default instead")
             }
-            if let type = change.type { checkKeyTypes(afterChanging: column.name, to: type, in: table) }
+            if let type = change.type {
+                checkKeyTypes(afterChanging: column.name, to: type, in: table)
+                var changed = column
+                changed.type = type
+                checkEnumCheckName(table: table.name, column: changed, field: "type")
+            }
         case let .createIndex(index, _):
             guard let table = requireTable(index.table) else { return }
             requireColumns(index.columnNames, in: table, field: "columns")
@@ -226,6 +238,20 @@ struct Validator {
                           + "then add the key again with add_foreign_key")
             }
         }
+    }
+
+    /// An enum column is text with a CHECK named `<table>_<column>_check` where the dialect (or
+    /// the framework, as Django on MySQL) has no enum type: that derived name must fit the limit
+    /// of every dialect (`maximumNameBytes`), as every derived name does, or PostgreSQL cuts it
+    /// silently and MySQL refuses it.
+    private mutating func checkEnumCheckName(table: String, column: Column, field: String) {
+        guard case .enumeration = column.type else { return }
+        let name = "\(table)_\(column.name)_check"
+        let bytes = name.utf8.count
+        guard bytes > maximumNameBytes else { return }
+        error("the CHECK of enum column '\(table).\(column.name)' would be named '\(name)', \(bytes) bytes long; PostgreSQL keeps \(maximumNameBytes) (and cuts the rest silently) and MySQL 64",
+              field: field,
+              fix: "an enum's CHECK is named <table>_<column>_check: use a shorter table or column name (together at most \(maximumNameBytes - 7) bytes)")
     }
 
     private mutating func checkForeignKey(_ fk: ForeignKey, in table: Table, field: String) {

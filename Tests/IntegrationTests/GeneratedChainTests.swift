@@ -282,7 +282,10 @@ enum GeneratedHarness {
         // refusal must name `<text>`.
         if let refusal = field("refused") {
             do {
-                _ = try MigrationChain.build(SpecLoader.load(paths: [folder]))
+                // As `mgen validate --dialect <dialect>`: the chain, then the dialect's limits.
+                let chain = try MigrationChain.build(SpecLoader.load(paths: [folder]))
+                let problems = DialectRules.problems(in: chain, for: dialect)
+                if !problems.isEmpty { throw DiagnosticError(problems) }
                 Issue.record("fixture \(name) loads, but fixture.txt says mgen refuses it (\(refusal))")
             } catch {
                 #expect("\(error)".contains(refusal), "fixture \(name) is refused for another reason: \(error)")

@@ -16,13 +16,6 @@ enum KnownIssues {
 
     /// (chain, cells, reason). Remove a line when its fix lands (the run says which: "known issue was not recorded").
     static let entries: [(chain: String, cells: [String], reason: String)] = [
-        ("seed 1 postgresql", ["django × postgresql"],
-         "django-enum-check-missing: migrate 0006 removes events_status_check, which Django's earlier operations of this chain did not leave under that name, open"),
-        ("seed 1 mysql", ["django × mysql"], "django-check-name-too-long: Django derives an enum CHECK name over MySQL's 64 bytes from a long column name, open"),
-        ("seed 1 sqlite", ["peewee × sqlite"], "peewee-sqlite-rebuild-fk-column: peewee's SQLite table rebuild names a column the foreign key no longer has, open"),
-        ("fixture django-percent-in-comment-mysql", ["django × mysql"],
-         "django-check-name-too-long: Django derives an enum CHECK name over MySQL's 64 bytes (masks the fixture's own % class), open"),
-        ("fixture django-alter-pk-loses-comment", ["django × postgresql"], "django-alter-pk-loses-comment: Django's primary-key alter drops the column comment, open"),
     ]
 
     static let table: [Key: String] = Dictionary(entries.flatMap { entry in entry.cells.map { (Key(chain: entry.chain, cell: $0), entry.reason) } },

@@ -434,6 +434,27 @@ import Testing
         ])
     }
 
+    /// An enum column's CHECK is named `<table>_<column>_check` (Django derives the same name on
+    /// MySQL): like every derived name it must fit 63 bytes, whichever operation makes it.
+    @Test func enumCheckNameIsLengthChecked() throws {
+        let t = String(repeating: "t", count: 50)  // + "_status_check" = 63 bytes: fits
+        let base = spec("  - create_table: {table: \(t), columns: [{name: id, type: integer, primary_key: true}, {name: status, type: \"enum(a,b)\"}, {name: numbers, type: integer}]}\n")
+        #expect(try chainDiagnostics(base).isEmpty)
+        let fix = "an enum's CHECK is named <table>_<column>_check: use a shorter table or column name (together at most 56 bytes)"
+        func refused(_ operation: String) throws -> [String] {
+            try chainDiagnostics([(base, "a.yaml"), (spec(id: "0002", operation), "b.yaml")]).map { "\($0.message) | \($0.fix ?? "")" }
+        }
+        // create_table, add_column, alter_column to an enum, rename_column, rename_table.
+        #expect(try chainDiagnostics(spec("  - create_table: {table: \(t)x, columns: [{name: status, type: \"enum(a,b)\"}]}\n")).map { $0.fix } == [fix])
+        #expect(try refused("  - add_column: {table: \(t), column: {name: statusx, type: \"enum(a,b)\"}}\n") == [
+            "the CHECK of enum column '\(t).statusx' would be named '\(t)_statusx_check', 64 bytes long; PostgreSQL keeps 63 (and cuts the rest silently) and MySQL 64 | \(fix)"])
+        #expect(try refused("  - alter_column: {table: \(t), column: numbers, type: \"enum(a,b)\"}\n").map { $0.hasSuffix(fix) } == [true])
+        #expect(try refused("  - rename_column: {table: \(t), column: status, to: statuses}\n").map { $0.contains("'\(t)_statuses_check', 65 bytes") } == [true])
+        #expect(try refused("  - rename_table: {table: \(t), to: \(t)xy}\n").map { $0.contains("'\(t)xy_status_check', 65 bytes") } == [true])
+        // Columns that are not enums may have any name up to the limit.
+        #expect(try refused("  - rename_column: {table: \(t), column: numbers, to: a_much_longer_column_name}\n").isEmpty)
+    }
+
     @Test func laterSpecsAreNotCheckedAfterAFailingOne() throws {
         let b = spec(id: "0002", "  - drop_table: {table: nope}\n")
         let c = spec(id: "0003", "  - drop_table: {table: nope_either}\n")

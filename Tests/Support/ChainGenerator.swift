@@ -147,7 +147,7 @@ public struct GeneratedChain: Sendable {
     }
 
     /// Loads the specs through the real loader and builds the chain; nil when anything rejects it
-    /// (the loader, the validator, or the SQL renderer for `dialect`).
+    /// (the loader, the validator, the dialect's limits, or the SQL renderer for `dialect`).
     public static func build(_ specs: [GeneratedSpec], dialect: Dialect, seed: UInt64 = 0) -> GeneratedChain? {
         var migrations: [Migration] = []
         for spec in specs {
@@ -155,6 +155,9 @@ public struct GeneratedChain: Sendable {
             migrations.append(migration)
         }
         guard let chain = try? MigrationChain.build(migrations) else { return nil }
+        // What `mgen validate --dialect` refuses for this dialect (an index MariaDB would cut to a
+        // prefix silently, a default MySQL refuses) is no chain a user can emit either.
+        guard DialectRules.problems(in: chain, for: dialect).isEmpty else { return nil }
         guard (try? SQLRenderer(dialect: dialect).render(chain)) != nil else { return nil }
         return GeneratedChain(seed: seed, dialect: dialect, specs: specs, chain: chain)
     }

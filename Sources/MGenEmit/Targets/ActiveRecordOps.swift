@@ -179,7 +179,7 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
                                      [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
         case let .addCheck(check):
-            guard dialect != .sqlite else { return try raw(step, context) }
+            guard dialect != .sqlite, spellsCheckName(check.name) else { return try raw(step, context) }
             var options = [("name", Ruby.string(check.name))]
             if check.notValid, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
             return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
@@ -253,13 +253,12 @@ struct ActiveRecordRenderer {
                 body.append(Ruby.call("t.index", [Ruby.symbols(unique.columns)], [("unique", "true"), ("name", Ruby.string(unique.name))]))
             }
         }
-        for column in table.columns {
-            if let check = enumCheck(table.name, column) {
+        for check in table.columns.compactMap({ enumCheck(table.name, $0) }) + table.checks {
+            if spellsCheckName(check.name) {
                 body.append(Ruby.call("t.check_constraint", [Ruby.string(check.expression)], [("name", Ruby.string(check.name))]))
+            } else {
+                extras += try sql.addCheck(check, context)
             }
-        }
-        for check in table.checks {
-            body.append(Ruby.call("t.check_constraint", [Ruby.string(check.expression)], [("name", Ruby.string(check.name))]))
         }
         for fk in table.foreignKeys {
             guard let options = foreignKeyOptions(fk) else { return try raw(step, context) }
@@ -277,7 +276,7 @@ struct ActiveRecordRenderer {
         let table = try context.after.requiredTable(tableName)
         let check = enumCheck(tableName, column)
         let rebuild = isRebuild(try statements(step, context))
-        if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild {
+        if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild || check.map({ !spellsCheckName($0.name) }) == true {
             return try raw(step, context)
         }
         if let foreignKey, foreignKeyOptions(foreignKey) == nil { return try raw(step, context) }
@@ -331,7 +330,13 @@ struct ActiveRecordRenderer {
             if change.defaultChange != nil || dialect == .mysql {
                 options.append(("default", new.defaultValue.map { defaultValue($0, type: new.type) } ?? "nil"))
             }
-            if change.comment != nil, let comment = new.comment, !comment.isEmpty { options.append(("comment", Ruby.string(comment))) }
+            if change.comment != nil, let comment = new.comment, !comment.isEmpty {
+                options.append(("comment", Ruby.string(comment)))
+            } else if change.comment != nil {
+                // change_column keeps the column's comment unless `comment:` is given (the down
+                // of a change that set one): nil removes it (MySQL: MODIFY without COMMENT).
+                options.append(("comment", "nil"))
+            }
             return [.ruby([Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
         }
         var lines: [String] = []
@@ -425,7 +430,10 @@ struct ActiveRecordRenderer {
 
     private func createIndex(_ index: Index, concurrently: Bool, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
         guard let columns = indexColumns(index) else { return try raw(step, context) }
-        _ = try statements(step, context) // what MGenSQL refuses (a partial index on MySQL), Rails would too
+        // What MGenSQL refuses (a partial index on MySQL), Rails would too. On MySQL an index that
+        // covers a foreign key's own index drops it in the same ALTER TABLE (a restored one MySQL
+        // keeps): MGenSQL's statement, or a later give-back finds the name taken.
+        if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("DROP INDEX") }) { return try raw(step, context) }
         var lines: [String] = []
         if concurrently, dialect == .mysql { lines.append("# InnoDB builds it in place, without blocking writes.") }
         lines.append(Ruby.call("add_index", [Ruby.symbol(index.table), columns],
@@ -477,7 +485,10 @@ struct ActiveRecordRenderer {
                        ("name", Ruby.string(fk.name))]
         for (key, action) in [("on_delete", fk.onDelete), ("on_update", fk.onUpdate)] {
             switch action {
-            case nil, .noAction?: break
+            case nil: break
+            // Rails 6.1 has no :no_action; leaving the action out is NO ACTION on PostgreSQL but
+            // RESTRICT on MariaDB, which reports the two apart.
+            case .noAction?: if dialect == .mysql { return nil }
             case .cascade?: options.append((key, ":cascade"))
             case .setNull?: options.append((key, ":nullify"))
             case .restrict?: options.append((key, ":restrict"))
@@ -485,6 +496,15 @@ struct ActiveRecordRenderer {
             }
         }
         return options
+    }
+
+    /// Whether ActiveRecord 6.1 can name a check constraint: it writes the name unquoted
+    /// (`CONSTRAINT <name> CHECK`), so PostgreSQL folds a mixed-case name to lower case (and
+    /// `remove_check_constraint` then finds none), and other characters break the statement.
+    private func spellsCheckName(_ name: String) -> Bool {
+        name.unicodeScalars.enumerated().allSatisfy { i, c in
+            c == "_" || ("a"..."z").contains(c) || (dialect == .mysql && ("A"..."Z").contains(c)) || (i > 0 && ("0"..."9").contains(c))
+        }
     }
 
     /// `remove_foreign_key` by name alone: Rails 6.1 matches every other option (and the target

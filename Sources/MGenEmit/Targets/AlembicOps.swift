@@ -97,7 +97,14 @@ struct AlembicRenderer {
         case let .dropColumn(table, column): return try dropColumn(table, column, context)
         case let .renameColumn(table, from, to): return try renameColumn(table, from, to, context)
         case let .alterColumn(change): return try alterColumn(change, context)
-        case let .createIndex(index, concurrently): return try createIndex(index, concurrently: concurrently)
+        case let .createIndex(index, concurrently):
+            // MySQL: an index that covers a foreign key's own index (MySQL's, or one mgen gave back
+            // and MySQL keeps) drops it in the same ALTER TABLE, as mgen's SQL does; op.create_index
+            // alone left a restored one behind, and a later give-back then found its name taken.
+            if dialect == .mysql, try SQLRenderer(dialect: dialect, options: options).render(operation, context).contains(where: { $0.sql.contains("DROP INDEX") }) {
+                return try execute(operation, context)
+            }
+            return try createIndex(index, concurrently: concurrently)
         case let .dropIndex(name, _, concurrently): return try dropIndex(name, concurrently: concurrently, context)
         case let .addForeignKey(fk): return try addForeignKey(fk, context)
         case let .addUnique(unique): return addUnique(unique)
@@ -363,8 +370,9 @@ struct AlembicRenderer {
 
     private mutating func renameTable(_ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         var lines = [call("op.rename_table", [AlembicPython.string(from), AlembicPython.string(to)])]
-        // PostgreSQL: mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint.
-        if dialect == .postgresql {
+        // mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint
+        // (PostgreSQL: RENAME CONSTRAINT; SQLite: mgen's table rebuild).
+        if dialect != .mysql {
             lines += try sql.renameTable(from, to: to, context).dropFirst().map { execute($0.sql) }
         }
         return [Chunk(block: .plain, lines: lines)]
@@ -417,7 +425,8 @@ struct AlembicRenderer {
         rename.add("new_column_name", AlembicPython.string(to))
         try existing(old, in: table, keepNullable: true, keepDefault: true, keepComment: true, into: &rename)
         var lines = [rename.text]
-        if dialect == .postgresql {
+        // An enum's CHECK follows its column's name (as in renameTable).
+        if dialect != .mysql {
             lines += try sql.renameColumn(tableName, from, to: to, context).dropFirst().map { execute($0.sql) }
         }
         return [Chunk(block: .plain, lines: lines)]
@@ -448,6 +457,16 @@ struct AlembicRenderer {
         let oldTypeText = try type(old.type, column: old, in: table)
         let newTypeText = try type(change.type ?? old.type, column: new, in: newTable)
         let typeArgument = typeChanges && newTypeText != oldTypeText
+        // PostgreSQL casts the default along with the column and refuses a default it cannot cast
+        // (a boolean's false to integer), and Alembic changes the type before the default: as in
+        // mgen's SQL, the old default goes first and the kept or new one is set after.
+        let defaultMoves = dialect == .postgresql && typeArgument && old.defaultValue != nil
+        if defaultMoves {
+            var drop = AlembicCall("op.alter_column", tableArgument + [AlembicPython.string(change.column)])
+            try existing(old, in: table, keepNullable: true, keepDefault: false, keepComment: true, into: &drop)
+            drop.add("server_default", "None")
+            lines.append(drop.text)
+        }
         if typeArgument || change.nullable != nil || change.defaultChange != nil || comment != nil {
             try existing(old, in: table, keepNullable: change.nullable == nil, keepDefault: change.defaultChange == nil,
                          keepComment: comment == nil, into: &alter)
@@ -464,8 +483,8 @@ struct AlembicRenderer {
             }
             switch change.defaultChange {
             case let .set(value)?: alter.add("server_default", serverDefault(value, type: new.type))
-            case .drop?: alter.add("server_default", "None")
-            case nil: break
+            case .drop?: if !defaultMoves { alter.add("server_default", "None") }
+            case nil: if defaultMoves, let value = new.defaultValue { alter.add("server_default", serverDefault(value, type: new.type)) }
             }
             if let comment {
                 alter.add("comment", comment.isEmpty ? "None" : AlembicPython.string(comment))

@@ -529,9 +529,23 @@ struct DjangoWriter {
         for check in table.checks { constraints.append(.inline(self.check(check, table: table))) }
         var options: [(String, PyNode)] = [("'db_table'", .inline(Py.string(table.name)))]
         if let comment = table.comment { options.append(("'db_table_comment'", .inline(self.comment(comment, formatted: true)))) }
-        if !constraints.isEmpty { options.append(("'constraints'", .list(constraints))) }
+        // With a literal db_default, Django's CREATE TABLE has parameters and it defers the
+        // model's constraints to the end of the migration: a later operation of this migration on
+        // the table that removes one (an enum CHECK dropped for a rename) would not find it. They are then added
+        // right away, one AddConstraint each.
+        let deferred = dialect != .sqlite && hasParameters(table.columns)
+            && migration.up.dropFirst(position).contains { step in
+                switch step.operation {
+                case .renameColumn, .renameTable, .alterColumn, .dropColumn, .dropConstraint, .validateConstraint: step.operation.table == table.name
+                default: false
+                }
+            }
+        if !constraints.isEmpty, !deferred { options.append(("'constraints'", .list(constraints))) }
         var out: [PyNode] = [.call("migrations.CreateModel", [("name", .inline(Py.string(Self.modelName(table.name)))),
                                                               ("fields", .list(fields)), ("options", .dict(options))])]
+        if deferred {
+            for constraint in constraints { out.append(call("AddConstraint", [model(table.name), ("constraint", constraint)])) }
+        }
         for fk in table.foreignKeys where !djangoOwns(fk) {
             if dialect == .sqlite {
                 throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",

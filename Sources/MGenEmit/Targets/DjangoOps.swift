@@ -220,13 +220,23 @@ extension DjangoWriter {
         let typeChanged = oldColumn.type != newColumn.type
         let removes = typeChanged ? enumCheckOps(oldColumn, table: change.table, remove: true) : []
         let adds = typeChanged ? enumCheckOps(newColumn, table: change.table, remove: false) : []
-        let alter = call("AlterField", [model(change.table), Self.kw("name", Py.string(Self.fieldName(change.column, in: new))),
-                                        Self.kw("field", try field(newColumn, in: new))])
+        let name = Self.kw("name", Py.string(Self.fieldName(change.column, in: new)))
+        var alters = [call("AlterField", [model(change.table), name, Self.kw("field", try field(newColumn, in: new))])]
+        if dialect == .postgresql, typeChanged, oldColumn.identity, oldColumn.comment != newColumn.comment {
+            // Django's PostgreSQL editor drops the COMMENT ON of an AutoField whose class changes
+            // (BigAutoField -> AutoField): the type first, under the old comment, then the comment
+            // alone, which it does write (and reverses in the opposite order).
+            var retyped = newColumn
+            retyped.comment = oldColumn.comment
+            var between = new
+            if let i = between.columnIndex(change.column) { between.columns[i] = retyped }
+            alters.insert(call("AlterField", [model(change.table), name, Self.kw("field", try field(retyped, in: between))]), at: 0)
+        }
         if change.using != nil, dialect.capabilities.alterTypeUsing {
             // Django cannot say USING: the spec's SQL runs, and the state follows.
-            return [try stepSQL(s, state: removes + [alter] + adds)]
+            return [try stepSQL(s, state: removes + alters + adds)]
         }
-        return removes + [alter] + adds
+        return removes + alters + adds
     }
 
     mutating func createIndex(_ index: Index, concurrently: Bool, _ s: DjangoStep) throws(Failure) -> [PyNode] {

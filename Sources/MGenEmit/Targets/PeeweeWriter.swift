@@ -64,6 +64,8 @@ struct PeeweeWriter {
         switch operation {
         case let .addColumn(name, _, _, _), let .dropColumn(name, _), let .renameColumn(name, _, _): return name == table
         case let .alterColumn(change): return change.table == table
+        // rename_table sets the model's table_name at once: a queued create_table would create the new name.
+        case let .renameTable(from, _): return from == table
         default: return false
         }
     }
@@ -75,7 +77,9 @@ struct PeeweeWriter {
         case let .dropTable(name):
             return ["migrator.remove_model(\(Self.py(name)))"]
         case let .renameTable(from, to):
-            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))"]
+            // mgen names an enum's CHECK after its table: what mgen's SQL does after the rename
+            // (PostgreSQL's RENAME CONSTRAINT, SQLite's rebuild) follows it.
+            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))"] + sqlLines(Array(try render(operation, context).dropFirst()))
         case let .addColumn(table, column, unique, foreignKey):
             return try addField(table, column, unique: unique, foreignKey: foreignKey, context)
         case let .dropColumn(table, column):
@@ -184,15 +188,17 @@ struct PeeweeWriter {
                 backrefs[column.name] = "\(Self.fieldName(table.name))_\(Self.fieldName(column.name))_set"
             }
         }
+        // SQLite keeps a key's name only in the table's DDL, and peewee writes none (an inline
+        // PRIMARY KEY, or CompositeKey's): every key but the rowid alias (mgen's SQL writes
+        // `CONSTRAINT <name> PRIMARY KEY`) is a named table constraint instead.
+        let namedKey = dialect == .sqlite && !pk.isEmpty && !table.columns.contains { $0.identity && pk == [$0.name] }
         for column in table.columns {
-            let expression = try field(column, table: table.name, primaryKey: pk == [column.name],
+            let expression = try field(column, table: table.name, primaryKey: pk == [column.name] && !namedKey,
                                        foreignKey: fieldKeys[column.name], backref: backrefs[column.name], context)
             body.append("\(Self.fieldName(column.name)) = \(expression)")
         }
 
         var constraints: [String] = []
-        // SQLite keeps a key's name only in the table's DDL, and peewee's CompositeKey writes none.
-        let namedKey = dialect == .sqlite && pk.count > 1
         if namedKey, let key = table.primaryKey {
             constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(key.name)) PRIMARY KEY (\(sql.quoteList(key.columns)))")))")
         }

@@ -4,7 +4,7 @@
 # MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 
 class CreatePosts < ActiveRecord::Migration[7.1]
-  def up
+  def change
     create_table :posts, id: :bigint do |t|
       t.bigint :user_id, null: false
       t.string :title, limit: 200, null: false
@@ -15,10 +15,21 @@ class CreatePosts < ActiveRecord::Migration[7.1]
       t.foreign_key :users, column: :user_id, primary_key: :id, name: "posts_user_id_fkey", on_delete: :cascade
     end
 
-    add_index :posts, [:user_id, :published], name: "posts_user_id_published_idx"
-  end
-
-  def down
-    drop_table :posts
+    reversible do |dir|
+      dir.up do
+        execute <<~'SQL'
+          ALTER TABLE `posts`
+              ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),
+              DROP INDEX `posts_user_id_fkey`
+        SQL
+      end
+      dir.down do
+        execute <<~'SQL'
+          ALTER TABLE `posts`
+              ADD INDEX `posts_user_id_fkey` (`user_id`),
+              DROP INDEX `posts_user_id_published_idx`
+        SQL
+      end
+    end
   end
 end

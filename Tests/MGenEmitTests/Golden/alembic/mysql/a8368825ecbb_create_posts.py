@@ -38,7 +38,11 @@ def upgrade() -> None:
         sa.CheckConstraint('score >= 0', name='posts_score_check'),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='posts_user_id_fkey', ondelete='CASCADE'),
     )
-    op.create_index('posts_user_id_published_idx', 'posts', ['user_id', 'published'], unique=False)
+    op.execute("""
+        ALTER TABLE `posts`
+            ADD INDEX `posts_user_id_published_idx` (`user_id`, `published`),
+            DROP INDEX `posts_user_id_fkey`
+    """)
 
 
 def downgrade() -> None:
