@@ -91,6 +91,8 @@ public struct SQLRenderer: Sendable {
     }
 
     public func render(_ migration: PlannedMigration) throws(DiagnosticError) -> RenderedMigration {
+        // spec 1.1: enum types. Where the dialect has none, they become its columns' inline values.
+        let migration = migration.withInlineEnums(for: dialect.dialect)
         var diagnostics: [Diagnostic] = []
         func steps(_ list: [Step], end: SchemaState, direction: String) -> [SQLStatement] {
             var out: [SQLStatement] = []
@@ -137,6 +139,9 @@ public struct SQLRenderer: Sendable {
             }
             return SQLSplitter.split(text, backslashEscapes: d.dialect == .mysql).map { SQLStatement($0) }
         case let .backfill(backfill): return try d.backfill(backfill, context)
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return try d.enumTypeStatements(operation, context)
         }
     }
 }

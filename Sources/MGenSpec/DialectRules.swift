@@ -111,6 +111,9 @@ public enum DialectRules {
             case .dropTable, .renameTable, .dropColumn, .renameColumn, .dropIndex, .addCheck, .validateConstraint,
                  .dropConstraint, .sql, .backfill:
                 break
+            // spec 1.1: enum types (MySQL and SQLite get them as inline values, see withInlineEnums)
+            case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+                break
             }
         }
 

@@ -9,6 +9,10 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     case text, binary, date, time, timestamp, timestamptz, uuid, json
     case enumeration([String])
     case native([String: String])
+    // spec 1.1: enum types
+    /// A column of a named enum type (`create_enum_type`): `type: {enum_type: mood}`. The values
+    /// live in the replayed state; PostgreSQL uses the type, MySQL and SQLite the values inline.
+    case enumType(String)
 
     public static let defaultStringLength = 255
 
@@ -101,6 +105,8 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case .json: "json"
         case let .enumeration(values): "enum(\(values.joined(separator: ",")))"
         case let .native(map): "native(" + map.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        // spec 1.1: enum types
+        case let .enumType(name): "enum_type(\(name))"
         }
     }
 
@@ -366,6 +372,13 @@ public indirect enum Operation: Hashable, Sendable {
     case dropConstraint(table: String, name: String)
     case sql(up: DialectSQL, down: DialectSQL?)
     case backfill(Backfill)
+    // spec 1.1: enum types
+    case createEnumType(name: String, values: [String])
+    case dropEnumType(name: String)
+    case renameEnumType(name: String, to: String)
+    case addEnumValue(type: String, value: String, placement: EnumValuePlacement)
+    case renameEnumValue(type: String, value: String, to: String)
+    case dropEnumValue(type: String, value: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -386,12 +399,22 @@ public indirect enum Operation: Hashable, Sendable {
         case .dropConstraint: "drop_constraint"
         case .sql: "sql"
         case .backfill: "backfill"
+        // spec 1.1: enum types
+        case .createEnumType: "create_enum_type"
+        case .dropEnumType: "drop_enum_type"
+        case .renameEnumType: "rename_enum_type"
+        case .addEnumValue: "add_enum_value"
+        case .renameEnumValue: "rename_enum_value"
+        case .dropEnumValue: "drop_enum_value"
         }
     }
 
     public static let kinds = ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column",
                                "alter_column", "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check",
-                               "validate_constraint", "drop_constraint", "sql", "backfill"]
+                               "validate_constraint", "drop_constraint", "sql", "backfill",
+                               // spec 1.1: enum types
+                               "create_enum_type", "drop_enum_type", "rename_enum_type", "add_enum_value", "rename_enum_value",
+                               "drop_enum_value"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -408,6 +431,8 @@ public indirect enum Operation: Hashable, Sendable {
         case let .addCheck(c): c.table
         case let .backfill(b): b.table
         case .sql: nil
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: nil
         }
     }
 
@@ -415,6 +440,9 @@ public indirect enum Operation: Hashable, Sendable {
     public var isConcurrent: Bool {
         switch self {
         case let .createIndex(_, c), let .dropIndex(_, _, c): c
+        // spec 1.1: enum types. PostgreSQL before 12 refuses ALTER TYPE ... ADD VALUE in a
+        // transaction block, and no version lets the same transaction use the new value.
+        case .addEnumValue: true
         default: false
         }
     }

@@ -23,7 +23,7 @@ enum OperationParser {
         }
         let at = sink.location(keyNode)
         let errorsBefore = sink.diagnostics.count
-        let allowed = allowedFields[kind]
+        let allowed = allowedFields[kind] ?? enumTypeFields[kind] // spec 1.1: enum types
         guard let allowed else {
             let hint = closestMatch(to: kind, in: Operation.kinds).map { " (did you mean '\($0)'?)" } ?? ""
             sink.error("unknown operation '\(kind)'\(hint)", at: at, fix: "operations: \(Operation.kinds.joined(separator: ", "))")
@@ -78,6 +78,8 @@ enum OperationParser {
                 operation = up.map { .sql(up: $0, down: down) }
             }
         case "backfill": operation = backfill(f)
+        // spec 1.1: enum types
+        case _ where enumTypeFields[kind] != nil: operation = enumTypeOperation(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -403,6 +405,14 @@ enum OperationParser {
                        fix: "neutral types: \(ColumnType.names.joined(separator: ", ")); or a per-dialect type {postgresql: citext, mysql: ..., sqlite: ...}")
             return nil
         case let .mapping(mapping):
+            // spec 1.1: enum types
+            if mapping.contains(where: { $0.0.string == "enum_type" }) {
+                guard let type = enumColumnType(mapping, sink: sink) else {
+                    sink.error("`type: {enum_type: <name>}` takes nothing else", at: sink.location(node))
+                    return nil
+                }
+                return type
+            }
             var map: [String: String] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else { continue }

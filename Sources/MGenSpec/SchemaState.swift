@@ -16,8 +16,24 @@ public struct SchemaState: Hashable, Sendable {
     private var constraintOwners = LayeredMap<String>()
     /// Referenced table → the tables whose foreign keys point at it.
     private var referrers = LayeredMap<Set<String>>()
+    // spec 1.1: enum types. Type name → values in order; few enough for a plain dictionary.
+    var enumTypes: [String: [String]] = [:]
 
     public init() {}
+
+    // spec 1.1: enum types
+    /// The values of an enum type, in order (nil: no such type).
+    public func enumValues(_ name: String) -> [String]? { enumTypes[name] }
+    public var enumTypeNames: [String] { enumTypes.keys.sorted() }
+
+    /// Rewrites the columns that match, in every table (an enum type renamed, a default renamed).
+    mutating func updateColumns(where matches: (Column) -> Bool, _ body: (inout Column) -> Void) {
+        for name in tableNames where table(name)?.columns.contains(where: matches) == true {
+            modify(name) { t in
+                for i in t.columns.indices where matches(t.columns[i]) { body(&t.columns[i]) }
+            }
+        }
+    }
 
     /// Folds recent changes into the shared maps; the chain does this after each migration, so
     /// the states of its steps share one base. Changes nothing that can be observed.
@@ -52,7 +68,7 @@ public struct SchemaState: Hashable, Sendable {
             let (mine, theirs) = (self.table(name), other.table(name))
             return (mine == theirs || mine.map(Self.normalized) == theirs.map(Self.normalized))
                 && indexes(on: name) == other.indexes(on: name)
-        }
+        } && enumTypes == other.enumTypes // spec 1.1: enum types
     }
 
     private static func normalized(_ table: Table) -> Table {
@@ -213,6 +229,9 @@ public struct SchemaState: Hashable, Sendable {
             }
         case .sql, .backfill:
             break // Raw SQL is opaque to the state; a backfill changes data only.
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            changeEnumType(operation)
         }
     }
 
@@ -274,6 +293,8 @@ extension Operation {
         case .createTable, .dropTable, .renameTable, .dropColumn, .addForeignKey, .addUnique, .addCheck, .dropConstraint: true
         case let .addColumn(_, _, unique, foreignKey): unique != nil || foreignKey != nil
         case .renameColumn, .alterColumn, .createIndex, .dropIndex, .validateConstraint, .sql, .backfill: false
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: false
         }
     }
 }

@@ -12,11 +12,11 @@ struct Validator {
         self.fields = fields
     }
 
-    private mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
+    mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
         diagnostics.append(Diagnostic(message, at: field.flatMap { fields[$0] } ?? location, fix: fix))
     }
 
-    private func suggestion(_ name: String, _ candidates: [String]) -> String {
+    func suggestion(_ name: String, _ candidates: [String]) -> String {
         closestMatch(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
@@ -52,6 +52,7 @@ struct Validator {
     }
 
     mutating func check(_ operation: Operation) {
+        checkEnumTypes(operation) // spec 1.1: enum types
         switch operation {
         case let .createTable(table):
             if state.table(table.name) != nil {
@@ -173,6 +174,9 @@ struct Validator {
                 }
             }
         case .sql:
+            break
+        // spec 1.1: enum types (checked by checkEnumTypes above)
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             break
         case let .backfill(backfill):
             guard let table = requireTable(backfill.table) else { return }

@@ -12,7 +12,8 @@ public func introspect(_ db: Database, exclude: Set<String> = []) throws -> Sche
     case .mysql: tables = try MySQLIntrospector(db: db).tables()
     case .sqlite: tables = try SQLiteIntrospector(db: db).tables(skipping: exclude)
     }
-    return SchemaSnapshot(dialect: db.dialect, tables: tables.filter { !exclude.contains($0.name) })
+    return SchemaSnapshot(dialect: db.dialect, tables: tables.filter { !exclude.contains($0.name) },
+                          enumTypes: try introspectEnumTypes(db)) // spec 1.1: enum types
 }
 
 /// The base tables of the schema `db` is connected to, by name only (cheap: no definitions read).

@@ -10,10 +10,13 @@ import MGenSpec
 public struct SchemaSnapshot: Codable, Equatable, Sendable {
     public var dialect: Dialect
     public var tables: [TableSnapshot]
+    // spec 1.1: enum types (PostgreSQL; nil when there are none)
+    public var enumTypes: [EnumTypeSnapshot]?
 
-    public init(dialect: Dialect, tables: [TableSnapshot]) {
+    public init(dialect: Dialect, tables: [TableSnapshot], enumTypes: [EnumTypeSnapshot]? = nil) {
         self.dialect = dialect
         self.tables = tables.sorted { $0.name < $1.name }
+        self.enumTypes = enumTypes.map { $0.isEmpty ? nil : $0.sorted { $0.name < $1.name } } ?? nil
     }
 
     public func table(_ name: String) -> TableSnapshot? { tables.first { $0.name == name } }

@@ -59,6 +59,7 @@ public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = f
         case (nil, nil): break
         }
     }
+    changes += diffEnumTypes(a.enumTypes, b.enumTypes) // spec 1.1: enum types
     return changes
 }
 

@@ -106,7 +106,7 @@ final class SnapshotCache {
         for name in names where !freshNames.contains(name) { tables[name] = previous[name] }
         for table in fresh where !exclude.contains(table.name) { tables[table.name] = table }
         remember(tables, changed: Set(fresh.map(\.name)))
-        return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values))
+        return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values), enumTypes: try introspectEnumTypes(db)) // spec 1.1: enum types
     }
 
     /// Every name a list of statements mentions, lower-cased (words, quoted names, and the words

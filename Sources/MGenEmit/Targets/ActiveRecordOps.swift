@@ -195,6 +195,10 @@ struct ActiveRecordRenderer {
             return try dropConstraint(tableName, name, step, context)
         case .sql, .backfill:
             return try raw(step, context)
+        // spec 1.1: enum types. create_enum and add_enum_value are Rails 7+; the body keeps to
+        // ActiveRecord 6.1's DSL (see ActiveRecordEmitter): execute, up and down.
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return try raw(step, context)
         }
     }
 

@@ -109,6 +109,9 @@ struct AlembicRenderer {
         case .validateConstraint, .sql, .backfill:
             // No Alembic call for these: the dialect's SQL, through op.execute.
             return try execute(operation, context)
+        // spec 1.1: enum types. Alembic's autogenerate writes no ALTER TYPE either: op.execute.
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return try execute(operation, context)
         }
     }
 
@@ -286,6 +289,10 @@ struct AlembicRenderer {
         case (.json, _): return "sa.JSON()"
         case let (.enumeration(values), .mysql): return "sa.Enum(\(values.map(AlembicPython.string).joined(separator: ", ")))"
         case (.enumeration, _): return "sa.Text()" // with a CHECK, as mgen's SQL makes it
+        // spec 1.1: enum types. The type exists already (create_enum_type): the column only names it.
+        case let (.enumType(name), .postgresql):
+            return module("postgresql", "ENUM(name=\(AlembicPython.string(name)), create_type=False)")
+        case let (.enumType(name), _): throw Unsupported.inlineEnumType(name, dialect)
         case let (.native(map), _):
             guard let name = map[dialect.rawValue] ?? map["default"] else {
                 throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")

@@ -143,6 +143,9 @@ public struct KnexEmitter: Emitter {
             return raw(step.statements)
         case .sql, .backfill:
             return raw(step.statements)
+        // spec 1.1: enum types. Knex has no call to create or change a type: knex.raw.
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return raw(step.statements)
         }
     }
 
@@ -274,6 +277,8 @@ public struct KnexEmitter: Emitter {
         // (PostgreSQL's own name for it, and MGenSQL's), a native ENUM on MySQL.
         case let .enumeration(values): return "enu(\(name), \(JS.list(values)))"
         case .native: return specific()
+        // spec 1.1: enum types (the type exists: specificType names it)
+        case .enumType: return specific()
         }
     }
 

@@ -115,6 +115,9 @@ struct PeeweeWriter {
             return sqlLines(statements)
         case .validateConstraint, .sql, .backfill:
             return try sqlCalls(operation, context)
+        // spec 1.1: enum types. peewee_migrate has no call for types: the dialect's SQL.
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return try sqlCalls(operation, context)
         }
     }
 
@@ -393,6 +396,8 @@ struct PeeweeWriter {
         case .json: return ("pw.JSONField", [], by("jsonb", "json", "TEXT"))
         case .enumeration: return ("pw.TextField", [], by("text", "text", "TEXT"))
         case .native: return ("pw.Field", [], nil)
+        // spec 1.1: enum types (a field of the existing type, as for a native one)
+        case .enumType: return ("pw.Field", [], nil)
         }
     }
 

@@ -153,6 +153,9 @@ public struct SequelizeEmitter: Emitter {
             return out
         case .sql, .backfill:
             return raw(step.statements, o)
+        // spec 1.1: enum types. queryInterface has no call for a type of its own: raw SQL.
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return raw(step.statements, o)
         }
     }
 
@@ -295,6 +298,8 @@ public struct SequelizeEmitter: Emitter {
         // MGenSQL does, rather than a PostgreSQL enum type that new values would need ALTER TYPE for.
         case let .enumeration(values): return d == .mysql ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
         case .native: return native()
+        // spec 1.1: enum types (Sequelize.ENUM would make a type of its own: the column names ours)
+        case .enumType: return native()
         }
     }
 }
