@@ -34,9 +34,9 @@ extension PostgreSQLDialect {
             case let .before(other): sql += " BEFORE \(stringLiteral(other))"
             case let .after(other): sql += " AFTER \(stringLiteral(other))"
             }
-            // Before PostgreSQL 12 it cannot run in a transaction block, and in none can the
-            // transaction that adds the value use it: it runs on its own, committed.
-            return [SQLStatement(sql, transactional: false)]
+            // PostgreSQL 12 and later (mgen renders for 13+) run it in a transaction block; that
+            // transaction cannot use the new value, which the chain refuses (newEnumValuesUsed).
+            return [SQLStatement(sql)]
         case let .renameEnumValue(type, value, to):
             return [SQLStatement("ALTER TYPE \(quote(type)) RENAME VALUE \(stringLiteral(value)) TO \(stringLiteral(to))")]
         case let .dropEnumValue(type, value):

@@ -440,9 +440,6 @@ public indirect enum Operation: Hashable, Sendable {
     public var isConcurrent: Bool {
         switch self {
         case let .createIndex(_, c), let .dropIndex(_, _, c): c
-        // spec 1.1: enum types. PostgreSQL before 12 refuses ALTER TYPE ... ADD VALUE in a
-        // transaction block, and no version lets the same transaction use the new value.
-        case .addEnumValue: true
         default: false
         }
     }

@@ -41,6 +41,15 @@ extension Operation {
         }
     }
 
+    /// The whole columns the operation writes.
+    var writtenColumns: [Column] {
+        switch self {
+        case let .createTable(table): Array(table.columns)
+        case let .addColumn(_, column, _, _): [column]
+        default: []
+        }
+    }
+
     /// The column types the operation writes (what must name a known enum type).
     var writtenColumnTypes: [ColumnType] {
         switch self {
@@ -126,6 +135,31 @@ extension Validator {
         for type in operation.writtenColumnTypes {
             guard let name = type.enumTypeName, state.enumValues(name) == nil else { continue }
             unknownEnumType(name, field: operation.kind == "create_table" ? "columns" : (operation.kind == "add_column" ? "column" : "type"))
+        }
+        // A default of an enum-typed column is one of its values.
+        for column in operation.writtenColumns {
+            guard let name = column.type.enumTypeName, let values = state.enumValues(name),
+                  case let .literal(.string(value))? = column.defaultValue, !values.contains(value) else { continue }
+            error("the default '\(value)' of column '\(column.name)' is not a value of enum type '\(name)'", field: "default",
+                  fix: "values of \(name): \(values.joined(separator: ", "))")
+        }
+        if case let .alterColumn(change) = operation, case let .set(.literal(.string(value)))? = change.defaultChange,
+           let old = state.table(change.table)?.column(change.column),
+           let name = (change.type ?? old.type).enumTypeName, let values = state.enumValues(name), !values.contains(value) {
+            error("the default '\(value)' is not a value of enum type '\(name)'", field: "default", fix: "values of \(name): \(values.joined(separator: ", "))")
+        }
+        // PostgreSQL gives every table a row type of its name: types and tables share names.
+        switch operation {
+        case let .createTable(table) where state.enumValues(table.name) != nil:
+            error("'\(table.name)' is the name of an enum type; PostgreSQL keeps table and type names in one namespace", field: "table",
+                  fix: "choose another table name")
+        case let .renameTable(_, to) where state.enumValues(to) != nil:
+            error("'\(to)' is the name of an enum type; PostgreSQL keeps table and type names in one namespace", field: "to",
+                  fix: "choose another table name")
+        case let .createEnumType(name, _) where state.table(name) != nil, let .renameEnumType(_, name) where state.table(name) != nil:
+            error("'\(name)' is the name of a table; PostgreSQL keeps table and type names in one namespace",
+                  field: operation.kind == "create_enum_type" ? "name" : "to", fix: "choose another type name")
+        default: break
         }
         switch operation {
         case let .createEnumType(name, values):
@@ -363,4 +397,29 @@ extension Operation {
         guard case let .alterColumn(change) = self, change.type != nil else { return false }
         return before.table(change.table)?.column(change.column)?.type.enumTypeName != nil
     }
+}
+
+/// PostgreSQL runs `ALTER TYPE ... ADD VALUE` in a transaction (12 and later) but refuses to use
+/// the new value before that transaction commits ("unsafe use of new value"): a later step of the
+/// same migration that makes it a default is an error, found here rather than by the database.
+func newEnumValuesUsed(in steps: [Step]) -> [Diagnostic] {
+    var added: Set<[String]> = []
+    var diagnostics: [Diagnostic] = []
+    for step in steps {
+        if case let .addEnumValue(type, value, _) = step.operation { added.insert([type, value]); continue }
+        var uses: [(type: String, value: String)] = []
+        for column in step.operation.writtenColumns {
+            if let type = column.type.enumTypeName, case let .literal(.string(value))? = column.defaultValue { uses.append((type, value)) }
+        }
+        if case let .alterColumn(change) = step.operation, case let .set(.literal(.string(value)))? = change.defaultChange,
+           let type = (change.type ?? step.before.table(change.table)?.column(change.column)?.type)?.enumTypeName {
+            uses.append((type, value))
+        }
+        for use in uses where added.contains([use.type, use.value]) {
+            diagnostics.append(Diagnostic("enum value '\(use.value)' of type '\(use.type)' is added by this migration and used by it; PostgreSQL refuses to use a new value in the transaction that adds it",
+                                          at: step.location,
+                                          fix: "move this step to a later migration, or give the spec `transaction: false`"))
+        }
+    }
+    return diagnostics
 }
