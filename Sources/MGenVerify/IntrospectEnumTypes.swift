@@ -43,3 +43,21 @@ func diffEnumTypes(_ a: [EnumTypeSnapshot]?, _ b: [EnumTypeSnapshot]?) -> [Schem
         }
     }
 }
+
+extension TableSnapshot {
+    /// Columns of an enum type get the neutral type `enum_type(<name>)` (the catalog's
+    /// `format_type` gives the bare name, quoted when it must be).
+    func markingEnumTypeColumns(_ types: [EnumTypeSnapshot]) -> TableSnapshot {
+        var table = self
+        for i in table.columns.indices where table.columns[i].neutralType == "native" {
+            let native = table.columns[i].nativeType
+            let unquoted = native.hasPrefix("\"") && native.hasSuffix("\"") && native.count > 1
+                ? String(native.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") : native
+            // The native type is lower-cased (normalizeTypeName): a mixed-case type is matched without case.
+            if let type = types.first(where: { $0.name == unquoted }) ?? types.first(where: { $0.name.lowercased() == unquoted }) {
+                table.columns[i].neutralType = "enum_type(\(type.name))"
+            }
+        }
+        return table
+    }
+}

@@ -17,6 +17,7 @@ public struct SchemaSnapshot: Codable, Equatable, Sendable {
         self.dialect = dialect
         self.tables = tables.sorted { $0.name < $1.name }
         self.enumTypes = enumTypes.map { $0.isEmpty ? nil : $0.sorted { $0.name < $1.name } } ?? nil
+        if let enumTypes, !enumTypes.isEmpty { self.tables = self.tables.map { $0.markingEnumTypeColumns(enumTypes) } }
     }
 
     public func table(_ name: String) -> TableSnapshot? { tables.first { $0.name == name } }

@@ -97,7 +97,7 @@ struct Seeder {
                     continue
                 }
                 // spec 1.1: enum types. A column of one takes its values.
-                if let type = snapshot.enumTypes?.first(where: { $0.name == column.nativeType || "\"\($0.name)\"" == column.nativeType }),
+                if let type = snapshot.enumTypes?.first(where: { column.neutralType == "enum_type(\($0.name))" }),
                    !type.values.isEmpty {
                     values.append(quoteLiteral(type.values[(seq - 1) % type.values.count], dialect))
                     continue
