@@ -72,6 +72,10 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case ("decimal", 2), ("numeric", 2):
             guard let v = ints(), v[0] > 0, v[1] >= 0, v[1] <= v[0] else { return nil }
             return .decimal(precision: v[0], scale: v[1])
+        // spec 1.1: types. `decimal(p)` is `decimal(p,0)` in standard SQL, PostgreSQL and MySQL.
+        case ("decimal", 1), ("numeric", 1):
+            guard let p = ints()?.first, p > 0 else { return nil }
+            return .decimal(precision: p, scale: 0)
         case ("enum", _) where !arguments.isEmpty:
             let values = arguments.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
             return values.contains(where: \.isEmpty) ? nil : .enumeration(values)

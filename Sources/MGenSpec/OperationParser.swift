@@ -399,6 +399,14 @@ enum OperationParser {
                 return type
             }
             let base = scalar.string.split(separator: "(").first.map(String.init) ?? scalar.string
+            // spec 1.1: types. A bare numeric is unbounded on PostgreSQL, decimal(10,0) on MySQL
+            // and any number on SQLite: no one neutral type means all three.
+            if ["numeric", "decimal"].contains(scalar.string.trimmingCharacters(in: .whitespaces).lowercased()) {
+                sink.error("'\(scalar.string)' without a precision means a different type on each dialect (PostgreSQL: unbounded; MySQL: decimal(10,0); SQLite: any number)",
+                           at: sink.location(node),
+                           fix: "give the precision: decimal(p,s) or decimal(p); for PostgreSQL's unbounded numeric, a per-dialect type {postgresql: numeric, mysql: decimal(65,30), sqlite: NUMERIC}")
+                return nil
+            }
             let hint = closestMatch(to: base, in: ColumnType.names.map { String($0.split(separator: "(")[0]) })
                 .map { " (did you mean '\($0)'?)" } ?? ""
             sink.error("unknown or malformed type '\(scalar.string)'\(hint)", at: sink.location(node),

@@ -120,3 +120,17 @@ import Testing
         #expect(c.migrations[1].withInlineEnums(for: .postgresql).up.map(\.operation) == c.migrations[1].up.map(\.operation))
     }
 }
+
+/// spec 1.1: types. `decimal(p)` is `decimal(p,0)`; a bare `numeric` is refused with why.
+@Suite struct DecimalPrecisionTests {
+    @Test func precisionOnly() {
+        #expect(ColumnType.parse("decimal(12)") == .decimal(precision: 12, scale: 0))
+        #expect(ColumnType.parse("numeric(5)") == .decimal(precision: 5, scale: 0))
+        #expect(ColumnType.parse("numeric(0)") == nil)
+    }
+
+    @Test func bareNumericSaysWhy() {
+        let diagnostics = loadDiagnostics(spec("  - create_table: {table: t, columns: [{name: n, type: numeric}]}\n"))
+        #expect(diagnostics.map(\.message) == ["'numeric' without a precision means a different type on each dialect (PostgreSQL: unbounded; MySQL: decimal(10,0); SQLite: any number)"])
+    }
+}
