@@ -27,6 +27,12 @@ extension PostgreSQLDialect {
             return [SQLStatement("DROP TYPE \(ifExists)\(quote(name))")]
         case let .renameEnumType(name, to):
             return [SQLStatement("ALTER TYPE \(quote(name)) RENAME TO \(quote(to))")]
+        case let .addEnumValue(type, value, placement) where context.direction == "down":
+            // A down puts back what its up dropped, and then often uses it (the default changed
+            // away before the drop, set back after): a type made again in this transaction may
+            // be used in it, a value added by ADD VALUE may not.
+            guard let old = context.before.enumValues(type) else { throw Unsupported("unknown enum type '\(type)'") }
+            return try recreate(type, as: placement.inserting(value, into: old), context)
         case let .addEnumValue(type, value, placement):
             var sql = "ALTER TYPE \(quote(type)) ADD VALUE \(ifNotExists)\(stringLiteral(value))"
             switch placement {
@@ -40,18 +46,17 @@ extension PostgreSQLDialect {
         case let .renameEnumValue(type, value, to):
             return [SQLStatement("ALTER TYPE \(quote(type)) RENAME VALUE \(stringLiteral(value)) TO \(stringLiteral(to))")]
         case let .dropEnumValue(type, value):
-            return try recreate(type, without: value, context)
+            guard let old = context.before.enumValues(type) else { throw Unsupported("unknown enum type '\(type)'") }
+            return try recreate(type, as: old.filter { $0 != value }, context)
         default:
             throw Unsupported("\(operation.kind) is not an enum-type step")
         }
     }
 
-    /// PostgreSQL cannot drop a value from an enum type: the type is made again without it and
-    /// every column converted to the new one (rows holding the value make the cast fail, so nothing
-    /// is lost silently). Defaults are cast with the type, so they are dropped and set around it.
-    func recreate(_ type: String, without value: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        guard let old = context.before.enumValues(type) else { throw Unsupported("unknown enum type '\(type)'") }
-        let kept = old.filter { $0 != value }
+    /// PostgreSQL cannot drop a value from an enum type: the type is made again with `kept` and
+    /// every column converted to the new one (rows holding a value left out make the cast fail, so
+    /// nothing is lost silently). Defaults are cast with the type, so they are dropped and set around it.
+    func recreate(_ type: String, as kept: [String], _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let retired = String("\(type)_mgen_old".utf8.prefix(maximumNameBytes)) ?? "mgen_old_enum"
         var statements = [SQLStatement("ALTER TYPE \(quote(type)) RENAME TO \(quote(retired))"),
                           SQLStatement("CREATE TYPE \(quote(type)) AS ENUM (\(kept.map(stringLiteral).joined(separator: ", ")))")]

@@ -58,3 +58,25 @@ import Testing
         #expect(rendered[0].up[0].sql.contains("CONSTRAINT \"people_mood_check\" CHECK (\"mood\" IN ('happy', 'it''s'))"))
     }
 }
+
+extension EnumTypeRenderTests {
+    /// A down that adds a value back and then uses it makes the type again (ADD VALUE's value
+    /// could not be used in the same transaction).
+    @Test func downAddsByMakingTheTypeAgain() throws {
+        let b = """
+            mgen: 1
+            id: "0002"
+            name: b
+            operations:
+              - alter_column: {table: people, column: mood, default: "it's"}
+              - drop_enum_value: {type: mood, value: happy}
+            """
+        let first = try Self.chain().migrations[0].migration
+        let chain = try MigrationChain.build([first, SpecLoader.load(text: b, file: "b.yaml")])
+        let down = try #require(try SQLRenderer(dialect: .postgresql).render(chain)[1].down).map(\.sql)
+        #expect(!down.contains { $0.contains("ADD VALUE") })
+        #expect(down.first == "ALTER TYPE \"mood\" RENAME TO \"mood_mgen_old\"")
+        #expect(down[1] == "CREATE TYPE \"mood\" AS ENUM ('happy', 'it''s')")
+        #expect(down.last == "ALTER TABLE \"people\"\n    ALTER COLUMN \"mood\" SET DEFAULT 'happy'")
+    }
+}
