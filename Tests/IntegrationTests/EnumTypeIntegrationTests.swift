@@ -34,7 +34,7 @@ import Testing
                 """, file: "0001.yaml")
         }
         for (down, line) in [("sql: {up: \"SELECT 1\", down: \"SELECT 1\"}", "+ enum type mood (a, b)"),
-                             ("sql: {up: \"DROP TYPE mood; CREATE TYPE mood AS ENUM ('b', 'a')\", down: \"SELECT 1\"}", "~ enum type mood: (a, b) -> (b, a)")] {
+                             ("sql: {up: \"DROP TYPE mood; CREATE TYPE mood AS ENUM ('b', 'a')\", down: \"SELECT 1\"}", "+ enum type mood (b, a)")] {
             let migrations = try VerifyMigration.render(MigrationChain.build([spec(down)]), dialect: .postgresql)
             let report = try verify(migrations, at: DBEnv.url(DBEnv.pgKey))
             #expect(!report.ok)

@@ -37,7 +37,7 @@ struct PeeweeWriter {
         var previousWasBlock = false
         for (i, step) in steps.enumerated() {
             let after = i + 1 < steps.count ? steps[i + 1].before : end
-            let context = Where(step: step, after: after)
+            let context = Where(step: step, after: after, direction: direction)
             do throws(DiagnosticError) {
                 var stepLines = try self.lines(for: step.operation, context)
                 if case let .createTable(table) = step.operation,
@@ -460,6 +460,8 @@ struct PeeweeWriter {
     struct Where {
         var step: Step
         var after: SchemaState
+        /// "up" or "down": SQL may depend on it (spec 1.1: a down's add_enum_value makes the type again).
+        var direction = "up"
         var before: SchemaState { step.before }
 
         func unsupported(_ message: String, fix: String? = nil) -> DiagnosticError {
@@ -477,11 +479,19 @@ struct PeeweeWriter {
         var planned = migration
         var step = context.step
         step.operation = operation
+        planned.runsInTransaction = true
+        if context.direction == "down" {
+            // Rendered as the down it is: from the state before it to the one after it.
+            planned.up = []
+            planned.down = [step]
+            planned.after = step.before
+            planned.before = context.after
+            return try renderer.render(planned).down ?? []
+        }
         planned.up = [step]
         planned.down = nil
         planned.before = step.before
         planned.after = context.after
-        planned.runsInTransaction = true
         return try renderer.render(planned).up
     }
 

@@ -391,10 +391,11 @@ extension Operation {
     /// field run mgen's SQL for it and keep a plain field in their own state).
     public var writesEnumTypeColumn: Bool { writtenColumnTypes.contains { $0.enumTypeName != nil } }
 
-    /// `writesEnumTypeColumn`, or a type change away from an enum type.
+    /// `writesEnumTypeColumn`, or any change of a column of an enum type (a framework's own
+    /// state of its default does not follow rename_enum_value, so its reverse would be wrong).
     public func touchesEnumTypeColumn(in before: SchemaState) -> Bool {
         if writesEnumTypeColumn { return true }
-        guard case let .alterColumn(change) = self, change.type != nil else { return false }
+        guard case let .alterColumn(change) = self else { return false }
         return before.table(change.table)?.column(change.column)?.type.enumTypeName != nil
     }
 }
