@@ -92,6 +92,7 @@ public enum SpecWriter {
 
     static func type(_ t: ColumnType) -> Value {
         if case let .native(map) = t { return .map(map.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) }
+        if case let .enumType(name) = t { return .map([("enum_type", .string(name))]) } // spec 1.1: enum types
         return .string(t.description)
     }
 
@@ -216,6 +217,20 @@ public enum SpecWriter {
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change):
             return objectBody(change)
+        // spec 1.1: enum types
+        case let .createEnumType(name, values): return .map([("name", .string(name)), ("values", names(values))])
+        case let .dropEnumType(name): return .map([("name", .string(name))])
+        case let .renameEnumType(name, to): return .map([("name", .string(name)), ("to", .string(to))])
+        case let .addEnumValue(type, value, placement):
+            var pairs: [(String, Value)] = [("type", .string(type)), ("value", .string(value))]
+            switch placement {
+            case .end: break
+            case let .before(other): pairs.append(("before", .string(other)))
+            case let .after(other): pairs.append(("after", .string(other)))
+            }
+            return .map(pairs)
+        case let .renameEnumValue(type, value, to): return .map([("type", .string(type)), ("value", .string(value)), ("to", .string(to))])
+        case let .dropEnumValue(type, value): return .map([("type", .string(type)), ("value", .string(value))])
         }
     }
 }

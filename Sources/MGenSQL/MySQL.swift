@@ -27,6 +27,8 @@ public struct MySQLDialect: SQLDialect {
             }
             return name
         }
+        // spec 1.1: enum types
+        if case let .enumType(name) = type { throw Unsupported.inlineEnum(name, dialect) }
         return switch type {
         case .boolean: "tinyint(1)"
         case .smallint: "smallint"
@@ -44,7 +46,7 @@ public struct MySQLDialect: SQLDialect {
         case .timestamptz: "timestamp(6)"
         case .uuid: "char(36)"
         case .json: "json"
-        case .native: ""
+        case .native, .enumType: ""
         case let .enumeration(values): "enum(\(values.map(stringLiteral).joined(separator: ",")))"
         }
     }

@@ -32,6 +32,8 @@ public struct PostgreSQLDialect: SQLDialect {
         case .uuid: "uuid"
         case .json: "jsonb"
         case .native: ""
+        // spec 1.1: enum types
+        case let .enumType(name): quote(name)
         }
     }
 

@@ -97,6 +97,8 @@ public protocol SQLDialect: Sendable {
     func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
     func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
     func backfill(_ backfill: Backfill, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
+    // spec 1.1: enum types
+    func enumTypeStatements(_ operation: Operation, _ context: StepContext) throws(Unsupported) -> [SQLStatement]
     /// One statement that fails with this message when run (the down of an irreversible migration
     /// in the SQL-file targets, so a runner stops rather than records a rollback that did nothing).
     func failure(_ message: String) -> SQLStatement

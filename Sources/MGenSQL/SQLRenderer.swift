@@ -91,6 +91,8 @@ public struct SQLRenderer: Sendable {
     }
 
     public func render(_ migration: PlannedMigration) throws(DiagnosticError) -> RenderedMigration {
+        // spec 1.1: enum types. Where the dialect has none, they become its columns' inline values.
+        let migration = migration.withInlineEnums(for: dialect.dialect)
         var diagnostics: [Diagnostic] = []
         let driver = StepDriver(migration, dialect: dialect.dialect)
         func statements(_ direction: Direction) -> [SQLStatement]? {
@@ -135,6 +137,9 @@ public struct SQLRenderer: Sendable {
         case let .backfill(backfill): return try d.backfill(backfill, context)
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): return try d.objectChange(change, context)
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return try d.enumTypeStatements(operation, context)
         }
     }
 }

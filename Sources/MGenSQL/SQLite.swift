@@ -15,6 +15,8 @@ public struct SQLiteDialect: SQLDialect {
         // Identity columns must be spelled INTEGER to alias the rowid.
         if column?.identity == true { return "INTEGER" }
         switch type {
+        // spec 1.1: enum types
+        case let .enumType(name): throw Unsupported.inlineEnum(name, dialect)
         case .boolean: return "BOOLEAN"
         case .smallint: return "SMALLINT"
         case .integer: return "INTEGER"

@@ -174,6 +174,7 @@ public struct MigrationChain: Sendable {
                 replay(located.value, located)
             }
         }
+        if diagnostics.isEmpty, spec.transaction != false { diagnostics = newEnumValuesUsed(in: up) } // spec 1.1: enum types
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
         return ReplayedUp(spec: spec, start: start, up: up, after: state)
     }

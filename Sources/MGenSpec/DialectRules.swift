@@ -114,6 +114,9 @@ public enum DialectRules {
             // spec 1.1: views, functions, triggers, extensions, sequences
             case let .object(change):
                 if let problem = change.unsupported(on: dialect, in: state) { error(problem.message, fix: problem.fix) }
+            // spec 1.1: enum types (MySQL and SQLite get them as inline values, see withInlineEnums)
+            case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+                break
             }
         }
 

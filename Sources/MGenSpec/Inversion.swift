@@ -66,6 +66,9 @@ extension Operation {
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change):
             return change.inverse(in: before)
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            return enumTypeInverse(in: before)
         }
     }
 
@@ -83,6 +86,9 @@ extension Operation {
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change):
             return change.dataLoss(in: before)
+        // spec 1.1: enum types
+        case .dropEnumValue:
+            return enumTypeDataLoss(in: before)
         default:
             return nil
         }

@@ -9,6 +9,10 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     case text, binary, date, time, timestamp, timestamptz, uuid, json
     case enumeration([String])
     case native([String: String])
+    // spec 1.1: enum types
+    /// A column of a named enum type (`create_enum_type`): `type: {enum_type: mood}`. The values
+    /// live in the replayed state; PostgreSQL uses the type, MySQL and SQLite the values inline.
+    case enumType(String)
 
     public static let defaultStringLength = 255
 
@@ -68,6 +72,10 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case ("decimal", 2), ("numeric", 2):
             guard let v = ints(), v[0] > 0, v[1] >= 0, v[1] <= v[0] else { return nil }
             return .decimal(precision: v[0], scale: v[1])
+        // spec 1.1: types. `decimal(p)` is `decimal(p,0)` in standard SQL, PostgreSQL and MySQL.
+        case ("decimal", 1), ("numeric", 1):
+            guard let p = ints()?.first, p > 0 else { return nil }
+            return .decimal(precision: p, scale: 0)
         case ("enum", _) where !arguments.isEmpty:
             let values = arguments.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
             return values.contains(where: \.isEmpty) ? nil : .enumeration(values)
@@ -101,6 +109,8 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case .json: "json"
         case let .enumeration(values): "enum(\(values.joined(separator: ",")))"
         case let .native(map): "native(" + map.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        // spec 1.1: enum types
+        case let .enumType(name): "enum_type(\(name))"
         }
     }
 
@@ -368,6 +378,13 @@ public indirect enum Operation: Hashable, Sendable {
     case backfill(Backfill)
     // spec 1.1: views, functions, triggers, extensions, sequences
     case object(ObjectChange)
+    // spec 1.1: enum types
+    case createEnumType(name: String, values: [String])
+    case dropEnumType(name: String)
+    case renameEnumType(name: String, to: String)
+    case addEnumValue(type: String, value: String, placement: EnumValuePlacement)
+    case renameEnumValue(type: String, value: String, to: String)
+    case dropEnumValue(type: String, value: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -390,12 +407,22 @@ public indirect enum Operation: Hashable, Sendable {
         case .backfill: "backfill"
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.kind
+        // spec 1.1: enum types
+        case .createEnumType: "create_enum_type"
+        case .dropEnumType: "drop_enum_type"
+        case .renameEnumType: "rename_enum_type"
+        case .addEnumValue: "add_enum_value"
+        case .renameEnumValue: "rename_enum_value"
+        case .dropEnumValue: "drop_enum_value"
         }
     }
 
     public static let kinds = ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column",
                                "alter_column", "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check",
-                               "validate_constraint", "drop_constraint", "sql", "backfill"]
+                               "validate_constraint", "drop_constraint", "sql", "backfill",
+                               // spec 1.1: enum types
+                               "create_enum_type", "drop_enum_type", "rename_enum_type", "add_enum_value", "rename_enum_value",
+                               "drop_enum_value"]
         // spec 1.1: views, functions, triggers, extensions, sequences
         + ObjectChange.kinds
 
@@ -416,6 +443,8 @@ public indirect enum Operation: Hashable, Sendable {
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: nil
         }
     }
 

@@ -97,6 +97,10 @@ extension Operation {
         case let .object(change):
             written(change.name, "object")
             if let table = change.table { written(table, "table") }
+        // spec 1.1: enum types
+        case let .createEnumType(n, _), let .dropEnumType(n): written(n, "enum type")
+        case let .renameEnumType(n, to): written(n, "enum type"); written(to, "enum type")
+        case let .addEnumValue(t, _, _), let .renameEnumValue(t, _, _), let .dropEnumValue(t, _): written(t, "enum type")
         case let .backfill(b):
             written(b.table, "table")
             b.assignments.forEach { written($0.column, "column") }

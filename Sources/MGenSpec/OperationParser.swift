@@ -23,7 +23,7 @@ enum OperationParser {
         }
         let at = sink.location(keyNode)
         let errorsBefore = sink.diagnostics.count
-        let allowed = allowedFields[kind]
+        let allowed = allowedFields[kind] ?? enumTypeFields[kind] // spec 1.1: enum types
         guard let allowed else {
             let hint = closestMatch(to: kind, in: Operation.kinds).map { " (did you mean '\($0)'?)" } ?? ""
             sink.error("unknown operation '\(kind)'\(hint)", at: at, fix: "operations: \(Operation.kinds.joined(separator: ", "))")
@@ -80,6 +80,8 @@ enum OperationParser {
         case "backfill": operation = backfill(f)
         // spec 1.1: views, functions, triggers, extensions, sequences
         case _ where objectFields[kind] != nil: operation = objectChange(kind, f)
+        // spec 1.1: enum types
+        case _ where enumTypeFields[kind] != nil: operation = enumTypeOperation(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -401,12 +403,28 @@ enum OperationParser {
                 return type
             }
             let base = scalar.string.split(separator: "(").first.map(String.init) ?? scalar.string
+            // spec 1.1: types. A bare numeric is unbounded on PostgreSQL, decimal(10,0) on MySQL
+            // and any number on SQLite: no one neutral type means all three.
+            if ["numeric", "decimal"].contains(scalar.string.trimmingCharacters(in: .whitespaces).lowercased()) {
+                sink.error("'\(scalar.string)' without a precision means a different type on each dialect (PostgreSQL: unbounded; MySQL: decimal(10,0); SQLite: any number)",
+                           at: sink.location(node),
+                           fix: "give the precision: decimal(p,s) or decimal(p); for PostgreSQL's unbounded numeric, a per-dialect type {postgresql: numeric, mysql: decimal(65,30), sqlite: NUMERIC}")
+                return nil
+            }
             let hint = closestMatch(to: base, in: ColumnType.names.map { String($0.split(separator: "(")[0]) })
                 .map { " (did you mean '\($0)'?)" } ?? ""
             sink.error("unknown or malformed type '\(scalar.string)'\(hint)", at: sink.location(node),
                        fix: "neutral types: \(ColumnType.names.joined(separator: ", ")); or a per-dialect type {postgresql: citext, mysql: ..., sqlite: ...}")
             return nil
         case let .mapping(mapping):
+            // spec 1.1: enum types
+            if mapping.contains(where: { $0.0.string == "enum_type" }) {
+                guard let type = enumColumnType(mapping, sink: sink) else {
+                    sink.error("`type: {enum_type: <name>}` takes nothing else", at: sink.location(node))
+                    return nil
+                }
+                return type
+            }
             var map: [String: String] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else { continue }

@@ -19,8 +19,24 @@ public struct SchemaState: Hashable, Sendable {
     // spec 1.1: views, functions, triggers, extensions, sequences (keyed by namespace and name;
     // see Ops/ObjectState.swift)
     var objectEntries = LayeredMap<Box<ObjectEntry>>()
+    // spec 1.1: enum types. Type name → values in order; few enough for a plain dictionary.
+    var enumTypes: [String: [String]] = [:]
 
     public init() {}
+
+    // spec 1.1: enum types
+    /// The values of an enum type, in order (nil: no such type).
+    public func enumValues(_ name: String) -> [String]? { enumTypes[name] }
+    public var enumTypeNames: [String] { enumTypes.keys.sorted() }
+
+    /// Rewrites the columns that match, in every table (an enum type renamed, a default renamed).
+    mutating func updateColumns(where matches: (Column) -> Bool, _ body: (inout Column) -> Void) {
+        for name in tableNames where table(name)?.columns.contains(where: matches) == true {
+            modify(name) { t in
+                for i in t.columns.indices where matches(t.columns[i]) { body(&t.columns[i]) }
+            }
+        }
+    }
 
     /// Folds recent changes into the shared maps; the chain does this after each migration, so
     /// the states of its steps share one base. Changes nothing that can be observed.
@@ -57,6 +73,7 @@ public struct SchemaState: Hashable, Sendable {
             return (mine == theirs || mine.map(Self.normalized) == theirs.map(Self.normalized))
                 && indexes(on: name) == other.indexes(on: name)
         } && hasSameObjects(as: other)
+            && enumTypes == other.enumTypes // spec 1.1: enum types
     }
 
     private static func normalized(_ table: Table) -> Table {
@@ -222,6 +239,9 @@ public struct SchemaState: Hashable, Sendable {
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(objectChange):
             changeObject(objectChange)
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            changeEnumType(operation)
         }
     }
 
@@ -285,6 +305,8 @@ extension Operation {
         case .renameColumn, .alterColumn, .createIndex, .dropIndex, .validateConstraint, .sql, .backfill: false
         // spec 1.1: views, functions, triggers, extensions, sequences
         case .object: false
+        // spec 1.1: enum types
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: false
         }
     }
 }

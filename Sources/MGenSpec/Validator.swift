@@ -54,6 +54,7 @@ struct Validator {
     mutating func check(_ operation: Operation) {
         // spec 1.1: a table, column, view or function that a view or trigger uses stays while it does
         checkObjectDependents(operation)
+        checkEnumTypes(operation) // spec 1.1: enum types
         switch operation {
         case let .createTable(table):
             if state.table(table.name) != nil {
@@ -191,6 +192,9 @@ struct Validator {
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change):
             checkObject(change)
+        // spec 1.1: enum types (checked by checkEnumTypes above)
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            break
         case let .backfill(backfill):
             guard let table = requireTable(backfill.table) else { return }
             requireColumns(backfill.assignments.map(\.column), in: table, field: "set")

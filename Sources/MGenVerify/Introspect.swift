@@ -13,7 +13,8 @@ public func introspect(_ db: Database, exclude: Set<String> = []) throws -> Sche
     case .sqlite: tables = try SQLiteIntrospector(db: db).tables(skipping: exclude)
     }
     return SchemaSnapshot(dialect: db.dialect, tables: tables.filter { !exclude.contains($0.name) },
-                          objects: try introspectObjects(db, exclude: exclude))
+                          objects: try introspectObjects(db, exclude: exclude),
+                          enumTypes: try introspectEnumTypes(db)) // spec 1.1: enum types
 }
 
 /// The base tables of the schema `db` is connected to, by name only (cheap: no definitions read).

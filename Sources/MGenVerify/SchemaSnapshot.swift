@@ -14,10 +14,15 @@ public struct SchemaSnapshot: Codable, Equatable, Sendable {
     // nil when there are none, so a schema of tables only encodes as it always did
     public var objects: [ObjectSnapshot]?
 
-    public init(dialect: Dialect, tables: [TableSnapshot], objects: [ObjectSnapshot] = []) {
+    // spec 1.1: enum types (PostgreSQL; nil when there are none)
+    public var enumTypes: [EnumTypeSnapshot]?
+
+    public init(dialect: Dialect, tables: [TableSnapshot], objects: [ObjectSnapshot] = [], enumTypes: [EnumTypeSnapshot]? = nil) {
         self.dialect = dialect
         self.tables = tables.sorted { $0.name < $1.name }
         self.objects = objects.isEmpty ? nil : objects.sorted { $0.sortKey < $1.sortKey }
+        self.enumTypes = enumTypes.map { $0.isEmpty ? nil : $0.sorted { $0.name < $1.name } } ?? nil
+        if let enumTypes, !enumTypes.isEmpty { self.tables = self.tables.map { $0.markingEnumTypeColumns(enumTypes) } }
     }
 
     public func table(_ name: String) -> TableSnapshot? { tables.first { $0.name == name } }

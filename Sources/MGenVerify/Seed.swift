@@ -96,6 +96,12 @@ struct Seeder {
                     }
                     continue
                 }
+                // spec 1.1: enum types. A column of one takes its values.
+                if let type = snapshot.enumTypes?.first(where: { column.neutralType == "enum_type(\($0.name))" }),
+                   !type.values.isEmpty {
+                    values.append(quoteLiteral(type.values[(seq - 1) % type.values.count], dialect))
+                    continue
+                }
                 values.append(Self.value(for: column, in: table, seq: seq, dialect: dialect))
             }
             valueRows.append(values)

@@ -61,6 +61,7 @@ public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = f
     }
     // spec 1.1: views, functions, triggers, sequences, extensions, domains
     changes += diffObjects(a.objects ?? [], b.objects ?? [])
+    changes += diffEnumTypes(a.enumTypes, b.enumTypes) // spec 1.1: enum types
     return changes
 }
 

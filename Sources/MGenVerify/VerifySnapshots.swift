@@ -71,7 +71,8 @@ final class SnapshotCache {
         for table in reuse + fresh.tables {
             if let key = keys[table.name] { cached[table.name] = (key, table) }
         }
-        return SchemaSnapshot(dialect: db.dialect, tables: reuse + fresh.tables, objects: try introspectObjects(db, exclude: exclude))
+        return SchemaSnapshot(dialect: db.dialect, tables: reuse + fresh.tables, objects: try introspectObjects(db, exclude: exclude),
+                              enumTypes: fresh.enumTypes)
     }
 
     private func serverSnapshot(_ db: Database, exclude: Set<String>, after statements: [String]?) throws -> SchemaSnapshot {
@@ -107,7 +108,8 @@ final class SnapshotCache {
         for table in fresh where !exclude.contains(table.name) { tables[table.name] = table }
         remember(tables, changed: Set(fresh.map(\.name)))
         // spec 1.1: objects are few; read whole after every step
-        return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values), objects: try introspectObjects(db, exclude: exclude))
+        return SchemaSnapshot(dialect: db.dialect, tables: Array(tables.values), objects: try introspectObjects(db, exclude: exclude),
+                              enumTypes: try introspectEnumTypes(db)) // spec 1.1: enum types
     }
 
     /// Every name a list of statements mentions, lower-cased (words, quoted names, and the words

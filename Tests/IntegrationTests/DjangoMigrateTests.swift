@@ -360,6 +360,6 @@ enum DjangoDifferences {
             return TableSnapshot(name: table.name, columns: columns, primaryKey: primaryKey, indexes: indexes,
                                  foreignKeys: foreignKeys, uniqueConstraints: uniques, checkConstraints: checks, comment: table.comment)
         }
-        return SchemaSnapshot(dialect: dialect, tables: tables, objects: django.objects ?? [])
+        return SchemaSnapshot(dialect: dialect, tables: tables, objects: django.objects ?? [], enumTypes: django.enumTypes)
     }
 }

@@ -142,6 +142,9 @@ enum SchemaExpectation {
         case (.native, _): return nil
         case (.enumeration, .postgresql), (.enumeration, .sqlite), (.json, .sqlite): return "text"
         case (.timestamptz, .sqlite): return "timestamp"
+        // spec 1.1: enum types (MySQL: the type's values inline, which the state keeps in the type)
+        case (.enumType, .sqlite): return "text"
+        case (.enumType, .mysql): return nil
         default: return column.type.description
         }
     }

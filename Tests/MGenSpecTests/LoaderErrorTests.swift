@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func malformedParameterisedTypes() throws {
-        for type in ["string(0)", "\"decimal(2,5)\"", "decimal(10)", "\"enum()\"", "string(abc)"] {
+        for type in ["string(0)", "\"decimal(2,5)\"", "decimal(0)", "\"enum()\"", "string(abc)"] {
             let diagnostics = loadDiagnostics(spec("  - add_column:\n      table: users\n      column: {name: a, type: \(type)}\n"))
             #expect(diagnostics.count == 1, "type \(type)")
             #expect(diagnostics.first?.message.hasPrefix("unknown or malformed type") == true, "type \(type)")

@@ -124,6 +124,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case enums, reservedNames, mixedCase, longNames, comments
     // spec 1.1: views, functions, triggers, extensions, sequences (ChainGeneratorObjects.swift)
     case views, triggers, sequences, extensions
+    // spec 1.1: enum types
+    case enumTypes
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -363,6 +365,7 @@ struct Proposer {
         case .date: return .string("2024-01-31")
         case .timestamp: return .map([("sql", .string("now()"))])
         case .enumeration:
+            if let values = enumTypeValues(type) { return rng.pick(values).map { .string($0) } } // spec 1.1: enum types
             let values = type.dropFirst(5).dropLast().split(separator: ",").map(String.init)
             return rng.pick(values).map { .string($0) }
         case .time, .uuid, .json, .binary: return nil
@@ -372,13 +375,16 @@ struct Proposer {
     // MARK: proposals
 
     enum Choice { case createTable, addColumn, dropTable, renameTable, dropColumn, renameColumn, alterColumn, createIndex, dropIndex
-        case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill }
+        case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill
+        case enumType // spec 1.1: enum types
+    }
 
     mutating func propose() -> [GeneratedOperation] {
         let tables = state.tableNames
         var menu: [Choice] = []
         func add(_ weight: Int, _ choice: Choice) { menu += Array(repeating: choice, count: weight) }
         add(tables.count < 2 ? 6 : 2, .createTable)
+        if has(.enumTypes) { add(2, .enumType) } // spec 1.1: enum types
         if !tables.isEmpty {
             if has(.addColumn) { add(4, .addColumn) }
             if has(.dropTable) { add(1, .dropTable) }
@@ -424,6 +430,7 @@ struct Proposer {
         case .dropConstraint: return dropConstraint()
         case .rawSQL: return rawSQL()
         case .backfill: return backfill()
+        case .enumType: return enumTypeStep() // spec 1.1: enum types
         }
     }
 
@@ -435,6 +442,7 @@ struct Proposer {
 
     mutating func column(in table: Table?, allowReferences: Bool) -> YAMLValue {
         let name = columnName(in: table)
+        if let enumColumn = enumTypeColumn(name) { return enumColumn } // spec 1.1: enum types
         let (type, kind) = columnType()
         var fields: [(String, YAMLValue)] = [("name", .string(name)), ("type", .string(type))]
         let withDefault = rng.chance(40)

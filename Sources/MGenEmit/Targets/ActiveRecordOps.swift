@@ -195,7 +195,9 @@ struct ActiveRecordRenderer {
         case .sql, .backfill:
             return try raw(step, context)
         // spec 1.1: views, functions, triggers, extensions, sequences (execute in reversible)
-        case .object:
+        // spec 1.1: enum types. create_enum and add_enum_value are Rails 7+; the body keeps to
+        // ActiveRecord 6.1's DSL (see ActiveRecordEmitter): execute, up and down.
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return try raw(step, context)
         }
     }

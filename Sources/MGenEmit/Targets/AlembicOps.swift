@@ -115,7 +115,8 @@ struct AlembicRenderer {
             return try execute(operation, context)
         // spec 1.1: views, functions, triggers, extensions, sequences (op.execute; the down
         // executes the SQL of the derived inverse, which restores the old body from the state)
-        case .object:
+                // spec 1.1: enum types. Alembic's autogenerate writes no ALTER TYPE either: op.execute.
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return try execute(operation, context)
         }
     }
@@ -298,6 +299,10 @@ struct AlembicRenderer {
         case (.json, _): return "sa.JSON()"
         case let (.enumeration(values), .mysql): return "sa.Enum(\(values.map(AlembicPython.string).joined(separator: ", ")))"
         case (.enumeration, _): return "sa.Text()" // with a CHECK, as mgen's SQL makes it
+        // spec 1.1: enum types. The type exists already (create_enum_type): the column only names it.
+        case let (.enumType(name), .postgresql):
+            return module("postgresql", "ENUM(name=\(AlembicPython.string(name)), create_type=False)")
+        case let (.enumType(name), _): throw Unsupported.inlineEnumType(name, dialect)
         case let (.native(map), _):
             guard let name = map[dialect.rawValue] ?? map["default"] else {
                 throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")

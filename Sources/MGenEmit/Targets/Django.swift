@@ -299,6 +299,8 @@ struct DjangoWriter {
         case let .enumeration(values) where dialect.capabilities.enumStrategy == .columnType:
             return ("CharField", [("max_length", String(max(1, values.map(\.count).max() ?? 1)))])
         case .enumeration: return ("TextField", [])
+        // spec 1.1: enum types (PostgreSQL; the column is made by RunSQL, the state holds text)
+        case .enumType: return ("TextField", [])
         case .binary: return ("BinaryField", [])
         case .date: return ("DateField", [])
         case .time: return ("TimeField", [])

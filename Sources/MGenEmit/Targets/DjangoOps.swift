@@ -15,6 +15,16 @@ struct DjangoStep {
 /// AlembicOps.swift is), each renderer below it with the shared helpers.
 extension DjangoWriter {
     mutating func operations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
+        // spec 1.1: enum types. Django has no field of a database enum type: the database gets
+        // mgen's SQL, Django's state the same step with a TextField (state_operations).
+        if step.operation.touchesEnumTypeColumn(in: step.before) {
+            return [try stepSQL(DjangoStep(step: step, after: after, position: position),
+                                state: try djangoOperations(step, after: after, position: position))]
+        }
+        return try djangoOperations(step, after: after, position: position)
+    }
+
+    private mutating func djangoOperations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
         let s = DjangoStep(step: step, after: after, position: position)
         switch step.operation {
         case let .createTable(table): return try createModel(table, after: after, position: position)
@@ -35,6 +45,8 @@ extension DjangoWriter {
         // spec 1.1: views, functions, triggers, extensions, sequences (RunSQL with reverse_sql)
         case .object: return [try stepSQL(s)]
         case let .backfill(backfill): return [try runPython(backfill, s)]
+        // spec 1.1: enum types. Django's state has no types: RunSQL both ways, nothing for the state.
+        case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: return [try stepSQL(s)]
         }
     }
 

@@ -154,7 +154,8 @@ public struct KnexEmitter: Emitter {
         case .sql, .backfill:
             return raw(step.statements)
         // spec 1.1: views, functions, triggers, extensions, sequences (knex.raw)
-        case .object:
+        // spec 1.1: enum types. Knex has no call to create or change a type: knex.raw.
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return raw(step.statements)
         }
     }
@@ -287,6 +288,8 @@ public struct KnexEmitter: Emitter {
         // (PostgreSQL's own name for it, and MGenSQL's), a native ENUM on MySQL.
         case let .enumeration(values): return "enu(\(name), \(JS.list(values)))"
         case .native: return specific()
+        // spec 1.1: enum types (the type exists: specificType names it)
+        case .enumType: return specific()
         }
     }
 

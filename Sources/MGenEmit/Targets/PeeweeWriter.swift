@@ -40,7 +40,7 @@ struct PeeweeWriter {
         // peewee_migrate runs every migration in a transaction (see `render`).
         StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: true).forEach(direction, into: &diagnostics) {
             (step, stepContext) throws(DiagnosticError) in
-            let context = Where(step: step, after: stepContext.after)
+            let context = Where(step: step, after: stepContext.after, direction: direction)
             var stepLines = try self.lines(for: step.operation, context)
             if case let .createTable(table) = step.operation,
                steps[stepContext.position...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
@@ -119,7 +119,8 @@ struct PeeweeWriter {
         case .validateConstraint, .sql, .backfill:
             return try sqlCalls(operation, context)
         // spec 1.1: views, functions, triggers, extensions, sequences (migrator.sql)
-        case .object:
+        // spec 1.1: enum types. peewee_migrate has no call for types: the dialect's SQL.
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return try sqlCalls(operation, context)
         }
     }
@@ -399,6 +400,8 @@ struct PeeweeWriter {
         case .json: return ("pw.JSONField", [], by("jsonb", "json", "TEXT"))
         case .enumeration: return ("pw.TextField", [], by("text", "text", "TEXT"))
         case .native: return ("pw.Field", [], nil)
+        // spec 1.1: enum types (a field of the existing type, as for a native one)
+        case .enumType: return ("pw.Field", [], nil)
         }
     }
 
@@ -461,6 +464,8 @@ struct PeeweeWriter {
     struct Where {
         var step: Step
         var after: SchemaState
+        /// SQL may depend on it (spec 1.1: a down's add_enum_value makes the type again).
+        var direction: Direction = .up
         var before: SchemaState { step.before }
 
         func unsupported(_ message: String, fix: String? = nil) -> DiagnosticError {
@@ -478,11 +483,19 @@ struct PeeweeWriter {
         var planned = migration
         var step = context.step
         step.operation = operation
+        planned.runsInTransaction = true
+        if context.direction == .down {
+            // Rendered as the down it is: from the state before it to the one after it.
+            planned.up = []
+            planned.down = [step]
+            planned.after = step.before
+            planned.before = context.after
+            return try renderer.render(planned).down ?? []
+        }
         planned.up = [step]
         planned.down = nil
         planned.before = step.before
         planned.after = context.after
-        planned.runsInTransaction = true
         return try renderer.render(planned).up
     }
 

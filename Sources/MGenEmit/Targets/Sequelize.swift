@@ -161,7 +161,8 @@ public struct SequelizeEmitter: Emitter {
         case .sql, .backfill:
             return raw(step.statements, o)
         // spec 1.1: views, functions, triggers, extensions, sequences (queryInterface.sequelize.query)
-        case .object:
+        // spec 1.1: enum types. queryInterface has no call for a type of its own: raw SQL.
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return raw(step.statements, o)
         }
     }
@@ -305,6 +306,8 @@ public struct SequelizeEmitter: Emitter {
         // MGenSQL does, rather than a PostgreSQL enum type that new values would need ALTER TYPE for.
         case let .enumeration(values): return d.capabilities.enumStrategy == .columnType ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
         case .native: return native()
+        // spec 1.1: enum types (Sequelize.ENUM would make a type of its own: the column names ours)
+        case .enumType: return native()
         }
     }
 }
