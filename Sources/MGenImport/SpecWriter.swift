@@ -212,6 +212,9 @@ public enum SpecWriter {
             pairs.append(("batch_size", .plain(String(b.batchSize))))
             if let k = b.key { pairs.append(("key", .string(k))) }
             return .map(pairs)
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            return dataStepBody(op)
         }
     }
 }

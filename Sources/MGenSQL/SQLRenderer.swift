@@ -137,6 +137,8 @@ public struct SQLRenderer: Sendable {
             }
             return SQLSplitter.split(text, backslashEscapes: d.dialect == .mysql).map { SQLStatement($0) }
         case let .backfill(backfill): return try d.backfill(backfill, context)
+        // spec 1.1: data steps
+        case .insert, .delete, .update: return try d.dataStep(operation, context)
         }
     }
 }

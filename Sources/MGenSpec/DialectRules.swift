@@ -111,6 +111,9 @@ public enum DialectRules {
             case .dropTable, .renameTable, .dropColumn, .renameColumn, .dropIndex, .addCheck, .validateConstraint,
                  .dropConstraint, .sql, .backfill:
                 break
+            // spec 1.1: data steps
+            case .insert, .delete, .update:
+                break
             }
         }
 

@@ -63,6 +63,9 @@ extension Operation {
         case .backfill:
             // The filled values stay: old code ignores them, and clearing them could lose data written since.
             return []
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            return dataStepInverse(in: before)
         }
     }
 
@@ -77,6 +80,9 @@ extension Operation {
             guard let newType = change.type, let old = before.table(change.table)?.column(change.column),
                   !old.type.widens(to: newType) else { return nil }
             return "alter_column \(change.table).\(change.column): \(old.type) -> \(newType) may truncate or reject values"
+        // spec 1.1: data steps
+        case .delete, .update:
+            return dataStepLoss()
         default:
             return nil
         }

@@ -366,6 +366,10 @@ public indirect enum Operation: Hashable, Sendable {
     case dropConstraint(table: String, name: String)
     case sql(up: DialectSQL, down: DialectSQL?)
     case backfill(Backfill)
+    // spec 1.1: data steps (Ops/DataSteps.swift)
+    case insert(DataRows)
+    case delete(DeleteRows)
+    case update(UpdateRows)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -386,12 +390,18 @@ public indirect enum Operation: Hashable, Sendable {
         case .dropConstraint: "drop_constraint"
         case .sql: "sql"
         case .backfill: "backfill"
+        // spec 1.1: data steps
+        case .insert: "insert"
+        case .delete: "delete"
+        case .update: "update"
         }
     }
 
     public static let kinds = ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column",
                                "alter_column", "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check",
                                "validate_constraint", "drop_constraint", "sql", "backfill"]
+        // spec 1.1: data steps
+        + ["insert", "delete", "update"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -407,6 +417,10 @@ public indirect enum Operation: Hashable, Sendable {
         case let .addUnique(u): u.table
         case let .addCheck(c): c.table
         case let .backfill(b): b.table
+        // spec 1.1: data steps
+        case let .insert(r): r.table
+        case let .delete(d): d.table
+        case let .update(u): u.table
         case .sql: nil
         }
     }
@@ -423,6 +437,8 @@ public indirect enum Operation: Hashable, Sendable {
     public var isData: Bool {
         switch self {
         case .backfill: true
+        // spec 1.1: data steps
+        case .insert, .delete, .update: true
         default: false
         }
     }

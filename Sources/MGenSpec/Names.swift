@@ -97,6 +97,18 @@ extension Operation {
             written(b.table, "table")
             b.assignments.forEach { written($0.column, "column") }
             if let key = b.key { written(key, "column") }
+        // spec 1.1: data steps
+        case let .insert(r):
+            written(r.table, "table")
+            r.rows.forEach { $0.columns.forEach { written($0, "column") } }
+            r.key?.forEach { written($0, "column") }
+        case let .delete(d):
+            written(d.table, "table")
+            if case let .rows(r) = d.selection { r.key?.forEach { written($0, "column") } }
+        case let .update(u):
+            written(u.table, "table")
+            if let from = u.from { written(from, "table") }
+            u.assignments.forEach { written($0.column, "column") }
         }
         return out
     }

@@ -78,6 +78,8 @@ enum OperationParser {
                 operation = up.map { .sql(up: $0, down: down) }
             }
         case "backfill": operation = backfill(f)
+        // spec 1.1: data steps
+        case "insert", "delete", "update": operation = dataStep(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -104,6 +106,8 @@ enum OperationParser {
         "sql": ["up", "down"],
         "backfill": ["table", "set", "where", "batch_size", "key"],
     ]
+        // spec 1.1: data steps
+        .merging(dataStepFields) { a, _ in a }
 
     // MARK: - Operations
 

@@ -213,6 +213,9 @@ public struct SchemaState: Hashable, Sendable {
             }
         case .sql, .backfill:
             break // Raw SQL is opaque to the state; a backfill changes data only.
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            break // Rows are not part of the schema.
         }
     }
 
@@ -274,6 +277,8 @@ extension Operation {
         case .createTable, .dropTable, .renameTable, .dropColumn, .addForeignKey, .addUnique, .addCheck, .dropConstraint: true
         case let .addColumn(_, _, unique, foreignKey): unique != nil || foreignKey != nil
         case .renameColumn, .alterColumn, .createIndex, .dropIndex, .validateConstraint, .sql, .backfill: false
+        // spec 1.1: data steps
+        case .insert, .delete, .update: false
         }
     }
 }

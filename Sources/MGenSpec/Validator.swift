@@ -12,7 +12,7 @@ struct Validator {
         self.fields = fields
     }
 
-    private mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
+    mutating func error(_ message: String, field: String? = nil, fix: String? = nil) {
         diagnostics.append(Diagnostic(message, at: field.flatMap { fields[$0] } ?? location, fix: fix))
     }
 
@@ -22,14 +22,14 @@ struct Validator {
 
     /// The table, or an error naming the closest existing one.
     @discardableResult
-    private mutating func requireTable(_ name: String, field: String = "table") -> Table? {
+    mutating func requireTable(_ name: String, field: String = "table") -> Table? {
         if let table = state.table(name) { return table }
         error("unknown table '\(name)'\(suggestion(name, state.tableNames))", field: field,
               fix: state.tableNames.isEmpty ? "create it first with create_table" : "tables: \(state.tableNames.joined(separator: ", "))")
         return nil
     }
 
-    private mutating func requireColumns(_ columns: [String], in table: Table, field: String) {
+    mutating func requireColumns(_ columns: [String], in table: Table, field: String) {
         for column in columns where table.column(column) == nil {
             let names = table.columns.map(\.name)
             error("unknown column '\(column)' in table '\(table.name)'\(suggestion(column, names))", field: field,
@@ -190,6 +190,9 @@ struct Validator {
                           fix: "set `key: <integer column>`, or `batch_size: 0` for one UPDATE statement")
                 }
             }
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            checkDataStep(operation)
         }
     }
 

@@ -195,6 +195,9 @@ struct ActiveRecordRenderer {
             return try dropConstraint(tableName, name, step, context)
         case .sql, .backfill:
             return try raw(step, context)
+        // spec 1.1: data steps (execute, with the inverse's SQL in `reversible`)
+        case .insert, .delete, .update:
+            return try raw(step, context)
         }
     }
 

@@ -109,6 +109,9 @@ struct AlembicRenderer {
         case .validateConstraint, .sql, .backfill:
             // No Alembic call for these: the dialect's SQL, through op.execute.
             return try execute(operation, context)
+        // spec 1.1: data steps (op.execute of the dialect's SQL)
+        case .insert, .delete, .update:
+            return try execute(operation, context)
         }
     }
 

@@ -33,6 +33,8 @@ extension DjangoWriter {
         case let .dropConstraint(table, name): return try dropConstraint(table, name, s)
         case .sql: return [try stepSQL(s)]
         case let .backfill(backfill): return [try runPython(backfill, s)]
+        // spec 1.1: data steps (RunSQL with the inverse's SQL as reverse_sql)
+        case .insert, .delete, .update: return [try stepSQL(s)]
         }
     }
 

@@ -143,6 +143,9 @@ public struct KnexEmitter: Emitter {
             return raw(step.statements)
         case .sql, .backfill:
             return raw(step.statements)
+        // spec 1.1: data steps (knex.raw, as the dialect writes them)
+        case .insert, .delete, .update:
+            return raw(step.statements)
         }
     }
 

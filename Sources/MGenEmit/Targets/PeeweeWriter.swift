@@ -115,6 +115,9 @@ struct PeeweeWriter {
             return sqlLines(statements)
         case .validateConstraint, .sql, .backfill:
             return try sqlCalls(operation, context)
+        // spec 1.1: data steps (peewee_migrate has no data call: the dialect's SQL)
+        case .insert, .delete, .update:
+            return try sqlCalls(operation, context)
         }
     }
 

@@ -153,6 +153,9 @@ public struct SequelizeEmitter: Emitter {
             return out
         case .sql, .backfill:
             return raw(step.statements, o)
+        // spec 1.1: data steps (queryInterface.sequelize.query, as the dialect writes them)
+        case .insert, .delete, .update:
+            return raw(step.statements, o)
         }
     }
 
