@@ -122,6 +122,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case foreignKey, compositeKey, selfReference, addUnique, addCheck, notValid, validateConstraint, dropConstraint
     case rawSQL, backfill, irreversible, explicitDown
     case enums, reservedNames, mixedCase, longNames, comments
+    // spec 1.1: data steps
+    case dataSteps
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -366,7 +368,10 @@ struct Proposer {
     // MARK: proposals
 
     enum Choice { case createTable, addColumn, dropTable, renameTable, dropColumn, renameColumn, alterColumn, createIndex, dropIndex
-        case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill }
+        case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill
+        // spec 1.1: data steps
+        case dataSteps
+    }
 
     mutating func propose() -> [GeneratedOperation] {
         let tables = state.tableNames
@@ -389,6 +394,8 @@ struct Proposer {
             if has(.dropConstraint) { add(2, .dropConstraint) }
             if has(.rawSQL) { add(1, .rawSQL) }
             if has(.backfill) { add(1, .backfill) }
+            // spec 1.1: data steps
+            if has(.dataSteps) { add(2, .dataSteps) }
         }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
@@ -407,6 +414,8 @@ struct Proposer {
         case .dropConstraint: return dropConstraint()
         case .rawSQL: return rawSQL()
         case .backfill: return backfill()
+        // spec 1.1: data steps
+        case .dataSteps: return dataSteps()
         }
     }
 
