@@ -155,7 +155,7 @@ public struct PostgreSQLDialect: SQLDialect {
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")\(ifNotExists)\(quote(index.name)) ON \(quote(index.table))"
         if let method = index.method, method != "btree" { sql += " USING \(method)" }
-        sql += " (\(indexParts(index)))"
+        sql += " (\(indexParts(index)))" + indexTail(index)  // spec 1.1: INCLUDE, WITH
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
         return [SQLStatement(sql, transactional: !concurrently)]
     }

@@ -242,6 +242,13 @@ public struct Index: Hashable, Sendable {
     public var predicate: String?
     /// `btree`, `hash`, `gin`, `gist`, `brin` (PostgreSQL); nil is the dialect's default.
     public var method: String?
+    // spec 1.1: index key order and options (Ops/IndexOptions.swift)
+    /// Per key part, in the order of `parts`; empty when every part has the defaults.
+    public var keyOptions: [IndexKeyOptions] = []
+    /// PostgreSQL `INCLUDE (…)`: columns stored in the index but not part of its key.
+    public var include: [String] = []
+    /// PostgreSQL `WITH (…)` storage parameters, in the order written.
+    public var storage: [StorageParameter] = []
 
     public init(name: String, table: String, parts: [IndexPart], unique: Bool = false, predicate: String? = nil,
                 method: String? = nil) {

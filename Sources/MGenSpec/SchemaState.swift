@@ -174,7 +174,7 @@ public struct SchemaState: Hashable, Sendable {
                 t.uniques.removeAll { $0.columns.contains(column) }
                 t.foreignKeys.removeAll { $0.columns.contains(column) }
             }
-            for index in indexes(on: table) where index.columnNames.contains(column) { removeIndex(index.name) }
+            for index in indexes(on: table) where index.columnNames.contains(column) || index.include.contains(column) { removeIndex(index.name) }
         case let .renameColumn(table, from, to):
             renameColumn(table: table, from: from, to: to)
         case let .alterColumn(change):
@@ -249,6 +249,7 @@ public struct SchemaState: Hashable, Sendable {
                 }
             }
             index.predicate = index.predicate.map { replacingIdentifier(from, with: to, in: $0) }
+            index.include = index.include.map { $0 == from ? to : $0 }  // spec 1.1: index options
             indexes[index.name] = Box(index)
         }
     }

@@ -130,6 +130,7 @@ struct Validator {
         case let .createIndex(index, _):
             guard let table = requireTable(index.table) else { return }
             requireColumns(index.columnNames, in: table, field: "columns")
+            requireColumns(index.include, in: table, field: "include")  // spec 1.1: index options
             requireFreeName(index.name, field: "name")
         case let .dropIndex(name, tableName, _):
             guard let index = state.index(name) else {
