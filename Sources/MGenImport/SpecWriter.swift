@@ -171,15 +171,15 @@ public enum SpecWriter {
             return .map(pairs)
         case let .createIndex(index, concurrently):
             var pairs: [(String, Value)] = [("name", .string(index.name)), ("table", .string(index.table)),
-                                            ("columns", .list(index.parts.map { part in
-                                                switch part {
-                                                case let .column(c): return .string(c)
-                                                case let .expression(e): return .map([("expression", .string(e))])
-                                                }
+                                            ("columns", .list(index.parts.enumerated().map { i, part in
+                                                indexPart(part, index.keyOptions(i))  // spec 1.1: with its options
                                             }))]
             if index.unique { pairs.append(("unique", .plain("true"))) }
             if let w = index.predicate { pairs.append(("where", .string(w))) }
             if let m = index.method { pairs.append(("method", .string(m))) }
+            // spec 1.1: index options
+            if !index.include.isEmpty { pairs.append(("include", names(index.include))) }
+            if !index.storage.isEmpty { pairs.append(("with", .map(index.storage.map { ($0.name, .plain($0.value)) }))) }
             if concurrently { pairs.append(("concurrently", .plain("true"))) }
             return .map(pairs)
         case let .dropIndex(name, table, concurrently):

@@ -152,7 +152,7 @@ struct ActiveRecordRenderer {
             if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("ADD INDEX") }) {
                 return try raw(step, context)
             }
-            guard let columns = indexColumns(index) else { return try raw(step, context) }
+            guard let columns = indexColumns(index), keyOptionArguments(index) != nil else { return try raw(step, context) }
             guard index.parts.allSatisfy({ $0.columnName != nil }) else {
                 // Rails 6.1 matches `column:` against the catalog's spelling of an expression
                 // (`lower((email)::text)`), never the spec's: removed by name, added back as created.
@@ -425,7 +425,7 @@ struct ActiveRecordRenderer {
     // MARK: Indexes and constraints
 
     private func createIndex(_ index: Index, concurrently: Bool, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
-        guard let columns = indexColumns(index) else { return try raw(step, context) }
+        guard let columns = indexColumns(index), keyOptionArguments(index) != nil else { return try raw(step, context) }
         _ = try statements(step, context) // what MGenSQL refuses (a partial index on MySQL), Rails would too
         var lines: [String] = []
         if concurrently, dialect == .mysql { lines.append("# InnoDB builds it in place, without blocking writes.") }
@@ -460,6 +460,7 @@ struct ActiveRecordRenderer {
         if index.unique { options.append(("unique", "true")) }
         if let predicate = index.predicate { options.append(("where", Ruby.string(predicate))) }
         if let method = index.method, method != "btree" { options.append(("using", Ruby.symbol(method))) }
+        options += keyOptionArguments(index) ?? []  // spec 1.1: index options
         if concurrently {
             switch dialect {
             case .postgresql: options.append(("algorithm", ":concurrently"))

@@ -97,7 +97,8 @@ public struct KnexEmitter: Emitter {
             return alterColumn(change, step)
         case let .createIndex(index, concurrently):
             // The builder has no CONCURRENTLY, no MySQL ALGORITHM/LOCK, and takes predicates only as a query builder.
-            if concurrently || index.predicate != nil || index.parts.contains(where: { $0.columnName == nil }) {
+            // spec 1.1: nor key order and options.
+            if concurrently || index.predicate != nil || index.parts.contains(where: { $0.columnName == nil }) || index.hasKeyOrStorageOptions {
                 return raw(step.statements)
             }
             let method = index.method.flatMap { $0 == "btree" ? nil : $0 }

@@ -293,7 +293,7 @@ struct PeeweeWriter {
     /// native only when the spec's index has that name and plain columns.
     private func nativeIndex(_ index: Index, create: Bool) -> String? {
         let columns = index.columnNames
-        guard columns.count == index.parts.count, index.predicate == nil, index.method == nil,
+        guard columns.count == index.parts.count, index.predicate == nil, index.method == nil, !index.hasKeyOrStorageOptions,
               index.name == ([index.table] + columns).joined(separator: "_"), index.name.count <= 64 else { return nil }
         let fields = columns.map { Self.py(Self.fieldName($0)) }.joined(separator: ", ")
         if create {

@@ -117,7 +117,10 @@ public struct SequelizeEmitter: Emitter {
                                           attributes(new, table: table, step: step, reference: nil, indent: 0)], o)]
         case let .createIndex(index, concurrently):
             // MySQL's online build (ALGORITHM/LOCK) and expression indexes have no option.
-            if (concurrently && d == .mysql) || index.parts.contains(where: { $0.columnName == nil }) { return raw(step.statements, o) }
+            // spec 1.1: key order and options go as the dialect's SQL too.
+            if (concurrently && d == .mysql) || index.parts.contains(where: { $0.columnName == nil }) || index.hasKeyOrStorageOptions {
+                return raw(step.statements, o)
+            }
             var fields = ["name: \(JS.string(index.name))"]
             if index.unique { fields.append("unique: true") }
             if let method = index.method, method != "btree", d != .sqlite { fields.append("using: \(JS.string(method.uppercased()))") }
