@@ -217,7 +217,11 @@ enum OperationParser {
                 keyOptions.append(options)
             }
         }
-        if parts.isEmpty { f.sink.error("'columns' of create_index is empty", at: f.location("columns")); return nil }
+        if parts.isEmpty {
+            // Parts that failed were reported already.
+            if nodes.isEmpty { f.sink.error("'columns' of create_index is empty", at: f.location("columns")) }
+            return nil
+        }
         let defaultName = DefaultNames.index(table, parts.map { $0.columnName ?? "expr" })
         var method = f.string("method")?.lowercased()
         if let m = method, !["btree", "hash", "gin", "gist", "brin", "spgist"].contains(m) {

@@ -122,8 +122,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case foreignKey, compositeKey, selfReference, addUnique, addCheck, notValid, validateConstraint, dropConstraint
     case rawSQL, backfill, irreversible, explicitDown
     case enums, reservedNames, mixedCase, longNames, comments
-    // spec 1.1: data steps
-    case dataSteps
+    // spec 1.1: data steps, index key order and options
+    case dataSteps, indexOptions
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -405,7 +405,8 @@ struct Proposer {
         case .dropColumn: return dropColumn()
         case .renameColumn: return renameColumn()
         case .alterColumn: return alterColumn()
-        case .createIndex: return createIndex()
+        // spec 1.1: index key order and options (ChainGeneratorIndexOptions.swift)
+        case .createIndex: return has(.indexOptions) ? withIndexOptions(createIndex()) : createIndex()
         case .dropIndex: return dropIndex()
         case .addForeignKey: return addForeignKey()
         case .addUnique: return addUnique()
