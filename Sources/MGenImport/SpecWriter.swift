@@ -215,6 +215,13 @@ public enum SpecWriter {
         // spec 1.1: data steps
         case .insert, .delete, .update:
             return dataStepBody(op)
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(add):
+            var pairs: [(String, Value)] = [("table", .string(add.table)), ("columns", names(add.key.columns)), ("name", .string(add.key.name))]
+            if let index = add.usingIndex { pairs.append(("using_index", .string(index))) }
+            return .map(pairs)
+        case let .dropPrimaryKey(table):
+            return .map([("table", .string(table))])
         }
     }
 }

@@ -139,6 +139,8 @@ public struct SQLRenderer: Sendable {
         case let .backfill(backfill): return try d.backfill(backfill, context)
         // spec 1.1: data steps
         case .insert, .delete, .update: return try d.dataStep(operation, context)
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey: return try d.primaryKeyStep(operation, context)
         }
     }
 }

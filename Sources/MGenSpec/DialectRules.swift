@@ -117,6 +117,13 @@ public enum DialectRules {
             // spec 1.1: data steps
             case .insert, .delete, .update:
                 break
+            // spec 1.1: primary keys
+            case let .addPrimaryKey(add):
+                guard var table = state.table(add.table) else { return }
+                table.primaryKey = add.key
+                key(add.key.columns, in: table, what: "the primary key")
+            case .dropPrimaryKey:
+                break
             }
         }
 

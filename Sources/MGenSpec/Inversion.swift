@@ -66,6 +66,9 @@ extension Operation {
         // spec 1.1: data steps
         case .insert, .delete, .update:
             return dataStepInverse(in: before)
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey:
+            return primaryKeyInverse(in: before)
         }
     }
 

@@ -377,6 +377,9 @@ public indirect enum Operation: Hashable, Sendable {
     case insert(DataRows)
     case delete(DeleteRows)
     case update(UpdateRows)
+    // spec 1.1: primary keys on existing tables (Ops/PrimaryKeys.swift)
+    case addPrimaryKey(AddPrimaryKey)
+    case dropPrimaryKey(table: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -401,6 +404,9 @@ public indirect enum Operation: Hashable, Sendable {
         case .insert: "insert"
         case .delete: "delete"
         case .update: "update"
+        // spec 1.1: primary keys
+        case .addPrimaryKey: "add_primary_key"
+        case .dropPrimaryKey: "drop_primary_key"
         }
     }
 
@@ -409,6 +415,8 @@ public indirect enum Operation: Hashable, Sendable {
                                "validate_constraint", "drop_constraint", "sql", "backfill"]
         // spec 1.1: data steps
         + ["insert", "delete", "update"]
+        // spec 1.1: primary keys
+        + ["add_primary_key", "drop_primary_key"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -428,6 +436,9 @@ public indirect enum Operation: Hashable, Sendable {
         case let .insert(r): r.table
         case let .delete(d): d.table
         case let .update(u): u.table
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(a): a.table
+        case let .dropPrimaryKey(table): table
         case .sql: nil
         }
     }

@@ -105,6 +105,11 @@ extension Operation {
         case let .delete(d):
             written(d.table, "table")
             if case let .rows(r) = d.selection { r.key?.forEach { written($0, "column") } }
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(a):
+            written(a.table, "table"); add(a.key.name, "primary key"); a.key.columns.forEach { written($0, "column") }
+            if let index = a.usingIndex { written(index, "index") }
+        case let .dropPrimaryKey(t): written(t, "table")
         case let .update(u):
             written(u.table, "table")
             if let from = u.from { written(from, "table") }

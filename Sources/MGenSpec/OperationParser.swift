@@ -80,6 +80,8 @@ enum OperationParser {
         case "backfill": operation = backfill(f)
         // spec 1.1: data steps
         case "insert", "delete", "update": operation = dataStep(kind, f)
+        // spec 1.1: primary keys
+        case "add_primary_key", "drop_primary_key": operation = primaryKeyStep(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -108,6 +110,8 @@ enum OperationParser {
     ]
         // spec 1.1: data steps
         .merging(dataStepFields) { a, _ in a }
+        // spec 1.1: primary keys
+        .merging(primaryKeyFields) { a, _ in a }
 
     // MARK: - Operations
 

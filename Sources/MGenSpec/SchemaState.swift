@@ -216,6 +216,12 @@ public struct SchemaState: Hashable, Sendable {
         // spec 1.1: data steps
         case .insert, .delete, .update:
             break // Rows are not part of the schema.
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(add):
+            modify(add.table) { $0.primaryKey = add.key }
+            if let index = add.usingIndex { removeIndex(index) }
+        case let .dropPrimaryKey(table):
+            modify(table) { $0.primaryKey = nil }
         }
     }
 
@@ -280,6 +286,8 @@ extension Operation {
         case .renameColumn, .alterColumn, .createIndex, .dropIndex, .validateConstraint, .sql, .backfill: false
         // spec 1.1: data steps
         case .insert, .delete, .update: false
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey: true
         }
     }
 }

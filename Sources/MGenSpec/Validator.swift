@@ -37,7 +37,7 @@ struct Validator {
         }
     }
 
-    private mutating func requireFreeName(_ name: String, field: String) {
+    mutating func requireFreeName(_ name: String, field: String) {
         if state.index(name) != nil {
             error("an index named '\(name)' already exists", field: field, fix: "choose another name")
         } else if let owner = state.constraintOwner(name) {
@@ -161,7 +161,7 @@ struct Validator {
         case let .dropConstraint(tableName, name):
             guard let table = requireTable(tableName) else { return }
             if table.primaryKey?.name == name {
-                error("'\(name)' is the primary key of '\(tableName)'; dropping a primary key is not supported", field: "name")
+                error("'\(name)' is the primary key of '\(tableName)'", field: "name", fix: "use drop_primary_key: {table: \(tableName)}")
             } else if !table.constraintNames.contains(name) {
                 let indexHint = state.index(name) != nil ? "'\(name)' is an index: use drop_index" : nil
                 error("table '\(tableName)' has no constraint named '\(name)'\(suggestion(name, table.constraintNames))", field: "name",
@@ -194,6 +194,9 @@ struct Validator {
         // spec 1.1: data steps
         case .insert, .delete, .update:
             checkDataStep(operation)
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey:
+            checkPrimaryKeyStep(operation)
         }
     }
 

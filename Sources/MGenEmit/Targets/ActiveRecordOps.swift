@@ -198,6 +198,9 @@ struct ActiveRecordRenderer {
         // spec 1.1: data steps (execute, with the inverse's SQL in `reversible`)
         case .insert, .delete, .update:
             return try raw(step, context)
+        // spec 1.1: primary keys (Rails 6.1 has no call: execute, with the inverse's SQL)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return try raw(step, context)
         }
     }
 

@@ -112,6 +112,10 @@ struct AlembicRenderer {
         // spec 1.1: data steps (op.execute of the dialect's SQL)
         case .insert, .delete, .update:
             return try execute(operation, context)
+        // spec 1.1: primary keys (op.execute: op.create_primary_key cannot take over an index,
+        // and on SQLite the step is mgen's table rebuild)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return try execute(operation, context)
         }
     }
 

@@ -35,6 +35,8 @@ extension DjangoWriter {
         case let .backfill(backfill): return [try runPython(backfill, s)]
         // spec 1.1: data steps (RunSQL with the inverse's SQL as reverse_sql)
         case .insert, .delete, .update: return [try stepSQL(s)]
+        // spec 1.1: primary keys (RunSQL: Django's state keeps its own idea of the key)
+        case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
         }
     }
 

@@ -147,6 +147,9 @@ public struct KnexEmitter: Emitter {
         // spec 1.1: data steps (knex.raw, as the dialect writes them)
         case .insert, .delete, .update:
             return raw(step.statements)
+        // spec 1.1: primary keys (knex.raw: the builder's primary() cannot name PostgreSQL's key or rebuild SQLite)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return raw(step.statements)
         }
     }
 

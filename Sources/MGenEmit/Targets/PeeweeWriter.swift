@@ -118,6 +118,9 @@ struct PeeweeWriter {
         // spec 1.1: data steps (peewee_migrate has no data call: the dialect's SQL)
         case .insert, .delete, .update:
             return try sqlCalls(operation, context)
+        // spec 1.1: primary keys (the dialect's SQL; SQLite's is a table rebuild)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return try sqlCalls(operation, context)
         }
     }
 

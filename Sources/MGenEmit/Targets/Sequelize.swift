@@ -159,6 +159,9 @@ public struct SequelizeEmitter: Emitter {
         // spec 1.1: data steps (queryInterface.sequelize.query, as the dialect writes them)
         case .insert, .delete, .update:
             return raw(step.statements, o)
+        // spec 1.1: primary keys (the dialect's SQL)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return raw(step.statements, o)
         }
     }
 
