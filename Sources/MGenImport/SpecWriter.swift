@@ -222,6 +222,9 @@ public enum SpecWriter {
             return .map(pairs)
         case let .dropPrimaryKey(table):
             return .map([("table", .string(table))])
+        // spec 1.1: renames
+        case let .renameIndex(name, to, table):
+            return .map([("name", .string(name)), ("to", .string(to))] + (table.isEmpty ? [] : [("table", .string(table))]))
         }
     }
 }

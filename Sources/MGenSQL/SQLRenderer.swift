@@ -141,6 +141,8 @@ public struct SQLRenderer: Sendable {
         case .insert, .delete, .update: return try d.dataStep(operation, context)
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey: return try d.primaryKeyStep(operation, context)
+        // spec 1.1: renames
+        case .renameIndex: return try d.renameStep(operation, context)
         }
     }
 }

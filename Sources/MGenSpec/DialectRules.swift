@@ -122,7 +122,7 @@ public enum DialectRules {
                 guard var table = state.table(add.table) else { return }
                 table.primaryKey = add.key
                 key(add.key.columns, in: table, what: "the primary key")
-            case .dropPrimaryKey:
+            case .dropPrimaryKey, .renameIndex:
                 break
             }
         }

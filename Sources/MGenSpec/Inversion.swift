@@ -69,6 +69,9 @@ extension Operation {
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey:
             return primaryKeyInverse(in: before)
+        // spec 1.1: renames
+        case .renameIndex:
+            return renameInverse(in: before)
         }
     }
 
@@ -99,6 +102,10 @@ extension Operation {
     public func resolved(in before: SchemaState) -> Operation {
         if case let .dropIndex(name, table, concurrently) = self, table.isEmpty, let index = before.index(name) {
             return .dropIndex(name: name, table: index.table, concurrently: concurrently)
+        }
+        // spec 1.1: renames
+        if case let .renameIndex(name, to, table) = self, table.isEmpty, let index = before.index(name) {
+            return .renameIndex(name: name, to: to, table: index.table)
         }
         return self
     }

@@ -380,6 +380,8 @@ public indirect enum Operation: Hashable, Sendable {
     // spec 1.1: primary keys on existing tables (Ops/PrimaryKeys.swift)
     case addPrimaryKey(AddPrimaryKey)
     case dropPrimaryKey(table: String)
+    // spec 1.1: renames (Ops/Renames.swift); `table` may be empty in a spec, as for drop_index
+    case renameIndex(name: String, to: String, table: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -407,6 +409,8 @@ public indirect enum Operation: Hashable, Sendable {
         // spec 1.1: primary keys
         case .addPrimaryKey: "add_primary_key"
         case .dropPrimaryKey: "drop_primary_key"
+        // spec 1.1: renames
+        case .renameIndex: "rename_index"
         }
     }
 
@@ -417,6 +421,8 @@ public indirect enum Operation: Hashable, Sendable {
         + ["insert", "delete", "update"]
         // spec 1.1: primary keys
         + ["add_primary_key", "drop_primary_key"]
+        // spec 1.1: renames
+        + ["rename_index"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -439,6 +445,8 @@ public indirect enum Operation: Hashable, Sendable {
         // spec 1.1: primary keys
         case let .addPrimaryKey(a): a.table
         case let .dropPrimaryKey(table): table
+        // spec 1.1: renames
+        case let .renameIndex(_, _, table): table.isEmpty ? nil : table
         case .sql: nil
         }
     }

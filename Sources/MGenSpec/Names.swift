@@ -110,6 +110,8 @@ extension Operation {
             written(a.table, "table"); add(a.key.name, "primary key"); a.key.columns.forEach { written($0, "column") }
             if let index = a.usingIndex { written(index, "index") }
         case let .dropPrimaryKey(t): written(t, "table")
+        // spec 1.1: renames
+        case let .renameIndex(n, to, t): written(n, "index"); add(to, "index"); if !t.isEmpty { written(t, "table") }
         case let .update(u):
             written(u.table, "table")
             if let from = u.from { written(from, "table") }

@@ -82,6 +82,8 @@ enum OperationParser {
         case "insert", "delete", "update": operation = dataStep(kind, f)
         // spec 1.1: primary keys
         case "add_primary_key", "drop_primary_key": operation = primaryKeyStep(kind, f)
+        // spec 1.1: renames
+        case "rename_index": operation = renameStep(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -112,6 +114,8 @@ enum OperationParser {
         .merging(dataStepFields) { a, _ in a }
         // spec 1.1: primary keys
         .merging(primaryKeyFields) { a, _ in a }
+        // spec 1.1: renames
+        .merging(renameFields) { a, _ in a }
 
     // MARK: - Operations
 

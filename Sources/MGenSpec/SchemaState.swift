@@ -222,6 +222,12 @@ public struct SchemaState: Hashable, Sendable {
             if let index = add.usingIndex { removeIndex(index) }
         case let .dropPrimaryKey(table):
             modify(table) { $0.primaryKey = nil }
+        // spec 1.1: renames
+        case let .renameIndex(name, to, _):
+            guard var index = indexes[name]?.value else { return }
+            removeIndex(name)
+            index.name = to
+            addIndex(index)
         }
     }
 
@@ -288,6 +294,7 @@ extension Operation {
         case .insert, .delete, .update: false
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey: true
+        case .renameIndex: false
         }
     }
 }

@@ -197,6 +197,9 @@ struct Validator {
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey:
             checkPrimaryKeyStep(operation)
+        // spec 1.1: renames
+        case .renameIndex:
+            checkRename(operation)
         }
     }
 

@@ -4,12 +4,12 @@ import MGenTestSupport
 import MGenVerify
 import Testing
 
-/// spec 1.1 (data steps, index key order and options): the framework-chain fixtures `data-steps`,
-/// `index-options` and `index-options-postgresql` through every cell of the generative harness —
+/// spec 1.1 (data steps, index key order and options, primary keys): the framework-chain fixtures
+/// `data-steps`, `index-options`, `index-options-postgresql`, `primary-keys` and `primary-key-replace` through every cell of the generative harness —
 /// mgen verify, the SQL-file targets, Alembic, Django, Peewee, ActiveRecord, TypeORM (PostgreSQL),
 /// and the syntax checks of Knex and Sequelize — up, down and up, each compared with mgen's SQL.
 @Suite(.serialized) struct Spec11DataAndIndexTests {
-    static let chains = ["data-steps", "index-options", "index-options-postgresql", "primary-keys"]
+    static let chains = ["data-steps", "index-options", "index-options-postgresql", "primary-keys", "primary-key-replace", "rename-index"]
 
     static var cells: [(String, Dialect)] {
         FrameworkChain.all.filter { chains.contains($0.name) }.flatMap { chain in chain.dialects.map { (chain.name, $0) } }
@@ -20,6 +20,12 @@ import Testing
         guard let server = try GeneratedHarness.server(dialect) else { return }
         let chain = try #require(FrameworkChain.all.first { $0.name == name }).load()
         for outcome in GeneratedHarness.run(chain, dialect: dialect, server: server) {
+            // A documented limit: Django needs a primary key on every model (primary-key-replace
+            // runs the key steps through Django).
+            if name == "primary-keys", outcome.cell.target == "django" {
+                #expect(outcome.refused?.contains("Django needs a primary key on every model") == true)
+                continue
+            }
             #expect(outcome.refused == nil, "\(name), \(outcome.cell) refused: \(outcome.refused ?? "")")
             for problem in outcome.problems { Issue.record("\(name), \(outcome.cell): \(problem)") }
         }

@@ -123,7 +123,7 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case rawSQL, backfill, irreversible, explicitDown
     case enums, reservedNames, mixedCase, longNames, comments
     // spec 1.1: data steps, index key order and options
-    case dataSteps, indexOptions
+    case dataSteps, indexOptions, primaryKeys
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -369,8 +369,8 @@ struct Proposer {
 
     enum Choice { case createTable, addColumn, dropTable, renameTable, dropColumn, renameColumn, alterColumn, createIndex, dropIndex
         case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill
-        // spec 1.1: data steps
-        case dataSteps
+        // spec 1.1: data steps, primary keys
+        case dataSteps, primaryKeys
     }
 
     mutating func propose() -> [GeneratedOperation] {
@@ -396,6 +396,7 @@ struct Proposer {
             if has(.backfill) { add(1, .backfill) }
             // spec 1.1: data steps
             if has(.dataSteps) { add(2, .dataSteps) }
+            if has(.primaryKeys) { add(1, .primaryKeys) }
         }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
@@ -417,6 +418,7 @@ struct Proposer {
         case .backfill: return backfill()
         // spec 1.1: data steps
         case .dataSteps: return dataSteps()
+        case .primaryKeys: return primaryKeyChange()
         }
     }
 

@@ -201,6 +201,9 @@ struct ActiveRecordRenderer {
         // spec 1.1: primary keys (Rails 6.1 has no call: execute, with the inverse's SQL)
         case .addPrimaryKey, .dropPrimaryKey:
             return try raw(step, context)
+        // spec 1.1: renames — Rails' own rename_index (invertible; on SQLite it drops and re-creates too)
+        case let .renameIndex(name, to, table):
+            return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
         }
     }
 

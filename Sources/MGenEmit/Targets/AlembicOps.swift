@@ -116,6 +116,9 @@ struct AlembicRenderer {
         // and on SQLite the step is mgen's table rebuild)
         case .addPrimaryKey, .dropPrimaryKey:
             return try execute(operation, context)
+        // spec 1.1: renames (Alembic has no rename_index call)
+        case .renameIndex:
+            return try execute(operation, context)
         }
     }
 

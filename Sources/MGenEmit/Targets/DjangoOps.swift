@@ -37,6 +37,8 @@ extension DjangoWriter {
         case .insert, .delete, .update: return [try stepSQL(s)]
         // spec 1.1: primary keys (RunSQL: Django's state keeps its own idea of the key)
         case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
+        // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
+        case .renameIndex: return try renameIndex(s)
         }
     }
 

@@ -150,6 +150,9 @@ public struct KnexEmitter: Emitter {
         // spec 1.1: primary keys (knex.raw: the builder's primary() cannot name PostgreSQL's key or rebuild SQLite)
         case .addPrimaryKey, .dropPrimaryKey:
             return raw(step.statements)
+        // spec 1.1: renames (the builder has no index rename)
+        case .renameIndex:
+            return raw(step.statements)
         }
     }
 

@@ -121,6 +121,9 @@ struct PeeweeWriter {
         // spec 1.1: primary keys (the dialect's SQL; SQLite's is a table rebuild)
         case .addPrimaryKey, .dropPrimaryKey:
             return try sqlCalls(operation, context)
+        // spec 1.1: renames (peewee_migrate has no index rename)
+        case .renameIndex:
+            return try sqlCalls(operation, context)
         }
     }
 

@@ -162,6 +162,9 @@ public struct SequelizeEmitter: Emitter {
         // spec 1.1: primary keys (the dialect's SQL)
         case .addPrimaryKey, .dropPrimaryKey:
             return raw(step.statements, o)
+        // spec 1.1: renames (queryInterface has no index rename)
+        case .renameIndex:
+            return raw(step.statements, o)
         }
     }
 
