@@ -201,8 +201,10 @@ struct ActiveRecordRenderer {
         // spec 1.1: primary keys (Rails 6.1 has no call: execute, with the inverse's SQL)
         case .addPrimaryKey, .dropPrimaryKey:
             return try raw(step, context)
-        // spec 1.1: renames — Rails' own rename_index (invertible; on SQLite it drops and re-creates too)
+        // spec 1.1: renames — Rails' own rename_index (invertible). On SQLite Rails re-creates the
+        // index from its reflection, which drops a key's DESC: mgen's SQL there.
         case let .renameIndex(name, to, table):
+            guard dialect != .sqlite else { return try raw(step, context) }
             return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
         }
     }
