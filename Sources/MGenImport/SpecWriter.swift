@@ -173,15 +173,15 @@ public enum SpecWriter {
             return .map(pairs)
         case let .createIndex(index, concurrently):
             var pairs: [(String, Value)] = [("name", .string(index.name)), ("table", .string(index.table)),
-                                            ("columns", .list(index.parts.map { part in
-                                                switch part {
-                                                case let .column(c): return .string(c)
-                                                case let .expression(e): return .map([("expression", .string(e))])
-                                                }
+                                            ("columns", .list(index.parts.enumerated().map { i, part in
+                                                indexPart(part, index.keyOptions(i))  // spec 1.1: with its options
                                             }))]
             if index.unique { pairs.append(("unique", .plain("true"))) }
             if let w = index.predicate { pairs.append(("where", .string(w))) }
             if let m = index.method { pairs.append(("method", .string(m))) }
+            // spec 1.1: index options
+            if !index.include.isEmpty { pairs.append(("include", names(index.include))) }
+            if !index.storage.isEmpty { pairs.append(("with", .map(index.storage.map { ($0.name, .plain($0.value)) }))) }
             if concurrently { pairs.append(("concurrently", .plain("true"))) }
             return .map(pairs)
         case let .dropIndex(name, table, concurrently):
@@ -231,6 +231,19 @@ public enum SpecWriter {
             return .map(pairs)
         case let .renameEnumValue(type, value, to): return .map([("type", .string(type)), ("value", .string(value)), ("to", .string(to))])
         case let .dropEnumValue(type, value): return .map([("type", .string(type)), ("value", .string(value))])
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            return dataStepBody(op)
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(add):
+            var pairs: [(String, Value)] = [("table", .string(add.table)), ("columns", names(add.key.columns)), ("name", .string(add.key.name))]
+            if let index = add.usingIndex { pairs.append(("using_index", .string(index))) }
+            return .map(pairs)
+        case let .dropPrimaryKey(table):
+            return .map([("table", .string(table))])
+        // spec 1.1: renames
+        case let .renameIndex(name, to, table):
+            return .map([("name", .string(name)), ("to", .string(to))] + (table.isEmpty ? [] : [("table", .string(table))]))
         }
     }
 }

@@ -127,6 +127,7 @@ public struct MySQLDialect: SQLDialect {
             throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)",
                               fix: "drop `where`, or keep this index to postgresql/sqlite with a per-dialect `sql` step")
         }
+        try checkIndexOptions(index)  // spec 1.1: index options
         if index.parts.contains(where: { $0.columnName == nil }) {
             throw Unsupported("MariaDB has no expression indexes (index '\(index.name)')",
                               fix: "index a generated column instead, or use a per-dialect `sql` step")

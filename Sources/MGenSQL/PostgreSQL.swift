@@ -159,7 +159,7 @@ public struct PostgreSQLDialect: SQLDialect {
         // IF NOT EXISTS would skip on the re-run, "succeeding" without an index (issue 13).
         var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : ifNotExists)\(quote(index.name)) ON \(quote(index.table))"
         if let method = index.method, method != "btree" { sql += " USING \(method)" }
-        sql += " (\(indexParts(index)))"
+        sql += " (\(indexParts(index)))" + indexTail(index)  // spec 1.1: INCLUDE, WITH
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
         return [SQLStatement(sql, transactional: !concurrently)]
     }

@@ -192,12 +192,8 @@ extension SQLDialect {
     }
 
     public func indexParts(_ index: Index) -> String {
-        index.parts.map {
-            switch $0 {
-            case let .column(name): quote(name)
-            case let .expression(e): "(\(e))"
-            }
-        }.joined(separator: ", ")
+        // spec 1.1: each key with its order and options (IndexOptions.swift)
+        index.parts.indices.map { indexKey(index, $0) }.joined(separator: ", ")
     }
 
 

@@ -140,6 +140,12 @@ public struct SQLRenderer: Sendable {
         // spec 1.1: enum types
         case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return try d.enumTypeStatements(operation, context)
+        // spec 1.1: data steps
+        case .insert, .delete, .update: return try d.dataStep(operation, context)
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey: return try d.primaryKeyStep(operation, context)
+        // spec 1.1: renames
+        case .renameIndex: return try d.renameStep(operation, context)
         }
     }
 }

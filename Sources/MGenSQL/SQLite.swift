@@ -144,6 +144,7 @@ public struct SQLiteDialect: SQLDialect {
         if let method = index.method, method != "btree" {
             throw Unsupported("SQLite has only b-tree indexes (index '\(index.name)' asks for \(method))", fix: "drop `method`")
         }
+        try checkIndexOptions(index)  // spec 1.1: index options
         var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists)\(quote(index.name)) ON \(quote(index.table)) (\(indexParts(index)))"
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
         return [SQLStatement(sql)]

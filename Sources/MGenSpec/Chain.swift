@@ -269,6 +269,7 @@ public struct MigrationChain: Sendable {
         let indexes = state.indexes(on: tableName).filter { index in
             index.columnNames.contains(column) || index.parts.contains { if case let .expression(e) = $0 { mentions(e, column) } else { false } }
                 || index.predicate.map { mentions($0, column) } == true
+                || index.include.contains(column)  // spec 1.1: index options
         }
         let constraints = table.foreignKeys.filter { $0.columns.contains(column) }.map(\.name)
             + table.uniques.filter { $0.columns.contains(column) }.map(\.name)

@@ -101,7 +101,10 @@ public enum DialectRules {
                 }
             case let .createIndex(index, _):
                 guard let table = state.table(index.table) else { return }
-                key(index.columnNames, in: table, what: "index '\(index.name)'")
+                // spec 1.1: index options (prefix lengths)
+                var lengths: [String: Int] = [:]
+                for (i, part) in index.parts.enumerated() { if let c = part.columnName, let n = index.keyOptions(i).length { lengths[c] = n } }
+                key(index.columnNames, in: table, what: "index '\(index.name)'", lengths: lengths)
             case let .addUnique(unique):
                 guard let table = state.table(unique.table) else { return }
                 key(unique.columns, in: table, what: "unique constraint '\(unique.name)'")
@@ -115,7 +118,15 @@ public enum DialectRules {
             case let .object(change):
                 if let problem = change.unsupported(on: dialect, in: state) { error(problem.message, fix: problem.fix) }
             // spec 1.1: enum types (MySQL and SQLite get them as inline values, see withInlineEnums)
-            case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+            // spec 1.1: data steps
+            case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue, .insert, .delete, .update:
+                break
+            // spec 1.1: primary keys
+            case let .addPrimaryKey(add):
+                guard var table = state.table(add.table) else { return }
+                table.primaryKey = add.key
+                key(add.key.columns, in: table, what: "the primary key")
+            case .dropPrimaryKey, .renameIndex:
                 break
             }
         }
@@ -259,11 +270,13 @@ public enum DialectRules {
 
         /// MySQL indexes text, blob and json columns only with a prefix length, and keys up to
         /// 3,072 bytes (MariaDB accepts more through a hash; MySQL 8.0 does not).
-        mutating func key(_ columns: [String], in table: Table, what: String) {
+        mutating func key(_ columns: [String], in table: Table, what: String, lengths: [String: Int] = [:]) {
             guard dialect == .mysql else { return }
             var bytes = 0
             for name in columns {
                 guard let column = table.column(name) else { continue }
+                // spec 1.1: a prefix `length` indexes that many characters of any column.
+                if let length = lengths[name] { bytes += length * 4; continue }
                 switch column.type {
                 case .text, .binary, .json:
                     error("\(what) of '\(table.name)' uses \(column.type) column '\(name)'; MySQL cannot index \(column.type) without a prefix length",

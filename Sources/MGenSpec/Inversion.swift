@@ -69,6 +69,15 @@ extension Operation {
         // spec 1.1: enum types
         case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return enumTypeInverse(in: before)
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            return dataStepInverse(in: before)
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey:
+            return primaryKeyInverse(in: before)
+        // spec 1.1: renames
+        case .renameIndex:
+            return renameInverse(in: before)
         }
     }
 
@@ -89,6 +98,9 @@ extension Operation {
         // spec 1.1: enum types
         case .dropEnumValue:
             return enumTypeDataLoss(in: before)
+        // spec 1.1: data steps
+        case .delete, .update:
+            return dataStepLoss()
         default:
             return nil
         }
@@ -102,6 +114,10 @@ extension Operation {
     public func resolved(in before: SchemaState) -> Operation {
         if case let .dropIndex(name, table, concurrently) = self, table.isEmpty, let index = before.index(name) {
             return .dropIndex(name: name, table: index.table, concurrently: concurrently)
+        }
+        // spec 1.1: renames
+        if case let .renameIndex(name, to, table) = self, table.isEmpty, let index = before.index(name) {
+            return .renameIndex(name: name, to: to, table: index.table)
         }
         return self
     }

@@ -235,6 +235,7 @@ struct Fields {
 
     func location(_ key: String) -> SourceLocation { fields[key] ?? sink.location(node) }
     func node(_ key: String) -> Node? { present.first { sameKey($0.key, key) }?.value }
+    func has(_ key: String) -> Bool { node(key) != nil }
 
     private func missing(_ key: String, _ what: String) {
         sink.error("missing required field '\(key)' in \(context)", at: sink.location(node), fix: "add `\(key): <\(what)>`")

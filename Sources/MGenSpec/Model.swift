@@ -252,6 +252,13 @@ public struct Index: Hashable, Sendable {
     public var predicate: String?
     /// `btree`, `hash`, `gin`, `gist`, `brin` (PostgreSQL); nil is the dialect's default.
     public var method: String?
+    // spec 1.1: index key order and options (Ops/IndexOptions.swift)
+    /// Per key part, in the order of `parts`; empty when every part has the defaults.
+    public var keyOptions: [IndexKeyOptions] = []
+    /// PostgreSQL `INCLUDE (…)`: columns stored in the index but not part of its key.
+    public var include: [String] = []
+    /// PostgreSQL `WITH (…)` storage parameters, in the order written.
+    public var storage: [StorageParameter] = []
 
     public init(name: String, table: String, parts: [IndexPart], unique: Bool = false, predicate: String? = nil,
                 method: String? = nil) {
@@ -385,6 +392,15 @@ public indirect enum Operation: Hashable, Sendable {
     case addEnumValue(type: String, value: String, placement: EnumValuePlacement)
     case renameEnumValue(type: String, value: String, to: String)
     case dropEnumValue(type: String, value: String)
+    // spec 1.1: data steps (Ops/DataSteps.swift)
+    case insert(DataRows)
+    case delete(DeleteRows)
+    case update(UpdateRows)
+    // spec 1.1: primary keys on existing tables (Ops/PrimaryKeys.swift)
+    case addPrimaryKey(AddPrimaryKey)
+    case dropPrimaryKey(table: String)
+    // spec 1.1: renames (Ops/Renames.swift); `table` may be empty in a spec, as for drop_index
+    case renameIndex(name: String, to: String, table: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -414,6 +430,15 @@ public indirect enum Operation: Hashable, Sendable {
         case .addEnumValue: "add_enum_value"
         case .renameEnumValue: "rename_enum_value"
         case .dropEnumValue: "drop_enum_value"
+        // spec 1.1: data steps
+        case .insert: "insert"
+        case .delete: "delete"
+        case .update: "update"
+        // spec 1.1: primary keys
+        case .addPrimaryKey: "add_primary_key"
+        case .dropPrimaryKey: "drop_primary_key"
+        // spec 1.1: renames
+        case .renameIndex: "rename_index"
         }
     }
 
@@ -425,6 +450,12 @@ public indirect enum Operation: Hashable, Sendable {
                                "drop_enum_value"]
         // spec 1.1: views, functions, triggers, extensions, sequences
         + ObjectChange.kinds
+        // spec 1.1: data steps
+        + ["insert", "delete", "update"]
+        // spec 1.1: primary keys
+        + ["add_primary_key", "drop_primary_key"]
+        // spec 1.1: renames
+        + ["rename_index"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -440,6 +471,15 @@ public indirect enum Operation: Hashable, Sendable {
         case let .addUnique(u): u.table
         case let .addCheck(c): c.table
         case let .backfill(b): b.table
+        // spec 1.1: data steps
+        case let .insert(r): r.table
+        case let .delete(d): d.table
+        case let .update(u): u.table
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(a): a.table
+        case let .dropPrimaryKey(table): table
+        // spec 1.1: renames
+        case let .renameIndex(_, _, table): table.isEmpty ? nil : table
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table
@@ -460,6 +500,8 @@ public indirect enum Operation: Hashable, Sendable {
     public var isData: Bool {
         switch self {
         case .backfill: true
+        // spec 1.1: data steps
+        case .insert, .delete, .update: true
         default: false
         }
     }

@@ -105,6 +105,25 @@ extension Operation {
             written(b.table, "table")
             b.assignments.forEach { written($0.column, "column") }
             if let key = b.key { written(key, "column") }
+        // spec 1.1: data steps
+        case let .insert(r):
+            written(r.table, "table")
+            r.rows.forEach { $0.columns.forEach { written($0, "column") } }
+            r.key?.forEach { written($0, "column") }
+        case let .delete(d):
+            written(d.table, "table")
+            if case let .rows(r) = d.selection { r.key?.forEach { written($0, "column") } }
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(a):
+            written(a.table, "table"); add(a.key.name, "primary key"); a.key.columns.forEach { written($0, "column") }
+            if let index = a.usingIndex { written(index, "index") }
+        case let .dropPrimaryKey(t): written(t, "table")
+        // spec 1.1: renames
+        case let .renameIndex(n, to, t): written(n, "index"); add(to, "index"); if !t.isEmpty { written(t, "table") }
+        case let .update(u):
+            written(u.table, "table")
+            if let from = u.from { written(from, "table") }
+            u.assignments.forEach { written($0.column, "column") }
         }
         return out
     }

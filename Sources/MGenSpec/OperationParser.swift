@@ -82,6 +82,12 @@ enum OperationParser {
         case _ where objectFields[kind] != nil: operation = objectChange(kind, f)
         // spec 1.1: enum types
         case _ where enumTypeFields[kind] != nil: operation = enumTypeOperation(kind, f)
+        // spec 1.1: data steps
+        case "insert", "delete", "update": operation = dataStep(kind, f)
+        // spec 1.1: primary keys
+        case "add_primary_key", "drop_primary_key": operation = primaryKeyStep(kind, f)
+        // spec 1.1: renames
+        case "rename_index": operation = renameStep(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -98,7 +104,7 @@ enum OperationParser {
         "drop_column": ["table", "column"],
         "rename_column": ["table", "column", "to"],
         "alter_column": ["table", "column", "type", "using", "nullable", "default", "comment"],
-        "create_index": ["name", "table", "columns", "unique", "where", "method", "concurrently"],
+        "create_index": ["name", "table", "columns", "unique", "where", "method", "concurrently", "include", "with"],
         "drop_index": ["name", "table", "concurrently"],
         "add_foreign_key": ["name", "table", "columns", "references", "on_delete", "on_update", "not_valid"],
         "add_unique": ["name", "table", "columns"],
@@ -110,6 +116,12 @@ enum OperationParser {
     ]
     // spec 1.1: views, functions, triggers, extensions, sequences
     .merging(objectFields) { a, _ in a }
+        // spec 1.1: data steps
+        .merging(dataStepFields) { a, _ in a }
+        // spec 1.1: primary keys
+        .merging(primaryKeyFields) { a, _ in a }
+        // spec 1.1: renames
+        .merging(renameFields) { a, _ in a }
 
     // MARK: - Operations
 
@@ -208,15 +220,22 @@ enum OperationParser {
     static func createIndex(_ f: Fields) -> Operation? {
         guard let table = f.name("table"), let nodes = f.sequence("columns", required: true) else { return nil }
         var parts: [IndexPart] = []
+        var keyOptions: [IndexKeyOptions] = []
         for node in nodes {
             if case let .scalar(scalar) = node, !scalar.string.isEmpty {
                 parts.append(.column(scalar.string))
-            } else {
-                let e = Fields(node, context: "an index part", allowed: ["expression"], sink: f.sink)
-                if let expression = e.string("expression", required: true) { parts.append(.expression(expression)) }
+                keyOptions.append(IndexKeyOptions())
+            } else if let (part, options) = indexPart(node, sink: f.sink) {
+                // spec 1.1: index key order and options
+                parts.append(part)
+                keyOptions.append(options)
             }
         }
-        if parts.isEmpty { f.sink.error("'columns' of create_index is empty", at: f.location("columns")); return nil }
+        if parts.isEmpty {
+            // Parts that failed were reported already.
+            if nodes.isEmpty { f.sink.error("'columns' of create_index is empty", at: f.location("columns")) }
+            return nil
+        }
         let defaultName = DefaultNames.index(table, parts.map { $0.columnName ?? "expr" })
         var method = f.string("method")?.lowercased()
         if let m = method, !["btree", "hash", "gin", "gist", "brin", "spgist"].contains(m) {
@@ -234,8 +253,11 @@ enum OperationParser {
             f.sink.error("a \(m) index has one key part, this one has \(parts.count)", at: f.location("columns"),
                          fix: "index one column or expression, or leave out `method` (btree)")
         }
-        let index = Index(name: f.name("name", required: false) ?? defaultName, table: table, parts: parts,
+        var index = Index(name: f.name("name", required: false) ?? defaultName, table: table, parts: parts,
                           unique: unique, predicate: f.string("where"), method: method)
+        // spec 1.1: index key order and options
+        if keyOptions.contains(where: { !$0.isDefault }) { index.keyOptions = keyOptions }
+        (index.include, index.storage) = indexStorage(f)
         return .createIndex(index, concurrently: f.bool("concurrently") ?? false)
     }
 

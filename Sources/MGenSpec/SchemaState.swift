@@ -197,7 +197,7 @@ public struct SchemaState: Hashable, Sendable {
                 t.uniques.removeAll { $0.columns.contains(column) }
                 t.foreignKeys.removeAll { $0.columns.contains(column) }
             }
-            for index in indexes(on: table) where index.columnNames.contains(column) { removeIndex(index.name) }
+            for index in indexes(on: table) where index.columnNames.contains(column) || index.include.contains(column) { removeIndex(index.name) }
         case let .renameColumn(table, from, to):
             renameColumn(table: table, from: from, to: to)
         case let .alterColumn(change):
@@ -242,6 +242,21 @@ public struct SchemaState: Hashable, Sendable {
         // spec 1.1: enum types
         case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             changeEnumType(operation)
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            break // Rows are not part of the schema.
+        // spec 1.1: primary keys
+        case let .addPrimaryKey(add):
+            modify(add.table) { $0.primaryKey = add.key }
+            if let index = add.usingIndex { removeIndex(index) }
+        case let .dropPrimaryKey(table):
+            modify(table) { $0.primaryKey = nil }
+        // spec 1.1: renames
+        case let .renameIndex(name, to, _):
+            guard var index = indexes[name]?.value else { return }
+            removeIndex(name)
+            index.name = to
+            addIndex(index)
         }
     }
 
@@ -275,6 +290,7 @@ public struct SchemaState: Hashable, Sendable {
                 }
             }
             index.predicate = index.predicate.map { replacingIdentifier(from, with: to, in: $0) }
+            index.include = index.include.map { $0 == from ? to : $0 }  // spec 1.1: index options
             indexes[index.name] = Box(index)
         }
     }
@@ -307,6 +323,11 @@ extension Operation {
         case .object: false
         // spec 1.1: enum types
         case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: false
+        // spec 1.1: data steps
+        case .insert, .delete, .update: false
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey: true
+        case .renameIndex: false
         }
     }
 }

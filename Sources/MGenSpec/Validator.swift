@@ -29,7 +29,7 @@ struct Validator {
         return nil
     }
 
-    private mutating func requireColumns(_ columns: [String], in table: Table, field: String) {
+    mutating func requireColumns(_ columns: [String], in table: Table, field: String) {
         for column in columns where table.column(column) == nil {
             let names = table.columns.map(\.name)
             error("unknown column '\(column)' in table '\(table.name)'\(suggestion(column, names))", field: field,
@@ -37,7 +37,7 @@ struct Validator {
         }
     }
 
-    private mutating func requireFreeName(_ name: String, field: String) {
+    mutating func requireFreeName(_ name: String, field: String) {
         if state.index(name) != nil {
             error("an index named '\(name)' already exists", field: field, fix: "choose another name")
         } else if let owner = state.constraintOwner(name) {
@@ -145,6 +145,7 @@ struct Validator {
         case let .createIndex(index, _):
             guard let table = requireTable(index.table) else { return }
             requireColumns(index.columnNames, in: table, field: "columns")
+            requireColumns(index.include, in: table, field: "include")  // spec 1.1: index options
             requireFreeName(index.name, field: "name")
         case let .dropIndex(name, tableName, _):
             guard let index = state.index(name) else {
@@ -175,7 +176,7 @@ struct Validator {
         case let .dropConstraint(tableName, name):
             guard let table = requireTable(tableName) else { return }
             if table.primaryKey?.name == name {
-                error("'\(name)' is the primary key of '\(tableName)'; dropping a primary key is not supported", field: "name")
+                error("'\(name)' is the primary key of '\(tableName)'", field: "name", fix: "use drop_primary_key: {table: \(tableName)}")
             } else if !table.constraintNames.contains(name) {
                 let indexHint = state.index(name) != nil ? "'\(name)' is an index: use drop_index" : nil
                 error("table '\(tableName)' has no constraint named '\(name)'\(suggestion(name, table.constraintNames))", field: "name",
@@ -211,6 +212,15 @@ struct Validator {
                           fix: "set `key: <integer column>`, or `batch_size: 0` for one UPDATE statement")
                 }
             }
+        // spec 1.1: data steps
+        case .insert, .delete, .update:
+            checkDataStep(operation)
+        // spec 1.1: primary keys
+        case .addPrimaryKey, .dropPrimaryKey:
+            checkPrimaryKeyStep(operation)
+        // spec 1.1: renames
+        case .renameIndex:
+            checkRename(operation)
         }
     }
 

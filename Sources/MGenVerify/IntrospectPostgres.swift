@@ -60,18 +60,25 @@ struct PostgresIntrospector {
             WHERE cl.relnamespace = \(schema) AND con.contype IN ('p', 'u', 'f', 'c')
             """)
         // A key part that is a plain column is its catalog name (pg_get_indexdef would quote
-        // `"user"` or `"createdAt"`); only an expression part is the expression's text.
+        // `"user"` or `"createdAt"`); only an expression part is the expression's text. A part
+        // with a non-default operator class or NULL order says so; INCLUDE columns follow the keys
+        // as `include <name>` (spec 1.1).
         let indexes = branch("i", table: "t.relname", ord: "0", [
             "name": "i.relname", "is_unique": "ix.indisunique", "method": "am.amname",
             "predicate": "pg_get_expr(ix.indpred, ix.indrelid, true)",
             "columns": """
-                SELECT string_agg(CASE WHEN ix.indkey[k - 1] <> 0
+                SELECT string_agg(CASE WHEN k > ix.indnkeyatts THEN 'include ' ELSE '' END
+                                  || CASE WHEN ix.indkey[k - 1] <> 0
                                        THEN (SELECT a.attname FROM pg_attribute a
                                              WHERE a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1])
                                        ELSE pg_get_indexdef(ix.indexrelid, k, true) END
-                                  || CASE WHEN (ix.indoption[k - 1] & 1) = 1 THEN ' desc' ELSE '' END,
+                                  || COALESCE((SELECT ' ' || opc.opcname FROM pg_opclass opc
+                                               WHERE opc.oid = ix.indclass[k - 1] AND NOT opc.opcdefault), '')
+                                  || CASE WHEN (ix.indoption[k - 1] & 1) = 1 THEN ' desc' ELSE '' END
+                                  || CASE WHEN (ix.indoption[k - 1] & 3) = 2 THEN ' nulls first'
+                                          WHEN (ix.indoption[k - 1] & 3) = 1 THEN ' nulls last' ELSE '' END,
                                   chr(31) ORDER BY k)
-                  FROM generate_series(1, ix.indnkeyatts) k
+                  FROM generate_series(1, ix.indnatts) k
                 """,
         ], from: """
             FROM pg_index ix

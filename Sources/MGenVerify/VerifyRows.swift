@@ -18,6 +18,9 @@ public struct RowExpectations: Sendable, Equatable {
         case renameColumn(table: String, String, to: String)
         /// The column's values may change or vanish (dropped, narrowed, backfilled).
         case forgetColumn(table: String, String)
+        // spec 1.1: data steps
+        /// Rows of the table may go (a `delete`, or an insert's down).
+        case forgetRows(table: String)
     }
 
     /// false: nothing is checked (raw SQL).
@@ -45,6 +48,9 @@ public struct RowExpectations: Sendable, Equatable {
             case let .backfill(backfill):
                 events += backfill.assignments.map { .forgetColumn(table: backfill.table, $0.column) }
             case .sql: checked = false
+            // spec 1.1: data steps
+            case let .delete(delete): events.append(.forgetRows(table: delete.table))
+            case let .update(update): events += update.assignments.map { .forgetColumn(table: update.table, $0.column) }
             default: break
             }
         }
@@ -87,6 +93,7 @@ public struct RowExpectations: Sendable, Equatable {
         var lines: [String] = []
         for name in before.keys.sorted() {
             guard let old = before[name], let newName = table(name), let new = after[newName] else { continue }
+            if events.contains(.forgetRows(table: name)) || events.contains(.forgetRows(table: newName)) { continue }
             let shown = newName == name ? name : "\(name) (now \(newName))"
             if new.rows < old.rows { lines.append("table \(shown): \(old.rows) rows -> \(new.rows)") }
             for columnName in old.nonNull.keys.sorted() {

@@ -182,8 +182,10 @@ enum SchemaExpectation {
                 guard let found = actual.index(index.name) else { problems.append("\(name): missing index \(index.name)"); continue }
                 // An expression part is introspected as its text, which the state does not spell alike: compare columns only without expressions.
                 let plain = index.parts.allSatisfy { $0.columnName != nil }
-                if found.unique != index.unique || (plain && found.columns != index.columnNames) {
-                    problems.append("\(name): index \(index.name) is \(found.unique ? "unique " : "")\(found.columns), expected \(index.unique ? "unique " : "")\(index.columnNames)")
+                // spec 1.1: with each key's options as the snapshot spells them.
+                let expected = Self.introspectedKeys(index, dialect: dialect)
+                if found.unique != index.unique || (plain && found.columns != expected) {
+                    problems.append("\(name): index \(index.name) is \(found.unique ? "unique " : "")\(found.columns), expected \(index.unique ? "unique " : "")\(expected)")
                 }
             }
             // Unique constraints: constraints on PostgreSQL, unique indexes on SQLite and MySQL.

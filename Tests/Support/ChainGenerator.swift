@@ -126,6 +126,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case views, triggers, sequences, extensions
     // spec 1.1: enum types
     case enumTypes
+    // spec 1.1: data steps, index key order and options
+    case dataSteps, indexOptions, primaryKeys
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -377,6 +379,8 @@ struct Proposer {
     enum Choice { case createTable, addColumn, dropTable, renameTable, dropColumn, renameColumn, alterColumn, createIndex, dropIndex
         case addForeignKey, addUnique, addCheck, validateConstraint, dropConstraint, rawSQL, backfill
         case enumType // spec 1.1: enum types
+        // spec 1.1: data steps, primary keys
+        case dataSteps, primaryKeys
     }
 
     mutating func propose() -> [GeneratedOperation] {
@@ -401,6 +405,9 @@ struct Proposer {
             if has(.dropConstraint) { add(2, .dropConstraint) }
             if has(.rawSQL) { add(1, .rawSQL) }
             if has(.backfill) { add(1, .backfill) }
+            // spec 1.1: data steps
+            if has(.dataSteps) { add(2, .dataSteps) }
+            if has(.primaryKeys) { add(1, .primaryKeys) }
         }
         // spec 1.1: views, functions, triggers, extensions, sequences, proposed from a side stream
         // (the main one does not advance), so the chains of a seed keep their other steps
@@ -421,7 +428,8 @@ struct Proposer {
         case .dropColumn: return dropColumn()
         case .renameColumn: return renameColumn()
         case .alterColumn: return alterColumn()
-        case .createIndex: return createIndex()
+        // spec 1.1: index key order and options (ChainGeneratorIndexOptions.swift)
+        case .createIndex: return has(.indexOptions) ? withIndexOptions(createIndex()) : createIndex()
         case .dropIndex: return dropIndex()
         case .addForeignKey: return addForeignKey()
         case .addUnique: return addUnique()
@@ -431,6 +439,9 @@ struct Proposer {
         case .rawSQL: return rawSQL()
         case .backfill: return backfill()
         case .enumType: return enumTypeStep() // spec 1.1: enum types
+        // spec 1.1: data steps
+        case .dataSteps: return dataSteps()
+        case .primaryKeys: return primaryKeyChange()
         }
     }
 

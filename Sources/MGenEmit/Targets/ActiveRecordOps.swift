@@ -151,7 +151,7 @@ struct ActiveRecordRenderer {
             if !(try statements(step, context).restoredForeignKeyIndexes.isEmpty) {
                 return try raw(step, context)
             }
-            guard let columns = indexColumns(index) else { return try raw(step, context) }
+            guard let columns = indexColumns(index), keyOptionArguments(index) != nil else { return try raw(step, context) }
             guard index.parts.allSatisfy({ $0.columnName != nil }) else {
                 // Rails 6.1 matches `column:` against the catalog's spelling of an expression
                 // (`lower((email)::text)`), never the spec's: removed by name, added back as created.
@@ -199,6 +199,17 @@ struct ActiveRecordRenderer {
         // ActiveRecord 6.1's DSL (see ActiveRecordEmitter): execute, up and down.
         case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return try raw(step, context)
+        // spec 1.1: data steps (execute, with the inverse's SQL in `reversible`)
+        case .insert, .delete, .update:
+            return try raw(step, context)
+        // spec 1.1: primary keys (Rails 6.1 has no call: execute, with the inverse's SQL)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return try raw(step, context)
+        // spec 1.1: renames — Rails' own rename_index (invertible). On SQLite Rails re-creates the
+        // index from its reflection, which drops a key's DESC: mgen's SQL there.
+        case let .renameIndex(name, to, table):
+            guard dialect != .sqlite else { return try raw(step, context) }
+            return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
         }
     }
 
@@ -431,11 +442,12 @@ struct ActiveRecordRenderer {
     // MARK: Indexes and constraints
 
     private func createIndex(_ index: Index, concurrently: Bool, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
-        guard let columns = indexColumns(index) else { return try raw(step, context) }
+        guard let columns = indexColumns(index), keyOptionArguments(index) != nil else { return try raw(step, context) }
         // What MGenSQL refuses (a partial index on MySQL), Rails would too. On MySQL an index that
         // covers a foreign key's own index drops it in the same ALTER TABLE (a restored one MySQL
         // keeps): MGenSQL's statement, or a later give-back finds the name taken.
-        if dialect == .mysql, try statements(step, context).contains(where: { $0.sql.contains("DROP INDEX") }) { return try raw(step, context) }
+        let sent = try statements(step, context)
+        if dialect == .mysql, sent.contains(where: { $0.sql.contains("DROP INDEX") }) { return try raw(step, context) }
         var lines: [String] = []
         if concurrently, dialect == .mysql { lines.append("# InnoDB builds it in place, without blocking writes.") }
         lines.append(Ruby.call("add_index", [Ruby.symbol(index.table), columns],
@@ -469,6 +481,7 @@ struct ActiveRecordRenderer {
         if index.unique { options.append(("unique", "true")) }
         if let predicate = index.predicate { options.append(("where", Ruby.string(predicate))) }
         if let method = index.method, method != "btree" { options.append(("using", Ruby.symbol(method))) }
+        options += keyOptionArguments(index) ?? []  // spec 1.1: index options
         if concurrently {
             switch dialect {
             case .postgresql: options.append(("algorithm", ":concurrently"))

@@ -116,7 +116,15 @@ struct AlembicRenderer {
         // spec 1.1: views, functions, triggers, extensions, sequences (op.execute; the down
         // executes the SQL of the derived inverse, which restores the old body from the state)
                 // spec 1.1: enum types. Alembic's autogenerate writes no ALTER TYPE either: op.execute.
-        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+        // spec 1.1: data steps (op.execute of the dialect's SQL)
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue, .insert, .delete, .update:
+            return try execute(operation, context)
+        // spec 1.1: primary keys (op.execute: op.create_primary_key cannot take over an index,
+        // and on SQLite the step is mgen's table rebuild)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return try execute(operation, context)
+        // spec 1.1: renames (Alembic has no rename_index call)
+        case .renameIndex:
             return try execute(operation, context)
         }
     }
@@ -130,7 +138,8 @@ struct AlembicRenderer {
         for chunk in chunks {
             guard case let .batch(tableName, _, _) = chunk.block else { out.append(chunk); continue }
             func expressionIndexes(_ state: SchemaState) -> [Index] {
-                state.indexes(on: tableName).filter { $0.parts.contains { $0.columnName == nil } }
+                // spec 1.1: and keys with options, which the reflected copy may not keep either.
+                state.indexes(on: tableName).filter { $0.parts.contains { $0.columnName == nil } || $0.hasKeyOrStorageOptions }
             }
             let before = expressionIndexes(context.before), after = expressionIndexes(context.after)
             // spec 1.1: the batch's copy drops the table's triggers and cannot rename while views read it
@@ -508,13 +517,25 @@ struct AlembicRenderer {
 
     private func createIndex(_ index: Index, concurrently: Bool) throws(Unsupported) -> [Chunk] {
         var create = AlembicCall("op.create_index", [AlembicPython.string(index.name), AlembicPython.string(index.table)])
-        create.add("[" + index.parts.map { part in
+        try sql.checkIndexOptions(index)  // spec 1.1: what the dialect refuses, Alembic would send
+        create.add("[" + index.parts.enumerated().map { i, part in
+            // spec 1.1: a key with options is the dialect's key text (`"created_at" DESC`,
+            // `"title" gin_trgm_ops`, `` `body`(20) ``): what postgresql_ops / mysql_length make.
+            let key = sql.indexKey(index, i)
+            if !index.keyOptions(i).isDefault, key != part.columnName.map(sql.quote) {
+                return "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(key))))"
+            }
             switch part {
-            case let .column(name): AlembicPython.string(name)
-            case let .expression(text): "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(text))))"
+            case let .column(name): return AlembicPython.string(name)
+            case let .expression(text): return "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(text))))"
             }
         }.joined(separator: ", ") + "]")
         create.add("unique", index.unique ? "True" : "False")
+        // spec 1.1: INCLUDE and storage parameters (PostgreSQL; refused elsewhere above).
+        if !index.include.isEmpty { create.add("postgresql_include", list(index.include)) }
+        if !index.storage.isEmpty {
+            create.add("postgresql_with", "{" + index.storage.map { "\(AlembicPython.string($0.name)): \(AlembicPython.string($0.value))" }.joined(separator: ", ") + "}")
+        }
         if let method = index.method, method != "btree" {
             switch dialect {
             case .postgresql: create.add("postgresql_using", AlembicPython.string(method))

@@ -571,13 +571,15 @@ struct DjangoWriter {
     /// method), nil when Django cannot spell the index.
     mutating func djangoIndex(_ index: Index, table: Table) -> String? {
         guard index.parts.allSatisfy({ $0.columnName != nil }) else { return nil }
+        // spec 1.1: key order and options (DjangoIndexOptions.swift)
+        guard let keyed = djangoKeyOptions(index, table: table) else { return nil }
         var cls = "models.Index"
         if let method = index.method?.lowercased(), method != "btree" {
             let classes = ["gin": "GinIndex", "gist": "GistIndex", "brin": "BrinIndex", "hash": "HashIndex", "spgist": "SpGistIndex"]
             guard dialect == .postgresql, let name = classes[method] else { return nil }
             cls = name
         }
-        var text = "(fields=\(Py.list(index.columnNames.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(index.name))"
+        var text = "(fields=\(Py.list(keyed.fields.map(Py.string))), name=\(Py.string(index.name))\(keyed.arguments)"
         if let predicate = index.predicate {
             guard let q = DjangoCondition.q(predicate, field: { c in table.column(c).map { _ in Self.fieldName(c, in: table) } }) else { return nil }
             text += ", condition=\(q)"

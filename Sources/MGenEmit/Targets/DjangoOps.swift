@@ -47,6 +47,12 @@ extension DjangoWriter {
         case let .backfill(backfill): return [try runPython(backfill, s)]
         // spec 1.1: enum types. Django's state has no types: RunSQL both ways, nothing for the state.
         case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue: return [try stepSQL(s)]
+        // spec 1.1: data steps (RunSQL with the inverse's SQL as reverse_sql)
+        case .insert, .delete, .update: return [try stepSQL(s)]
+        // spec 1.1: primary keys (RunSQL: Django's state keeps its own idea of the key)
+        case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
+        // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
+        case .renameIndex: return try renameIndex(s)
         }
     }
 

@@ -107,7 +107,8 @@ public struct KnexEmitter: Emitter {
             return alterColumn(change, step)
         case let .createIndex(index, concurrently):
             // The builder has no CONCURRENTLY, no MySQL ALGORITHM/LOCK, and takes predicates only as a query builder.
-            if concurrently || index.predicate != nil || index.parts.contains(where: { $0.columnName == nil }) {
+            // spec 1.1: nor key order and options.
+            if concurrently || index.predicate != nil || index.parts.contains(where: { $0.columnName == nil }) || index.hasKeyOrStorageOptions {
                 return raw(step.statements)
             }
             let method = index.method.flatMap { $0 == "btree" ? nil : $0 }
@@ -155,7 +156,14 @@ public struct KnexEmitter: Emitter {
             return raw(step.statements)
         // spec 1.1: views, functions, triggers, extensions, sequences (knex.raw)
         // spec 1.1: enum types. Knex has no call to create or change a type: knex.raw.
-        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+        // spec 1.1: data steps (knex.raw, as the dialect writes them)
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue, .insert, .delete, .update:
+            return raw(step.statements)
+        // spec 1.1: primary keys (knex.raw: the builder's primary() cannot name PostgreSQL's key or rebuild SQLite)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return raw(step.statements)
+        // spec 1.1: renames (the builder has no index rename)
+        case .renameIndex:
             return raw(step.statements)
         }
     }

@@ -120,7 +120,14 @@ struct PeeweeWriter {
             return try sqlCalls(operation, context)
         // spec 1.1: views, functions, triggers, extensions, sequences (migrator.sql)
         // spec 1.1: enum types. peewee_migrate has no call for types: the dialect's SQL.
-        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+        // spec 1.1: data steps (peewee_migrate has no data call: the dialect's SQL)
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue, .insert, .delete, .update:
+            return try sqlCalls(operation, context)
+        // spec 1.1: primary keys (the dialect's SQL; SQLite's is a table rebuild)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return try sqlCalls(operation, context)
+        // spec 1.1: renames (peewee_migrate has no index rename)
+        case .renameIndex:
             return try sqlCalls(operation, context)
         }
     }
@@ -297,7 +304,7 @@ struct PeeweeWriter {
     /// native only when the spec's index has that name and plain columns.
     private func nativeIndex(_ index: Index, create: Bool) -> String? {
         let columns = index.columnNames
-        guard columns.count == index.parts.count, index.predicate == nil, index.method == nil,
+        guard columns.count == index.parts.count, index.predicate == nil, index.method == nil, !index.hasKeyOrStorageOptions,
               index.name == ([index.table] + columns).joined(separator: "_"), index.name.count <= 64 else { return nil }
         let fields = columns.map { Self.py(Self.fieldName($0)) }.joined(separator: ", ")
         if create {

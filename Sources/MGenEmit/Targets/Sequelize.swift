@@ -124,7 +124,10 @@ public struct SequelizeEmitter: Emitter {
                                           attributes(new, table: table, step: step, reference: nil, indent: 0)], o)]
         case let .createIndex(index, concurrently):
             // MySQL's online build (ALGORITHM/LOCK) and expression indexes have no option.
-            if (concurrently && d == .mysql) || index.parts.contains(where: { $0.columnName == nil }) { return raw(step.statements, o) }
+            // spec 1.1: key order and options go as the dialect's SQL too.
+            if (concurrently && d == .mysql) || index.parts.contains(where: { $0.columnName == nil }) || index.hasKeyOrStorageOptions {
+                return raw(step.statements, o)
+            }
             var fields = ["name: \(JS.string(index.name))"]
             if index.unique { fields.append("unique: true") }
             if let method = index.method, method != "btree", d != .sqlite { fields.append("using: \(JS.string(method.uppercased()))") }
@@ -162,7 +165,14 @@ public struct SequelizeEmitter: Emitter {
             return raw(step.statements, o)
         // spec 1.1: views, functions, triggers, extensions, sequences (queryInterface.sequelize.query)
         // spec 1.1: enum types. queryInterface has no call for a type of its own: raw SQL.
-        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
+        // spec 1.1: data steps (queryInterface.sequelize.query, as the dialect writes them)
+        case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue, .insert, .delete, .update:
+            return raw(step.statements, o)
+        // spec 1.1: primary keys (the dialect's SQL)
+        case .addPrimaryKey, .dropPrimaryKey:
+            return raw(step.statements, o)
+        // spec 1.1: renames (queryInterface has no index rename)
+        case .renameIndex:
             return raw(step.statements, o)
         }
     }

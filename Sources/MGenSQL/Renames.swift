@@ -1,0 +1,20 @@
+import MGenSpec
+
+/// spec 1.1: `rename_index`. PostgreSQL `ALTER INDEX … RENAME TO`, MySQL/MariaDB `ALTER TABLE …
+/// RENAME INDEX … TO`, SQLite (no rename) drops the index and creates it under the new name.
+extension SQLDialect {
+    public func renameStep(_ operation: Operation, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        guard case let .renameIndex(name, to, _) = operation else { throw Unsupported("\(operation.kind) is not a rename") }
+        guard let index = context.after.index(to) else { throw Unsupported("unknown index '\(name)'") }
+        switch dialect {
+        case .postgresql:
+            return [SQLStatement("ALTER INDEX \(quote(name)) RENAME TO \(quote(to))")]
+        case .mysql:
+            return [SQLStatement("ALTER TABLE \(quote(index.table)) RENAME INDEX \(quote(name)) TO \(quote(to))")]
+        case .sqlite:
+            var drop = SQLStatement("DROP INDEX \(quote(name))")
+            drop.comment = "SQLite cannot rename an index: dropped and created under its new name"
+            return [drop] + (try createIndex(index, concurrently: false, context))
+        }
+    }
+}
