@@ -74,6 +74,7 @@ public enum DialectRules {
                 for unique in table.uniques { key(unique.columns, in: table, what: "unique constraint '\(unique.name)'") }
                 for fk in table.foreignKeys { foreignKey(fk, in: table) }
                 identities(in: table)
+                for check in table.checks { checkOnIdentity(check, in: table) }
             case let .addColumn(tableName, column, unique, foreignKey):
                 guard var table = state.table(tableName) else { return }
                 self.column(column, in: tableName)
@@ -111,7 +112,10 @@ public enum DialectRules {
             case let .addForeignKey(fk):
                 guard let table = state.table(fk.table) else { return }
                 foreignKey(fk, in: table)
-            case .dropTable, .renameTable, .dropColumn, .renameColumn, .dropIndex, .addCheck, .validateConstraint,
+            case let .addCheck(check):
+                guard let table = state.table(check.table) else { return }
+                checkOnIdentity(check, in: table)
+            case .dropTable, .renameTable, .dropColumn, .renameColumn, .dropIndex, .validateConstraint,
                  .dropConstraint, .sql, .backfill:
                 break
             // spec 1.1: views, functions, triggers, extensions, sequences
@@ -141,6 +145,17 @@ public enum DialectRules {
             guard let fk = keys.first else { return }
             error("column '\(table.name).\(column)' is in foreign key '\(fk.name)' of table '\(fk.table)'; MySQL refuses any change of its type while the key exists, even a longer string",
                   fix: "drop the key first (drop_constraint: {table: \(fk.table), name: \(fk.name)}), alter both columns, then add the key again with add_foreign_key")
+        }
+
+        /// MariaDB and MySQL 8.0 refuse a CHECK that reads an AUTO_INCREMENT column (the value is
+        /// not known when the row is checked). The expression's identifiers are compared whole,
+        /// unquoted or quoted, case-insensitively as MySQL compares column names.
+        mutating func checkOnIdentity(_ check: CheckConstraint, in table: Table) {
+            guard dialect == .mysql else { return }
+            let words = Set(check.expression.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "$") }.map { $0.lowercased() })
+            guard let column = table.columns.first(where: { $0.identity && words.contains($0.name.lowercased()) }) else { return }
+            error("CHECK '\(check.name)' reads '\(table.name).\(column.name)', an AUTO_INCREMENT column; MySQL and MariaDB refuse that",
+                  fix: "check another column, or drop the CHECK on MySQL (an identity is always positive)")
         }
 
         /// The keys of a table, with what to call each in a message.
