@@ -18,7 +18,6 @@ enum KnownIssues {
     static let entries: [(chain: String, cells: [String], reason: String)] = [
         ("fixture django-mysql-rename-table-fk-names", ["django × mysql"], "Django keeps foreign-key and index names derived from the old table after a rename (seed 3), open"),
         ("fixture django-sqlite-rebuild-loses-expression-index", ["django × sqlite"], "Django's table rebuild drops an expression index it does not know (seed 5), open"),
-        ("fixture django-sqlite-rename-table-unique-index-down", ["django × sqlite"], "a unique index created after a table rename is left on the way down (seed 6), open"),
     ]
 
     static let table: [Key: String] = Dictionary(entries.flatMap { entry in entry.cells.map { (Key(chain: entry.chain, cell: $0), entry.reason) } },
