@@ -75,9 +75,18 @@ public struct SQLRenderer: Sendable {
         }
     }
 
-    /// Renders every migration of a chain, reporting every problem together.
+    /// Renders every migration of a chain, reporting every problem together; the dialect's limits
+    /// first, so that emit, sql and verify refuse what `mgen validate --dialect` refuses.
     public func render(_ chain: MigrationChain) throws(DiagnosticError) -> [RenderedMigration] {
-        try render(chain.migrations) { $0 }
+        try checkLimits(chain)
+        return try render(chain.migrations) { $0 }
+    }
+
+    /// What the dialect's database would refuse or silently change (DialectRules: an index on a
+    /// binary column MariaDB cuts to a prefix, a varchar past the row size, …), as one error.
+    public func checkLimits(_ chain: MigrationChain) throws(DiagnosticError) {
+        let problems = DialectRules.problems(in: chain, for: dialect.dialect)
+        if !problems.isEmpty { throw DiagnosticError(problems) }
     }
 
     /// Renders migrations and maps each result (to the text a command prints, say) on every core,

@@ -23,6 +23,7 @@ struct SQL: ParsableCommand {
             }
             let (chain, selected) = try specs.loadChain(config: config)
             let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: !noIdempotent))
+            try renderer.checkLimits(chain)
             let wanted = selected.map { ids in chain.migrations.filter { ids.contains($0.id) } } ?? chain.migrations
             let (up, down) = (up, down)
             let scripts = try renderer.render(wanted) { $0.script(up: !down, down: !up) }

@@ -56,6 +56,39 @@ import Testing
         #expect(written.stdout.contains("migrations/versions"), "\(written.output)")
     }
 
+    /// emit, sql and verify apply the dialect's limits that `validate --dialect` applies: an index
+    /// on a binary column, which MariaDB would silently cut to a prefix, is refused by each with
+    /// validate's diagnostic (file:line:col, fix), and emit writes nothing.
+    @Test func emitSQLAndVerifyRefuseWhatValidateRefusesForTheDialect() throws {
+        let folder = try temporaryFolder("dialect-limits")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let specs = "\(folder)/Specs"
+        try FileManager.default.createDirectory(atPath: specs, withIntermediateDirectories: true)
+        try """
+            mgen: 1
+            id: "0001"
+            name: blobs
+            operations:
+              - create_table: {table: "blobs", columns: [{name: "id", type: "bigint", primary_key: true}, {name: "data", type: "binary"}]}
+              - create_index: {table: "blobs", columns: ["data"]}
+
+            """.write(toFile: "\(specs)/0001_blobs.yaml", atomically: true, encoding: .utf8)
+        let validate = try mgen("validate", "--dialect", "mysql", "Specs", in: folder)
+        #expect(validate.status == 1)
+        #expect(validate.stderr.contains("0001_blobs.yaml:6:5"), "\(validate.output)")
+        #expect(validate.stderr.contains("cannot index binary without a prefix length"), "\(validate.output)")
+        let runs = [try mgen("emit", "--target", "sql", "--dialect", "mysql", "--out", "out", "Specs", in: folder),
+                    try mgen("sql", "--dialect", "mysql", "Specs", in: folder),
+                    try mgen("verify", "--dialect", "mysql", "--db", "mysql://nobody@127.0.0.1:1/none", "Specs", in: folder)]
+        for run in runs {
+            #expect(run.status == 1)
+            #expect(run.stderr == validate.stderr, "\(run.output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/out"))
+        // The limit is MySQL's: the same spec emits for SQLite.
+        #expect(try mgen("emit", "--target", "sql", "--dialect", "sqlite", "--out", "out", "Specs", in: folder).status == 0)
+    }
+
     @Test func snapshotRefusesAMissingSQLiteFile() throws {
         let folder = try temporaryFolder("snapshot-missing")
         defer { try? FileManager.default.removeItem(atPath: folder) }

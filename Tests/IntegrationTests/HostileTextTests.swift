@@ -270,7 +270,7 @@ import Testing
               table: \(yaml(table))
               columns:
                 - {name: id, type: bigint, identity: true, primary_key: true}
-                - {name: \(yaml(column)), type: text}
+                - {name: \(yaml(column)), type: string(100)}
           - create_index: {table: \(yaml(table)), columns: [\(yaml(column))], name: \(yaml("ix" + column))}
         """
         let second = """

@@ -223,8 +223,14 @@ extension DjangoWriter {
 
     /// Django's Index cannot be unique: a unique index is a UniqueConstraint of the same name in the
     /// state (what the ORM validates against), while the database gets the spec's unique index.
+    /// On SQLite it names the columns as expressions (F): Django's table rebuild writes a plain
+    /// UniqueConstraint into the new table's CREATE TABLE, where the named index becomes an
+    /// unnamed autoindex that DROP INDEX no longer finds; an expression constraint it recreates as
+    /// the named CREATE UNIQUE INDEX it was.
     mutating func uniqueIndexConstraint(_ index: Index, table: Table) -> String {
-        models("UniqueConstraint(fields=\(Py.tuple(index.columnNames.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(index.name))\(index.predicate.map { ", condition=\(condition($0, table: table))" } ?? ""))")
+        let fields = index.columnNames.map { Py.string(Self.fieldName($0, in: table)) }
+        let keys = dialect == .sqlite ? fields.map { "\(models("F"))(\($0))" }.joined(separator: ", ") + ", " : "fields=\(Py.tuple(fields)), "
+        return models("UniqueConstraint(\(keys)name=\(Py.string(index.name))\(index.predicate.map { ", condition=\(condition($0, table: table))" } ?? ""))")
     }
 
     mutating func alterColumn(_ change: AlterColumn, _ s: DjangoStep) throws(Failure) -> [PyNode] {

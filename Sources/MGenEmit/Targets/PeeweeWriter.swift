@@ -79,7 +79,10 @@ struct PeeweeWriter {
         case let .renameTable(from, to):
             // mgen names an enum's CHECK after its table: what mgen's SQL does after the rename
             // (PostgreSQL's RENAME CONSTRAINT, SQLite's rebuild) follows it.
-            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))"] + sqlLines(Array(try render(operation, context).dropFirst()))
+            // peewee caches a model's Table on first use, and rename_table only sets table_name: in
+            // one run, a later foreign key to the model would still name the old table.
+            return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))",
+                    "migrator.orm[\(Self.py(to))]._meta.set_table_name(\(Self.py(to)))"] + sqlLines(Array(try render(operation, context).dropFirst()))
         case let .addColumn(table, column, unique, foreignKey):
             return try addField(table, column, unique: unique, foreignKey: foreignKey, context)
         case let .dropColumn(table, column):

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             state_operations=[
                 migrations.AddConstraint(
                     model_name='users',
-                    constraint=models.UniqueConstraint(fields=('email',), name='idx_users_email'),
+                    constraint=models.UniqueConstraint(models.F('email'), name='idx_users_email'),
                 ),
             ],
         ),
