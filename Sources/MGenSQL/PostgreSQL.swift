@@ -151,7 +151,14 @@ public struct PostgreSQLDialect: SQLDialect {
         }
         if safeNotNull { statements += notNullThroughCheck(table: change.table, column: change.column) }
         if change.type != nil, change.type != old.type, let newCheck = enumCheck(table: change.table, column: new) {
-            statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))"))
+            if context.inTransaction {
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))"))
+            } else {
+                // Each statement commits alone: the new enum CHECK is added without a scan and
+                // validated under SHARE UPDATE EXCLUSIVE, reads and writes going on (issue 13).
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck)) NOT VALID"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) VALIDATE CONSTRAINT \(quote(newCheck.name))"))
+            }
         }
         if let comment = change.comment { statements.append(columnComment(change.table, change.column, comment.isEmpty ? nil : comment)) }
         return statements

@@ -117,4 +117,30 @@ extension PostgreSQLBehaviourTests {
             #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'") == "NO")
         }
     }
+
+    /// Widening an enum in a spec outside a transaction: its new CHECK is added NOT VALID and
+    /// validated as a statement of its own, under SHARE UPDATE EXCLUSIVE; the table is not rewritten.
+    @Test func enumWideningOutsideATransactionValidatesSeparately() throws {
+        let operations = "  - alter_column: {table: users, column: status, type: \"enum(active,suspended,pending)\"}"
+        let built = try chain([seed, spec("0002", operations, extra: "transaction: false\n")])
+        let sql = try SQLRenderer(dialect: .postgresql, options: RenderOptions(idempotent: false)).render(built)[1].up.map(\.sql)
+        #expect(sql.suffix(2) == [
+            "ALTER TABLE \"users\" ADD CONSTRAINT \"users_status_check\" CHECK (\"status\" IN ('active', 'suspended', 'pending')) NOT VALID",
+            "ALTER TABLE \"users\" VALIDATE CONSTRAINT \"users_status_check\"",
+        ])
+        try withSeededTable { db, observer in
+            let node = try relfilenode(db)
+            let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
+            var modes: [String] = []
+            for statement in sql {
+                try db.execute("BEGIN")
+                try db.execute(statement)
+                modes.append("\(try #require(try locks(observer, pid: pid)["users"]))")
+                try db.execute("COMMIT")
+            }
+            print("enum widening outside a transaction (20,000 rows): " + modes.joined(separator: "; "))
+            #expect(modes.last == "\(PGLock.shareUpdateExclusive)", "VALIDATE: \(modes)")
+            #expect(try relfilenode(db) == node, "no rewrite")
+        }
+    }
 }
