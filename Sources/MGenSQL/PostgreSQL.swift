@@ -134,7 +134,11 @@ public struct PostgreSQLDialect: SQLDialect {
             let using = change.using ?? "\(column)::\(name)"
             clauses.append("ALTER COLUMN \(column) TYPE \(name) USING \(using)")
         }
-        if let nullable = change.nullable {
+        // Outside a transaction each statement commits on its own, so NOT NULL can go the safe way
+        // (issue 13): see notNullThroughCheck. Inside one, VALIDATE would run under the lock the ADD
+        // took, so the plain SET NOT NULL is no worse (the linter's pg-set-not-null says how to split).
+        let safeNotNull = change.nullable == false && old.nullable && !retyped && !context.inTransaction
+        if let nullable = change.nullable, !safeNotNull {
             clauses.append("ALTER COLUMN \(column) \(nullable ? "DROP" : "SET") NOT NULL")
         }
         switch change.defaultChange {
@@ -147,11 +151,36 @@ public struct PostgreSQLDialect: SQLDialect {
         if !clauses.isEmpty {
             statements.append(SQLStatement("ALTER TABLE \(quote(change.table))\n    " + clauses.joined(separator: ",\n    ")))
         }
+        if safeNotNull { statements += notNullThroughCheck(table: change.table, column: change.column) }
         if change.type != nil, change.type != old.type, let newCheck = enumCheck(table: change.table, column: new) {
-            statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))"))
+            if context.inTransaction {
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))"))
+            } else {
+                // Each statement commits alone: the new enum CHECK is added without a scan and
+                // validated under SHARE UPDATE EXCLUSIVE, reads and writes going on (issue 13).
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck)) NOT VALID"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) VALIDATE CONSTRAINT \(quote(newCheck.name))"))
+            }
         }
         if let comment = change.comment { statements.append(columnComment(change.table, change.column, comment.isEmpty ? nil : comment)) }
         return statements
+    }
+
+    /// NOT NULL on an existing table without the scan under ACCESS EXCLUSIVE (PostgreSQL 12+, the
+    /// oldest mgen supports), for a migration that runs outside a transaction so that each statement
+    /// commits alone: a CHECK added NOT VALID (a brief lock, no scan), VALIDATE (the scan, under SHARE
+    /// UPDATE EXCLUSIVE: reads and writes go on), SET NOT NULL (proved from the CHECK, no scan), and
+    /// the CHECK dropped. The CHECK's name is mgen's own, so a re-run after a failed VALIDATE (a NULL
+    /// left) drops the NOT VALID one left behind and starts again.
+    func notNullThroughCheck(table: String, column: String) -> [SQLStatement] {
+        let check = quote("mgen_nn_\(table)_\(column)")
+        let t = quote(table)
+        return [
+            SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT IF EXISTS \(check), ADD CONSTRAINT \(check) CHECK (\(quote(column)) IS NOT NULL) NOT VALID"),
+            SQLStatement("ALTER TABLE \(t) VALIDATE CONSTRAINT \(check)"),
+            SQLStatement("ALTER TABLE \(t) ALTER COLUMN \(quote(column)) SET NOT NULL"),
+            SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT \(check)"),
+        ]
     }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

@@ -45,6 +45,23 @@ import Testing
         #expect(custom.allSatisfy { !$0.text.contains("statement_timeout") && !$0.text.contains("'5s'") }, "\(target)")
     }
 
+    /// PostgreSQL, spec `transaction: false`: NOT NULL through a validated CHECK in the targets that
+    /// write MGenSQL's statements, and in Alembic inside an autocommit block (each commits alone).
+    @Test(arguments: ["alembic", "goose", "golang-migrate", "sql", "prisma", "typeorm"])
+    func notNullOutsideATransactionGoesThroughACheck(target: String) throws {
+        let folder = try temporaryFolder("safe-nn-\(target)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fixture = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/chains/not-null-outside-transaction").path
+        let chain = try MigrationChain.build(SpecLoader.load(paths: [fixture]))
+        let plan = try EmitEngine.plan(chain, emitter: EmitterRegistry.require(target),
+                                       options: EmitOptions(dialect: .postgresql, output: folder, render: RenderOptions()))
+        let text = try #require(plan.entries.first { $0.specID == "0002" }).files.map(\.contents).joined()
+        let order = ["NOT VALID", "VALIDATE CONSTRAINT", "ALTER COLUMN \"email\" SET NOT NULL", "DROP CONSTRAINT \"mgen_nn_members_email\""]
+        let positions = order.map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "\(target):\n\(text)")
+        if target == "alembic" { #expect(text.contains("autocommit_block()")) }
+    }
+
     @Test func durationsAreChecked() {
         #expect(SessionTimeouts.duration("5s") == .some("5s"))
         #expect(SessionTimeouts.duration("10min") == .some("10min"))

@@ -53,4 +53,94 @@ extension PostgreSQLBehaviourTests {
             #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass") == "false")
         }
     }
+
+    /// NOT NULL on an existing table, in a spec that runs outside a transaction: mgen emits the
+    /// CHECK NOT VALID / VALIDATE / SET NOT NULL / drop CHECK form. Measured while a second session
+    /// writes: VALIDATE (the only scan) holds SHARE UPDATE EXCLUSIVE and the writer's INSERT goes
+    /// through; SET NOT NULL does not scan; nothing is rewritten; the down drops NOT NULL again.
+    @Test func notNullOutsideATransactionGoesThroughAValidatedCheck() throws {
+        let operations = "  - alter_column: {table: users, column: email, nullable: false}"
+        let built = try chain([seed, spec("0002", operations, extra: "transaction: false\n")])
+        let rendered = try SQLRenderer(dialect: .postgresql, options: RenderOptions(idempotent: false)).render(built)[1]
+        let sql = rendered.up.map(\.sql)
+        #expect(sql == [
+            "ALTER TABLE \"users\" DROP CONSTRAINT IF EXISTS \"mgen_nn_users_email\", ADD CONSTRAINT \"mgen_nn_users_email\" CHECK (\"email\" IS NOT NULL) NOT VALID",
+            "ALTER TABLE \"users\" VALIDATE CONSTRAINT \"mgen_nn_users_email\"",
+            "ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL",
+            "ALTER TABLE \"users\" DROP CONSTRAINT \"mgen_nn_users_email\"",
+        ])
+        #expect(!rendered.upIsTransactional)
+        // In a transactional spec the plain form stays: VALIDATE would run under the ADD's lock.
+        #expect(try renderedUp(operations, .postgresql).map(\.sql) == ["ALTER TABLE \"users\"\n    ALTER COLUMN \"email\" SET NOT NULL"])
+        try withSeededTable { db, observer in
+            let node = try relfilenode(db)
+            let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
+            try observer.execute("SET lock_timeout = '2s'")
+            var measured: [String] = []
+            for (i, statement) in sql.enumerated() {
+                // Each statement in its own transaction (as the non-transactional file runs it),
+                // held open to read its lock and let the writer try.
+                try db.execute("BEGIN")
+                let scansBefore = try scans(db)
+                try db.execute(statement)
+                let held = try #require(try locks(observer, pid: pid)["users"])
+                let scanned = try scans(db) - scansBefore
+                var writerWaited = false
+                if i == 1 {
+                    // The writer inserts while VALIDATE's transaction is open (a non-NULL email).
+                    do { try observer.execute("INSERT INTO users (email, code, n) VALUES ('w@example.com', 'w', 1)") }
+                    catch { writerWaited = true }
+                }
+                try db.execute("COMMIT")
+                measured.append("\(i + 1): \(held) scans=\(scanned)\(i == 1 ? " writer-blocked=\(writerWaited)" : "")")
+                switch i {
+                case 1:
+                    #expect(held == .shareUpdateExclusive, "VALIDATE: \(held)")
+                    #expect(scanned == 1 && !writerWaited, "VALIDATE scans once, the writer is not blocked")
+                case 2:
+                    #expect(held == .accessExclusive)
+                    #expect(scanned == 0, "SET NOT NULL is proved from the validated CHECK: no scan")
+                default:
+                    #expect(scanned == 0)
+                }
+            }
+            print("not null through a check (20,000 rows): " + measured.joined(separator: "; "))
+            #expect(try relfilenode(db) == node, "no rewrite")
+            #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'") == "NO")
+            #expect(try db.scalar("SELECT count(*)::text FROM pg_constraint WHERE conname = 'mgen_nn_users_email'") == "0")
+            // A NULL makes VALIDATE fail; a re-run, the NULL fixed, starts again and succeeds.
+            for statement in try #require(rendered.down) { try db.execute(statement.sql) }
+            try db.execute("UPDATE users SET email = NULL WHERE n = 1")
+            #expect(throws: (any Error).self) { for statement in sql { try db.execute(statement) } }
+            try db.execute("UPDATE users SET email = 'u1@example.com' WHERE n = 1")
+            for statement in sql { try db.execute(statement) }
+            #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'") == "NO")
+        }
+    }
+
+    /// Widening an enum in a spec outside a transaction: its new CHECK is added NOT VALID and
+    /// validated as a statement of its own, under SHARE UPDATE EXCLUSIVE; the table is not rewritten.
+    @Test func enumWideningOutsideATransactionValidatesSeparately() throws {
+        let operations = "  - alter_column: {table: users, column: status, type: \"enum(active,suspended,pending)\"}"
+        let built = try chain([seed, spec("0002", operations, extra: "transaction: false\n")])
+        let sql = try SQLRenderer(dialect: .postgresql, options: RenderOptions(idempotent: false)).render(built)[1].up.map(\.sql)
+        #expect(sql.suffix(2) == [
+            "ALTER TABLE \"users\" ADD CONSTRAINT \"users_status_check\" CHECK (\"status\" IN ('active', 'suspended', 'pending')) NOT VALID",
+            "ALTER TABLE \"users\" VALIDATE CONSTRAINT \"users_status_check\"",
+        ])
+        try withSeededTable { db, observer in
+            let node = try relfilenode(db)
+            let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
+            var modes: [String] = []
+            for statement in sql {
+                try db.execute("BEGIN")
+                try db.execute(statement)
+                modes.append("\(try #require(try locks(observer, pid: pid)["users"]))")
+                try db.execute("COMMIT")
+            }
+            print("enum widening outside a transaction (20,000 rows): " + modes.joined(separator: "; "))
+            #expect(modes.last == "\(PGLock.shareUpdateExclusive)", "VALIDATE: \(modes)")
+            #expect(try relfilenode(db) == node, "no rewrite")
+        }
+    }
 }

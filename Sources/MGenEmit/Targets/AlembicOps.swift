@@ -459,6 +459,11 @@ struct AlembicRenderer {
         if dialect == .mysql, change.using != nil {
             throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
         }
+        // PostgreSQL outside a transaction: MGenSQL's NOT NULL through a validated CHECK, each
+        // statement in an autocommit block so that VALIDATE does not run under the ADD's lock.
+        if dialect == .postgresql, !context.inTransaction, change.nullable == false, old.nullable, !typeChanges {
+            return try execute(.alterColumn(change), context).map { Chunk(block: .autocommit, lines: $0.lines) }
+        }
         let prefix = dialect == .sqlite ? "batch_op" : "op"
         let tableArgument = dialect == .sqlite ? [] : [AlembicPython.string(change.table)]
         var lines: [String] = []
