@@ -328,7 +328,12 @@ struct DDLReader {
                     }
                 } else if word("NOT") { try expect("NULL"); read.column.nullable = false } else if word("NULL") { read.column.nullable = true } else if word("DEFAULT") {
                     let start = i
-                    if tokens.isPunct(i, "(") {
+                    // `DEFAULT NULL` (how MariaDB and mysqldump print a nullable column) is no default.
+                    if tokens.isWord(i, "NULL"), i + 1 == tokens.tokens.count || tokens.isPunct(i + 1, ",") || tokens.isPunct(i + 1, ")")
+                        || tokens.isPunct(i + 1, ";") || (i + 1 < tokens.tokens.count && tokens.tokens[i + 1].kind == .word) {
+                        i += 1
+                        read.column.defaultValue = nil
+                    } else if tokens.isPunct(i, "(") {
                         guard let close = tokens.closing(i) else { throw KeepRaw(reason: "default") }
                         i = close + 1
                         read.column.defaultValue = .sql(tokens.text(from: tokens.tokens[start + 1].start, to: tokens.tokens[close - 1].end))
@@ -385,6 +390,13 @@ struct DDLReader {
                            "text": .text, "blob": .binary, "date": .date, "time": .time, "datetime": .timestamp, "char(36)": .uuid]
             }
             if let known = neutral[t] { return known }
+            // MariaDB and MySQL 5.7 print integers with a display width (`bigint(20)`, `int(11)`),
+            // which changes nothing stored: the type without it (`tinyint(1)` stays boolean).
+            if dialect == .mysql, let open = t.firstIndex(of: "("), t.hasSuffix(")"),
+               ["smallint", "int", "integer", "bigint"].contains(String(t[..<open])),
+               t[t.index(after: open)..<t.index(before: t.endIndex)].allSatisfy(\.isNumber), let known = neutral[String(t[..<open])] {
+                return known
+            }
             // An enum's values keep their case (`t` is folded for the type's name only).
             if dialect == .mysql, t.hasPrefix("enum("), case let .enumeration(values)? = ColumnType.parse(text.trimmingCharacters(in: .whitespaces)) {
                 return .enumeration(values)

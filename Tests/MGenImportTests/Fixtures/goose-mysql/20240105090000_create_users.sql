@@ -6,7 +6,7 @@ CREATE TABLE users (
     created_at datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (id),
     CONSTRAINT users_email_key UNIQUE (email)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+) ENGINE=InnoDB;
 
 -- +goose Down
 DROP TABLE users;
