@@ -144,22 +144,44 @@ struct DDLReader {
 
         mutating func create() throws(KeepRaw) -> [Operation] {
             try expect("CREATE")
-            if word("TABLE") { return [try createTable()] }
+            if word("TABLE") { return try createTable() }
             let unique = word("UNIQUE")
             if word("INDEX") { return [try createIndex(unique: unique)] }
             throw KeepRaw(reason: "no spec operation")
         }
 
-        mutating func createTable() throws(KeepRaw) -> Operation {
+        /// The table, then (MySQL) the indexes its column list declares.
+        mutating func createTable() throws(KeepRaw) -> [Operation] {
             _ = ifNotExists()
             let name = try identifier()
             guard punct("(") else { throw KeepRaw(reason: "CREATE TABLE … AS / LIKE") }
             var table = Table(name: name, columns: [])
             var primary: [String]?
+            var indexes: [Index] = []
             repeat {
-                if word("CONSTRAINT") {
+                if dialect == .mysql, tokens.isWord(i, "KEY") || tokens.isWord(i, "INDEX")
+                    || (tokens.isWord(i, "UNIQUE") && (tokens.isWord(i + 1, "KEY") || tokens.isWord(i + 1, "INDEX"))) {
+                    // MySQL's inline `[UNIQUE] KEY|INDEX name (columns)` (mysqldump, Prisma): a named
+                    // unique is the spec's unique constraint (MySQL keeps both as a unique index), a
+                    // named plain one an index created after the table.
+                    let unique = word("UNIQUE")
+                    i += 1
+                    guard !tokens.isPunct(i, "(") else { throw KeepRaw(reason: "unnamed \(unique ? "UNIQUE " : "")index (the database names it its own way)") }
+                    let indexName = try identifier()
+                    let columns = try identifierList()
+                    if unique {
+                        table.uniques.append(UniqueConstraint(name: indexName, table: name, columns: columns))
+                    } else {
+                        indexes.append(Index(name: indexName, table: name, parts: columns.map { .column($0) }, unique: false, predicate: nil, method: nil))
+                    }
+                } else if word("CONSTRAINT") {
                     let conname = try identifier()
                     if word("UNIQUE") {
+                        // SQLite keeps a table's own UNIQUE constraint as an automatic index that
+                        // cannot be dropped; the spec's unique is a named unique index there.
+                        if dialect == .sqlite {
+                            throw KeepRaw(reason: "UNIQUE constraint in a SQLite table (an automatic index no DROP INDEX removes; the spec's unique is a named unique index there)")
+                        }
                         _ = word("KEY") || word("INDEX")
                         table.uniques.append(UniqueConstraint(name: conname, table: name, columns: try identifierList()))
                     } else if word("FOREIGN") {
@@ -199,6 +221,13 @@ struct DDLReader {
                 if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
                 table.comment = try stringLiteral()
             }
+            // ENGINE=InnoDB is what mgen's tables are (foreign keys need it); other options are not.
+            if dialect == .mysql, tokens.isWord(i, "ENGINE") {
+                let at = i
+                i += 1
+                if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                if !word("INNODB") { i = at }
+            }
             if !atEnd { throw KeepRaw(reason: "table options (spec 1.1)") }
             for (k, c) in table.columns.enumerated() {
                 if let check = table.checks.firstIndex(where: { $0.name == "\(name)_\(c.name)_check" }), c.type == .text,
@@ -211,7 +240,7 @@ struct DDLReader {
                 table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
             }
-            return .createTable(table)
+            return [.createTable(table)] + indexes.map { .createIndex($0, concurrently: false) }
         }
 
         mutating func stringLiteral() throws(KeepRaw) -> String {
@@ -299,7 +328,12 @@ struct DDLReader {
                     }
                 } else if word("NOT") { try expect("NULL"); read.column.nullable = false } else if word("NULL") { read.column.nullable = true } else if word("DEFAULT") {
                     let start = i
-                    if tokens.isPunct(i, "(") {
+                    // `DEFAULT NULL` (how MariaDB and mysqldump print a nullable column) is no default.
+                    if tokens.isWord(i, "NULL"), i + 1 == tokens.tokens.count || tokens.isPunct(i + 1, ",") || tokens.isPunct(i + 1, ")")
+                        || tokens.isPunct(i + 1, ";") || (i + 1 < tokens.tokens.count && tokens.tokens[i + 1].kind == .word) {
+                        i += 1
+                        read.column.defaultValue = nil
+                    } else if tokens.isPunct(i, "(") {
                         guard let close = tokens.closing(i) else { throw KeepRaw(reason: "default") }
                         i = close + 1
                         read.column.defaultValue = .sql(tokens.text(from: tokens.tokens[start + 1].start, to: tokens.tokens[close - 1].end))
@@ -356,6 +390,13 @@ struct DDLReader {
                            "text": .text, "blob": .binary, "date": .date, "time": .time, "datetime": .timestamp, "char(36)": .uuid]
             }
             if let known = neutral[t] { return known }
+            // MariaDB and MySQL 5.7 print integers with a display width (`bigint(20)`, `int(11)`),
+            // which changes nothing stored: the type without it (`tinyint(1)` stays boolean).
+            if dialect == .mysql, let open = t.firstIndex(of: "("), t.hasSuffix(")"),
+               ["smallint", "int", "integer", "bigint"].contains(String(t[..<open])),
+               t[t.index(after: open)..<t.index(before: t.endIndex)].allSatisfy(\.isNumber), let known = neutral[String(t[..<open])] {
+                return known
+            }
             // An enum's values keep their case (`t` is folded for the type's name only).
             if dialect == .mysql, t.hasPrefix("enum("), case let .enumeration(values)? = ColumnType.parse(text.trimmingCharacters(in: .whitespaces)) {
                 return .enumeration(values)
@@ -405,7 +446,7 @@ struct DDLReader {
                 return names.map { .dropTable(table: $0) }
             }
             if word("INDEX") {
-                if dialect == .sqlite { _ = ifExists() }
+                _ = ifExists()
                 let name = try identifier()
                 var table = state.index(name)?.table
                 if word("ON") { table = try identifier() }

@@ -368,6 +368,14 @@ enum PostgresReader {
             if range.count == 1, tokens.tokens[range.lowerBound].kind == .string, text.hasPrefix("'") {
                 return .literal(.string(String(text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")))
             }
+            // pg_dump's spelling of a string default: `'x'::text`, `'x'::character varying`.
+            for cast in ["::text", "::character varying", "::varchar"] where upper.hasSuffix(cast.uppercased()) {
+                let literal = String(text.dropLast(cast.count)).trimmingCharacters(in: .whitespaces)
+                let inner = SQLTokens(literal)
+                if inner.tokens.count == 1, inner.tokens[0].kind == .string, literal.hasPrefix("'") {
+                    return .literal(.string(String(literal.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")))
+                }
+            }
             return .sql(text)
         }
 
@@ -375,7 +383,9 @@ enum PostgresReader {
         func checkExpression(_ c: Node) throws(KeepRaw) -> (text: String, tokens: Range<Int>) {
             guard let location = c["location"] as? Int, var i = tokens.index(at: location) else { throw KeepRaw(reason: "check not found in the text") }
             while i < tokens.tokens.count, !tokens.isWord(i, "CHECK") { i += 1 }
-            guard tokens.isPunct(i + 1, "("), let close = tokens.closing(i + 1), close > i + 2 else { throw KeepRaw(reason: "check without an expression") }
+            guard tokens.isPunct(i + 1, "("), var close = tokens.closing(i + 1), close > i + 2 else { throw KeepRaw(reason: "check without an expression") }
+            // pg_dump writes `CHECK ((score >= 0))`: the inner parentheses are not the expression's.
+            while tokens.isPunct(i + 2, "("), tokens.closing(i + 2) == close - 1, close - 1 > i + 3 { i += 1; close -= 1 }
             return (tokens.text(from: tokens.tokens[i + 2].start, to: tokens.tokens[close - 1].end), (i + 2)..<close)
         }
 

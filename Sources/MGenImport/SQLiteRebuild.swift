@@ -39,8 +39,12 @@ enum SQLiteRebuild {
         let insert = SQLTokens(list[1].text)
         let words = insert.identifiers(0..<insert.tokens.count)
         let shared = new.columns.map(\.name).filter { old.column($0) != nil }
-        let expected = ["insert", "into", temporary.lowercased()] + shared.map { $0.lowercased() } + ["select"] + shared.map { $0.lowercased() } + ["from", table.lowercased()]
-        guard words.map({ $0.lowercased() }) == expected else { return nil }
+        // The columns in any order, the same in both lists (Prisma lists them alphabetically).
+        let lower = words.map { $0.lowercased() }
+        let n = shared.count
+        guard lower.count == 2 * n + 6, Array(lower[0..<3]) == ["insert", "into", temporary.lowercased()], lower[3 + n] == "select",
+              Array(lower[(2 * n + 4)...]) == ["from", table.lowercased()], Array(lower[3..<(3 + n)]) == Array(lower[(4 + n)..<(4 + 2 * n)]),
+              Set(lower[3..<(3 + n)]) == Set(shared.map { $0.lowercased() }) else { return nil }
         count += 4
         // The table as it ends: named t, its constraints named as written (SQLite keeps names).
         new.name = table

@@ -47,6 +47,8 @@ struct SQLiteIntrospector {
                 let identity = columnName == rowidAlias
                 var defaultText = col[text: "dflt_value"].map { normalizeExpression($0) }
                 if defaultText?.uppercased() == "NULL" || identity { defaultText = nil }
+                // SQLite's TRUE and FALSE are the integers 1 and 0 (Prisma writes `DEFAULT false`).
+                if let d = defaultText?.uppercased(), d == "TRUE" || d == "FALSE" { defaultText = d == "TRUE" ? "1" : "0" }
                 return ColumnSnapshot(
                     name: columnName, nativeType: nativeType, neutralType: Self.neutralType(nativeType),
                     nullable: !(col.bool("notnull") || identity), default: defaultText, identity: identity)

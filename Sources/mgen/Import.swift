@@ -65,7 +65,9 @@ struct Import: ParsableCommand {
                     printErr(failure.description)
                     failed = true
                 } else {
-                    print("check: \(proof.migrations) migration(s), the original and the re-emitted (\(proof.target)) schemas equal after each")
+                    let downs = proof.downsStopAt.map { "; \(proof.downsEqual) down(s) equal after each (migration \($0) has no down in the original: the downs before it not compared)" }
+                        ?? "; \(proof.downsEqual) down(s) equal after each"
+                    print("check: \(proof.migrations) migration(s), the original and the re-emitted (\(proof.target)) schemas equal after each" + downs)
                 }
             }
             if failed { throw ExitCode(1) }

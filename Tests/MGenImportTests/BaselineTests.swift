@@ -22,7 +22,9 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
-    func prove(_ url: DatabaseURL, dump: (DatabaseURL) throws -> String) throws {
+    /// `rawAllowed`: the reasons a statement of this dump may stay raw for (what the spec cannot
+    /// say yet); those tables are left out of the state comparison, and must still build the schema.
+    func prove(_ url: DatabaseURL, rawAllowed: [String] = [], dump: (DatabaseURL) throws -> String) throws {
         let chain = try exampleChain()
         let folder = try temporaryFolder("baseline-\(url.dialect)")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -39,9 +41,15 @@ import Testing
         let result = try ImportEngine.baseline(schema: schemaFile, dialect: url.dialect)
         print(result.report.text)
         #expect(result.migrations.count == 1 && result.migrations[0].irreversible != nil)
-        #expect(result.report.rawStatements == 0, "the dump of the example chain is all spec operations")
+        let raw = result.report.migrations.flatMap(\.raw)
+        #expect(raw.allSatisfy { r in rawAllowed.contains { r.reason.contains($0) } }, "the dump of the example chain is all spec operations")
         let baseline = try MigrationChain.build(result.migrations)
         #expect(result.migrations[0].baseline)
+        // The baseline's replayed state is the chain's, as the database keeps it.
+        let unsaid = Set(chain.final.tableNames).subtracting(baseline.final.tableNames)
+        let stateChanges = differences(chain.final, baseline.final, dialect: url.dialect, ignoring: unsaid)
+        print("baseline --schema \(url.dialect): \(chain.final.tableNames.count - unsaid.count)/\(chain.final.tableNames.count) tables as operations, \(raw.count) raw statement(s); replayed state \(stateChanges.isEmpty ? "equal" : "differs")")
+        #expect(stateChanges.isEmpty, "the baseline declares the chain's state:\n\(stateChanges.joined(separator: "\n"))")
         #expect(try EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline")).entries.isEmpty,
                 "a baseline is written only when asked")
         try EmitEngine.write(EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline", includeBaseline: true)), force: false)
@@ -59,6 +67,23 @@ import Testing
         let tool = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().last.map { "/usr/lib/postgresql/\($0)/bin/pg_dump" }
         let pgDump = try #require(tool.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }, "pg_dump not found")
         try prove(url) { scratch in try Self.run(pgDump, ["--schema-only", scratch.unredacted]) }
+    }
+
+    /// `mariadb-dump --no-data`: backquoted names, inline `KEY` / `UNIQUE KEY`, `ENGINE=InnoDB
+    /// DEFAULT CHARSET=… COLLATE=…` and the `/*!40101 … */` session lines around each table.
+    @Test(.enabled(if: serverEnabled("MGEN_TEST_MYSQL_URL")))
+    func mariadbDump() throws {
+        let url = try server("MGEN_TEST_MYSQL_URL")
+        let tool = try #require(["/usr/bin/mariadb-dump", "/usr/bin/mysqldump"].first { FileManager.default.isExecutableFile(atPath: $0) }, "mariadb-dump not found")
+        // MariaDB prints each table's charset and collation (`DEFAULT CHARSET=utf8mb4
+        // COLLATE=…`) and a JSON column as `longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`:
+        // table and column options are not in the spec yet, so those tables stay raw.
+        try prove(url, rawAllowed: ["table options (spec 1.1)", "column option CHARACTER"]) { scratch in
+            var arguments = ["--no-data", "--skip-comments", "--host=\(scratch.host ?? "127.0.0.1")", "--port=\(scratch.port ?? 3306)",
+                             "--user=\(scratch.user ?? "root")"]
+            if let password = scratch.password { arguments.append("--password=\(password)") }
+            return try Self.run(tool, arguments + [scratch.database ?? ""])
+        }
     }
 
     @Test func sqliteSchema() throws {

@@ -149,6 +149,78 @@ private func ops(_ result: ImportResult, _ index: Int = 0) -> [MGenSpec.Operatio
         #expect(result.report.migrations[0].raw[1].reason.contains("changed by raw SQL before"))
     }
 
+    /// What mysqldump, MariaDB's SHOW CREATE TABLE and Prisma write for MySQL (issue 12's fixtures).
+    @Test func mysqlDumpSpellings() throws {
+        let result = try importSQL("""
+            CREATE TABLE `t` (
+              `id` bigint(20) NOT NULL AUTO_INCREMENT,
+              `a` int(11) DEFAULT NULL,
+              `b` varchar(20) NOT NULL,
+              PRIMARY KEY (`id`),
+              UNIQUE KEY `t_b_key` (`b`),
+              KEY `t_a_idx` (`a`)
+            ) ENGINE=InnoDB;
+            DROP INDEX IF EXISTS t_a_idx ON t;
+            CREATE TABLE u (id int NOT NULL, PRIMARY KEY (id), INDEX (id));
+            CREATE TABLE v (id int NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+            """, dialect: .mysql)
+        let all = ops(result).filter { if case .sql = $0 { false } else { true } }
+        guard case let .createTable(t)? = all.first else { Issue.record("no create_table: \(result.report.text)"); return }
+        #expect(t.column("id")?.type == .bigint && t.column("id")?.identity == true, "a display width is no type")
+        #expect(t.column("a")?.type == .integer && t.column("a")?.defaultValue == nil, "DEFAULT NULL is no default")
+        #expect(t.uniques.map(\.name) == ["t_b_key"])
+        #expect(all.count == 3, "\(result.report.text)")
+        if all.count == 3 {
+            #expect(all[1] == .createIndex(Index(name: "t_a_idx", table: "t", parts: [.column("a")]), concurrently: false))
+            #expect(all[2] == .dropIndex(name: "t_a_idx", table: "t", concurrently: false))
+        }
+        let raw = result.report.migrations[0].raw.map(\.reason)
+        #expect(raw.count == 2 && raw[0].contains("unnamed index") && raw[1].contains("table options"), "\(raw)")
+    }
+
+    /// SQLite keeps a table's own UNIQUE constraint as an automatic index no DROP INDEX removes:
+    /// not the spec's unique (a named unique index there), so the table stays raw.
+    @Test func sqliteTableUniqueConstraintStaysRaw() throws {
+        let result = try importSQL("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT, CONSTRAINT t_a_key UNIQUE (a));", dialect: .sqlite)
+        #expect(result.report.migrations[0].raw.first?.reason.contains("UNIQUE constraint in a SQLite table") == true)
+    }
+
+    /// pg_dump writes a string default with a cast to the column's type and a check in two pairs of parentheses.
+    @Test func pgDumpSpellings() throws {
+        let result = try importSQL("""
+            CREATE TABLE t (
+                id integer NOT NULL,
+                s character varying(10) DEFAULT 'it''s'::character varying,
+                u text DEFAULT 'x'::text,
+                d date DEFAULT '2020-01-01'::date,
+                CONSTRAINT t_id_check CHECK ((id > 0)),
+                CONSTRAINT t_both CHECK ((id > 0) AND (id < 9))
+            );
+            """, dialect: .postgresql)
+        guard case let .createTable(t)? = ops(result).first else { Issue.record("no create_table: \(result.report.text)"); return }
+        #expect(t.column("s")?.defaultValue == .literal(.string("it's")))
+        #expect(t.column("u")?.defaultValue == .literal(.string("x")))
+        #expect(t.column("d")?.defaultValue == .sql("'2020-01-01'::date"), "a cast to another type stays as written")
+        #expect(t.checks.map(\.expression) == ["id > 0", "(id > 0) AND (id < 9)"])
+    }
+
+    /// Prisma's SQLite rebuild copies the columns in alphabetical order.
+    @Test func sqliteRebuildWithColumnsInAnyOrder() throws {
+        let result = try importSQL("""
+            CREATE TABLE "P" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "title" TEXT NOT NULL, "a" INTEGER NOT NULL);
+            PRAGMA defer_foreign_keys=ON;
+            PRAGMA foreign_keys=OFF;
+            CREATE TABLE "new_P" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "title" TEXT, "a" INTEGER NOT NULL);
+            INSERT INTO "new_P" ("a", "id", "title") SELECT "a", "id", "title" FROM "P";
+            DROP TABLE "P";
+            ALTER TABLE "new_P" RENAME TO "P";
+            PRAGMA foreign_keys=ON;
+            PRAGMA defer_foreign_keys=OFF;
+            """, dialect: .sqlite)
+        #expect(result.report.migrations[0].raw.isEmpty, "\(result.report.text)")
+        #expect(ops(result).last == .alterColumn(AlterColumn(table: "P", column: "title", nullable: true)))
+    }
+
     @Test func mysqlModifyBecomesAlterColumn() throws {
         let dir = try folder("mysql", [
             "0001_a.up.sql": "CREATE TABLE t (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL);",

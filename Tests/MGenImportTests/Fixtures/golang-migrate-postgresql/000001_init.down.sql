@@ -1,0 +1,5 @@
+BEGIN;
+DROP TABLE IF EXISTS orders;
+DROP TABLE IF EXISTS customers;
+DROP TYPE IF EXISTS order_status;
+COMMIT;

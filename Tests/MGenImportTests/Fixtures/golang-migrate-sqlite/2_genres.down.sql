@@ -1,0 +1,3 @@
+DROP VIEW IF EXISTS books_by_genre;
+ALTER TABLE books DROP COLUMN genre_id;
+DROP TABLE IF EXISTS genres;

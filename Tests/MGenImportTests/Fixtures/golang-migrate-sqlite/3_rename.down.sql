@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS books_title_idx;
+ALTER TABLE authors RENAME COLUMN biography TO bio;

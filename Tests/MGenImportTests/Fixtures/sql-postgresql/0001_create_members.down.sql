@@ -1,0 +1,2 @@
+DROP TABLE members;
+DROP EXTENSION IF EXISTS pgcrypto;

@@ -1,0 +1,2 @@
+DELETE FROM members WHERE handle = 'moderator';
+DROP TABLE threads;

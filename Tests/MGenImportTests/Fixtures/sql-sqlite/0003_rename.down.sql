@@ -1,0 +1,2 @@
+ALTER TABLE feeds RENAME COLUMN name TO title;
+ALTER TABLE entries RENAME TO items;

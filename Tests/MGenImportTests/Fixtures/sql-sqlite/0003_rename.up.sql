@@ -1,0 +1,2 @@
+ALTER TABLE items RENAME TO entries;
+ALTER TABLE feeds RENAME COLUMN title TO name;
