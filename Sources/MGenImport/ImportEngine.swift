@@ -92,6 +92,13 @@ public enum ImportEngine {
 
     public static func run(_ folder: SourceFolder, format: String, dialect: Dialect, specFolder: String = "Specs",
                            baseline: Bool = false) throws(DiagnosticError) -> ImportResult {
+        try run(folder, format: format, dialect: dialect, specFolder: specFolder, baseline: baseline, objects: nil)
+    }
+
+    /// `objects`: spec 1.1 operations read from a live catalog (`baseline --db`), put around the
+    /// first migration's (before: what tables use; after: what reads them).
+    static func run(_ folder: SourceFolder, format: String, dialect: Dialect, specFolder: String = "Specs",
+                    baseline: Bool = false, objects: LiveObjects?) throws(DiagnosticError) -> ImportResult {
         var state = SchemaState()
         var opaque: Set<String> = []
         var specs: [(String, String)] = []
@@ -103,6 +110,16 @@ public enum ImportEngine {
         for source in folder.migrations {
             var mapper = Mapper(dialect: dialect, state: state, opaque: opaque, identityTypes: identityTypes)
             var built = mapper.migration(source)
+            if let objects, migrations.isEmpty {
+                let file = source.files.first ?? "database"
+                func located(_ ops: [Operation], from line: Int) -> [Located<Operation>] {
+                    ops.enumerated().map { Located($1, at: SourceLocation(file: file, line: line + $0, column: 1)) }
+                }
+                let end = source.up.count + 1
+                built.migration.operations = located(objects.before, from: end) + built.migration.operations
+                    + located(objects.after, from: end + objects.before.count)
+                structured += objects.before.count + objects.after.count
+            }
             if baseline {
                 built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."
                 built.migration.down = nil

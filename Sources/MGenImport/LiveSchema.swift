@@ -35,47 +35,6 @@ public enum LiveSchema {
         return out
     }
 
-    /// What the catalog has besides tables, which `statements` does not read (PostgreSQL and
-    /// MySQL; SQLite's views and triggers are in sqlite_master and read as raw statements):
-    /// `kind name` lines, for the report.
-    public static func unread(_ db: Database) throws -> [String] {
-        let sql: String
-        switch db.dialect {
-        case .sqlite: return []
-        case .postgresql:
-            sql = """
-                SELECT kind, name FROM (
-                  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'sequence' END AS kind, c.relname AS name
-                  FROM pg_class c
-                  WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-                    AND (c.relkind IN ('v', 'm') OR (c.relkind = 'S' AND NOT EXISTS (
-                      SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))))
-                  UNION ALL
-                  SELECT 'function', p.proname FROM pg_proc p
-                  WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-                    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
-                  UNION ALL
-                  SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-                  WHERE NOT t.tgisinternal AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-                ) x ORDER BY kind, name
-                """
-        case .mysql:
-            sql = """
-                SELECT kind, name FROM (
-                  SELECT 'view' AS kind, TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()
-                  UNION ALL
-                  SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()
-                  UNION ALL
-                  SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
-                ) x ORDER BY kind, name
-                """
-        }
-        return try db.query(sql).compactMap { row in
-            guard let kind = row["kind"] ?? nil, let name = row["name"] ?? nil else { return nil }
-            return "\(kind) \(name)"
-        }
-    }
-
     /// SQLite: what sqlite_master holds, tables before what refers to them, then the indexes
     /// (SQLite's own `sqlite_autoindex_*` have no text: they belong to a table's UNIQUE).
     static func sqliteStatements(_ db: Database, exclude: Set<String>) throws -> [String] {
@@ -90,7 +49,11 @@ public enum LiveSchema {
         for row in rows {
             guard let name = row["name"] ?? nil, let table = row["tbl_name"] ?? nil, let sql = row["sql"] ?? nil,
                   !exclude.contains(table) else { continue }
-            if row["type"] == "table" { tableSQL[name] = sql } else { rest.append(sql) }
+            if row["type"] == "table" {
+                tableSQL[name] = sql
+            } else if LiveObjects.sqlite(type: row["type"].flatMap { $0 } ?? "", sql: sql) == nil {
+                rest.append(sql) // a view or trigger the spec says exactly is LiveObjects' (spec 1.1)
+            }
         }
         return order.compactMap { tableSQL[$0] } + rest
     }
@@ -243,10 +206,10 @@ extension ImportEngine {
     public static func baseline(db: Database, source: String, exclude: Set<String> = frameworkBookkeepingTables, id: String = "0000",
                                 name: String = "baseline", specFolder: String = "Specs") throws(DiagnosticError) -> ImportResult {
         let statements: [String]
-        let unread: [String]
+        let objects: LiveObjects
         do {
             statements = try LiveSchema.statements(db, exclude: exclude)
-            unread = try LiveSchema.unread(db)
+            objects = try LiveObjects.read(db, exclude: exclude)
         } catch {
             throw DiagnosticError(Diagnostic("cannot read the schema: \(error)", object: source,
                                              fix: "check the URL and that the user may read the catalog"))
@@ -257,10 +220,11 @@ extension ImportEngine {
         }
         let located = statements.enumerated().map { SourceStatement($1, at: SourceLocation(file: source, line: $0 + 1, column: 1)) }
         let migration = SourceMigration(version: id, name: name, files: [source], up: located, down: nil)
-        var result = try run(SourceFolder(migrations: [migration]), format: "baseline", dialect: db.dialect, specFolder: specFolder, baseline: true)
+        var result = try run(SourceFolder(migrations: [migration]), format: "baseline", dialect: db.dialect, specFolder: specFolder,
+                             baseline: true, objects: objects)
         // Nothing left out silently: what --db does not read is named.
-        result.report.migrations[0].dropped += unread.map {
-            "\($0): not read from the database (--db reads tables; a schema dump read with --schema keeps the rest as raw SQL)"
+        result.report.migrations[0].dropped += objects.unread.map {
+            "\($0): not read from the database (the spec cannot say it exactly; a schema dump read with --schema keeps it as raw SQL)"
         }
         return result
     }

@@ -66,6 +66,9 @@ enum PostgresReader {
             case "RenameStmt": return .operations(try reader.rename(body))
             case "DropStmt": return .operations(try reader.drop(body))
             case "IndexStmt": return .operations(try reader.createIndex(body))
+            // spec 1.1: enum types
+            case "CreateEnumStmt": return .operations(try reader.createEnumType(body))
+            case "AlterEnumStmt": return .operations(try reader.alterEnumType(body))
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
@@ -312,6 +315,7 @@ enum PostgresReader {
         func type(_ typeName: Node) throws(KeepRaw) -> ColumnType {
             let names = strings(typeName["names"])
             guard let last = names.last else { throw KeepRaw(reason: "unnamed type") }
+            if let enumType = enumColumnType(typeName) { return enumType } // spec 1.1: enum types
             if typeName["arrayBounds"] == nil, names.count <= 2, names.count == 1 || names.first == "pg_catalog" {
                 let mods: [Int] = (typeName["typmods"] as? [Node] ?? []).compactMap { (($0["A_Const"] as? Node)?["ival"] as? Node)?["ival"] as? Int }
                 let modCount = (typeName["typmods"] as? [Node])?.count ?? 0
@@ -543,6 +547,7 @@ enum PostgresReader {
             case "OBJECT_COLUMN":
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
+            case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }
@@ -550,6 +555,7 @@ enum PostgresReader {
         func drop(_ body: Node) throws(KeepRaw) -> [Operation] {
             if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
             let kind = body["removeType"] as? String ?? ""
+            if kind == "OBJECT_TYPE" { return try dropEnumTypes(body) } // spec 1.1: enum types
             // A type, view, function, …: named by other nodes, and not the spec's anyway.
             guard kind == "OBJECT_TABLE" || kind == "OBJECT_INDEX" else {
                 throw KeepRaw(reason: "drop of \(kind.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
