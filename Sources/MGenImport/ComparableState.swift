@@ -18,7 +18,13 @@ public struct ComparableState: Sendable {
         var tables: [String: Table] = [:]
         var indexes: [String: Index] = [:]
         for name in state.tableNames where !ignoring.contains(name) {
-            guard let table = state.table(name) else { continue }
+            guard var table = state.table(name) else { continue }
+            // spec 1.1: outside PostgreSQL a column of an enum type is the type's values inlined.
+            if dialect != .postgresql {
+                for k in table.columns.indices {
+                    if case let .enumType(type) = table.columns[k].type, let values = state.enumValues(type) { table.columns[k].type = .enumeration(values) }
+                }
+            }
             tables[name] = Self.normal(table, dialect: dialect, ignoring: ignoring)
             if dialect != .postgresql {
                 for unique in table.uniques {

@@ -111,14 +111,39 @@ public enum ImportEngine {
             var mapper = Mapper(dialect: dialect, state: state, opaque: opaque, identityTypes: identityTypes)
             var built = mapper.migration(source)
             if let objects, migrations.isEmpty {
+                // Each object replayed after the tables; one the state refuses (it reads a table
+                // kept raw) is kept as its own SQL where the catalog gave it, else named unread.
                 let file = source.files.first ?? "database"
-                func located(_ ops: [Operation], from line: Int) -> [Located<Operation>] {
-                    ops.enumerated().map { Located($1, at: SourceLocation(file: file, line: line + $0, column: 1)) }
+                var trial = mapper.state
+                var line = source.up.count + 1
+                func place(_ ops: [(Operation, String?)]) -> [Located<Operation>] {
+                    var out: [Located<Operation>] = []
+                    for (op, text) in ops {
+                        let at = SourceLocation(file: file, line: line, column: 1)
+                        line += 1
+                        do {
+                            try trial.apply(op, at: at)
+                            trial.commit()
+                            out.append(Located(op, at: at))
+                            structured += 1
+                        } catch {
+                            let reason = "the spec cannot replay it: " + (error.diagnostics.first?.message ?? "invalid")
+                            if let text {
+                                out.append(Located(.sql(up: DialectSQL([dialect.rawValue: text]), down: nil), at: at))
+                                built.report.raw.append(MigrationReport.RawStatement(location: "\(file):\(at.line)", statement: text, reason: reason))
+                                raw += 1
+                            } else {
+                                built.report.dropped.append("\(op.kind) \(LiveObjects.name(op)): not read from the database (\(reason))")
+                            }
+                        }
+                    }
+                    return out
                 }
-                let end = source.up.count + 1
-                built.migration.operations = located(objects.before, from: end) + built.migration.operations
-                    + located(objects.after, from: end + objects.before.count)
-                structured += objects.before.count + objects.after.count
+                // Extensions, sequences and functions only add names: replayed after the tables too.
+                let before = objects.before.map { ($0, String?.none) }
+                let placedBefore = place(before)
+                let placedAfter = place(objects.after)
+                built.migration.operations = placedBefore + built.migration.operations + placedAfter
             }
             if baseline {
                 built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."

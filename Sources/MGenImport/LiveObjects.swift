@@ -9,10 +9,17 @@ import MGenVerify
 struct LiveObjects {
     /// Before the tables: what a column may use (an extension's type, a sequence in a default).
     var before: [Operation] = []
-    /// After the tables: what reads them.
-    var after: [Operation] = []
+    /// After the tables: what reads them, with the object's own SQL where the catalog keeps it
+    /// (SQLite), to keep raw when the spec's state cannot take it.
+    var after: [(Operation, String?)] = []
     /// `kind name` of what is not read.
     var unread: [String] = []
+
+    /// The object an operation makes, for messages.
+    static func name(_ op: Operation) -> String {
+        if case let .object(.create(object)) = op { return object.name }
+        return ""
+    }
 
     static func read(_ db: Database, exclude: Set<String>) throws -> LiveObjects {
         switch db.dialect {
@@ -23,7 +30,7 @@ struct LiveObjects {
             for row in try db.query("SELECT type, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid") {
                 guard let type = row["type"] ?? nil, let table = row["tbl_name"] ?? nil, let sql = row["sql"] ?? nil,
                       !exclude.contains(table), let op = sqlite(type: type, sql: sql) else { continue }
-                out.after.append(op)
+                out.after.append((op, sql))
             }
             return out
         }
@@ -93,8 +100,8 @@ struct LiveObjects {
             """) {
             guard let name = row[text: "name"], !exclude.contains(name), let definition = row[text: "definition"] else { continue }
             let query = definition.trimmingCharacters(in: .whitespacesAndNewlines)
-            out.after.append(.object(.create(.view(ViewDefinition(name: name, query: DialectSQL(["postgresql": query]),
-                                                                  materialized: row[text: "kind"] == "m")))))
+            out.after.append((.object(.create(.view(ViewDefinition(name: name, query: DialectSQL(["postgresql": query]),
+                                                                   materialized: row[text: "kind"] == "m")))), nil))
         }
         // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead.
         for row in try db.query("""
@@ -115,8 +122,8 @@ struct LiveObjects {
             if type & 16 != 0 { events.append(.update) }
             if type & 8 != 0 { events.append(.delete) }
             let timing: TriggerDefinition.Timing = type & 64 != 0 ? .insteadOf : type & 2 != 0 ? .before : .after
-            out.after.append(.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: events,
-                                                                        forEachRow: type & 1 != 0, function: function)))))
+            out.after.append((.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: events,
+                                                                         forEachRow: type & 1 != 0, function: function)))), nil))
         }
         return out
     }
@@ -132,7 +139,7 @@ struct LiveObjects {
             """)
         for row in try db.query("""
             SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS kind, DTD_IDENTIFIER AS returns, ROUTINE_DEFINITION AS body,
-                   IS_DETERMINISTIC AS deterministic
+                   IS_DETERMINISTIC AS is_deterministic
             FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY ROUTINE_NAME
             """) {
             guard let name = row[text: "name"] else { continue }
@@ -143,7 +150,7 @@ struct LiveObjects {
             let arguments = parameters.filter { $0[text: "name"] == name }.map { "`\($0[text: "parameter"] ?? "")` \($0[text: "type"] ?? "")" }
             out.before.append(.object(.create(.function(FunctionDefinition(
                 name: name, arguments: DialectSQL(["mysql": arguments.joined(separator: ", ")]), returns: DialectSQL(["mysql": returns]),
-                body: DialectSQL(["mysql": body]), deterministic: row[text: "deterministic"] == "YES")))))
+                body: DialectSQL(["mysql": body]), deterministic: row[text: "is_deterministic"] == "YES")))))
         }
         for row in try db.query("""
             SELECT v.TABLE_NAME AS name, v.VIEW_DEFINITION AS definition FROM information_schema.VIEWS v
@@ -151,7 +158,7 @@ struct LiveObjects {
             WHERE v.TABLE_SCHEMA = DATABASE() ORDER BY t.CREATE_TIME, v.TABLE_NAME
             """) {
             guard let name = row[text: "name"], !exclude.contains(name), let definition = row[text: "definition"] else { continue }
-            out.after.append(.object(.create(.view(ViewDefinition(name: name, query: DialectSQL(["mysql": local(definition)]))))))
+            out.after.append((.object(.create(.view(ViewDefinition(name: name, query: DialectSQL(["mysql": local(definition)]))))), nil))
         }
         for row in try db.query("""
             SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tbl, ACTION_TIMING AS timing, EVENT_MANIPULATION AS event,
@@ -165,9 +172,9 @@ struct LiveObjects {
                 out.unread.append("trigger \(name)")
                 continue
             }
-            out.after.append(.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: [event],
-                                                                        forEachRow: row[text: "orientation"] != "STATEMENT",
-                                                                        body: DialectSQL(["mysql": local(body)]))))))
+            out.after.append((.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: [event],
+                                                                         forEachRow: row[text: "orientation"] != "STATEMENT",
+                                                                         body: DialectSQL(["mysql": local(body)]))))), nil))
         }
         return out
     }

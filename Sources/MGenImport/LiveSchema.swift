@@ -120,6 +120,10 @@ public enum LiveSchema {
         var lines: [String] = []
         for column in table.columns {
             var line = "\(q(column.name)) \(column.nativeType)"
+            // spec 1.1: a column of an enum type by the type's name as the catalog has it (quoted).
+            if column.neutralType.hasPrefix("enum_type("), column.neutralType.hasSuffix(")") {
+                line = "\(q(column.name)) \(q(String(column.neutralType.dropFirst(10).dropLast())))"
+            }
             if let generated = column.default, generated.hasPrefix("GENERATED ALWAYS AS") {
                 line += " " + generated
                 if !column.nullable { line += " NOT NULL" }

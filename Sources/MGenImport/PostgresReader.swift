@@ -69,6 +69,8 @@ enum PostgresReader {
             // spec 1.1: enum types
             case "CreateEnumStmt": return .operations(try reader.createEnumType(body))
             case "AlterEnumStmt": return .operations(try reader.alterEnumType(body))
+            // spec 1.1: data steps
+            case "InsertStmt": return .operations(try reader.insert(body))
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
@@ -576,18 +578,15 @@ enum PostgresReader {
 
         func createIndex(_ body: Node) throws(KeepRaw) -> [Operation] {
             let table = try relation(body)
-            for key in ["indexIncludingParams", "options", "tableSpace", "excludeOpNames"] where body[key] != nil {
+            for key in ["tableSpace", "excludeOpNames"] where body[key] != nil {
                 throw KeepRaw(reason: "index \(key) has no spec field")
             }
             if body["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
             var parts: [IndexPart] = []
+            var keyOptions: [IndexKeyOptions] = []
             for node in body["indexParams"] as? [Node] ?? [] {
                 guard let element = node["IndexElem"] as? Node else { throw KeepRaw(reason: "index part") }
-                if element["opclass"] != nil || element["collation"] != nil { throw KeepRaw(reason: "operator class or collation (spec 1.1)") }
-                if element["ordering"] as? String ?? "SORTBY_DEFAULT" != "SORTBY_DEFAULT"
-                    || element["nulls_ordering"] as? String ?? "SORTBY_NULLS_DEFAULT" != "SORTBY_NULLS_DEFAULT" {
-                    throw KeepRaw(reason: "key order (DESC / NULLS FIRST) (spec 1.1)")
-                }
+                keyOptions.append(try indexKeyOptions(element)) // spec 1.1: index key options
                 if let name = element["name"] as? String {
                     parts.append(.column(name))
                 } else if let expr = element["expr"] as? Node, let call = expr["FuncCall"] as? Node, let location = call["location"] as? Int,
@@ -614,9 +613,13 @@ enum PostgresReader {
                 predicate = tokens.text(from: tokens.tokens[keyword + 1].start, to: last.end)
             }
             let method = body["accessMethod"] as? String
-            return [.createIndex(Index(name: name, table: table, parts: parts, unique: body["unique"] as? Bool ?? false, predicate: predicate,
-                                       method: method == "btree" ? nil : method),
-                                 concurrently: body["concurrent"] as? Bool ?? false)]
+            var index = Index(name: name, table: table, parts: parts, unique: body["unique"] as? Bool ?? false, predicate: predicate,
+                              method: method == "btree" ? nil : method)
+            // spec 1.1: index key options, INCLUDE and WITH
+            if keyOptions.contains(where: { !$0.isDefault }) { index.keyOptions = keyOptions }
+            index.include = try indexInclude(body)
+            index.storage = try indexStorage(body)
+            return [.createIndex(index, concurrently: body["concurrent"] as? Bool ?? false)]
         }
 
         func comment(_ body: Node) throws(KeepRaw) -> [Operation] {
