@@ -167,7 +167,14 @@ public enum LiveSchema {
 
     static func createIndex(_ index: IndexSnapshot, on table: TableSnapshot, dialect: Dialect) -> String {
         func q(_ name: String) -> String { quoteIdentifier(name, dialect) }
-        let parts = index.columns.map { part -> String in
+        // spec 1.1: PostgreSQL's `include <column>` parts, and a column's operator class and NULL
+        // order after its name (`title text_pattern_ops desc nulls last`).
+        let include = dialect == .postgresql ? index.columns.filter { $0.hasPrefix("include ") }.map { String($0.dropFirst(8)) } : []
+        let keys = index.columns.filter { dialect != .postgresql || !$0.hasPrefix("include ") }
+        let parts = keys.map { part -> String in
+            if dialect == .postgresql, let space = part.firstIndex(of: " "), table.column(String(part[..<space])) != nil {
+                return q(String(part[..<space])) + part[space...]
+            }
             var base = part
             var order = ""
             if base.hasSuffix(" desc") { base = String(base.dropLast(5)); order = " DESC" }
@@ -186,6 +193,7 @@ public enum LiveSchema {
         sql += "INDEX \(q(index.name)) ON \(q(table.name))"
         if dialect == .postgresql, !method.isEmpty, method != "btree" { sql += " USING \(method)" }
         sql += " (\(parts.joined(separator: ", ")))"
+        if !include.isEmpty { sql += " INCLUDE (\(include.map(q).joined(separator: ", ")))" }
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
         return sql
     }

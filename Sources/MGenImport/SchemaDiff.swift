@@ -133,6 +133,7 @@ public struct SchemaDiff: Sendable {
         }
 
         mutating func plan(renames: [SchemaRename]) throws(DiagnosticError) {
+            try planObjectDrops() // spec 1.1: objects that would stand in the way
             for rename in renames {
                 switch rename {
                 case let .table(from, to):

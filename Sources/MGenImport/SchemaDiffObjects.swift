@@ -55,20 +55,9 @@ extension SchemaDiff.Planner {
         return out
     }
 
-    /// First: the enum types the database has and the state not, the values added to the others;
-    /// objects that go, change or read a changing table dropped (triggers, then views that no other
-    /// remaining view reads); extensions, sequences and functions that are new or changed made.
-    mutating func planObjectsBefore() throws(DiagnosticError) {
-        for name in target.enumTypeNames {
-            guard let values = target.enumValues(name) else { continue }
-            guard let old = state.enumValues(name) else {
-                try emit(.createEnumType(name: name, values: values))
-                continue
-            }
-            for (k, value) in values.enumerated() where !old.contains(value) {
-                try emit(.addEnumValue(type: name, value: value, placement: k == 0 ? (values.count > 1 ? .before(values[1]) : .end) : .after(values[k - 1])))
-            }
-        }
+    /// Before anything (renames too): objects that go, change or read a changing table dropped
+    /// (triggers, then views that no other remaining view reads).
+    mutating func planObjectDrops() throws(DiagnosticError) {
         let changing = changedTables()
         func goes(_ object: DatabaseObject) -> Bool {
             if standIn(object) { return false }
@@ -89,6 +78,21 @@ extension SchemaDiff.Planner {
             }
             try emit(.object(.drop(kind: views[free].kind, name: views[free].name)))
             views.remove(at: free)
+        }
+    }
+
+    /// Then: the enum types the database has and the state not, the values added to the others;
+    /// extensions, sequences and functions that are new or changed made.
+    mutating func planObjectsBefore() throws(DiagnosticError) {
+        for name in target.enumTypeNames {
+            guard let values = target.enumValues(name) else { continue }
+            guard let old = state.enumValues(name) else {
+                try emit(.createEnumType(name: name, values: values))
+                continue
+            }
+            for (k, value) in values.enumerated() where !old.contains(value) {
+                try emit(.addEnumValue(type: name, value: value, placement: k == 0 ? (values.count > 1 ? .before(values[1]) : .end) : .after(values[k - 1])))
+            }
         }
         for object in state.objects where [.function, .sequence, .extension].contains(object.kind) {
             guard !standIn(object), let new = target.object(object.kind, object.name), !same(object, new) else { continue }
