@@ -92,6 +92,11 @@ public struct ComparableState: Sendable {
     public static func normal(_ index: Index, dialect: Dialect) -> Index {
         var index = index
         if index.method == "btree" || dialect == .sqlite { index.method = nil }
+        // spec 1.1: the NULL order a key has anyway (PostgreSQL: last ascending, first descending).
+        for k in index.keyOptions.indices {
+            if dialect != .postgresql || index.keyOptions[k].nulls == (index.keyOptions[k].descending ? .first : .last) { index.keyOptions[k].nulls = nil }
+        }
+        if index.keyOptions.allSatisfy(\.isDefault) { index.keyOptions = [] }
         index.parts = index.parts.map { part in
             guard case let .expression(text) = part else { return part }
             return .expression(text.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "::text", with: ""))

@@ -101,11 +101,12 @@ struct LiveObjects {
             guard let name = row[text: "name"], !exclude.contains(name), let definition = row[text: "definition"] else { continue }
             let query = definition.trimmingCharacters(in: .whitespacesAndNewlines)
             out.after.append((.object(.create(.view(ViewDefinition(name: name, query: DialectSQL(["postgresql": query]),
-                                                                   materialized: row[text: "kind"] == "m")))), nil))
+                                                                   materialized: row[text: "kind"] == "m")))),
+                              "CREATE \(row[text: "kind"] == "m" ? "MATERIALIZED " : "")VIEW \(quoteIdentifier(name, .postgresql)) AS\n\(query)"))
         }
         // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead.
         for row in try db.query("""
-            SELECT t.tgname AS name, c.relname AS tbl, t.tgtype::int AS type, p.proname AS function,
+            SELECT t.tgname AS name, c.relname AS tbl, t.tgtype::int AS type, p.proname AS function, pg_get_triggerdef(t.oid) AS definition,
                    (t.tgnargs = 0 AND t.tgqual IS NULL AND array_length(t.tgattr, 1) IS NULL AND t.tgconstraint = 0
                     AND p.pronamespace = \(schema)) AS plain
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
@@ -123,7 +124,8 @@ struct LiveObjects {
             if type & 8 != 0 { events.append(.delete) }
             let timing: TriggerDefinition.Timing = type & 64 != 0 ? .insteadOf : type & 2 != 0 ? .before : .after
             out.after.append((.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: events,
-                                                                         forEachRow: type & 1 != 0, function: function)))), nil))
+                                                                         forEachRow: type & 1 != 0, function: function)))),
+                              row[text: "definition"]))
         }
         return out
     }

@@ -24,9 +24,19 @@ public enum LiveSchema {
             }
             out += create(table, dialect: db.dialect)
         }
+        let storage = db.dialect == .postgresql ? try postgresIndexStorage(db) : [:]
         for table in snapshot.tables {
             for index in table.indexes where !impliedByForeignKey(index, in: table, dialect: db.dialect) {
-                out.append(createIndex(index, on: table, dialect: db.dialect))
+                var sql = createIndex(index, on: table, dialect: db.dialect)
+                // spec 1.1: storage parameters (the snapshot does not carry them), before any WHERE.
+                if let with = storage[index.name] {
+                    if let range = sql.range(of: " WHERE ", options: .backwards), index.predicate != nil {
+                        sql.insert(contentsOf: " WITH (\(with))", at: range.lowerBound)
+                    } else {
+                        sql += " WITH (\(with))"
+                    }
+                }
+                out.append(sql)
             }
         }
         for table in snapshot.tables {
@@ -75,6 +85,20 @@ public enum LiveSchema {
         for row in rows {
             guard let table = row["table_name"] ?? nil, let name = row["name"] ?? nil, let clause = row["clause"] ?? nil else { continue }
             out[table + "\u{1}" + name] = clause
+        }
+        return out
+    }
+
+    /// PostgreSQL indexes' storage parameters (`fillfactor=70, deduplicate_items=off`), by index name.
+    static func postgresIndexStorage(_ db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try db.query("""
+            SELECT c.relname AS name, array_to_string(c.reloptions, ', ') AS options FROM pg_class c
+            WHERE c.relkind = 'i' AND c.reloptions IS NOT NULL
+              AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+            """) {
+            guard let name = row["name"] ?? nil, let options = row["options"] ?? nil, !options.isEmpty else { continue }
+            out[name] = options
         }
         return out
     }
