@@ -107,7 +107,7 @@ struct LiveObjects {
         // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead.
         for row in try db.query("""
             SELECT t.tgname AS name, c.relname AS tbl, t.tgtype::int AS type, p.proname AS function, pg_get_triggerdef(t.oid) AS definition,
-                   (t.tgnargs = 0 AND t.tgqual IS NULL AND array_length(t.tgattr, 1) IS NULL AND t.tgconstraint = 0
+                   (t.tgnargs = 0 AND t.tgqual IS NULL AND coalesce(array_length(t.tgattr, 1), 0) = 0 AND t.tgconstraint = 0
                     AND p.pronamespace = \(schema)) AS plain
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
             WHERE NOT t.tgisinternal AND c.relnamespace = \(schema) ORDER BY c.relname, t.tgname
