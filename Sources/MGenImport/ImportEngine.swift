@@ -287,8 +287,8 @@ struct Mapper {
                 if let problem {
                     // The tables the statement changes (not the ones its foreign keys point at).
                     opaque.formUnion(ops.flatMap { op -> [String] in
-                        // spec 1.1: rows kept raw leave the table's structure as the state has it.
-                        switch op { case .insert, .delete, .update: return []; default: break }
+                        // spec 1.1: rows, triggers and views kept raw leave the table's structure as the state has it.
+                        switch op { case .insert, .delete, .update, .object: return []; default: break }
                         var names = op.table.map { [$0] } ?? []
                         if case let .renameTable(_, to) = op { names.append(to) }
                         return names

@@ -71,6 +71,11 @@ enum PostgresReader {
             case "AlterEnumStmt": return .operations(try reader.alterEnumType(body))
             // spec 1.1: data steps
             case "InsertStmt": return .operations(try reader.insert(body))
+            // spec 1.1: views, triggers, extensions
+            case "ViewStmt": return .operations(try reader.createView(body))
+            case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
+            case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
+            case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
@@ -558,6 +563,10 @@ enum PostgresReader {
             if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
             let kind = body["removeType"] as? String ?? ""
             if kind == "OBJECT_TYPE" { return try dropEnumTypes(body) } // spec 1.1: enum types
+            // spec 1.1: objects
+            let objectKinds: [String: ObjectKind] = ["OBJECT_VIEW": .view, "OBJECT_MATVIEW": .materializedView, "OBJECT_TRIGGER": .trigger,
+                                                     "OBJECT_EXTENSION": .extension, "OBJECT_FUNCTION": .function, "OBJECT_SEQUENCE": .sequence]
+            if let objectKind = objectKinds[kind] { return try dropObjects(body, kind: objectKind) }
             // A type, view, function, …: named by other nodes, and not the spec's anyway.
             guard kind == "OBJECT_TABLE" || kind == "OBJECT_INDEX" else {
                 throw KeepRaw(reason: "drop of \(kind.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")

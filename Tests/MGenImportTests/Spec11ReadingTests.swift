@@ -73,3 +73,25 @@ extension Spec11ReadingTests {
         #expect(rows.rows[1].value("weight") == .literal(.null))
     }
 }
+
+extension Spec11ReadingTests {
+    @Test func viewsTriggersAndExtensionsAreObjectOperations() throws {
+        let read = try imported("""
+            CREATE EXTENSION pg_trgm;
+            CREATE TABLE notes (id integer PRIMARY KEY, body text);
+            CREATE VIEW note_bodies AS SELECT id, body FROM notes;
+            CREATE MATERIALIZED VIEW note_count AS SELECT count(*) AS n FROM notes;
+            CREATE TRIGGER notes_touch BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION unknown_fn();
+            DROP VIEW note_bodies;
+            DROP MATERIALIZED VIEW note_count;
+            DROP EXTENSION pg_trgm;
+            CREATE VIEW v_named (a) AS SELECT id FROM notes;
+            """)
+        #expect(read.ops.map(\.kind) == ["create_extension", "create_table", "create_view", "create_view", "sql", "drop_view", "drop_view",
+                                         "drop_extension", "sql"], "a trigger on an unknown function and a view with column names stay raw")
+        guard case let .object(.create(.view(view))) = read.ops[2] else { Issue.record("no view"); return }
+        #expect(view.query.text(for: .postgresql) == "SELECT id, body FROM notes")
+        guard case let .object(.create(.view(count))) = read.ops[3] else { Issue.record("no materialized view"); return }
+        #expect(count.materialized)
+    }
+}
