@@ -72,6 +72,8 @@ public struct ComparableState: Sendable {
         var c = check
         c.notValid = false
         if dialect == .mysql { c.expression = c.expression.replacingOccurrences(of: "`", with: "") }
+        // PostgreSQL prints a check back with quotes only where a name needs them.
+        if dialect == .postgresql { c.expression = c.expression.replacingOccurrences(of: "\"", with: "") }
         return c
     }
 
@@ -97,6 +99,7 @@ public struct ComparableState: Sendable {
             if dialect != .postgresql || index.keyOptions[k].nulls == (index.keyOptions[k].descending ? .first : .last) { index.keyOptions[k].nulls = nil }
         }
         if index.keyOptions.allSatisfy(\.isDefault) { index.keyOptions = [] }
+        index.predicate = index.predicate?.replacingOccurrences(of: "\"", with: "")
         index.parts = index.parts.map { part in
             guard case let .expression(text) = part else { return part }
             return .expression(text.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "::text", with: ""))
