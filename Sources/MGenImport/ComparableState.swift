@@ -18,7 +18,13 @@ public struct ComparableState: Sendable {
         var tables: [String: Table] = [:]
         var indexes: [String: Index] = [:]
         for name in state.tableNames where !ignoring.contains(name) {
-            guard let table = state.table(name) else { continue }
+            guard var table = state.table(name) else { continue }
+            // spec 1.1: outside PostgreSQL a column of an enum type is the type's values inlined.
+            if dialect != .postgresql {
+                for k in table.columns.indices {
+                    if case let .enumType(type) = table.columns[k].type, let values = state.enumValues(type) { table.columns[k].type = .enumeration(values) }
+                }
+            }
             tables[name] = Self.normal(table, dialect: dialect, ignoring: ignoring)
             if dialect != .postgresql {
                 for unique in table.uniques {
@@ -66,6 +72,8 @@ public struct ComparableState: Sendable {
         var c = check
         c.notValid = false
         if dialect == .mysql { c.expression = c.expression.replacingOccurrences(of: "`", with: "") }
+        // PostgreSQL prints a check back with quotes only where a name needs them.
+        if dialect == .postgresql { c.expression = c.expression.replacingOccurrences(of: "\"", with: "") }
         return c
     }
 
@@ -86,6 +94,12 @@ public struct ComparableState: Sendable {
     public static func normal(_ index: Index, dialect: Dialect) -> Index {
         var index = index
         if index.method == "btree" || dialect == .sqlite { index.method = nil }
+        // spec 1.1: the NULL order a key has anyway (PostgreSQL: last ascending, first descending).
+        for k in index.keyOptions.indices {
+            if dialect != .postgresql || index.keyOptions[k].nulls == (index.keyOptions[k].descending ? .first : .last) { index.keyOptions[k].nulls = nil }
+        }
+        if index.keyOptions.allSatisfy(\.isDefault) { index.keyOptions = [] }
+        index.predicate = index.predicate?.replacingOccurrences(of: "\"", with: "")
         index.parts = index.parts.map { part in
             guard case let .expression(text) = part else { return part }
             return .expression(text.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "::text", with: ""))

@@ -418,7 +418,8 @@ struct DDLReader {
             let table = try identifier()
             var method: String?
             if dialect == .mysql, word("USING") { method = try identifier().lowercased() }
-            let columns = try identifierList()
+            let (parts, keyOptions) = try indexParts() // spec 1.1: index key options
+            let columns = parts.compactMap(\.columnName)
             var predicate: String?
             if dialect == .sqlite, word("WHERE") {
                 guard let last = tokens.tokens.last, i < tokens.tokens.count else { throw KeepRaw(reason: "WHERE") }
@@ -427,11 +428,13 @@ struct DDLReader {
             }
             // SQLite keeps a unique constraint as a unique index; mgen writes `add_unique` (and the
             // uniques of `create_table`) as one named `<table>_<columns>_key`.
-            if dialect == .sqlite, unique, predicate == nil, name == DefaultNames.unique(table, columns) {
+            let plain = keyOptions.allSatisfy(\.isDefault)
+            if dialect == .sqlite, unique, predicate == nil, plain, columns.count == parts.count, name == DefaultNames.unique(table, columns) {
                 return .addUnique(UniqueConstraint(name: name, table: table, columns: columns))
             }
-            return .createIndex(Index(name: name, table: table, parts: columns.map { .column($0) }, unique: unique, predicate: predicate,
-                                      method: method == "btree" ? nil : method), concurrently: false)
+            var index = Index(name: name, table: table, parts: parts, unique: unique, predicate: predicate, method: method == "btree" ? nil : method)
+            if !plain { index.keyOptions = keyOptions }
+            return .createIndex(index, concurrently: false)
         }
 
         // MARK: DROP, ALTER, RENAME

@@ -92,6 +92,13 @@ public enum ImportEngine {
 
     public static func run(_ folder: SourceFolder, format: String, dialect: Dialect, specFolder: String = "Specs",
                            baseline: Bool = false) throws(DiagnosticError) -> ImportResult {
+        try run(folder, format: format, dialect: dialect, specFolder: specFolder, baseline: baseline, objects: nil)
+    }
+
+    /// `objects`: spec 1.1 operations read from a live catalog (`baseline --db`), put around the
+    /// first migration's (before: what tables use; after: what reads them).
+    static func run(_ folder: SourceFolder, format: String, dialect: Dialect, specFolder: String = "Specs",
+                    baseline: Bool = false, objects: LiveObjects?) throws(DiagnosticError) -> ImportResult {
         var state = SchemaState()
         var opaque: Set<String> = []
         var specs: [(String, String)] = []
@@ -103,6 +110,41 @@ public enum ImportEngine {
         for source in folder.migrations {
             var mapper = Mapper(dialect: dialect, state: state, opaque: opaque, identityTypes: identityTypes)
             var built = mapper.migration(source)
+            if let objects, migrations.isEmpty {
+                // Each object replayed after the tables; one the state refuses (it reads a table
+                // kept raw) is kept as its own SQL where the catalog gave it, else named unread.
+                let file = source.files.first ?? "database"
+                var trial = mapper.state
+                var line = source.up.count + 1
+                func place(_ ops: [(Operation, String?)]) -> [Located<Operation>] {
+                    var out: [Located<Operation>] = []
+                    for (op, text) in ops {
+                        let at = SourceLocation(file: file, line: line, column: 1)
+                        line += 1
+                        do {
+                            try trial.apply(op, at: at)
+                            trial.commit()
+                            out.append(Located(op, at: at))
+                            structured += 1
+                        } catch {
+                            let reason = "the spec cannot replay it: " + (error.diagnostics.first?.message ?? "invalid")
+                            if let text {
+                                out.append(Located(.sql(up: DialectSQL([dialect.rawValue: text]), down: nil), at: at))
+                                built.report.raw.append(MigrationReport.RawStatement(location: "\(file):\(at.line)", statement: text, reason: reason))
+                                raw += 1
+                            } else {
+                                built.report.dropped.append("\(op.kind) \(LiveObjects.name(op)): not read from the database (\(reason))")
+                            }
+                        }
+                    }
+                    return out
+                }
+                // Extensions, sequences and functions only add names: replayed after the tables too.
+                let before = objects.before.map { ($0, String?.none) }
+                let placedBefore = place(before)
+                let placedAfter = place(objects.after)
+                built.migration.operations = placedBefore + built.migration.operations + placedAfter
+            }
             if baseline {
                 built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."
                 built.migration.down = nil
@@ -245,6 +287,8 @@ struct Mapper {
                 if let problem {
                     // The tables the statement changes (not the ones its foreign keys point at).
                     opaque.formUnion(ops.flatMap { op -> [String] in
+                        // spec 1.1: rows, triggers and views kept raw leave the table's structure as the state has it.
+                        switch op { case .insert, .delete, .update, .object: return []; default: break }
                         var names = op.table.map { [$0] } ?? []
                         if case let .renameTable(_, to) = op { names.append(to) }
                         return names

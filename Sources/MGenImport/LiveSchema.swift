@@ -24,56 +24,25 @@ public enum LiveSchema {
             }
             out += create(table, dialect: db.dialect)
         }
+        let storage = db.dialect == .postgresql ? try postgresIndexStorage(db) : [:]
         for table in snapshot.tables {
             for index in table.indexes where !impliedByForeignKey(index, in: table, dialect: db.dialect) {
-                out.append(createIndex(index, on: table, dialect: db.dialect))
+                var sql = createIndex(index, on: table, dialect: db.dialect)
+                // spec 1.1: storage parameters (the snapshot does not carry them), before any WHERE.
+                if let with = storage[index.name] {
+                    if let range = sql.range(of: " WHERE ", options: .backwards), index.predicate != nil {
+                        sql.insert(contentsOf: " WITH (\(with))", at: range.lowerBound)
+                    } else {
+                        sql += " WITH (\(with))"
+                    }
+                }
+                out.append(sql)
             }
         }
         for table in snapshot.tables {
             for fk in table.foreignKeys { out.append(addForeignKey(fk, on: table.name, dialect: db.dialect)) }
         }
         return out
-    }
-
-    /// What the catalog has besides tables, which `statements` does not read (PostgreSQL and
-    /// MySQL; SQLite's views and triggers are in sqlite_master and read as raw statements):
-    /// `kind name` lines, for the report.
-    public static func unread(_ db: Database) throws -> [String] {
-        let sql: String
-        switch db.dialect {
-        case .sqlite: return []
-        case .postgresql:
-            sql = """
-                SELECT kind, name FROM (
-                  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'sequence' END AS kind, c.relname AS name
-                  FROM pg_class c
-                  WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-                    AND (c.relkind IN ('v', 'm') OR (c.relkind = 'S' AND NOT EXISTS (
-                      SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))))
-                  UNION ALL
-                  SELECT 'function', p.proname FROM pg_proc p
-                  WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-                    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
-                  UNION ALL
-                  SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-                  WHERE NOT t.tgisinternal AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-                ) x ORDER BY kind, name
-                """
-        case .mysql:
-            sql = """
-                SELECT kind, name FROM (
-                  SELECT 'view' AS kind, TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()
-                  UNION ALL
-                  SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()
-                  UNION ALL
-                  SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
-                ) x ORDER BY kind, name
-                """
-        }
-        return try db.query(sql).compactMap { row in
-            guard let kind = row["kind"] ?? nil, let name = row["name"] ?? nil else { return nil }
-            return "\(kind) \(name)"
-        }
     }
 
     /// SQLite: what sqlite_master holds, tables before what refers to them, then the indexes
@@ -90,7 +59,11 @@ public enum LiveSchema {
         for row in rows {
             guard let name = row["name"] ?? nil, let table = row["tbl_name"] ?? nil, let sql = row["sql"] ?? nil,
                   !exclude.contains(table) else { continue }
-            if row["type"] == "table" { tableSQL[name] = sql } else { rest.append(sql) }
+            if row["type"] == "table" {
+                tableSQL[name] = sql
+            } else if LiveObjects.sqlite(type: row["type"].flatMap { $0 } ?? "", sql: sql) == nil {
+                rest.append(sql) // a view or trigger the spec says exactly is LiveObjects' (spec 1.1)
+            }
         }
         return order.compactMap { tableSQL[$0] } + rest
     }
@@ -112,6 +85,20 @@ public enum LiveSchema {
         for row in rows {
             guard let table = row["table_name"] ?? nil, let name = row["name"] ?? nil, let clause = row["clause"] ?? nil else { continue }
             out[table + "\u{1}" + name] = clause
+        }
+        return out
+    }
+
+    /// PostgreSQL indexes' storage parameters (`fillfactor=70, deduplicate_items=off`), by index name.
+    static func postgresIndexStorage(_ db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try db.query("""
+            SELECT c.relname AS name, array_to_string(c.reloptions, ', ') AS options FROM pg_class c
+            WHERE c.relkind = 'i' AND c.reloptions IS NOT NULL
+              AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+            """) {
+            guard let name = row["name"] ?? nil, let options = row["options"] ?? nil, !options.isEmpty else { continue }
+            out[name] = options
         }
         return out
     }
@@ -157,6 +144,10 @@ public enum LiveSchema {
         var lines: [String] = []
         for column in table.columns {
             var line = "\(q(column.name)) \(column.nativeType)"
+            // spec 1.1: a column of an enum type by the type's name as the catalog has it (quoted).
+            if column.neutralType.hasPrefix("enum_type("), column.neutralType.hasSuffix(")") {
+                line = "\(q(column.name)) \(q(String(column.neutralType.dropFirst(10).dropLast())))"
+            }
             if let generated = column.default, generated.hasPrefix("GENERATED ALWAYS AS") {
                 line += " " + generated
                 if !column.nullable { line += " NOT NULL" }
@@ -200,7 +191,14 @@ public enum LiveSchema {
 
     static func createIndex(_ index: IndexSnapshot, on table: TableSnapshot, dialect: Dialect) -> String {
         func q(_ name: String) -> String { quoteIdentifier(name, dialect) }
-        let parts = index.columns.map { part -> String in
+        // spec 1.1: PostgreSQL's `include <column>` parts, and a column's operator class and NULL
+        // order after its name (`title text_pattern_ops desc nulls last`).
+        let include = dialect == .postgresql ? index.columns.filter { $0.hasPrefix("include ") }.map { String($0.dropFirst(8)) } : []
+        let keys = index.columns.filter { dialect != .postgresql || !$0.hasPrefix("include ") }
+        let parts = keys.map { part -> String in
+            if dialect == .postgresql, let space = part.firstIndex(of: " "), table.column(String(part[..<space])) != nil {
+                return q(String(part[..<space])) + part[space...]
+            }
             var base = part
             var order = ""
             if base.hasSuffix(" desc") { base = String(base.dropLast(5)); order = " DESC" }
@@ -219,6 +217,7 @@ public enum LiveSchema {
         sql += "INDEX \(q(index.name)) ON \(q(table.name))"
         if dialect == .postgresql, !method.isEmpty, method != "btree" { sql += " USING \(method)" }
         sql += " (\(parts.joined(separator: ", ")))"
+        if !include.isEmpty { sql += " INCLUDE (\(include.map(q).joined(separator: ", ")))" }
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
         return sql
     }
@@ -243,10 +242,10 @@ extension ImportEngine {
     public static func baseline(db: Database, source: String, exclude: Set<String> = frameworkBookkeepingTables, id: String = "0000",
                                 name: String = "baseline", specFolder: String = "Specs") throws(DiagnosticError) -> ImportResult {
         let statements: [String]
-        let unread: [String]
+        let objects: LiveObjects
         do {
             statements = try LiveSchema.statements(db, exclude: exclude)
-            unread = try LiveSchema.unread(db)
+            objects = try LiveObjects.read(db, exclude: exclude)
         } catch {
             throw DiagnosticError(Diagnostic("cannot read the schema: \(error)", object: source,
                                              fix: "check the URL and that the user may read the catalog"))
@@ -257,10 +256,11 @@ extension ImportEngine {
         }
         let located = statements.enumerated().map { SourceStatement($1, at: SourceLocation(file: source, line: $0 + 1, column: 1)) }
         let migration = SourceMigration(version: id, name: name, files: [source], up: located, down: nil)
-        var result = try run(SourceFolder(migrations: [migration]), format: "baseline", dialect: db.dialect, specFolder: specFolder, baseline: true)
+        var result = try run(SourceFolder(migrations: [migration]), format: "baseline", dialect: db.dialect, specFolder: specFolder,
+                             baseline: true, objects: objects)
         // Nothing left out silently: what --db does not read is named.
-        result.report.migrations[0].dropped += unread.map {
-            "\($0): not read from the database (--db reads tables; a schema dump read with --schema keeps the rest as raw SQL)"
+        result.report.migrations[0].dropped += objects.unread.map {
+            "\($0): not read from the database (the spec cannot say it exactly; a schema dump read with --schema keeps it as raw SQL)"
         }
         return result
     }

@@ -66,6 +66,16 @@ enum PostgresReader {
             case "RenameStmt": return .operations(try reader.rename(body))
             case "DropStmt": return .operations(try reader.drop(body))
             case "IndexStmt": return .operations(try reader.createIndex(body))
+            // spec 1.1: enum types
+            case "CreateEnumStmt": return .operations(try reader.createEnumType(body))
+            case "AlterEnumStmt": return .operations(try reader.alterEnumType(body))
+            // spec 1.1: data steps
+            case "InsertStmt": return .operations(try reader.insert(body))
+            // spec 1.1: views, triggers, extensions
+            case "ViewStmt": return .operations(try reader.createView(body))
+            case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
+            case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
+            case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
@@ -312,6 +322,7 @@ enum PostgresReader {
         func type(_ typeName: Node) throws(KeepRaw) -> ColumnType {
             let names = strings(typeName["names"])
             guard let last = names.last else { throw KeepRaw(reason: "unnamed type") }
+            if let enumType = enumColumnType(typeName) { return enumType } // spec 1.1: enum types
             if typeName["arrayBounds"] == nil, names.count <= 2, names.count == 1 || names.first == "pg_catalog" {
                 let mods: [Int] = (typeName["typmods"] as? [Node] ?? []).compactMap { (($0["A_Const"] as? Node)?["ival"] as? Node)?["ival"] as? Int }
                 let modCount = (typeName["typmods"] as? [Node])?.count ?? 0
@@ -553,6 +564,7 @@ enum PostgresReader {
             case "OBJECT_COLUMN":
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
+            case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }
@@ -560,6 +572,11 @@ enum PostgresReader {
         func drop(_ body: Node) throws(KeepRaw) -> [Operation] {
             if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
             let kind = body["removeType"] as? String ?? ""
+            if kind == "OBJECT_TYPE" { return try dropEnumTypes(body) } // spec 1.1: enum types
+            // spec 1.1: objects
+            let objectKinds: [String: ObjectKind] = ["OBJECT_VIEW": .view, "OBJECT_MATVIEW": .materializedView, "OBJECT_TRIGGER": .trigger,
+                                                     "OBJECT_EXTENSION": .extension, "OBJECT_FUNCTION": .function, "OBJECT_SEQUENCE": .sequence]
+            if let objectKind = objectKinds[kind] { return try dropObjects(body, kind: objectKind) }
             // A type, view, function, …: named by other nodes, and not the spec's anyway.
             guard kind == "OBJECT_TABLE" || kind == "OBJECT_INDEX" else {
                 throw KeepRaw(reason: "drop of \(kind.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
@@ -580,18 +597,15 @@ enum PostgresReader {
 
         func createIndex(_ body: Node) throws(KeepRaw) -> [Operation] {
             let table = try relation(body)
-            for key in ["indexIncludingParams", "options", "tableSpace", "excludeOpNames"] where body[key] != nil {
+            for key in ["tableSpace", "excludeOpNames"] where body[key] != nil {
                 throw KeepRaw(reason: "index \(key) has no spec field")
             }
             if body["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
             var parts: [IndexPart] = []
+            var keyOptions: [IndexKeyOptions] = []
             for node in body["indexParams"] as? [Node] ?? [] {
                 guard let element = node["IndexElem"] as? Node else { throw KeepRaw(reason: "index part") }
-                if element["opclass"] != nil || element["collation"] != nil { throw KeepRaw(reason: "operator class or collation (spec 1.1)") }
-                if element["ordering"] as? String ?? "SORTBY_DEFAULT" != "SORTBY_DEFAULT"
-                    || element["nulls_ordering"] as? String ?? "SORTBY_NULLS_DEFAULT" != "SORTBY_NULLS_DEFAULT" {
-                    throw KeepRaw(reason: "key order (DESC / NULLS FIRST) (spec 1.1)")
-                }
+                keyOptions.append(try indexKeyOptions(element)) // spec 1.1: index key options
                 if let name = element["name"] as? String {
                     parts.append(.column(name))
                 } else if let expr = element["expr"] as? Node, let call = expr["FuncCall"] as? Node, let location = call["location"] as? Int,
@@ -618,9 +632,13 @@ enum PostgresReader {
                 predicate = tokens.text(from: tokens.tokens[keyword + 1].start, to: last.end)
             }
             let method = body["accessMethod"] as? String
-            return [.createIndex(Index(name: name, table: table, parts: parts, unique: body["unique"] as? Bool ?? false, predicate: predicate,
-                                       method: method == "btree" ? nil : method),
-                                 concurrently: body["concurrent"] as? Bool ?? false)]
+            var index = Index(name: name, table: table, parts: parts, unique: body["unique"] as? Bool ?? false, predicate: predicate,
+                              method: method == "btree" ? nil : method)
+            // spec 1.1: index key options, INCLUDE and WITH
+            if keyOptions.contains(where: { !$0.isDefault }) { index.keyOptions = keyOptions }
+            index.include = try indexInclude(body)
+            index.storage = try indexStorage(body)
+            return [.createIndex(index, concurrently: body["concurrent"] as? Bool ?? false)]
         }
 
         func comment(_ body: Node) throws(KeepRaw) -> [Operation] {

@@ -133,6 +133,7 @@ public struct SchemaDiff: Sendable {
         }
 
         mutating func plan(renames: [SchemaRename]) throws(DiagnosticError) {
+            try planObjectDrops() // spec 1.1: objects that would stand in the way
             for rename in renames {
                 switch rename {
                 case let .table(from, to):
@@ -163,6 +164,7 @@ public struct SchemaDiff: Sendable {
             let created = newTables.subtracting(oldTables).sorted()
             let common = oldTables.intersection(newTables).sorted()
             noteLikelyRenames(dropped: dropped, created: created, common: common)
+            try planObjectsBefore() // spec 1.1: enum types and objects
 
             // 1. What goes away or changes on tables that stay: foreign keys, then indexes and the
             //    other constraints, so that columns and tables can go after.
@@ -262,6 +264,7 @@ public struct SchemaDiff: Sendable {
                 }
             }
             for fk in laterKeys { try emit(.addForeignKey(fk)) }
+            try planObjectsAfter() // spec 1.1: enum types and objects
         }
 
         /// A table dropped and one created with the same columns, or in one table a column dropped
