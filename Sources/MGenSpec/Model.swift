@@ -93,6 +93,9 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case ("timestamptz", 0): return .timestamptz
         case ("uuid", 0): return .uuid
         case ("json", 0): return .json
+        // spec 1.1: column types. `json` is already jsonb on PostgreSQL (indexable, compared by
+        // value); `jsonb` says so. PostgreSQL's text-keeping json is the per-dialect {postgresql: json}.
+        case ("jsonb", 0): return .json
         case ("string", 0), ("varchar", 0): return .string(length: defaultStringLength)
         case ("string", 1), ("varchar", 1):
             guard let n = ints()?.first, n > 0 else { return nil }

@@ -49,3 +49,20 @@ import Testing
         #expect(report.failure?.lines.contains { $0.contains(expected) } == true, "\(report.failure?.lines ?? [])")
     }
 }
+
+/// The generator's `timePrecision` feature draws from a side stream: with it off, seeds 1–2 are
+/// the same chains but for the `(p)` of their time columns.
+@Suite struct TimePrecisionGeneratorTests {
+    @Test(arguments: Dialect.allCases) func sideStreamKeepsTheOtherSteps(_ dialect: Dialect) throws {
+        var precise = 0
+        for seed: UInt64 in [1, 2] {
+            let with = try ChainGenerator(seed: seed, dialect: dialect).generate().yaml
+            let without = try ChainGenerator(seed: seed, dialect: dialect,
+                                             features: Set(ChainFeature.allCases).subtracting([.timePrecision])).generate().yaml
+            let pattern = #/"(time|timestamp|timestamptz)\([0-6]\)"/#
+            precise += with.matches(of: pattern).count
+            #expect(with.replacing(pattern) { "\"\($0.output.1)\"" } == without)
+        }
+        if dialect == .postgresql { #expect(precise > 0, "seeds 1–2 have no time column with a precision") }
+    }
+}

@@ -12,6 +12,7 @@ import Testing
         #expect(ColumnType.parse("timestamp(7)") == nil)
         #expect(ColumnType.parse("time(x)") == nil)
         #expect(ColumnType.parse("timestamp(3)")?.description == "timestamp(3)")
+        #expect(ColumnType.parse("jsonb") == .json)
     }
 
     @Test func malformedSaysWhy() throws {
