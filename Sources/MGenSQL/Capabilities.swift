@@ -95,7 +95,20 @@ public enum CurrentTimestamp {
     /// Whether the dialect spells it with the column's fractional precision (MySQL's
     /// `CURRENT_TIMESTAMP(6)` for `datetime(6)` and `timestamp(6)` columns).
     public static func isPrecise(_ dialect: Dialect, type: ColumnType) -> Bool {
-        dialect == .mysql && (type == .timestamp || type == .timestamptz)
+        precision(dialect, type: type) != nil
+    }
+
+    /// The digits MySQL's `CURRENT_TIMESTAMP(p)` needs in a column of this type: 6 for the plain
+    /// types (declared datetime(6)/timestamp(6)), the written one for `timestamp(p)`; nil where
+    /// the bare spelling is right (precision 0, or another dialect).
+    public static func precision(_ dialect: Dialect, type: ColumnType) -> Int? {
+        guard dialect == .mysql else { return nil }
+        switch type {
+        case .timestamp, .timestamptz: return 6
+        // spec 1.1: column types
+        case let .temporal(kind, p) where kind != .time && p > 0: return p
+        default: return nil
+        }
     }
 
     /// The dialect's SQL for it in a column of this type; nil where the expression is kept as
@@ -103,7 +116,7 @@ public enum CurrentTimestamp {
     public static func spelling(_ dialect: Dialect, type: ColumnType) -> String? {
         switch dialect {
         case .postgresql: nil
-        case .mysql: isPrecise(dialect, type: type) ? "CURRENT_TIMESTAMP(6)" : "CURRENT_TIMESTAMP"
+        case .mysql: precision(dialect, type: type).map { "CURRENT_TIMESTAMP(\($0))" } ?? "CURRENT_TIMESTAMP"
         case .sqlite: "CURRENT_TIMESTAMP"
         }
     }

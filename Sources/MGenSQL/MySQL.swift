@@ -47,6 +47,11 @@ public struct MySQLDialect: SQLDialect {
         case .uuid: "char(36)"
         case .json: "json"
         case .native, .enumType: ""
+        // spec 1.1: column types. MySQL's datetime is the spec's timestamp, its timestamp the
+        // spec's timestamptz (as for the plain types, which are written with precision 6).
+        case let .temporal(.time, p): "time(\(p))"
+        case let .temporal(.timestamp, p): "datetime(\(p))"
+        case let .temporal(.timestamptz, p): "timestamp(\(p))"
         case let .enumeration(values): "enum(\(values.map(stringLiteral).joined(separator: ",")))"
         }
     }

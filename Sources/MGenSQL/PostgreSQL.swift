@@ -34,6 +34,8 @@ public struct PostgreSQLDialect: SQLDialect {
         case .native: ""
         // spec 1.1: enum types
         case let .enumType(name): quote(name)
+        // spec 1.1: column types
+        case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
         }
     }
 

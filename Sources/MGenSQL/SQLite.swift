@@ -30,6 +30,9 @@ public struct SQLiteDialect: SQLDialect {
         case .date: return "DATE"
         case .time: return "TIME"
         case .timestamp, .timestamptz: return "DATETIME"
+        // spec 1.1: column types. SQLite keeps times as text with whatever digits were written:
+        // a precision means nothing to it, and the plain name keeps framework files alike.
+        case let .temporal(kind, _): return try typeName(kind.plain, column: column)
         case .uuid: return "CHAR(36)"
         case .json: return "TEXT"
         case let .native(map):

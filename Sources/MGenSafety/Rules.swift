@@ -236,7 +236,7 @@ public enum Rules {
              summary: "timestamp without time zone",
              why: "timestamp stores wall-clock time without an offset: values written by servers or sessions in other time zones cannot be compared. Changing it later to timestamptz rewrites the table.",
              safe: "`type: timestamptz`.") { c in
-            for column in addedColumns(c.operation) where column.type == .timestamp {
+            for column in addedColumns(c.operation) where column.type.withoutPrecision == .timestamp {
                 return Hit("column \(column.name) is a timestamp without time zone", lock: "none", blocks: "nothing",
                            fix: "write `type: timestamptz` for \(column.name)")
             }
@@ -536,7 +536,7 @@ public enum Rules {
     }
 
     static func implicitDefault(_ type: ColumnType) -> String {
-        switch type {
+        switch type.withoutPrecision {
         case .string, .text, .enumeration, .json, .binary, .uuid: "'' (empty string; an ENUM gets its first value)"
         case .date, .timestamp, .timestamptz, .time: "zero date/time"
         case .boolean: "0 (false)"

@@ -292,7 +292,7 @@ public enum DialectRules {
                 guard let column = table.column(name) else { continue }
                 // spec 1.1: a prefix `length` indexes that many characters of any column.
                 if let length = lengths[name] { bytes += length * 4; continue }
-                switch column.type {
+                switch column.type.withoutPrecision {
                 case .text, .binary, .json:
                     error("\(what) of '\(table.name)' uses \(column.type) column '\(name)'; MySQL cannot index \(column.type) without a prefix length",
                           fix: "use string(n) (n ≤ \(mysqlMaximumKeyBytes / 4)) for a column in a key")

@@ -134,6 +134,10 @@ extension ColumnType {
         case let (.decimal(p1, s1), .decimal(p2, s2)): return s2 >= s1 && p2 - s2 >= p1 - s1
         case let (.enumeration(a), .enumeration(b)): return Set(a).isSubset(of: Set(b))
         case (.timestamp, .timestamptz): return true
+        // spec 1.1: column types. More fractional digits keep every value; the plain type has the
+        // most (6 on PostgreSQL and MySQL).
+        case let (.temporal(a, p), .temporal(b, q)): return a == b && q >= p
+        case let (.temporal(a, _), plain): return plain == a.plain
         default: return false
         }
     }

@@ -13,12 +13,40 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// A column of a named enum type (`create_enum_type`): `type: {enum_type: mood}`. The values
     /// live in the replayed state; PostgreSQL uses the type, MySQL and SQLite the values inline.
     case enumType(String)
+    // spec 1.1: column types
+    /// `time(p)`, `timestamp(p)`, `timestamptz(p)`: the plain type with its fractional-second
+    /// digits (0–6) written out. The plain `.time`/`.timestamp`/`.timestamptz` stay what they
+    /// were (each dialect's default precision), so existing specs render unchanged.
+    case temporal(Temporal, precision: Int)
+
+    /// The time types that take a fractional-second precision.
+    public enum Temporal: String, Hashable, Sendable {
+        case time, timestamp, timestamptz
+        /// The type without a written precision.
+        public var plain: ColumnType {
+            switch self {
+            case .time: .time
+            case .timestamp: .timestamp
+            case .timestamptz: .timestamptz
+            }
+        }
+    }
+
+    /// The greatest fractional-second precision all three dialects take (PostgreSQL and MySQL: 6).
+    public static let maxTimePrecision = 6
+
+    /// `timestamp(3)` → `timestamp`: for the checks that ask what kind of value a column holds.
+    public var withoutPrecision: ColumnType {
+        if case let .temporal(kind, _) = self { return kind.plain }
+        return self
+    }
 
     public static let defaultStringLength = 255
 
     /// The neutral names, for help texts and did-you-mean suggestions.
     public static let names = ["boolean", "smallint", "integer", "bigint", "decimal(p,s)", "real", "double",
                                "string(n)", "text", "binary", "date", "time", "timestamp", "timestamptz",
+                               "time(p)", "timestamp(p)", "timestamptz(p)",
                                "uuid", "json", "enum(a,b,...)"]
 
     /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
@@ -65,6 +93,9 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case ("timestamptz", 0): return .timestamptz
         case ("uuid", 0): return .uuid
         case ("json", 0): return .json
+        // spec 1.1: column types. `json` is already jsonb on PostgreSQL (indexable, compared by
+        // value); `jsonb` says so. PostgreSQL's text-keeping json is the per-dialect {postgresql: json}.
+        case ("jsonb", 0): return .json
         case ("string", 0), ("varchar", 0): return .string(length: defaultStringLength)
         case ("string", 1), ("varchar", 1):
             guard let n = ints()?.first, n > 0 else { return nil }
@@ -76,6 +107,11 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case ("decimal", 1), ("numeric", 1):
             guard let p = ints()?.first, p > 0 else { return nil }
             return .decimal(precision: p, scale: 0)
+        // spec 1.1: column types. Fractional-second digits, 0–6 on PostgreSQL and MySQL alike.
+        case ("time", 1), ("timestamp", 1), ("datetime", 1), ("timestamptz", 1):
+            guard let p = ints()?.first, (0...maxTimePrecision).contains(p) else { return nil }
+            let kind: Temporal = base == "time" ? .time : base == "timestamptz" ? .timestamptz : .timestamp
+            return .temporal(kind, precision: p)
         case ("enum", _) where !arguments.isEmpty:
             let values = arguments.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
             return values.contains(where: \.isEmpty) ? nil : .enumeration(values)
@@ -111,6 +147,8 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case let .native(map): "native(" + map.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
         // spec 1.1: enum types
         case let .enumType(name): "enum_type(\(name))"
+        // spec 1.1: column types
+        case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
         }
     }
 

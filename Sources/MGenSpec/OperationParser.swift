@@ -433,6 +433,12 @@ enum OperationParser {
                            fix: "give the precision: decimal(p,s) or decimal(p); for PostgreSQL's unbounded numeric, a per-dialect type {postgresql: numeric, mysql: decimal(65,30), sqlite: NUMERIC}")
                 return nil
             }
+            // spec 1.1: column types. A time type's precision is fractional-second digits.
+            if ["time", "timestamp", "timestamptz", "datetime"].contains(base.trimmingCharacters(in: .whitespaces).lowercased()) {
+                sink.error("'\(scalar.string)': a time type's precision is the number of fractional-second digits, 0 to \(ColumnType.maxTimePrecision)",
+                           at: sink.location(node), fix: "write e.g. \(base.trimmingCharacters(in: .whitespaces).lowercased())(3) for milliseconds, or no precision for the dialect's default")
+                return nil
+            }
             let hint = closestMatch(to: base, in: ColumnType.names.map { String($0.split(separator: "(")[0]) })
                 .map { " (did you mean '\($0)'?)" } ?? ""
             sink.error("unknown or malformed type '\(scalar.string)'\(hint)", at: sink.location(node),

@@ -145,8 +145,23 @@ enum SchemaExpectation {
         // spec 1.1: enum types (MySQL: the type's values inline, which the state keeps in the type)
         case (.enumType, .sqlite): return "text"
         case (.enumType, .mysql): return nil
+        // spec 1.1: column types (the neutral type is the plain one; `precisionProblem` checks the digits)
+        case let (.temporal(kind, _), _):
+            var plain = column
+            plain.type = kind.plain
+            return neutral(plain, dialect)
         default: return column.type.description
         }
+    }
+
+    /// spec 1.1: column types. A time column's written precision, as the catalog spells it
+    /// (PostgreSQL `timestamp(3) without time zone`, MySQL `datetime(3)`, or `datetime` for 0);
+    /// SQLite keeps none.
+    static func precisionProblem(_ column: Column, _ nativeType: String, _ dialect: Dialect) -> String? {
+        guard case let .temporal(_, p) = column.type, dialect != .sqlite else { return nil }
+        let digits = nativeType.firstRange(of: #/\([0-9]+\)/#).map { String(nativeType[$0].dropFirst().dropLast()) }
+        let expected: String? = dialect == .mysql && p == 0 ? nil : String(p)
+        return digits == expected ? nil : "precision \(digits ?? "none") (\(nativeType)), expected \(expected ?? "none")"
     }
 
     static func mismatches(_ snapshot: SchemaSnapshot, _ state: SchemaState, dialect: Dialect) -> [String] {
@@ -165,6 +180,7 @@ enum SchemaExpectation {
                 if let type = neutral(column, dialect), found.neutralType != type {
                     problems.append("\(name).\(column.name): type \(found.neutralType) (\(found.nativeType)), expected \(type)")
                 }
+                if let problem = precisionProblem(column, found.nativeType, dialect) { problems.append("\(name).\(column.name): \(problem)") }
                 if found.nullable != column.nullable { problems.append("\(name).\(column.name): nullable \(found.nullable), expected \(column.nullable)") }
                 // SQLite: a lone INTEGER primary key is the rowid's alias, auto-incrementing whatever the spec says.
                 let identity = column.identity

@@ -128,6 +128,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case enumTypes
     // spec 1.1: data steps, index key order and options
     case dataSteps, indexOptions, primaryKeys
+    // spec 1.1: column types (time(p), timestamp(p), timestamptz(p))
+    case timePrecision
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -333,11 +335,19 @@ struct Proposer {
             ("json", .json), ("binary", .binary),
         ]
         if has(.enums) { types += [("enum(active,Suspended,on-hold)", .enumeration), ("enum(a,b)", .enumeration)] }
-        return rng.pick(types) ?? ("integer", .int)
+        var picked = rng.pick(types) ?? ("integer", .int)
+        // spec 1.1: column types. A precision from a side stream (the main one does not advance),
+        // so the chains of a seed keep their other steps.
+        if has(.timePrecision), ["time", "timestamp", "timestamptz"].contains(picked.0) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x7469_6D65_7072_6563)
+            if side.chance(40) { picked.0 += "(\(side.below(ColumnType.maxTimePrecision + 1)))" }
+        }
+        return picked
     }
 
     static func kind(of type: ColumnType) -> Kind {
-        switch type.description {
+        switch type.withoutPrecision.description {
         case "boolean": return .bool
         case "smallint", "integer", "bigint": return .int
         case "real", "double": return .float

@@ -56,7 +56,7 @@ extension Proposer {
 
     /// A literal of the column's type, distinct per row (unique columns), nil when there is none.
     func literal(for type: ColumnType, row: Int) -> YAMLValue? {
-        switch type {
+        switch type.withoutPrecision {
         case .boolean: return .bool(row == 0)
         case .smallint: return .number(String(31000 + row))
         case .integer, .bigint: return .number(String(700_001 + row))
@@ -70,7 +70,7 @@ extension Proposer {
         case .uuid: return .string("123e4567-e89b-12d3-a456-42661417400\(row)")
         case .json: return .string("{\"n\": \(row)}")
         case let .enumeration(values): return values.indices.contains(row) ? .string(values[row]) : values.first.map { .string($0) }
-        case .binary, .native, .enumType: return nil
+        case .binary, .native, .enumType, .temporal: return nil
         }
     }
 }

@@ -396,6 +396,12 @@ struct ActiveRecordRenderer {
         case (.timestamp, _), (.timestamptz, .sqlite): method = "datetime"; options.append(("precision", "nil"))
         case (.timestamptz, .mysql): method = "timestamp"; options.append(("precision", "6"))
         case (.uuid, .postgresql): method = "uuid"
+        // spec 1.1: column types. timestamptz(p) on PostgreSQL: the SQL type (Rails 6.1 has no :timestamptz).
+        case let (.temporal(.time, p), .postgresql), let (.temporal(.time, p), .mysql): method = "time"; options.append(("precision", String(p)))
+        case let (.temporal(.timestamp, p), .postgresql), let (.temporal(.timestamp, p), .mysql): method = "datetime"; options.append(("precision", String(p)))
+        case let (.temporal(.timestamptz, p), .mysql): method = "timestamp"; options.append(("precision", String(p)))
+        case (.temporal(.time, _), .sqlite): method = "time"
+        case (.temporal, .sqlite): method = "datetime"; options.append(("precision", "nil"))
         case (.json, .postgresql): method = "jsonb"
         case (.json, .mysql): method = "json"
         case (.json, .sqlite): method = "text"

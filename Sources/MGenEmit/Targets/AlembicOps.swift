@@ -312,6 +312,14 @@ struct AlembicRenderer {
         case let (.enumType(name), .postgresql):
             return module("postgresql", "ENUM(name=\(AlembicPython.string(name)), create_type=False)")
         case let (.enumType(name), _): throw Unsupported.inlineEnumType(name, dialect)
+        // spec 1.1: column types. SQLite: the plain type, as mgen's SQL declares it.
+        case let (.temporal(kind, _), .sqlite): return try self.type(kind.plain, column: column, in: table)
+        case let (.temporal(.time, p), .postgresql): return module("postgresql", "TIME(precision=\(p))")
+        case let (.temporal(.timestamp, p), .postgresql): return module("postgresql", "TIMESTAMP(precision=\(p))")
+        case let (.temporal(.timestamptz, p), .postgresql): return module("postgresql", "TIMESTAMP(timezone=True, precision=\(p))")
+        case let (.temporal(.time, p), .mysql): return module("mysql", "TIME(fsp=\(p))")
+        case let (.temporal(.timestamp, p), .mysql): return module("mysql", "DATETIME(fsp=\(p))")
+        case let (.temporal(.timestamptz, p), .mysql): return module("mysql", "TIMESTAMP(fsp=\(p))")
         case let (.native(map), _):
             guard let name = map[dialect.rawValue] ?? map["default"] else {
                 throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")

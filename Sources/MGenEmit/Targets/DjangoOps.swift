@@ -17,7 +17,10 @@ extension DjangoWriter {
     mutating func operations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
         // spec 1.1: enum types. Django has no field of a database enum type: the database gets
         // mgen's SQL, Django's state the same step with a TextField (state_operations).
-        if step.operation.touchesEnumTypeColumn(in: step.before) {
+        // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
+        // on PostgreSQL): the same route for a time column with a written precision.
+        if step.operation.touchesEnumTypeColumn(in: step.before)
+            || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before)) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }

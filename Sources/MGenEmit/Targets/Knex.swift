@@ -298,6 +298,13 @@ public struct KnexEmitter: Emitter {
         case .native: return specific()
         // spec 1.1: enum types (the type exists: specificType names it)
         case .enumType: return specific()
+        // spec 1.1: column types. Knex's precision options differ per method and dialect; the
+        // type mgen's SQL declares (timestamp(3), datetime(3), ...) says it exactly.
+        case let .temporal(kind, _):
+            guard d == .sqlite else { return specific() }
+            var plain = column
+            plain.type = kind.plain
+            return type(plain, name: name, step: step)
         }
     }
 
@@ -307,7 +314,7 @@ public struct KnexEmitter: Emitter {
         case let .sql(expression):
             if CurrentTimestamp.matches(expression) {
                 // MySQL wants the column's precision: CURRENT_TIMESTAMP(6) for datetime(6).
-                return CurrentTimestamp.isPrecise(step.dialect, type: column.type) ? "knex.fn.now(6)" : "knex.fn.now()"
+                return CurrentTimestamp.precision(step.dialect, type: column.type).map { "knex.fn.now(\($0))" } ?? "knex.fn.now()"
             }
             return "knex.raw(\(JS.sql(step.sqlDialect.defaultExpression(value, type: column.type))))"
         }

@@ -412,6 +412,9 @@ struct PeeweeWriter {
         case .native: return ("pw.Field", [], nil)
         // spec 1.1: enum types (a field of the existing type, as for a native one)
         case .enumType: return ("pw.Field", [], nil)
+        // spec 1.1: column types. Peewee's fields take no precision: the plain type's field,
+        // pinned to the type mgen's SQL declares where that differs (PostgreSQL, MySQL).
+        case let .temporal(kind, _): return naturalField(kind.plain)
         }
     }
 

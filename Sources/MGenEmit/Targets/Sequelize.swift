@@ -318,6 +318,13 @@ public struct SequelizeEmitter: Emitter {
         case .native: return native()
         // spec 1.1: enum types (Sequelize.ENUM would make a type of its own: the column names ours)
         case .enumType: return native()
+        // spec 1.1: column types. Sequelize.DATE(p) is timestamptz on PostgreSQL; the SQL type
+        // mgen declares says each dialect's exactly (SQLite: the plain type's mapping).
+        case let .temporal(kind, _):
+            guard d == .sqlite else { return native() }
+            var plain = column
+            plain.type = kind.plain
+            return type(plain, step: step)
         }
     }
 }

@@ -242,6 +242,8 @@ extension Validator {
 
     /// Why a literal cannot go into a column of this type (nil when it fits).
     static func literalProblem(_ literal: Literal, _ type: ColumnType) -> String? {
+        // spec 1.1: column types (a precision does not change what a value looks like)
+        let type = type.withoutPrecision
         switch (literal, type) {
         case (_, .native), (.null, _): return nil
         case (.boolean, .boolean): return nil
