@@ -58,7 +58,7 @@ import Testing
 
     @Test func refusals() throws {
         func first(_ operations: String) -> String? {
-            do { _ = try render(.postgresql, Self.tables, spec(id: "0002", operations)); return nil } catch { return error.diagnostics.first?.description }
+            do { _ = try render(.postgresql, Self.tables, spec(id: "0002", operations)); return nil } catch { return "\(error)" }
         }
         #expect(first("  - comment_table: {table: nope, comment: x}\n")?.contains("unknown table 'nope'") == true)
         #expect(first("  - comment_table: {table: loans, comment: null}\n")?.contains("table 'loans' has no comment to remove") == true)
