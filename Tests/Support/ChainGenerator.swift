@@ -128,8 +128,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case enumTypes
     // spec 1.1: data steps, index key order and options
     case dataSteps, indexOptions, primaryKeys
-    // spec 1.1: comments on existing tables (ChainGeneratorComments.swift)
-    case tableComments
+    // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
+    case tableComments, renameIndexes
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -424,6 +424,7 @@ struct Proposer {
         }
         // spec 1.1: comments, from a side stream of their own, as the objects above
         if has(.tableComments), let step = tableCommentStep() { return step }
+        if has(.renameIndexes), let step = renameIndexStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
         case .addColumn: return addColumn()

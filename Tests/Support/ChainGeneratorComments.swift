@@ -15,3 +15,16 @@ extension Proposer {
         return [op("comment_table", [("table", .string(name)), ("comment", comment)])]
     }
 }
+
+/// spec 1.1: `rename_index` in generated chains, from a side stream of its own as above.
+extension Proposer {
+    func renameIndexStep() -> [GeneratedOperation]? {
+        var copy = rng
+        var side = SplitMix64(seed: copy.next() ^ (UInt64(serial) &* 0x7265_6E61_6D65_2169))
+        guard side.chance(5), let name = side.pick(state.indexNames) else { return nil }
+        var proposer = self
+        proposer.rng = side
+        let to = proposer.objectName("ix_\(name)")
+        return [op("rename_index", [("name", .string(name)), ("to", .string(to))])]
+    }
+}
