@@ -244,6 +244,9 @@ public enum SpecWriter {
         // spec 1.1: renames
         case let .renameIndex(name, to, table):
             return .map([("name", .string(name)), ("to", .string(to))] + (table.isEmpty ? [] : [("table", .string(table))]))
+        // spec 1.1: comments
+        case let .commentTable(table, comment):
+            return .map([("table", .string(table)), ("comment", comment.map(Value.string) ?? .plain("null"))])
         }
     }
 }

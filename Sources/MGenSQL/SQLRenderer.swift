@@ -155,6 +155,8 @@ public struct SQLRenderer: Sendable {
         case .addPrimaryKey, .dropPrimaryKey: return try d.primaryKeyStep(operation, context)
         // spec 1.1: renames
         case .renameIndex: return try d.renameStep(operation, context)
+        // spec 1.1: comments
+        case .commentTable: return try d.commentStep(operation, context)
         }
     }
 }

@@ -140,6 +140,8 @@ public struct SQLiteDialect: SQLDialect {
         if change.using != nil {
             throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
         }
+        // A comment alone: SQLite keeps no comments, so there is nothing to rebuild the table for.
+        if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment != nil { return [] }
         return try rebuild(change.table, context, reason: "SQLite cannot ALTER COLUMN '\(change.column)'")
     }
 

@@ -132,6 +132,9 @@ public enum DialectRules {
                 key(add.key.columns, in: table, what: "the primary key")
             case .dropPrimaryKey, .renameIndex:
                 break
+            // spec 1.1: comments
+            case .commentTable:
+                break
             }
         }
 

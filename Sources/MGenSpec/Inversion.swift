@@ -78,6 +78,9 @@ extension Operation {
         // spec 1.1: renames
         case .renameIndex:
             return renameInverse(in: before)
+        // spec 1.1: comments
+        case .commentTable:
+            return commentInverse(in: before)
         }
     }
 

@@ -439,6 +439,8 @@ public indirect enum Operation: Hashable, Sendable {
     case dropPrimaryKey(table: String)
     // spec 1.1: renames (Ops/Renames.swift); `table` may be empty in a spec, as for drop_index
     case renameIndex(name: String, to: String, table: String)
+    // spec 1.1: comments (Ops/Comments.swift); `comment: nil` removes the table's comment
+    case commentTable(table: String, comment: String?)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -477,6 +479,8 @@ public indirect enum Operation: Hashable, Sendable {
         case .dropPrimaryKey: "drop_primary_key"
         // spec 1.1: renames
         case .renameIndex: "rename_index"
+        // spec 1.1: comments
+        case .commentTable: "comment_table"
         }
     }
 
@@ -494,6 +498,8 @@ public indirect enum Operation: Hashable, Sendable {
         + ["add_primary_key", "drop_primary_key"]
         // spec 1.1: renames
         + ["rename_index"]
+        // spec 1.1: comments
+        + ["comment_table"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -518,6 +524,8 @@ public indirect enum Operation: Hashable, Sendable {
         case let .dropPrimaryKey(table): table
         // spec 1.1: renames
         case let .renameIndex(_, _, table): table.isEmpty ? nil : table
+        // spec 1.1: comments
+        case let .commentTable(table, _): table
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table

@@ -120,6 +120,8 @@ extension Operation {
         case let .dropPrimaryKey(t): written(t, "table")
         // spec 1.1: renames
         case let .renameIndex(n, to, t): written(n, "index"); add(to, "index"); if !t.isEmpty { written(t, "table") }
+        // spec 1.1: comments
+        case let .commentTable(t, _): written(t, "table")
         case let .update(u):
             written(u.table, "table")
             if let from = u.from { written(from, "table") }

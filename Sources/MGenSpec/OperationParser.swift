@@ -88,6 +88,8 @@ enum OperationParser {
         case "add_primary_key", "drop_primary_key": operation = primaryKeyStep(kind, f)
         // spec 1.1: renames
         case "rename_index": operation = renameStep(kind, f)
+        // spec 1.1: comments
+        case "comment_table": operation = commentStep(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -122,6 +124,8 @@ enum OperationParser {
         .merging(primaryKeyFields) { a, _ in a }
         // spec 1.1: renames
         .merging(renameFields) { a, _ in a }
+        // spec 1.1: comments
+        .merging(commentFields) { a, _ in a }
 
     // MARK: - Operations
 

@@ -257,6 +257,9 @@ public struct SchemaState: Hashable, Sendable {
             removeIndex(name)
             index.name = to
             addIndex(index)
+        // spec 1.1: comments
+        case let .commentTable(table, comment):
+            modify(table) { $0.comment = comment }
         }
     }
 
@@ -328,6 +331,8 @@ extension Operation {
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey: true
         case .renameIndex: false
+        // spec 1.1: comments
+        case .commentTable: false
         }
     }
 }

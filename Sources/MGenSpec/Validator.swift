@@ -221,6 +221,9 @@ struct Validator {
         // spec 1.1: renames
         case .renameIndex:
             checkRename(operation)
+        // spec 1.1: comments
+        case .commentTable:
+            checkComment(operation)
         }
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// mgen verify, the SQL-file targets, Alembic, Django, Peewee, ActiveRecord, TypeORM (PostgreSQL),
 /// and the syntax checks of Knex and Sequelize — up, down and up, each compared with mgen's SQL.
 @Suite(.serialized) struct Spec11DataAndIndexTests {
-    static let chains = ["data-steps", "index-options", "index-options-postgresql", "primary-keys", "primary-key-replace", "rename-index"]
+    static let chains = ["data-steps", "index-options", "index-options-postgresql", "primary-keys", "primary-key-replace", "rename-index", "comment-table"]
 
     static var cells: [(String, Dialect)] {
         FrameworkChain.all.filter { chains.contains($0.name) }.flatMap { chain in chain.dialects.map { (chain.name, $0) } }

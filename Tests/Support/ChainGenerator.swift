@@ -130,6 +130,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case dataSteps, indexOptions, primaryKeys
     // spec 1.1: column types (time(p), timestamp(p), timestamptz(p))
     case timePrecision
+    // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
+    case tableComments, renameIndexes
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -430,6 +432,9 @@ struct Proposer {
                 return proposer.objectStep()
             }
         }
+        // spec 1.1: comments, from a side stream of their own, as the objects above
+        if has(.tableComments), let step = tableCommentStep() { return step }
+        if has(.renameIndexes), let step = renameIndexStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
         case .addColumn: return addColumn()

@@ -210,6 +210,12 @@ struct ActiveRecordRenderer {
         case let .renameIndex(name, to, table):
             guard dialect != .sqlite else { return try raw(step, context) }
             return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
+        // spec 1.1: comments — Rails' change_table_comment with from/to (invertible); SQLite keeps
+        // no comments (its adapter raises NotImplementedError): nothing.
+        case let .commentTable(table, comment):
+            guard dialect.capabilities.comments else { return [] }
+            let from = context.before.table(table)?.comment.map(Ruby.string) ?? "nil"
+            return [.ruby([Ruby.call("change_table_comment", [Ruby.symbol(table)], [("from", from), ("to", comment.map(Ruby.string) ?? "nil")])], invertible: true)]
         }
     }
 

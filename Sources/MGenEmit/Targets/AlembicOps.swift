@@ -126,6 +126,14 @@ struct AlembicRenderer {
         // spec 1.1: renames (Alembic has no rename_index call)
         case .renameIndex:
             return try execute(operation, context)
+        // spec 1.1: comments (op.create_table_comment / op.drop_table_comment, with the comment
+        // before as existing_comment so Alembic's own reverse would restore it)
+        case let .commentTable(table, comment):
+            guard dialect.capabilities.comments else { return plain("# Nothing to change on \(dialect) (it keeps no table comments).") }
+            var alter = AlembicCall(comment == nil ? "op.drop_table_comment" : "op.create_table_comment", [AlembicPython.string(table)])
+            if let comment { alter.add(AlembicPython.string(comment)) }
+            if let previous = context.before.table(table)?.comment { alter.add("existing_comment", AlembicPython.string(previous)) }
+            return plain(alter.text)
         }
     }
 

@@ -56,6 +56,12 @@ extension DjangoWriter {
         case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
         // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
         case .renameIndex: return try renameIndex(s)
+        // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
+        // follows; Django writes nothing on SQLite, which keeps no comments). Django formats the
+        // statement with parameters, so a '%' is doubled.
+        case let .commentTable(table, comment):
+            return [call("AlterModelTableComment", [Self.kw("name", Py.string(Self.modelKey(table))),
+                                                    Self.kw("table_comment", comment.map { self.comment($0, formatted: true) } ?? "None")])]
         }
     }
 

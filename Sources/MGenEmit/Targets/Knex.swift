@@ -165,6 +165,9 @@ public struct KnexEmitter: Emitter {
         // spec 1.1: renames (the builder has no index rename)
         case .renameIndex:
             return raw(step.statements)
+        // spec 1.1: comments (raw SQL, the down the inverse's)
+        case .commentTable:
+            return raw(step.statements)
         }
     }
 

@@ -132,6 +132,9 @@ struct PeeweeWriter {
         // spec 1.1: renames (peewee_migrate has no index rename)
         case .renameIndex:
             return try sqlCalls(operation, context)
+        // spec 1.1: comments (peewee_migrate has no comment call)
+        case .commentTable:
+            return try sqlCalls(operation, context)
         }
     }
 

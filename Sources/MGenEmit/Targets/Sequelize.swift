@@ -174,6 +174,9 @@ public struct SequelizeEmitter: Emitter {
         // spec 1.1: renames (queryInterface has no index rename)
         case .renameIndex:
             return raw(step.statements, o)
+        // spec 1.1: comments (queryInterface has no table comment call)
+        case .commentTable:
+            return raw(step.statements, o)
         }
     }
 
