@@ -99,6 +99,7 @@ public struct MySQLDialect: SQLDialect {
         var clauses = ["ADD COLUMN \(try columnDefinition(column, table: owner))"]
         if let unique { clauses.append("ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quote(column.name)))") }
         if let foreignKey { clauses.append("ADD \(foreignKeyClause(foreignKey))") }
+        if Self.addsInstantly(column, unique: unique, foreignKey: foreignKey) { clauses.append(Self.instant) }
         return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "))]
     }
 
@@ -116,9 +117,11 @@ public struct MySQLDialect: SQLDialect {
         if change.type == nil, change.nullable == nil, change.comment == nil, let defaultChange = change.defaultChange {
             switch defaultChange {
             case let .set(value):
-                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) SET DEFAULT \(defaultExpression(value, type: new.type))")]
+                // An expression default may need the table evaluated: no promise made for it.
+                let clause = if case .literal = value { ", \(Self.instant)" } else { "" }
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) SET DEFAULT \(defaultExpression(value, type: new.type))\(clause)")]
             case .drop:
-                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT")]
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT, \(Self.instant)")]
             }
         }
         return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))")]
@@ -126,6 +129,21 @@ public struct MySQLDialect: SQLDialect {
 
     /// Online DDL clauses; only ALTER TABLE takes them on both MySQL and MariaDB.
     static let online = "ALGORITHM=INPLACE, LOCK=NONE"
+
+    /// Safe output (issue 13): a change both servers make as a metadata change (MySQL 8.0.12+,
+    /// MariaDB 10.3+) says so, so a server that cannot (a FULLTEXT index, a compressed row format,
+    /// MySQL's 64 row versions) refuses it at once instead of silently copying the table under lock.
+    /// MySQL refuses any LOCK clause beside INSTANT.
+    public static let instant = "ALGORITHM=INSTANT"
+
+    /// Whether both servers add this column instantly: not with a unique index or a foreign key
+    /// (INPLACE or COPY), nor an AUTO_INCREMENT or expression default (the rows are filled). A
+    /// FULLTEXT index (only from a raw `sql` step) makes the server refuse it: the fail-fast case.
+    static func addsInstantly(_ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?) -> Bool {
+        if unique != nil || foreignKey != nil || column.identity { return false }
+        if case .sql = column.defaultValue { return false }
+        return true
+    }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         if index.predicate != nil {

@@ -144,3 +144,56 @@ extension PostgreSQLBehaviourTests {
         }
     }
 }
+
+/// Safe output on MySQL/MariaDB: the ALTER TABLEs both servers make as metadata changes carry
+/// `ALGORITHM=INSTANT`, so a server that would have to copy the table refuses instead.
+@Suite struct MySQLAlgorithmOutputTests {
+    @Test(arguments: [
+        ("  - add_column: {table: users, column: {name: nick, type: string(20)}}", true),
+        ("  - add_column: {table: users, column: {name: nick, type: string(20), nullable: false, default: x}}", true),
+        ("  - add_column: {table: users, column: {name: doc, type: json}}", true),
+        ("  - alter_column: {table: users, column: n, default: 3}", true),
+        ("  - alter_column: {table: users, column: name, default: null}", true),
+        // INPLACE with a rebuild, COPY, or rows to fill: no promise.
+        ("  - add_column: {table: users, column: {name: seq, type: bigint, unique: true}}", false),
+        ("  - add_column: {table: users, column: {name: t2, type: bigint, references: {table: teams, column: id}}}", false),
+        ("  - add_column: {table: users, column: {name: at, type: timestamp, default: {sql: CURRENT_TIMESTAMP}}}", false),
+        ("  - alter_column: {table: users, column: n, type: bigint}", false),
+        ("  - create_table: {table: t, columns: [{name: id, type: integer, primary_key: true}]}", false),
+    ])
+    func instantWhereBothServersAllowIt(operations: String, instant: Bool) throws {
+        let sql = try renderedUp(operations, .mysql).map(\.sql).joined(separator: ";\n")
+        #expect(sql.contains("ALGORITHM=INSTANT") == instant, "\(operations):\n\(sql)")
+        #expect(!sql.contains("ALGORITHM=INSTANT, LOCK"), "MySQL refuses a LOCK clause beside INSTANT")
+        let postgres = try renderedUp(operations, .postgresql).map(\.sql).joined()
+        #expect(!postgres.contains("ALGORITHM"))
+    }
+}
+
+extension MariaDBBehaviourTests {
+    /// The emitted ADD COLUMN runs instantly on a seeded table; the same statement on a table whose
+    /// FULLTEXT index mgen does not know of (made by a raw `sql` step) is refused by the server
+    /// (1845/1846) and the table keeps its columns, where without the clause MariaDB would copy it.
+    @Test func emittedInstantSucceedsOrIsRefused() throws {
+        let emitted = try #require(try renderedUp("  - add_column: {table: users, column: {name: nick, type: string(20)}}", .mysql).last?.sql)
+        #expect(emitted.hasSuffix(MySQLDialect.instant))
+        try withScratchDatabase(try Servers.url("MGEN_TEST_MYSQL_URL")) { db, _ in
+            func columns() throws -> String? {
+                try db.scalar("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users'")
+            }
+            try reseed(db)
+            let before = try columns()
+            try db.execute(emitted)
+            #expect(try db.scalar("SELECT COUNT(*) FROM users WHERE nick IS NULL") == "2000")
+            #expect(try columns() != before)
+            try reseed(db)
+            try db.execute("CREATE FULLTEXT INDEX ft_users_code ON users (code)")
+            let kept = try columns()
+            var failure = ""
+            do { try db.execute(emitted) } catch { failure = "\(error)" }
+            #expect(failure.contains("ALGORITHM=INSTANT is not supported"), "refused, not copied: \(failure)")
+            #expect(try columns() == kept)
+            try db.execute("DROP INDEX ft_users_code ON users")
+        }
+    }
+}

@@ -3,7 +3,8 @@
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 ALTER TABLE `posts`
-    ADD COLUMN `editor_id` bigint NULL;
+    ADD COLUMN `editor_id` bigint NULL,
+    ALGORITHM=INSTANT;
 
 ALTER TABLE `posts` ADD CONSTRAINT `posts_editor_id_fkey` FOREIGN KEY (`editor_id`) REFERENCES `users` (`id`) ON DELETE SET NULL;
 

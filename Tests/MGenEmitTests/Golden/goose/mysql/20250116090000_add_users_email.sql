@@ -4,7 +4,8 @@
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 -- +goose Up
 ALTER TABLE `users`
-    ADD COLUMN `email` varchar(255) NULL;
+    ADD COLUMN `email` varchar(255) NULL,
+    ALGORITHM=INSTANT;
 
 -- +goose Down
 ALTER TABLE `users` DROP COLUMN `email`;

@@ -8,4 +8,5 @@ ALTER TABLE `users` DROP COLUMN `name`;
 
 -- +goose Down
 ALTER TABLE `users`
-    ADD COLUMN `name` varchar(255) NULL;
+    ADD COLUMN `name` varchar(255) NULL,
+    ALGORITHM=INSTANT;

@@ -4,7 +4,8 @@
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 -- +goose Up
 ALTER TABLE `posts`
-    ADD COLUMN `editor_id` bigint NULL;
+    ADD COLUMN `editor_id` bigint NULL,
+    ALGORITHM=INSTANT;
 
 ALTER TABLE `posts` ADD CONSTRAINT `posts_editor_id_fkey` FOREIGN KEY (`editor_id`) REFERENCES `users` (`id`) ON DELETE SET NULL;
 

@@ -3,4 +3,5 @@
 -- add_users_email: Safe add column, step 1 of 3 — add it nullable, so code that does not know it keeps working.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 ALTER TABLE `users`
-    ADD COLUMN `email` varchar(255) NULL;
+    ADD COLUMN `email` varchar(255) NULL,
+    ALGORITHM=INSTANT;

@@ -3,4 +3,5 @@
 -- add_users_full_name: Rename users.name to full_name, step 1 of 5 — add the new column (step 2, dual writes, is a code change).
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 ALTER TABLE `users`
-    ADD COLUMN `full_name` varchar(255) NULL;
+    ADD COLUMN `full_name` varchar(255) NULL,
+    ALGORITHM=INSTANT;

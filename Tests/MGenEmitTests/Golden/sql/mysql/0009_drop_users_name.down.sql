@@ -3,4 +3,5 @@
 -- drop_users_name: Rename, step 5 of 5 — drop the old column once no deployed code reads it.
 -- MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.
 ALTER TABLE `users`
-    ADD COLUMN `name` varchar(255) NULL;
+    ADD COLUMN `name` varchar(255) NULL,
+    ALGORITHM=INSTANT;

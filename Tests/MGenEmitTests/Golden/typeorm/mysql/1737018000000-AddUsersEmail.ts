@@ -9,7 +9,8 @@ export class AddUsersEmail1737018000000 implements MigrationInterface {
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE \`users\`
-    ADD COLUMN \`email\` varchar(255) NULL`);
+    ADD COLUMN \`email\` varchar(255) NULL,
+    ALGORITHM=INSTANT`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {

@@ -9,7 +9,8 @@ export class AddUsersFullName1737450000000 implements MigrationInterface {
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE \`users\`
-    ADD COLUMN \`full_name\` varchar(255) NULL`);
+    ADD COLUMN \`full_name\` varchar(255) NULL,
+    ALGORITHM=INSTANT`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {

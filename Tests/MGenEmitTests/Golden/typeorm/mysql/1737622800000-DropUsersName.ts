@@ -14,7 +14,8 @@ export class DropUsersName1737622800000 implements MigrationInterface {
 
     public async down(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE \`users\`
-    ADD COLUMN \`name\` varchar(255) NULL`);
+    ADD COLUMN \`name\` varchar(255) NULL,
+    ALGORITHM=INSTANT`);
     }
 
 }

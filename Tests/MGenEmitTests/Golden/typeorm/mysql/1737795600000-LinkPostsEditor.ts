@@ -9,7 +9,8 @@ export class LinkPostsEditor1737795600000 implements MigrationInterface {
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE \`posts\`
-    ADD COLUMN \`editor_id\` bigint NULL`);
+    ADD COLUMN \`editor_id\` bigint NULL,
+    ALGORITHM=INSTANT`);
         await queryRunner.query(`ALTER TABLE \`posts\` ADD CONSTRAINT \`posts_editor_id_fkey\` FOREIGN KEY (\`editor_id\`) REFERENCES \`users\` (\`id\`) ON DELETE SET NULL`);
         await queryRunner.query(`ALTER TABLE \`posts\` ADD CONSTRAINT \`posts_user_id_title_key\` UNIQUE (\`user_id\`, \`title\`)`);
     }

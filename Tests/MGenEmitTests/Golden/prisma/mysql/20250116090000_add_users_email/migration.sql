@@ -5,4 +5,5 @@
 
 -- AlterTable
 ALTER TABLE `users`
-    ADD COLUMN `email` varchar(255) NULL;
+    ADD COLUMN `email` varchar(255) NULL,
+    ALGORITHM=INSTANT;

@@ -5,4 +5,5 @@
 
 -- AlterTable
 ALTER TABLE `users`
-    ADD COLUMN `full_name` varchar(255) NULL;
+    ADD COLUMN `full_name` varchar(255) NULL,
+    ALGORITHM=INSTANT;

@@ -5,7 +5,8 @@
 
 -- AlterTable
 ALTER TABLE `posts`
-    ADD COLUMN `editor_id` bigint NULL;
+    ADD COLUMN `editor_id` bigint NULL,
+    ALGORITHM=INSTANT;
 
 -- AddForeignKey
 ALTER TABLE `posts` ADD CONSTRAINT `posts_editor_id_fkey` FOREIGN KEY (`editor_id`) REFERENCES `users` (`id`) ON DELETE SET NULL;
