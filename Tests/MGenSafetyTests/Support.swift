@@ -15,7 +15,7 @@ operations:
         - {name: id, type: bigint, identity: true, primary_key: true}
         - {name: email, type: string(50)}
         - {name: code, type: string(200)}
-        - {name: name, type: text, nullable: false, default: ""}
+        - {name: name, type: string(200), nullable: false, default: ""}
         - {name: amount, type: "decimal(10,2)"}
         - {name: n, type: integer}
         - {name: team_id, type: bigint}
