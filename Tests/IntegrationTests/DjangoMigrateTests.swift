@@ -332,9 +332,11 @@ enum DjangoDifferences {
             // PostgreSQL: Django adds a `<table>_<col>_<hash>_like` varchar_pattern_ops index for a
             // CharField primary key (for LIKE lookups).
             if dialect == .postgresql {
+                // (Snapshots show a key part's operator class since spec 1.1: `code varchar_pattern_ops`.)
                 indexes.removeAll { index in
-                    index.name.hasSuffix("_like") && ref.index(index.name) == nil && index.columns == table.primaryKey?.columns
-                        && index.columns.count == 1 && ref.column(index.columns[0])?.nativeType.hasPrefix("character varying") == true
+                    let columns = index.columns.map { $0.replacingOccurrences(of: " varchar_pattern_ops", with: "") }
+                    return index.name.hasSuffix("_like") && ref.index(index.name) == nil && columns == table.primaryKey?.columns
+                        && columns.count == 1 && ref.column(columns[0])?.nativeType.hasPrefix("character varying") == true
                 }
             }
             // SQLite: a primary key has no usable name; Django writes none.
