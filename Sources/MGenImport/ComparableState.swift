@@ -43,13 +43,20 @@ public struct ComparableState: Sendable {
     public static func normal(_ column: Column, dialect: Dialect) -> Column {
         var c = column
         if case let .native(map) = c.type {
-            let text = map[dialect.rawValue] ?? map["default"] ?? ""
+            var text = map[dialect.rawValue] ?? map["default"] ?? ""
+            // PostgreSQL's own spelling of a time type with its precision: `timestamp(6) with time zone`.
+            let spellings = [("timestamp(", " with time zone", "timestamptz("), ("timestamp(", " without time zone", "timestamp("), ("time(", " without time zone", "time(")]
+            if let (head, tail, neutral) = spellings.first(where: { text.hasPrefix($0.0) && text.hasSuffix($0.1) }) {
+                text = neutral + text.dropFirst(head.count).dropLast(tail.count)
+            }
             c.type = ColumnType.parse(text) ?? .native([dialect.rawValue: text])
         }
         if case let .literal(.number(text))? = c.defaultValue, let value = Double(text) { c.defaultValue = .literal(.number("\(value)")) }
         if dialect == .sqlite {
             c.comment = nil
             if c.identity { c.type = .integer }
+            // SQLite keeps no fractional-second precision: timestamptz(6) is its timestamp.
+            c.type = c.type.withoutPrecision
             if c.type == .timestamptz { c.type = .timestamp }
             if c.type == .json { c.type = .text }
         }
@@ -80,7 +87,18 @@ public struct ComparableState: Sendable {
     public static func normal(_ table: Table, dialect: Dialect, ignoring: Set<String> = []) -> Table {
         var t = table
         for k in t.columns.indices { t.columns[k] = normal(t.columns[k], dialect: dialect) }
-        if dialect == .sqlite { t.comment = nil }
+        if dialect == .sqlite {
+            t.comment = nil
+            // SQLite holds an enum as text with a check `"c" IN (...)` named <table>_<column>_check:
+            // read back that way, it is the same column as the inline enum.
+            for (k, c) in t.columns.enumerated() where c.type == .text {
+                if let check = t.checks.firstIndex(where: { $0.name == "\(t.name)_\(c.name)_check" }),
+                   let values = PostgresReader.Reader.enumValues(t.checks[check].expression, column: c.name) {
+                    t.columns[k].type = .enumeration(values)
+                    t.checks.remove(at: check)
+                }
+            }
+        }
         t.foreignKeys = t.foreignKeys.filter { !ignoring.contains($0.referencedTable) }.map { normal($0, dialect: dialect) }.sorted { $0.name < $1.name }
         t.checks = t.checks.map { normal($0, dialect: dialect) }.sorted { $0.name < $1.name }
         t.uniques.sort { $0.name < $1.name }

@@ -252,9 +252,9 @@ enum PostgresReader {
             var values: [String] = []
             while k < close {
                 guard t.tokens[k].kind == .string else { return nil }
-                let v = String(t.text(t.tokens[k]).dropFirst().dropLast())
-                // The spec's enum values are plain words (no quotes, commas or spaces).
-                guard !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
+                let v = String(t.text(t.tokens[k]).dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+                // Any value the spec's `enum(a, b)` can write: not empty, no comma (spaces and quotes are fine).
+                guard !v.isEmpty, !v.contains(",") else { return nil }
                 values.append(v)
                 k += 1
                 // The catalog's cast of each value to the column's type.

@@ -113,7 +113,12 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
             let kind: Temporal = base == "time" ? .time : base == "timestamptz" ? .timestamptz : .timestamp
             return .temporal(kind, precision: p)
         case ("enum", _) where !arguments.isEmpty:
-            let values = arguments.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
+            // A value quoted SQL-style ('it''s', as MySQL prints it back) has its doubled quote undone.
+            let values = arguments.map { a in
+                a.count >= 2 && a.hasPrefix("'") && a.hasSuffix("'")
+                    ? String(a.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+                    : a.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            }
             return values.contains(where: \.isEmpty) ? nil : .enumeration(values)
         default: return nil
         }
