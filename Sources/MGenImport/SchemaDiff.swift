@@ -232,9 +232,8 @@ public struct SchemaDiff: Sendable {
                     if o.primaryKey != n.primaryKey {
                         notes.append("\(name): primary key \(old.primaryKey?.columns ?? []) → \(new.primaryKey?.columns ?? []): the spec has no primary-key change yet (spec 1.1); not written")
                     }
-                    if o.comment != n.comment {
-                        notes.append("\(name): table comment changed: the spec sets a table's comment only in create_table; not written")
-                    }
+                    // spec 1.1: comment_table sets or removes a table's comment.
+                    if o.comment != n.comment { try emit(.commentTable(table: name, comment: new.comment)) }
                 }
             }
             // 5. Constraints and indexes that are new or changed on tables that stayed.
