@@ -128,7 +128,9 @@ extension SchemaDiff.Planner {
                 try emit(.object(.drop(kind: kind, name: object.name)))
             }
         }
-        for name in state.enumTypeNames {
+        // Outside PostgreSQL the database holds no enum types (their values are inlined in the
+        // columns): the specs' types are not the database's to drop.
+        for name in state.enumTypeNames where dialect == .postgresql {
             guard let values = target.enumValues(name) else {
                 try emit(.dropEnumType(name: name))
                 continue
