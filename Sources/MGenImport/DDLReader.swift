@@ -469,7 +469,9 @@ struct DDLReader {
             repeat {
                 if dialect == .mysql, word("ALGORITHM") {
                     if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
-                    guard word("INPLACE") else { throw KeepRaw(reason: "ALGORITHM other than INPLACE") }
+                    // INSTANT (what mgen writes on ADD COLUMN and default changes) changes nothing the spec says.
+                    if word("INSTANT") { continue }
+                    guard word("INPLACE") else { throw KeepRaw(reason: "ALGORITHM other than INPLACE or INSTANT") }
                     online = true
                     continue
                 }
