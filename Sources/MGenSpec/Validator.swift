@@ -262,7 +262,11 @@ struct Validator {
     /// of every dialect (`maximumNameBytes`), as every derived name does, or PostgreSQL cuts it
     /// silently and MySQL refuses it.
     private mutating func checkEnumCheckName(table: String, column: Column, field: String) {
-        guard case .enumeration = column.type else { return }
+        // A named enum type's column is such a CHECK too where the dialect inlines the type.
+        switch column.type {
+        case .enumeration, .enumType: break
+        default: return
+        }
         let name = "\(table)_\(column.name)_check"
         let bytes = name.utf8.count
         guard bytes > maximumNameBytes else { return }
