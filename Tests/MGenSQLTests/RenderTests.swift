@@ -116,7 +116,7 @@ import Testing
         #expect(on[0].upSQL[0].hasPrefix("CREATE TABLE IF NOT EXISTS `users` (\n"))
         #expect(on[0].downSQL == ["DROP TABLE IF EXISTS `users`"])
         #expect(on[1].upSQL == [
-            "ALTER TABLE `users`\n    ADD COLUMN `bio` text NULL",
+            "ALTER TABLE `users`\n    ADD COLUMN `bio` text NULL,\n    ALGORITHM=INSTANT",
             "CREATE INDEX `users_bio_idx` ON `users` (`bio`)",
             "DROP INDEX `users_name_idx` ON `users`",
             "ALTER TABLE `users` DROP COLUMN `name`",
@@ -363,11 +363,11 @@ import Testing
         let rendered = try render(.mysql, usersSpec, Self.alterName)[1]
         #expect(rendered.upSQL == ["ALTER TABLE `users` MODIFY COLUMN `name` text NOT NULL DEFAULT 'anon'"])
         #expect(rendered.downSQL == ["ALTER TABLE `users` MODIFY COLUMN `name` varchar(50) NULL"])
-        // A default alone is a metadata change.
+        // A default alone is a metadata change: INSTANT, so a server that would copy refuses.
         let onlyDefault = spec(id: "0002", "  - alter_column: {table: users, column: name, default: anon}\n")
         let d = try render(.mysql, usersSpec, onlyDefault)[1]
-        #expect(d.upSQL == ["ALTER TABLE `users` ALTER COLUMN `name` SET DEFAULT 'anon'"])
-        #expect(d.downSQL == ["ALTER TABLE `users` ALTER COLUMN `name` DROP DEFAULT"])
+        #expect(d.upSQL == ["ALTER TABLE `users` ALTER COLUMN `name` SET DEFAULT 'anon', ALGORITHM=INSTANT"])
+        #expect(d.downSQL == ["ALTER TABLE `users` ALTER COLUMN `name` DROP DEFAULT, ALGORITHM=INSTANT"])
     }
 
     @Test func alterColumnSQLiteRebuildsKeepingIndexes() throws {
