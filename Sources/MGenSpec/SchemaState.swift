@@ -337,6 +337,17 @@ extension Operation {
     }
 }
 
+/// The index just past the SQL string literal that opens at `start` (a `'`), through its closing
+/// quote (`''` is an escaped quote); the end of `chars` when it is not closed.
+public func stringLiteralEnd(_ chars: [Character], from start: Int) -> Int {
+    var j = start + 1
+    while j < chars.count {
+        if chars[j] == "'" { if j + 1 < chars.count, chars[j + 1] == "'" { j += 2; continue }; break }
+        j += 1
+    }
+    return min(j + 1, chars.count)
+}
+
 /// Replaces whole-word occurrences of an identifier in an SQL expression, bare or double-quoted,
 /// but never inside a string literal.
 func replacingIdentifier(_ name: String, with replacement: String, in expression: String) -> String {
@@ -348,13 +359,7 @@ func replacingIdentifier(_ name: String, with replacement: String, in expression
     while i < chars.count {
         let c = chars[i]
         if c == "'" {
-            // Copy the literal through its closing quote ('' is an escaped quote).
-            var j = i + 1
-            while j < chars.count {
-                if chars[j] == "'" { if j + 1 < chars.count, chars[j + 1] == "'" { j += 2; continue }; break }
-                j += 1
-            }
-            let end = min(j + 1, chars.count)
+            let end = stringLiteralEnd(chars, from: i)
             out += String(chars[i..<end])
             i = end
             continue

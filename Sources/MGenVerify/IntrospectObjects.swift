@@ -129,12 +129,7 @@ func unquotingPlainNames(_ text: String) -> String {
     while i < chars.count {
         let c = chars[i]
         if c == "'" {
-            var j = i + 1
-            while j < chars.count {
-                if chars[j] == "'" { if j + 1 < chars.count, chars[j + 1] == "'" { j += 2; continue }; break }
-                j += 1
-            }
-            let end = min(j + 1, chars.count)
+            let end = stringLiteralEnd(chars, from: i)
             out += String(chars[i..<end])
             i = end
             continue
