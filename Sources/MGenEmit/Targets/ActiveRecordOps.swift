@@ -458,8 +458,7 @@ struct ActiveRecordRenderer {
         // What MGenSQL refuses (a partial index on MySQL), Rails would too. On MySQL an index that
         // covers a foreign key's own index drops it in the same ALTER TABLE (a restored one MySQL
         // keeps): MGenSQL's statement, or a later give-back finds the name taken.
-        let sent = try statements(step, context)
-        if dialect == .mysql, sent.contains(where: { $0.sql.contains("DROP INDEX") }) { return try raw(step, context) }
+        if try !statements(step, context).droppedForeignKeyIndexes.isEmpty { return try raw(step, context) }
         var lines: [String] = []
         if concurrently, dialect == .mysql { lines.append("# InnoDB builds it in place, without blocking writes.") }
         lines.append(Ruby.call("add_index", [Ruby.symbol(index.table), columns],
