@@ -45,6 +45,10 @@ struct DDLReader {
             case "DROP": ops = try p.drop()
             case "ALTER": ops = try p.alter()
             case "RENAME": ops = try p.renameTables()
+            // spec 1.1: data steps (Ops/DDLObjectReading.swift)
+            case "INSERT": ops = try p.insert()
+            case "DELETE": ops = try p.deleteRows()
+            case "UPDATE": ops = try p.update()
             default: return .raw(reason: "\(head.first ?? "statement"): no spec operation", tables: p.touched())
             }
             guard p.atEnd else { throw KeepRaw(reason: "unexpected \(p.peekText)") }
@@ -145,6 +149,10 @@ struct DDLReader {
         mutating func create() throws(KeepRaw) -> [Operation] {
             try expect("CREATE")
             if word("TABLE") { return try createTable() }
+            // spec 1.1: views and triggers (Ops/DDLObjectReading.swift)
+            if tokens.isWord(i, "OR"), tokens.isWord(i + 1, "REPLACE"), tokens.isWord(i + 2, "VIEW"), dialect == .mysql { i += 2; return try createView(orReplace: true) }
+            if tokens.isWord(i, "VIEW") { return try createView(orReplace: false) }
+            if tokens.isWord(i, "TRIGGER") { return try createTrigger() }
             let unique = word("UNIQUE")
             if word("INDEX") { return [try createIndex(unique: unique)] }
             throw KeepRaw(reason: "no spec operation")
@@ -456,6 +464,9 @@ struct DDLReader {
                 guard let table else { throw KeepRaw(reason: "index \(name) is not known to the spec") }
                 return [.dropIndex(name: name, table: table, concurrently: false)]
             }
+            // spec 1.1: views and triggers (Ops/DDLObjectReading.swift)
+            if word("VIEW") { return try dropObjects(.view) }
+            if word("TRIGGER") { return try dropObjects(.trigger) }
             throw KeepRaw(reason: "no spec operation")
         }
 
@@ -505,6 +516,7 @@ struct DDLReader {
         }
 
         mutating func alterClause(table: String) throws(KeepRaw) -> [Operation] {
+            if let ops = try mysqlAlterClause(table: table) { return ops } // spec 1.1: primary keys, index renames, comments
             if dialect == .mysql, word("MODIFY") {
                 _ = word("COLUMN")
                 let read = try column(table: table)

@@ -233,7 +233,8 @@ struct Mapper {
             if dialect == .sqlite, let rebuild = SQLiteRebuild.read(statements[position...], state: state) {
                 var trial = state
                 var befores: [SchemaState] = []
-                var fits = !opaque.contains(rebuild.table)
+                // The statements drop the table and its triggers; mgen's rebuild makes its triggers again.
+                var fits = !opaque.contains(rebuild.table) && state.triggers(on: rebuild.table).isEmpty
                 for op in rebuild.operations where fits {
                     befores.append(trial)
                     do { try trial.apply(op, at: statement.location); trial.commit() } catch { fits = false }
@@ -252,6 +253,12 @@ struct Mapper {
                 dropped.append("\(word) at \(statement.location.file):\(statement.location.line): the spec's `transaction` says it")
             case let .amend(table, amendment, reason):
                 if amend(table, amendment, into: &out) { continue }
+                // spec 1.1: a primary key added to a table made earlier is add_primary_key.
+                if case let .primaryKey(columns) = amendment {
+                    structured([.addPrimaryKey(AddPrimaryKey(table: table, key: PrimaryKey(name: DefaultNames.primaryKey(table), columns: columns)))],
+                               statement, into: &out)
+                    continue
+                }
                 if case .comment = amendment {} else { opaque.insert(table) }
                 out.append(raw(statement, reason: reason, tables: []))
             case let .raw(reason, tables):
@@ -259,12 +266,21 @@ struct Mapper {
                 out.append(Item(statement: statement, operations: [.sql(up: DialectSQL([dialect.rawValue: statement.text]), down: nil)],
                                 before: [], reason: reason))
             case let .operations(ops):
+                structured(ops, statement, into: &out)
+            }
+        }
+        return out
+    }
+
+    /// Operations read from a statement: replayed on the state, else the statement stays raw.
+    mutating func structured(_ read: [Operation], _ statement: SourceStatement, into out: inout [Item]) {
+                let ops = read.map { Self.keyed($0, in: state) } // spec 1.1: an insert's key
                 if ops.count == 1, case let .alterColumn(change) = ops[0], change.comment != nil, change.type == nil, change.nullable == nil,
                    change.defaultChange == nil, let comment = change.comment,
                    merge(comment: comment, table: change.table, column: change.column, into: &out) {
-                    continue
+                    return
                 }
-                if dialect == .sqlite, ops.count == 1, case let .addUnique(unique) = ops[0], merge(unique: unique, into: &out) { continue }
+                if dialect == .sqlite, ops.count == 1, case let .addUnique(unique) = ops[0], merge(unique: unique, into: &out) { return }
                 var trial = state
                 var befores: [SchemaState] = []
                 var problem: String?
@@ -299,9 +315,6 @@ struct Mapper {
                     state = trial
                     out.append(Item(statement: statement, operations: ops, before: befores, reason: nil))
                 }
-            }
-        }
-        return out
     }
 
     func raw(_ statement: SourceStatement, reason: String, tables: [String]) -> Item {
@@ -459,7 +472,7 @@ struct Mapper {
                 downMode = "kept"; downNote = "the down file as the spec's explicit down"
                 explicitDown = downs.flatMap(\.operations)
             }
-        } else if allStructured, !ups.isEmpty {
+        } else if allStructured, !ups.isEmpty, Self.derivedDown(ups) != nil {
             downMode = "derived"; downNote = "the original has no down; the spec derives one"
         } else {
             irreversible = "the original migration has no down"

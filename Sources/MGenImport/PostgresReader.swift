@@ -71,6 +71,7 @@ enum PostgresReader {
             case "AlterEnumStmt": return .operations(try reader.alterEnumType(body))
             // spec 1.1: data steps
             case "InsertStmt": return .operations(try reader.insert(body))
+            case "DeleteStmt", "UpdateStmt": return .operations(try reader.deleteOrUpdate(kind, body))
             // spec 1.1: views, triggers, extensions
             case "ViewStmt": return .operations(try reader.createView(body))
             case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
@@ -265,9 +266,10 @@ enum PostgresReader {
         }
 
         /// Constraint options the spec has no field for.
-        func plainConstraint(_ c: Node) throws(KeepRaw) {
+        /// `usingIndex`: `PRIMARY KEY USING INDEX i` is allowed (spec 1.1: add_primary_key's using_index).
+        func plainConstraint(_ c: Node, usingIndex: Bool = false) throws(KeepRaw) {
             if c["deferrable"] as? Bool == true || c["initdeferred"] as? Bool == true { throw KeepRaw(reason: "deferrable constraint") }
-            for key in ["including", "options", "indexname", "indexspace", "exclusions", "where_clause"] where c[key] != nil {
+            for key in ["including", "options", "indexname", "indexspace", "exclusions", "where_clause"] where c[key] != nil && !(usingIndex && key == "indexname") {
                 throw KeepRaw(reason: "constraint \(key)")
             }
             if c["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
@@ -450,10 +452,11 @@ enum PostgresReader {
             let table = try relation(body)
             switch cmd["subtype"] as? String ?? "" {
             case "AT_AddConstraint":
-                guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node, c["contype"] as? String == "CONSTR_PRIMARY" else { return nil }
+                guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node, c["contype"] as? String == "CONSTR_PRIMARY", c["indexname"] == nil else { return nil }
                 try plainConstraint(c)
-                guard (c["conname"] as? String ?? DefaultNames.primaryKey(table)) == DefaultNames.primaryKey(table) else {
-                    throw KeepRaw(reason: "primary key named \(c["conname"] as? String ?? "")")
+                // spec 1.1: another name, or USING INDEX, is add_primary_key (alterTable).
+                guard (c["conname"] as? String ?? DefaultNames.primaryKey(table)) == DefaultNames.primaryKey(table), c["indexname"] == nil else {
+                    return nil
                 }
                 return .amend(table: table, .primaryKey(strings(c["keys"])), reason: "ADD PRIMARY KEY: the spec has it only in create_table (spec 1.1)")
             case "AT_AddIdentity":
@@ -524,7 +527,7 @@ enum PostgresReader {
                     ops.append(.alterColumn(change))
                 case "AT_AddConstraint":
                     guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node else { throw KeepRaw(reason: "ADD CONSTRAINT") }
-                    try plainConstraint(c)
+                    try plainConstraint(c, usingIndex: c["contype"] as? String == "CONSTR_PRIMARY")
                     let conname = c["conname"] as? String
                     switch c["contype"] as? String ?? "" {
                     case "CONSTR_FOREIGN":
@@ -542,10 +545,16 @@ enum PostgresReader {
                         }
                         ops.append(.addCheck(CheckConstraint(name: name, table: table, expression: expression.text,
                                                              notValid: c["skip_validation"] as? Bool ?? false)))
+                    // spec 1.1: primary keys
+                    case "CONSTR_PRIMARY":
+                        ops.append(.addPrimaryKey(try addPrimaryKey(c, table: table)))
                     case let other: throw KeepRaw(reason: "ADD \(other)")
                     }
                 case "AT_DropConstraint":
                     guard let name = column else { throw KeepRaw(reason: "DROP CONSTRAINT") }
+                    if cmd["missing_ok"] as? Bool == true { throw KeepRaw(reason: "DROP CONSTRAINT IF EXISTS") }
+                    // spec 1.1: the table's primary key is dropped with drop_primary_key.
+                    if state.table(table)?.primaryKey?.name == name { ops.append(.dropPrimaryKey(table: table)); continue }
                     ops.append(.dropConstraint(table: table, name: name))
                 case "AT_ValidateConstraint":
                     guard let name = column else { throw KeepRaw(reason: "VALIDATE CONSTRAINT") }
@@ -565,6 +574,11 @@ enum PostgresReader {
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
             case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
+            case "OBJECT_INDEX": // spec 1.1: rename_index
+                if body["missing_ok"] as? Bool == true { throw KeepRaw(reason: "ALTER INDEX IF EXISTS") }
+                let name = try relation(body)
+                guard let index = state.index(name) else { throw KeepRaw(reason: "index \(name) is not known to the spec") }
+                return [.renameIndex(name: name, to: to, table: index.table)]
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }

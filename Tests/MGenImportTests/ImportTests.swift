@@ -137,23 +137,23 @@ struct ImportFixture: Sendable, CustomStringConvertible {
 }
 
 let importFixtures: [ImportFixture] = [
-    .init(folder: "goose-postgresql", format: "goose", dialect: .postgresql, targets: ["goose", "prisma"], structured: 13),
-    .init(folder: "goose-mysql", format: "goose", dialect: .mysql, targets: ["goose", "golang-migrate"], structured: 8),
+    .init(folder: "goose-postgresql", format: "goose", dialect: .postgresql, targets: ["goose", "prisma"], structured: 14),
+    .init(folder: "goose-mysql", format: "goose", dialect: .mysql, targets: ["goose", "golang-migrate"], structured: 10),
     .init(folder: "goose-sqlite", format: "goose", dialect: .sqlite, targets: ["goose", "sql"], structured: 0),
     .init(folder: "golang-migrate-postgresql", format: "golang-migrate", dialect: .postgresql, targets: ["golang-migrate", "goose"], structured: 9),
-    .init(folder: "golang-migrate-mysql", format: "golang-migrate", dialect: .mysql, targets: ["sql", "goose"], structured: 6),
-    .init(folder: "golang-migrate-sqlite", format: "golang-migrate", dialect: .sqlite, targets: ["golang-migrate", "prisma"], structured: 2),
+    .init(folder: "golang-migrate-mysql", format: "golang-migrate", dialect: .mysql, targets: ["sql", "goose"], structured: 7),
+    .init(folder: "golang-migrate-sqlite", format: "golang-migrate", dialect: .sqlite, targets: ["golang-migrate", "prisma"], structured: 3),
     .init(folder: "sql-postgresql", format: "sql", dialect: .postgresql, targets: ["sql", "golang-migrate"], structured: 3),
     .init(folder: "sql-mysql", format: "sql", dialect: .mysql, targets: ["sql", "prisma"], structured: 0),
     .init(folder: "sql-sqlite", format: "sql", dialect: .sqlite, targets: ["sql", "goose"], structured: 0),
     .init(folder: "prisma-postgresql", format: "prisma", dialect: .postgresql, targets: ["goose", "sql"], structured: 4),
     .init(folder: "prisma-mysql", format: "prisma", dialect: .mysql, targets: ["prisma", "goose"], structured: 0),
     .init(folder: "prisma-sqlite", format: "prisma", dialect: .sqlite, targets: ["prisma", "golang-migrate"], structured: 7),
-    .init(folder: "flyway-postgresql", format: "flyway", dialect: .postgresql, targets: ["sql", "goose"], structured: 6),
-    .init(folder: "flyway-mysql", format: "flyway", dialect: .mysql, targets: ["sql", "prisma"], structured: 2),
+    .init(folder: "flyway-postgresql", format: "flyway", dialect: .postgresql, targets: ["sql", "goose"], structured: 7),
+    .init(folder: "flyway-mysql", format: "flyway", dialect: .mysql, targets: ["sql", "prisma"], structured: 3),
     .init(folder: "flyway-sqlite", format: "flyway", dialect: .sqlite, targets: ["sql", "golang-migrate"], structured: 0),
-    .init(folder: "dbmate-postgresql", format: "dbmate", dialect: .postgresql, targets: ["sql", "goose"], structured: 9),
-    .init(folder: "dbmate-mysql", format: "dbmate", dialect: .mysql, targets: ["sql", "golang-migrate"], structured: 0),
+    .init(folder: "dbmate-postgresql", format: "dbmate", dialect: .postgresql, targets: ["sql", "goose"], structured: 11),
+    .init(folder: "dbmate-mysql", format: "dbmate", dialect: .mysql, targets: ["sql", "golang-migrate"], structured: 1),
     .init(folder: "dbmate-sqlite", format: "dbmate", dialect: .sqlite, targets: ["golang-migrate", "sql"], structured: 5),
 ]
 

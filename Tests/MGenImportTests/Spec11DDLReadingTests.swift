@@ -1,0 +1,107 @@
+import Foundation
+import MGenImport
+import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// spec 1.1 read from MySQL/MariaDB and SQLite migrations (mgen's own DDL reader), and the
+/// PostgreSQL statements added with them: data steps, views, triggers, primary-key changes,
+/// index renames, table comments. Each was raw sql before.
+@Suite struct Spec11DDLReadingTests {
+    func imported(_ sql: String, down: String? = nil, dialect: Dialect) throws -> (ops: [MGenSpec.Operation], raw: [String], result: ImportResult) {
+        let dir = try temporaryFolder("spec11-ddl-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "-- +goose Up\n\(sql)\n" .appending(down.map { "-- +goose Down\n\($0)\n" } ?? "")
+            .write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: dialect)
+        return (result.migrations[0].operations.map(\.value), result.report.migrations[0].raw.map(\.reason), result)
+    }
+
+    @Test(arguments: [Dialect.mysql, .sqlite])
+    func dataStepsAreRead(_ dialect: Dialect) throws {
+        let id = dialect == .mysql ? "id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT"
+        let read = try imported("""
+            CREATE TABLE users (\(id), email varchar(100) NOT NULL, admin \(dialect == .mysql ? "tinyint(1)" : "BOOLEAN") NOT NULL DEFAULT 0\(dialect == .mysql ? ", CONSTRAINT users_email_key UNIQUE (email)" : ""));
+            \(dialect == .sqlite ? "CREATE UNIQUE INDEX users_email_key ON users (email);" : "")
+            INSERT INTO users (email, admin) VALUES ('root@example.com', 1), ('o''neil@example.com', 0);
+            UPDATE users SET admin = 0, email = lower(email) WHERE email LIKE '%@example.com';
+            DELETE FROM users WHERE email = 'root@example.com';
+            INSERT INTO users (email) SELECT 'x@example.com';
+            """, dialect: dialect)
+        let kinds = read.ops.map(\.kind)
+        #expect(kinds == ["create_table", "insert", "update", "delete", "sql"], "INSERT … SELECT stays raw: \(read.raw)")
+        guard case let .insert(rows) = read.ops[1] else { return }
+        #expect(rows.key == ["email"], "no row gives the id: the unique email is the key the down deletes by")
+        #expect(rows.rows[0].value("admin") == .literal(.boolean(true)))
+        #expect(rows.rows[1].value("email") == .literal(.string("o'neil@example.com")))
+        guard case let .update(update) = read.ops[2], case let .delete(delete) = read.ops[3] else { return }
+        #expect(update.assignments.map(\.column) == ["admin", "email"])
+        #expect(update.predicate?.text(for: dialect) == "email LIKE '%@example.com'")
+        #expect(delete.selection == .predicate(DialectSQL([dialect.rawValue: "email = 'root@example.com'"]), down: nil))
+        // A delete by condition has no derived down: without a down file the spec is irreversible.
+        #expect(read.result.migrations[0].irreversible != nil)
+    }
+
+    @Test func mysqlViewsTriggersKeysAndComments() throws {
+        let read = try imported("""
+            CREATE TABLE posts (id bigint NOT NULL, slug varchar(50) NOT NULL, title text NOT NULL);
+            ALTER TABLE posts ADD PRIMARY KEY (id);
+            CREATE INDEX posts_slug_idx ON posts (slug);
+            ALTER TABLE posts RENAME INDEX posts_slug_idx TO posts_slug_ix;
+            ALTER TABLE posts COMMENT = 'Blog posts';
+            CREATE VIEW post_titles AS SELECT id, title FROM posts;
+            CREATE OR REPLACE VIEW post_titles AS SELECT id, title, slug FROM posts;
+            CREATE TRIGGER posts_lower_slug BEFORE INSERT ON posts FOR EACH ROW SET NEW.slug = LOWER(NEW.slug);
+            DROP TRIGGER IF EXISTS posts_lower_slug;
+            DROP VIEW post_titles;
+            ALTER TABLE posts COMMENT = '';
+            ALTER TABLE posts DROP PRIMARY KEY;
+            CREATE TRIGGER posts_two BEFORE INSERT ON posts FOR EACH ROW FOLLOWS other SET NEW.slug = 'x';
+            CREATE ALGORITHM=MERGE VIEW v2 AS SELECT 1;
+            """, dialect: .mysql)
+        #expect(read.ops.map(\.kind) == ["create_table", "add_primary_key", "create_index", "rename_index", "comment_table", "create_view",
+                                         "replace_view", "create_trigger", "drop_trigger", "drop_view", "comment_table", "drop_primary_key",
+                                         "sql", "sql"], "\(read.raw)")
+        #expect(read.ops[10] == .commentTable(table: "posts", comment: nil), "MySQL's '' is no comment")
+        guard case let .object(.create(.trigger(trigger))) = read.ops[7] else { return }
+        #expect(trigger.body?.text(for: .mysql) == "SET NEW.slug = LOWER(NEW.slug)")
+        #expect(trigger.timing == .before && trigger.events == [.insert] && trigger.table == "posts")
+    }
+
+    /// SQLite keeps the text of a view or trigger as written: only what mgen writes alike is read.
+    @Test func sqliteViewsAndTriggers() throws {
+        let read = try imported("""
+            CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT, seen INTEGER NOT NULL DEFAULT 0);
+            CREATE VIEW unseen AS SELECT id, body FROM notes WHERE seen = 0;
+            CREATE TRIGGER notes_seen AFTER UPDATE ON notes FOR EACH ROW BEGIN UPDATE notes SET seen = 1 WHERE id = NEW.id AND seen = 0; END;
+            CREATE TRIGGER notes_guard BEFORE DELETE ON notes FOR EACH ROW WHEN OLD.seen = 0 BEGIN SELECT RAISE(ABORT, 'unseen'); END;
+            CREATE TRIGGER notes_plain AFTER INSERT ON notes BEGIN SELECT 1; END;
+            create view lower_view as select 1;
+            DROP TRIGGER notes_seen;
+            DROP VIEW IF EXISTS unseen;
+            """, dialect: .sqlite)
+        #expect(read.ops.map(\.kind) == ["create_table", "create_view", "create_trigger", "sql", "sql", "sql", "drop_trigger", "drop_view"], "\(read.raw)")
+        #expect(read.raw.contains { $0.contains("WHEN") }, "\(read.raw)")
+        #expect(read.raw.contains { $0.contains("FOR EACH ROW") })
+    }
+
+    @Test func postgresKeysRenamesAndDataSteps() throws {
+        let read = try imported("""
+            CREATE TABLE codes (code text NOT NULL, label text);
+            CREATE UNIQUE INDEX codes_code_idx ON codes (code);
+            ALTER TABLE codes ADD CONSTRAINT codes_pk PRIMARY KEY USING INDEX codes_code_idx;
+            ALTER TABLE codes DROP CONSTRAINT codes_pk;
+            ALTER TABLE codes ADD PRIMARY KEY (code);
+            CREATE INDEX codes_label_idx ON codes (label);
+            ALTER INDEX codes_label_idx RENAME TO codes_label_ix;
+            UPDATE codes SET label = upper(label) WHERE label IS NOT NULL;
+            DELETE FROM codes WHERE code LIKE 'tmp%';
+            DELETE FROM ONLY codes;
+            UPDATE codes SET label = o.label FROM codes o WHERE o.code = codes.code;
+            """, dialect: .postgresql)
+        #expect(read.ops.map(\.kind) == ["create_table", "create_index", "add_primary_key", "drop_primary_key", "add_primary_key", "create_index",
+                                         "rename_index", "update", "delete", "sql", "sql"], "\(read.raw)")
+        #expect(read.ops[2] == .addPrimaryKey(AddPrimaryKey(table: "codes", key: PrimaryKey(name: "codes_pk", columns: ["code"]), usingIndex: "codes_code_idx")))
+        #expect(read.ops[6] == .renameIndex(name: "codes_label_idx", to: "codes_label_ix", table: "codes"))
+    }
+}
