@@ -153,6 +153,7 @@ struct DDLReader {
             if tokens.isWord(i, "OR"), tokens.isWord(i + 1, "REPLACE"), tokens.isWord(i + 2, "VIEW"), dialect == .mysql { i += 2; return try createView(orReplace: true) }
             if tokens.isWord(i, "VIEW") { return try createView(orReplace: false) }
             if tokens.isWord(i, "TRIGGER") { return try createTrigger() }
+            if tokens.isWord(i, "FUNCTION") { return try createFunction() }
             let unique = word("UNIQUE")
             if word("INDEX") { return [try createIndex(unique: unique)] }
             throw KeepRaw(reason: "no spec operation")
@@ -467,6 +468,7 @@ struct DDLReader {
             // spec 1.1: views and triggers (Ops/DDLObjectReading.swift)
             if word("VIEW") { return try dropObjects(.view) }
             if word("TRIGGER") { return try dropObjects(.trigger) }
+            if dialect == .mysql, word("FUNCTION") { return try dropObjects(.function) }
             throw KeepRaw(reason: "no spec operation")
         }
 

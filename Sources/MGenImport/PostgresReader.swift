@@ -77,6 +77,10 @@ enum PostgresReader {
             case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
             case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
             case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
+            // spec 1.1: functions and sequences (Ops/FunctionReading.swift)
+            case "CreateFunctionStmt": return .operations(try reader.createFunction(body))
+            case "CreateSeqStmt": return .operations(try reader.createSequence(body))
+            case "AlterSeqStmt": return .operations(try reader.alterSequence(body))
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])

@@ -105,3 +105,48 @@ import Testing
         #expect(read.ops[6] == .renameIndex(name: "codes_label_idx", to: "codes_label_ix", table: "codes"))
     }
 }
+
+extension Spec11DDLReadingTests {
+    @Test func postgresFunctionsAndSequences() throws {
+        let read = try imported("""
+            CREATE TABLE posts (id integer PRIMARY KEY, edits integer NOT NULL DEFAULT 0);
+            CREATE FUNCTION count_edit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.edits := OLD.edits + 1; RETURN NEW; END; $$;
+            CREATE TRIGGER posts_count_edit BEFORE UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION count_edit();
+            CREATE OR REPLACE FUNCTION score(e integer, f integer DEFAULT 2) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT e * f';
+            CREATE FUNCTION stable_one() RETURNS integer LANGUAGE sql STABLE AS 'SELECT 1';
+            CREATE SEQUENCE invoice_numbers START 1000 INCREMENT BY 10 NO MINVALUE;
+            ALTER SEQUENCE invoice_numbers INCREMENT BY 5 NO CYCLE;
+            ALTER SEQUENCE invoice_numbers NO MAXVALUE;
+            ALTER SEQUENCE invoice_numbers RESTART WITH 5;
+            CREATE SEQUENCE owned OWNED BY posts.id;
+            """, dialect: .postgresql)
+        #expect(read.ops.map(\.kind) == ["create_table", "create_function", "create_trigger", "create_function", "sql", "create_sequence",
+                                         "alter_sequence", "sql", "sql", "sql"], "\(read.raw)")
+        guard case let .object(.create(.function(score))) = read.ops[3], case let .object(.create(.sequence(sequence))) = read.ops[5],
+              case let .object(.alterSequence(alter)) = read.ops[6] else { return }
+        #expect(score.arguments.text(for: .postgresql) == "e integer, f integer DEFAULT 2")
+        #expect(score.returns.text(for: .postgresql) == "integer" && score.language == "sql" && score.deterministic)
+        #expect(score.body.text(for: .postgresql) == "SELECT e * f")
+        #expect(sequence.start == 1000 && sequence.options.increment == 10)
+        #expect(alter.set.increment == 5 && alter.set.cycle == false, "\(alter)")
+    }
+
+    @Test func mysqlFunctions() throws {
+        let read = try imported("""
+            -- +goose StatementBegin
+            CREATE FUNCTION post_score(e int) RETURNS int DETERMINISTIC
+            BEGIN
+                RETURN e * 10;
+            END;
+            -- +goose StatementEnd
+            CREATE FUNCTION plain_one() RETURNS int RETURN 1;
+            CREATE FUNCTION reads_one() RETURNS int READS SQL DATA RETURN 1;
+            CREATE PROCEDURE noop() BEGIN END;
+            DROP FUNCTION IF EXISTS plain_one;
+            """, dialect: .mysql)
+        #expect(read.ops.map(\.kind) == ["create_function", "create_function", "sql", "sql", "drop_function"], "\(read.raw)")
+        guard case let .object(.create(.function(f))) = read.ops[0] else { return }
+        #expect(f.deterministic && f.arguments.text(for: .mysql) == "e int" && f.returns.text(for: .mysql) == "int")
+        #expect(f.body.text(for: .mysql)?.hasPrefix("BEGIN") == true && f.body.text(for: .mysql)?.hasSuffix("END") == true)
+    }
+}

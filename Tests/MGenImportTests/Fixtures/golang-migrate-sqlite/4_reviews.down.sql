@@ -1,0 +1,3 @@
+DROP TRIGGER reviews_clamp;
+DROP VIEW top_reviews;
+DROP TABLE reviews;
