@@ -204,6 +204,8 @@ struct Mapper {
         /// The state before each operation (for the derived down).
         var before: [SchemaState]
         var reason: String?
+        /// Further statements this item's operations say too (Prisma's enum swap).
+        var absorbed = 0
         var isRaw: Bool { reason != nil }
     }
 
@@ -218,18 +220,41 @@ struct Mapper {
     mutating func items(_ statements: [SourceStatement], dropped: inout [String]) -> [Item] {
         var out: [Item] = []
         var skip = 0
-        // Prisma's enum swap: its statements stay raw together, with one reason (EnumSwap).
-        var swapReason: [Int: (reason: String, tables: Set<String>)] = [:]
+        var skipped: Set<Int> = [] // statements read as part of an earlier one's operations
+        // Prisma's enum swap: the enum-type operations it performs, decided at its first
+        // statement; else its statements stay raw together, with one reason (EnumSwap).
+        var swaps: [Int: EnumSwap.Found] = [:]
         if dialect == .postgresql {
-            for swap in EnumSwap.find(statements) { for p in swap.positions { swapReason[p] = (swap.reason, swap.tables) } }
+            for swap in EnumSwap.find(statements) { for p in swap.positions { swaps[p] = swap } }
         }
         for (position, statement) in statements.enumerated() {
             if skip > 0 { skip -= 1; continue }
-            if let swap = swapReason[position] {
+            if var swap = swaps[position] {
+                if position == swap.start {
+                    switch EnumSwap.operations(swap, statements, state: state, opaque: opaque) {
+                    case let .success(ops):
+                        var trial = state
+                        var befores: [SchemaState] = []
+                        do {
+                            for op in ops { befores.append(trial); try trial.apply(op, at: statement.location); trial.commit() }
+                            state = trial
+                            out.append(Item(statement: statement, operations: ops, before: befores, reason: nil, absorbed: swap.positions.count - 1))
+                            for p in swap.positions where p != position { swaps[p] = nil }
+                            skipped.formUnion(swap.positions.subtracting([position]))
+                            continue
+                        } catch {
+                            swap.why = "the spec cannot replay it: " + (error.diagnostics.first?.message ?? "invalid")
+                        }
+                    case let .failure(keep):
+                        swap.why = keep.reason
+                    }
+                    for p in swap.positions { swaps[p] = swap }
+                }
                 opaque.formUnion(swap.tables)
                 out.append(raw(statement, reason: swap.reason, tables: []))
                 continue
             }
+            if skipped.contains(position) { continue }
             if dialect == .sqlite, let rebuild = SQLiteRebuild.read(statements[position...], state: state) {
                 var trial = state
                 var befores: [SchemaState] = []
@@ -494,7 +519,7 @@ struct Mapper {
             raw: ups.filter(\.isRaw).map { .init(location: "\($0.statement.location.file):\($0.statement.location.line)",
                                                   statement: Self.firstLine($0.statement.text), reason: $0.reason ?? "") },
             down: downMode, downNote: downNote, dropped: dropped)
-        return Built(migration: migration, report: report, structuredCount: ups.filter { !$0.isRaw }.count)
+        return Built(migration: migration, report: report, structuredCount: ups.filter { !$0.isRaw }.reduce(0) { $0 + 1 + $1.absorbed })
     }
 
     /// Pairs up statement i with down statement n-1-i: a structured up must have exactly its

@@ -150,3 +150,33 @@ extension Spec11DDLReadingTests {
         #expect(f.body.text(for: .mysql)?.hasPrefix("BEGIN") == true && f.body.text(for: .mysql)?.hasSuffix("END") == true)
     }
 }
+
+extension Spec11DDLReadingTests {
+    static let swapStart = """
+        CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+        CREATE TABLE "User" ("id" integer PRIMARY KEY, "role" "Role" NOT NULL DEFAULT 'USER');
+        CREATE TYPE "Role_new" AS ENUM ('OWNER', 'USER', 'EDITOR', 'GUEST');
+        ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+        ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+        ALTER TYPE "Role" RENAME TO "Role_old";
+        ALTER TYPE "Role_new" RENAME TO "Role";
+        DROP TYPE "Role_old";
+        """
+
+    /// Prisma's enum swap is the values added and removed (was: seven raw statements).
+    @Test func prismaEnumSwapIsEnumTypeOperations() throws {
+        let read = try imported(Self.swapStart + "\nALTER TABLE \"User\" ALTER COLUMN \"role\" SET DEFAULT 'USER';", dialect: .postgresql)
+        #expect(read.raw.isEmpty, "\(read.raw)")
+        #expect(Array(read.ops.dropFirst(2)) == [.addEnumValue(type: "Role", value: "OWNER", placement: .before("USER")),
+                                                  .addEnumValue(type: "Role", value: "EDITOR", placement: .after("USER")),
+                                                  .dropEnumValue(type: "Role", value: "ADMIN")])
+        #expect(read.result.report.structuredStatements == 2 + 7, "the swap's seven statements count as structured")
+    }
+
+    /// A swap that also changes a default is more than the values: it stays raw, all of it.
+    @Test func prismaEnumSwapChangingADefaultStaysRaw() throws {
+        let read = try imported(Self.swapStart + "\nALTER TABLE \"User\" ALTER COLUMN \"role\" SET DEFAULT 'GUEST';", dialect: .postgresql)
+        #expect(read.raw.count == 7)
+        #expect(read.raw.allSatisfy { $0.contains("the default of User.role changes with the swap") }, "\(read.raw)")
+    }
+}
