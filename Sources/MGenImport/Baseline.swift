@@ -1,20 +1,29 @@
 import Foundation
 import MGenSpec
+import MGenVerify
 
 extension ImportEngine {
     /// A first spec that declares an existing schema, read from a schema dump (`pg_dump
     /// --schema-only`, `sqlite3 db .schema`, `mysqldump --no-data`): mapped like an import, with
     /// the dump's own plumbing left out (session `SET`s, `set_config`, `OWNER TO`, psql `\` lines,
     /// SQLite's `sqlite_sequence`), and irreversible (a down would drop everything that was there).
+    ///
+    /// The tables in `exclude` (frameworks' bookkeeping: Rails' `schema_migrations` and
+    /// `ar_internal_metadata`, which a Rails `db/structure.sql` declares and fills, goose's,
+    /// Django's, …) are not the application's schema: every statement on them is left out, and
+    /// reported.
     public static func baseline(schema path: String, dialect: Dialect, id: String = "0000", name: String = "baseline",
-                                specFolder: String = "Specs") throws(DiagnosticError) -> ImportResult {
+                                specFolder: String = "Specs", exclude: Set<String> = frameworkBookkeepingTables) throws(DiagnosticError) -> ImportResult {
         let lines = try SourceFiles.text(path).split(separator: "\n", omittingEmptySubsequences: false)
         // psql meta-commands (pg_dump's `\restrict`, `\connect`) are no SQL: blanked, lines kept.
         let text = lines.map { $0.hasPrefix("\\") ? "" : String($0) }.joined(separator: "\n")
         var kept: [SourceStatement] = []
         var plumbing: [String] = []
+        var bookkeeping: [String] = []
         for statement in SourceFiles.statements(text, file: path, dialect: dialect) {
-            if isPlumbing(statement.text) {
+            if let table = statementTable(statement.text, dialect: dialect), exclude.contains(table) {
+                bookkeeping.append("\(table) at \(statement.location.file):\(statement.location.line)")
+            } else if isPlumbing(statement.text) {
                 plumbing.append("\(statement.location.file):\(statement.location.line)")
             } else {
                 kept.append(statement)
@@ -24,6 +33,7 @@ extension ImportEngine {
         let source = SourceMigration(version: id, name: name, files: [(path as NSString).lastPathComponent], up: kept, down: nil)
         var result = try run(SourceFolder(migrations: [source]), format: "baseline", dialect: dialect, specFolder: specFolder, baseline: true)
         result.report.migrations[0].dropped += plumbing.map { "dump plumbing at \($0) (session settings, owners, a dump's DROP TABLE IF EXISTS)" }
+        result.report.migrations[0].dropped += bookkeeping.map { "framework bookkeeping table \($0) (not the application's schema; --exclude names more)" }
         return result
     }
 
@@ -58,6 +68,44 @@ extension ImportEngine {
         var out = statements
         for (slot, statement) in zip(slots, ordered) { out[slot] = statement }
         return out
+    }
+
+    /// The table a dump statement creates, alters, fills, indexes or comments on (unqualified), if any.
+    static func statementTable(_ text: String, dialect: Dialect) -> String? {
+        let t = SQLTokens(text, backslashEscapes: dialect == .mysql)
+        var k: Int
+        if t.isWord(0, "CREATE") || t.isWord(0, "ALTER") {
+            guard let table = t.tokens.indices.first(where: { $0 < 4 && t.isWord($0, "TABLE") }) else {
+                // CREATE [UNIQUE] INDEX … ON [ONLY] t
+                guard t.isWord(0, "CREATE"), t.tokens.prefix(3).contains(where: { t.upper($0) == "INDEX" }),
+                      let on = t.tokens.indices.first(where: { t.isWord($0, "ON") }) else { return nil }
+                k = on + 1
+                if t.isWord(k, "ONLY") { k += 1 }
+                return lastName(t, from: k)
+            }
+            k = table + 1
+            while t.isWord(k, "ONLY") || t.isWord(k, "IF") || t.isWord(k, "NOT") || t.isWord(k, "EXISTS") { k += 1 }
+        } else if t.isWord(0, "INSERT"), t.isWord(1, "INTO") {
+            k = 2
+        } else if t.isWord(0, "COMMENT"), t.isWord(1, "ON"), t.isWord(2, "TABLE") {
+            k = 3
+        } else {
+            return nil
+        }
+        return lastName(t, from: k)
+    }
+
+    /// `name`, `public.name`, `"name"`: the last part of a dotted name starting at token `k`.
+    private static func lastName(_ t: SQLTokens, from start: Int) -> String? {
+        var k = start
+        var name: String?
+        while k < t.tokens.count {
+            guard let part = t.identifiers(k..<(k + 1)).first else { break }
+            name = t.tokens[k].kind == .word ? t.text(t.tokens[k]) : part
+            guard t.isPunct(k + 1, ".") else { break }
+            k += 2
+        }
+        return name
     }
 
     static func isPlumbing(_ text: String) -> Bool {

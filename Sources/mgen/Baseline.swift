@@ -19,7 +19,7 @@ struct Baseline: ParsableCommand {
     @Option(help: "The live database to read: sqlite:PATH, postgres://… or mysql://….") var db: String?
     @Option(help: "The schema dump to read.") var schema: String?
     @Option(help: "The dialect of the dump (postgresql, mysql, sqlite); --db knows its own.") var dialect: String?
-    @Option(help: "--db: tables to leave out besides the frameworks' bookkeeping, comma-separated.") var exclude: String?
+    @Option(help: "Tables to leave out besides the frameworks' bookkeeping (schema_migrations, …), comma-separated.") var exclude: String?
     @Option(help: "The folder to write the spec into.") var out: String = "Specs"
     @Option(help: "The spec's id (it must come before every other spec's).") var id: String = "0000"
     @Flag(help: "Overwrite the spec if it exists.") var force = false
@@ -40,7 +40,8 @@ struct Baseline: ParsableCommand {
                     throw DiagnosticError(Diagnostic("--schema needs the dump's dialect", object: "--dialect",
                                                      fix: "pass --dialect postgresql, mysql or sqlite"))
                 }
-                result = try ImportEngine.baseline(schema: path, dialect: dialect, id: id, specFolder: out)
+                result = try ImportEngine.baseline(schema: path, dialect: dialect, id: id, specFolder: out,
+                                                   exclude: frameworkBookkeepingTables.union(splitList(exclude)))
             default:
                 throw DiagnosticError(Diagnostic("give exactly one of --db and --schema", object: "baseline",
                                                  fix: "mgen baseline --db URL, or mgen baseline --schema FILE --dialect DIALECT"))
