@@ -528,11 +528,8 @@ struct DDLReader {
                 change.type = read.column.type
                 if old.nullable != read.column.nullable { change.nullable = read.column.nullable }
                 if old.defaultValue != read.column.defaultValue { change.defaultChange = read.column.defaultValue.map { .set($0) } ?? .drop }
-                if old.comment != read.column.comment {
-                    // alter_column's `comment` must not be empty: a removed comment has no spec form yet.
-                    guard let comment = read.column.comment, !comment.isEmpty else { throw KeepRaw(reason: "MODIFY that removes a column comment") }
-                    change.comment = comment
-                }
+                // An empty comment is none (MySQL's COMMENT ''); alter_column's `comment: null` removes one.
+                if (old.comment ?? "") != (read.column.comment ?? "") { change.comment = read.column.comment ?? "" }
                 if change.type == old.type, change.nullable != nil || change.defaultChange != nil || change.comment != nil { change.type = nil }
                 return [.alterColumn(change)]
             }

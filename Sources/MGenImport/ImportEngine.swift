@@ -413,7 +413,7 @@ struct Mapper {
         rewrite(table, in: &items) { t in
             if let column {
                 guard let c = t.columnIndex(column) else { return false }
-                t.columns[c].comment = comment
+                t.columns[c].comment = comment.isEmpty ? nil : comment // "": the comment removed
             } else {
                 t.comment = comment
             }

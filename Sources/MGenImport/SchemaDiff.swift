@@ -185,6 +185,8 @@ public struct SchemaDiff: Sendable {
                     for unique in old.uniques where !new.uniques.contains(unique) { try emit(.dropConstraint(table: name, name: unique.name)) }
                 }
                 for check in o.checks where !n.checks.contains(check) { try emit(.dropConstraint(table: name, name: check.name)) }
+                // spec 1.1: a changed primary key goes before its columns change (added again in 5).
+                if o.primaryKey != n.primaryKey, old.primaryKey != nil { tryEmitKey(.dropPrimaryKey(table: name), table: name, old: old, new: new) }
             }
             // 2. Dropped tables, those that refer to others first.
             for name in referencingFirst(dropped, in: state) {
@@ -229,9 +231,6 @@ public struct SchemaDiff: Sendable {
                 }
                 if let old = state.table(name) {
                     let (o, n) = (normal(old), normal(new))
-                    if o.primaryKey != n.primaryKey {
-                        notes.append("\(name): primary key \(old.primaryKey?.columns ?? []) → \(new.primaryKey?.columns ?? []): the spec has no primary-key change yet (spec 1.1); not written")
-                    }
                     // spec 1.1: comment_table sets or removes a table's comment.
                     if o.comment != n.comment { try emit(.commentTable(table: name, comment: new.comment)) }
                 }
@@ -239,6 +238,11 @@ public struct SchemaDiff: Sendable {
             // 5. Constraints and indexes that are new or changed on tables that stayed.
             for name in common {
                 guard let new = target.table(name) else { continue }
+                // spec 1.1: the database's primary key, where the table has none (now).
+                if let key = new.primaryKey, let old = state.table(name), old.primaryKey == nil {
+                    let named = PrimaryKey(name: key.name.isEmpty || dialect != .postgresql ? DefaultNames.primaryKey(name) : key.name, columns: key.columns)
+                    tryEmitKey(.addPrimaryKey(AddPrimaryKey(table: name, key: named)), table: name, old: old, new: new)
+                }
                 if dialect == .postgresql {
                     for unique in new.uniques where !(state.table(name)?.uniques.contains(unique) ?? false) { try emit(.addUnique(unique)) }
                 }
@@ -264,6 +268,14 @@ public struct SchemaDiff: Sendable {
             }
             for fk in laterKeys { try emit(.addForeignKey(fk)) }
             try planObjectsAfter() // spec 1.1: enum types and objects
+        }
+
+        /// A primary-key step, or a note when the spec refuses it (a key a foreign key references,
+        /// or that holds an identity column, cannot be dropped): the rest is still written.
+        mutating func tryEmitKey(_ op: MGenSpec.Operation, table: String, old: Table, new: Table) {
+            do { try emit(op) } catch {
+                notes.append("\(table): primary key \(old.primaryKey?.columns ?? []) → \(new.primaryKey?.columns ?? []): not written (\(error.diagnostics.first?.message ?? "refused"))")
+            }
         }
 
         /// A table dropped and one created with the same columns, or in one table a column dropped

@@ -169,7 +169,7 @@ public enum SpecWriter {
             case .drop?: pairs.append(("default", .plain("null")))
             case nil: break
             }
-            if let c = a.comment { pairs.append(("comment", .string(c))) }
+            if let c = a.comment { pairs.append(("comment", c.isEmpty ? .plain("null") : .string(c))) } // "": removed
             return .map(pairs)
         case let .createIndex(index, concurrently):
             var pairs: [(String, Value)] = [("name", .string(index.name)), ("table", .string(index.table)),

@@ -207,7 +207,8 @@ enum OperationParser {
                 change.defaultChange = .set(value)
             }
         }
-        change.comment = f.string("comment")
+        // spec 1.1: `comment: null` removes the column's comment (the model's empty comment).
+        if let node = f.node("comment"), case .null = node.kind { change.comment = "" } else { change.comment = f.string("comment") }
         if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment == nil {
             if f.sink.diagnostics.isEmpty {
                 f.sink.error("alter_column changes nothing", at: f.sink.location(f.node),

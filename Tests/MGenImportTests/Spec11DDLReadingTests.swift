@@ -180,3 +180,20 @@ extension Spec11DDLReadingTests {
         #expect(read.raw.allSatisfy { $0.contains("the default of User.role changes with the swap") }, "\(read.raw)")
     }
 }
+
+extension Spec11DDLReadingTests {
+    /// MySQL's MODIFY that leaves a column's comment out removes it: `alter_column … comment: null`
+    /// (was raw: the spec had no form for a removed comment), written and loaded back.
+    @Test func mysqlModifyRemovingACommentIsAlterColumn() throws {
+        let dir = try temporaryFolder("spec11-comment")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "-- +goose Up\nCREATE TABLE notes (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, body varchar(100) NULL COMMENT 'The text');\n"
+            .write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        try "-- +goose Up\nALTER TABLE notes MODIFY body varchar(100) NULL;\n".write(toFile: dir + "/00002_b.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .mysql)
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        #expect(result.migrations[1].operations.map(\.value) == [.alterColumn(AlterColumn(table: "notes", column: "body", comment: ""))])
+        #expect(result.specs[1].yaml.contains("comment: null"))
+        #expect(result.report.migrations[1].down == "derived", "its down puts the comment back")
+    }
+}
