@@ -154,9 +154,9 @@ let importFixtures: [ImportFixture] = [
     .init(folder: "flyway-postgresql", format: "flyway", dialect: .postgresql, targets: ["sql", "goose"], structured: 8),
     .init(folder: "flyway-mysql", format: "flyway", dialect: .mysql, targets: ["sql", "prisma"], structured: 3),
     .init(folder: "flyway-sqlite", format: "flyway", dialect: .sqlite, targets: ["sql", "golang-migrate"], structured: 0),
-    .init(folder: "dbmate-postgresql", format: "dbmate", dialect: .postgresql, targets: ["sql", "goose"], structured: 11),
+    .init(folder: "dbmate-postgresql", format: "dbmate", dialect: .postgresql, targets: ["sql", "goose"], structured: 19),
     .init(folder: "dbmate-mysql", format: "dbmate", dialect: .mysql, targets: ["sql", "golang-migrate"], structured: 1),
-    .init(folder: "dbmate-sqlite", format: "dbmate", dialect: .sqlite, targets: ["golang-migrate", "sql"], structured: 5),
+    .init(folder: "dbmate-sqlite", format: "dbmate", dialect: .sqlite, targets: ["golang-migrate", "sql"], structured: 10),
 ]
 
 @Suite(.serialized) struct ImportFixtureTableTests {

@@ -94,3 +94,25 @@ import Testing
         #expect(irreversible.migrations[1].down == nil)
     }
 }
+
+extension DataStepSpecTests {
+    /// A column of an enum type takes the type's values, quoted, like an inline enum (was refused:
+    /// "a quoted text"; found by the import of an INSERT into such a column).
+    @Test func enumTypeColumnsTakeTheTypesValues() throws {
+        let found = try chainDiagnostics([(spec(id: "0001", """
+              - create_enum_type: {name: state, values: [draft, sent]}
+              - create_table:
+                  table: invoices
+                  columns:
+                    - {name: id, type: integer, primary_key: true}
+                    - {name: state, type: {enum_type: state}, nullable: false}
+              - insert:
+                  table: invoices
+                  rows:
+                    - {id: 1, state: sent}
+                    - {id: 2, state: void}
+            """), "a.yaml")]).map(\.description)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.contains("row 2 of insert into 'invoices': 'void' does not fit column 'state' (enum_type(state)): not one of draft, sent") == true, "\(found)")
+    }
+}

@@ -227,7 +227,8 @@ extension Validator {
                 guard let column = table.column(value.column), case let .literal(literal) = value.value else { continue }
                 if literal == .null {
                     if !column.nullable { error("\(label) puts null in NOT NULL column '\(column.name)'", field: "rows") }
-                } else if let problem = Self.literalProblem(literal, column.type) {
+                } else if let problem = Self.literalProblem(literal, column.type.enumTypeName.flatMap(state.enumValues).map(ColumnType.enumeration) ?? column.type) {
+                    // (spec 1.1: a column of an enum type takes one of the type's values, as an inline enum.)
                     error("\(label): \(literal) does not fit column '\(column.name)' (\(column.type)): \(problem)", field: "rows")
                 }
             }
