@@ -146,7 +146,7 @@ let importFixtures: [ImportFixture] = [
     .init(folder: "golang-migrate-mysql", format: "golang-migrate", dialect: .mysql, targets: ["sql", "goose"], structured: 14),
     .init(folder: "golang-migrate-sqlite", format: "golang-migrate", dialect: .sqlite, targets: ["golang-migrate", "prisma"], structured: 10),
     .init(folder: "sql-postgresql", format: "sql", dialect: .postgresql, targets: ["sql", "golang-migrate"], structured: 3),
-    .init(folder: "sql-mysql", format: "sql", dialect: .mysql, targets: ["sql", "prisma"], structured: 0),
+    .init(folder: "sql-mysql", format: "sql", dialect: .mysql, targets: ["sql", "prisma"], structured: 2),
     .init(folder: "sql-sqlite", format: "sql", dialect: .sqlite, targets: ["sql", "goose"], structured: 0),
     .init(folder: "prisma-postgresql", format: "prisma", dialect: .postgresql, targets: ["goose", "sql"], structured: 12),
     .init(folder: "prisma-mysql", format: "prisma", dialect: .mysql, targets: ["prisma", "goose"], structured: 0),
