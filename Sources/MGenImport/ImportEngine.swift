@@ -278,7 +278,11 @@ struct Mapper {
                 dropped.append("\(word) at \(statement.location.file):\(statement.location.line): the spec's `transaction` says it")
             case let .amend(table, amendment, reason):
                 if amend(table, amendment, into: &out) { continue }
-                // spec 1.1: a primary key added to a table made earlier is add_primary_key.
+                // spec 1.1: a comment on a table made earlier is comment_table, a primary key add_primary_key.
+                if case let .comment(text) = amendment {
+                    structured([.commentTable(table: table, comment: text)], statement, into: &out)
+                    continue
+                }
                 if case let .primaryKey(columns) = amendment {
                     structured([.addPrimaryKey(AddPrimaryKey(table: table, key: PrimaryKey(name: DefaultNames.primaryKey(table), columns: columns)))],
                                statement, into: &out)

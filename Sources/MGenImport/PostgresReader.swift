@@ -85,7 +85,7 @@ enum PostgresReader {
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
                     if path.count == 1 {
-                        return .amend(table: path[0], .comment(text), reason: "COMMENT ON TABLE: only a table made in the same migration takes a comment in the spec")
+                        return .amend(table: path[0], .comment(text), reason: "COMMENT ON TABLE")
                     }
                 }
                 return .operations(try reader.comment(body))
@@ -659,11 +659,21 @@ enum PostgresReader {
             return [.createIndex(index, concurrently: body["concurrent"] as? Bool ?? false)]
         }
 
+        /// `COMMENT ON COLUMN t.c IS '…' | NULL` → alter_column's comment (`''` and NULL remove it);
+        /// spec 1.1: `COMMENT ON TABLE t IS NULL` → comment_table with none.
         func comment(_ body: Node) throws(KeepRaw) -> [Operation] {
-            guard body["objtype"] as? String == "OBJECT_COLUMN" else { throw KeepRaw(reason: "COMMENT ON other than a column or a table made in the same migration: no spec operation") }
             let path = PostgresReader.names(of: body["object"] as? Node ?? [:])
-            guard path.count == 2, let text = body["comment"] as? String, !text.isEmpty else { throw KeepRaw(reason: "COMMENT ON COLUMN") }
-            return [.alterColumn(AlterColumn(table: path[0], column: path[1], comment: text))]
+            let text = body["comment"] as? String ?? ""
+            switch body["objtype"] as? String {
+            case "OBJECT_COLUMN":
+                guard path.count == 2 else { throw KeepRaw(reason: "COMMENT ON COLUMN of a schema-qualified table") }
+                return [.alterColumn(AlterColumn(table: path[0], column: path[1], comment: text))]
+            case "OBJECT_TABLE" where text.isEmpty:
+                guard path.count == 1 else { throw KeepRaw(reason: "COMMENT ON TABLE of a schema-qualified table") }
+                return [.commentTable(table: path[0], comment: nil)]
+            default:
+                throw KeepRaw(reason: "COMMENT ON other than a table or a column: no spec operation")
+            }
         }
     }
 }

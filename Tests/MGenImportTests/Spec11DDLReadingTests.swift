@@ -112,19 +112,20 @@ extension Spec11DDLReadingTests {
             CREATE TABLE posts (id integer PRIMARY KEY, edits integer NOT NULL DEFAULT 0);
             CREATE FUNCTION count_edit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.edits := OLD.edits + 1; RETURN NEW; END; $$;
             CREATE TRIGGER posts_count_edit BEFORE UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION count_edit();
-            CREATE OR REPLACE FUNCTION score(e integer, f integer DEFAULT 2) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT e * f';
+            CREATE OR REPLACE FUNCTION score(e integer, f integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT e * f';
             CREATE FUNCTION stable_one() RETURNS integer LANGUAGE sql STABLE AS 'SELECT 1';
+            CREATE FUNCTION with_default(e integer DEFAULT 2) RETURNS integer LANGUAGE sql AS 'SELECT e';
             CREATE SEQUENCE invoice_numbers START 1000 INCREMENT BY 10 NO MINVALUE;
             ALTER SEQUENCE invoice_numbers INCREMENT BY 5 NO CYCLE;
             ALTER SEQUENCE invoice_numbers NO MAXVALUE;
             ALTER SEQUENCE invoice_numbers RESTART WITH 5;
             CREATE SEQUENCE owned OWNED BY posts.id;
             """, dialect: .postgresql)
-        #expect(read.ops.map(\.kind) == ["create_table", "create_function", "create_trigger", "create_function", "sql", "create_sequence",
+        #expect(read.ops.map(\.kind) == ["create_table", "create_function", "create_trigger", "create_function", "sql", "sql", "create_sequence",
                                          "alter_sequence", "sql", "sql", "sql"], "\(read.raw)")
-        guard case let .object(.create(.function(score))) = read.ops[3], case let .object(.create(.sequence(sequence))) = read.ops[5],
-              case let .object(.alterSequence(alter)) = read.ops[6] else { return }
-        #expect(score.arguments.text(for: .postgresql) == "e integer, f integer DEFAULT 2")
+        guard case let .object(.create(.function(score))) = read.ops[3], case let .object(.create(.sequence(sequence))) = read.ops[6],
+              case let .object(.alterSequence(alter)) = read.ops[7] else { return }
+        #expect(score.arguments.text(for: .postgresql) == "e integer, f integer")
         #expect(score.returns.text(for: .postgresql) == "integer" && score.language == "sql" && score.deterministic)
         #expect(score.body.text(for: .postgresql) == "SELECT e * f")
         #expect(sequence.start == 1000 && sequence.options.increment == 10)
@@ -195,5 +196,29 @@ extension Spec11DDLReadingTests {
         #expect(result.migrations[1].operations.map(\.value) == [.alterColumn(AlterColumn(table: "notes", column: "body", comment: ""))])
         #expect(result.specs[1].yaml.contains("comment: null"))
         #expect(result.report.migrations[1].down == "derived", "its down puts the comment back")
+    }
+}
+
+extension Spec11DDLReadingTests {
+    /// PostgreSQL comments on a table made by an earlier migration: comment_table (was raw: "only a
+    /// table made in the same migration takes a comment"); NULL removes a table's or column's comment.
+    @Test func postgresCommentsLater() throws {
+        let dir = try temporaryFolder("spec11-pg-comment")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "-- +goose Up\nCREATE TABLE shelves (id integer PRIMARY KEY, label text);\nCOMMENT ON COLUMN shelves.label IS 'On the shelf';\n"
+            .write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        try """
+            -- +goose Up
+            COMMENT ON TABLE shelves IS 'Where books stand.';
+            COMMENT ON COLUMN shelves.label IS NULL;
+            -- +goose Down
+            COMMENT ON COLUMN shelves.label IS 'On the shelf';
+            COMMENT ON TABLE shelves IS NULL;
+            """.write(toFile: dir + "/00002_b.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        #expect(result.migrations[1].operations.map(\.value) == [.commentTable(table: "shelves", comment: "Where books stand."),
+                                                                 .alterColumn(AlterColumn(table: "shelves", column: "label", comment: ""))])
+        #expect(result.report.migrations[1].down == "derived", "the down file does what the spec derives")
     }
 }

@@ -13,6 +13,9 @@ extension PostgresReader.Reader {
         for case let parameter? in (body["parameters"] as? [PostgresReader.Node] ?? []).map({ $0["FunctionParameter"] as? PostgresReader.Node }) {
             let mode = parameter["mode"] as? String ?? ""
             guard mode == "FUNC_PARAM_DEFAULT" || mode == "FUNC_PARAM_IN" else { throw KeepRaw(reason: "an OUT, INOUT, VARIADIC or TABLE parameter") }
+            // The spec's drop names the function by its `arguments` as written, which DROP FUNCTION
+            // cannot take with a DEFAULT in them.
+            if parameter["defexpr"] != nil { throw KeepRaw(reason: "a parameter with a DEFAULT") }
         }
         var language: String?
         var deterministic = false
