@@ -177,11 +177,13 @@ struct DDLReader {
                     i += 1
                     guard !tokens.isPunct(i, "(") else { throw KeepRaw(reason: "unnamed \(unique ? "UNIQUE " : "")index (the database names it its own way)") }
                     let indexName = try identifier()
-                    let columns = try identifierList()
                     if unique {
-                        table.uniques.append(UniqueConstraint(name: indexName, table: name, columns: columns))
+                        table.uniques.append(UniqueConstraint(name: indexName, table: name, columns: try identifierList()))
                     } else {
-                        indexes.append(Index(name: indexName, table: name, parts: columns.map { .column($0) }, unique: false, predicate: nil, method: nil))
+                        let (parts, keyOptions) = try indexParts() // spec 1.1: index key options
+                        var index = Index(name: indexName, table: name, parts: parts, unique: false, predicate: nil, method: nil)
+                        if !keyOptions.allSatisfy(\.isDefault) { index.keyOptions = keyOptions }
+                        indexes.append(index)
                     }
                 } else if word("CONSTRAINT") {
                     let conname = try identifier()
@@ -552,7 +554,10 @@ struct DDLReader {
                 let unique = word("UNIQUE")
                 try expect("INDEX")
                 let name = try identifier()
-                return [.createIndex(Index(name: name, table: table, parts: try identifierList().map { .column($0) }, unique: unique), concurrently: false)]
+                let (parts, keyOptions) = try indexParts() // spec 1.1: index key options
+                var index = Index(name: name, table: table, parts: parts, unique: unique)
+                if !keyOptions.allSatisfy(\.isDefault) { index.keyOptions = keyOptions }
+                return [.createIndex(index, concurrently: false)]
             }
             if word("ADD") {
                 if tokens.isWord(i, "CONSTRAINT") || tokens.isWord(i, "INDEX") || tokens.isWord(i, "UNIQUE") || tokens.isWord(i, "PRIMARY")

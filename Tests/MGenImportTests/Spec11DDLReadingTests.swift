@@ -222,3 +222,18 @@ extension Spec11DDLReadingTests {
         #expect(result.report.migrations[1].down == "derived", "the down file does what the spec derives")
     }
 }
+
+extension Spec11DDLReadingTests {
+    /// MySQL index key options in every place an index is written: CREATE INDEX, ALTER TABLE …
+    /// ADD INDEX and CREATE TABLE's inline KEY (the last two were raw with a prefix or DESC).
+    @Test func mysqlIndexOptionsEverywhere() throws {
+        let read = try imported("""
+            CREATE TABLE books (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, title varchar(200) NOT NULL, year int NOT NULL, KEY books_title_idx (title(20), year DESC));
+            ALTER TABLE books ADD INDEX books_year_idx (year DESC, title(10));
+            """, dialect: .mysql)
+        #expect(read.raw.isEmpty, "\(read.raw)")
+        guard case let .createIndex(inline, _) = read.ops[1], case let .createIndex(added, _) = read.ops[2] else { Issue.record("\(read.ops.map(\.kind))"); return }
+        #expect(inline.keyOptions == [IndexKeyOptions(length: 20), IndexKeyOptions(descending: true)])
+        #expect(added.keyOptions == [IndexKeyOptions(descending: true), IndexKeyOptions(length: 10)])
+    }
+}
