@@ -20,7 +20,10 @@ extension ImportEngine {
         var kept: [SourceStatement] = []
         var plumbing: [String] = []
         var bookkeeping: [String] = []
-        for statement in SourceFiles.statements(text, file: path, dialect: dialect) {
+        for var statement in SourceFiles.statements(text, file: path, dialect: dialect) {
+            // mysqldump writes triggers and views inside versioned comments (`/*!50003 CREATE*/
+            // /*!50017 DEFINER=…*/ /*!50003 TRIGGER …*/`), which MySQL runs: read what it runs.
+            if dialect == .mysql, !statement.text.hasPrefix("/*M!999999") { statement.text = unwrappingVersionedComments(statement.text) }
             if let table = statementTable(statement.text, dialect: dialect), exclude.contains(table) {
                 bookkeeping.append("\(table) at \(statement.location.file):\(statement.location.line)")
             } else if isPlumbing(statement.text) {
@@ -29,10 +32,12 @@ extension ImportEngine {
                 kept.append(statement)
             }
         }
-        if dialect == .mysql { kept = referencedFirst(kept) }
+        var standIns: [String] = []
+        if dialect == .mysql { kept = referencedFirst(withoutViewStandIns(kept, dropped: &standIns)) }
         let source = SourceMigration(version: id, name: name, files: [(path as NSString).lastPathComponent], up: kept, down: nil)
         var result = try run(SourceFolder(migrations: [source]), format: "baseline", dialect: dialect, specFolder: specFolder, baseline: true)
         result.report.migrations[0].dropped += plumbing.map { "dump plumbing at \($0) (session settings, owners, a dump's DROP TABLE IF EXISTS)" }
+        result.report.migrations[0].dropped += standIns
         result.report.migrations[0].dropped += bookkeeping.map { "framework bookkeeping table \($0) (not the application's schema; --exclude names more)" }
         return result
     }
@@ -114,7 +119,74 @@ extension ImportEngine {
             || (upper.hasPrefix("ALTER ") && upper.contains(" OWNER TO "))
             || upper.hasPrefix("CREATE TABLE SQLITE_SEQUENCE(") || upper.hasPrefix("CREATE TABLE SQLITE_SEQUENCE (")
             || upper.hasPrefix("/*!") || upper.hasPrefix("/*M!") // mysqldump's and mariadb-dump's version comments
-            // A dump drops each table before creating it (for a restore); a baseline declares it.
-            || (upper.hasPrefix("DROP TABLE IF EXISTS ") && !upper.contains(","))
+            // A dump drops each table, view, routine and trigger before creating it (for a
+            // restore); a baseline declares it.
+            || (["DROP TABLE IF EXISTS ", "DROP VIEW IF EXISTS ", "DROP FUNCTION IF EXISTS ", "DROP PROCEDURE IF EXISTS ", "DROP TRIGGER IF EXISTS "]
+                .contains { upper.hasPrefix($0) } && !upper.contains(","))
+    }
+
+    /// `/*!50003 CREATE*/ /*!50017 DEFINER=x*/ /*!50003 TRIGGER t …*/` → `CREATE DEFINER=x TRIGGER t …`:
+    /// the text of MySQL's versioned comments (`/*!NNNNN …*/`, MariaDB's `/*M!NNNNNN …*/`) without
+    /// their markers, as the server runs them; quoted text is left alone.
+    static func unwrappingVersionedComments(_ text: String) -> String {
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        var open = false
+        while i < chars.count {
+            let c = chars[i]
+            if c == "'" || c == "\"" || c == "`" {
+                var j = i + 1
+                while j < chars.count, chars[j] != c { j += chars[j] == "\\" ? 2 : 1 }
+                j = min(j + 1, chars.count)
+                out += String(chars[i..<j])
+                i = j
+                continue
+            }
+            if !open, c == "/", i + 2 < chars.count, chars[i + 1] == "*", chars[i + 2] == "!" || (chars[i + 2] == "M" && i + 3 < chars.count && chars[i + 3] == "!") {
+                i += chars[i + 2] == "M" ? 4 : 3
+                while i < chars.count, chars[i].isNumber { i += 1 }
+                open = true
+                continue
+            }
+            if open, c == "*", i + 1 < chars.count, chars[i + 1] == "/" {
+                open = false
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// mysqldump creates a stand-in for each view first (a `CREATE VIEW v AS SELECT NULL AS …`, or in
+    /// older versions a table), so that views can refer to one another, and the view itself later:
+    /// every creation of a name but the last `CREATE … VIEW` of it is the stand-in, left out.
+    static func withoutViewStandIns(_ statements: [SourceStatement], dropped: inout [String]) -> [SourceStatement] {
+        func created(_ s: SourceStatement) -> (name: String, view: Bool)? {
+            let t = SQLTokens(s.text, backslashEscapes: true)
+            guard t.isWord(0, "CREATE") else { return nil }
+            // CREATE [OR REPLACE] [ALGORITHM=…] [DEFINER=…] [SQL SECURITY …] VIEW name / CREATE TABLE name
+            guard let k = t.tokens.indices.first(where: { t.isWord($0, "VIEW") || t.isWord($0, "TABLE") || t.isWord($0, "TRIGGER")
+                || t.isWord($0, "FUNCTION") || t.isWord($0, "PROCEDURE") || t.isWord($0, "INDEX") }),
+                t.isWord(k, "VIEW") || t.isWord(k, "TABLE") else { return nil }
+            var n = k + 1
+            while t.isWord(n, "IF") || t.isWord(n, "NOT") || t.isWord(n, "EXISTS") { n += 1 }
+            guard let name = t.identifiers(n..<min(n + 1, t.tokens.count)).first else { return nil }
+            return (name.lowercased(), t.isWord(k, "VIEW"))
+        }
+        let made = statements.map(created)
+        var lastView: [String: Int] = [:]
+        for (i, m) in made.enumerated() { if let m, m.view { lastView[m.name] = i } }
+        var out: [SourceStatement] = []
+        for (i, statement) in statements.enumerated() {
+            if let m = made[i], let last = lastView[m.name], i < last {
+                dropped.append("\(statement.location.file):\(statement.location.line): mysqldump's stand-in for view \(m.name) (the view itself follows)")
+                continue
+            }
+            out.append(statement)
+        }
+        return out
     }
 }
