@@ -1,5 +1,6 @@
 import Foundation
 import MGenSpec
+import MGenSQL
 
 /// What became of one migration, for the report.
 public struct MigrationReport: Codable, Sendable, Equatable {
@@ -227,8 +228,17 @@ struct Mapper {
         if dialect == .postgresql {
             for swap in EnumSwap.find(statements) { for p in swap.positions { swaps[p] = swap } }
         }
+        // mgen's own session timeouts, which open each PostgreSQL file it writes in a transaction
+        // (`SET LOCAL lock_timeout = '5s'`, …): `emit` writes them again, so they are no step.
+        let ownTimeouts = Set(SessionTimeouts.defaults.statements(.postgresql, transactional: true).map(\.sql))
+        var leading = dialect == .postgresql
         for (position, statement) in statements.enumerated() {
             if skip > 0 { skip -= 1; continue }
+            if leading, ownTimeouts.contains(statement.text) {
+                dropped.append("\(statement.text) at \(statement.location.file):\(statement.location.line): mgen's own session timeout, which emit writes again")
+                continue
+            }
+            leading = false
             if var swap = swaps[position] {
                 if position == swap.start {
                     switch EnumSwap.operations(swap, statements, state: state, opaque: opaque) {

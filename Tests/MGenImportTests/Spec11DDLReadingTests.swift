@@ -237,3 +237,20 @@ extension Spec11DDLReadingTests {
         #expect(added.keyOptions == [IndexKeyOptions(descending: true), IndexKeyOptions(length: 10)])
     }
 }
+
+extension Spec11DDLReadingTests {
+    /// The session timeouts mgen writes at the top of each PostgreSQL file are no step when its own
+    /// output is read back (emit writes them again); other values, or later in a file, stay raw.
+    @Test func mgensOwnTimeoutsAreDropped() throws {
+        let read = try imported("""
+            SET LOCAL lock_timeout = '5s';
+            SET LOCAL statement_timeout = '10min';
+            CREATE TABLE a (id integer PRIMARY KEY);
+            SET LOCAL lock_timeout = '5s';
+            """, dialect: .postgresql)
+        #expect(read.ops.map(\.kind) == ["create_table", "sql"], "\(read.raw)")
+        #expect(read.result.report.migrations[0].dropped.filter { $0.contains("mgen's own session timeout") }.count == 2)
+        let other = try imported("SET LOCAL lock_timeout = '3s';\nCREATE TABLE a (id integer PRIMARY KEY);", dialect: .postgresql)
+        #expect(other.raw.count == 1, "a timeout mgen would not write again stays")
+    }
+}
