@@ -190,8 +190,8 @@ extension DDLReader.Parser {
         let body = try rest(from: i)
         if dialect == .sqlite {
             let upper = body.uppercased()
+            // mgen writes a BEGIN … END body as it is given.
             guard upper.hasPrefix("BEGIN"), upper.hasSuffix("END") else { throw KeepRaw(reason: "trigger body other than BEGIN … END") }
-            try sqliteKeywords([(i, "BEGIN")])
         }
         i = tokens.tokens.count
         return [.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: [event], forEachRow: true,
