@@ -198,6 +198,8 @@ struct Mapper {
     var opaque: Set<String>
     /// SQLite: the identity columns' types, from the foreign keys of the whole folder (DDLReader).
     var identityTypes: [String: ColumnType] = [:]
+    /// Whether the migration being read runs in a transaction (how mgen renders a backfill).
+    var inTransaction = true
 
     struct Item {
         var statement: SourceStatement
@@ -280,6 +282,18 @@ struct Mapper {
                     state = trial
                     out.append(Item(statement: statement, operations: rebuild.operations, before: befores, reason: nil))
                     skip = rebuild.statementCount - 1
+                    continue
+                }
+            }
+            // mgen's own batched backfill (a DO block, a temporary MySQL procedure): `backfill`.
+            if dialect != .sqlite, let found = BackfillReading.read(statements[position...], dialect: dialect, state: state, inTransaction: inTransaction),
+               !opaque.contains(found.backfill.table) {
+                var trial = state
+                if (try? trial.apply(.backfill(found.backfill), at: statement.location)) != nil {
+                    trial.commit()
+                    out.append(Item(statement: statement, operations: [.backfill(found.backfill)], before: [state], reason: nil, absorbed: found.statementCount - 1))
+                    state = trial
+                    skip = found.statementCount - 1
                     continue
                 }
             }
@@ -487,6 +501,7 @@ struct Mapper {
     }
 
     mutating func migration(_ source: SourceMigration) -> Built {
+        inTransaction = source.transactional
         var dropped: [String] = []
         var ups = items(source.up, dropped: &dropped)
         let after = state
@@ -495,7 +510,7 @@ struct Mapper {
         var irreversible: String?
         let allStructured = !ups.contains(where: \.isRaw)
         if let downStatements = source.down {
-            var downMapper = Mapper(dialect: dialect, state: after, opaque: opaque, identityTypes: identityTypes)
+            var downMapper = Mapper(dialect: dialect, state: after, opaque: opaque, identityTypes: identityTypes, inTransaction: source.transactional)
             var downDropped: [String] = []
             let downs = downMapper.items(downStatements, dropped: &downDropped)
             dropped += downDropped

@@ -254,3 +254,34 @@ extension Spec11DDLReadingTests {
         #expect(other.raw.count == 1, "a timeout mgen would not write again stays")
     }
 }
+
+extension Spec11DDLReadingTests {
+    static let doBlock = """
+        DO $mgen$
+        DECLARE
+            batch_start bigint;
+            max_key bigint;
+        BEGIN
+            SELECT min("id"), max("id") INTO batch_start, max_key FROM "users";
+            WHILE batch_start <= max_key LOOP
+                UPDATE "users" SET "email" = lower(name), "seen" = 1
+                WHERE "id" >= batch_start AND "id" < batch_start + 500 AND (email IS NULL);
+                batch_start := batch_start + STEP;
+            END LOOP;
+        END
+        $mgen$;
+        """
+
+    /// mgen's PostgreSQL backfill block reads back as the `backfill` it renders; edited, it stays raw.
+    @Test func mgensBackfillBlockIsABackfill() throws {
+        let table = "CREATE TABLE users (id bigint PRIMARY KEY, name text, email text, seen integer);\n-- +goose StatementBegin\n"
+        let read = try imported(table + Self.doBlock.replacingOccurrences(of: "STEP", with: "500") + "\n-- +goose StatementEnd", dialect: .postgresql)
+        #expect(read.raw.isEmpty, "\(read.raw)")
+        guard case let .backfill(backfill)? = read.ops.last else { Issue.record("\(read.ops.map(\.kind))"); return }
+        #expect(backfill.table == "users" && backfill.batchSize == 500 && backfill.predicate == "email IS NULL" && backfill.key == nil)
+        #expect(backfill.assignments.map(\.column) == ["email", "seen"])
+        #expect(backfill.assignments.first?.expression.text(for: .postgresql) == "lower(name)")
+        let edited = try imported(table + Self.doBlock.replacingOccurrences(of: "STEP", with: "100") + "\n-- +goose StatementEnd", dialect: .postgresql)
+        #expect(edited.raw.count == 1, "a block mgen would not write so stays raw")
+    }
+}
