@@ -382,6 +382,12 @@ enum PostgresReader {
                 if let i = Int64(text) { return .literal(.integer(i)) }
                 return .literal(.number(text))
             }
+            // A negative number (`-1`, `-0.5`), as mgen writes one.
+            if range.count == 2, tokens.text(tokens.tokens[range.lowerBound]) == "-", tokens.tokens[range.lowerBound + 1].kind == .number {
+                let number = "-" + tokens.text(tokens.tokens[range.lowerBound + 1])
+                if let i = Int64(number) { return .literal(.integer(i)) }
+                return .literal(.number(number))
+            }
             if range.count == 1, tokens.tokens[range.lowerBound].kind == .string, text.hasPrefix("'") {
                 return .literal(.string(String(text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")))
             }
@@ -555,8 +561,8 @@ enum PostgresReader {
                     case let other: throw KeepRaw(reason: "ADD \(other)")
                     }
                 case "AT_DropConstraint":
+                    // IF EXISTS (how mgen writes it) drops a constraint the state knows; one it does not stays raw (the replay refuses it).
                     guard let name = column else { throw KeepRaw(reason: "DROP CONSTRAINT") }
-                    if cmd["missing_ok"] as? Bool == true { throw KeepRaw(reason: "DROP CONSTRAINT IF EXISTS") }
                     // spec 1.1: the table's primary key is dropped with drop_primary_key.
                     if state.table(table)?.primaryKey?.name == name { ops.append(.dropPrimaryKey(table: table)); continue }
                     ops.append(.dropConstraint(table: table, name: name))

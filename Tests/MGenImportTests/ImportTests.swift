@@ -142,7 +142,7 @@ let importFixtures: [ImportFixture] = [
     .init(folder: "goose-postgresql", format: "goose", dialect: .postgresql, targets: ["goose", "prisma"], structured: 16),
     .init(folder: "goose-mysql", format: "goose", dialect: .mysql, targets: ["goose", "golang-migrate"], structured: 19),
     .init(folder: "goose-sqlite", format: "goose", dialect: .sqlite, targets: ["goose", "sql"], structured: 0),
-    .init(folder: "golang-migrate-postgresql", format: "golang-migrate", dialect: .postgresql, targets: ["golang-migrate", "goose"], structured: 23),
+    .init(folder: "golang-migrate-postgresql", format: "golang-migrate", dialect: .postgresql, targets: ["golang-migrate", "goose"], structured: 24),
     .init(folder: "golang-migrate-mysql", format: "golang-migrate", dialect: .mysql, targets: ["sql", "goose"], structured: 14),
     .init(folder: "golang-migrate-sqlite", format: "golang-migrate", dialect: .sqlite, targets: ["golang-migrate", "prisma"], structured: 10),
     .init(folder: "sql-postgresql", format: "sql", dialect: .postgresql, targets: ["sql", "golang-migrate"], structured: 3),
@@ -232,6 +232,7 @@ let importFixtures: [ImportFixture] = [
             #expect(imported.migrations.count == original.migrations.count)
             structured += result.report.structuredStatements
             raw += result.report.rawStatements
+            if environment["MGEN_DEBUG_IMPORT"] != nil { for r in result.report.migrations.flatMap(\.raw) { print("raw \(target) \(dialect): \(r.reason)") } }
             var touched: Set<String> = []
             var before = SchemaState()
             for (k, (a, b)) in zip(original.migrations, imported.migrations).enumerated() {

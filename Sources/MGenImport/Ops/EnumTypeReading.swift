@@ -25,8 +25,11 @@ extension PostgresReader.Reader {
         guard state.enumValues(name) != nil else { throw KeepRaw(reason: "type \(name) is not an enum type the spec knows") }
         guard let value = body["newVal"] as? String else { throw KeepRaw(reason: "ALTER TYPE without a value") }
         if let old = body["oldVal"] as? String { return [.renameEnumValue(type: name, value: old, to: value)] }
-        // IF NOT EXISTS says "maybe nothing": the spec's add_enum_value always adds.
-        if body["skipIfNewValExists"] as? Bool == true { throw KeepRaw(reason: "ADD VALUE IF NOT EXISTS") }
+        // IF NOT EXISTS (how mgen writes it) says "maybe nothing": a value the type has stays raw,
+        // one it lacks is added, as add_enum_value does.
+        if body["skipIfNewValExists"] as? Bool == true, state.enumValues(name)?.contains(value) == true {
+            throw KeepRaw(reason: "ADD VALUE IF NOT EXISTS of a value the type has")
+        }
         let placement: EnumValuePlacement
         if let neighbour = body["newValNeighbor"] as? String {
             placement = body["newValIsAfter"] as? Bool == true ? .after(neighbour) : .before(neighbour)
