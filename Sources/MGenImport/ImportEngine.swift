@@ -285,6 +285,18 @@ struct Mapper {
                     continue
                 }
             }
+            // mgen's own drop_enum_value (PostgreSQL's type made again): the step it renders.
+            if dialect == .postgresql, let found = MgenEnumSwapReading.read(statements[position...], state: state) {
+                var trial = state
+                if !state.columns(ofEnumType: found.type).contains(where: { opaque.contains($0.table) }),
+                   (try? trial.apply(found.operation, at: statement.location)) != nil {
+                    trial.commit()
+                    out.append(Item(statement: statement, operations: [found.operation], before: [state], reason: nil, absorbed: found.statementCount - 1))
+                    state = trial
+                    skip = found.statementCount - 1
+                    continue
+                }
+            }
             // mgen's own batched backfill (a DO block, a temporary MySQL procedure): `backfill`.
             if dialect != .sqlite, let found = BackfillReading.read(statements[position...], dialect: dialect, state: state, inTransaction: inTransaction),
                !opaque.contains(found.backfill.table) {

@@ -232,7 +232,7 @@ let importFixtures: [ImportFixture] = [
             #expect(imported.migrations.count == original.migrations.count)
             structured += result.report.structuredStatements
             raw += result.report.rawStatements
-            if environment["MGEN_DEBUG_IMPORT"] != nil { for r in result.report.migrations.flatMap(\.raw) { print("raw \(target) \(dialect): \(r.reason)") } }
+            if environment["MGEN_DEBUG_IMPORT"] != nil { for r in result.report.migrations.flatMap(\.raw) { print("raw \(target) \(dialect): \(r.reason) @@ \(r.location) \(r.statement)") } }
             var touched: Set<String> = []
             var before = SchemaState()
             for (k, (a, b)) in zip(original.migrations, imported.migrations).enumerated() {

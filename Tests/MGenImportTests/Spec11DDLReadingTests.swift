@@ -285,3 +285,27 @@ extension Spec11DDLReadingTests {
         #expect(edited.raw.count == 1, "a block mgen would not write so stays raw")
     }
 }
+
+extension Spec11DDLReadingTests {
+    /// mgen's own drop_enum_value on PostgreSQL (the type made again) reads back as that step; the
+    /// same shape with another column default stays raw.
+    @Test func mgensEnumRecreationIsDropEnumValue() throws {
+        let start = """
+            CREATE TYPE "mood" AS ENUM ('happy', 'sad', 'ok');
+            CREATE TABLE "people" ("id" integer PRIMARY KEY, "feeling" "mood" NOT NULL DEFAULT 'sad');
+            ALTER TYPE "mood" RENAME TO "mood_mgen_old";
+            CREATE TYPE "mood" AS ENUM ('happy', 'sad');
+            ALTER TABLE "people"
+                ALTER COLUMN "feeling" DROP DEFAULT,
+                ALTER COLUMN "feeling" TYPE "mood" USING "feeling"::text::"mood",
+                ALTER COLUMN "feeling" SET DEFAULT 'DEFAULT';
+            DROP TYPE "mood_mgen_old";
+            """
+        let read = try imported(start.replacingOccurrences(of: "'DEFAULT'", with: "'sad'"), dialect: .postgresql)
+        #expect(read.raw.isEmpty, "\(read.raw)")
+        #expect(read.ops.last == .dropEnumValue(type: "mood", value: "ok"))
+        #expect(read.result.report.structuredStatements == 2 + 4)
+        let other = try imported(start.replacingOccurrences(of: "'DEFAULT'", with: "'happy'"), dialect: .postgresql)
+        #expect(!other.ops.contains { if case .dropEnumValue = $0 { true } else { false } }, "another default: not mgen's step")
+    }
+}
