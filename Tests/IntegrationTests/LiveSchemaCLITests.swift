@@ -47,7 +47,7 @@ import Testing
         let folder = try temporaryFolder("import-check-cli")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = try mgen("import", "--from", "dbmate", fixture, "--dialect", "sqlite", "--check", "--db", "sqlite::memory:", in: folder)
-        #expect(run.status == 0 && run.stdout.contains("check: 3 migration(s)") && run.stdout.contains("3 down(s) equal after each"), "\(run.output)")
+        #expect(run.status == 0 && run.stdout.contains("check: 4 migration(s)") && run.stdout.contains("4 down(s) equal after each"), "\(run.output)")
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/Specs"), "--check writes nothing")
         let missing = try mgen("import", "--from", "dbmate", fixture, "--dialect", "sqlite", "--check", in: folder)
         #expect(missing.status != 0 && missing.stderr.contains("--check needs --db"))
