@@ -146,6 +146,18 @@ extension EnumSwap {
         }
         for value in old where !new.contains(value) { ops.append(.dropEnumValue(type: swap.type, value: value)) }
         guard !ops.isEmpty else { return .failure(KeepRaw(reason: "the same values")) }
+        // The steps give exactly the new type's values, in order.
+        var after = old
+        for op in ops {
+            switch op {
+            case let .addEnumValue(_, value, .after(other)): after.insert(value, at: (after.firstIndex(of: other) ?? after.count - 1) + 1)
+            case let .addEnumValue(_, value, .before(other)): after.insert(value, at: after.firstIndex(of: other) ?? 0)
+            case let .addEnumValue(_, value, _): after.append(value)
+            case let .dropEnumValue(_, value): after.removeAll { $0 == value }
+            default: break
+            }
+        }
+        guard after == new else { return .failure(KeepRaw(reason: "the values could not be reached by adding and dropping")) }
         return .success(ops)
     }
 }
