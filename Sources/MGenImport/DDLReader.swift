@@ -11,6 +11,10 @@ struct DDLReader {
     /// must match it). Absent: integer.
     var identityTypes: [String: ColumnType] = [:]
 
+    /// A rebuild's temporary table → the table it becomes: its primary key may carry the final
+    /// table's name (`CONSTRAINT "t_pkey"` in `CREATE TABLE "_mgen_new_t"`, as mgen writes it).
+    var finalNames: [String: String] = [:]
+
     init(dialect: Dialect, identityTypes: [String: ColumnType] = [:]) { self.dialect = dialect; self.identityTypes = identityTypes }
 
     static func identityKey(table: String, column: String) -> String { "\(table.lowercased())\u{0}\(column.lowercased())" }
@@ -35,6 +39,7 @@ struct DDLReader {
 
     func read(_ sql: String, state: SchemaState) -> StatementReading {
         var p = Parser(tokens: SQLTokens(sql, backslashEscapes: dialect == .mysql), dialect: dialect, state: state, identityTypes: identityTypes)
+        p.finalNames = finalNames
         let head = p.words(2)
         do throws(KeepRaw) {
             let ops: [Operation]
@@ -63,6 +68,7 @@ struct DDLReader {
         let dialect: Dialect
         let state: SchemaState
         let identityTypes: [String: ColumnType]
+        var finalNames: [String: String] = [:]
         var i = 0
 
         init(tokens: SQLTokens, dialect: Dialect, state: SchemaState, identityTypes: [String: ColumnType] = [:]) {
@@ -203,7 +209,9 @@ struct DDLReader {
                         table.checks.append(CheckConstraint(name: conname, table: name, expression: try parenthesized()))
                     } else if word("PRIMARY") {
                         // The spec names a primary key `<table>_pkey` (mgen writes that name on SQLite).
-                        guard conname == DefaultNames.primaryKey(name) else { throw KeepRaw(reason: "primary key named \(conname)") }
+                        guard conname == DefaultNames.primaryKey(name) || finalNames[name].map(DefaultNames.primaryKey) == conname else {
+                            throw KeepRaw(reason: "primary key named \(conname)")
+                        }
                         try expect("KEY")
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
                         primary = try identifierList()

@@ -270,8 +270,10 @@ struct Mapper {
             if dialect == .sqlite, let rebuild = SQLiteRebuild.read(statements[position...], state: state) {
                 var trial = state
                 var befores: [SchemaState] = []
-                // The statements drop the table and its triggers; mgen's rebuild makes its triggers again.
-                var fits = !opaque.contains(rebuild.table) && state.triggers(on: rebuild.table).isEmpty
+                // The statements drop the table and its triggers; mgen's rebuild makes them again, so
+                // they must be made again right after, as mgen writes them (then part of the rebuild).
+                let recreated = SQLiteRebuild.triggersMadeAgain(statements[(position + rebuild.statementCount)...], on: rebuild.table, state: state)
+                var fits = !opaque.contains(rebuild.table) && recreated != nil
                 for op in rebuild.operations where fits {
                     befores.append(trial)
                     do { try trial.apply(op, at: statement.location); trial.commit() } catch { fits = false }
@@ -280,8 +282,8 @@ struct Mapper {
                 if fits, trial.table(rebuild.table).map({ SQLiteRebuild.comparable($0) }) == SQLiteRebuild.comparable(rebuild.result),
                    Set(trial.indexes(on: rebuild.table)) == Set(rebuild.indexes) {
                     state = trial
-                    out.append(Item(statement: statement, operations: rebuild.operations, before: befores, reason: nil))
-                    skip = rebuild.statementCount - 1
+                    out.append(Item(statement: statement, operations: rebuild.operations, before: befores, reason: nil, absorbed: recreated ?? 0))
+                    skip = rebuild.statementCount - 1 + (recreated ?? 0)
                     continue
                 }
             }

@@ -1,4 +1,5 @@
 import MGenSpec
+import MGenSQL
 
 /// SQLite's table rebuild (sqlite.org/lang_altertable.html), as migrations write it for what
 /// `ALTER TABLE` cannot do: `CREATE TABLE new (…)`, `INSERT INTO new (cols) SELECT cols FROM t`,
@@ -25,7 +26,11 @@ enum SQLiteRebuild {
         }
         while let first = list.first, isPragma(first.text) { list.removeFirst(); count += 1 }
         guard list.count >= 4 else { return nil }
-        let reader = DDLReader(dialect: .sqlite)
+        var reader = DDLReader(dialect: .sqlite)
+        // The temporary's key may be named after the table it becomes (mgen's rebuild).
+        if case let .operations(ops) = reader.read(list[3].text, state: state), ops.count == 1, case let .renameTable(temporary, final) = ops[0] {
+            reader.finalNames = [temporary: final]
+        }
         guard case let .operations(created) = reader.read(list[0].text, state: state), created.count == 1,
               case var .createTable(new) = created[0], state.table(new.name) == nil else { return nil }
         let temporary = new.name
@@ -129,5 +134,29 @@ enum SQLiteRebuild {
         for fk in new.foreignKeys where !old.foreignKeys.contains(fk) { ops.append(.addForeignKey(fk)) }
         for index in newIndexes where !oldIndexes.contains(index) { ops.append(.createIndex(index, concurrently: false)) }
         return ops.isEmpty ? nil : ops
+    }
+}
+
+extension SQLiteRebuild {
+    /// How many of the statements after a rebuild make the table's triggers (of `state`) again
+    /// exactly as mgen renders them — 0 when it has none; nil when one is not made again so.
+    static func triggersMadeAgain(_ following: ArraySlice<SourceStatement>, on table: String, state: SchemaState) -> Int? {
+        let triggers = state.triggers(on: table)
+        guard !triggers.isEmpty else { return 0 }
+        let renderer = SQLRenderer.make(.sqlite)
+        let context = StepContext(before: state, after: state, inTransaction: true, migrationID: "import", direction: .up, position: 1)
+        var expected: [String] = []
+        for trigger in triggers {
+            guard let sql = try? renderer.objectChange(.create(.trigger(trigger)), context).map(\.sql), sql.count == 1 else { return nil }
+            expected.append(EnumSwap.normalize(sql[0]))
+        }
+        var count = 0
+        for statement in following {
+            guard let k = expected.firstIndex(of: EnumSwap.normalize(statement.text)) else { break }
+            expected.remove(at: k)
+            count += 1
+            if expected.isEmpty { return count }
+        }
+        return nil
     }
 }
