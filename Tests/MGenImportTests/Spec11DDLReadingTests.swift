@@ -348,3 +348,30 @@ extension Spec11DDLReadingTests {
         #expect(!lost.ops.contains { if case .alterColumn = $0 { true } else { false } })
     }
 }
+
+extension Spec11DDLReadingTests {
+    /// An UPDATE joined with one other table — PostgreSQL `… FROM f WHERE c`, MySQL `… JOIN f ON c
+    /// SET t.x = …` — is `update` with `from` and the condition as `on` (was raw).
+    @Test func joinedUpdates() throws {
+        let pg = try imported("""
+            CREATE TABLE customers (id integer PRIMARY KEY, region text);
+            CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer, region text);
+            UPDATE orders SET region = customers.region FROM customers WHERE customers.id = orders.customer_id AND orders.region IS NULL;
+            UPDATE orders SET region = c.region FROM customers c WHERE c.id = orders.customer_id;
+            """, dialect: .postgresql)
+        #expect(pg.ops.map(\.kind) == ["create_table", "create_table", "update", "sql"], "\(pg.raw)")
+        #expect(pg.ops[2] == .update(UpdateRows(table: "orders", from: "customers",
+                                                on: DialectSQL(["postgresql": "customers.id = orders.customer_id AND orders.region IS NULL"]),
+                                                assignments: [Backfill.Assignment(column: "region", expression: DialectSQL(["postgresql": "customers.region"]))])))
+        let my = try imported("""
+            CREATE TABLE customers (id int NOT NULL PRIMARY KEY, region varchar(20));
+            CREATE TABLE orders (id int NOT NULL PRIMARY KEY, customer_id int, region varchar(20));
+            UPDATE `orders` JOIN `customers` ON customers.id = orders.customer_id SET `orders`.`region` = customers.region WHERE orders.region IS NULL;
+            UPDATE orders JOIN customers ON customers.id = orders.customer_id SET customers.region = 'x';
+            """, dialect: .mysql)
+        #expect(my.ops.map(\.kind) == ["create_table", "create_table", "update", "sql"], "\(my.raw)")
+        #expect(my.ops[2] == .update(UpdateRows(table: "orders", from: "customers", on: DialectSQL(["mysql": "customers.id = orders.customer_id"]),
+                                                assignments: [Backfill.Assignment(column: "region", expression: DialectSQL(["mysql": "customers.region"]))],
+                                                predicate: DialectSQL(["mysql": "orders.region IS NULL"]))))
+    }
+}

@@ -105,21 +105,45 @@ extension DDLReader.Parser {
         return [.delete(DeleteRows(table: table, .predicate(DialectSQL([dialect.rawValue: predicate]), down: nil)))]
     }
 
-    /// `UPDATE t SET c = expression, … [WHERE condition]` of one table → `update`.
+    /// `UPDATE t SET c = expression, … [WHERE condition]` of one table → `update`; joined with one
+    /// other table (PostgreSQL `UPDATE t SET … FROM f WHERE condition`, MySQL `UPDATE t JOIN f ON
+    /// condition SET t.c = …`) → `update` with `from` and the condition as `on` (what mgen renders so).
     mutating func update() throws(KeepRaw) -> [Operation] {
         try expect("UPDATE")
         let table = try identifier()
+        var from: String?
+        var on: DialectSQL?
+        if dialect == .mysql, word("JOIN") || (word("INNER") && word("JOIN")) {
+            from = try identifier()
+            try expect("ON")
+            guard let condition = tokens.expression(from: i, stops: ["SET"]) else { throw KeepRaw(reason: "JOIN without a condition") }
+            i = condition.end
+            on = DialectSQL([dialect.rawValue: condition.text])
+        }
         guard word("SET") else { throw KeepRaw(reason: "UPDATE of several tables, or with an alias") }
         var assignments: [Backfill.Assignment] = []
         let stops: Set<String> = ["WHERE", "FROM", "ORDER", "LIMIT", "RETURNING"]
         repeat {
-            let column = try identifier()
+            var column = try qualifiedColumn()
+            if let qualifier = column.table {
+                guard from != nil, qualifier == table else { throw KeepRaw(reason: "SET of another table's column") }
+            }
             guard i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" else { throw KeepRaw(reason: "SET of something other than a column") }
             i += 1
-            guard let e = tokens.expression(from: i, stops: stops) else { throw KeepRaw(reason: "SET \(column) without a value") }
+            guard let e = tokens.expression(from: i, stops: stops) else { throw KeepRaw(reason: "SET \(column.name) without a value") }
             i = e.end
-            assignments.append(Backfill.Assignment(column: column, expression: DialectSQL([dialect.rawValue: e.text])))
+            column.table = nil
+            assignments.append(Backfill.Assignment(column: column.name, expression: DialectSQL([dialect.rawValue: e.text])))
         } while punct(",")
+        if dialect == .postgresql, word("FROM") {
+            from = try identifier()
+            guard word("WHERE") else { throw KeepRaw(reason: "UPDATE … FROM without a join condition") }
+            if let clause = topLevelWord(["RETURNING"], from: i) { throw KeepRaw(reason: "UPDATE with \(clause)") }
+            on = DialectSQL([dialect.rawValue: try rest(from: i)])
+            i = tokens.tokens.count
+            return [.update(UpdateRows(table: table, from: from, on: on, assignments: assignments))]
+        }
+        if from != nil, dialect == .mysql, assignments.isEmpty { throw KeepRaw(reason: "UPDATE … JOIN without SET") }
         var predicate: DialectSQL?
         if word("WHERE") {
             if let clause = topLevelWord(["ORDER", "LIMIT", "RETURNING"], from: i) { throw KeepRaw(reason: "UPDATE with \(clause)") }
@@ -127,7 +151,18 @@ extension DDLReader.Parser {
             i = tokens.tokens.count
         }
         if !atEnd { throw KeepRaw(reason: "UPDATE … \(peekText) (FROM, ORDER BY, LIMIT, RETURNING)") }
-        return [.update(UpdateRows(table: table, assignments: assignments, predicate: predicate))]
+        return [.update(UpdateRows(table: table, from: from, on: on, assignments: assignments, predicate: predicate))]
+    }
+
+    /// `c`, or `t.c` (MySQL's joined UPDATE names the table's columns so).
+    mutating func qualifiedColumn() throws(KeepRaw) -> (table: String?, name: String) {
+        guard i < tokens.tokens.count, let first = name(at: i) else { throw KeepRaw(reason: "expected a column at \(peekText)") }
+        i += 1
+        guard tokens.isPunct(i, ".") else { return (nil, first) }
+        i += 1
+        guard i < tokens.tokens.count, let second = name(at: i) else { throw KeepRaw(reason: "expected a column at \(peekText)") }
+        i += 1
+        return (first, second)
     }
 
     // MARK: Views and triggers

@@ -21,8 +21,14 @@ extension PostgresReader.Reader {
         _ = try relation(body)
         if (body["relation"] as? PostgresReader.Node)?["alias"] != nil { throw KeepRaw(reason: "an alias") }
         if (body["relation"] as? PostgresReader.Node)?["inh"] as? Bool != true { throw KeepRaw(reason: "ONLY") }
-        for key in ["usingClause", "fromClause", "returningList", "withClause"] where body[key] != nil {
-            throw KeepRaw(reason: key == "returningList" ? "RETURNING" : key == "withClause" ? "WITH" : "several tables (USING / FROM)")
+        for key in ["usingClause", "returningList", "withClause"] where body[key] != nil {
+            throw KeepRaw(reason: key == "returningList" ? "RETURNING" : key == "withClause" ? "WITH" : "DELETE … USING")
+        }
+        // UPDATE … FROM one table, without an alias (the spec's `from` is a table's name).
+        if let from = body["fromClause"] as? [PostgresReader.Node] {
+            guard from.count == 1, let range = from[0]["RangeVar"] as? PostgresReader.Node, range["alias"] == nil else {
+                throw KeepRaw(reason: "UPDATE … FROM several tables, a subquery or an alias")
+            }
         }
         var parser = DDLReader.Parser(tokens: tokens, dialect: .postgresql, state: state)
         let ops = kind == "DeleteStmt" ? try parser.deleteRows() : try parser.update()

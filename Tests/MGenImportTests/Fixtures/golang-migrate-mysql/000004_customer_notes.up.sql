@@ -10,3 +10,4 @@ CREATE INDEX customer_notes_body_idx ON customer_notes (body(32) DESC);
 ALTER TABLE customers COMMENT 'Paying customers';
 UPDATE customers SET tier = 'gold' WHERE email LIKE '%@example.com';
 CREATE FUNCTION note_label(n int) RETURNS varchar(20) DETERMINISTIC RETURN CONCAT('note ', n);
+UPDATE addresses JOIN customers ON customers.id = addresses.customer_id SET addresses.town = UPPER(addresses.town) WHERE customers.tier = 'gold';

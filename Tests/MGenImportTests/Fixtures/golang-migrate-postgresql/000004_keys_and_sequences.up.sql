@@ -13,3 +13,4 @@ ALTER SEQUENCE invoice_numbers INCREMENT BY 5 CACHE 2;
 CREATE FUNCTION coupon_price(amount numeric, percent integer) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT amount * (100 - percent) / 100 $$;
 UPDATE coupons SET label = lower(code) WHERE label IS NULL;
 DELETE FROM coupons WHERE percent > 50;
+UPDATE orders SET total = 0 FROM customers WHERE customers.id = orders.customer_id AND orders.total < 0;
