@@ -29,6 +29,8 @@ enum EnumSwap {
 
     /// The swaps in a migration's statements (PostgreSQL).
     static func find(_ statements: [SourceStatement]) -> [Found] {
+        // Most migrations create no type: skip the regular expressions for them.
+        guard statements.contains(where: { startsWithCreateType($0.text) }) else { return [] }
         let texts = statements.map { normalize($0.text) }
         var found: [Found] = []
         for (start, text) in texts.enumerated() {
@@ -60,6 +62,11 @@ enum EnumSwap {
             found.append(swap)
         }
         return found
+    }
+
+    static func startsWithCreateType(_ text: String) -> Bool {
+        let head = String(decoding: text.utf8.prefix(40), as: UTF8.self).uppercased().split(whereSeparator: \.isWhitespace).prefix(2)
+        return head.count == 2 && head.first == "CREATE" && head.last == "TYPE"
     }
 
     /// One line, single spaces, no trailing semicolon; quoted names kept as written.

@@ -37,6 +37,22 @@ public enum RawSQL {
         return last.filter { $0 != "\"" && $0 != "`" }
     }
 
+    /// Whether `word` occurs followed by a name (a letter, `_` or a quote): ` drop x`, not ` drop (`.
+    static func followedByName(_ s: String, _ word: String) -> Bool {
+        var rest = s[...]
+        while let r = rest.range(of: word) {
+            if let next = rest[r.upperBound...].utf8.first, next >= 0x61 && next <= 0x7A || next == 0x5F || next == 0x60 || next == 0x22 { return true }
+            rest = rest[r.upperBound...]
+        }
+        return false
+    }
+
+    /// A `serial`, `smallserial` or `bigserial` type word (the text is lower case).
+    static func hasSerialType(_ s: String) -> Bool {
+        let words = s.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
+        return words.contains { $0 == "serial" || $0 == "smallserial" || $0 == "bigserial" || $0 == "serial4" || $0 == "serial8" || $0 == "serial2" }
+    }
+
     /// One shape of statement and what it does.
     struct Shape: Sendable {
         var engines: Set<DatabaseTarget.Engine>
@@ -59,7 +75,7 @@ public enum RawSQL {
         Shape(engines: servers, matches: { $0.hasPrefix("drop table") },
               message: "DROP TABLE loses the table's rows, and code still running from the previous deploy fails on it", lock: "ACCESS EXCLUSIVE / metadata lock",
               blocks: reads, fix: "deploy code that no longer uses the table, take a backup, then drop it in a migration of its own", severity: .error),
-        Shape(engines: servers, matches: { $0.hasPrefix("alter table") && $0.contains(" drop column ") || $0.hasPrefix("alter table") && $0.range(of: #" drop [a-z_`"]"#, options: .regularExpression) != nil
+        Shape(engines: servers, matches: { $0.hasPrefix("alter table") && $0.contains(" drop column ") || $0.hasPrefix("alter table") && followedByName($0, " drop ")
                   && !$0.contains(" drop constraint") && !$0.contains(" drop default") && !$0.contains(" drop not null") && !$0.contains(" drop index")
                   && !$0.contains(" drop foreign key") && !$0.contains(" drop primary key") && !$0.contains(" drop check")
                   && !$0.contains(" drop identity") && !$0.contains(" drop expression") && !$0.contains(" drop system versioning") },
@@ -69,7 +85,7 @@ public enum RawSQL {
               message: "a rename breaks the code of the previous deploy, which still uses the old name", lock: "ACCESS EXCLUSIVE / metadata lock (brief)", blocks: reads,
               fix: "expand and contract: add the new name (a view or a new column written by both), switch the code, then drop the old one", severity: .error),
         Shape(engines: [.postgresql], matches: { s in s.hasPrefix("alter table") && s.contains(" add ")
-                  && (s.range(of: #" (small|big)?serial\b"#, options: .regularExpression) != nil || s.contains(" as identity")) },
+                  && (hasSerialType(s) || s.contains(" as identity")) },
               message: "adding a serial or identity column rewrites the whole table", lock: "ACCESS EXCLUSIVE for a table rewrite", blocks: reads,
               fix: "add a plain bigint column, attach a sequence default, backfill in batches, then make it NOT NULL through a validated CHECK", severity: .error),
         Shape(engines: [.postgresql], matches: { $0.hasPrefix("vacuum full") || $0.hasPrefix("vacuum (full") || $0.hasPrefix("cluster") },
