@@ -65,8 +65,18 @@ enum EnumSwap {
     }
 
     static func startsWithCreateType(_ text: String) -> Bool {
-        let head = String(decoding: text.utf8.prefix(40), as: UTF8.self).uppercased().split(whereSeparator: \.isWhitespace).prefix(2)
-        return head.count == 2 && head.first == "CREATE" && head.last == "TYPE"
+        // Bytes, not Characters: this runs on every statement of a folder.
+        let head = Array(text.utf8.prefix(32))
+        var i = 0
+        func isWord(_ word: String) -> Bool {
+            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x09 || head[i] == 0x0D { i += 1 }
+            for w in word.utf8 {
+                guard i < head.count, head[i] | 0x20 == w else { return false }
+                i += 1
+            }
+            return i == head.count || head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x09 || head[i] == 0x0D
+        }
+        return isWord("create") && isWord("type")
     }
 
     /// One line, single spaces, no trailing semicolon; quoted names kept as written.

@@ -21,8 +21,22 @@ public enum LintSource {
         var migrations: [Migration] = []
         let identityTypes = effective == .sqlite
             ? DDLReader.sqliteIdentityTypes(folder.migrations.flatMap { $0.up + ($0.down ?? []) }) : [:]
-        for source in folder.migrations {
+        // PostgreSQL's parser needs nothing from the replay: every statement is parsed at once, in
+        // order, and the replay below only walks the trees.
+        var trees: [[PostgresReader.Parsed]] = []
+        if effective == .postgresql {
+            let all = Concurrent.map(folder.migrations.flatMap { $0.up }) { PostgresReader.Parsed(PostgresReader.parse($0.text)) }
+            var next = 0
+            for source in folder.migrations {
+                trees.append(Array(all[next..<(next + source.up.count)]))
+                next += source.up.count
+            }
+        }
+        for (k, var source) in folder.migrations.enumerated() {
+            // The linter reads the up only: mapping the down would be work thrown away.
+            source.down = nil
             var mapper = Mapper(dialect: effective, state: state, opaque: opaque, identityTypes: identityTypes)
+            if k < trees.count { mapper.parsed = trees[k] }
             var built = mapper.migration(source).migration
             state = mapper.state
             opaque = mapper.opaque

@@ -45,9 +45,15 @@ enum PostgresReader {
         return .success(json)
     }
 
-    static func read(_ sql: String, state: SchemaState) -> StatementReading {
+    /// A parse result made ahead of the replay (on another thread): the tree is only read afterwards.
+    struct Parsed: @unchecked Sendable {
+        var result: Result<Node, KeepRaw>
+        init(_ result: Result<Node, KeepRaw>) { self.result = result }
+    }
+
+    static func read(_ sql: String, state: SchemaState, parsed: Parsed? = nil) -> StatementReading {
         let tree: Node
-        switch parse(sql) {
+        switch parsed?.result ?? parse(sql) {
         case let .success(t): tree = t
         case let .failure(raw): return .raw(reason: raw.reason, tables: [])
         }

@@ -21,7 +21,7 @@ import Testing
         let tree = try #require(result.parse_tree)
         let ours = try #require(ParseTreeJSON.parse(tree))
         let foundation = try #require(try JSONSerialization.jsonObject(with: Data(String(cString: tree).utf8)) as? [String: Any])
-        #expect(NSDictionary(dictionary: ours).isEqual(to: foundation), "\(sql)")
+        #expect(try Self.canonical(ours) == Self.canonical(foundation), "\(sql)")
     }
 
     @Test func malformedJSONIsNil() {
@@ -49,5 +49,26 @@ import Testing
         let statements = SourceFiles.statements(text, file: "f.sql", dialect: .postgresql)
         #expect(statements.map(\.text) == ["CREATE INDEX i ON t (a)", "/* keep */ SELECT 'é;'", "ALTER TABLE t\n  ADD COLUMN b int"])
         #expect(statements.map(\.location.line) == [3, 5, 7])
+    }
+
+    /// libpg_query parses on several threads at once (LintSource parses a folder's statements
+    /// concurrently): the trees are the ones parsed one by one, in order.
+    @Test func concurrentParsesMatchSequentialOnes() throws {
+        let statements = (0..<400).map { i in
+            i % 3 == 0 ? "CREATE TABLE t\(i) (id bigint PRIMARY KEY, v text DEFAULT 'x\(i)')"
+                : i % 3 == 1 ? "ALTER TABLE t\(i) ADD COLUMN c\(i) integer NOT NULL DEFAULT \(i)" : "CREATE INDEX i\(i) ON t (a, b) WHERE c > \(i) AND ("
+        }
+        let together = Concurrent.map(statements, minimumPerThread: 1) { PostgresReader.Parsed(PostgresReader.parse($0)) }
+        for (statement, parsed) in zip(statements, together) {
+            switch (parsed.result, PostgresReader.parse(statement)) {
+            case let (.success(a), .success(b)): #expect(try Self.canonical(a) == Self.canonical(b), "\(statement)")
+            case let (.failure(a), .failure(b)): #expect(a.reason == b.reason, "\(statement)")
+            default: Issue.record("parsed differently alone and together: \(statement)")
+            }
+        }
+    }
+
+    static func canonical(_ tree: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: tree, options: [.sortedKeys]), as: UTF8.self)
     }
 }
