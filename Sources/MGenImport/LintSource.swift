@@ -25,7 +25,7 @@ public enum LintSource {
         // order, and the replay below only walks the trees.
         var trees: [[PostgresReader.Parsed]] = []
         if effective == .postgresql {
-            let all = Concurrent.map(folder.migrations.flatMap { $0.up }) { PostgresReader.Parsed(PostgresReader.parse($0.text)) }
+            let all = parallelMap(folder.migrations.flatMap { $0.up }) { PostgresReader.Parsed(PostgresReader.parse($0.text)) }
             var next = 0
             for source in folder.migrations {
                 trees.append(Array(all[next..<(next + source.up.count)]))

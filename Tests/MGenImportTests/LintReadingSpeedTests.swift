@@ -58,7 +58,7 @@ import Testing
             i % 3 == 0 ? "CREATE TABLE t\(i) (id bigint PRIMARY KEY, v text DEFAULT 'x\(i)')"
                 : i % 3 == 1 ? "ALTER TABLE t\(i) ADD COLUMN c\(i) integer NOT NULL DEFAULT \(i)" : "CREATE INDEX i\(i) ON t (a, b) WHERE c > \(i) AND ("
         }
-        let together = Concurrent.map(statements, minimumPerThread: 1) { PostgresReader.Parsed(PostgresReader.parse($0)) }
+        let together = parallelMap(statements) { PostgresReader.Parsed(PostgresReader.parse($0)) }
         for (statement, parsed) in zip(statements, together) {
             switch (parsed.result, PostgresReader.parse(statement)) {
             case let (.success(a), .success(b)): #expect(try Self.canonical(a) == Self.canonical(b), "\(statement)")

@@ -20,7 +20,7 @@ public struct UpDownImporter: Importer {
                                  title: String(file[file.index(after: underscore)...].dropLast(isUp ? 7 : 9)), isUp: isUp))
         }
         // Reading and splitting a file needs nothing from the others: all files at once, in order.
-        let reads = Concurrent.map(entries) { entry -> Result<(statements: [SourceStatement], transactional: Bool), DiagnosticError> in
+        let reads = parallelMap(entries) { entry -> Result<(statements: [SourceStatement], transactional: Bool), DiagnosticError> in
             let path = "\(folder)/\(entry.file)"
             do throws(DiagnosticError) {
                 let text = try SourceFiles.text(path)
