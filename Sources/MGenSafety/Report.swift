@@ -68,6 +68,12 @@ public enum LintReport {
     /// A JSON string literal: quotes, backslashes and control characters escaped, the rest (UTF-8) as is.
     static func appendJSONString(_ text: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most texts need no escape: one copy.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out.append(contentsOf: text.utf8)
+            out.append(0x22)
+            return
+        }
         for b in text.utf8 {
             switch b {
             case 0x22: out.append(0x5C); out.append(0x22)
