@@ -79,9 +79,13 @@ public enum Linter {
         // MySQL 8.0.29+: instant column adds and drops since each table was last built (the whole
         // chain counts, deployed specs too: the server keeps the row versions).
         var rowVersions: [String: Int] = [:]
+        var proofs = RawSQL.NotNullProofs()
         for planned in chain.migrations {
             guard selected?.contains(planned.id) ?? true else {
-                for step in planned.up { countRowVersions(step, target: target, into: &rowVersions) }
+                for step in planned.up {
+                    countRowVersions(step, target: target, into: &rowVersions)
+                    proofs.record(step, target: target)
+                }
                 continue
             }
             var ignored: Set<String> = []
@@ -96,8 +100,9 @@ public enum Linter {
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
                                           rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
-                                          timeoutsEmitted: config.timeoutsEmitted)
+                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven)
                 steps.append((context, ignored))
+                proofs.record(step, target: target)
                 countRowVersions(step, target: target, into: &rowVersions)
                 switch step.operation {
                 case let .createTable(table): newTables.insert(table.name)

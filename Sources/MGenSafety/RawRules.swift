@@ -255,6 +255,8 @@ public enum RawSQL {
             } || earlier.contains { $0.hasPrefix("alter table") && Self.table($0) == table && ($0.contains(" add column \(column) ") || $0.contains(" add \(column) ")) }
             if added { return true }
         }
+        // SET NOT NULL proved by a CHECK raw SQL validated before (no scan on PostgreSQL 12+).
+        if let table = table(s), let column = columnSetNotNull(s), c.rawNotNullProofs.contains("\(table).\(column)") { return true }
         if s.hasPrefix("drop materialized view ") || s.hasPrefix("drop view ") {
             let kind = s.hasPrefix("drop view ") ? "view " : "materialized view "
             let name = Self.name(after: "drop " + kind, in: s, skipping: ["if exists "])
@@ -265,6 +267,40 @@ public enum RawSQL {
             }) { return true }
         }
         return false
+    }
+
+    /// CHECK (col IS NOT NULL) constraints added and validated by raw SQL, followed over a chain.
+    struct NotNullProofs {
+        /// `table.column` proved by a validated CHECK.
+        var proven: Set<String> = []
+        /// NOT VALID ones by constraint name, waiting for their VALIDATE.
+        var pending: [String: String] = [:]
+
+        mutating func record(_ step: Step, target: DatabaseTarget) {
+            guard target.engine == .postgresql, case let .sql(up, _) = step.operation, let text = up.text(for: .postgresql) else { return }
+            let s = normalized(text)
+            guard s.hasPrefix("alter table"), let table = RawSQL.table(s) else { return }
+            if let r = s.range(of: " validate constraint ") {
+                let name = String(s[r.upperBound...].prefix { $0 != " " && $0 != ";" }).filter { $0 != "\"" }
+                if let proved = pending.removeValue(forKey: name) { proven.insert(proved) }
+                return
+            }
+            guard let name = RawSQL.name(after: " add constraint ", in: s, skipping: []), let check = s.range(of: " check (") else { return }
+            let body = s[check.upperBound...].prefix { $0 != ")" }
+            guard body.hasSuffix(" is not null") else { return }
+            let column = body.dropLast(" is not null".count).filter { $0 != "\"" && $0 != "(" && $0 != " " }
+            guard !column.isEmpty else { return }
+            if s.contains(" not valid") { pending[name] = "\(table).\(column)" } else { proven.insert("\(table).\(column)") }
+        }
+    }
+
+    /// The column of `ALTER TABLE t ALTER [COLUMN] c SET NOT NULL`.
+    static func columnSetNotNull(_ s: String) -> String? {
+        guard let actions = alterActions(s), actions.hasPrefix("alter "), actions.hasSuffix(" set not null") else { return nil }
+        var rest = actions.dropFirst("alter ".count)
+        if rest.hasPrefix("column ") { rest = rest.dropFirst("column ".count) }
+        let column = rest.prefix { $0 != " " }.filter { $0 != "\"" }
+        return column.isEmpty ? nil : String(column)
     }
 
     /// VALIDATE CONSTRAINT in the transaction whose earlier statement added the constraint NOT VALID.

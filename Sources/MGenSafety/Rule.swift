@@ -91,6 +91,9 @@ public struct StepContext: Sendable {
     public let rowVersions: Int
     /// The migration will be emitted by mgen with its PostgreSQL timeouts (specs, unless turned off).
     public let timeoutsEmitted: Bool
+    /// `table.column` pairs that raw SQL earlier in the chain proved NOT NULL with a validated CHECK
+    /// (what PostgreSQL 12+ uses to skip SET NOT NULL's scan) on tables the replay does not follow.
+    public var rawNotNullProofs: Set<String> = []
 
     public var operation: MGenSpec.Operation { step.operation }
     public var before: SchemaState { step.before }
