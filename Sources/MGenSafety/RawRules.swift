@@ -172,8 +172,12 @@ public enum RawSQL {
         Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && s.contains(" convert to character set ") },
               message: "CONVERT TO CHARACTER SET rewrites every text column: the table is copied", lock: "ALGORITHM=COPY, LOCK=SHARED", blocks: writes,
               fix: "use an online schema change tool (gh-ost, pt-online-schema-change)", severity: .error),
-        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && (s.contains(" engine=") || s.contains(" engine =") || clause(s, "force")) },
-              message: "ENGINE= / FORCE rebuilds the whole table", lock: "ALGORITHM=INPLACE (rebuilds the table)", blocks: "nothing for long; the whole table is rewritten",
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && addsColumn(s) && s.contains(" auto_increment") },
+              message: "an AUTO_INCREMENT column is numbered row by row: the table is copied", lock: "ALGORITHM=COPY, LOCK=SHARED", blocks: writes,
+              fix: "create a new table with the column and copy in batches (or an online schema change tool)", severity: .error),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && (s.contains(" engine=") || s.contains(" engine =") || clause(s, "force")
+                  || s.contains(" row_format=") || s.contains(" row_format =") || s.contains(" key_block_size")) },
+              message: "ENGINE= / FORCE / ROW_FORMAT= rebuilds the whole table", lock: "ALGORITHM=INPLACE (rebuilds the table)", blocks: "nothing for long; the whole table is rewritten",
               fix: "run the rebuild at a quiet time or with an online schema change tool", severity: .warning),
         Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("create fulltext index") || s.hasPrefix("alter table") && s.contains(" add fulltext ") },
               message: "a FULLTEXT index is built without concurrent writes (the first one also rebuilds the table)", lock: "ALGORITHM=INPLACE, LOCK=SHARED", blocks: writes,
@@ -206,7 +210,7 @@ public enum RawSQL {
     static let rule = Rule("raw-statement", .error, Rules.servers,
         summary: "a raw SQL statement (a `sql` step, or one the SQL reader could not map) of a shape known to lock or rewrite",
         versions: "PostgreSQL 12+: REINDEX CONCURRENTLY, CHECK-backed SET NOT NULL, constant and STABLE defaults without a rewrite; MySQL 8.0 / MariaDB 10.6+: ALGORITHM and LOCK clauses as written; ADD COLUMN FIRST/AFTER rebuilds before MySQL 8.0.29 (instant on MariaDB 10.4+)",
-        why: "The structured rules cannot see inside raw SQL, but some statements lock the same way whatever the table: VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED and volatile or stored generated column defaults rewrite it, REINDEX and CREATE INDEX without CONCURRENTLY block writes, ADD CONSTRAINT without NOT VALID scans under lock, VALIDATE in the transaction of its ADD keeps the ADD's lock, EXCLUDE builds an index under ACCESS EXCLUSIVE, TRUNCATE, DROP and RENAME lose data or break running code; on MySQL/MariaDB ALGORITHM=COPY, CHANGE/MODIFY of a type, CONVERT TO CHARACTER SET, ADD CHECK and ADD FOREIGN KEY (with foreign_key_checks on) copy the table, ENGINE=/FORCE rebuild it, FULLTEXT indexes block writes, and a NOT NULL column without a default fills rows with '' or 0.",
+        why: "The structured rules cannot see inside raw SQL, but some statements lock the same way whatever the table: VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED and volatile or stored generated column defaults rewrite it, REINDEX and CREATE INDEX without CONCURRENTLY block writes, ADD CONSTRAINT without NOT VALID scans under lock, VALIDATE in the transaction of its ADD keeps the ADD's lock, EXCLUDE builds an index under ACCESS EXCLUSIVE, TRUNCATE, DROP and RENAME lose data or break running code; on MySQL/MariaDB ALGORITHM=COPY, CHANGE/MODIFY of a type, CONVERT TO CHARACTER SET, ADD CHECK, ADD FOREIGN KEY (with foreign_key_checks on) and AUTO_INCREMENT columns copy the table, ENGINE=/FORCE/ROW_FORMAT= rebuild it, FULLTEXT indexes block writes, and a NOT NULL column without a default fills rows with '' or 0.",
         safe: "the statement's online form (CONCURRENTLY, NOT VALID + VALIDATE, USING INDEX, ALGORITHM=INPLACE/INSTANT, LOCK=NONE), or the structured spec operation.") { c in
         guard case let .sql(up, _) = c.operation, let text = up.text(for: c.target.engine.dialect) else { return nil }
         let s = normalized(text)
