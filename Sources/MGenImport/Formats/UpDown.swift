@@ -47,6 +47,8 @@ public struct UpDownImporter: Importer {
             throw DiagnosticError(Diagnostic("migration \(migration.version) has a .down.sql but no .up.sql", object: "\(folder)/\(migration.files[0])",
                                              fix: "add the up file, or remove the lone down file"))
         }
-        return SourceFolder(migrations: byVersion.values.sorted { (UInt64($0.version) ?? 0) < (UInt64($1.version) ?? 0) })
+        // Sort the versions, not the migrations (large values, each comparison parsed both).
+        let order = byVersion.keys.map { ($0, UInt64($0) ?? 0) }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        return SourceFolder(migrations: order.compactMap { byVersion[$0.0] })
     }
 }
