@@ -326,7 +326,8 @@ struct DDLReader {
         struct ReadColumn { var column: Column; var primaryKey = false; var check: CheckConstraint?; var foreignKey: ForeignKey? }
 
         static let stops: Set<String> = ["NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "AUTO_INCREMENT", "AUTOINCREMENT",
-                                         "COMMENT", "COLLATE", "CHARACTER", "CONSTRAINT", "GENERATED", "ON", "AS", "UNSIGNED", "ZEROFILL", "KEY"]
+                                         "COMMENT", "COLLATE", "CHARACTER", "CONSTRAINT", "GENERATED", "ON", "AS", "UNSIGNED", "ZEROFILL", "KEY",
+                                         "FIRST", "AFTER"]
 
         mutating func column(table: String) throws(KeepRaw) -> ReadColumn {
             let name = try identifier()
@@ -569,7 +570,8 @@ struct DDLReader {
             }
             if word("ADD") {
                 if tokens.isWord(i, "CONSTRAINT") || tokens.isWord(i, "INDEX") || tokens.isWord(i, "UNIQUE") || tokens.isWord(i, "PRIMARY")
-                    || tokens.isWord(i, "FOREIGN") || tokens.isWord(i, "KEY") {
+                    || tokens.isWord(i, "FOREIGN") || tokens.isWord(i, "KEY") || tokens.isWord(i, "FULLTEXT") || tokens.isWord(i, "SPATIAL")
+                    || tokens.isWord(i, "CHECK") || tokens.isWord(i, "PERIOD") {
                     if word("CONSTRAINT") {
                         let name = try identifier()
                         if word("FOREIGN") {

@@ -41,6 +41,8 @@ enum EnumSwap {
 
     /// The swaps in a migration's statements (PostgreSQL).
     static func find(_ statements: [SourceStatement]) -> [Found] {
+        // Most migrations create no type: skip the regular expressions for them.
+        guard statements.contains(where: { startsWithCreateType($0.text) }) else { return [] }
         let texts = statements.map { normalize($0.text) }
         var found: [Found] = []
         for (start, text) in texts.enumerated() {
@@ -77,6 +79,21 @@ enum EnumSwap {
             found.append(swap)
         }
         return found
+    }
+
+    static func startsWithCreateType(_ text: String) -> Bool {
+        // Bytes, not Characters: this runs on every statement of a folder.
+        let head = Array(text.utf8.prefix(32))
+        var i = 0
+        func isWord(_ word: String) -> Bool {
+            while i < head.count, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x09 || head[i] == 0x0D { i += 1 }
+            for w in word.utf8 {
+                guard i < head.count, head[i] | 0x20 == w else { return false }
+                i += 1
+            }
+            return i == head.count || head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x09 || head[i] == 0x0D
+        }
+        return isWord("create") && isWord("type")
     }
 
     /// One line, single spaces, no trailing semicolon; quoted names kept as written.

@@ -200,6 +200,8 @@ struct Mapper {
     var identityTypes: [String: ColumnType] = [:]
     /// Whether the migration being read runs in a transaction (how mgen renders a backfill).
     var inTransaction = true
+    /// PostgreSQL: the parse trees of the up statements, made ahead (LintSource), by position.
+    var parsed: [PostgresReader.Parsed]?
 
     struct Item {
         var statement: SourceStatement
@@ -212,9 +214,9 @@ struct Mapper {
         var isRaw: Bool { reason != nil }
     }
 
-    func read(_ text: String, in state: SchemaState) -> StatementReading {
+    func read(_ text: String, in state: SchemaState, position: Int? = nil) -> StatementReading {
         switch dialect {
-        case .postgresql: PostgresReader.read(text, state: state)
+        case .postgresql: PostgresReader.read(text, state: state, parsed: position.flatMap { p in parsed.flatMap { p < $0.count ? $0[p] : nil } })
         case .mysql, .sqlite: DDLReader(dialect: dialect, identityTypes: identityTypes).read(text, state: state)
         }
     }
@@ -311,7 +313,7 @@ struct Mapper {
                     continue
                 }
             }
-            switch read(statement.text, in: state) {
+            switch read(statement.text, in: state, position: position) {
             case let .transactionControl(word):
                 dropped.append("\(word) at \(statement.location.file):\(statement.location.line): the spec's `transaction` says it")
             case let .amend(table, amendment, reason):

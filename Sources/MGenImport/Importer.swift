@@ -99,27 +99,41 @@ enum SourceFiles {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DiagnosticError(Diagnostic("\(path) is not UTF-8 text", object: path, fix: "convert the file to UTF-8"))
         }
-        return text.replacingOccurrences(of: "\r\n", with: "\n")
+        return text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
     }
 
     /// Statements split on top-level semicolons (quotes, dollar quotes, comments, MySQL routine
     /// bodies respected, as MGenSQL's splitter does for every plain runner), each located at the
     /// line it starts on. `firstLine` is the line `text` starts at in its file.
     static func statements(_ text: String, file: String, firstLine: Int = 1, dialect: Dialect?) -> [SourceStatement] {
-        let parts = SQLSplitter.split(text, backslashEscapes: dialect == .mysql)
+        let bytes = Array(text.utf8)
         var out: [SourceStatement] = []
-        var searchFrom = text.startIndex
-        for part in parts {
-            let body = stripLeadingComments(part)
+        var line = firstLine
+        var counted = 0
+        for part in SQLSplitter.statementRanges(bytes, backslashEscapes: dialect == .mysql) {
+            let body = bodyRange(bytes, part)
             guard !body.isEmpty else { continue }
-            var line = firstLine
-            if let range = text.range(of: body, range: searchFrom..<text.endIndex) {
-                line = firstLine + text[text.startIndex..<range.lowerBound].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
-                searchFrom = range.upperBound
-            }
-            out.append(SourceStatement(body, at: SourceLocation(file: file, line: line, column: 1)))
+            for k in counted..<body.lowerBound where bytes[k] == 0x0A { line += 1 }
+            counted = body.lowerBound
+            out.append(SourceStatement(String(decoding: bytes[body], as: UTF8.self), at: SourceLocation(file: file, line: line, column: 1)))
         }
         return out
+    }
+
+    /// `stripLeadingComments` on a byte range of a file: the statement without the comment and
+    /// blank lines before it and without its final semicolons, located where it really starts.
+    static func bodyRange(_ b: [UInt8], _ part: Range<Int>) -> Range<Int> {
+        var lo = part.lowerBound
+        while lo < part.upperBound {
+            var end = lo
+            while end < part.upperBound, b[end] != 0x0A { end += 1 }
+            let line = SQLSplitter.trimmed(b, lo..<end)
+            guard line.isEmpty || (line.count >= 2 && b[line.lowerBound] == 0x2D && b[line.lowerBound + 1] == 0x2D) else { break }
+            lo = end < part.upperBound ? end + 1 : part.upperBound
+        }
+        var body = SQLSplitter.trimmed(b, lo..<part.upperBound)
+        while let last = body.last, b[last] == 0x3B { body = SQLSplitter.trimmed(b, body.lowerBound..<last) }
+        return body
     }
 
     /// A statement without the comment lines before it (headers, `-- mgen: spec …` markers) and

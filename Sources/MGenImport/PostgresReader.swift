@@ -25,7 +25,7 @@ enum Amendment {
 struct KeepRaw: Error { var reason: String }
 
 /// PostgreSQL statements read with PostgreSQL's own parser (libpg_query): `pg_query_parse` gives
-/// the raw parse tree as JSON, decoded here and mapped to spec operations where they say exactly
+/// the raw parse tree as JSON, decoded here (ParseTreeJSON) and mapped to spec operations where they say exactly
 /// the same thing. Expression texts (defaults, checks, predicates) are cut from the source at the
 /// parse tree's byte locations, so they stay as written.
 enum PostgresReader {
@@ -39,16 +39,21 @@ enum PostgresReader {
             let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
             return .failure(KeepRaw(reason: "PostgreSQL's parser rejects it: \(message) (at byte \(error.pointee.cursorpos))"))
         }
-        guard let tree = result.parse_tree, let data = String(cString: tree).data(using: .utf8),
-              let json = try? JSONSerialization.jsonObject(with: data) as? Node else {
+        guard let tree = result.parse_tree, let json = ParseTreeJSON.parse(tree) else {
             return .failure(KeepRaw(reason: "libpg_query returned no parse tree"))
         }
         return .success(json)
     }
 
-    static func read(_ sql: String, state: SchemaState) -> StatementReading {
+    /// A parse result made ahead of the replay (on another thread): the tree is only read afterwards.
+    struct Parsed: @unchecked Sendable {
+        var result: Result<Node, KeepRaw>
+        init(_ result: Result<Node, KeepRaw>) { self.result = result }
+    }
+
+    static func read(_ sql: String, state: SchemaState, parsed: Parsed? = nil) -> StatementReading {
         let tree: Node
-        switch parse(sql) {
+        switch parsed?.result ?? parse(sql) {
         case let .success(t): tree = t
         case let .failure(raw): return .raw(reason: raw.reason, tables: [])
         }

@@ -33,8 +33,12 @@ public enum PGLock: Int, Hashable, Sendable, Comparable, CaseIterable, CustomStr
 
     /// The conflict matrix: which modes cannot be held together.
     public func conflicts(with other: PGLock) -> Bool {
-        let table: [PGLock: Set<PGLock>] = [
-            .accessShare: [.accessExclusive],
+        Self.conflictTable[self]?.contains(other) ?? true
+    }
+
+    /// Built once: every finding asks it (building it per call was a tenth of a large lint).
+    static let conflictTable: [PGLock: Set<PGLock>] = [
+        .accessShare: [.accessExclusive],
             .rowShare: [.exclusive, .accessExclusive],
             .rowExclusive: [.share, .shareRowExclusive, .exclusive, .accessExclusive],
             .shareUpdateExclusive: [.shareUpdateExclusive, .share, .shareRowExclusive, .exclusive, .accessExclusive],
@@ -43,8 +47,6 @@ public enum PGLock: Int, Hashable, Sendable, Comparable, CaseIterable, CustomStr
             .exclusive: [.rowShare, .rowExclusive, .shareUpdateExclusive, .share, .shareRowExclusive, .exclusive, .accessExclusive],
             .accessExclusive: Set(PGLock.allCases),
         ]
-        return table[self]?.contains(other) ?? true
-    }
 
     /// What application traffic the lock stops: SELECT takes ACCESS SHARE, writes ROW EXCLUSIVE.
     public var blocks: String {
@@ -161,7 +163,10 @@ public enum Knowledge {
             return plans.max { ($0.algorithm, $0.rebuilds ? 1 : 0) < ($1.algorithm, $1.rebuilds ? 1 : 0) }
         case let .createIndex(index, _):
             if index.method == "fulltext" || index.method == "spatial" {
-                return MySQLPlan(.inplace, lock: .shared, "a FULLTEXT/SPATIAL index build does not allow concurrent writes")
+                // The first FULLTEXT index of a table adds the hidden FTS_DOC_ID column: a rebuild.
+                let first = index.method == "fulltext" && !before.indexes(on: index.table).contains { $0.method == "fulltext" }
+                return MySQLPlan(.inplace, lock: .shared, rebuilds: first,
+                                 "a FULLTEXT/SPATIAL index build does not allow concurrent writes\(first ? "; the table's first FULLTEXT index rebuilds it" : "")")
             }
             return MySQLPlan(.inplace, lock: .none, "a secondary index is built in place while reads and writes continue")
         case .addUnique:
@@ -223,6 +228,10 @@ public enum Knowledge {
             return (false, "varchar(\(a)) to varchar(\(b)) is binary-coercible and only widens the limit")
         case (.string, .text), (.enumeration, .text):
             return (false, "varchar to text is binary-coercible")
+        case let (.string, .native(map)) where ["varchar", "character varying"].contains(map["postgresql"]?.lowercased() ?? ""):
+            return (false, "varchar(n) to varchar without a limit is binary-coercible")
+        case let (.decimal, .native(map)) where ["numeric", "decimal"].contains(map["postgresql"]?.lowercased() ?? ""):
+            return (false, "numeric(p,s) to numeric without a limit is binary-coercible")
         case (.enumeration, .enumeration):
             return (false, "an enum is text with a CHECK: the type stays, the CHECK is replaced")
         case (.text, .enumeration), (.string, .enumeration):
@@ -239,10 +248,11 @@ public enum Knowledge {
     /// Functions PostgreSQL marks VOLATILE that people use as defaults: a column added with one
     /// is filled row by row, rewriting the table.
     static let volatileFunctions = ["random(", "gen_random_uuid(", "uuid_generate_v1", "uuid_generate_v4", "clock_timestamp(",
-                                    "timeofday(", "nextval(", "statement_timestamp(", "txid_current(", "setseed("]
+                                    "timeofday(", "nextval(", "setseed(", "uuid_generate_v1mc(", "gen_random_bytes("]
     /// Defaults that are constant per statement (STABLE or IMMUTABLE): added without a rewrite on PostgreSQL 11+.
     static let stableFunctions = ["now()", "current_timestamp", "current_date", "current_time", "localtimestamp", "localtime",
-                                  "transaction_timestamp()", "current_user", "session_user"]
+                                  "transaction_timestamp()", "statement_timestamp()", "txid_current()", "pg_current_xact_id()",
+                                  "current_user", "session_user"]
 
     public enum Volatility: Sendable { case constant, volatile, unknown }
 

@@ -71,6 +71,7 @@ public enum Linter {
     public static func lint(_ chain: MigrationChain, target: DatabaseTarget, config: LintConfig = LintConfig(),
                             selected: Set<String>? = nil, batch: Bool = false) throws(DiagnosticError) -> [Finding] {
         var findings: [Finding] = []
+        var steps: [(StepContext, Set<String>)] = []
         var problems: [Diagnostic] = []
         let rules = Rules.all.filter { $0.engines.contains(target.engine) && !config.disabled.contains($0.id) }
         var batchTables: Set<String> = []
@@ -78,9 +79,13 @@ public enum Linter {
         // MySQL 8.0.29+: instant column adds and drops since each table was last built (the whole
         // chain counts, deployed specs too: the server keeps the row versions).
         var rowVersions: [String: Int] = [:]
+        var proofs = RawSQL.NotNullProofs()
         for planned in chain.migrations {
             guard selected?.contains(planned.id) ?? true else {
-                for step in planned.up { countRowVersions(step, target: target, into: &rowVersions) }
+                for step in planned.up {
+                    countRowVersions(step, target: target, into: &rowVersions)
+                    proofs.record(step, target: target)
+                }
                 continue
             }
             var ignored: Set<String> = []
@@ -95,15 +100,9 @@ public enum Linter {
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
                                           rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
-                                          timeoutsEmitted: config.timeoutsEmitted)
-                for rule in rules where !ignored.contains(rule.id) {
-                    guard let hit = rule.check(context) else { continue }
-                    let configured = config.severities[rule.id]
-                    let severity = configured ?? hit.severity.map { min($0, rule.severity) } ?? rule.severity
-                    findings.append(Finding(rule: rule.id, severity: severity, file: step.location.file, line: step.location.line,
-                                            column: step.location.column, spec: planned.id, message: hit.message, lock: hit.lock,
-                                            blocks: hit.blocks, why: rule.why, fix: hit.fix))
-                }
+                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven)
+                steps.append((context, ignored))
+                proofs.record(step, target: target)
                 countRowVersions(step, target: target, into: &rowVersions)
                 switch step.operation {
                 case let .createTable(table): newTables.insert(table.name)
@@ -119,6 +118,19 @@ public enum Linter {
             if batch { batchTables = newTables; batchColumns = newColumns }
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
+        // Each step's context is complete: the rules look at the steps on every core, in order.
+        let severities = config.severities
+        let perStep = parallelMap(steps) { context, ignored -> [Finding] in
+            rules.compactMap { rule -> Finding? in
+                guard !ignored.contains(rule.id), let hit = rule.check(context) else { return nil }
+                let severity = severities[rule.id] ?? hit.severity.map { min($0, rule.severity) } ?? rule.severity
+                let step = context.step
+                return Finding(rule: rule.id, severity: severity, file: step.location.file, line: step.location.line,
+                               column: step.location.column, spec: context.planned.id, message: hit.message, lock: hit.lock,
+                               blocks: hit.blocks, why: rule.why, fix: hit.fix)
+            }
+        }
+        findings = perStep.flatMap { $0 }
         return findings
     }
 

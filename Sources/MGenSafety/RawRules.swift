@@ -30,11 +30,28 @@ public enum RawSQL {
         else if let r = s.range(of: "lock table ") { rest = s[r.upperBound...] }
         else if s.hasPrefix("drop table ") { rest = s.dropFirst("drop table ".count) }
         else if s.hasPrefix("rename table ") { rest = s.dropFirst("rename table ".count) }
+        else if s.hasPrefix("truncate ") { rest = s.dropFirst("truncate ".count); if rest.hasPrefix("table ") { rest = rest.dropFirst(6) } }
         else { return nil }
         for word in ["if exists ", "only ", "online ", "ignore "] where rest.hasPrefix(word) { rest = rest.dropFirst(word.count) }
         let name = rest.prefix { $0 != " " && $0 != "(" && $0 != ";" }
         let last = name.split(separator: ".").last.map(String.init) ?? String(name)
         return last.filter { $0 != "\"" && $0 != "`" }
+    }
+
+    /// Whether `word` occurs followed by a name (a letter, `_` or a quote): ` drop x`, not ` drop (`.
+    static func followedByName(_ s: String, _ word: String) -> Bool {
+        var rest = s[...]
+        while let r = rest.range(of: word) {
+            if let next = rest[r.upperBound...].utf8.first, next >= 0x61 && next <= 0x7A || next == 0x5F || next == 0x60 || next == 0x22 { return true }
+            rest = rest[r.upperBound...]
+        }
+        return false
+    }
+
+    /// A `serial`, `smallserial` or `bigserial` type word (the text is lower case).
+    static func hasSerialType(_ s: String) -> Bool {
+        let words = s.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
+        return words.contains { $0 == "serial" || $0 == "smallserial" || $0 == "bigserial" || $0 == "serial4" || $0 == "serial8" || $0 == "serial2" }
     }
 
     /// One shape of statement and what it does.
@@ -48,6 +65,8 @@ public enum RawSQL {
         var severity: Severity
         /// Whether the statement only matters on a table that holds rows.
         var needsExistingTable = true
+        /// A condition on the server (a version) the shape holds for.
+        var on: @Sendable (DatabaseTarget) -> Bool = { _ in true }
     }
 
     static let reads = "reads and writes (SELECT, INSERT, UPDATE, DELETE)"
@@ -59,17 +78,17 @@ public enum RawSQL {
         Shape(engines: servers, matches: { $0.hasPrefix("drop table") },
               message: "DROP TABLE loses the table's rows, and code still running from the previous deploy fails on it", lock: "ACCESS EXCLUSIVE / metadata lock",
               blocks: reads, fix: "deploy code that no longer uses the table, take a backup, then drop it in a migration of its own", severity: .error),
-        Shape(engines: servers, matches: { $0.hasPrefix("alter table") && $0.contains(" drop column ") || $0.hasPrefix("alter table") && $0.range(of: #" drop [a-z_`"]"#, options: .regularExpression) != nil
+        Shape(engines: servers, matches: { $0.hasPrefix("alter table") && $0.contains(" drop column ") || $0.hasPrefix("alter table") && followedByName($0, " drop ")
                   && !$0.contains(" drop constraint") && !$0.contains(" drop default") && !$0.contains(" drop not null") && !$0.contains(" drop index")
                   && !$0.contains(" drop foreign key") && !$0.contains(" drop primary key") && !$0.contains(" drop check")
                   && !$0.contains(" drop identity") && !$0.contains(" drop expression") && !$0.contains(" drop system versioning") },
               message: "dropping a column loses its values and breaks code that still reads or writes it", lock: "ACCESS EXCLUSIVE / metadata lock", blocks: reads,
               fix: "stop using the column in code and deploy first; then drop it in a migration of its own", severity: .error),
-        Shape(engines: servers, matches: { $0.hasPrefix("alter table") && ($0.contains(" rename column ") || $0.contains(" rename to ")) || $0.hasPrefix("rename table") },
+        Shape(engines: servers, matches: { renamesTableOrColumn($0) },
               message: "a rename breaks the code of the previous deploy, which still uses the old name", lock: "ACCESS EXCLUSIVE / metadata lock (brief)", blocks: reads,
               fix: "expand and contract: add the new name (a view or a new column written by both), switch the code, then drop the old one", severity: .error),
         Shape(engines: [.postgresql], matches: { s in s.hasPrefix("alter table") && s.contains(" add ")
-                  && (s.range(of: #" (small|big)?serial\b"#, options: .regularExpression) != nil || s.contains(" as identity")) },
+                  && (hasSerialType(s) || s.contains(" as identity")) },
               message: "adding a serial or identity column rewrites the whole table", lock: "ACCESS EXCLUSIVE for a table rewrite", blocks: reads,
               fix: "add a plain bigint column, attach a sequence default, backfill in batches, then make it NOT NULL through a validated CHECK", severity: .error),
         Shape(engines: [.postgresql], matches: { $0.hasPrefix("vacuum full") || $0.hasPrefix("vacuum (full") || $0.hasPrefix("cluster") },
@@ -104,6 +123,9 @@ public enum RawSQL {
         Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter table") && ($0.contains(" foreign key ") || $0.contains(" references ")) && !$0.contains(" not valid") },
               message: "a foreign key is validated against every row while writes to both tables wait", lock: "SHARE ROW EXCLUSIVE on both tables", blocks: writes,
               fix: "ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration", severity: .error),
+        Shape(engines: [.mysql, .mariadb], matches: { $0.hasPrefix("alter table") && $0.contains(" foreign key ") && $0.contains(" references ") },
+              message: "ADD FOREIGN KEY copies the table while foreign_key_checks is on (ALGORITHM=COPY)", lock: "ALGORITHM=COPY, LOCK=SHARED", blocks: writes,
+              fix: "if every row is known to be valid: SET foreign_key_checks = 0 before the ALTER (it is then INPLACE) and back to 1 after", severity: .error),
         Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter table") && $0.contains(" add ") && $0.contains(" check ") && !$0.contains(" not valid") },
               message: "a CHECK is proved against every row under ACCESS EXCLUSIVE", lock: "ACCESS EXCLUSIVE for a full scan", blocks: reads,
               fix: "ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later migration", severity: .error),
@@ -111,9 +133,63 @@ public enum RawSQL {
                   && !s.contains(" using index") },
               message: "a UNIQUE or PRIMARY KEY constraint builds its index under ACCESS EXCLUSIVE", lock: "ACCESS EXCLUSIVE for the index build", blocks: reads,
               fix: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … UNIQUE USING INDEX", severity: .error),
-        Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter table") && $0.contains(" type ") && $0.contains(" alter ") },
+        Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter table") && $0.contains(" type ") && $0.contains(" alter ") && !widensToUnbounded($0) },
               message: "a column type change rewrites the table unless the types are binary-coercible", lock: "ACCESS EXCLUSIVE (for a rewrite)", blocks: reads,
               fix: "add a column of the new type, backfill in batches, switch, drop the old one", severity: .warning),
+        Shape(engines: servers, matches: { $0.hasPrefix("truncate") },
+              message: "TRUNCATE deletes every row of the table", lock: "ACCESS EXCLUSIVE / metadata lock", blocks: reads,
+              fix: "delete the rows in batches (or keep the data: a migration should not empty a production table)", severity: .error),
+        Shape(engines: [.postgresql], matches: { $0.hasPrefix("drop materialized view") || $0.hasPrefix("drop view") },
+              message: "dropping a view breaks the code of the previous deploy that still queries it", lock: "ACCESS EXCLUSIVE on the view", blocks: reads,
+              fix: "deploy code that no longer uses the view first; to change a view use CREATE OR REPLACE VIEW", severity: .warning,
+              needsExistingTable: false),
+        Shape(engines: [.postgresql], matches: { s in s.hasPrefix("alter table") && addsColumn(s)
+                  && Knowledge.volatileFunctions.contains(where: { s.contains(" default " + $0) || s.contains(" default (" + $0) }) },
+              message: "a column added with a volatile default is filled row by row: the table is rewritten", lock: "ACCESS EXCLUSIVE for a table rewrite", blocks: reads,
+              fix: "add the column without the default, set the default in a second statement, then backfill existing rows in batches", severity: .error),
+        Shape(engines: [.postgresql], matches: { s in s.hasPrefix("alter table") && addsColumn(s) && s.contains(" generated always as (") && s.contains(" stored") },
+              message: "a stored generated column is computed for every row: the table is rewritten", lock: "ACCESS EXCLUSIVE for a table rewrite", blocks: reads,
+              fix: "add a plain column, fill it in batches and keep it current with a trigger (or compute it in a view)", severity: .error),
+        Shape(engines: [.postgresql], matches: { s in s.hasPrefix("alter table") && addsColumn(s) && addsRequiredColumn(s) },
+              message: "a NOT NULL column without a default fails on a table with rows (\"column contains null values\")", lock: "ACCESS EXCLUSIVE", blocks: reads,
+              fix: "add it with a constant DEFAULT (no rewrite on PostgreSQL 11+), or nullable, backfill, then NOT NULL through a validated CHECK", severity: .error),
+        Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter ") && ($0.contains(" set tablespace ") || $0.contains(" set logged") || $0.contains(" set unlogged")) },
+              message: "SET TABLESPACE / SET LOGGED / SET UNLOGGED rewrites the table", lock: "ACCESS EXCLUSIVE for a table rewrite", blocks: reads,
+              fix: "create the new table as wanted, copy in batches and switch (or pg_repack)", severity: .error),
+        Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter table") && $0.contains(" add ") && $0.contains(" exclude ") },
+              message: "an EXCLUDE constraint builds its index under ACCESS EXCLUSIVE, and it cannot be added NOT VALID or USING INDEX", lock: "ACCESS EXCLUSIVE for the index build", blocks: reads,
+              fix: "enforce the rule another way (a unique index built CONCURRENTLY, a trigger), or add the constraint when the table is created", severity: .error),
+        Shape(engines: [.postgresql], matches: { $0.hasPrefix("alter table") && $0.contains(" drop not null") },
+              message: "after DROP NOT NULL, code that assumes a value in the column breaks on NULL", lock: "ACCESS EXCLUSIVE (brief)", blocks: reads,
+              fix: "deploy code that handles NULL first; then drop the NOT NULL", severity: .warning),
+        // MySQL / MariaDB: the ALTER TABLE clauses whose algorithm is known from the words alone.
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && addsColumn(s) && addsRequiredColumn(s) && !s.contains(" auto_increment") },
+              message: "a NOT NULL column without a default silently gives every existing row the type's implicit default ('' or 0)", lock: "metadata lock",
+              blocks: "nothing for long", fix: "add the column nullable, backfill it, then make it NOT NULL; or give it an explicit DEFAULT", severity: .error),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && s.contains(" add ") && s.contains(" check ") && !s.contains(" foreign key ") },
+              message: "ADD CHECK copies the table to check every row (ALGORITHM=COPY)", lock: "ALGORITHM=COPY, LOCK=SHARED", blocks: writes,
+              fix: "check the rows in the application or with a trigger, or add the CHECK with an online schema change tool", severity: .error),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && s.contains(" convert to character set ") },
+              message: "CONVERT TO CHARACTER SET rewrites every text column: the table is copied", lock: "ALGORITHM=COPY, LOCK=SHARED", blocks: writes,
+              fix: "use an online schema change tool (gh-ost, pt-online-schema-change)", severity: .error),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && addsColumn(s) && s.contains(" auto_increment") },
+              message: "an AUTO_INCREMENT column is numbered row by row: the table is copied", lock: "ALGORITHM=COPY, LOCK=SHARED", blocks: writes,
+              fix: "create a new table with the column and copy in batches (or an online schema change tool)", severity: .error),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && (s.contains(" engine=") || s.contains(" engine =") || clause(s, "force")
+                  || s.contains(" row_format=") || s.contains(" row_format =") || s.contains(" key_block_size")) },
+              message: "ENGINE= / FORCE / ROW_FORMAT= rebuilds the whole table", lock: "ALGORITHM=INPLACE (rebuilds the table)", blocks: "nothing for long; the whole table is rewritten",
+              fix: "run the rebuild at a quiet time or with an online schema change tool", severity: .warning),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("create fulltext index") || s.hasPrefix("alter table") && s.contains(" add fulltext ") },
+              message: "a FULLTEXT index is built without concurrent writes (the first one also rebuilds the table)", lock: "ALGORITHM=INPLACE, LOCK=SHARED", blocks: writes,
+              fix: "build it at a quiet time or with an online schema change tool", severity: .warning),
+        Shape(engines: [.mysql, .mariadb], matches: { s in s.hasPrefix("alter table") && (s.contains(" change ") || s.contains(" modify ")) },
+              message: "CHANGE / MODIFY COLUMN on a column whose type mgen does not know: a type change copies the table", lock: "ALGORITHM=COPY, LOCK=SHARED (for a type change)",
+              blocks: writes, fix: "keep the type (a VARCHAR may grow within its length-byte class in place); otherwise expand and contract or an online schema change tool",
+              severity: .warning),
+        Shape(engines: [.mysql], matches: { s in s.hasPrefix("alter table") && addsColumn(s) && (s.contains(" first") || s.contains(" after ")) },
+              message: "before MySQL 8.0.29 a column added FIRST or AFTER another is not instant: the table is rebuilt",
+              lock: "ALGORITHM=INPLACE (rebuilds the table)", blocks: "nothing for long; the whole table is rewritten",
+              fix: "add the column last (instant from 8.0.12), or upgrade to 8.0.29+", severity: .warning, on: { $0.version < Version(8, 0, 29) }),
         Shape(engines: [.mysql, .mariadb], matches: { $0.hasPrefix("alter table") && ($0.contains("algorithm=copy") || $0.contains("algorithm = copy")
                   || $0.contains("lock=exclusive") || $0.contains("lock = exclusive") || $0.contains("lock=shared") || $0.contains("lock = shared")) },
               message: "the ALTER TABLE asks for ALGORITHM=COPY or a blocking LOCK", lock: "as written", blocks: "writes for the whole copy",
@@ -133,17 +209,192 @@ public enum RawSQL {
 
     static let rule = Rule("raw-statement", .error, Rules.servers,
         summary: "a raw SQL statement (a `sql` step, or one the SQL reader could not map) of a shape known to lock or rewrite",
-        versions: "PostgreSQL 12+: REINDEX CONCURRENTLY, CHECK-backed SET NOT NULL; MySQL 8.0 / MariaDB 10.6+: ALGORITHM and LOCK clauses as written",
-        why: "The structured rules cannot see inside raw SQL, but some statements lock the same way whatever the table: VACUUM FULL and CLUSTER rewrite it, REINDEX and CREATE INDEX without CONCURRENTLY block writes, ADD CONSTRAINT without NOT VALID scans under lock, ALGORITHM=COPY copies the table.",
+        versions: "PostgreSQL 12+: REINDEX CONCURRENTLY, CHECK-backed SET NOT NULL, constant and STABLE defaults without a rewrite; MySQL 8.0 / MariaDB 10.6+: ALGORITHM and LOCK clauses as written; ADD COLUMN FIRST/AFTER rebuilds before MySQL 8.0.29 (instant on MariaDB 10.4+)",
+        why: "The structured rules cannot see inside raw SQL, but some statements lock the same way whatever the table: VACUUM FULL, CLUSTER, SET TABLESPACE, SET LOGGED and volatile or stored generated column defaults rewrite it, REINDEX and CREATE INDEX without CONCURRENTLY block writes, ADD CONSTRAINT without NOT VALID scans under lock, VALIDATE in the transaction of its ADD keeps the ADD's lock, EXCLUDE builds an index under ACCESS EXCLUSIVE, TRUNCATE, DROP and RENAME lose data or break running code; on MySQL/MariaDB ALGORITHM=COPY, CHANGE/MODIFY of a type, CONVERT TO CHARACTER SET, ADD CHECK, ADD FOREIGN KEY (with foreign_key_checks on) and AUTO_INCREMENT columns copy the table, ENGINE=/FORCE/ROW_FORMAT= rebuild it, FULLTEXT indexes block writes, and a NOT NULL column without a default fills rows with '' or 0.",
         safe: "the statement's online form (CONCURRENTLY, NOT VALID + VALIDATE, USING INDEX, ALGORITHM=INPLACE/INSTANT, LOCK=NONE), or the structured spec operation.") { c in
         guard case let .sql(up, _) = c.operation, let text = up.text(for: c.target.engine.dialect) else { return nil }
         let s = normalized(text)
-        for shape in shapes where shape.engines.contains(c.target.engine) && shape.matches(s) {
-            if shape.needsExistingTable, let table = table(s), c.newTables.contains(table) || c.earlier.contains(where: { step in
-                if case let .createTable(created) = step.operation { return created.name == table } else { return false }
-            }) { continue }
+        if let hit = validatedInSameTransaction(s, c) { return hit }
+        for shape in shapes where shape.engines.contains(c.target.engine) && shape.on(c.target) && shape.matches(s) {
+            if shape.needsExistingTable, let table = table(s), createdEarlier(table, c) { continue }
+            if exempt(s, c) { continue }
             return Hit(shape.message, lock: shape.lock, blocks: shape.blocks, fix: shape.fix, severity: shape.severity)
         }
         return nil
+    }
+
+    // MARK: - Reading the words of a statement
+
+    /// The normalized texts of the raw steps before this one in the same migration.
+    static func earlierTexts(_ c: StepContext) -> [String] {
+        c.earlier.compactMap { step in
+            guard case let .sql(up, _) = step.operation, let text = up.text(for: c.target.engine.dialect) else { return nil }
+            return normalized(text)
+        }
+    }
+
+    /// A table created earlier in this migration (or batch): it holds no rows, no code uses it.
+    static func createdEarlier(_ table: String, _ c: StepContext) -> Bool {
+        if c.newTables.contains(table) { return true }
+        return c.earlier.contains { step in
+            if case let .createTable(created) = step.operation { return created.name == table }
+            guard case let .sql(up, _) = step.operation, let text = up.text(for: c.target.engine.dialect) else { return false }
+            let e = normalized(text)
+            return e.hasPrefix("create table ") && Self.name(after: "create table ", in: e, skipping: ["if not exists "]) == table
+        }
+    }
+
+    /// What makes a matching statement harmless in its migration: a column dropped or renamed that
+    /// this migration added, a foreign key added with foreign_key_checks off (MySQL), a view
+    /// dropped and created again.
+    static func exempt(_ s: String, _ c: StepContext) -> Bool {
+        let earlier = earlierTexts(c)
+        if c.target.engine.isMySQLFamily, s.contains(" foreign key ") {
+            if Rules.foreignKeyChecksOff(c) { return true }
+        }
+        if s.hasPrefix("alter table"), let table = table(s), let column = droppedOrRenamedColumn(s) {
+            let added = c.earlier.contains { step in
+                if case let .addColumn(t, added, _, _) = step.operation { return t == table && added.name == column }
+                return false
+            } || earlier.contains { $0.hasPrefix("alter table") && Self.table($0) == table && ($0.contains(" add column \(column) ") || $0.contains(" add \(column) ")) }
+            if added { return true }
+        }
+        // SET NOT NULL proved by a CHECK raw SQL validated before (no scan on PostgreSQL 12+).
+        if let table = table(s), let column = columnSetNotNull(s), c.rawNotNullProofs.contains("\(table).\(column)") { return true }
+        if s.hasPrefix("drop materialized view ") || s.hasPrefix("drop view ") {
+            let kind = s.hasPrefix("drop view ") ? "view " : "materialized view "
+            let name = Self.name(after: "drop " + kind, in: s, skipping: ["if exists "])
+            if earlier.contains(where: { $0.contains(kind + (name ?? "\u{0}") + " as ") }) { return true }
+            if let name, c.later.contains(where: { step in
+                guard case let .sql(up, _) = step.operation, let text = up.text(for: c.target.engine.dialect) else { return false }
+                return normalized(text).contains(kind + name + " as ")
+            }) { return true }
+        }
+        return false
+    }
+
+    /// CHECK (col IS NOT NULL) constraints added and validated by raw SQL, followed over a chain.
+    struct NotNullProofs {
+        /// `table.column` proved by a validated CHECK.
+        var proven: Set<String> = []
+        /// NOT VALID ones by constraint name, waiting for their VALIDATE.
+        var pending: [String: String] = [:]
+
+        mutating func record(_ step: Step, target: DatabaseTarget) {
+            guard target.engine == .postgresql, case let .sql(up, _) = step.operation, let text = up.text(for: .postgresql) else { return }
+            let s = normalized(text)
+            guard s.hasPrefix("alter table"), let table = RawSQL.table(s) else { return }
+            if let r = s.range(of: " validate constraint ") {
+                let name = String(s[r.upperBound...].prefix { $0 != " " && $0 != ";" }).filter { $0 != "\"" }
+                if let proved = pending.removeValue(forKey: name) { proven.insert(proved) }
+                return
+            }
+            guard let name = RawSQL.name(after: " add constraint ", in: s, skipping: []), let check = s.range(of: " check (") else { return }
+            let body = s[check.upperBound...].prefix { $0 != ")" }
+            guard body.hasSuffix(" is not null") else { return }
+            let column = body.dropLast(" is not null".count).filter { $0 != "\"" && $0 != "(" && $0 != " " }
+            guard !column.isEmpty else { return }
+            if s.contains(" not valid") { pending[name] = "\(table).\(column)" } else { proven.insert("\(table).\(column)") }
+        }
+    }
+
+    /// The column of `ALTER TABLE t ALTER [COLUMN] c SET NOT NULL`.
+    static func columnSetNotNull(_ s: String) -> String? {
+        guard let actions = alterActions(s), actions.hasPrefix("alter "), actions.hasSuffix(" set not null") else { return nil }
+        var rest = actions.dropFirst("alter ".count)
+        if rest.hasPrefix("column ") { rest = rest.dropFirst("column ".count) }
+        let column = rest.prefix { $0 != " " }.filter { $0 != "\"" }
+        return column.isEmpty ? nil : String(column)
+    }
+
+    /// VALIDATE CONSTRAINT in the transaction whose earlier statement added the constraint NOT VALID.
+    static func validatedInSameTransaction(_ s: String, _ c: StepContext) -> Hit? {
+        guard c.target.engine == .postgresql, c.inTransaction, s.hasPrefix("alter table"), let range = s.range(of: " validate constraint ") else { return nil }
+        let name = String(s[range.upperBound...].prefix { $0 != " " && $0 != ";" })
+        let added = c.earlier.contains { step in
+            switch step.operation {
+            case let .addForeignKey(fk): return fk.name == name
+            case let .addCheck(check): return check.name == name
+            default: return false
+            }
+        } || earlierTexts(c).contains { $0.contains(" add constraint \(name) ") }
+        guard added else { return nil }
+        return Hit("\(name) is validated in the same transaction that added it NOT VALID, so the add's lock is held during the scan",
+                   lock: "ACCESS EXCLUSIVE / SHARE ROW EXCLUSIVE (from the add) for a full scan", blocks: reads,
+                   fix: "move the VALIDATE CONSTRAINT into the next migration", severity: .error)
+    }
+
+    /// The name after `prefix` (quotes and a schema removed), skipping optional words.
+    static func name(after prefix: String, in s: String, skipping: [String]) -> String? {
+        guard let r = s.range(of: prefix) else { return nil }
+        var rest = s[r.upperBound...]
+        for word in skipping where rest.hasPrefix(word) { rest = rest.dropFirst(word.count) }
+        let raw = rest.prefix { $0 != " " && $0 != "(" && $0 != ";" && $0 != "," }
+        let last = raw.split(separator: ".").last.map(String.init) ?? String(raw)
+        let name = last.filter { $0 != "\"" && $0 != "`" }
+        return name.isEmpty ? nil : name
+    }
+
+    /// The clauses of an ALTER TABLE after its table name.
+    static func alterActions(_ s: String) -> Substring? {
+        guard s.hasPrefix("alter table ") else { return nil }
+        var rest = s.dropFirst("alter table ".count)
+        for word in ["if exists ", "only "] where rest.hasPrefix(word) { rest = rest.dropFirst(word.count) }
+        guard let space = rest.firstIndex(of: " ") else { return nil }
+        return rest[rest.index(after: space)...]
+    }
+
+    /// Whether one of the ALTER TABLE's clauses is `word` on its own (`FORCE`).
+    static func clause(_ s: String, _ word: String) -> Bool {
+        guard let actions = alterActions(s) else { return false }
+        return actions.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == word }
+    }
+
+    static let constraintWords: Set<String> = ["constraint", "check", "unique", "primary", "foreign", "exclude", "index", "key", "fulltext", "spatial", "partition"]
+
+    /// Whether an ALTER TABLE adds a column (`ADD [COLUMN] name type`, not a constraint or index).
+    static func addsColumn(_ s: String) -> Bool {
+        var rest = s[...]
+        while let r = rest.range(of: " add ") {
+            let next = rest[r.upperBound...].prefix { $0 != " " && $0 != "(" }
+            if next == "column" || !constraintWords.contains(String(next)) { return true }
+            rest = rest[r.upperBound...]
+        }
+        return false
+    }
+
+    /// An added column NOT NULL without a default (nor identity, generated or serial, which fill it).
+    static func addsRequiredColumn(_ s: String) -> Bool {
+        s.contains(" not null") && !s.contains(" is not null") && !s.contains(" default ") && !s.contains(" generated ")
+            && !hasSerialType(s) && !s.contains(" primary key")
+    }
+
+    /// `RENAME TO`, `RENAME [COLUMN] a TO b`, `RENAME TABLE`; not a constraint or an index.
+    static func renamesTableOrColumn(_ s: String) -> Bool {
+        if s.hasPrefix("rename table") { return true }
+        guard s.hasPrefix("alter table"), let r = s.range(of: " rename ") else { return false }
+        let next = s[r.upperBound...].prefix { $0 != " " }
+        return !["constraint", "index", "key"].contains(String(next))
+    }
+
+    /// The column an ALTER TABLE drops or renames (`DROP [COLUMN] [IF EXISTS] x`, `RENAME [COLUMN] x TO`, `CHANGE [COLUMN] x y`).
+    static func droppedOrRenamedColumn(_ s: String) -> String? {
+        for verb in [" drop column ", " rename column ", " change column ", " drop ", " rename ", " change "] {
+            guard let r = s.range(of: verb) else { continue }
+            var rest = s[r.upperBound...]
+            if rest.hasPrefix("if exists ") { rest = rest.dropFirst("if exists ".count) }
+            let word = String(rest.prefix { $0 != " " && $0 != ";" && $0 != "," }).filter { $0 != "\"" && $0 != "`" }
+            if word.isEmpty || constraintWords.contains(word) || ["to", "default", "not"].contains(word) { continue }
+            return word
+        }
+        return nil
+    }
+
+    /// `ALTER COLUMN x TYPE text` (or unbounded varchar / numeric) without USING: binary-coercible
+    /// from the types people widen (varchar(n), numeric(p,s)), so no rewrite.
+    static func widensToUnbounded(_ s: String) -> Bool {
+        guard !s.contains(" using "), let r = s.range(of: " type ") else { return false }
+        let target = s[r.upperBound...].prefix { $0 != ";" && $0 != "," }.trimmingCharacters(in: .whitespaces)
+        return ["text", "varchar", "character varying", "numeric", "decimal"].contains(target)
     }
 }

@@ -75,8 +75,9 @@ public struct Hit: Sendable {
     }
 }
 
-/// One step of a migration with everything a rule may ask about it.
-public struct StepContext: Sendable {
+/// One step of a migration with everything a rule may ask about it. A class: every rule of every
+/// step reads it, and copying the migration and state it holds each time cost a tenth of a lint.
+public final class StepContext: Sendable {
     public let step: Step
     /// The step's position in the migration's up.
     public let position: Int
@@ -91,6 +92,22 @@ public struct StepContext: Sendable {
     public let rowVersions: Int
     /// The migration will be emitted by mgen with its PostgreSQL timeouts (specs, unless turned off).
     public let timeoutsEmitted: Bool
+    /// `table.column` pairs that raw SQL earlier in the chain proved NOT NULL with a validated CHECK
+    /// (what PostgreSQL 12+ uses to skip SET NOT NULL's scan) on tables the replay does not follow.
+    public let rawNotNullProofs: Set<String>
+
+    init(step: Step, position: Int, planned: PlannedMigration, target: DatabaseTarget, newTables: Set<String>, newColumns: Set<String>,
+         rowVersions: Int, timeoutsEmitted: Bool, rawNotNullProofs: Set<String> = []) {
+        self.step = step
+        self.position = position
+        self.planned = planned
+        self.target = target
+        self.newTables = newTables
+        self.newColumns = newColumns
+        self.rowVersions = rowVersions
+        self.timeoutsEmitted = timeoutsEmitted
+        self.rawNotNullProofs = rawNotNullProofs
+    }
 
     public var operation: MGenSpec.Operation { step.operation }
     public var before: SchemaState { step.before }

@@ -254,6 +254,12 @@ public enum Rules {
              safe: "expand and contract (new column or table, backfill, switch), or an online schema change tool (gh-ost, pt-online-schema-change); for a foreign key on rows known to be valid, `SET foreign_key_checks = 0` around the add makes it INPLACE.") { c in
             guard let table = c.operation.table, c.isExisting(table),
                   let plan = Knowledge.mysqlPlan(c.operation, before: c.before, target: c.target), plan.algorithm == .copy else { return nil }
+            // With foreign_key_checks off, MySQL/MariaDB add a foreign key INPLACE, without a copy.
+            switch c.operation {
+            case .addForeignKey, .addColumn(_, _, _, _?):
+                if foreignKeyChecksOff(c) { return nil }
+            default: break
+            }
             var fix = "use expand and contract, or run this change with gh-ost / pt-online-schema-change"
             if case let .addForeignKey(fk) = c.operation {
                 fix = "if every \(fk.table) row is known to reference an existing \(fk.referencedTable) row: `- sql: {up: {mysql: \"SET foreign_key_checks = 0; ALTER TABLE \(fk.table) ADD CONSTRAINT \(fk.name) FOREIGN KEY (\(fk.columns.joined(separator: ", "))) REFERENCES \(fk.referencedTable) (\(fk.referencedColumns.joined(separator: ", "))), ALGORITHM=INPLACE, LOCK=NONE; SET foreign_key_checks = 1\"}}`; else an online schema change tool"
@@ -261,13 +267,13 @@ public enum Rules {
             return Hit("\(c.operation.kind) on \(table) copies the table on \(c.target): \(plan.reason)", mysql: plan, fix: fix)
         },
         Rule("mysql-inplace-rebuild", .warning, my,
-             summary: "an ALTER TABLE that rebuilds an existing table in place (ALGORITHM=INPLACE with a rebuild)",
-             versions: "ADD COLUMN rebuilds before MySQL 8.0.12 (INSTANT after, last position; any position 8.0.29+; MariaDB 10.3.2+); DROP COLUMN before MySQL 8.0.29 (MariaDB 10.4+ instant); NULL/NOT NULL changes; columns with expression defaults, UNIQUE, or in an index",
+             summary: "an ALTER TABLE that rebuilds an existing table in place (ALGORITHM=INPLACE with a rebuild), or blocks writes while it runs (LOCK=SHARED)",
+             versions: "ADD COLUMN rebuilds before MySQL 8.0.12 (INSTANT after, last position; any position 8.0.29+; MariaDB 10.3.2+); DROP COLUMN before MySQL 8.0.29 (MariaDB 10.4+ instant); NULL/NOT NULL changes; columns with expression defaults, UNIQUE, or in an index; FULLTEXT/SPATIAL indexes (LOCK=SHARED; the first FULLTEXT index rebuilds)",
              why: "An in-place rebuild lets reads and writes continue, but it rewrites the whole table (I/O, replica lag, a temporary copy of the table's size on disk) and takes an exclusive metadata lock at the start and end that queues behind long transactions.",
              safe: "prefer the INSTANT form the version allows (a plain ADD COLUMN with a constant default, appended); otherwise schedule the rebuild or use an online schema change tool.") { c in
             guard let table = c.operation.table, c.isExisting(table),
                   let plan = Knowledge.mysqlPlan(c.operation, before: c.before, target: c.target),
-                  plan.algorithm == .inplace, plan.rebuilds else { return nil }
+                  plan.algorithm == .inplace, plan.rebuilds || plan.lock != .none else { return nil }
             return Hit("\(c.operation.kind) on \(table) rebuilds the table on \(c.target): \(plan.reason)", mysql: plan,
                        fix: "if the rebuild is not acceptable at this size, use an online schema change tool; the server can be made to refuse anything slower with `\(plan.clause)`")
         },
@@ -363,6 +369,21 @@ public enum Rules {
             in the same spec add `- sql: {up: "CREATE VIEW \(table) AS SELECT * FROM \(to)", down: "DROP VIEW \(table)"}` (a simple view is updatable), and drop the view once no code uses \(table)
             """)
         },
+        Rule("drop-view", .warning, servers,
+             summary: "drop_view (or a materialized view) that existed before this migration and is not created again in it",
+             why: "Code still running from the previous deploy queries the view and fails until the new code is everywhere; a materialized view's rows are gone too (they are recomputed only when it is created again).",
+             safe: "deploy code that no longer uses the view first, then drop it; to change a view use replace_view (CREATE OR REPLACE VIEW), which keeps it in place.") { c in
+            guard case let .object(.drop(kind, name)) = c.operation, kind == .view || kind == .materializedView else { return nil }
+            func creates(_ step: Step) -> Bool {
+                if case let .object(.create(object)) = step.operation { return object.name == name }
+                return false
+            }
+            // One this migration made, or makes again, is no view running code depends on.
+            guard !c.earlier.contains(where: creates), !c.later.contains(where: creates) else { return nil }
+            return Hit("dropping the \(kind == .view ? "view" : "materialized view") \(name) breaks code that still queries it",
+                       lock: lockName(c, .accessExclusive), blocks: blocksName(c, .accessExclusive),
+                       fix: "remove every use of \(name) from the code and deploy first; then keep this spec and add `lint: {ignore: [drop-view], reason: \"…\"}`")
+        },
         Rule("type-narrowing", .error, everywhere,
              summary: "alter_column to a type that does not hold every old value",
              why: "Shorter strings, smaller integers, fewer digits or fewer enum values: the change fails on existing rows that do not fit, or (MySQL without strict mode) silently truncates them; the down cannot bring the lost part back.",
@@ -450,6 +471,12 @@ public enum Rules {
     ]
 
     // MARK: - Helpers
+
+    /// Whether the last `SET foreign_key_checks` before this step in its migration turned them off.
+    static func foreignKeyChecksOff(_ c: StepContext) -> Bool {
+        guard let last = RawSQL.earlierTexts(c).last(where: { $0.hasPrefix("set ") && $0.contains("foreign_key_checks") }) else { return false }
+        return last.replacingOccurrences(of: " ", with: "").hasSuffix("=0") || last.hasSuffix("off")
+    }
 
     static func isSessionSetting(_ operation: MGenSpec.Operation, _ c: StepContext) -> Bool {
         guard case let .sql(up, _) = operation, let text = up.text(for: c.target.engine.dialect) else { return false }

@@ -51,7 +51,7 @@ struct Lint: ParsableCommand {
             var lintConfig = try LintConfig(config?.lint ?? ProjectConfig.Lint())
             if let folder = try sqlFolder() {
                 let format = from.flatMap { $0 == "auto" ? nil : $0 }
-                let (chain, _, _) = try LintSource.chain(folder, format: format, dialect: target.engine.dialect)
+                let (chain, _, _) = try LintSource.chain(folder, format: format, dialect: target.engine.dialect, keeping: &keptUntilExit)
                 keptUntilExit.append(chain)
                 let findings = try Linter.lint(chain, target: target, config: lintConfig)
                 let colour = reportFormat == .human && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil

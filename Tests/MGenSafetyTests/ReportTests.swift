@@ -15,6 +15,21 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    /// The JSON report is written by hand for speed: byte for byte what JSONEncoder wrote
+    /// (pretty, sorted keys, slashes unescaped), escapes and non-ASCII text included, and empty.
+    @Test func jsonIsWhatTheEncoderWrote() throws {
+        struct Document: Encodable { var target: String; var findings: [Finding] }
+        var odd = try findings()
+        odd[0].message = "quote \" backslash \\ slash / tab \t newline \n bell \u{07} ünï 😀"
+        let pg = try target("postgresql@15")
+        for list in [odd, []] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let expected = String(decoding: try encoder.encode(Document(target: pg.description, findings: list)), as: UTF8.self) + "\n"
+            #expect(LintReport.json(list, target: pg) == expected)
+        }
+    }
+
     /// The shape SARIF 2.1.0 requires (and GitHub code scanning reads): version, runs[].tool.driver
     /// with its rules, results with ruleId/ruleIndex/level/message.text and a physical location
     /// whose region starts at line >= 1.

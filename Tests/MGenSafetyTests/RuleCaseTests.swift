@@ -9,15 +9,19 @@ struct Case: CustomTestStringConvertible, Sendable {
     var operations: String
     var fires: Bool
     var extra = ""
+    /// A spec deployed before the one linted (its objects exist, e.g. a view to drop).
+    var previous: String?
     var testDescription: String { "\(rule) on \(server) \(fires ? "fires" : "stays quiet"): \(operations.split(separator: "\n").first ?? "")" }
 }
 
-func unsafe(_ rule: String, _ server: String, _ operations: String, extra: String = "") -> Case {
-    Case(rule: rule, server: server, operations: operations, fires: true, extra: extra)
+func unsafe(_ rule: String, _ server: String, _ operations: String, extra: String = "", previous: String? = nil) -> Case {
+    Case(rule: rule, server: server, operations: operations, fires: true, extra: extra, previous: previous)
 }
-func safe(_ rule: String, _ server: String, _ operations: String, extra: String = "") -> Case {
-    Case(rule: rule, server: server, operations: operations, fires: false, extra: extra)
+func safe(_ rule: String, _ server: String, _ operations: String, extra: String = "", previous: String? = nil) -> Case {
+    Case(rule: rule, server: server, operations: operations, fires: false, extra: extra, previous: previous)
 }
+
+let teamView = "  - create_view: {name: team_names, sql: \"SELECT id FROM teams\"}"
 
 let cases: [Case] = [
     // SET NOT NULL: a scan unless a validated CHECK proves it (PostgreSQL 12+).
@@ -186,6 +190,15 @@ let cases: [Case] = [
       - create_table: {table: scratch, columns: [{name: id, type: bigint, primary_key: true}]}
       - rename_table: {table: scratch, to: scratch2}
     """),
+    // Dropping a view breaks the code that reads it, unless the migration creates it again.
+    unsafe("drop-view", "postgresql@15", "  - drop_view: {name: team_names}", previous: teamView),
+    unsafe("drop-view", "mariadb@10.11", "  - drop_view: {name: team_names}", previous: teamView),
+    safe("drop-view", "postgresql@15", "  - drop_view: {name: team_names}\n  - create_view: {name: team_names, sql: \"SELECT id, id AS team_id FROM teams\"}",
+         previous: teamView),
+    safe("drop-view", "postgresql@15", "\(teamView)\n  - drop_view: {name: team_names}"),
+    // PostgreSQL: a varchar or numeric loses its limit in place.
+    safe("pg-type-change-rewrite", "postgresql@15", "  - alter_column: {table: users, column: email, type: {postgresql: varchar}}"),
+    safe("pg-type-change-rewrite", "postgresql@15", "  - alter_column: {table: users, column: amount, type: {postgresql: numeric}}"),
     unsafe("type-narrowing", "postgresql@15", "  - alter_column: {table: users, column: code, type: string(20)}"),
     unsafe("type-narrowing", "mysql@8.0.35", "  - alter_column: {table: users, column: status, type: \"enum(active)\"}"),
     safe("type-narrowing", "postgresql@15", "  - alter_column: {table: users, column: code, type: text}"),
@@ -209,12 +222,12 @@ let cases: [Case] = [
 @Suite struct RuleCaseTests {
     @Test(arguments: cases)
     func rule(_ c: Case) throws {
-        let findings = try lint(c.operations, on: c.server, extra: c.extra)
+        let findings = try lint(c.operations, on: c.server, extra: c.extra, previous: c.previous)
         let fired = findings.filter { $0.rule == c.rule }
         if c.fires {
             #expect(!fired.isEmpty, "expected \(c.rule); got \(findings.map(\.rule))")
             for finding in fired {
-                #expect(finding.file == "0002.yaml" && finding.line > 0 && finding.column > 0)
+                #expect(finding.file == (c.previous == nil ? "0002.yaml" : "0003.yaml") && finding.line > 0 && finding.column > 0)
                 #expect(!finding.fix.isEmpty && !finding.why.isEmpty && !finding.lock.isEmpty && !finding.blocks.isEmpty)
             }
         } else {

@@ -49,7 +49,12 @@ func chain(_ texts: [String]) throws -> MigrationChain {
 }
 
 /// The findings of the specs after the seed, on one server.
-func lint(_ operations: String, on server: String, extra: String = "", config: LintConfig = LintConfig()) throws -> [Finding] {
-    let built = try chain([seed, spec("0002", operations, extra: extra)])
-    return try Linter.lint(built, target: try target(server), config: config, selected: ["0002"])
+/// `previous`: the operations of a spec deployed between the seed and the one linted (0003 then).
+func lint(_ operations: String, on server: String, extra: String = "", config: LintConfig = LintConfig(), previous: String? = nil) throws -> [Finding] {
+    guard let previous else {
+        let built = try chain([seed, spec("0002", operations, extra: extra)])
+        return try Linter.lint(built, target: try target(server), config: config, selected: ["0002"])
+    }
+    let built = try chain([seed, spec("0002", previous), spec("0003", operations, extra: extra)])
+    return try Linter.lint(built, target: try target(server), config: config, selected: ["0003"])
 }

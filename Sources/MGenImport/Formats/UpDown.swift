@@ -11,30 +11,44 @@ public struct UpDownImporter: Importer {
 
     public func read(_ folder: String, dialect: Dialect?) throws(DiagnosticError) -> SourceFolder {
         var byVersion: [String: SourceMigration] = [:]
+        struct Entry { var file: String, version: String, title: String, isUp: Bool }
+        var entries: [Entry] = []
         for file in try SourceFiles.names(in: folder) {
             let isUp = file.hasSuffix(".up.sql"), isDown = file.hasSuffix(".down.sql")
             guard isUp || isDown, let underscore = file.firstIndex(of: "_"), UInt64(file[..<underscore]) != nil else { continue }
-            let version = String(file[..<underscore])
-            let title = String(file[file.index(after: underscore)...].dropLast(isUp ? 7 : 9))
-            let path = "\(folder)/\(file)"
-            let text = try SourceFiles.text(path)
-            var migration = byVersion[version] ?? SourceMigration(version: version, name: title, created: SourceFiles.created(fromVersion: version),
-                                                                  files: [], up: [], down: nil)
-            migration.files.append(file)
-            let statements = SourceFiles.statements(text, file: path, dialect: dialect)
-            if isUp {
-                migration.up = statements
+            entries.append(Entry(file: file, version: String(file[..<underscore]),
+                                 title: String(file[file.index(after: underscore)...].dropLast(isUp ? 7 : 9)), isUp: isUp))
+        }
+        // Reading and splitting a file needs nothing from the others: all files at once, in order.
+        let reads = parallelMap(entries) { entry -> Result<(statements: [SourceStatement], transactional: Bool), DiagnosticError> in
+            let path = "\(folder)/\(entry.file)"
+            do throws(DiagnosticError) {
+                let text = try SourceFiles.text(path)
                 // mgen's own files say so in their header; other runners have no marker.
-                migration.transactional = !text.contains("-- Runs outside a transaction")
+                return .success((SourceFiles.statements(text, file: path, dialect: dialect), !text.contains("-- Runs outside a transaction")))
+            } catch {
+                return .failure(error)
+            }
+        }
+        for (entry, read) in zip(entries, reads) {
+            let (statements, transactional) = try read.get()
+            var migration = byVersion[entry.version] ?? SourceMigration(version: entry.version, name: entry.title, created: SourceFiles.created(fromVersion: entry.version),
+                                                                        files: [], up: [], down: nil)
+            migration.files.append(entry.file)
+            if entry.isUp {
+                migration.up = statements
+                migration.transactional = transactional
             } else {
                 migration.down = statements
             }
-            byVersion[version] = migration
+            byVersion[entry.version] = migration
         }
         for migration in byVersion.values where !migration.files.contains(where: { $0.hasSuffix(".up.sql") }) {
             throw DiagnosticError(Diagnostic("migration \(migration.version) has a .down.sql but no .up.sql", object: "\(folder)/\(migration.files[0])",
                                              fix: "add the up file, or remove the lone down file"))
         }
-        return SourceFolder(migrations: byVersion.values.sorted { (UInt64($0.version) ?? 0) < (UInt64($1.version) ?? 0) })
+        // Sort the versions, not the migrations (large values, each comparison parsed both).
+        let order = byVersion.keys.map { ($0, UInt64($0) ?? 0) }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        return SourceFolder(migrations: order.compactMap { byVersion[$0.0] })
     }
 }
