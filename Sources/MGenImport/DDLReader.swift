@@ -401,9 +401,13 @@ struct DDLReader {
             if dialect == .mysql, t.hasPrefix("enum("), case let .enumeration(values)? = ColumnType.parse(text.trimmingCharacters(in: .whitespaces)) {
                 return .enumeration(values)
             }
+            // spec 1.1: column types. SQLite's bare VARCHAR is what mgen declares for varchar(max)
+            // (`ColumnType.parse` reads a bare varchar as the spec's string(255)).
+            if dialect == .sqlite, t == "varchar" { return .varchar }
             if let parsed = ColumnType.parse(t) {
                 switch parsed {
                 case .string, .decimal: return parsed
+                case .char where t.hasPrefix("char("): return parsed // spec 1.1: column types
                 case .enumeration where dialect == .mysql && t.hasPrefix("enum("): return parsed
                 default: break
                 }

@@ -342,6 +342,9 @@ enum PostgresReader {
                 case ("uuid", 0): return .uuid
                 case ("jsonb", 0): return .json
                 case ("varchar", 1) where mods.count == 1 && mods[0] > 0: return .string(length: mods[0])
+                // spec 1.1: column types
+                case ("varchar", 0): return .varchar
+                case ("bpchar", 1) where mods.count == 1 && mods[0] > 0: return .char(length: mods[0])
                 case ("numeric", 2) where mods.count == 2 && mods[0] > 0 && mods[1] >= 0 && mods[1] <= mods[0]:
                     return .decimal(precision: mods[0], scale: mods[1])
                 case ("serial", _), ("bigserial", _), ("smallserial", _), ("serial4", _), ("serial8", _), ("serial2", _):

@@ -36,6 +36,8 @@ public struct PostgreSQLDialect: SQLDialect {
         case let .enumType(name): quote(name)
         // spec 1.1: column types
         case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
+        case let .char(n): "char(\(n))"
+        case .varchar: "varchar"
         }
     }
 

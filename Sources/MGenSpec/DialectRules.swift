@@ -29,6 +29,16 @@ public enum DialectRules {
         }
     }
 
+    // spec 1.1: column types
+    /// The longest `char(n)`: PostgreSQL's varchar limit, MySQL's 255 characters.
+    static func maximumCharLength(_ dialect: Dialect) -> Int? {
+        switch dialect {
+        case .postgresql: 10_485_760
+        case .mysql: 255
+        case .sqlite: nil
+        }
+    }
+
     /// Columns a table may have: PostgreSQL 1,600, InnoDB 1,017, SQLite 2,000 (its default build).
     static func maximumColumns(_ dialect: Dialect) -> Int {
         switch dialect {
@@ -201,6 +211,15 @@ public enum DialectRules {
                 if dialect == .mysql, let long = values.first(where: { $0.count > 255 }) {
                     error("enum value '\(long.prefix(20))…' of column '\(table).\(column)' is \(long.count) characters; MySQL allows 255")
                 }
+            // spec 1.1: column types
+            case let .char(n):
+                if let limit = maximumCharLength(dialect), n > limit {
+                    error("column '\(table).\(column)' is char(\(n)); \(displayName) allows at most char(\(limit))",
+                          fix: "use string(n) for longer values")
+                }
+            case .varchar where dialect == .mysql:
+                error("column '\(table).\(column)' is varchar(max); MySQL has no varchar without a length",
+                      fix: "give a length (string(n), n ≤ \(maximumStringLength(.mysql) ?? 0)), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
             default:
                 break
             }
@@ -251,7 +270,7 @@ public enum DialectRules {
                 case .number: return "a number, not true or false"
                 default: return nil
                 }
-            case let .string(n):
+            case let .string(n), let .char(n): // spec 1.1: column types (char)
                 let text = sqlText(literal)
                 return text.count > n ? "\(text.count) characters, longer than \(n)" : nil
             case let .enumeration(values):
@@ -301,6 +320,7 @@ public enum DialectRules {
                           fix: "use string(n) (n ≤ \(mysqlMaximumKeyBytes / 4)) for a column in a key")
                     return
                 case let .string(n): bytes += n * 4
+                case let .char(n): bytes += n * 4 // spec 1.1: column types
                 case let .enumeration(values): bytes += (values.map(\.count).max() ?? 0) * 4
                 case .bigint, .double, .timestamp, .timestamptz: bytes += 8
                 case let .decimal(p, _): bytes += p / 2 + 1

@@ -18,6 +18,12 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// digits (0–6) written out. The plain `.time`/`.timestamp`/`.timestamptz` stay what they
     /// were (each dialect's default precision), so existing specs render unchanged.
     case temporal(Temporal, precision: Int)
+    /// `char(n)`: fixed length, blank-padded (PostgreSQL `char(n)`, MySQL `char(n)`; SQLite keeps
+    /// the text as given). Distinct from `string(n)`: comparisons and storage differ.
+    case char(length: Int)
+    /// `varchar(max)` (`string(max)`): a varchar without a length limit, PostgreSQL's `varchar`
+    /// (Rails' `t.string`, Django's `CharField()`). MySQL has none: the dialect rules refuse it.
+    case varchar
 
     /// The time types that take a fractional-second precision.
     public enum Temporal: String, Hashable, Sendable {
@@ -46,7 +52,7 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// The neutral names, for help texts and did-you-mean suggestions.
     public static let names = ["boolean", "smallint", "integer", "bigint", "decimal(p,s)", "real", "double",
                                "string(n)", "text", "binary", "date", "time", "timestamp", "timestamptz",
-                               "time(p)", "timestamp(p)", "timestamptz(p)",
+                               "time(p)", "timestamp(p)", "timestamptz(p)", "char(n)", "varchar(max)",
                                "uuid", "json", "enum(a,b,...)"]
 
     /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
@@ -97,6 +103,13 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         // value); `jsonb` says so. PostgreSQL's text-keeping json is the per-dialect {postgresql: json}.
         case ("jsonb", 0): return .json
         case ("string", 0), ("varchar", 0): return .string(length: defaultStringLength)
+        // spec 1.1: column types. `max` is the unbounded varchar; `char` alone is char(1), as in SQL.
+        case ("string", 1) where arguments[0].lowercased() == "max", ("varchar", 1) where arguments[0].lowercased() == "max":
+            return .varchar
+        case ("char", 0), ("character", 0): return .char(length: 1)
+        case ("char", 1), ("character", 1):
+            guard let n = ints()?.first, n > 0 else { return nil }
+            return .char(length: n)
         case ("string", 1), ("varchar", 1):
             guard let n = ints()?.first, n > 0 else { return nil }
             return .string(length: n)
@@ -154,6 +167,8 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case let .enumType(name): "enum_type(\(name))"
         // spec 1.1: column types
         case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
+        case let .char(n): "char(\(n))"
+        case .varchar: "varchar(max)"
         }
     }
 

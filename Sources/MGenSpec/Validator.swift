@@ -230,7 +230,8 @@ struct Validator {
     /// Whether a foreign-key column may have type `a` when the column it references has `b`:
     /// the same type; strings of any length (PostgreSQL and InnoDB compare varchars of any length).
     static func keyTypesMatch(_ a: ColumnType, _ b: ColumnType) -> Bool {
-        if case .string = a, case .string = b { return true }
+        // spec 1.1: column types. char(n) and varchar(max) compare with any varchar too.
+        if a.isCharacterString, b.isCharacterString { return true }
         return a == b
     }
 

@@ -221,6 +221,7 @@ struct MySQLIntrospector {
         default: break
         }
         if let n = singleLength(type, prefixes: ["varchar"]) { return "string(\(n))" }
+        if let n = singleLength(type, prefixes: ["char"]) { return "char(\(n))" } // spec 1.1: column types (char(36) is uuid, above)
         if type.hasPrefix("enum(") && type.hasSuffix(")") {
             // enum('a','b') → enum(a,b)
             let values = tokenizeSQL(String(type.dropFirst(5).dropLast())).filter { $0.kind == .string }

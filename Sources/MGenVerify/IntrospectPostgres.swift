@@ -226,7 +226,9 @@ struct PostgresIntrospector {
         case "timestamp with time zone": return "timestamptz"
         case "uuid": return "uuid"
         case "json", "jsonb": return "json"
-        case "character varying": return singleLength(type, prefixes: ["character varying"]).map { "string(\($0))" } ?? "string"
+        case "character varying": return singleLength(type, prefixes: ["character varying"]).map { "string(\($0))" } ?? "varchar(max)"
+        // spec 1.1: column types (format_type says `character(3)`; a bare `character` is char(1))
+        case "character": return "char(\(singleLength(type, prefixes: ["character"]) ?? 1))"
         default: return neutralDecimal(type) ?? "native"
         }
     }

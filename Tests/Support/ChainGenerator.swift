@@ -130,6 +130,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case dataSteps, indexOptions, primaryKeys
     // spec 1.1: column types (time(p), timestamp(p), timestamptz(p))
     case timePrecision
+    // spec 1.1: column types (char(n); varchar(max) where the dialect has it)
+    case charTypes
     // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
     case tableComments, renameIndexes
 }
@@ -345,6 +347,14 @@ struct Proposer {
             var side = SplitMix64(seed: copy.next() ^ 0x7469_6D65_7072_6563)
             if side.chance(40) { picked.0 += "(\(side.below(ColumnType.maxTimePrecision + 1)))" }
         }
+        // spec 1.1: column types. A fixed-length or unbounded string from another side stream.
+        if has(.charTypes), picked.0.hasPrefix("string(") || (picked.0 == "text" && dialect != .mysql) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x6368_6172_7479_7065)
+            if side.chance(50) {
+                picked.0 = picked.0 == "string(40)" || dialect == .mysql ? "char(\(side.pick([12, 40]) ?? 12))" : "varchar(max)"
+            }
+        }
         return picked
     }
 
@@ -364,7 +374,7 @@ struct Proposer {
             let d = type.description
             if d.hasPrefix("decimal") { return .decimal }
             if d.hasPrefix("enum") { return .enumeration }
-            if d.hasPrefix("string") { return .string }
+            if d.hasPrefix("string") || d.hasPrefix("char(") || d == "varchar(max)" { return .string } // spec 1.1: column types
             return .text
         }
     }
@@ -597,7 +607,10 @@ struct Proposer {
             let widen: [String: [String]] = ["smallint": ["integer", "bigint"], "integer": ["bigint", "string(40)"], "real": ["double"],
                                              "string(40)": ["string(200)", "text"], "string(20)": ["string(40)", "text"], "uuid": ["text"],
                                              "timestamp": ["timestamptz"], "enum(a,b)": ["enum(a,b,c)", "text"],
-                                             "bigint": ["integer", "decimal(20,0)"], "text": ["string(200)"], "boolean": ["integer"]]
+                                             "bigint": ["integer", "decimal(20,0)"], "text": ["string(200)"], "boolean": ["integer"],
+                                             // spec 1.1: column types
+                                             "char(12)": ["char(40)", "string(12)", "text"], "char(40)": ["string(40)", "text"],
+                                             "varchar(max)": ["text"]]
             let choices = widen[type] ?? ["text"]
             type = rng.pick(choices) ?? "text"
             kind = Self.kind(of: ColumnType.parse(type) ?? .text)

@@ -408,6 +408,9 @@ struct ActiveRecordRenderer {
         case let (.temporal(.timestamptz, p), .mysql): method = "timestamp"; options.append(("precision", String(p)))
         case (.temporal(.time, _), .sqlite): method = "time"
         case (.temporal, .sqlite): method = "datetime"; options.append(("precision", "nil"))
+        // t.string without a limit: PostgreSQL's `character varying`, SQLite's `varchar`. A char(n)
+        // has no Rails type: the SQL type, as Rails users write it (t.column :code, "char(3)").
+        case (.varchar, .postgresql), (.varchar, .sqlite): method = "string"
         case (.json, .postgresql): method = "jsonb"
         case (.json, .mysql): method = "json"
         case (.json, .sqlite): method = "text"

@@ -328,6 +328,9 @@ struct AlembicRenderer {
         case let (.temporal(.time, p), .mysql): return module("mysql", "TIME(fsp=\(p))")
         case let (.temporal(.timestamp, p), .mysql): return module("mysql", "DATETIME(fsp=\(p))")
         case let (.temporal(.timestamptz, p), .mysql): return module("mysql", "TIMESTAMP(fsp=\(p))")
+        case let (.char(n), _): return "sa.CHAR(length=\(n))"
+        case (.varchar, .mysql): throw Unsupported.unboundedVarchar(column?.name)
+        case (.varchar, _): return "sa.String()"
         case let (.native(map), _):
             guard let name = map[dialect.rawValue] ?? map["default"] else {
                 throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")

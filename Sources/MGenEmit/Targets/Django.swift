@@ -304,6 +304,10 @@ struct DjangoWriter {
         // spec 1.1: column types (the precision is in the database only: see DjangoOps.operations)
         case .temporal(.time, _): return ("TimeField", [])
         case .temporal: return ("DateTimeField", [])
+        // Django has no fixed-length field: char(n) is made by RunSQL, the state holds a CharField.
+        case let .char(n): return ("CharField", [("max_length", String(n))])
+        // Django 4.2+: a CharField without max_length is PostgreSQL's and SQLite's varchar.
+        case .varchar: return ("CharField", [])
         case .binary: return ("BinaryField", [])
         case .date: return ("DateField", [])
         case .time: return ("TimeField", [])

@@ -301,6 +301,8 @@ public struct KnexEmitter: Emitter {
         case .native: return specific()
         // spec 1.1: enum types (the type exists: specificType names it)
         case .enumType: return specific()
+        // spec 1.1: column types. Knex has no char method; its string() always has a length.
+        case .char, .varchar: return specific()
         // spec 1.1: column types. Knex's precision options differ per method and dialect; the
         // type mgen's SQL declares (timestamp(3), datetime(3), ...) says it exactly.
         case let .temporal(kind, _):

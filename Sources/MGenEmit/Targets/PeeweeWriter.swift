@@ -418,6 +418,9 @@ struct PeeweeWriter {
         // spec 1.1: column types. Peewee's fields take no precision: the plain type's field,
         // pinned to the type mgen's SQL declares where that differs (PostgreSQL, MySQL).
         case let .temporal(kind, _): return naturalField(kind.plain)
+        case let .char(n): return ("pw.FixedCharField", [("max_length", "\(n)")], by("char(\(n))", "char(\(n))", "CHAR(\(n))"))
+        // CharField(max_length=None) declares VARCHAR without a length.
+        case .varchar: return ("pw.CharField", [("max_length", "None")], by("varchar", "varchar", "VARCHAR"))
         }
     }
 
@@ -458,7 +461,10 @@ struct PeeweeWriter {
                      "    \"\"\"" + Self.docstringText("\(type), as the spec says (\(note)).") + "\"\"\"",
                      "",
                      "    field_type = \(Self.py(Self.literalFieldType(type), escapePercent: escapesPercent))"]
-        if base == "pw.DecimalField" || base == "pw.CharField" {
+        // spec 1.1: column types. A foreign key takes the modifiers of the field it references
+        // (a FixedCharField's length): a pinned type with its own length wants none.
+        if base == "pw.DecimalField" || base == "pw.CharField" || base == "pw.FixedCharField"
+            || (base == "pw.ForeignKeyField" && type.contains("(")) {
             // The type above carries its own length/precision.
             lines += ["", "    def get_modifiers(self):", "        return None"]
         }

@@ -260,7 +260,9 @@ extension Validator {
             return fraction > s ? "more than \(s) digits after the point" : nil
         case (.integer, .real), (.integer, .double), (.number, .real), (.number, .double): return nil
         case let (.string(s), .string(n)): return s.count > n ? "\(s.count) characters, more than \(n)" : nil
-        case (.string, .text), (.string, .json): return nil
+        // spec 1.1: column types (char(n), varchar(max))
+        case let (.string(s), .char(n)): return s.count > n ? "\(s.count) characters, more than \(n)" : nil
+        case (.string, .text), (.string, .json), (.string, .varchar): return nil
         case let (.string(s), .enumeration(values)): return values.contains(s) ? nil : "not one of \(values.joined(separator: ", "))"
         case let (.string(s), .uuid): return isUUID(s) ? nil : "not a UUID (8-4-4-4-12 hex digits)"
         case let (.string(s), .date): return matches(s, "dddd-dd-dd") ? nil : "not a date (YYYY-MM-DD)"
