@@ -7,4 +7,10 @@ extension Unsupported {
         Unsupported("MySQL has no varchar without a length\(column.map { " (column '\($0)')" } ?? "")",
                     fix: "give a length (string(n), n ≤ 16383), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
     }
+
+    /// PostgreSQL and SQLite have no unsigned integers (`DialectRules` reports it first).
+    public static func unsigned(_ column: String?, _ dialect: Dialect) -> Unsupported {
+        Unsupported("\(dialect) has no unsigned integers\(column.map { " (column '\($0)')" } ?? "")",
+                    fix: DialectRules.unsignedFix)
+    }
 }

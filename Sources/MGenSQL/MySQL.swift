@@ -51,6 +51,9 @@ public struct MySQLDialect: SQLDialect {
         case .native, .enumType, .varchar: ""
         // spec 1.1: column types
         case let .char(n): "char(\(n))"
+        case .unsigned(.smallint): "smallint unsigned"
+        case .unsigned(.integer): "int unsigned"
+        case .unsigned(.bigint): "bigint unsigned"
         // spec 1.1: column types. MySQL's datetime is the spec's timestamp, its timestamp the
         // spec's timestamptz (as for the plain types, which are written with precision 6).
         case let .temporal(.time, p): "time(\(p))"

@@ -38,6 +38,8 @@ public struct PostgreSQLDialect: SQLDialect {
         case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
         case let .char(n): "char(\(n))"
         case .varchar: "varchar"
+        // The dialect rules refuse it first, at the spec's line.
+        case .unsigned: throw Unsupported.unsigned(column?.name, dialect)
         }
     }
 

@@ -35,6 +35,7 @@ public struct SQLiteDialect: SQLDialect {
         case let .temporal(kind, _): return try typeName(kind.plain, column: column)
         case let .char(n): return "CHAR(\(n))"
         case .varchar: return "VARCHAR"
+        case .unsigned: throw Unsupported.unsigned(column?.name, dialect)
         case .uuid: return "CHAR(36)"
         case .json: return "TEXT"
         case let .native(map):

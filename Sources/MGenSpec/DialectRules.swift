@@ -30,6 +30,9 @@ public enum DialectRules {
     }
 
     // spec 1.1: column types
+    /// How to write an unsigned integer for a dialect without one: the range decides.
+    public static let unsignedFix = "use the signed type with `add_check` (col >= 0) where its range suffices, or a per-dialect type such as {mysql: int unsigned, postgresql: bigint, sqlite: INTEGER}"
+
     /// The longest `char(n)`: PostgreSQL's varchar limit, MySQL's 255 characters.
     static func maximumCharLength(_ dialect: Dialect) -> Int? {
         switch dialect {
@@ -217,6 +220,9 @@ public enum DialectRules {
                     error("column '\(table).\(column)' is char(\(n)); \(displayName) allows at most char(\(limit))",
                           fix: "use string(n) for longer values")
                 }
+            case let .unsigned(kind) where dialect != .mysql:
+                error("column '\(table).\(column)' is \(type); \(displayName) has no unsigned integers",
+                      fix: DialectRules.unsignedFix + " (\(kind.signed) holds up to \(kind == .bigint ? "9,223,372,036,854,775,807" : kind == .integer ? "2,147,483,647" : "32,767"))")
             case .varchar where dialect == .mysql:
                 error("column '\(table).\(column)' is varchar(max); MySQL has no varchar without a length",
                       fix: "give a length (string(n), n ≤ \(maximumStringLength(.mysql) ?? 0)), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
@@ -255,6 +261,8 @@ public enum DialectRules {
             case .smallint: return integer(-32_768...32_767)
             case .integer: return integer(-2_147_483_648...2_147_483_647)
             case .bigint: return integer(Int64.min...Int64.max)
+            // spec 1.1: column types (the largest bigint unsigned is beyond a YAML integer's reach)
+            case let .unsigned(kind): return integer(0...Int64(clamping: kind.maximum))
             case .decimal, .real, .double:
                 switch literal {
                 case let .string(s): return Double(s) == nil ? "not a number" : nil
@@ -322,7 +330,7 @@ public enum DialectRules {
                 case let .string(n): bytes += n * 4
                 case let .char(n): bytes += n * 4 // spec 1.1: column types
                 case let .enumeration(values): bytes += (values.map(\.count).max() ?? 0) * 4
-                case .bigint, .double, .timestamp, .timestamptz: bytes += 8
+                case .bigint, .double, .timestamp, .timestamptz, .unsigned(.bigint): bytes += 8
                 case let .decimal(p, _): bytes += p / 2 + 1
                 case .uuid: bytes += 36 * 4
                 default: bytes += 4

@@ -24,6 +24,31 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// `varchar(max)` (`string(max)`): a varchar without a length limit, PostgreSQL's `varchar`
     /// (Rails' `t.string`, Django's `CharField()`). MySQL has none: the dialect rules refuse it.
     case varchar
+    /// `integer unsigned` (`smallint unsigned`, `bigint unsigned`): MySQL's unsigned integers, the
+    /// signed type's range moved up (0 to 4,294,967,295 for an int). PostgreSQL and SQLite have
+    /// none: the dialect rules refuse it there (a CHECK would halve the range silently).
+    case unsigned(Unsigned)
+
+    /// The integer types that take MySQL's UNSIGNED.
+    public enum Unsigned: String, Hashable, Sendable, CaseIterable {
+        case smallint, integer, bigint
+        /// The signed type of the same size.
+        public var signed: ColumnType {
+            switch self {
+            case .smallint: .smallint
+            case .integer: .integer
+            case .bigint: .bigint
+            }
+        }
+        /// The largest value.
+        public var maximum: UInt64 {
+            switch self {
+            case .smallint: 65_535
+            case .integer: 4_294_967_295
+            case .bigint: .max
+            }
+        }
+    }
 
     /// The time types that take a fractional-second precision.
     public enum Temporal: String, Hashable, Sendable {
@@ -53,6 +78,7 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     public static let names = ["boolean", "smallint", "integer", "bigint", "decimal(p,s)", "real", "double",
                                "string(n)", "text", "binary", "date", "time", "timestamp", "timestamptz",
                                "time(p)", "timestamp(p)", "timestamptz(p)", "char(n)", "varchar(max)",
+                               "smallint unsigned", "integer unsigned", "bigint unsigned",
                                "uuid", "json", "enum(a,b,...)"]
 
     /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
@@ -107,6 +133,9 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case ("string", 1) where arguments[0].lowercased() == "max", ("varchar", 1) where arguments[0].lowercased() == "max":
             return .varchar
         case ("char", 0), ("character", 0): return .char(length: 1)
+        case ("smallint unsigned", 0): return .unsigned(.smallint)
+        case ("integer unsigned", 0), ("int unsigned", 0): return .unsigned(.integer)
+        case ("bigint unsigned", 0): return .unsigned(.bigint)
         case ("char", 1), ("character", 1):
             guard let n = ints()?.first, n > 0 else { return nil }
             return .char(length: n)
@@ -169,10 +198,18 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
         case let .char(n): "char(\(n))"
         case .varchar: "varchar(max)"
+        case let .unsigned(kind): "\(kind.rawValue) unsigned"
         }
     }
 
     public var isInteger: Bool { self == .smallint || self == .integer || self == .bigint }
+
+    // spec 1.1: column types
+    /// A signed or unsigned integer type: what an identity column may be.
+    public var isWholeNumber: Bool {
+        if case .unsigned = self { return true }
+        return isInteger
+    }
 }
 
 /// A literal value as written in YAML.

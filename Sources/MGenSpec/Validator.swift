@@ -123,7 +123,7 @@ struct Validator {
             guard let table = requireTable(change.table) else { return }
             requireColumns([change.column], in: table, field: "column")
             guard let column = table.column(change.column) else { return }
-            if let type = change.type, column.identity, !type.isInteger {
+            if let type = change.type, column.identity, !type.isWholeNumber {
                 error("identity column '\(change.column)' must stay an integer type", field: "type")
             }
             // PostgreSQL refuses both; MySQL and SQLite silently keep the column NOT NULL, so the

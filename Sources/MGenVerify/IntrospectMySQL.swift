@@ -198,6 +198,13 @@ struct MySQLIntrospector {
     }
 
     static func neutralType(_ type: String) -> String {
+        // spec 1.1: column types
+        switch type {
+        case "smallint unsigned": return "smallint unsigned"
+        case "int unsigned": return "integer unsigned"
+        case "bigint unsigned": return "bigint unsigned"
+        default: break
+        }
         if type.contains("unsigned") || type.contains("zerofill") { return "native" }
         let base = type.replacingOccurrences(of: #"\([0-9]+\)$"#, with: "", options: .regularExpression)
         switch type {

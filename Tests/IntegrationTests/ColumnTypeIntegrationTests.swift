@@ -10,8 +10,9 @@ import MGenVerify
 import Testing
 
 @Suite(.serialized) struct ColumnTypeIntegrationTests {
-    // spec 1.1: column types — char(n) everywhere, varchar(max) on PostgreSQL and SQLite
-    static let chains = ["time-precision", "char-types", "varchar-unbounded"]
+    // spec 1.1: column types — char(n) everywhere, varchar(max) on PostgreSQL and SQLite,
+    // unsigned integers on MySQL
+    static let chains = ["time-precision", "char-types", "varchar-unbounded", "unsigned-integers"]
 
     static var cells: [(String, Dialect)] {
         FrameworkChain.all.filter { chains.contains($0.name) }.flatMap { chain in chain.dialects.map { (chain.name, $0) } }
@@ -124,5 +125,24 @@ extension ColumnTypeIntegrationTests {
             }
         }
         #expect(Dialect.allCases.allSatisfy { (found[$0] ?? 0) > 0 }, "\(found)")
+    }
+}
+
+/// spec 1.1: column types. The generator's `unsignedIntegers` feature (MySQL only, a side stream):
+/// seeds 1–6 hold unsigned columns on MySQL, none elsewhere or with it off.
+@Suite struct UnsignedGeneratorTests {
+    @Test func seedsHoldThem() throws {
+        var found = 0
+        for dialect in Dialect.allCases {
+            for seed: UInt64 in 1...6 {
+                let with = try ChainGenerator(seed: seed, dialect: dialect).generate().yaml
+                let without = try ChainGenerator(seed: seed, dialect: dialect,
+                                                 features: Set(ChainFeature.allCases).subtracting([.unsignedIntegers])).generate().yaml
+                let count = with.matches(of: #/ unsigned"/#).count
+                if dialect == .mysql { found += count } else { #expect(count == 0) }
+                #expect(!without.contains(" unsigned\""), "seed \(seed) \(dialect) without unsignedIntegers")
+            }
+        }
+        #expect(found > 0)
     }
 }

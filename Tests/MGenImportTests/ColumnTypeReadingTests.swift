@@ -28,3 +28,11 @@ import Testing
         #expect(lite.columns.map(\.type) == [.char(length: 3), .varchar, .string(length: 5), .uuid])
     }
 }
+
+extension ColumnTypeReadingTests {
+    @Test func mysqlUnsigned() throws {
+        let my = try #require(try columns("CREATE TABLE t (id int(10) unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, a bigint unsigned, b smallint UNSIGNED, c tinyint unsigned);", .mysql))
+        #expect(my.columns.map(\.type) == [.unsigned(.integer), .unsigned(.bigint), .unsigned(.smallint), .native(["mysql": "tinyint unsigned"])])
+        #expect(my.column("id")?.identity == true)
+    }
+}

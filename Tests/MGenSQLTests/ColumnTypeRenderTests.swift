@@ -132,3 +132,67 @@ import Testing
         #expect(!ColumnType.varchar.widens(to: .string(length: 255)))
     }
 }
+
+// spec 1.1: column types — unsigned integers: MySQL's own type; refused on PostgreSQL and SQLite
+// (a CHECK there would halve the range), and a key between signed and unsigned refused.
+@Suite struct UnsignedTypeTests {
+    @Test func parses() {
+        #expect(ColumnType.parse("integer unsigned") == .unsigned(.integer))
+        #expect(ColumnType.parse("int unsigned") == .unsigned(.integer))
+        #expect(ColumnType.parse("BIGINT UNSIGNED") == .unsigned(.bigint))
+        #expect(ColumnType.parse("smallint unsigned") == .unsigned(.smallint))
+        #expect(ColumnType.parse("text unsigned") == nil)
+        for kind in ColumnType.Unsigned.allCases { #expect(ColumnType.parse(ColumnType.unsigned(kind).description) == .unsigned(kind)) }
+    }
+
+    @Test func mysqlRendersItAndTheOthersRefuse() throws {
+        let yaml = spec(id: "0001", """
+              - create_table:
+                  table: t
+                  columns:
+                    - {name: id, type: integer unsigned, primary_key: true, identity: true}
+                    - {name: n, type: bigint unsigned, nullable: false, default: 0}
+                    - {name: s, type: smallint unsigned}
+
+            """)
+        let my = try render(.mysql, yaml)[0].upSQL.joined(separator: "\n")
+        #expect(my.contains("`id` int unsigned NOT NULL AUTO_INCREMENT") && my.contains("`n` bigint unsigned NOT NULL DEFAULT 0")
+                && my.contains("`s` smallint unsigned NULL"), "\(my)")
+        let chain = try MigrationChain.build([SpecLoader.load(text: yaml, file: "0001.yaml")])
+        #expect(DialectRules.problems(in: chain, for: .mysql).isEmpty)
+        for dialect in [Dialect.postgresql, .sqlite] {
+            let problems = DialectRules.problems(in: chain, for: dialect)
+            #expect(problems.count == 3, "\(problems)")
+            #expect(problems.first?.message == "\(dialect): column 't.id' is integer unsigned; \(dialect == .postgresql ? "PostgreSQL" : "SQLite") has no unsigned integers")
+            #expect(problems.first?.fix?.contains("add_check") == true)
+            #expect(throws: (any Error).self) { try render(dialect, yaml) }
+        }
+    }
+
+    @Test func defaultsMustBeInRange() throws {
+        let chain = try MigrationChain.build([SpecLoader.load(text: spec(id: "0001", """
+              - create_table: {table: t, columns: [{name: a, type: integer unsigned, default: -1}, {name: b, type: smallint unsigned, default: 65535}]}
+
+            """), file: "0001.yaml")])
+        #expect(DialectRules.problems(in: chain, for: .mysql).map(\.message)
+            == ["mysql: the default -1 of column 't.a' does not fit integer unsigned: -1 is out of range"])
+    }
+
+    /// MariaDB refuses a key between `int` and `int unsigned` (errno 150, checked on 10.11).
+    @Test func keyBetweenSignedAndUnsignedIsRefused() throws {
+        func load(_ type: String) throws -> MigrationChain {
+            try MigrationChain.build([SpecLoader.load(text: spec(id: "0001", """
+                  - create_table: {table: p, columns: [{name: id, type: integer unsigned, primary_key: true, identity: true}]}
+                  - create_table: {table: c, columns: [{name: id, type: integer, primary_key: true}, {name: p_id, type: \(type), references: p.id}]}
+
+                """), file: "0001.yaml")])
+        }
+        _ = try load("integer unsigned")
+        do {
+            _ = try load("integer")
+            Issue.record("a key from integer to integer unsigned loaded")
+        } catch {
+            #expect("\(error)".contains("ties 'c.p_id' (integer) to 'p.id' (integer unsigned)"), "\(error)")
+        }
+    }
+}

@@ -132,6 +132,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case timePrecision
     // spec 1.1: column types (char(n); varchar(max) where the dialect has it)
     case charTypes
+    // spec 1.1: column types (smallint/integer/bigint unsigned, MySQL only)
+    case unsignedIntegers
     // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
     case tableComments, renameIndexes
 }
@@ -355,6 +357,12 @@ struct Proposer {
                 picked.0 = picked.0 == "string(40)" || dialect == .mysql ? "char(\(side.pick([12, 40]) ?? 12))" : "varchar(max)"
             }
         }
+        // spec 1.1: column types. MySQL's unsigned integers, from a third side stream.
+        if has(.unsignedIntegers), dialect == .mysql, ["smallint", "integer", "bigint"].contains(picked.0) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x756E_7369_676E_6564)
+            if side.chance(40) { picked.0 += " unsigned" }
+        }
         return picked
     }
 
@@ -375,6 +383,7 @@ struct Proposer {
             if d.hasPrefix("decimal") { return .decimal }
             if d.hasPrefix("enum") { return .enumeration }
             if d.hasPrefix("string") || d.hasPrefix("char(") || d == "varchar(max)" { return .string } // spec 1.1: column types
+            if d.hasSuffix(" unsigned") { return .int } // spec 1.1: column types
             return .text
         }
     }
@@ -382,7 +391,9 @@ struct Proposer {
     mutating func defaultValue(_ kind: Kind, type: String) -> YAMLValue? {
         switch kind {
         case .bool: return .bool(rng.chance(50))
-        case .int: return .number(rng.pick(["0", "7", "-1"]) ?? "0")
+        case .int:
+            let value = rng.pick(["0", "7", "-1"]) ?? "0"
+            return .number(value == "-1" && type.hasSuffix(" unsigned") ? "1" : value) // spec 1.1: column types
         case .decimal: return .number("1.5")
         case .float: return .number("0.25")
         case .string, .text: return .string(rng.pick(["", "none", "it's", "50%", "back\\slash"]) ?? "x")
@@ -610,7 +621,9 @@ struct Proposer {
                                              "bigint": ["integer", "decimal(20,0)"], "text": ["string(200)"], "boolean": ["integer"],
                                              // spec 1.1: column types
                                              "char(12)": ["char(40)", "string(12)", "text"], "char(40)": ["string(40)", "text"],
-                                             "varchar(max)": ["text"]]
+                                             "varchar(max)": ["text"],
+                                             "smallint unsigned": ["integer unsigned", "integer"], "integer unsigned": ["bigint unsigned", "bigint"],
+                                             "bigint unsigned": ["decimal(20,0)"]]
             let choices = widen[type] ?? ["text"]
             type = rng.pick(choices) ?? "text"
             kind = Self.kind(of: ColumnType.parse(type) ?? .text)

@@ -339,7 +339,7 @@ struct ActiveRecordRenderer {
                 return try raw(step, context)
             }
             let definition = try columnArguments(new, in: newTable)
-            var options = definition.options.filter { ["limit", "precision", "scale"].contains($0.0) }
+            var options = definition.options.filter { ["limit", "precision", "scale", "unsigned"].contains($0.0) } // spec 1.1: column types (unsigned)
             if dialect == .postgresql {
                 let typeName = try sql.typeName(type, column: new)
                 let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
@@ -411,6 +411,10 @@ struct ActiveRecordRenderer {
         // t.string without a limit: PostgreSQL's `character varying`, SQLite's `varchar`. A char(n)
         // has no Rails type: the SQL type, as Rails users write it (t.column :code, "char(3)").
         case (.varchar, .postgresql), (.varchar, .sqlite): method = "string"
+        // MySQL only (the dialect rules refuse unsigned elsewhere).
+        case (.unsigned(.smallint), .mysql): method = "integer"; options += [("limit", "2"), ("unsigned", "true")]
+        case (.unsigned(.integer), .mysql) where !(pk && !column.identity): method = "integer"; options.append(("unsigned", "true"))
+        case (.unsigned(.bigint), .mysql) where !(pk && !column.identity): method = "bigint"; options.append(("unsigned", "true"))
         case (.json, .postgresql): method = "jsonb"
         case (.json, .mysql): method = "json"
         case (.json, .sqlite): method = "text"

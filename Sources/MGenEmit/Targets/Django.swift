@@ -239,9 +239,11 @@ struct DjangoWriter {
                               fix: "make '\(column.name)' the table's only primary key column, or drop `identity`")
             }
             switch column.type {
-            case .smallint: cls = "SmallAutoField"
-            case .integer: cls = "AutoField"
-            case .bigint: cls = "BigAutoField"
+            // spec 1.1: column types. An unsigned identity is made by RunSQL (see DjangoOps): the
+            // state holds the auto field of its size.
+            case .smallint, .unsigned(.smallint): cls = "SmallAutoField"
+            case .integer, .unsigned(.integer): cls = "AutoField"
+            case .bigint, .unsigned(.bigint): cls = "BigAutoField"
             default: throw Failure(message: "identity column '\(table.name).\(column.name)' must be smallint, integer or bigint", fix: nil)
             }
         } else if let fk {
@@ -308,6 +310,10 @@ struct DjangoWriter {
         case let .char(n): return ("CharField", [("max_length", String(n))])
         // Django 4.2+: a CharField without max_length is PostgreSQL's and SQLite's varchar.
         case .varchar: return ("CharField", [])
+        // MySQL's `integer UNSIGNED` (Django adds a CHECK of its own there: the column is made by RunSQL).
+        case .unsigned(.smallint): return ("PositiveSmallIntegerField", [])
+        case .unsigned(.integer): return ("PositiveIntegerField", [])
+        case .unsigned(.bigint): return ("PositiveBigIntegerField", [])
         case .binary: return ("BinaryField", [])
         case .date: return ("DateField", [])
         case .time: return ("TimeField", [])

@@ -24,6 +24,9 @@ extension DjangoWriter {
             // spec 1.1: column types. Django has no fixed-length field: char(n) the same way,
             // with a CharField(max_length=n) in the state.
             || step.operation.touchesColumn(in: step.before, where: \.isFixedChar)
+            // Django's Positive*Field is `integer UNSIGNED` and a CHECK (col >= 0) on MySQL;
+            // mgen's SQL declares the type alone.
+            || step.operation.touchesColumn(in: step.before, where: \.isUnsigned)
             // On SQLite Django rebuilds a table from its state (a varchar(n) for the CharField):
             // every step on a table that holds a char(n) column is mgen's SQL there.
             || (dialect == .sqlite && step.operation.table.map { name in

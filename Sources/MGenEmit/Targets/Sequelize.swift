@@ -324,6 +324,7 @@ public struct SequelizeEmitter: Emitter {
         // spec 1.1: column types (Sequelize.STRING without a length is VARCHAR(255))
         case let .char(n): return "Sequelize.CHAR(\(n))"
         case .varchar: return native()
+        case let .unsigned(kind): return "Sequelize.\(kind == .integer ? "INTEGER" : kind.rawValue.uppercased()).UNSIGNED"
         // spec 1.1: column types. Sequelize.DATE(p) is timestamptz on PostgreSQL; the SQL type
         // mgen declares says each dialect's exactly (SQLite: the plain type's mapping).
         case let .temporal(kind, _):

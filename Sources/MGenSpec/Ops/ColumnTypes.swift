@@ -36,6 +36,9 @@ extension ColumnType {
     /// to one another (PostgreSQL and InnoDB compare them as strings).
     public var isFixedChar: Bool { if case .char = self { true } else { false } }
 
+    /// `smallint unsigned`, `integer unsigned` or `bigint unsigned`.
+    public var isUnsigned: Bool { if case .unsigned = self { true } else { false } }
+
     public var isCharacterString: Bool {
         switch self {
         case .string, .char, .varchar: true

@@ -247,6 +247,8 @@ extension Validator {
         switch (literal, type) {
         case (_, .native), (.null, _): return nil
         case (.boolean, .boolean): return nil
+        // spec 1.1: column types
+        case let (.integer(i), .unsigned(kind)): return i < 0 || i.magnitude > kind.maximum ? "out of range (0 to \(kind.maximum))" : nil
         case let (.integer(i), _) where type.isInteger:
             let bound: Int64 = type == .smallint ? 32767 : type == .integer ? 2_147_483_647 : .max
             return i > bound || i < -bound - 1 ? "out of range" : nil
