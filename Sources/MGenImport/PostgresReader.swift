@@ -323,6 +323,12 @@ enum PostgresReader {
             let names = strings(typeName["names"])
             guard let last = names.last else { throw KeepRaw(reason: "unnamed type") }
             if let enumType = enumColumnType(typeName) { return enumType } // spec 1.1: enum types
+            // spec 1.1: column types. A one-dimensional array of a type the spec names.
+            if let bounds = typeName["arrayBounds"] as? [Any], bounds.count == 1 {
+                var element = typeName
+                element["arrayBounds"] = nil
+                if let inner = try? type(element), inner.canBeArrayElement { return .array(inner) }
+            }
             if typeName["arrayBounds"] == nil, names.count <= 2, names.count == 1 || names.first == "pg_catalog" {
                 let mods: [Int] = (typeName["typmods"] as? [Node] ?? []).compactMap { (($0["A_Const"] as? Node)?["ival"] as? Node)?["ival"] as? Int }
                 let modCount = (typeName["typmods"] as? [Node])?.count ?? 0
@@ -568,6 +574,8 @@ enum PostgresReader {
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
             case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
+            // spec 1.1: renames (`ALTER INDEX a RENAME TO b`; the state knows the index's table)
+            case "OBJECT_INDEX": return [.renameIndex(name: try relation(body), to: to, table: "")]
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }

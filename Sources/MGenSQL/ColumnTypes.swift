@@ -8,6 +8,11 @@ extension Unsupported {
                     fix: "give a length (string(n), n ≤ 16383), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
     }
 
+    /// MySQL and SQLite have no array types (`DialectRules` reports it first).
+    public static func array(_ column: String?, _ dialect: Dialect) -> Unsupported {
+        Unsupported("\(dialect) has no array types\(column.map { " (column '\($0)')" } ?? "")", fix: DialectRules.arrayFix)
+    }
+
     /// PostgreSQL and SQLite have no unsigned integers (`DialectRules` reports it first).
     public static func unsigned(_ column: String?, _ dialect: Dialect) -> Unsupported {
         Unsupported("\(dialect) has no unsigned integers\(column.map { " (column '\($0)')" } ?? "")",

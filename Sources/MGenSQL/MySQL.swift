@@ -31,6 +31,7 @@ public struct MySQLDialect: SQLDialect {
         if case let .enumType(name) = type { throw Unsupported.inlineEnum(name, dialect) }
         // spec 1.1: column types (the dialect rules refuse it first, with the column's place)
         if type == .varchar { throw Unsupported.unboundedVarchar(column?.name) }
+        if type.isArray { throw Unsupported.array(column?.name, dialect) }
         return switch type {
         case .boolean: "tinyint(1)"
         case .smallint: "smallint"
@@ -48,7 +49,7 @@ public struct MySQLDialect: SQLDialect {
         case .timestamptz: "timestamp(6)"
         case .uuid: "char(36)"
         case .json: "json"
-        case .native, .enumType, .varchar: ""
+        case .native, .enumType, .varchar, .array: ""
         // spec 1.1: column types
         case let .char(n): "char(\(n))"
         case .unsigned(.smallint): "smallint unsigned"

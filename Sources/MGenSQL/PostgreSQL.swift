@@ -40,6 +40,7 @@ public struct PostgreSQLDialect: SQLDialect {
         case .varchar: "varchar"
         // The dialect rules refuse it first, at the spec's line.
         case .unsigned: throw Unsupported.unsigned(column?.name, dialect)
+        case let .array(element): try typeName(element, column: column) + "[]"
         }
     }
 

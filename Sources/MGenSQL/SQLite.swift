@@ -36,6 +36,7 @@ public struct SQLiteDialect: SQLDialect {
         case let .char(n): return "CHAR(\(n))"
         case .varchar: return "VARCHAR"
         case .unsigned: throw Unsupported.unsigned(column?.name, dialect)
+        case .array: throw Unsupported.array(column?.name, dialect)
         case .uuid: return "CHAR(36)"
         case .json: return "TEXT"
         case let .native(map):

@@ -33,6 +33,9 @@ public enum DialectRules {
     /// How to write an unsigned integer for a dialect without one: the range decides.
     public static let unsignedFix = "use the signed type with `add_check` (col >= 0) where its range suffices, or a per-dialect type such as {mysql: int unsigned, postgresql: bigint, sqlite: INTEGER}"
 
+    /// What to write for an array where the dialect has none (json holds a list, but is another type).
+    public static let arrayFix = "use json for a list of values (another type: queried and indexed differently), a child table, or a per-dialect type such as {postgresql: text[], mysql: json, sqlite: TEXT}"
+
     /// The longest `char(n)`: PostgreSQL's varchar limit, MySQL's 255 characters.
     static func maximumCharLength(_ dialect: Dialect) -> Int? {
         switch dialect {
@@ -223,6 +226,8 @@ public enum DialectRules {
             case let .unsigned(kind) where dialect != .mysql:
                 error("column '\(table).\(column)' is \(type); \(displayName) has no unsigned integers",
                       fix: DialectRules.unsignedFix + " (\(kind.signed) holds up to \(kind == .bigint ? "9,223,372,036,854,775,807" : kind == .integer ? "2,147,483,647" : "32,767"))")
+            case .array where dialect != .postgresql:
+                error("column '\(table).\(column)' is \(type); \(displayName) has no array types", fix: DialectRules.arrayFix)
             case .varchar where dialect == .mysql:
                 error("column '\(table).\(column)' is varchar(max); MySQL has no varchar without a length",
                       fix: "give a length (string(n), n ≤ \(maximumStringLength(.mysql) ?? 0)), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")

@@ -28,6 +28,9 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// signed type's range moved up (0 to 4,294,967,295 for an int). PostgreSQL and SQLite have
     /// none: the dialect rules refuse it there (a CHECK would halve the range silently).
     case unsigned(Unsigned)
+    /// `text[]`, `integer[]`, `string(20)[]`: a one-dimensional PostgreSQL array of a plain type.
+    /// MySQL and SQLite have none: the dialect rules refuse it there.
+    indirect case array(ColumnType)
 
     /// The integer types that take MySQL's UNSIGNED.
     public enum Unsigned: String, Hashable, Sendable, CaseIterable {
@@ -78,7 +81,7 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     public static let names = ["boolean", "smallint", "integer", "bigint", "decimal(p,s)", "real", "double",
                                "string(n)", "text", "binary", "date", "time", "timestamp", "timestamptz",
                                "time(p)", "timestamp(p)", "timestamptz(p)", "char(n)", "varchar(max)",
-                               "smallint unsigned", "integer unsigned", "bigint unsigned",
+                               "smallint unsigned", "integer unsigned", "bigint unsigned", "text[]",
                                "uuid", "json", "enum(a,b,...)"]
 
     /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
@@ -98,6 +101,11 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
             if let n = lengthArgument(text, prefix: "string(") { return n > 0 ? .string(length: n) : nil }
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // spec 1.1: column types. An array of a plain type (no arrays of arrays, enums or native types).
+        if trimmed.hasSuffix("[]") {
+            guard let element = parse(String(trimmed.dropLast(2))), element.canBeArrayElement else { return nil }
+            return .array(element)
+        }
         var base = trimmed.lowercased()
         var arguments: [String] = []
         if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
@@ -199,6 +207,7 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case let .char(n): "char(\(n))"
         case .varchar: "varchar(max)"
         case let .unsigned(kind): "\(kind.rawValue) unsigned"
+        case let .array(element): "\(element)[]"
         }
     }
 

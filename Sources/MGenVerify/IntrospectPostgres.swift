@@ -209,6 +209,11 @@ struct PostgresIntrospector {
 
     /// PostgreSQL's `format_type` names → mgen's neutral names.
     static func neutralType(_ type: String) -> String {
+        // spec 1.1: column types. `integer[]`, `character varying(20)[]`: the element's name.
+        if type.hasSuffix("[]") {
+            let element = neutralType(String(type.dropLast(2)))
+            return element == "native" ? "native" : element + "[]"
+        }
         // Precision of time types does not change the neutral type.
         let base = type.replacingOccurrences(of: #"\([0-9]+\)"#, with: "", options: .regularExpression)
         switch base {

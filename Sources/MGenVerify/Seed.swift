@@ -132,6 +132,7 @@ struct Seeder {
             if let limit, value.count > limit { value = String(String(seq).suffix(max(limit, 1))) }
             return text(value)
         }
+        if neutral.hasSuffix("[]") { return "'{}'" } // spec 1.1: column types (an empty array of any type)
         if neutral.hasPrefix("enum(") && neutral.hasSuffix(")") {
             let values = neutral.dropFirst(5).dropLast().split(separator: ",").map(String.init)
             return values.isEmpty ? "NULL" : text(values[(seq - 1) % values.count])

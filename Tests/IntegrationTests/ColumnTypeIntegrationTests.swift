@@ -11,8 +11,8 @@ import Testing
 
 @Suite(.serialized) struct ColumnTypeIntegrationTests {
     // spec 1.1: column types — char(n) everywhere, varchar(max) on PostgreSQL and SQLite,
-    // unsigned integers on MySQL
-    static let chains = ["time-precision", "char-types", "varchar-unbounded", "unsigned-integers"]
+    // unsigned integers on MySQL, arrays on PostgreSQL
+    static let chains = ["time-precision", "char-types", "varchar-unbounded", "unsigned-integers", "arrays"]
 
     static var cells: [(String, Dialect)] {
         FrameworkChain.all.filter { chains.contains($0.name) }.flatMap { chain in chain.dialects.map { (chain.name, $0) } }
@@ -141,6 +141,25 @@ extension ColumnTypeIntegrationTests {
                 let count = with.matches(of: #/ unsigned"/#).count
                 if dialect == .mysql { found += count } else { #expect(count == 0) }
                 #expect(!without.contains(" unsigned\""), "seed \(seed) \(dialect) without unsignedIntegers")
+            }
+        }
+        #expect(found > 0)
+    }
+}
+
+/// spec 1.1: column types. The generator's `arrays` feature (PostgreSQL only, a side stream):
+/// seeds 1–6 hold array columns on PostgreSQL, none elsewhere or with it off.
+@Suite struct ArrayGeneratorTests {
+    @Test func seedsHoldThem() throws {
+        var found = 0
+        for dialect in Dialect.allCases {
+            for seed: UInt64 in 1...6 {
+                let with = try ChainGenerator(seed: seed, dialect: dialect).generate().yaml
+                let without = try ChainGenerator(seed: seed, dialect: dialect,
+                                                 features: Set(ChainFeature.allCases).subtracting([.arrays])).generate().yaml
+                let count = with.matches(of: #/\[\]"/#).count
+                if dialect == .postgresql { found += count } else { #expect(count == 0) }
+                #expect(!without.contains("[]\""), "seed \(seed) \(dialect) without arrays")
             }
         }
         #expect(found > 0)

@@ -36,3 +36,25 @@ extension ColumnTypeReadingTests {
         #expect(my.column("id")?.identity == true)
     }
 }
+
+extension ColumnTypeReadingTests {
+    @Test func postgresqlArrays() throws {
+        let t = try #require(try columns("CREATE TABLE t (a text[], b integer[], c varchar(20)[], d int[][], e citext[]);", .postgresql))
+        #expect(Array(t.columns.map(\.type).prefix(3)) == [.array(.text), .array(.integer), .array(.string(length: 20))])
+        #expect(t.columns[3].type == .native(["postgresql": "int[][]"]) && t.columns[4].type == .native(["postgresql": "citext[]"]), "\(t.columns.map(\.type))")
+    }
+}
+
+extension ColumnTypeReadingTests {
+    /// `ALTER INDEX … RENAME TO` is read as rename_index (it was raw, and an import of a chain
+    /// that renames an index lost the new name from its state).
+    @Test func postgresqlIndexRename() throws {
+        let dir = try temporaryFolder("index-rename")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "CREATE TABLE t (a integer);\nCREATE INDEX i ON t (a);\nALTER INDEX i RENAME TO j;\n"
+            .write(toFile: dir + "/0001_a.up.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "sql", dialect: .postgresql)
+        let operations = try #require(result.migrations.first).operations.map(\.value)
+        #expect(operations.last == .renameIndex(name: "i", to: "j", table: ""), "\(operations)")
+    }
+}

@@ -196,3 +196,32 @@ import Testing
         }
     }
 }
+
+// spec 1.1: column types — PostgreSQL arrays: parsed, rendered, refused on MySQL and SQLite.
+@Suite struct ArrayTypeTests {
+    @Test func parses() {
+        #expect(ColumnType.parse("text[]") == .array(.text))
+        #expect(ColumnType.parse("string(20)[]") == .array(.string(length: 20)))
+        #expect(ColumnType.parse("timestamp(3)[]") == .array(.temporal(.timestamp, precision: 3)))
+        #expect(ColumnType.parse("integer[][]") == nil && ColumnType.parse("enum(a,b)[]") == nil && ColumnType.parse("integer unsigned[]") == nil)
+        for type in [ColumnType.array(.integer), .array(.char(length: 2))] { #expect(ColumnType.parse(type.description) == type) }
+        #expect(ColumnType.array(.integer).widens(to: .array(.bigint)) && !ColumnType.array(.bigint).widens(to: .array(.integer)))
+    }
+
+    @Test func postgresqlRendersItAndTheOthersRefuse() throws {
+        let yaml = spec(id: "0001", """
+              - create_table: {table: t, columns: [{name: tags, type: "text[]", default: {sql: "'{}'"}}, {name: n, type: "string(20)[]"}]}
+
+            """)
+        let pg = try render(.postgresql, yaml)[0].upSQL.joined(separator: "\n")
+        #expect(pg.contains(#""tags" text[] DEFAULT '{}'"#) && pg.contains(#""n" varchar(20)[]"#), "\(pg)")
+        let chain = try MigrationChain.build([SpecLoader.load(text: yaml, file: "0001.yaml")])
+        #expect(DialectRules.problems(in: chain, for: .postgresql).isEmpty)
+        for dialect in [Dialect.mysql, .sqlite] {
+            let problems = DialectRules.problems(in: chain, for: dialect)
+            #expect(problems.map(\.message).first == "\(dialect): column 't.tags' is text[]; \(dialect == .mysql ? "MySQL" : "SQLite") has no array types")
+            #expect(problems.first?.fix?.contains("json") == true)
+            #expect(throws: (any Error).self) { try render(dialect, yaml) }
+        }
+    }
+}

@@ -134,6 +134,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case charTypes
     // spec 1.1: column types (smallint/integer/bigint unsigned, MySQL only)
     case unsignedIntegers
+    // spec 1.1: column types (text[], integer[]: PostgreSQL only)
+    case arrays
     // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
     case tableComments, renameIndexes
 }
@@ -363,6 +365,12 @@ struct Proposer {
             var side = SplitMix64(seed: copy.next() ^ 0x756E_7369_676E_6564)
             if side.chance(40) { picked.0 += " unsigned" }
         }
+        // spec 1.1: column types. PostgreSQL arrays, from a fourth side stream.
+        if has(.arrays), dialect == .postgresql, ["text", "integer"].contains(picked.0) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x6172_7261_7973_0001)
+            if side.chance(35) { picked = (picked.0 + "[]", .json) }
+        }
         return picked
     }
 
@@ -380,6 +388,7 @@ struct Proposer {
         case "binary": return .binary
         default:
             let d = type.description
+            if d.hasSuffix("[]") { return .json } // spec 1.1: column types (no literal defaults, not in keys)
             if d.hasPrefix("decimal") { return .decimal }
             if d.hasPrefix("enum") { return .enumeration }
             if d.hasPrefix("string") || d.hasPrefix("char(") || d == "varchar(max)" { return .string } // spec 1.1: column types
@@ -623,12 +632,17 @@ struct Proposer {
                                              "char(12)": ["char(40)", "string(12)", "text"], "char(40)": ["string(40)", "text"],
                                              "varchar(max)": ["text"],
                                              "smallint unsigned": ["integer unsigned", "integer"], "integer unsigned": ["bigint unsigned", "bigint"],
-                                             "bigint unsigned": ["decimal(20,0)"]]
+                                             "bigint unsigned": ["decimal(20,0)"],
+                                             "text[]": ["varchar(max)[]"], "integer[]": ["bigint[]"]]
             let choices = widen[type] ?? ["text"]
             type = rng.pick(choices) ?? "text"
             kind = Self.kind(of: ColumnType.parse(type) ?? .text)
             fields.append(("type", .string(type)))
-            if dialect == .postgresql, rng.chance(30) { fields.append(("using", .string("\(q(column.name))::\(type == "text" ? "text" : type == "bigint" ? "bigint" : "text")"))) }
+            if dialect == .postgresql, rng.chance(30) {
+                // spec 1.1: column types (an array converts to the array type)
+                let cast = type.hasSuffix("[]") ? (type == "varchar(max)[]" ? "varchar[]" : type) : type == "text" ? "text" : type == "bigint" ? "bigint" : "text"
+                fields.append(("using", .string("\(q(column.name))::\(cast)")))
+            }
         }
         if has(.alterNullability), rng.chance(40) { fields.append(("nullable", .bool(!column.nullable))) }
         if has(.alterDefault), rng.chance(40) {

@@ -65,6 +65,7 @@ extension Proposer {
         case let .string(length), let .char(length): return .string(String("it's-\(row)".prefix(length)))
         case .varchar: return .string("it's-\(row)") // spec 1.1: column types
         case .unsigned: return .number(String(700_001 + row))
+        case .array: return nil
         case .text: return .string("back\\slash \(row)")
         case .date: return .string("2024-01-3\(row)")
         case .time: return .string("12:3\(row):00")

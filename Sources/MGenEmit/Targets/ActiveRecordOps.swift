@@ -339,7 +339,7 @@ struct ActiveRecordRenderer {
                 return try raw(step, context)
             }
             let definition = try columnArguments(new, in: newTable)
-            var options = definition.options.filter { ["limit", "precision", "scale", "unsigned"].contains($0.0) } // spec 1.1: column types (unsigned)
+            var options = definition.options.filter { ["limit", "precision", "scale", "unsigned", "array"].contains($0.0) } // spec 1.1: column types (unsigned, array)
             if dialect == .postgresql {
                 let typeName = try sql.typeName(type, column: new)
                 let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
@@ -419,6 +419,11 @@ struct ActiveRecordRenderer {
         case (.json, .mysql): method = "json"
         case (.json, .sqlite): method = "text"
         case (.enumeration, .postgresql), (.enumeration, .sqlite): method = "text" // with a CHECK, as mgen's SQL makes it
+        // spec 1.1: column types. Rails' `array: true` on the element's type (PostgreSQL).
+        case let (.array(element), .postgresql):
+            let inner = try columnArguments(Column(name: column.name, type: element), in: table)
+            method = inner.method
+            if method != nil { options += inner.options.filter { ["limit", "precision", "scale"].contains($0.0) } + [("array", "true")] }
         default: method = nil
         }
         let type: String

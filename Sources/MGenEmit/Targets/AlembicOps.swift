@@ -333,6 +333,8 @@ struct AlembicRenderer {
         case (.varchar, _): return "sa.String()"
         case let (.unsigned(kind), .mysql): return module("mysql", "\(kind == .integer ? "INTEGER" : kind.rawValue.uppercased())(unsigned=True)")
         case (.unsigned, _): throw Unsupported.unsigned(column?.name, dialect)
+        case let (.array(element), .postgresql): return module("postgresql", "ARRAY(\(try self.type(element, column: nil, in: nil)))")
+        case (.array, _): throw Unsupported.array(column?.name, dialect)
         case let (.native(map), _):
             guard let name = map[dialect.rawValue] ?? map["default"] else {
                 throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")

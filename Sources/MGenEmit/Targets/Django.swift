@@ -279,7 +279,16 @@ struct DjangoWriter {
         if case let .enumeration(values) = column.type {
             kwargs.append(("choices", Py.list(values.map { "(\(Py.string($0)), \(Py.string($0)))" })))
         }
-        return models(cls) + "(" + kwargs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ")"
+        // spec 1.1: column types. ArrayField is django.contrib.postgres's; its base_field is a models field.
+        let head: String
+        if cls == "ArrayField" {
+            use("django.contrib.postgres.fields", "ArrayField")
+            use("django.db", "models")
+            head = cls
+        } else {
+            head = models(cls)
+        }
+        return head + "(" + kwargs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ")"
     }
 
     /// The table as the spec's state has it anywhere in this migration (for a referenced table).
@@ -314,6 +323,12 @@ struct DjangoWriter {
         case .unsigned(.smallint): return ("PositiveSmallIntegerField", [])
         case .unsigned(.integer): return ("PositiveIntegerField", [])
         case .unsigned(.bigint): return ("PositiveBigIntegerField", [])
+        // PostgreSQL: an ArrayField in the state (see field), the column made by RunSQL.
+        case let .array(element):
+            var base = column
+            base.type = element
+            let (cls, kwargs) = try plainField(base, table: table, dialect: dialect)
+            return ("ArrayField", [("base_field", "models.\(cls)(" + kwargs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ")")])
         case .binary: return ("BinaryField", [])
         case .date: return ("DateField", [])
         case .time: return ("TimeField", [])

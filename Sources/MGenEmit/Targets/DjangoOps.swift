@@ -27,6 +27,9 @@ extension DjangoWriter {
             // Django's Positive*Field is `integer UNSIGNED` and a CHECK (col >= 0) on MySQL;
             // mgen's SQL declares the type alone.
             || step.operation.touchesColumn(in: step.before, where: \.isUnsigned)
+            // An ArrayField's base field declares the element as Django would (timestamptz for a
+            // timestamp): the array column is mgen's SQL, the state an ArrayField.
+            || step.operation.touchesColumn(in: step.before, where: \.isArray)
             // On SQLite Django rebuilds a table from its state (a varchar(n) for the CharField):
             // every step on a table that holds a char(n) column is mgen's SQL there.
             || (dialect == .sqlite && step.operation.table.map { name in

@@ -308,6 +308,7 @@ public struct KnexEmitter: Emitter {
         case .unsigned(.smallint): return "smallint(\(name)).unsigned()"
         case .unsigned(.integer): return "integer(\(name)).unsigned()"
         case .unsigned(.bigint): return "bigInteger(\(name)).unsigned()"
+        case .array: return specific()
         // spec 1.1: column types. Knex's precision options differ per method and dialect; the
         // type mgen's SQL declares (timestamp(3), datetime(3), ...) says it exactly.
         case let .temporal(kind, _):

@@ -429,6 +429,8 @@ struct PeeweeWriter {
         case .varchar: return ("pw.CharField", [("max_length", "None")], by("varchar", "varchar", "VARCHAR"))
         // The signed field, pinned to MySQL's unsigned type.
         case let .unsigned(kind): return (naturalField(kind.signed).0, [], nil)
+        // A field pinned to the array type, as for a native one.
+        case .array: return ("pw.Field", [], nil)
         }
     }
 

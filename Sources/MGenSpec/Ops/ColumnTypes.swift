@@ -36,6 +36,17 @@ extension ColumnType {
     /// to one another (PostgreSQL and InnoDB compare them as strings).
     public var isFixedChar: Bool { if case .char = self { true } else { false } }
 
+    /// A PostgreSQL array.
+    public var isArray: Bool { if case .array = self { true } else { false } }
+
+    /// What an array may hold: a plain type PostgreSQL has (not an array, an enum or a native type).
+    public var canBeArrayElement: Bool {
+        switch self {
+        case .array, .enumeration, .enumType, .native, .unsigned: false
+        default: true
+        }
+    }
+
     /// `smallint unsigned`, `integer unsigned` or `bigint unsigned`.
     public var isUnsigned: Bool { if case .unsigned = self { true } else { false } }
 

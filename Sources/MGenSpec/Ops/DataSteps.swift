@@ -265,6 +265,7 @@ extension Validator {
         // spec 1.1: column types (char(n), varchar(max))
         case let (.string(s), .char(n)): return s.count > n ? "\(s.count) characters, more than \(n)" : nil
         case (.string, .text), (.string, .json), (.string, .varchar): return nil
+        case (.string, .array): return nil // PostgreSQL's array text, '{a,b}'
         case let (.string(s), .enumeration(values)): return values.contains(s) ? nil : "not one of \(values.joined(separator: ", "))"
         case let (.string(s), .uuid): return isUUID(s) ? nil : "not a UUID (8-4-4-4-12 hex digits)"
         case let (.string(s), .date): return matches(s, "dddd-dd-dd") ? nil : "not a date (YYYY-MM-DD)"
