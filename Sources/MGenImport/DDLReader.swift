@@ -333,7 +333,9 @@ struct DDLReader {
             let name = try identifier()
             guard let typeText = tokens.expression(from: i, stops: Self.stops) else { throw KeepRaw(reason: "column \(name) has no type") }
             i = typeText.end
-            var read = ReadColumn(column: Column(name: name, type: type(typeText.text)))
+            // spec 1.1: column types. MySQL's UNSIGNED follows the type (and stops its text).
+            let typeSQL = dialect == .mysql && word("UNSIGNED") ? typeText.text + " unsigned" : typeText.text
+            var read = ReadColumn(column: Column(name: name, type: type(typeSQL)))
             while !atEnd, !tokens.isPunct(i, ","), !tokens.isPunct(i, ")") {
                 if word("CONSTRAINT") {
                     let conname = try identifier()
@@ -383,7 +385,7 @@ struct DDLReader {
                     throw KeepRaw(reason: "column option \(peekText)")
                 }
             }
-            if read.column.identity, !read.column.type.isInteger { throw KeepRaw(reason: "auto-increment on a non-integer type") }
+            if read.column.identity, !read.column.type.isWholeNumber { throw KeepRaw(reason: "auto-increment on a non-integer type") }
             if dialect == .sqlite, read.column.identity, read.column.type == .integer,
                let hinted = identityTypes[DDLReader.identityKey(table: table, column: name)] {
                 read.column.type = hinted
@@ -417,13 +419,27 @@ struct DDLReader {
                t[t.index(after: open)..<t.index(before: t.endIndex)].allSatisfy(\.isNumber), let known = neutral[String(t[..<open])] {
                 return known
             }
+            // spec 1.1: column types. `int unsigned`, `int(10) unsigned` (a display width, as above).
+            if dialect == .mysql, t.hasSuffix("unsigned") {
+                let base = String(t.dropLast(8)).replacingOccurrences(of: #"\([0-9]+\)$"#, with: "", options: .regularExpression)
+                switch base {
+                case "smallint": return .unsigned(.smallint)
+                case "int", "integer": return .unsigned(.integer)
+                case "bigint": return .unsigned(.bigint)
+                default: break
+                }
+            }
             // An enum's values keep their case (`t` is folded for the type's name only).
             if dialect == .mysql, t.hasPrefix("enum("), case let .enumeration(values)? = ColumnType.parse(text.trimmingCharacters(in: .whitespaces)) {
                 return .enumeration(values)
             }
+            // spec 1.1: column types. SQLite's bare VARCHAR is what mgen declares for varchar(max)
+            // (`ColumnType.parse` reads a bare varchar as the spec's string(255)).
+            if dialect == .sqlite, t == "varchar" { return .varchar }
             if let parsed = ColumnType.parse(t) {
                 switch parsed {
                 case .string, .decimal: return parsed
+                case .char where t.hasPrefix("char("): return parsed // spec 1.1: column types
                 case .enumeration where dialect == .mysql && t.hasPrefix("enum("): return parsed
                 default: break
                 }

@@ -334,6 +334,12 @@ enum PostgresReader {
             let names = strings(typeName["names"])
             guard let last = names.last else { throw KeepRaw(reason: "unnamed type") }
             if let enumType = enumColumnType(typeName) { return enumType } // spec 1.1: enum types
+            // spec 1.1: column types. A one-dimensional array of a type the spec names.
+            if let bounds = typeName["arrayBounds"] as? [Any], bounds.count == 1 {
+                var element = typeName
+                element["arrayBounds"] = nil
+                if let inner = try? type(element), inner.canBeArrayElement { return .array(inner) }
+            }
             if typeName["arrayBounds"] == nil, names.count <= 2, names.count == 1 || names.first == "pg_catalog" {
                 let mods: [Int] = (typeName["typmods"] as? [Node] ?? []).compactMap { (($0["A_Const"] as? Node)?["ival"] as? Node)?["ival"] as? Int }
                 let modCount = (typeName["typmods"] as? [Node])?.count ?? 0
@@ -353,6 +359,9 @@ enum PostgresReader {
                 case ("uuid", 0): return .uuid
                 case ("jsonb", 0): return .json
                 case ("varchar", 1) where mods.count == 1 && mods[0] > 0: return .string(length: mods[0])
+                // spec 1.1: column types
+                case ("varchar", 0): return .varchar
+                case ("bpchar", 1) where mods.count == 1 && mods[0] > 0: return .char(length: mods[0])
                 case ("numeric", 2) where mods.count == 2 && mods[0] > 0 && mods[1] >= 0 && mods[1] <= mods[0]:
                     return .decimal(precision: mods[0], scale: mods[1])
                 case ("serial", _), ("bigserial", _), ("smallserial", _), ("serial4", _), ("serial8", _), ("serial2", _):

@@ -29,6 +29,9 @@ public struct MySQLDialect: SQLDialect {
         }
         // spec 1.1: enum types
         if case let .enumType(name) = type { throw Unsupported.inlineEnum(name, dialect) }
+        // spec 1.1: column types (the dialect rules refuse it first, with the column's place)
+        if type == .varchar { throw Unsupported.unboundedVarchar(column?.name) }
+        if type.isArray { throw Unsupported.array(column?.name, dialect) }
         return switch type {
         case .boolean: "tinyint(1)"
         case .smallint: "smallint"
@@ -46,7 +49,12 @@ public struct MySQLDialect: SQLDialect {
         case .timestamptz: "timestamp(6)"
         case .uuid: "char(36)"
         case .json: "json"
-        case .native, .enumType: ""
+        case .native, .enumType, .varchar, .array: ""
+        // spec 1.1: column types
+        case let .char(n): "char(\(n))"
+        case .unsigned(.smallint): "smallint unsigned"
+        case .unsigned(.integer): "int unsigned"
+        case .unsigned(.bigint): "bigint unsigned"
         // spec 1.1: column types. MySQL's datetime is the spec's timestamp, its timestamp the
         // spec's timestamptz (as for the plain types, which are written with precision 6).
         case let .temporal(.time, p): "time(\(p))"

@@ -36,6 +36,11 @@ public struct PostgreSQLDialect: SQLDialect {
         case let .enumType(name): quote(name)
         // spec 1.1: column types
         case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
+        case let .char(n): "char(\(n))"
+        case .varchar: "varchar"
+        // The dialect rules refuse it first, at the spec's line.
+        case .unsigned: throw Unsupported.unsigned(column?.name, dialect)
+        case let .array(element): try typeName(element, column: column) + "[]"
         }
     }
 

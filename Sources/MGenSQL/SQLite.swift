@@ -33,6 +33,10 @@ public struct SQLiteDialect: SQLDialect {
         // spec 1.1: column types. SQLite keeps times as text with whatever digits were written:
         // a precision means nothing to it, and the plain name keeps framework files alike.
         case let .temporal(kind, _): return try typeName(kind.plain, column: column)
+        case let .char(n): return "CHAR(\(n))"
+        case .varchar: return "VARCHAR"
+        case .unsigned: throw Unsupported.unsigned(column?.name, dialect)
+        case .array: throw Unsupported.array(column?.name, dialect)
         case .uuid: return "CHAR(36)"
         case .json: return "TEXT"
         case let .native(map):

@@ -564,7 +564,7 @@ public enum Rules {
 
     static func implicitDefault(_ type: ColumnType) -> String {
         switch type.withoutPrecision {
-        case .string, .text, .enumeration, .json, .binary, .uuid: "'' (empty string; an ENUM gets its first value)"
+        case .string, .text, .enumeration, .json, .binary, .uuid, .char, .varchar: "'' (empty string; an ENUM gets its first value)"
         case .date, .timestamp, .timestamptz, .time: "zero date/time"
         case .boolean: "0 (false)"
         default: "0"

@@ -29,6 +29,22 @@ public enum DialectRules {
         }
     }
 
+    // spec 1.1: column types
+    /// How to write an unsigned integer for a dialect without one: the range decides.
+    public static let unsignedFix = "use the signed type with `add_check` (col >= 0) where its range suffices, or a per-dialect type such as {mysql: int unsigned, postgresql: bigint, sqlite: INTEGER}"
+
+    /// What to write for an array where the dialect has none (json holds a list, but is another type).
+    public static let arrayFix = "use json for a list of values (another type: queried and indexed differently), a child table, or a per-dialect type such as {postgresql: text[], mysql: json, sqlite: TEXT}"
+
+    /// The longest `char(n)`: PostgreSQL's varchar limit, MySQL's 255 characters.
+    static func maximumCharLength(_ dialect: Dialect) -> Int? {
+        switch dialect {
+        case .postgresql: 10_485_760
+        case .mysql: 255
+        case .sqlite: nil
+        }
+    }
+
     /// Columns a table may have: PostgreSQL 1,600, InnoDB 1,017, SQLite 2,000 (its default build).
     static func maximumColumns(_ dialect: Dialect) -> Int {
         switch dialect {
@@ -201,6 +217,20 @@ public enum DialectRules {
                 if dialect == .mysql, let long = values.first(where: { $0.count > 255 }) {
                     error("enum value '\(long.prefix(20))…' of column '\(table).\(column)' is \(long.count) characters; MySQL allows 255")
                 }
+            // spec 1.1: column types
+            case let .char(n):
+                if let limit = maximumCharLength(dialect), n > limit {
+                    error("column '\(table).\(column)' is char(\(n)); \(displayName) allows at most char(\(limit))",
+                          fix: "use string(n) for longer values")
+                }
+            case let .unsigned(kind) where dialect != .mysql:
+                error("column '\(table).\(column)' is \(type); \(displayName) has no unsigned integers",
+                      fix: DialectRules.unsignedFix + " (\(kind.signed) holds up to \(kind == .bigint ? "9,223,372,036,854,775,807" : kind == .integer ? "2,147,483,647" : "32,767"))")
+            case .array where dialect != .postgresql:
+                error("column '\(table).\(column)' is \(type); \(displayName) has no array types", fix: DialectRules.arrayFix)
+            case .varchar where dialect == .mysql:
+                error("column '\(table).\(column)' is varchar(max); MySQL has no varchar without a length",
+                      fix: "give a length (string(n), n ≤ \(maximumStringLength(.mysql) ?? 0)), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
             default:
                 break
             }
@@ -236,6 +266,8 @@ public enum DialectRules {
             case .smallint: return integer(-32_768...32_767)
             case .integer: return integer(-2_147_483_648...2_147_483_647)
             case .bigint: return integer(Int64.min...Int64.max)
+            // spec 1.1: column types (the largest bigint unsigned is beyond a YAML integer's reach)
+            case let .unsigned(kind): return integer(0...Int64(clamping: kind.maximum))
             case .decimal, .real, .double:
                 switch literal {
                 case let .string(s): return Double(s) == nil ? "not a number" : nil
@@ -251,7 +283,7 @@ public enum DialectRules {
                 case .number: return "a number, not true or false"
                 default: return nil
                 }
-            case let .string(n):
+            case let .string(n), let .char(n): // spec 1.1: column types (char)
                 let text = sqlText(literal)
                 return text.count > n ? "\(text.count) characters, longer than \(n)" : nil
             case let .enumeration(values):
@@ -301,8 +333,9 @@ public enum DialectRules {
                           fix: "use string(n) (n ≤ \(mysqlMaximumKeyBytes / 4)) for a column in a key")
                     return
                 case let .string(n): bytes += n * 4
+                case let .char(n): bytes += n * 4 // spec 1.1: column types
                 case let .enumeration(values): bytes += (values.map(\.count).max() ?? 0) * 4
-                case .bigint, .double, .timestamp, .timestamptz: bytes += 8
+                case .bigint, .double, .timestamp, .timestamptz, .unsigned(.bigint): bytes += 8
                 case let .decimal(p, _): bytes += p / 2 + 1
                 case .uuid: bytes += 36 * 4
                 default: bytes += 4

@@ -141,6 +141,12 @@ extension ColumnType {
         // most (6 on PostgreSQL and MySQL).
         case let (.temporal(a, p), .temporal(b, q)): return a == b && q >= p
         case let (.temporal(a, _), plain): return plain == a.plain
+        // A char(n) value fits any string as long (its padding is no data); every string fits
+        // varchar(max), and varchar(max) and text hold the same values.
+        case let (.char(a), .char(b)), let (.char(a), .string(b)): return b >= a
+        case let (.array(a), .array(b)): return a.widens(to: b)
+        case (.char, .text), (.char, .varchar), (.string, .varchar), (.uuid, .varchar), (.enumeration, .varchar),
+             (.varchar, .text), (.text, .varchar): return true
         default: return false
         }
     }

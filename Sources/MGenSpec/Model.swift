@@ -18,6 +18,40 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// digits (0–6) written out. The plain `.time`/`.timestamp`/`.timestamptz` stay what they
     /// were (each dialect's default precision), so existing specs render unchanged.
     case temporal(Temporal, precision: Int)
+    /// `char(n)`: fixed length, blank-padded (PostgreSQL `char(n)`, MySQL `char(n)`; SQLite keeps
+    /// the text as given). Distinct from `string(n)`: comparisons and storage differ.
+    case char(length: Int)
+    /// `varchar(max)` (`string(max)`): a varchar without a length limit, PostgreSQL's `varchar`
+    /// (Rails' `t.string`, Django's `CharField()`). MySQL has none: the dialect rules refuse it.
+    case varchar
+    /// `integer unsigned` (`smallint unsigned`, `bigint unsigned`): MySQL's unsigned integers, the
+    /// signed type's range moved up (0 to 4,294,967,295 for an int). PostgreSQL and SQLite have
+    /// none: the dialect rules refuse it there (a CHECK would halve the range silently).
+    case unsigned(Unsigned)
+    /// `text[]`, `integer[]`, `string(20)[]`: a one-dimensional PostgreSQL array of a plain type.
+    /// MySQL and SQLite have none: the dialect rules refuse it there.
+    indirect case array(ColumnType)
+
+    /// The integer types that take MySQL's UNSIGNED.
+    public enum Unsigned: String, Hashable, Sendable, CaseIterable {
+        case smallint, integer, bigint
+        /// The signed type of the same size.
+        public var signed: ColumnType {
+            switch self {
+            case .smallint: .smallint
+            case .integer: .integer
+            case .bigint: .bigint
+            }
+        }
+        /// The largest value.
+        public var maximum: UInt64 {
+            switch self {
+            case .smallint: 65_535
+            case .integer: 4_294_967_295
+            case .bigint: .max
+            }
+        }
+    }
 
     /// The time types that take a fractional-second precision.
     public enum Temporal: String, Hashable, Sendable {
@@ -46,7 +80,8 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
     /// The neutral names, for help texts and did-you-mean suggestions.
     public static let names = ["boolean", "smallint", "integer", "bigint", "decimal(p,s)", "real", "double",
                                "string(n)", "text", "binary", "date", "time", "timestamp", "timestamptz",
-                               "time(p)", "timestamp(p)", "timestamptz(p)",
+                               "time(p)", "timestamp(p)", "timestamptz(p)", "char(n)", "varchar(max)",
+                               "smallint unsigned", "integer unsigned", "bigint unsigned", "text[]",
                                "uuid", "json", "enum(a,b,...)"]
 
     /// Parses the neutral spelling: `integer`, `string(255)`, `decimal(10,2)`, `enum(a,b)`, and common aliases.
@@ -66,6 +101,11 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
             if let n = lengthArgument(text, prefix: "string(") { return n > 0 ? .string(length: n) : nil }
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // spec 1.1: column types. An array of a plain type (no arrays of arrays, enums or native types).
+        if trimmed.hasSuffix("[]") {
+            guard let element = parse(String(trimmed.dropLast(2))), element.canBeArrayElement else { return nil }
+            return .array(element)
+        }
         var base = trimmed.lowercased()
         var arguments: [String] = []
         if let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") {
@@ -97,6 +137,16 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         // value); `jsonb` says so. PostgreSQL's text-keeping json is the per-dialect {postgresql: json}.
         case ("jsonb", 0): return .json
         case ("string", 0), ("varchar", 0): return .string(length: defaultStringLength)
+        // spec 1.1: column types. `max` is the unbounded varchar; `char` alone is char(1), as in SQL.
+        case ("string", 1) where arguments[0].lowercased() == "max", ("varchar", 1) where arguments[0].lowercased() == "max":
+            return .varchar
+        case ("char", 0), ("character", 0): return .char(length: 1)
+        case ("smallint unsigned", 0): return .unsigned(.smallint)
+        case ("integer unsigned", 0), ("int unsigned", 0): return .unsigned(.integer)
+        case ("bigint unsigned", 0): return .unsigned(.bigint)
+        case ("char", 1), ("character", 1):
+            guard let n = ints()?.first, n > 0 else { return nil }
+            return .char(length: n)
         case ("string", 1), ("varchar", 1):
             guard let n = ints()?.first, n > 0 else { return nil }
             return .string(length: n)
@@ -154,10 +204,21 @@ public enum ColumnType: Hashable, Sendable, CustomStringConvertible {
         case let .enumType(name): "enum_type(\(name))"
         // spec 1.1: column types
         case let .temporal(kind, p): "\(kind.rawValue)(\(p))"
+        case let .char(n): "char(\(n))"
+        case .varchar: "varchar(max)"
+        case let .unsigned(kind): "\(kind.rawValue) unsigned"
+        case let .array(element): "\(element)[]"
         }
     }
 
     public var isInteger: Bool { self == .smallint || self == .integer || self == .bigint }
+
+    // spec 1.1: column types
+    /// A signed or unsigned integer type: what an identity column may be.
+    public var isWholeNumber: Bool {
+        if case .unsigned = self { return true }
+        return isInteger
+    }
 }
 
 /// A literal value as written in YAML.

@@ -321,7 +321,7 @@ enum OperationParser {
         let primaryKey = f.bool("primary_key") ?? false
         let nullable = f.bool("nullable") ?? !(primaryKey || identity)
         guard let name, let type, sink.diagnostics.count == before else { return nil }
-        if identity, !type.isInteger {
+        if identity, !type.isWholeNumber {
             sink.error("identity column '\(name)' must be smallint, integer or bigint, not \(type)", at: f.location("identity"))
         }
         if identity, columnDefault != nil {

@@ -123,7 +123,7 @@ struct Validator {
             guard let table = requireTable(change.table) else { return }
             requireColumns([change.column], in: table, field: "column")
             guard let column = table.column(change.column) else { return }
-            if let type = change.type, column.identity, !type.isInteger {
+            if let type = change.type, column.identity, !type.isWholeNumber {
                 error("identity column '\(change.column)' must stay an integer type", field: "type")
             }
             // PostgreSQL refuses both; MySQL and SQLite silently keep the column NOT NULL, so the
@@ -230,7 +230,8 @@ struct Validator {
     /// Whether a foreign-key column may have type `a` when the column it references has `b`:
     /// the same type; strings of any length (PostgreSQL and InnoDB compare varchars of any length).
     static func keyTypesMatch(_ a: ColumnType, _ b: ColumnType) -> Bool {
-        if case .string = a, case .string = b { return true }
+        // spec 1.1: column types. char(n) and varchar(max) compare with any varchar too.
+        if a.isCharacterString, b.isCharacterString { return true }
         return a == b
     }
 

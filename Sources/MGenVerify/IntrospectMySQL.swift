@@ -198,6 +198,13 @@ struct MySQLIntrospector {
     }
 
     static func neutralType(_ type: String) -> String {
+        // spec 1.1: column types
+        switch type {
+        case "smallint unsigned": return "smallint unsigned"
+        case "int unsigned": return "integer unsigned"
+        case "bigint unsigned": return "bigint unsigned"
+        default: break
+        }
         if type.contains("unsigned") || type.contains("zerofill") { return "native" }
         let base = type.replacingOccurrences(of: #"\([0-9]+\)$"#, with: "", options: .regularExpression)
         switch type {
@@ -221,6 +228,7 @@ struct MySQLIntrospector {
         default: break
         }
         if let n = singleLength(type, prefixes: ["varchar"]) { return "string(\(n))" }
+        if let n = singleLength(type, prefixes: ["char"]) { return "char(\(n))" } // spec 1.1: column types (char(36) is uuid, above)
         if type.hasPrefix("enum(") && type.hasSuffix(")") {
             // enum('a','b') → enum(a,b)
             let values = tokenizeSQL(String(type.dropFirst(5).dropLast())).filter { $0.kind == .string }

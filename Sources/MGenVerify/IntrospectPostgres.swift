@@ -209,6 +209,11 @@ struct PostgresIntrospector {
 
     /// PostgreSQL's `format_type` names → mgen's neutral names.
     static func neutralType(_ type: String) -> String {
+        // spec 1.1: column types. `integer[]`, `character varying(20)[]`: the element's name.
+        if type.hasSuffix("[]") {
+            let element = neutralType(String(type.dropLast(2)))
+            return element == "native" ? "native" : element + "[]"
+        }
         // Precision of time types does not change the neutral type.
         let base = type.replacingOccurrences(of: #"\([0-9]+\)"#, with: "", options: .regularExpression)
         switch base {
@@ -226,7 +231,9 @@ struct PostgresIntrospector {
         case "timestamp with time zone": return "timestamptz"
         case "uuid": return "uuid"
         case "json", "jsonb": return "json"
-        case "character varying": return singleLength(type, prefixes: ["character varying"]).map { "string(\($0))" } ?? "string"
+        case "character varying": return singleLength(type, prefixes: ["character varying"]).map { "string(\($0))" } ?? "varchar(max)"
+        // spec 1.1: column types (format_type says `character(3)`; a bare `character` is char(1))
+        case "character": return "char(\(singleLength(type, prefixes: ["character"]) ?? 1))"
         default: return neutralDecimal(type) ?? "native"
         }
     }

@@ -132,9 +132,11 @@ struct SQLiteIntrospector {
         case "timestamptz", "timestamp with time zone": return "timestamptz"
         case "uuid": return "uuid"
         case "json", "jsonb": return "json"
-        case "varchar", "character varying": return "string"
+        // spec 1.1: column types. A bare VARCHAR is the spec's varchar(max), CHAR(n) its char(n).
+        case "varchar", "character varying": return "varchar(max)"
         // mgen stores a uuid as CHAR(36), as on MySQL.
         case "char" where type == "char(36)": return "uuid"
+        case "char", "character": return "char(\(singleLength(type, prefixes: ["char", "character"]) ?? 1))"
         default: return neutralDecimal(type) ?? "native"
         }
     }

@@ -132,11 +132,14 @@ struct Seeder {
             if let limit, value.count > limit { value = String(String(seq).suffix(max(limit, 1))) }
             return text(value)
         }
+        if neutral.hasSuffix("[]") { return "'{}'" } // spec 1.1: column types (an empty array of any type)
         if neutral.hasPrefix("enum(") && neutral.hasSuffix(")") {
             let values = neutral.dropFirst(5).dropLast().split(separator: ",").map(String.init)
             return values.isEmpty ? "NULL" : text(values[(seq - 1) % values.count])
         }
-        if let open = neutral.firstIndex(of: "("), neutral.hasPrefix("string("), let n = Int(neutral[neutral.index(after: open)...].dropLast()) {
+        // spec 1.1: column types (char(n) takes no more than n either)
+        if let open = neutral.firstIndex(of: "("), neutral.hasPrefix("string(") || neutral.hasPrefix("char("),
+           let n = Int(neutral[neutral.index(after: open)...].dropLast()) {
             return string(limit: n)
         }
         if let decimal = decimalShape(neutral) {
@@ -152,7 +155,7 @@ struct Seeder {
         case "smallint": return String(seq % 30000)
         case "integer", "bigint": return String(seq)
         case "real", "double": return "\(seq).5"
-        case "string", "text": return string(limit: nil)
+        case "string", "text", "varchar(max)": return string(limit: nil)
         case "binary":
             let hex = Data(String(seq).utf8).map { String(format: "%02x", $0) }.joined()
             return dialect == .postgresql ? "'\\x\(hex)'::bytea" : "X'\(hex)'"

@@ -130,6 +130,12 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case dataSteps, indexOptions, primaryKeys
     // spec 1.1: column types (time(p), timestamp(p), timestamptz(p))
     case timePrecision
+    // spec 1.1: column types (char(n); varchar(max) where the dialect has it)
+    case charTypes
+    // spec 1.1: column types (smallint/integer/bigint unsigned, MySQL only)
+    case unsignedIntegers
+    // spec 1.1: column types (text[], integer[]: PostgreSQL only)
+    case arrays
     // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
     case tableComments, renameIndexes
 }
@@ -345,6 +351,26 @@ struct Proposer {
             var side = SplitMix64(seed: copy.next() ^ 0x7469_6D65_7072_6563)
             if side.chance(40) { picked.0 += "(\(side.below(ColumnType.maxTimePrecision + 1)))" }
         }
+        // spec 1.1: column types. A fixed-length or unbounded string from another side stream.
+        if has(.charTypes), picked.0.hasPrefix("string(") || (picked.0 == "text" && dialect != .mysql) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x6368_6172_7479_7065)
+            if side.chance(50) {
+                picked.0 = picked.0 == "string(40)" || dialect == .mysql ? "char(\(side.pick([12, 40]) ?? 12))" : "varchar(max)"
+            }
+        }
+        // spec 1.1: column types. MySQL's unsigned integers, from a third side stream.
+        if has(.unsignedIntegers), dialect == .mysql, ["smallint", "integer", "bigint"].contains(picked.0) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x756E_7369_676E_6564)
+            if side.chance(40) { picked.0 += " unsigned" }
+        }
+        // spec 1.1: column types. PostgreSQL arrays, from a fourth side stream.
+        if has(.arrays), dialect == .postgresql, ["text", "integer"].contains(picked.0) {
+            var copy = rng
+            var side = SplitMix64(seed: copy.next() ^ 0x6172_7261_7973_0001)
+            if side.chance(35) { picked = (picked.0 + "[]", .json) }
+        }
         return picked
     }
 
@@ -362,9 +388,11 @@ struct Proposer {
         case "binary": return .binary
         default:
             let d = type.description
+            if d.hasSuffix("[]") { return .json } // spec 1.1: column types (no literal defaults, not in keys)
             if d.hasPrefix("decimal") { return .decimal }
             if d.hasPrefix("enum") { return .enumeration }
-            if d.hasPrefix("string") { return .string }
+            if d.hasPrefix("string") || d.hasPrefix("char(") || d == "varchar(max)" { return .string } // spec 1.1: column types
+            if d.hasSuffix(" unsigned") { return .int } // spec 1.1: column types
             return .text
         }
     }
@@ -372,7 +400,9 @@ struct Proposer {
     mutating func defaultValue(_ kind: Kind, type: String) -> YAMLValue? {
         switch kind {
         case .bool: return .bool(rng.chance(50))
-        case .int: return .number(rng.pick(["0", "7", "-1"]) ?? "0")
+        case .int:
+            let value = rng.pick(["0", "7", "-1"]) ?? "0"
+            return .number(value == "-1" && type.hasSuffix(" unsigned") ? "1" : value) // spec 1.1: column types
         case .decimal: return .number("1.5")
         case .float: return .number("0.25")
         case .string, .text: return .string(rng.pick(["", "none", "it's", "50%", "back\\slash"]) ?? "x")
@@ -597,12 +627,22 @@ struct Proposer {
             let widen: [String: [String]] = ["smallint": ["integer", "bigint"], "integer": ["bigint", "string(40)"], "real": ["double"],
                                              "string(40)": ["string(200)", "text"], "string(20)": ["string(40)", "text"], "uuid": ["text"],
                                              "timestamp": ["timestamptz"], "enum(a,b)": ["enum(a,b,c)", "text"],
-                                             "bigint": ["integer", "decimal(20,0)"], "text": ["string(200)"], "boolean": ["integer"]]
+                                             "bigint": ["integer", "decimal(20,0)"], "text": ["string(200)"], "boolean": ["integer"],
+                                             // spec 1.1: column types
+                                             "char(12)": ["char(40)", "string(12)", "text"], "char(40)": ["string(40)", "text"],
+                                             "varchar(max)": ["text"],
+                                             "smallint unsigned": ["integer unsigned", "integer"], "integer unsigned": ["bigint unsigned", "bigint"],
+                                             "bigint unsigned": ["decimal(20,0)"],
+                                             "text[]": ["varchar(max)[]"], "integer[]": ["bigint[]"]]
             let choices = widen[type] ?? ["text"]
             type = rng.pick(choices) ?? "text"
             kind = Self.kind(of: ColumnType.parse(type) ?? .text)
             fields.append(("type", .string(type)))
-            if dialect == .postgresql, rng.chance(30) { fields.append(("using", .string("\(q(column.name))::\(type == "text" ? "text" : type == "bigint" ? "bigint" : "text")"))) }
+            if dialect == .postgresql, rng.chance(30) {
+                // spec 1.1: column types (an array converts to the array type)
+                let cast = type.hasSuffix("[]") ? (type == "varchar(max)[]" ? "varchar[]" : type) : type == "text" ? "text" : type == "bigint" ? "bigint" : "text"
+                fields.append(("using", .string("\(q(column.name))::\(cast)")))
+            }
         }
         if has(.alterNullability), rng.chance(40) { fields.append(("nullable", .bool(!column.nullable))) }
         if has(.alterDefault), rng.chance(40) {

@@ -62,7 +62,10 @@ extension Proposer {
         case .integer, .bigint: return .number(String(700_001 + row))
         case .decimal: return .number("\(row + 1).5")
         case .real, .double: return .number("0.25")
-        case let .string(length): return .string(String("it's-\(row)".prefix(length)))
+        case let .string(length), let .char(length): return .string(String("it's-\(row)".prefix(length)))
+        case .varchar: return .string("it's-\(row)") // spec 1.1: column types
+        case .unsigned: return .number(String(700_001 + row))
+        case .array: return nil
         case .text: return .string("back\\slash \(row)")
         case .date: return .string("2024-01-3\(row)")
         case .time: return .string("12:3\(row):00")

@@ -339,7 +339,7 @@ struct ActiveRecordRenderer {
                 return try raw(step, context)
             }
             let definition = try columnArguments(new, in: newTable)
-            var options = definition.options.filter { ["limit", "precision", "scale"].contains($0.0) }
+            var options = definition.options.filter { ["limit", "precision", "scale", "unsigned", "array"].contains($0.0) } // spec 1.1: column types (unsigned, array)
             if dialect == .postgresql {
                 let typeName = try sql.typeName(type, column: new)
                 let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
@@ -408,10 +408,22 @@ struct ActiveRecordRenderer {
         case let (.temporal(.timestamptz, p), .mysql): method = "timestamp"; options.append(("precision", String(p)))
         case (.temporal(.time, _), .sqlite): method = "time"
         case (.temporal, .sqlite): method = "datetime"; options.append(("precision", "nil"))
+        // t.string without a limit: PostgreSQL's `character varying`, SQLite's `varchar`. A char(n)
+        // has no Rails type: the SQL type, as Rails users write it (t.column :code, "char(3)").
+        case (.varchar, .postgresql), (.varchar, .sqlite): method = "string"
+        // MySQL only (the dialect rules refuse unsigned elsewhere).
+        case (.unsigned(.smallint), .mysql): method = "integer"; options += [("limit", "2"), ("unsigned", "true")]
+        case (.unsigned(.integer), .mysql) where !(pk && !column.identity): method = "integer"; options.append(("unsigned", "true"))
+        case (.unsigned(.bigint), .mysql) where !(pk && !column.identity): method = "bigint"; options.append(("unsigned", "true"))
         case (.json, .postgresql): method = "jsonb"
         case (.json, .mysql): method = "json"
         case (.json, .sqlite): method = "text"
         case (.enumeration, .postgresql), (.enumeration, .sqlite): method = "text" // with a CHECK, as mgen's SQL makes it
+        // spec 1.1: column types. Rails' `array: true` on the element's type (PostgreSQL).
+        case let (.array(element), .postgresql):
+            let inner = try columnArguments(Column(name: column.name, type: element), in: table)
+            method = inner.method
+            if method != nil { options += inner.options.filter { ["limit", "precision", "scale"].contains($0.0) } + [("array", "true")] }
         default: method = nil
         }
         let type: String

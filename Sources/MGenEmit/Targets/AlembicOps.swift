@@ -263,7 +263,7 @@ struct AlembicRenderer {
     /// in the order Alembic's autogenerate writes them.
     mutating func columnCall(_ column: Column, in table: Table) throws(Unsupported) -> String {
         var call = AlembicCall("sa.Column", [AlembicPython.string(column.name), try type(column.type, column: column, in: table)])
-        let singleIntegerKey = table.primaryKey?.columns == [column.name] && (column.type.isInteger || isRowidAlias(column, in: table))
+        let singleIntegerKey = table.primaryKey?.columns == [column.name] && (column.type.isWholeNumber || isRowidAlias(column, in: table))
         if column.identity, dialect == .postgresql { call.add("sa.Identity(always=False)") }
         if let value = column.defaultValue { call.add("server_default", serverDefault(value, type: column.type)) }
         if column.identity, dialect == .mysql { call.add("autoincrement", "True") }
@@ -328,6 +328,13 @@ struct AlembicRenderer {
         case let (.temporal(.time, p), .mysql): return module("mysql", "TIME(fsp=\(p))")
         case let (.temporal(.timestamp, p), .mysql): return module("mysql", "DATETIME(fsp=\(p))")
         case let (.temporal(.timestamptz, p), .mysql): return module("mysql", "TIMESTAMP(fsp=\(p))")
+        case let (.char(n), _): return "sa.CHAR(length=\(n))"
+        case (.varchar, .mysql): throw Unsupported.unboundedVarchar(column?.name)
+        case (.varchar, _): return "sa.String()"
+        case let (.unsigned(kind), .mysql): return module("mysql", "\(kind == .integer ? "INTEGER" : kind.rawValue.uppercased())(unsigned=True)")
+        case (.unsigned, _): throw Unsupported.unsigned(column?.name, dialect)
+        case let (.array(element), .postgresql): return module("postgresql", "ARRAY(\(try self.type(element, column: nil, in: nil)))")
+        case (.array, _): throw Unsupported.array(column?.name, dialect)
         case let (.native(map), _):
             guard let name = map[dialect.rawValue] ?? map["default"] else {
                 throw Unsupported("type \(type) has no \(dialect) spelling", fix: "add `\(dialect): <type>` to the type mapping")

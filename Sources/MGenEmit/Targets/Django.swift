@@ -239,9 +239,11 @@ struct DjangoWriter {
                               fix: "make '\(column.name)' the table's only primary key column, or drop `identity`")
             }
             switch column.type {
-            case .smallint: cls = "SmallAutoField"
-            case .integer: cls = "AutoField"
-            case .bigint: cls = "BigAutoField"
+            // spec 1.1: column types. An unsigned identity is made by RunSQL (see DjangoOps): the
+            // state holds the auto field of its size.
+            case .smallint, .unsigned(.smallint): cls = "SmallAutoField"
+            case .integer, .unsigned(.integer): cls = "AutoField"
+            case .bigint, .unsigned(.bigint): cls = "BigAutoField"
             default: throw Failure(message: "identity column '\(table.name).\(column.name)' must be smallint, integer or bigint", fix: nil)
             }
         } else if let fk {
@@ -277,7 +279,16 @@ struct DjangoWriter {
         if case let .enumeration(values) = column.type {
             kwargs.append(("choices", Py.list(values.map { "(\(Py.string($0)), \(Py.string($0)))" })))
         }
-        return models(cls) + "(" + kwargs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ")"
+        // spec 1.1: column types. ArrayField is django.contrib.postgres's; its base_field is a models field.
+        let head: String
+        if cls == "ArrayField" {
+            use("django.contrib.postgres.fields", "ArrayField")
+            use("django.db", "models")
+            head = cls
+        } else {
+            head = models(cls)
+        }
+        return head + "(" + kwargs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ")"
     }
 
     /// The table as the spec's state has it anywhere in this migration (for a referenced table).
@@ -304,6 +315,20 @@ struct DjangoWriter {
         // spec 1.1: column types (the precision is in the database only: see DjangoOps.operations)
         case .temporal(.time, _): return ("TimeField", [])
         case .temporal: return ("DateTimeField", [])
+        // Django has no fixed-length field: char(n) is made by RunSQL, the state holds a CharField.
+        case let .char(n): return ("CharField", [("max_length", String(n))])
+        // Django 4.2+: a CharField without max_length is PostgreSQL's and SQLite's varchar.
+        case .varchar: return ("CharField", [])
+        // MySQL's `integer UNSIGNED` (Django adds a CHECK of its own there: the column is made by RunSQL).
+        case .unsigned(.smallint): return ("PositiveSmallIntegerField", [])
+        case .unsigned(.integer): return ("PositiveIntegerField", [])
+        case .unsigned(.bigint): return ("PositiveBigIntegerField", [])
+        // PostgreSQL: an ArrayField in the state (see field), the column made by RunSQL.
+        case let .array(element):
+            var base = column
+            base.type = element
+            let (cls, kwargs) = try plainField(base, table: table, dialect: dialect)
+            return ("ArrayField", [("base_field", "models.\(cls)(" + kwargs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ")")])
         case .binary: return ("BinaryField", [])
         case .date: return ("DateField", [])
         case .time: return ("TimeField", [])

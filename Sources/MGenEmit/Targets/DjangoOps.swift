@@ -20,7 +20,21 @@ extension DjangoWriter {
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
         if step.operation.touchesEnumTypeColumn(in: step.before)
-            || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before)) {
+            || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before))
+            // spec 1.1: column types. Django has no fixed-length field: char(n) the same way,
+            // with a CharField(max_length=n) in the state.
+            || step.operation.touchesColumn(in: step.before, where: \.isFixedChar)
+            // Django's Positive*Field is `integer UNSIGNED` and a CHECK (col >= 0) on MySQL;
+            // mgen's SQL declares the type alone.
+            || step.operation.touchesColumn(in: step.before, where: \.isUnsigned)
+            // An ArrayField's base field declares the element as Django would (timestamptz for a
+            // timestamp): the array column is mgen's SQL, the state an ArrayField.
+            || step.operation.touchesColumn(in: step.before, where: \.isArray)
+            // On SQLite Django rebuilds a table from its state (a varchar(n) for the CharField):
+            // every step on a table that holds a char(n) column is mgen's SQL there.
+            || (dialect == .sqlite && step.operation.table.map { name in
+                [step.before, after].contains { $0.table(name)?.columns.contains { $0.type.isFixedChar } == true }
+            } == true) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }

@@ -243,8 +243,10 @@ public struct KnexEmitter: Emitter {
     static func column(_ column: Column, table: Table, step: JSStep) -> String {
         let d = step.dialect
         let name = JS.string(column.name)
-        if column.identity, column.type.isInteger {
-            let method = column.type == .bigint ? "bigIncrements" : "increments"
+        // spec 1.1: column types. increments/bigIncrements are `int unsigned`/`bigint unsigned` on
+        // MySQL: an unsigned identity's own spelling there.
+        if column.identity, column.type.isInteger || (d == .mysql && [.unsigned(.integer), .unsigned(.bigint)].contains(column.type)) {
+            let method = column.type == .bigint || column.type == .unsigned(.bigint) ? "bigIncrements" : "increments"
             let primary = table.primaryKey?.columns == [column.name] && incrementsIsPrimaryKey(table)
             return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d.capabilities.comments ? ".comment(\(JS.string($0)))" : "" } ?? "")
         }
@@ -301,6 +303,12 @@ public struct KnexEmitter: Emitter {
         case .native: return specific()
         // spec 1.1: enum types (the type exists: specificType names it)
         case .enumType: return specific()
+        // spec 1.1: column types. Knex has no char method; its string() always has a length.
+        case .char, .varchar: return specific()
+        case .unsigned(.smallint): return "smallint(\(name)).unsigned()"
+        case .unsigned(.integer): return "integer(\(name)).unsigned()"
+        case .unsigned(.bigint): return "bigInteger(\(name)).unsigned()"
+        case .array: return specific()
         // spec 1.1: column types. Knex's precision options differ per method and dialect; the
         // type mgen's SQL declares (timestamp(3), datetime(3), ...) says it exactly.
         case let .temporal(kind, _):

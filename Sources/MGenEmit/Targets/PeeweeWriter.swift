@@ -338,8 +338,14 @@ struct PeeweeWriter {
                 throw context.unsupported("peewee has identity columns only as the primary key (AutoField): \(table).\(column.name)",
                                   fix: "make it the primary key, or use a sequence default in an `sql` step")
             }
-            cls = column.type == .bigint ? "pw.BigAutoField" : "pw.AutoField"
-            if column.type != .bigint, column.type != .integer {
+            // spec 1.1: column types. An unsigned identity (MySQL): the auto field, pinned to its type.
+            if case let .unsigned(kind) = column.type, kind != .smallint, dialect == .mysql {
+                let base = kind == .bigint ? "pw.BigAutoField" : "pw.AutoField"
+                cls = pin(base: base, type: "\(try context.typeName(sql, column)) AUTO_INCREMENT", suffix: "Field", note: "peewee's own \(base) is signed")
+            } else {
+                cls = column.type == .bigint ? "pw.BigAutoField" : "pw.AutoField"
+            }
+            if !column.type.isUnsigned || column.type == .unsigned(.smallint) || dialect != .mysql, column.type != .bigint, column.type != .integer {
                 throw context.unsupported("peewee's AutoField is integer or bigint, not \(column.type) (\(table).\(column.name))")
             }
         } else if let fk = foreignKey {
@@ -418,6 +424,13 @@ struct PeeweeWriter {
         // spec 1.1: column types. Peewee's fields take no precision: the plain type's field,
         // pinned to the type mgen's SQL declares where that differs (PostgreSQL, MySQL).
         case let .temporal(kind, _): return naturalField(kind.plain)
+        case let .char(n): return ("pw.FixedCharField", [("max_length", "\(n)")], by("char(\(n))", "char(\(n))", "CHAR(\(n))"))
+        // CharField(max_length=None) declares VARCHAR without a length.
+        case .varchar: return ("pw.CharField", [("max_length", "None")], by("varchar", "varchar", "VARCHAR"))
+        // The signed field, pinned to MySQL's unsigned type.
+        case let .unsigned(kind): return (naturalField(kind.signed).0, [], nil)
+        // A field pinned to the array type, as for a native one.
+        case .array: return ("pw.Field", [], nil)
         }
     }
 
@@ -425,7 +438,8 @@ struct PeeweeWriter {
     private func foreignKeyType(_ fk: ForeignKey, state: SchemaState, table: String) -> String? {
         guard let target = state.table(fk.referencedTable), let column = target.column(fk.referencedColumns[0]) else { return nil }
         if column.identity {
-            let big = column.type == .bigint
+            // spec 1.1: column types (an unsigned identity's field is an AutoField too)
+            let big = column.type == .bigint || column.type == .unsigned(.bigint)
             switch dialect {
             case .postgresql: return big ? "bigint" : "integer"
             case .mysql: return big ? "bigint" : "int"
@@ -458,7 +472,10 @@ struct PeeweeWriter {
                      "    \"\"\"" + Self.docstringText("\(type), as the spec says (\(note)).") + "\"\"\"",
                      "",
                      "    field_type = \(Self.py(Self.literalFieldType(type), escapePercent: escapesPercent))"]
-        if base == "pw.DecimalField" || base == "pw.CharField" {
+        // spec 1.1: column types. A foreign key takes the modifiers of the field it references
+        // (a FixedCharField's length): a pinned type with its own length wants none.
+        if base == "pw.DecimalField" || base == "pw.CharField" || base == "pw.FixedCharField"
+            || (base == "pw.ForeignKeyField" && type.contains("(")) {
             // The type above carries its own length/precision.
             lines += ["", "    def get_modifiers(self):", "        return None"]
         }

@@ -321,6 +321,14 @@ public struct SequelizeEmitter: Emitter {
         case .native: return native()
         // spec 1.1: enum types (Sequelize.ENUM would make a type of its own: the column names ours)
         case .enumType: return native()
+        // spec 1.1: column types (Sequelize.STRING without a length is VARCHAR(255))
+        case let .char(n): return "Sequelize.CHAR(\(n))"
+        case .varchar: return native()
+        case let .unsigned(kind): return "Sequelize.\(kind == .integer ? "INTEGER" : kind.rawValue.uppercased()).UNSIGNED"
+        case let .array(element):
+            var base = column
+            base.type = element
+            return "Sequelize.ARRAY(\(type(base, step: step)))"
         // spec 1.1: column types. Sequelize.DATE(p) is timestamptz on PostgreSQL; the SQL type
         // mgen declares says each dialect's exactly (SQLite: the plain type's mapping).
         case let .temporal(kind, _):

@@ -248,6 +248,8 @@ extension Validator {
         switch (literal, type) {
         case (_, .native), (.null, _): return nil
         case (.boolean, .boolean): return nil
+        // spec 1.1: column types
+        case let (.integer(i), .unsigned(kind)): return i < 0 || i.magnitude > kind.maximum ? "out of range (0 to \(kind.maximum))" : nil
         case let (.integer(i), _) where type.isInteger:
             let bound: Int64 = type == .smallint ? 32767 : type == .integer ? 2_147_483_647 : .max
             return i > bound || i < -bound - 1 ? "out of range" : nil
@@ -261,7 +263,10 @@ extension Validator {
             return fraction > s ? "more than \(s) digits after the point" : nil
         case (.integer, .real), (.integer, .double), (.number, .real), (.number, .double): return nil
         case let (.string(s), .string(n)): return s.count > n ? "\(s.count) characters, more than \(n)" : nil
-        case (.string, .text), (.string, .json): return nil
+        // spec 1.1: column types (char(n), varchar(max))
+        case let (.string(s), .char(n)): return s.count > n ? "\(s.count) characters, more than \(n)" : nil
+        case (.string, .text), (.string, .json), (.string, .varchar): return nil
+        case (.string, .array): return nil // PostgreSQL's array text, '{a,b}'
         case let (.string(s), .enumeration(values)): return values.contains(s) ? nil : "not one of \(values.joined(separator: ", "))"
         case let (.string(s), .uuid): return isUUID(s) ? nil : "not a UUID (8-4-4-4-12 hex digits)"
         case let (.string(s), .date): return matches(s, "dddd-dd-dd") ? nil : "not a date (YYYY-MM-DD)"
