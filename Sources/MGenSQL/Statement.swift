@@ -10,12 +10,17 @@ public struct SQLStatement: Hashable, Sendable {
     /// What the statement does beyond its text, for emitters that render a step their own way:
     /// they read these, never the SQL.
     public var facts: [StatementFact]
+    /// PostgreSQL VALIDATE CONSTRAINT (issue 13): may run in a transaction, but only in one of its
+    /// own; a migration that has it beside other statements is split around it (`isSplit`).
+    public var ownTransaction: Bool
 
-    public init(_ sql: String, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = []) {
+    public init(_ sql: String, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = [],
+                ownTransaction: Bool = false) {
         self.sql = sql
         self.transactional = transactional
         self.comment = comment
         self.facts = facts
+        self.ownTransaction = ownTransaction
     }
 
     /// Whether the statement has semicolons of its own (a DO block, a procedure): runners that split

@@ -22,14 +22,19 @@ public struct PrismaEmitter: Emitter {
         let folder = "\(context.version)_\(slug(migration.planned.name))"
         let planned = migration.planned
         var up = SQLFiles.values(migration, context, direction: .up)
-        up["up"] = try Self.body(planned, .up, dialect: context.dialect,
-                                 timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
+        // A split migration (a VALIDATE beside other statements) keeps SQLFiles' explicit
+        // transactions: Prisma sends the file as one query, one implicit transaction otherwise.
+        let split = migration.isSplit
+        if !split {
+            up["up"] = try Self.body(planned, .up, dialect: context.dialect,
+                                     timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
+        }
         var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
         // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
         // rollback by hand stops there rather than "succeeds" on an empty file.
         var down = SQLFiles.values(migration, context, direction: .down)
-        if let body = try Self.body(planned, .down, dialect: context.dialect,
-                                    timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
+        if !split, let body = try Self.body(planned, .down, dialect: context.dialect,
+                                            timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
             down["down"] = body
         }
         files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
