@@ -196,7 +196,28 @@ public struct PostgreSQLDialect: SQLDialect {
         if let method = index.method, method != "btree" { sql += " USING \(method)" }
         sql += " (\(indexParts(index)))" + indexTail(index)  // spec 1.1: INCLUDE, WITH
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
-        return [SQLStatement(sql, transactional: !concurrently)]
+        let build = SQLStatement(sql, transactional: !concurrently)
+        return concurrently ? [invalidIndexCleanup(index.name), build] : [build]
+    }
+
+    /// A concurrent build that fails (duplicates for a unique index, a deadlock, a cancel) leaves an
+    /// INVALID index that every write still maintains and no query uses; the re-run's CREATE then
+    /// fails on the name. This drops it first, only when it is INVALID (a valid index of the name
+    /// still fails the CREATE, loudly). DROP INDEX CONCURRENTLY cannot run in a DO block, so the drop
+    /// takes ACCESS EXCLUSIVE on the table for a moment, and only after a failed run.
+    func invalidIndexCleanup(_ name: String) -> SQLStatement {
+        let body = """
+        BEGIN
+            PERFORM FROM pg_index WHERE indexrelid = to_regclass(\(stringLiteral(quote(name)))) AND NOT indisvalid;
+            IF FOUND THEN
+                DROP INDEX \(quote(name));
+            END IF;
+        END
+        """
+        let tag = Self.dollarTag(for: body)
+        return SQLStatement("DO \(tag)\n\(body)\n\(tag)", transactional: false,
+                            comment: "an INVALID \(name) left by a failed concurrent build is dropped, so the build starts again",
+                            facts: [.invalidIndexCleanup(index: name)])
     }
 
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

@@ -67,6 +67,15 @@ extension RenderedMigration {
         options.timeouts.statements(dialect, transactional: isUp ? upIsTransactional : (down != nil && downIsTransactional))
     }
 
+    /// The migration without the statements that drop an INVALID index a failed concurrent build
+    /// left: for runners that send a file as one query, where they could not run beside the build.
+    public var withoutInvalidIndexCleanup: RenderedMigration {
+        var copy = self
+        copy.up.removeAll(where: \.isInvalidIndexCleanup)
+        copy.down?.removeAll(where: \.isInvalidIndexCleanup)
+        return copy
+    }
+
     /// The timeouts for a runner that runs the whole migration in one transaction whatever its
     /// statements (peewee_migrate): a VALIDATE then stays in it.
     public func wholeTransactionTimeouts(_ options: RenderOptions, dialect: Dialect, up isUp: Bool) -> [SQLStatement] {

@@ -67,6 +67,17 @@ public enum StatementFact: Hashable, Sendable {
     case foreignKeyIndexRestored(table: String, foreignKey: String, columns: [String])
     /// MySQL: the index named after a foreign key was dropped (the key went, or a new index covers it).
     case foreignKeyIndexDropped(table: String, foreignKey: String)
+    /// PostgreSQL: drops an INVALID index of this name that a failed concurrent build left, so the
+    /// build that follows starts again (issue 13). A runner that sends a file as one query cannot
+    /// send it with the build, and leaves it out.
+    case invalidIndexCleanup(index: String)
+}
+
+extension SQLStatement {
+    /// Whether the statement only clears what a failed concurrent build left (`invalidIndexCleanup`).
+    public var isInvalidIndexCleanup: Bool {
+        facts.contains { if case .invalidIndexCleanup = $0 { true } else { false } }
+    }
 }
 
 extension Sequence where Element == SQLStatement {

@@ -35,22 +35,35 @@ extension PostgreSQLBehaviourTests {
         }
     }
 
-    /// A concurrent unique build that fails on duplicates leaves an INVALID index. mgen's statement
-    /// has no IF NOT EXISTS, so running it again fails loudly; the IF NOT EXISTS form "succeeds" and
-    /// leaves the table without a working unique index.
-    @Test func failedConcurrentBuildIsNotSkippedOnReRun() throws {
-        let sql = try renderedUp("  - create_index: {name: idx_users_email, table: users, columns: [email], unique: true, concurrently: true}",
-                                 .postgresql).map(\.sql)
-        #expect(sql == ["CREATE UNIQUE INDEX CONCURRENTLY \"idx_users_email\" ON \"users\" (\"email\")"])
+    /// A concurrent unique build that fails on duplicates leaves an INVALID index. mgen's build has
+    /// no IF NOT EXISTS (the IF NOT EXISTS form "succeeds" on the re-run and leaves the table without
+    /// a working unique index), and a DO block before it drops an INVALID index of its name, so the
+    /// re-run after the data is fixed builds the index instead of failing on the name.
+    @Test func failedConcurrentBuildIsCleanedUpOnReRun() throws {
+        let statements = try renderedUp("  - create_index: {name: idx_users_email, table: users, columns: [email], unique: true, concurrently: true}",
+                                        .postgresql)
+        let sql = statements.map(\.sql)
+        #expect(sql.count == 2 && statements[0].isInvalidIndexCleanup && !statements[0].transactional)
+        #expect(sql[1] == "CREATE UNIQUE INDEX CONCURRENTLY \"idx_users_email\" ON \"users\" (\"email\")")
+        let valid = "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass"
         try withSeededTable { db, _ in
             try db.execute("INSERT INTO users (email, code, n) VALUES ('u1@example.com', 'dup', 1)")
-            #expect(throws: (any Error).self, "duplicates: the build fails") { try db.execute(sql[0]) }
-            #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass") == "false",
-                    "the failed build left an INVALID index")
-            #expect(throws: (any Error).self, "mgen's statement fails again instead of skipping the INVALID index") { try db.execute(sql[0]) }
-            // What mgen wrote before: IF NOT EXISTS turns the re-run into a silent success.
+            try db.execute(sql[0])  // nothing to clean up yet
+            #expect(throws: (any Error).self, "duplicates: the build fails") { try db.execute(sql[1]) }
+            #expect(try db.scalar(valid) == "false", "the failed build left an INVALID index")
+            // Without the cleanup the re-run fails on the name even once the data is fixed.
+            try db.execute("DELETE FROM users WHERE code = 'dup'")
+            #expect(throws: (any Error).self, "the build alone fails on the INVALID index's name") { try db.execute(sql[1]) }
+            // What mgen wrote before the build lost IF NOT EXISTS: a silent success, the index INVALID.
             try db.execute("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"idx_users_email\" ON \"users\" (\"email\")")
-            #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass") == "false")
+            #expect(try db.scalar(valid) == "false")
+            // mgen's statements, re-run: the INVALID index is dropped and built again, valid.
+            for statement in sql { try db.execute(statement) }
+            #expect(try db.scalar(valid) == "true")
+            // A valid index of the name is left alone: the build fails loudly on it.
+            try db.execute(sql[0])
+            #expect(try db.scalar(valid) == "true", "a valid index is not dropped")
+            #expect(throws: (any Error).self) { try db.execute(sql[1]) }
         }
     }
 

@@ -18,6 +18,8 @@ public struct PrismaEmitter: Emitter {
     static func provider(_ dialect: Dialect) -> String { dialect.rawValue }
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
+        // The concurrent build alone: no cleanup of a failed build's INVALID index beside it.
+        let migration = migration.withoutInvalidIndexCleanup
         try requireAloneWhenNonTransactional(migration, target: name)
         let folder = "\(context.version)_\(slug(migration.planned.name))"
         let planned = migration.planned
@@ -102,7 +104,7 @@ public struct PrismaEmitter: Emitter {
                context.before.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
                 override = "DropForeignKey"
             }
-            add(try renderer.render(step.operation, context), heading: override)
+            add(try renderer.render(step.operation, context).filter { !$0.isInvalidIndexCleanup }, heading: override)
         }
         flush()
         diagnostics += keyProblems
