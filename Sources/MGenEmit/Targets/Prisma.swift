@@ -27,7 +27,7 @@ public struct PrismaEmitter: Emitter {
         // A split migration (a VALIDATE beside other statements) keeps SQLFiles' explicit
         // transactions: Prisma sends the file as one query, one implicit transaction otherwise.
         let split = migration.isSplit
-        if !split {
+        if !split || migration.upIsTransactional {
             up["up"] = try Self.body(planned, .up, dialect: context.dialect,
                                      timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
         }
@@ -35,7 +35,7 @@ public struct PrismaEmitter: Emitter {
         // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
         // rollback by hand stops there rather than "succeeds" on an empty file.
         var down = SQLFiles.values(migration, context, direction: .down)
-        if !split, let body = try Self.body(planned, .down, dialect: context.dialect,
+        if !split || migration.downIsTransactional, let body = try Self.body(planned, .down, dialect: context.dialect,
                                             timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
             down["down"] = body
         }

@@ -3,8 +3,8 @@
 -- users_email_not_null: Safe add column, step 3 of 3 — make it required once every row has a value.
 
 SET LOCAL lock_timeout = '5s';
-
 SET LOCAL statement_timeout = '10min';
 
+-- AlterTable
 ALTER TABLE "users"
     ALTER COLUMN "email" DROP NOT NULL;

@@ -3,11 +3,13 @@
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 
 SET LOCAL lock_timeout = '5s';
-
 SET LOCAL statement_timeout = '10min';
 
-ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key";
+-- AlterTable
+ALTER TABLE "posts" DROP CONSTRAINT "posts_user_id_title_key";
 
-ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_editor_id_fkey";
+-- DropForeignKey
+ALTER TABLE "posts" DROP CONSTRAINT "posts_editor_id_fkey";
 
-ALTER TABLE "posts" DROP COLUMN IF EXISTS "editor_id";
+-- AlterTable
+ALTER TABLE "posts" DROP COLUMN "editor_id";
