@@ -29,6 +29,9 @@ public enum SQLFiles {
     /// no syntax of their own for it, so their scanners read this line back (`runsInTransaction`).
     public static let outsideTransactionNote = "Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch)."
 
+    /// What a split migration's header adds (issue 13): why a transactional spec runs outside one.
+    public static let splitNote = "Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own."
+
     /// Whether an SQL file mgen wrote runs inside a transaction: its header has no
     /// `outsideTransactionNote`.
     public static func runsInTransaction(_ text: String) -> Bool {
@@ -50,6 +53,7 @@ public enum SQLFiles {
         let transactional = direction == .up ? rendered.upIsTransactional : rendered.downIsTransactional
         if !transactional, outsideTransaction {
             lines.append(outsideTransactionNote)
+            if rendered.isSplit { lines.append(splitNote) }
         }
         if !dialect.capabilities.transactionalDDL {
             lines.append("MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.")
@@ -85,12 +89,15 @@ public enum SQLFiles {
                               block: ((String) -> String)? = nil, oneTransaction: Bool = false) -> [String: Any] {
         let migration = rendered.planned.migration
         let both = !oneTransaction || (rendered.upIsTransactional && rendered.downIsTransactional)
-        let upTimeouts = both ? rendered.timeoutStatements(context.render, dialect: context.dialect, up: true) : []
-        let downTimeouts = both ? rendered.timeoutStatements(context.render, dialect: context.dialect, up: false) : []
+        let down = rendered.downOrFailure(SQLRenderer.make(context.dialect))
+        let upStatements = rendered.runnerStatements(rendered.up, context.render, dialect: context.dialect,
+                                                     runnerTransactional: both && rendered.upIsTransactional)
+        let downStatements = rendered.runnerStatements(down, context.render, dialect: context.dialect,
+                                                       runnerTransactional: both && rendered.down != nil && rendered.downIsTransactional)
         var values: [String: Any] = [
             "header": header(rendered, dialect: context.dialect, direction: direction),
-            "up": body(upTimeouts + rendered.up, dialect: context.dialect, block: block),
-            "down": body(downTimeouts + rendered.downOrFailure(SQLRenderer.make(context.dialect)), dialect: context.dialect, block: block),
+            "up": body(upStatements, dialect: context.dialect, block: block),
+            "down": body(downStatements, dialect: context.dialect, block: block),
             "noTransaction": direction == .up ? !rendered.upIsTransactional : !rendered.downIsTransactional,
             "id": migration.id,
             "name": migration.name,

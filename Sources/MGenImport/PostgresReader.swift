@@ -579,6 +579,11 @@ enum PostgresReader {
                     guard let name = column else { throw KeepRaw(reason: "DROP CONSTRAINT") }
                     // spec 1.1: the table's primary key is dropped with drop_primary_key.
                     if state.table(table)?.primaryKey?.name == name { ops.append(.dropPrimaryKey(table: table)); continue }
+                    // DROP CONSTRAINT IF EXISTS of a constraint the schema does not have changes
+                    // nothing (mgen's safe NOT NULL clears a CHECK a failed run left this way).
+                    // (An enum column's CHECK, `<table>_<column>_check`, is the schema's too.)
+                    if cmd["missing_ok"] as? Bool == true, let known = state.table(table), !known.constraintNames.contains(name),
+                       !known.columns.contains(where: { "\(table)_\($0.name)_check" == name }) { continue }
                     ops.append(.dropConstraint(table: table, name: name))
                 case "AT_ValidateConstraint":
                     guard let name = column else { throw KeepRaw(reason: "VALIDATE CONSTRAINT") }

@@ -141,10 +141,12 @@ public struct PostgreSQLDialect: SQLDialect {
             let using = change.using ?? "\(column)::\(name)"
             clauses.append("ALTER COLUMN \(column) TYPE \(name) USING \(using)")
         }
-        // Outside a transaction each statement commits on its own, so NOT NULL can go the safe way
-        // (issue 13): see notNullThroughCheck. Inside one, VALIDATE would run under the lock the ADD
-        // took, so the plain SET NOT NULL is no worse (the linter's pg-set-not-null says how to split).
-        let safeNotNull = change.nullable == false && old.nullable && !retyped && !context.inTransaction
+        // On a table that may hold rows, NOT NULL goes the safe way (issue 13): see notNullThroughCheck.
+        // Its VALIDATE must commit apart from the ADD, so it is a statement of its own transaction
+        // (the runner splits the migration there). A retype rewrites the table anyway, checking
+        // NOT NULL as it goes; a table made in this migration has no rows to scan.
+        let safeNotNull = change.nullable == false && old.nullable && !retyped && context.isExisting(change.table)
+            && !table.provesNotNull(change.column)
         if let nullable = change.nullable, !safeNotNull {
             clauses.append("ALTER COLUMN \(column) \(nullable ? "DROP" : "SET") NOT NULL")
         }
@@ -160,13 +162,13 @@ public struct PostgreSQLDialect: SQLDialect {
         }
         if safeNotNull { statements += notNullThroughCheck(table: change.table, column: change.column) }
         if change.type != nil, change.type != old.type, let newCheck = enumCheck(table: change.table, column: new) {
-            if context.inTransaction {
+            if !context.isExisting(change.table) {
                 statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))"))
             } else {
-                // Each statement commits alone: the new enum CHECK is added without a scan and
-                // validated under SHARE UPDATE EXCLUSIVE, reads and writes going on (issue 13).
+                // The new enum CHECK is added without a scan and validated in a transaction of its
+                // own, under SHARE UPDATE EXCLUSIVE, reads and writes going on (issue 13).
                 statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck)) NOT VALID"))
-                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) VALIDATE CONSTRAINT \(quote(newCheck.name))"))
+                statements.append(validation(change.table, newCheck.name))
             }
         }
         if let comment = change.comment { statements.append(columnComment(change.table, change.column, comment.isEmpty ? nil : comment)) }
@@ -174,17 +176,19 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     /// NOT NULL on an existing table without the scan under ACCESS EXCLUSIVE (PostgreSQL 12+, the
-    /// oldest mgen supports), for a migration that runs outside a transaction so that each statement
-    /// commits alone: a CHECK added NOT VALID (a brief lock, no scan), VALIDATE (the scan, under SHARE
-    /// UPDATE EXCLUSIVE: reads and writes go on), SET NOT NULL (proved from the CHECK, no scan), and
+    /// oldest mgen supports), the VALIDATE committing apart from the rest: a CHECK added NOT VALID
+    /// (a brief lock, no scan), VALIDATE (the scan, under SHARE UPDATE EXCLUSIVE: reads and writes
+    /// go on), SET NOT NULL (proved from the CHECK, no scan), and
     /// the CHECK dropped. The CHECK's name is mgen's own, so a re-run after a failed VALIDATE (a NULL
     /// left) drops the NOT VALID one left behind and starts again.
     func notNullThroughCheck(table: String, column: String) -> [SQLStatement] {
         let check = quote("mgen_nn_\(table)_\(column)")
         let t = quote(table)
+        // `--no-idempotent`: no IF EXISTS, so no DROP of a CHECK a failed run left either.
+        let dropLeftover = options.idempotent ? "DROP CONSTRAINT IF EXISTS \(check), " : ""
         return [
-            SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT IF EXISTS \(check), ADD CONSTRAINT \(check) CHECK (\(quote(column)) IS NOT NULL) NOT VALID"),
-            SQLStatement("ALTER TABLE \(t) VALIDATE CONSTRAINT \(check)"),
+            SQLStatement("ALTER TABLE \(t) \(dropLeftover)ADD CONSTRAINT \(check) CHECK (\(quote(column)) IS NOT NULL) NOT VALID"),
+            validation(table, "mgen_nn_\(table)_\(column)"),
             SQLStatement("ALTER TABLE \(t) ALTER COLUMN \(quote(column)) SET NOT NULL"),
             SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT \(check)"),
         ]
@@ -197,7 +201,28 @@ public struct PostgreSQLDialect: SQLDialect {
         if let method = index.method, method != "btree" { sql += " USING \(method)" }
         sql += " (\(indexParts(index)))" + indexTail(index)  // spec 1.1: INCLUDE, WITH
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
-        return [SQLStatement(sql, transactional: !concurrently)]
+        let build = SQLStatement(sql, transactional: !concurrently)
+        return concurrently ? [invalidIndexCleanup(index.name), build] : [build]
+    }
+
+    /// A concurrent build that fails (duplicates for a unique index, a deadlock, a cancel) leaves an
+    /// INVALID index that every write still maintains and no query uses; the re-run's CREATE then
+    /// fails on the name. This drops it first, only when it is INVALID (a valid index of the name
+    /// still fails the CREATE, loudly). DROP INDEX CONCURRENTLY cannot run in a DO block, so the drop
+    /// takes ACCESS EXCLUSIVE on the table for a moment, and only after a failed run.
+    func invalidIndexCleanup(_ name: String) -> SQLStatement {
+        let body = """
+        BEGIN
+            PERFORM FROM pg_index WHERE indexrelid = to_regclass(\(stringLiteral(quote(name)))) AND NOT indisvalid;
+            IF FOUND THEN
+                DROP INDEX \(quote(name));
+            END IF;
+        END
+        """
+        let tag = Self.dollarTag(for: body)
+        return SQLStatement("DO \(tag)\n\(body)\n\(tag)", transactional: false,
+                            comment: "an INVALID \(name) left by a failed concurrent build is dropped, so the build starts again",
+                            facts: [.invalidIndexCleanup(index: name)])
     }
 
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -213,7 +238,14 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) VALIDATE CONSTRAINT \(quote(name))")]
+        [validation(table, name)]
+    }
+
+    /// VALIDATE CONSTRAINT, always in a transaction of its own (issue 13): in the transaction of the
+    /// ADD (or of any other DDL on the table) it would hold that statement's ACCESS EXCLUSIVE lock for
+    /// its whole scan; alone it holds SHARE UPDATE EXCLUSIVE, and reads and writes go on.
+    func validation(_ table: String, _ name: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(quote(table)) VALIDATE CONSTRAINT \(quote(name))", ownTransaction: true)
     }
 
     public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

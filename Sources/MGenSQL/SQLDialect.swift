@@ -17,15 +17,25 @@ public struct StepContext: Sendable {
     public var migrationID: String
     public var direction: Direction
     public var position: Int
+    /// The tables this direction of the migration creates (issue 13, safe output): a table made
+    /// here has no rows yet, so it needs none of the forms that protect an existing table's
+    /// readers and writers. nil: not known (a table counts as existing).
+    public var createdTables: Set<String>?
 
-    public init(before: SchemaState, after: SchemaState, inTransaction: Bool, migrationID: String, direction: Direction, position: Int) {
+    public init(before: SchemaState, after: SchemaState, inTransaction: Bool, migrationID: String, direction: Direction, position: Int,
+                createdTables: Set<String>? = nil) {
         self.before = before
         self.after = after
         self.inTransaction = inTransaction
         self.migrationID = migrationID
         self.direction = direction
         self.position = position
+        self.createdTables = createdTables
     }
+
+    /// Whether the table may hold rows that readers and writers use: it was not created by this
+    /// direction of the migration.
+    public func isExisting(_ table: String) -> Bool { !(createdTables?.contains(table) ?? false) }
 
     /// A name unique within the chain, for helper objects (MySQL backfill procedures).
     public var helperName: String {
@@ -39,10 +49,11 @@ extension StepContext {
     /// pairs is built, each is made as the caller reaches it.
     public static func pairs(_ steps: [Step], end: SchemaState, inTransaction: Bool, migrationID: String,
                              direction: Direction) -> LazyMapSequence<Range<Int>, (step: Step, context: StepContext)> {
-        steps.indices.lazy.map { i in
+        let created = Set(steps.compactMap { step -> String? in if case let .createTable(table) = step.operation { table.name } else { nil } })
+        return steps.indices.lazy.map { i in
             let after = i + 1 < steps.count ? steps[i + 1].before : end
             return (steps[i], StepContext(before: steps[i].before, after: after, inTransaction: inTransaction,
-                                          migrationID: migrationID, direction: direction, position: i + 1))
+                                          migrationID: migrationID, direction: direction, position: i + 1, createdTables: created))
         }
     }
 }

@@ -6,9 +6,14 @@ public struct RenderedMigration: Sendable {
     public var up: [SQLStatement]
     public var down: [SQLStatement]?
 
-    /// Whether the up (or down) must run outside a transaction.
-    public var upIsTransactional: Bool { planned.runsInTransaction && up.allSatisfy(\.transactional) }
-    public var downIsTransactional: Bool { planned.runsInTransaction && (down ?? []).allSatisfy(\.transactional) }
+    /// Whether the up (or down) must run outside a transaction: a statement that cannot run in one,
+    /// or one that must run in its own (VALIDATE) beside others, which the runner then splits off.
+    public var upIsTransactional: Bool { planned.runsInTransaction && Self.shareOneTransaction(up) }
+    public var downIsTransactional: Bool { planned.runsInTransaction && Self.shareOneTransaction(down ?? []) }
+
+    static func shareOneTransaction(_ statements: [SQLStatement]) -> Bool {
+        statements.allSatisfy(\.transactional) && (statements.count < 2 || !statements.contains(where: \.ownTransaction))
+    }
 }
 
 extension RenderedMigration {

@@ -1,4 +1,17 @@
+import Foundation
 import MGenSpec
+
+extension Table {
+    /// Whether a validated CHECK (col IS NOT NULL) proves the column holds no NULL: PostgreSQL 12+
+    /// then sets NOT NULL without a scan, so nothing safer is needed.
+    public func provesNotNull(_ column: String) -> Bool {
+        let wanted = "\(column) is not null"
+        return checks.contains { check in
+            !check.notValid && check.expression.lowercased().replacingOccurrences(of: "\"", with: "")
+                .trimmingCharacters(in: CharacterSet(charactersIn: "() ")) == wanted
+        }
+    }
+}
 
 /// The timeouts a transactional PostgreSQL migration sets for itself (issue 13, safe output): a DDL
 /// statement that waits for its lock behind a long transaction blocks every query on the table
@@ -20,6 +33,12 @@ public struct SessionTimeouts: Hashable, Sendable {
     public static let off = SessionTimeouts(lock: nil, statement: nil)
 
     public var isOff: Bool { lock == nil && statement == nil }
+
+    /// What opens a VALIDATE's own transaction: the lock timeout only, since its scan holds a lock
+    /// that blocks neither reads nor writes and may take longer than a DDL statement should.
+    public func validateStatements(_ dialect: Dialect) -> [SQLStatement] {
+        SessionTimeouts(lock: lock, statement: nil).statements(dialect, transactional: true)
+    }
 
     /// Reads a timeout as mgen.yaml or an option gives it: `5s`, `500ms`, `10min`, `1h`, or `off`.
     /// nil: not a duration PostgreSQL reads (the caller names the option in its error).
@@ -46,5 +65,78 @@ extension RenderedMigration {
     /// The timeouts that open the up (or down) of this migration, as the emitters write them first.
     public func timeoutStatements(_ options: RenderOptions, dialect: Dialect, up isUp: Bool) -> [SQLStatement] {
         options.timeouts.statements(dialect, transactional: isUp ? upIsTransactional : (down != nil && downIsTransactional))
+    }
+
+    /// The migration without the statements that drop an INVALID index a failed concurrent build
+    /// left: for runners that send a file as one query, where they could not run beside the build.
+    public var withoutInvalidIndexCleanup: RenderedMigration {
+        var copy = self
+        copy.up.removeAll(where: \.isInvalidIndexCleanup)
+        copy.down?.removeAll(where: \.isInvalidIndexCleanup)
+        return copy
+    }
+
+    /// The timeouts for a runner that runs the whole migration in one transaction whatever its
+    /// statements (peewee_migrate): a VALIDATE then stays in it.
+    public func wholeTransactionTimeouts(_ options: RenderOptions, dialect: Dialect, up isUp: Bool) -> [SQLStatement] {
+        let statements = isUp ? up : (down ?? [])
+        return options.timeouts.statements(dialect, transactional: planned.runsInTransaction && statements.allSatisfy(\.transactional)
+                                                                 && (isUp || down != nil))
+    }
+
+    /// Whether the spec asked for one transaction but PostgreSQL must run a statement of it in a
+    /// transaction of its own (VALIDATE, issue 13): the runner then runs the migration outside a
+    /// transaction, and `runnerStatements` gives each part its own.
+    public var isSplit: Bool {
+        planned.runsInTransaction && (up + (down ?? [])).allSatisfy(\.transactional) && !(upIsTransactional && downIsTransactional)
+    }
+
+    /// The statements a runner sends for one direction (`statements`: the up, or the down as the
+    /// target writes it), the timeouts included. `runnerTransactional`: whether the runner wraps
+    /// this direction in a transaction. When it does not but the spec asked for one (a split
+    /// migration, or a runner whose one flag covers both directions), every statement runs in an
+    /// explicit transaction: each run of statements that may share one as
+    /// `BEGIN; <timeouts>; …; COMMIT` (atomic, timing out as the spec's transaction would), each
+    /// VALIDATE in a `BEGIN; …; COMMIT` of its own. Explicit, so that a runner that sends the whole
+    /// file as one query (golang-migrate, Prisma: one implicit transaction otherwise) splits it too.
+    /// A migration with statements that cannot run in a transaction at all (CONCURRENTLY) is the
+    /// spec's `transaction: false` case and is left as it is.
+    public func runnerStatements(_ statements: [SQLStatement], _ options: RenderOptions, dialect: Dialect,
+                                 runnerTransactional: Bool) -> [SQLStatement] {
+        let timeouts = options.timeouts.statements(dialect, transactional: true)
+        if runnerTransactional { return timeouts + statements }
+        guard planned.runsInTransaction, dialect == .postgresql, statements.allSatisfy(\.transactional) else { return statements }
+        return Self.inTransactions(statements, timeouts: timeouts, validateTimeouts: options.timeouts.validateStatements(dialect))
+    }
+
+    /// Each run of statements that may share a transaction, and each VALIDATE, as one
+    /// `BEGIN; …; COMMIT` statement.
+    static func inTransactions(_ statements: [SQLStatement], timeouts: [SQLStatement], validateTimeouts: [SQLStatement]) -> [SQLStatement] {
+        var out: [SQLStatement] = []
+        var run: [SQLStatement] = []
+        func transaction(_ body: [SQLStatement], opening: [SQLStatement], comment: String) {
+            var lines = ["BEGIN;"]
+            for statement in opening + body {
+                if let comment = statement.comment { lines.append(LineComment.sql.lines(comment)) }
+                lines.append(statement.terminated)
+            }
+            lines.append("COMMIT")
+            out.append(SQLStatement(lines.joined(separator: "\n"), transactional: false, comment: comment, facts: body.facts))
+        }
+        func flush() {
+            if !run.isEmpty { transaction(run, opening: timeouts, comment: "one transaction (the migration is split around its VALIDATE)") }
+            run = []
+        }
+        for statement in statements {
+            if statement.ownTransaction {
+                flush()
+                transaction([statement], opening: validateTimeouts,
+                            comment: "VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on")
+            } else {
+                run.append(statement)
+            }
+        }
+        flush()
+        return out
     }
 }

@@ -10,12 +10,17 @@ public struct SQLStatement: Hashable, Sendable {
     /// What the statement does beyond its text, for emitters that render a step their own way:
     /// they read these, never the SQL.
     public var facts: [StatementFact]
+    /// PostgreSQL VALIDATE CONSTRAINT (issue 13): may run in a transaction, but only in one of its
+    /// own; a migration that has it beside other statements is split around it (`isSplit`).
+    public var ownTransaction: Bool
 
-    public init(_ sql: String, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = []) {
+    public init(_ sql: String, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = [],
+                ownTransaction: Bool = false) {
         self.sql = sql
         self.transactional = transactional
         self.comment = comment
         self.facts = facts
+        self.ownTransaction = ownTransaction
     }
 
     /// Whether the statement has semicolons of its own (a DO block, a procedure): runners that split
@@ -62,6 +67,17 @@ public enum StatementFact: Hashable, Sendable {
     case foreignKeyIndexRestored(table: String, foreignKey: String, columns: [String])
     /// MySQL: the index named after a foreign key was dropped (the key went, or a new index covers it).
     case foreignKeyIndexDropped(table: String, foreignKey: String)
+    /// PostgreSQL: drops an INVALID index of this name that a failed concurrent build left, so the
+    /// build that follows starts again (issue 13). A runner that sends a file as one query cannot
+    /// send it with the build, and leaves it out.
+    case invalidIndexCleanup(index: String)
+}
+
+extension SQLStatement {
+    /// Whether the statement only clears what a failed concurrent build left (`invalidIndexCleanup`).
+    public var isInvalidIndexCleanup: Bool {
+        facts.contains { if case .invalidIndexCleanup = $0 { true } else { false } }
+    }
 }
 
 extension Sequence where Element == SQLStatement {

@@ -13,10 +13,30 @@ public enum DialectRules {
                 check.operation(step.operation)
                 out += check.diagnostics
             }
+            // Issue 13, safe output: what the server would silently change.
+            if dialect == .mysql { out += silentFills(migration) }
         }
         // A down replays steps the up checked already: report each problem once.
         var seen: Set<Diagnostic> = []
         return out.filter { seen.insert($0).inserted }
+    }
+
+    /// MySQL and MariaDB add a NOT NULL column without a default to a table with rows by filling every
+    /// row with the type's implicit default ('', 0, a zero date, the first enum value) instead of
+    /// refusing as PostgreSQL and SQLite do: data nobody wrote. Refused for a table that existed
+    /// before the spec (a table made in the same spec has no rows); the up only, since a down that
+    /// gives a dropped column back restores structure, not data, anyway.
+    static func silentFills(_ migration: PlannedMigration) -> [Diagnostic] {
+        let created = Set(migration.up.compactMap { step -> String? in if case let .createTable(t) = step.operation { t.name } else { nil } })
+        return migration.up.compactMap { step in
+            guard case let .addColumn(table, column, _, _) = step.operation, !created.contains(table),
+                  !column.nullable, column.defaultValue == nil, !column.identity else { return nil }
+            return Diagnostic("""
+                mysql: add_column \(table).\(column.name) is NOT NULL without a default: on a table with rows MySQL and MariaDB \
+                fill every existing row with the type's implicit default ('', 0, a zero date, the first enum value) instead of refusing
+                """, at: step.location,
+                fix: "give the column a `default:`; or add it nullable, fill it with a `backfill`, then `alter_column: {table: \(table), column: \(column.name), nullable: false}` in a later spec")
+        }
     }
 
     /// The widest a varchar may be: PostgreSQL's limit, and MySQL's 65,535-byte row at 4 bytes a

@@ -80,11 +80,13 @@ import Testing
             #expect(disk.map(\.specID) == rendered.map(\.planned.id))
             for (migration, expected) in zip(disk, rendered) {
                 // The file's timeouts first (PostgreSQL, transactional both ways: TypeORM's class flag covers both).
+                // A split migration: each part in an explicit transaction of its own (runnerStatements).
                 let both = expected.upIsTransactional && expected.downIsTransactional
-                let up = both ? expected.timeoutStatements(RenderOptions(), dialect: dialect, up: true) : []
-                let down = both ? expected.timeoutStatements(RenderOptions(), dialect: dialect, up: false) : []
-                #expect(migration.up == (up + expected.up).map(\.sql), "\(migration.name)")
-                #expect(migration.down == expected.down.map { (down + $0).map(\.sql) }, "\(migration.name)")
+                let up = expected.runnerStatements(expected.up, RenderOptions(), dialect: dialect, runnerTransactional: both)
+                #expect(migration.up == up.map(\.sql), "\(migration.name)")
+                #expect(migration.down == expected.down.map {
+                    expected.runnerStatements($0, RenderOptions(), dialect: dialect, runnerTransactional: both).map(\.sql)
+                }, "\(migration.name)")
                 #expect(migration.upTransactional == (expected.upIsTransactional && expected.downIsTransactional))
             }
         }
@@ -134,8 +136,12 @@ import Testing
         #expect(users.contains("table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now())"))
         #expect(users.contains("table.unique(['username'], { indexName: 'users_username_key' });"))
         #expect(!users.contains("exports.config"))
+        // PostgreSQL, an existing table: MGenSQL's NOT NULL through a validated CHECK, outside a
+        // transaction so that the VALIDATE commits alone; the down is Knex's own call.
         let notNull = try text(folder, "_users_email_not_null.js")
-        #expect(notNull.contains("table.dropNullable('email');") && notNull.contains("table.setNullable('email');"))
+        #expect(!notNull.contains("table.dropNullable('email');") && notNull.contains("table.setNullable('email');"))
+        #expect(notNull.contains("exports.config = { transaction: false };")
+            && notNull.contains(".raw('ALTER TABLE \"users\" VALIDATE CONSTRAINT \"mgen_nn_users_email\"')"))
         // CONCURRENTLY: raw SQL outside a transaction.
         let index = try text(folder, "_index_users_email.js")
         #expect(index.contains("exports.config = { transaction: false };"))
@@ -181,8 +187,12 @@ import Testing
         let index = try text(pg, "-index-users-email.js")
         #expect(!index.contains("sequelize.transaction(") && !index.contains("{ transaction }"), "CONCURRENTLY runs outside a transaction")
         #expect(index.contains("await queryInterface.addIndex('users', ['email'], { name: 'idx_users_email', unique: true, concurrently: true });"))
+        // PostgreSQL, an existing table: MGenSQL's NOT NULL through a validated CHECK, each statement
+        // committing alone (so the VALIDATE does); the down keeps its transaction.
         let notNull = try text(pg, "-users-email-not-null.js")
-        #expect(notNull.contains("await queryInterface.changeColumn('users', 'email', {\n        allowNull: false,\n        type: Sequelize.STRING(255),\n      }, { transaction });"))
+        #expect(notNull.contains("await queryInterface.sequelize.query('ALTER TABLE \"users\" VALIDATE CONSTRAINT \"mgen_nn_users_email\"');"))
+        #expect(!notNull.contains("allowNull: false"))
+        #expect(notNull.contains("async down (queryInterface, Sequelize) {\n    await queryInterface.sequelize.transaction(async (transaction) => {"))
 
         let (mysql, _) = try emit("sequelize", .mysql)
         defer { try? FileManager.default.removeItem(atPath: mysql) }

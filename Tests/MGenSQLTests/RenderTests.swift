@@ -157,9 +157,12 @@ import Testing
 
     @Test func concurrentlyIsNonTransactionalOnPostgreSQL() throws {
         let rendered = try render(.postgresql, usersSpec, Self.concurrentIndex)[1]
-        // No IF NOT EXISTS: a re-run after a failed build must not skip the INVALID index it left.
-        #expect(rendered.up == [SQLStatement("CREATE INDEX CONCURRENTLY \"users_email_name_idx\" ON \"users\" (\"email\", \"name\")",
-                                             transactional: false)])
+        // No IF NOT EXISTS: a re-run after a failed build must not skip the INVALID index it left;
+        // the DO block before the build drops that index instead (only when it is INVALID).
+        #expect(rendered.up.count == 2 && rendered.up[0].isInvalidIndexCleanup && !rendered.up[0].transactional)
+        #expect(rendered.up[0].sql.contains("to_regclass('\"users_email_name_idx\"') AND NOT indisvalid;\n    IF FOUND THEN\n        DROP INDEX \"users_email_name_idx\";"))
+        #expect(rendered.up.last == SQLStatement("CREATE INDEX CONCURRENTLY \"users_email_name_idx\" ON \"users\" (\"email\", \"name\")",
+                                                transactional: false))
         #expect(rendered.down == [SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \"users_email_name_idx\"", transactional: false)])
         #expect(!rendered.upIsTransactional)
         #expect(!rendered.downIsTransactional)

@@ -35,59 +35,89 @@ extension PostgreSQLBehaviourTests {
         }
     }
 
-    /// A concurrent unique build that fails on duplicates leaves an INVALID index. mgen's statement
-    /// has no IF NOT EXISTS, so running it again fails loudly; the IF NOT EXISTS form "succeeds" and
-    /// leaves the table without a working unique index.
-    @Test func failedConcurrentBuildIsNotSkippedOnReRun() throws {
-        let sql = try renderedUp("  - create_index: {name: idx_users_email, table: users, columns: [email], unique: true, concurrently: true}",
-                                 .postgresql).map(\.sql)
-        #expect(sql == ["CREATE UNIQUE INDEX CONCURRENTLY \"idx_users_email\" ON \"users\" (\"email\")"])
+    /// A concurrent unique build that fails on duplicates leaves an INVALID index. mgen's build has
+    /// no IF NOT EXISTS (the IF NOT EXISTS form "succeeds" on the re-run and leaves the table without
+    /// a working unique index), and a DO block before it drops an INVALID index of its name, so the
+    /// re-run after the data is fixed builds the index instead of failing on the name.
+    @Test func failedConcurrentBuildIsCleanedUpOnReRun() throws {
+        let statements = try renderedUp("  - create_index: {name: idx_users_email, table: users, columns: [email], unique: true, concurrently: true}",
+                                        .postgresql)
+        let sql = statements.map(\.sql)
+        #expect(sql.count == 2 && statements[0].isInvalidIndexCleanup && !statements[0].transactional)
+        #expect(sql[1] == "CREATE UNIQUE INDEX CONCURRENTLY \"idx_users_email\" ON \"users\" (\"email\")")
+        let valid = "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass"
         try withSeededTable { db, _ in
             try db.execute("INSERT INTO users (email, code, n) VALUES ('u1@example.com', 'dup', 1)")
-            #expect(throws: (any Error).self, "duplicates: the build fails") { try db.execute(sql[0]) }
-            #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass") == "false",
-                    "the failed build left an INVALID index")
-            #expect(throws: (any Error).self, "mgen's statement fails again instead of skipping the INVALID index") { try db.execute(sql[0]) }
-            // What mgen wrote before: IF NOT EXISTS turns the re-run into a silent success.
+            try db.execute(sql[0])  // nothing to clean up yet
+            #expect(throws: (any Error).self, "duplicates: the build fails") { try db.execute(sql[1]) }
+            #expect(try db.scalar(valid) == "false", "the failed build left an INVALID index")
+            // Without the cleanup the re-run fails on the name even once the data is fixed.
+            try db.execute("DELETE FROM users WHERE code = 'dup'")
+            #expect(throws: (any Error).self, "the build alone fails on the INVALID index's name") { try db.execute(sql[1]) }
+            // What mgen wrote before the build lost IF NOT EXISTS: a silent success, the index INVALID.
             try db.execute("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"idx_users_email\" ON \"users\" (\"email\")")
-            #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass") == "false")
+            #expect(try db.scalar(valid) == "false")
+            // mgen's statements, re-run: the INVALID index is dropped and built again, valid.
+            for statement in sql { try db.execute(statement) }
+            #expect(try db.scalar(valid) == "true")
+            // A valid index of the name is left alone: the build fails loudly on it.
+            try db.execute(sql[0])
+            #expect(try db.scalar(valid) == "true", "a valid index is not dropped")
+            #expect(throws: (any Error).self) { try db.execute(sql[1]) }
         }
     }
 
-    /// NOT NULL on an existing table, in a spec that runs outside a transaction: mgen emits the
-    /// CHECK NOT VALID / VALIDATE / SET NOT NULL / drop CHECK form. Measured while a second session
-    /// writes: VALIDATE (the only scan) holds SHARE UPDATE EXCLUSIVE and the writer's INSERT goes
-    /// through; SET NOT NULL does not scan; nothing is rewritten; the down drops NOT NULL again.
-    @Test func notNullOutsideATransactionGoesThroughAValidatedCheck() throws {
+    /// NOT NULL on an existing table, in an ordinary (transactional) spec: mgen emits the CHECK NOT
+    /// VALID / VALIDATE / SET NOT NULL / drop CHECK form, split into explicit transactions so that the
+    /// VALIDATE commits apart from the ADD (issue 13). The emitted file's statements are run as a
+    /// client runs them, each transaction held open before its COMMIT to read its lock while a
+    /// second session writes: the VALIDATE (the only scan) holds SHARE UPDATE EXCLUSIVE and the
+    /// writer's INSERT goes through; SET NOT NULL does not scan; nothing is rewritten. In one
+    /// transaction (what mgen wrote before the split) the same VALIDATE holds the ADD's ACCESS
+    /// EXCLUSIVE and the writer waits.
+    @Test func notNullGoesThroughAValidatedCheckInTransactionsOfItsOwn() throws {
         let operations = "  - alter_column: {table: users, column: email, nullable: false}"
-        let built = try chain([seed, spec("0002", operations, extra: "transaction: false\n")])
-        let rendered = try SQLRenderer(dialect: .postgresql, options: RenderOptions(idempotent: false)).render(built)[1]
-        let sql = rendered.up.map(\.sql)
-        #expect(sql == [
+        let built = try chain([seed, spec("0002", operations)])
+        let options = RenderOptions()
+        let rendered = try SQLRenderer(dialect: .postgresql, options: options).render(built)[1]
+        #expect(rendered.up.map(\.sql) == [
             "ALTER TABLE \"users\" DROP CONSTRAINT IF EXISTS \"mgen_nn_users_email\", ADD CONSTRAINT \"mgen_nn_users_email\" CHECK (\"email\" IS NOT NULL) NOT VALID",
             "ALTER TABLE \"users\" VALIDATE CONSTRAINT \"mgen_nn_users_email\"",
             "ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL",
             "ALTER TABLE \"users\" DROP CONSTRAINT \"mgen_nn_users_email\"",
         ])
-        #expect(!rendered.upIsTransactional)
-        // In a transactional spec the plain form stays: VALIDATE would run under the ADD's lock.
-        #expect(try renderedUp(operations, .postgresql).map(\.sql) == ["ALTER TABLE \"users\"\n    ALTER COLUMN \"email\" SET NOT NULL"])
+        #expect(rendered.isSplit && !rendered.upIsTransactional && rendered.downIsTransactional)
+        // What the SQL-file targets write: three explicit transactions, the VALIDATE alone in the second.
+        let file = rendered.runnerStatements(rendered.up, options, dialect: .postgresql, runnerTransactional: false)
+        let transactions = file.map { SQLSplitter.split($0.sql) }
+        #expect(transactions.map { $0.first } == ["BEGIN;", "BEGIN;", "BEGIN;"] && transactions.map { $0.last } == ["COMMIT", "COMMIT", "COMMIT"])
+        #expect(transactions[1].contains("ALTER TABLE \"users\" VALIDATE CONSTRAINT \"mgen_nn_users_email\";") && transactions[1].count == 4)
+        // A table created in the same spec has no rows: plain SET NOT NULL, one transaction.
+        let fresh = try renderedUp("""
+          - create_table: {table: fresh, columns: [{name: id, type: bigint, primary_key: true}, {name: note, type: text}]}
+          - alter_column: {table: fresh, column: note, nullable: false}
+        """, .postgresql)
+        #expect(fresh.last?.sql == "ALTER TABLE \"fresh\"\n    ALTER COLUMN \"note\" SET NOT NULL" && !fresh.contains(where: \.ownTransaction))
         try withSeededTable { db, observer in
             let node = try relfilenode(db)
             let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
             try observer.execute("SET lock_timeout = '2s'")
+            // Before the split: the four statements in one transaction, the VALIDATE under the ADD's lock.
+            try db.execute("BEGIN")
+            for statement in rendered.up.prefix(2) { try db.execute(statement.sql) }
+            let unsplit = try #require(try locks(observer, pid: pid)["users"])
+            var unsplitWriterWaited = false
+            do { try observer.execute("INSERT INTO users (email, code, n) VALUES ('x@example.com', 'x', 1)") } catch { unsplitWriterWaited = true }
+            try db.execute("ROLLBACK")
+            #expect(unsplit == .accessExclusive && unsplitWriterWaited, "in one transaction VALIDATE runs under ACCESS EXCLUSIVE")
             var measured: [String] = []
-            for (i, statement) in sql.enumerated() {
-                // Each statement in its own transaction (as the non-transactional file runs it),
-                // held open to read its lock and let the writer try.
-                try db.execute("BEGIN")
+            for (i, parts) in transactions.enumerated() {
                 let scansBefore = try scans(db)
-                try db.execute(statement)
+                for part in parts.dropLast() { try db.execute(part) }  // all but the COMMIT
                 let held = try #require(try locks(observer, pid: pid)["users"])
                 let scanned = try scans(db) - scansBefore
                 var writerWaited = false
                 if i == 1 {
-                    // The writer inserts while VALIDATE's transaction is open (a non-NULL email).
                     do { try observer.execute("INSERT INTO users (email, code, n) VALUES ('w@example.com', 'w', 1)") }
                     catch { writerWaited = true }
                 }
@@ -97,23 +127,24 @@ extension PostgreSQLBehaviourTests {
                 case 1:
                     #expect(held == .shareUpdateExclusive, "VALIDATE: \(held)")
                     #expect(scanned == 1 && !writerWaited, "VALIDATE scans once, the writer is not blocked")
-                case 2:
-                    #expect(held == .accessExclusive)
-                    #expect(scanned == 0, "SET NOT NULL is proved from the validated CHECK: no scan")
                 default:
-                    #expect(scanned == 0)
+                    #expect(held == .accessExclusive)
+                    #expect(scanned == 0, "the ADD NOT VALID and SET NOT NULL (proved from the validated CHECK) do not scan")
                 }
             }
-            print("not null through a check (20,000 rows): " + measured.joined(separator: "; "))
+            print("not null through a check, split (20,000 rows): " + measured.joined(separator: "; "))
             #expect(try relfilenode(db) == node, "no rewrite")
             #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'") == "NO")
             #expect(try db.scalar("SELECT count(*)::text FROM pg_constraint WHERE conname = 'mgen_nn_users_email'") == "0")
-            // A NULL makes VALIDATE fail; a re-run, the NULL fixed, starts again and succeeds.
+            // A NULL makes VALIDATE fail (the first transaction stays committed); a re-run, the NULL
+            // fixed, drops the NOT VALID CHECK left behind and succeeds.
             for statement in try #require(rendered.down) { try db.execute(statement.sql) }
             try db.execute("UPDATE users SET email = NULL WHERE n = 1")
-            #expect(throws: (any Error).self) { for statement in sql { try db.execute(statement) } }
+            #expect(throws: (any Error).self) { for statement in file { try db.execute(statement.sql) } }
+            try? db.execute("ROLLBACK")
+            #expect(try db.scalar("SELECT convalidated::text FROM pg_constraint WHERE conname = 'mgen_nn_users_email'") == "false")
             try db.execute("UPDATE users SET email = 'u1@example.com' WHERE n = 1")
-            for statement in sql { try db.execute(statement) }
+            for statement in file { try db.execute(statement.sql) }
             #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'") == "NO")
         }
     }

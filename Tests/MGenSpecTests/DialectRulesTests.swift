@@ -16,6 +16,25 @@ import Testing
             + columns.map { "        - \($0)\n" }.joined()
     }
 
+    /// Issue 13: MySQL and MariaDB add a NOT NULL column without a default to a table with rows by
+    /// filling every row with the implicit default (measured on MariaDB: ServerBehaviourTests); a
+    /// table from an earlier spec may have rows, so that is refused on mysql, with the fix.
+    @Test func mysqlRefusesANotNullColumnWithoutDefaultOnAnExistingTable() throws {
+        let built = try chain(spec(table("{name: a, type: text}")),
+                              spec(id: "0002", """
+                                    - add_column: {table: t, column: {name: nick, type: string(20), nullable: false}}
+                                    - add_column: {table: t, column: {name: score, type: integer, nullable: false, default: 0}}
+                                    - add_column: {table: t, column: {name: note, type: text}}
+                                    - create_table: {table: u, columns: [{name: id, type: bigint, primary_key: true}]}
+                                    - add_column: {table: u, column: {name: code, type: string(20), nullable: false}}
+                                  """))
+        let mysql = DialectRules.problems(in: built, for: .mysql).map(\.description)
+        #expect(mysql.count == 1)
+        #expect(mysql.first?.hasPrefix("0002.yaml:5:5: error: mysql: add_column t.nick is NOT NULL without a default: on a table with rows MySQL and MariaDB fill every existing row") == true)
+        #expect(mysql.first?.contains("fix: give the column a `default:`; or add it nullable, fill it with a `backfill`, then `alter_column: {table: t, column: nick, nullable: false}` in a later spec") == true)
+        #expect(DialectRules.problems(in: built, for: .postgresql).isEmpty && DialectRules.problems(in: built, for: .sqlite).isEmpty)
+    }
+
     @Test func stringAndDecimalBounds() throws {
         let p = try problems(table("{name: big, type: string(20000)}", "{name: d, type: \"decimal(66,31)\"}"))
         #expect(p[.mysql] == [

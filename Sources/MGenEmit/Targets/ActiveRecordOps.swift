@@ -358,6 +358,13 @@ struct ActiveRecordRenderer {
             }
             return [.ruby([Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
         }
+        // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK
+        // (issue 13) instead of change_column_null's scan under ACCESS EXCLUSIVE; the migration
+        // then has disable_ddl_transaction! (RenderedMigration.isSplit), so the VALIDATE commits alone.
+        if dialect == .postgresql, change.nullable == false, old.nullable, context.isExisting(change.table),
+           !table.provesNotNull(change.column) {
+            return try raw(step, context)
+        }
         var lines: [String] = []
         if let nullable = change.nullable, nullable != old.nullable {
             lines.append(Ruby.call("change_column_null", [t, c, nullable ? "true" : "false"]))

@@ -78,9 +78,10 @@ public struct AlembicEmitter: Emitter {
             downgrade = ["    raise NotImplementedError(\(AlembicPython.string("irreversible: " + (spec.irreversible ?? "no down"))))"]
         }
 
-        // The timeouts open each transactional function (Alembic runs it in the migration's transaction).
+        // The timeouts open each transactional function (Alembic runs it in the migration's
+        // transaction; a VALIDATE leaves it in an autocommit block, which the body reopens after).
         func timeouts(_ body: [String], up: Bool) -> [String] {
-            let lines = migration.timeoutStatements(context.render, dialect: context.dialect, up: up)
+            let lines = context.render.timeouts.statements(context.dialect, transactional: planned.runsInTransaction)
                 .map { "    op.execute(\(AlembicPython.sqlString($0.sql, indent: "")))" }
             return lines.isEmpty ? body : lines + (body == ["    pass"] ? [] : body)
         }

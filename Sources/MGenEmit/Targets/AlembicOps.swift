@@ -60,9 +60,13 @@ struct AlembicRenderer {
             }
         }
         var lines: [String] = []
-        for chunk in merged {
+        // After an autocommit block Alembic begins a new transaction: the timeouts open it again.
+        let timeouts = planned.runsInTransaction
+            ? options.timeouts.statements(dialect, transactional: true).map { execute($0.sql) } : []
+        for (position, chunk) in merged.enumerated() {
             switch chunk.block {
             case .plain:
+                if position > 0, merged[position - 1].block == .autocommit { lines += indent(timeouts, "    ") }
                 lines += indent(chunk.lines, "    ")
             case .autocommit:
                 lines.append("    with op.get_context().autocommit_block():")
@@ -482,10 +486,12 @@ struct AlembicRenderer {
         if dialect == .mysql, change.using != nil {
             throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
         }
-        // PostgreSQL outside a transaction: MGenSQL's NOT NULL through a validated CHECK, each
-        // statement in an autocommit block so that VALIDATE does not run under the ADD's lock.
-        if dialect == .postgresql, !context.inTransaction, change.nullable == false, old.nullable, !typeChanges {
-            return try execute(.alterColumn(change), context).map { Chunk(block: .autocommit, lines: $0.lines) }
+        // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK, the
+        // VALIDATE in an autocommit block so that it does not run under the ADD's lock (outside a
+        // transaction every statement goes in one).
+        if dialect == .postgresql, context.isExisting(change.table), change.nullable == false, old.nullable, !typeChanges {
+            let chunks = try execute(.alterColumn(change), context)
+            return context.inTransaction ? chunks : chunks.map { Chunk(block: .autocommit, lines: $0.lines) }
         }
         let prefix = dialect == .sqlite ? "batch_op" : "op"
         let tableArgument = dialect == .sqlite ? [] : [AlembicPython.string(change.table)]
@@ -688,7 +694,8 @@ struct AlembicRenderer {
         return statements.map { statement in
             var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
             lines.append(execute(statement.sql))
-            return Chunk(block: statement.transactional || dialect != .postgresql ? .plain : .autocommit, lines: lines)
+            let apart = !statement.transactional || statement.ownTransaction  // VALIDATE: a transaction of its own
+            return Chunk(block: apart && dialect == .postgresql ? .autocommit : .plain, lines: lines)
         }
     }
 }

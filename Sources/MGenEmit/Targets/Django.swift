@@ -41,7 +41,7 @@ public struct DjangoEmitter: Emitter {
         let planned = migration.planned
         // The timeouts open the migration's transaction both ways: a RunSQL first for the forward
         // run, and one last whose reverse runs first when Django unapplies the migration.
-        if planned.runsInTransaction {
+        if planned.runsInTransaction, !migration.isSplit {
             let up = migration.timeoutStatements(context.render, dialect: context.dialect, up: true).map(\.sql)
             let down = migration.timeoutStatements(context.render, dialect: context.dialect, up: false).map(\.sql)
             if !up.isEmpty { operations.insert(writer.runSQL(up, []), at: 0) }
@@ -67,8 +67,9 @@ public struct DjangoEmitter: Emitter {
             "dependencies": dependencies,
             "operations": operations.map { "        \($0.render(indent: 8)),\n" }.joined(),
             "initial": context.parentFiles.isEmpty,
-            // Spec `transaction: false` or CONCURRENTLY: Django runs the migration outside a transaction.
-            "nonAtomic": !planned.runsInTransaction,
+            // Spec `transaction: false` or CONCURRENTLY: Django runs the migration outside a transaction;
+            // so it does when a VALIDATE must commit apart (each operation then commits alone).
+            "nonAtomic": !planned.runsInTransaction || migration.isSplit,
         ]
         if !writer.functions.isEmpty { values["functions"] = writer.functions }
         let text = try context.templates.render("django/django.migration.py.mustache", values)

@@ -283,6 +283,14 @@ extension DjangoWriter {
             // Django cannot say USING: the spec's SQL runs, and the state follows.
             return [try stepSQL(s, state: removes + alters + adds)]
         }
+        // PostgreSQL, a table that may hold rows (issue 13): mgen's NOT NULL through a validated
+        // CHECK instead of AlterField's SET NOT NULL, which scans under ACCESS EXCLUSIVE; the
+        // migration is then non-atomic (RenderedMigration.isSplit), so the VALIDATE commits alone.
+        if dialect == .postgresql, change.nullable == false, oldColumn.nullable, !typeChanged,
+           !migration.up.contains(where: { if case let .createTable(t) = $0.operation { t.name == change.table } else { false } }),
+           !old.provesNotNull(change.column) {
+            return [try stepSQL(s, state: alters)]
+        }
         return removes + alters + adds
     }
 

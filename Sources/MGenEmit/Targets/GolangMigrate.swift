@@ -17,6 +17,8 @@ public struct GolangMigrateEmitter: Emitter {
     public let sequenceWidth = 6
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
+        // The concurrent build alone: no cleanup of a failed build's INVALID index beside it.
+        let migration = migration.withoutInvalidIndexCleanup
         try requireAloneWhenNonTransactional(migration, target: name)
         let base = "\(context.version)_\(slug(migration.planned.name))"
         // An irreversible migration's down file fails (golang-migrate skips a missing one silently).

@@ -232,7 +232,7 @@ struct JSStep {
         let moves = statements.facts.contains {
             switch $0 {
             case .foreignKeyIndexRestored, .foreignKeyIndexDropped: true
-            case .tableRebuild: false
+            case .tableRebuild, .invalidIndexCleanup: false
             }
         }
         switch operation {

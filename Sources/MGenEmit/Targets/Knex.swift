@@ -224,6 +224,9 @@ public struct KnexEmitter: Emitter {
               let old = step.before.table(change.table)?.column(change.column) else { return raw(step.statements) }
         let typeChanged = change.type != nil && change.type != old.type
         let isEnum: (Column) -> Bool = { if case .enumeration = $0.type { true } else { false } }
+        // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK
+        // (issue 13), whose VALIDATE commits alone (the migration runs outside a transaction).
+        if step.statements.contains(where: \.ownTransaction) { return raw(step.statements) }
         // Nullability alone: Knex's own calls, which leave the type and default alone.
         if !typeChanged, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
             return [call("alterTable", change.table, ["table.\(nullable ? "setNullable" : "dropNullable")(\(JS.string(change.column)));"])]

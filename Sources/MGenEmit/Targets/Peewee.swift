@@ -33,7 +33,7 @@ public struct PeeweeEmitter: Emitter {
         }
         // The timeouts open peewee_migrate's transaction (queued first, so they run first).
         func timeouts(up: Bool) -> [String] {
-            migration.timeoutStatements(context.render, dialect: context.dialect, up: up).map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
+            migration.wholeTransactionTimeouts(context.render, dialect: context.dialect, up: up).map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
         }
         up = timeouts(up: true) + up
         if migration.planned.down != nil { down = timeouts(up: false) + down }
@@ -61,6 +61,9 @@ public struct PeeweeEmitter: Emitter {
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let planned = rendered.planned
         let concurrent = planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
+        if rendered.isSplit {
+            lines.append("# peewee_migrate runs every migration in one transaction (it has no opt-out): VALIDATE CONSTRAINT runs in it, under the locks of the statements before it; put validate_constraint in a spec of its own to validate under SHARE UPDATE EXCLUSIVE alone.")
+        }
         if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"
             if concurrent, dialect.capabilities.concurrentIndexes { note += ": CONCURRENTLY is left out, the index is built with a plain CREATE INDEX" }

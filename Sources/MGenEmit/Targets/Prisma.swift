@@ -18,18 +18,25 @@ public struct PrismaEmitter: Emitter {
     static func provider(_ dialect: Dialect) -> String { dialect.rawValue }
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
+        // The concurrent build alone: no cleanup of a failed build's INVALID index beside it.
+        let migration = migration.withoutInvalidIndexCleanup
         try requireAloneWhenNonTransactional(migration, target: name)
         let folder = "\(context.version)_\(slug(migration.planned.name))"
         let planned = migration.planned
         var up = SQLFiles.values(migration, context, direction: .up)
-        up["up"] = try Self.body(planned, .up, dialect: context.dialect,
-                                 timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
+        // A split migration (a VALIDATE beside other statements) keeps SQLFiles' explicit
+        // transactions: Prisma sends the file as one query, one implicit transaction otherwise.
+        let split = migration.isSplit
+        if !split || migration.upIsTransactional {
+            up["up"] = try Self.body(planned, .up, dialect: context.dialect,
+                                     timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
+        }
         var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
         // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
         // rollback by hand stops there rather than "succeeds" on an empty file.
         var down = SQLFiles.values(migration, context, direction: .down)
-        if let body = try Self.body(planned, .down, dialect: context.dialect,
-                                    timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
+        if !split || migration.downIsTransactional, let body = try Self.body(planned, .down, dialect: context.dialect,
+                                            timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
             down["down"] = body
         }
         files.append(EmittedFile(path: "\(folder)/down.sql", contents: try context.templates.render("prisma/prisma.down.sql.mustache", down)))
@@ -97,7 +104,7 @@ public struct PrismaEmitter: Emitter {
                context.before.table(table)?.foreignKeys.contains(where: { $0.name == name }) == true {
                 override = "DropForeignKey"
             }
-            add(try renderer.render(step.operation, context), heading: override)
+            add(try renderer.render(step.operation, context).filter { !$0.isInvalidIndexCleanup }, heading: override)
         }
         flush()
         diagnostics += keyProblems

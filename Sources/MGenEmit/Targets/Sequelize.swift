@@ -120,6 +120,9 @@ public struct SequelizeEmitter: Emitter {
             let isEnum: (Column) -> Bool = { if case .enumeration = $0.type { true } else { false } }
             // changeColumn cannot say USING, and would drop an enum's CHECK on PostgreSQL/SQLite.
             if change.using != nil || new.identity || (d.capabilities.enumStrategy == .checkConstraint && (isEnum(old) || isEnum(new))) { return raw(step.statements, o) }
+            // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK
+            // (issue 13), whose VALIDATE commits alone (the migration runs outside a transaction).
+            if step.statements.contains(where: \.ownTransaction) { return raw(step.statements, o) }
             return [call("changeColumn", [JS.string(change.table), JS.string(change.column),
                                           attributes(new, table: table, step: step, reference: nil, indent: 0)], o)]
         case let .createIndex(index, concurrently):

@@ -54,18 +54,19 @@ public struct TypeORMEmitter: Emitter {
                 return JS.indent(text, indent)
             }.joined(separator: "\n")
         }
-        // The class's `transaction = false` covers both directions: timeouts only when both are transactional.
-        func timeouts(up: Bool) -> [SQLStatement] {
-            transactional ? migration.timeoutStatements(context.render, dialect: context.dialect, up: up) : []
+        // The class's `transaction = false` covers both directions: timeouts first only when both are
+        // transactional; else a split migration's parts each get an explicit transaction.
+        func statements(_ statements: [SQLStatement]) -> [SQLStatement] {
+            migration.runnerStatements(statements, context.render, dialect: context.dialect, runnerTransactional: transactional)
         }
         var values: [String: Any] = [
             "header": JS.header(migration, context, notes: notes),
             "className": className,
-            "up": body(timeouts(up: true) + migration.up),
+            "up": body(statements(migration.up)),
             "noTransaction": !transactional,
         ]
         if let down = migration.down {
-            values["down"] = body(timeouts(up: false) + down)
+            values["down"] = body(statements(down))
         } else {
             let reason = migration.planned.migration.irreversible ?? "no down"
             values["down"] = JS.indent("throw new Error(\(JS.string("\(migration.planned.name) is irreversible: \(reason)")));", indent)

@@ -1,5 +1,6 @@
 import Foundation
 import MGenSpec
+import MGenSQL
 
 /// goose: `<version>_<name>.sql` with `-- +goose Up` / `-- +goose Down`. Split as goose splits: a
 /// statement ends at a line that ends with `;`, except between `StatementBegin` and `StatementEnd`;
@@ -31,11 +32,17 @@ public struct GooseImporter: Importer {
         var startLine = 0
         var transactional = true
         var sawUp = false, sawDown = false
-        func flush() {
+        func flush(block: Bool = false) {
             let statement = SourceFiles.stripLeadingComments(current)
             if !statement.isEmpty {
-                let located = SourceStatement(statement, at: SourceLocation(file: file, line: startLine, column: 1))
-                if section == "up" { up.append(located) } else if section == "down" { down.append(located) }
+                // goose sends a block as one query, and the server runs every statement in it (mgen
+                // writes a split migration's `BEGIN; …; COMMIT` that way): read each of them; a DO
+                // block or a routine body stays one statement.
+                let parts = block ? SQLSplitter.split(statement) : [statement]
+                for part in parts.isEmpty ? [statement] : parts {
+                    let located = SourceStatement(part, at: SourceLocation(file: file, line: startLine, column: 1))
+                    if section == "up" { up.append(located) } else if section == "down" { down.append(located) }
+                }
             }
             current = ""
         }
@@ -47,7 +54,7 @@ public struct GooseImporter: Importer {
                 case "up": flush(); section = "up"; sawUp = true
                 case "down": flush(); section = "down"; sawDown = true
                 case "statementbegin": flush(); inBlock = true
-                case "statementend": inBlock = false; flush()
+                case "statementend": inBlock = false; flush(block: true)
                 case "no transaction": transactional = false
                 case "envsub on", "envsub off": break
                 default:

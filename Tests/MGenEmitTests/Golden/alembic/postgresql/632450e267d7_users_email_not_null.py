@@ -26,7 +26,13 @@ def upgrade() -> None:
     """Upgrade schema."""
     op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute("SET LOCAL statement_timeout = '10min'")
-    op.alter_column('users', 'email', existing_type=sa.String(length=255), nullable=False)
+    op.execute('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID')
+    with op.get_context().autocommit_block():
+        op.execute('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"')
+    op.execute("SET LOCAL lock_timeout = '5s'")
+    op.execute("SET LOCAL statement_timeout = '10min'")
+    op.execute('ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL')
+    op.execute('ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"')
 
 
 def downgrade() -> None:

@@ -28,8 +28,11 @@ def upgrade() -> None:
     op.execute("SET LOCAL statement_timeout = '10min'")
     op.add_column('posts', sa.Column('editor_id', sa.BigInteger(), nullable=True))
     op.create_foreign_key('posts_editor_id_fkey', 'posts', 'users', ['editor_id'], ['id'], ondelete='SET NULL', postgresql_not_valid=True)
-    # Alembic has no call for VALIDATE CONSTRAINT.
-    op.execute('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"')
+    with op.get_context().autocommit_block():
+        # Alembic has no call for VALIDATE CONSTRAINT.
+        op.execute('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"')
+    op.execute("SET LOCAL lock_timeout = '5s'")
+    op.execute("SET LOCAL statement_timeout = '10min'")
     op.create_unique_constraint('posts_user_id_title_key', 'posts', ['user_id', 'title'])
 
 

@@ -7,6 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    atomic = False
+
     dependencies = [
         ('blog', '0003_backfill_users_email'),
     ]
@@ -14,21 +16,18 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             sql=[
-                "SET LOCAL lock_timeout = '5s'",
-                "SET LOCAL statement_timeout = '10min'",
+                'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID',
+                'ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"',
+                'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL',
+                'ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"',
             ],
-            reverse_sql=migrations.RunSQL.noop,
-        ),
-        migrations.AlterField(
-            model_name='users',
-            name='email',
-            field=models.CharField(max_length=255),
-        ),
-        migrations.RunSQL(
-            sql=migrations.RunSQL.noop,
-            reverse_sql=[
-                "SET LOCAL lock_timeout = '5s'",
-                "SET LOCAL statement_timeout = '10min'",
+            reverse_sql=['ALTER TABLE "users"\n    ALTER COLUMN "email" DROP NOT NULL'],
+            state_operations=[
+                migrations.AlterField(
+                    model_name='users',
+                    name='email',
+                    field=models.CharField(max_length=255),
+                ),
             ],
         ),
     ]

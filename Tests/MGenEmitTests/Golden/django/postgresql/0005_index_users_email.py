@@ -15,7 +15,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            sql=['CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")'],
+            sql=[
+                'DO $mgen$\nBEGIN\n    PERFORM FROM pg_index WHERE indexrelid = to_regclass(\'"idx_users_email"\') AND NOT indisvalid;\n    IF FOUND THEN\n        DROP INDEX "idx_users_email";\n    END IF;\nEND\n$mgen$',
+                'CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")',
+            ],
             reverse_sql=['DROP INDEX CONCURRENTLY IF EXISTS "idx_users_email"'],
             state_operations=[
                 migrations.AddConstraint(

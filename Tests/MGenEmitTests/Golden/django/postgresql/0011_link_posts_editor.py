@@ -8,18 +8,13 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    atomic = False
+
     dependencies = [
         ('blog', '0010_create_every_type'),
     ]
 
     operations = [
-        migrations.RunSQL(
-            sql=[
-                "SET LOCAL lock_timeout = '5s'",
-                "SET LOCAL statement_timeout = '10min'",
-            ],
-            reverse_sql=migrations.RunSQL.noop,
-        ),
         migrations.AddField(
             model_name='posts',
             name='editor_id',
@@ -48,12 +43,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='posts',
             constraint=models.UniqueConstraint(fields=('user', 'title'), name='posts_user_id_title_key'),
-        ),
-        migrations.RunSQL(
-            sql=migrations.RunSQL.noop,
-            reverse_sql=[
-                "SET LOCAL lock_timeout = '5s'",
-                "SET LOCAL statement_timeout = '10min'",
-            ],
         ),
     ]

@@ -4,6 +4,18 @@
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- +goose NO TRANSACTION
 -- +goose Up
+-- an INVALID idx_users_email left by a failed concurrent build is dropped, so the build starts again
+-- +goose StatementBegin
+DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"idx_users_email"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "idx_users_email";
+    END IF;
+END
+$mgen$;
+-- +goose StatementEnd
+
 CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email");
 
 -- +goose Down

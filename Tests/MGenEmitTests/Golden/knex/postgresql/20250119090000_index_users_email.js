@@ -11,6 +11,15 @@ exports.config = { transaction: false };
  */
 exports.up = function (knex) {
   return knex.schema
+    // an INVALID idx_users_email left by a failed concurrent build is dropped, so the build starts again
+    .raw(`DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"idx_users_email"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "idx_users_email";
+    END IF;
+END
+$mgen$`)
     .raw('CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")');
 };
 

@@ -2,4 +2,14 @@
 -- mgen: spec 0005 sha256:b32276b0e0205ae1055f468d46ba7c210a2bedc133454b1733bfc40c120d9168
 -- index_users_email: Add an index without blocking writes (CONCURRENTLY on PostgreSQL, online DDL on MySQL).
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
+-- an INVALID idx_users_email left by a failed concurrent build is dropped, so the build starts again
+DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"idx_users_email"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "idx_users_email";
+    END IF;
+END
+$mgen$;
+
 CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email");

@@ -10,6 +10,15 @@ export class IndexUsersEmail1737277200000 implements MigrationInterface {
     transaction = false
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        // an INVALID idx_users_email left by a failed concurrent build is dropped, so the build starts again
+        await queryRunner.query(`DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"idx_users_email"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "idx_users_email";
+    END IF;
+END
+$mgen$`);
         await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY "idx_users_email" ON "users" ("email")`);
     }
 
