@@ -1,9 +1,10 @@
-import MGenSpec
+import Foundation
 
-/// What a database can do, as data (SQLKit's `SQLDialect` style): emitters and commands ask these
-/// questions instead of `dialect == .mysql`. Where a framework itself differs by database (a
-/// type's name in Sequelize, Knex's builder options), the target keeps its own table; what the
-/// database can do lives here, once.
+/// What a database can do, as data (SQLKit's `SQLDialect` style): emitters, the validator's
+/// dialect rules and commands ask these questions instead of `dialect == .mysql`. Where a
+/// framework itself differs by database (a type's name in Sequelize, Knex's builder options), the
+/// target keeps its own table; what the database can do lives here, once. (In MGenSpec, the
+/// lowest module that asks: the validator's `DialectRules` read the limits.)
 public struct DialectCapabilities: Sendable, Hashable {
     /// How a unique constraint exists in the catalog.
     public enum UniqueStorage: Sendable, Hashable {
@@ -53,22 +54,83 @@ public struct DialectCapabilities: Sendable, Hashable {
     public var implicitForeignKeyIndexes: Bool
     /// The primary key keeps the name it is given (not MySQL, where it is always PRIMARY).
     public var namedPrimaryKeys: Bool
+    /// The database's name in messages ("PostgreSQL", "MySQL", "SQLite").
+    public var productName: String
+    /// A table's unique constraints are unique indexes made beside it, not clauses of its CREATE
+    /// TABLE (SQLite: an index can be dropped without rebuilding the table; mgen's SQL does so).
+    public var uniquesAsIndexes: Bool
+    /// Indexes are built without blocking writes by default (InnoDB's online DDL): `concurrently`
+    /// asks for nothing more.
+    public var onlineIndexes: Bool
+    /// A type change casts the column's default too and fails where it cannot (PostgreSQL): the
+    /// old default goes first, the new one is set after.
+    public var typeChangeCastsDefault: Bool
+    /// Changing a column restates its whole definition (MySQL's MODIFY/CHANGE): what is not
+    /// restated (nullability, default, comment, AUTO_INCREMENT) is lost.
+    public var modifyRestatesColumn: Bool
+    /// Index keys may index a prefix of a column (MySQL's `` `body`(20) ``).
+    public var prefixIndexLengths: Bool
+
+    // The limits the validator's dialect rules hold specs to (docs/spec.md, "Dialect limits").
+
+    /// The widest `string(n)`: PostgreSQL's varchar limit, MySQL's 65,535-byte row at 4 bytes a
+    /// character (utf8mb4); nil where there is none (SQLite).
+    public var maximumStringLength: Int?
+    /// Columns a table may have: PostgreSQL 1,600, InnoDB 1,017, SQLite 2,000 (its default build).
+    public var maximumColumns: Int
+    /// The longest index key in bytes (InnoDB's 3,072; MariaDB accepts more through a hash, MySQL
+    /// 8.0 does not); nil where keys are not limited so.
+    public var maximumKeyBytes: Int?
+    /// text, blob and json columns are indexed only with a prefix length (MySQL).
+    public var textKeysNeedPrefix: Bool
+    /// The largest decimal precision and scale (PostgreSQL 1000; MySQL 65 and 30).
+    public var maximumDecimalPrecision: Int?
+    public var maximumDecimalScale: Int?
+    /// The longest value of an inline enum type (MySQL's 255 characters).
+    public var maximumEnumValueLength: Int?
+    /// A column in a foreign key (its own or one referencing it) cannot change type while the key
+    /// exists, even to a longer string (MySQL).
+    public var foreignKeyColumnTypesFixed: Bool
+    /// A CHECK may not read an AUTO_INCREMENT column (MySQL 8.0, MariaDB).
+    public var checksCannotReadIdentity: Bool
+    /// One identity column per table, and it leads a key (MySQL's AUTO_INCREMENT).
+    public var singleIdentityLeadingKey: Bool
+    /// text, blob and json columns take no literal default (MySQL 8.0; MariaDB allows it).
+    public var noLiteralDefaultsOnText: Bool
+    /// A column stores a value of any type (SQLite's type affinity): a default that does not fit
+    /// its column's type is no error.
+    public var storesAnyValue: Bool
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
         concurrentIndexes: true, notValidConstraints: true, rowidAlias: false, alterTableChangesConstraints: true,
         comments: true, uniqueStorage: .constraint, enumStrategy: .checkConstraint, identifierLimit: 63, booleansAreIntegers: false,
-        implicitForeignKeyIndexes: false, namedPrimaryKeys: true)
+        implicitForeignKeyIndexes: false, namedPrimaryKeys: true,
+        productName: "PostgreSQL", uniquesAsIndexes: false, onlineIndexes: false, typeChangeCastsDefault: true,
+        modifyRestatesColumn: false, prefixIndexLengths: false,
+        maximumStringLength: 10_485_760, maximumColumns: 1_600, maximumKeyBytes: nil, textKeysNeedPrefix: false,
+        maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
+        checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,
         comments: true, uniqueStorage: .index, enumStrategy: .columnType, identifierLimit: 64, booleansAreIntegers: true,
-        implicitForeignKeyIndexes: true, namedPrimaryKeys: false)
+        implicitForeignKeyIndexes: true, namedPrimaryKeys: false,
+        productName: "MySQL", uniquesAsIndexes: false, onlineIndexes: true, typeChangeCastsDefault: false,
+        modifyRestatesColumn: true, prefixIndexLengths: true,
+        maximumStringLength: 16_383, maximumColumns: 1_017, maximumKeyBytes: 3_072, textKeysNeedPrefix: true,
+        maximumDecimalPrecision: 65, maximumDecimalScale: 30, maximumEnumValueLength: 255, foreignKeyColumnTypesFixed: true,
+        checksCannotReadIdentity: true, singleIdentityLeadingKey: true, noLiteralDefaultsOnText: true, storesAnyValue: false)
     public static let sqlite = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: false, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
         comments: false, uniqueStorage: .index, enumStrategy: .checkConstraint, identifierLimit: nil, booleansAreIntegers: true,
-        implicitForeignKeyIndexes: false, namedPrimaryKeys: true)
+        implicitForeignKeyIndexes: false, namedPrimaryKeys: true,
+        productName: "SQLite", uniquesAsIndexes: true, onlineIndexes: false, typeChangeCastsDefault: false,
+        modifyRestatesColumn: false, prefixIndexLengths: false,
+        maximumStringLength: nil, maximumColumns: 2_000, maximumKeyBytes: nil, textKeysNeedPrefix: false,
+        maximumDecimalPrecision: nil, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
+        checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: true)
 }
 
 extension Dialect {
