@@ -110,9 +110,7 @@ public struct MySQLDialect: SQLDialect {
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let table = try context.after.requiredTable(change.table)
         guard let new = table.column(change.column) else { throw Unsupported("unknown column '\(change.table).\(change.column)'") }
-        if change.using != nil {
-            throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
-        }
+        try checkTypeChange(change)
         // A default alone is a metadata change; anything else needs the whole column restated.
         if change.type == nil, change.nullable == nil, change.comment == nil, let defaultChange = change.defaultChange {
             switch defaultChange {
@@ -146,10 +144,7 @@ public struct MySQLDialect: SQLDialect {
     }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if index.predicate != nil {
-            throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)",
-                              fix: "drop `where`, or keep this index to postgresql/sqlite with a per-dialect `sql` step")
-        }
+        try checkIndexShape(index)
         try checkIndexOptions(index)  // spec 1.1: index options
         if index.parts.contains(where: { $0.columnName == nil }) {
             throw Unsupported("MariaDB has no expression indexes (index '\(index.name)')",

@@ -137,18 +137,14 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if change.using != nil {
-            throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
-        }
+        try checkTypeChange(change)
         // A comment alone: SQLite keeps no comments, so there is nothing to rebuild the table for.
         if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment != nil { return [] }
         return try rebuild(change.table, context, reason: "SQLite cannot ALTER COLUMN '\(change.column)'")
     }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if let method = index.method, method != "btree" {
-            throw Unsupported("SQLite has only b-tree indexes (index '\(index.name)' asks for \(method))", fix: "drop `method`")
-        }
+        try checkIndexShape(index)
         try checkIndexOptions(index)  // spec 1.1: index options
         var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists)\(quote(index.name)) ON \(quote(index.table)) (\(indexParts(index)))"
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
