@@ -124,6 +124,25 @@ import Testing
         #expect(Dialect.mysql.capabilities.uniqueStorage == .index && Dialect.postgresql.capabilities.uniqueStorage == .constraint)
     }
 
+    /// No emitter reads SQL text to decide, and none asks which dialect it writes for outside its
+    /// one traits table (`<Target>Traits.swift`) and its column-type table (a `switch (type,
+    /// dialect)`): a scan of the sources, as the issue's "done when" greps them.
+    @Test func emittersAskTraitsAndCapabilities() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("Sources/MGenEmit")
+        let files = try #require(FileManager.default.enumerator(atPath: folder.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 20)
+        let textReads = ["defer_foreign_keys", "hasPrefix(\"CREATE", "hasPrefix(\"ALTER", ".sql.contains(", "contains(\"DROP INDEX"]
+        let dialectChecks = try NSRegularExpression(pattern: #"\b(dialect|d) [!=]= \.(postgresql|mysql|sqlite)\b"#)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for read in textReads { #expect(!text.contains(read), "\(file) reads SQL text: \(read)") }
+            guard !file.hasSuffix("Traits.swift") else { continue }
+            let found = dialectChecks.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
+            #expect(found == 0, "\(file) asks its dialect \(found) times: read a trait or a capability")
+        }
+    }
+
     /// Prisma heads each statement by its kind, which MGenSQL gives.
     @Test func statementKinds() {
         #expect(SQLStatement("CREATE UNIQUE INDEX \"a\" ON \"t\" (\"x\")").kind == .createIndex)

@@ -14,15 +14,17 @@ struct PeeweeTraits {
     /// The driver's parameter style is `%s` (psycopg, PyMySQL), so a literal `%` in SQL is doubled;
     /// sqlite3's is `?`.
     let escapesPercent: Bool
+    /// `timestamptz` is `playhouse.postgres_ext.DateTimeTZField` (PostgreSQL).
+    let postgresExtTimestamptz: Bool
     /// The column type of a ForeignKeyField referencing an auto field (integer, bigint).
     let autoFieldTypes: (integer: String, bigint: String)
 
     static let postgresql = PeeweeTraits(rewritesColumnToAlter: false, tableDDLHoldsConstraintNames: false, escapesPercent: true,
-                                         autoFieldTypes: ("integer", "bigint"))
+                                         postgresExtTimestamptz: true, autoFieldTypes: ("integer", "bigint"))
     static let mysql = PeeweeTraits(rewritesColumnToAlter: true, tableDDLHoldsConstraintNames: false, escapesPercent: true,
-                                    autoFieldTypes: ("int", "bigint"))
+                                    postgresExtTimestamptz: false, autoFieldTypes: ("int", "bigint"))
     static let sqlite = PeeweeTraits(rewritesColumnToAlter: false, tableDDLHoldsConstraintNames: true, escapesPercent: false,
-                                     autoFieldTypes: ("INTEGER", "INTEGER"))
+                                     postgresExtTimestamptz: false, autoFieldTypes: ("INTEGER", "INTEGER"))
 
     static func of(_ dialect: Dialect) -> PeeweeTraits {
         switch dialect {

@@ -392,7 +392,14 @@ struct PeeweeWriter {
     /// on this dialect, spelled as the catalog reports it (nil: no natural spelling).
     private mutating func naturalField(_ type: ColumnType) -> (String, [(String, String)], String?) {
         let d = dialect
-        func by(_ pg: String, _ my: String, _ lite: String) -> String { d == .postgresql ? pg : d == .mysql ? my : lite }
+        // The column type each field makes per database: peewee's own type table.
+        func by(_ pg: String, _ my: String, _ lite: String) -> String {
+            switch d {
+            case .postgresql: pg
+            case .mysql: my
+            case .sqlite: lite
+            }
+        }
         switch type {
         case .boolean: return ("pw.BooleanField", [], by("boolean", "tinyint(1)", "INTEGER"))
         case .smallint: return ("pw.SmallIntegerField", [], by("smallint", "smallint", "INTEGER"))
@@ -409,7 +416,7 @@ struct PeeweeWriter {
         case .time: return ("pw.TimeField", [], by("time", "time", "TIME"))
         case .timestamp: return ("pw.DateTimeField", [], by("timestamp", "datetime", "DATETIME"))
         case .timestamptz:
-            if d == .postgresql {
+            if traits.postgresExtTimestamptz {
                 usesPostgresExt = true
                 return ("pw_pext.DateTimeTZField", [], "timestamptz")
             }
