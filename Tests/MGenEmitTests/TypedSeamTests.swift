@@ -143,11 +143,21 @@ import Testing
         }
     }
 
-    /// Prisma heads each statement by its kind, which MGenSQL gives.
-    @Test func statementKinds() {
-        #expect(SQLStatement("CREATE UNIQUE INDEX \"a\" ON \"t\" (\"x\")").kind == .createIndex)
-        #expect(SQLStatement("ALTER TABLE `t` DROP FOREIGN KEY `k`").kind == .dropForeignKey)
-        #expect(SQLStatement("UPDATE t SET x = 1").kind == .other)
+    /// Prisma heads each statement by its kind, which MGenSQL gives where it builds the
+    /// statement (never read back from its text): a user's raw SQL is no kind MGenSQL made, even
+    /// when it reads like one.
+    @Test func statementKinds() throws {
+        func kinds(_ dialect: Dialect, _ operations: String) throws -> [StatementKind] {
+            let rendered = try SQLRenderer(dialect: dialect).render(try chain(operations))
+            return try #require(rendered.last).up.map(\.kind)
+        }
+        #expect(try kinds(.postgresql, "  - create_index: {table: t, columns: [note], unique: true}\n") == [.createIndex])
+        #expect(try kinds(.mysql, """
+              - add_column: {table: t, column: {name: u, type: bigint}}
+              - add_foreign_key: {table: t, columns: [u], references: {table: t, columns: [id]}}
+            """) == [.alterTable, .addForeignKey])
+        #expect(try kinds(.postgresql, "  - sql: {up: \"CREATE TABLE x (a int)\", down: \"DROP TABLE x\"}\n") == [.other])
+        #expect(try kinds(.sqlite, "  - create_table: {table: u, columns: [{name: id, type: bigint, identity: true, primary_key: true}]}\n").first == .createTable)
         #expect(PrismaEmitter.heading(.alterTable) == "AlterTable")
     }
 }

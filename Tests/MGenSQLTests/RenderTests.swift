@@ -159,8 +159,8 @@ import Testing
         let rendered = try render(.postgresql, usersSpec, Self.concurrentIndex)[1]
         // No IF NOT EXISTS: a re-run after a failed build must not skip the INVALID index it left.
         #expect(rendered.up == [SQLStatement("CREATE INDEX CONCURRENTLY \"users_email_name_idx\" ON \"users\" (\"email\", \"name\")",
-                                             transactional: false)])
-        #expect(rendered.down == [SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \"users_email_name_idx\"", transactional: false)])
+                                             kind: .createIndex, transactional: false)])
+        #expect(rendered.down == [SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \"users_email_name_idx\"", kind: .dropIndex, transactional: false)])
         #expect(!rendered.upIsTransactional)
         #expect(!rendered.downIsTransactional)
         // An ordinary index stays transactional.
