@@ -60,6 +60,9 @@ public struct DialectCapabilities: Sendable, Hashable {
     /// time and timestamp types take a fractional-seconds precision (not SQLite, where mgen's SQL
     /// declares the plain type).
     public var fractionalSecondsTypes: Bool
+    /// Enum types of their own (`CREATE TYPE ... AS ENUM`, PostgreSQL); elsewhere the values are
+    /// inline in the columns that use the type.
+    public var namedEnumTypes: Bool
     /// The database's own command-line client splits a file on `;` unless told otherwise with
     /// `DELIMITER` (mysql/mariadb): a statement with semicolons of its own goes between them.
     public var clientNeedsDelimiter: Bool
@@ -115,7 +118,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         concurrentIndexes: true, notValidConstraints: true, rowidAlias: false, alterTableChangesConstraints: true,
         comments: true, uniqueStorage: .constraint, enumStrategy: .checkConstraint, identifierLimit: 63, booleansAreIntegers: false,
         implicitForeignKeyIndexes: false, namedPrimaryKeys: true,
-        inlineComments: false, fractionalSecondsTypes: true, clientNeedsDelimiter: false, productName: "PostgreSQL", uniquesAsIndexes: false, onlineIndexes: false, typeChangeCastsDefault: true,
+        inlineComments: false, fractionalSecondsTypes: true, namedEnumTypes: true, clientNeedsDelimiter: false, productName: "PostgreSQL", uniquesAsIndexes: false, onlineIndexes: false, typeChangeCastsDefault: true,
         modifyRestatesColumn: false, prefixIndexLengths: false,
         maximumStringLength: 10_485_760, maximumColumns: 1_600, maximumKeyBytes: nil, textKeysNeedPrefix: false,
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
@@ -125,7 +128,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,
         comments: true, uniqueStorage: .index, enumStrategy: .columnType, identifierLimit: 64, booleansAreIntegers: true,
         implicitForeignKeyIndexes: true, namedPrimaryKeys: false,
-        inlineComments: true, fractionalSecondsTypes: true, clientNeedsDelimiter: true, productName: "MySQL", uniquesAsIndexes: false, onlineIndexes: true, typeChangeCastsDefault: false,
+        inlineComments: true, fractionalSecondsTypes: true, namedEnumTypes: false, clientNeedsDelimiter: true, productName: "MySQL", uniquesAsIndexes: false, onlineIndexes: true, typeChangeCastsDefault: false,
         modifyRestatesColumn: true, prefixIndexLengths: true,
         maximumStringLength: 16_383, maximumColumns: 1_017, maximumKeyBytes: 3_072, textKeysNeedPrefix: true,
         maximumDecimalPrecision: 65, maximumDecimalScale: 30, maximumEnumValueLength: 255, foreignKeyColumnTypesFixed: true,
@@ -135,7 +138,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
         comments: false, uniqueStorage: .index, enumStrategy: .checkConstraint, identifierLimit: nil, booleansAreIntegers: true,
         implicitForeignKeyIndexes: false, namedPrimaryKeys: true,
-        inlineComments: false, fractionalSecondsTypes: false, clientNeedsDelimiter: false, productName: "SQLite", uniquesAsIndexes: true, onlineIndexes: false, typeChangeCastsDefault: false,
+        inlineComments: false, fractionalSecondsTypes: false, namedEnumTypes: false, clientNeedsDelimiter: false, productName: "SQLite", uniquesAsIndexes: true, onlineIndexes: false, typeChangeCastsDefault: false,
         modifyRestatesColumn: false, prefixIndexLengths: false,
         maximumStringLength: nil, maximumColumns: 2_000, maximumKeyBytes: nil, textKeysNeedPrefix: false,
         maximumDecimalPrecision: nil, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
