@@ -100,7 +100,9 @@ public struct MySQLDialect: SQLDialect {
         if let unique { clauses.append("ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quote(column.name)))") }
         if let foreignKey { clauses.append("ADD \(foreignKeyClause(foreignKey))") }
         if Self.addsInstantly(column, unique: unique, foreignKey: foreignKey) { clauses.append(Self.instant) }
-        return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "), kind: .alterTable)]
+        // The statement adds the key too (Prisma heads it AddForeignKey).
+        return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "),
+                             kind: foreignKey == nil ? .alterTable : .addForeignKey)]
     }
 
     public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

@@ -156,6 +156,9 @@ import Testing
               - add_column: {table: t, column: {name: u, type: bigint}}
               - add_foreign_key: {table: t, columns: [u], references: {table: t, columns: [id]}}
             """) == [.alterTable, .addForeignKey])
+        // MySQL adds a column's key in the same ALTER TABLE: that statement adds a foreign key.
+        #expect(try kinds(.mysql, "  - add_column: {table: t, column: {name: u, type: bigint, references: {table: t, name: t_u_fk}}}\n")
+                == [.addForeignKey])
         #expect(try kinds(.postgresql, "  - sql: {up: \"CREATE TABLE x (a int)\", down: \"DROP TABLE x\"}\n") == [.other])
         #expect(try kinds(.sqlite, "  - create_table: {table: u, columns: [{name: id, type: bigint, identity: true, primary_key: true}]}\n").first == .createTable)
         #expect(PrismaEmitter.heading(.alterTable) == "AlterTable")
