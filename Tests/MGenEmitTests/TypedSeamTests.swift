@@ -124,9 +124,9 @@ import Testing
         #expect(Dialect.mysql.capabilities.uniqueStorage == .index && Dialect.postgresql.capabilities.uniqueStorage == .constraint)
     }
 
-    /// No emitter reads SQL text to decide, and none asks which dialect it writes for outside its
-    /// one traits table (`<Target>Traits.swift`) and its column-type table (a `switch (type,
-    /// dialect)`): a scan of the sources, as the issue's "done when" greps them.
+    /// No emitter reads SQL text to decide or spells a statement, and none asks which dialect it
+    /// writes for outside its one traits table (`<Target>Traits.swift`) and its column-type table
+    /// (a `switch (type, dialect)`): a scan of the sources, as the issue's "done when" greps them.
     @Test func emittersAskTraitsAndCapabilities() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folder = root.appendingPathComponent("Sources/MGenEmit")
@@ -137,6 +137,8 @@ import Testing
         for file in files {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             for read in textReads { #expect(!text.contains(read), "\(file) reads SQL text: \(read)") }
+            // Nor spells a statement of its own: MGenSQL builds every one (TargetStatements.swift).
+            #expect(!text.contains("SQLStatement(\""), "\(file) spells SQL")
             guard !file.hasSuffix("Traits.swift") else { continue }
             let found = dialectChecks.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
             #expect(found == 0, "\(file) asks its dialect \(found) times: read a trait or a capability")

@@ -175,7 +175,7 @@ struct ActiveRecordRenderer {
                MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
                 // MySQL made an index for the key that outlives it; run backwards, `change`
                 // removes the key first (this block comes after it then), then the index.
-                parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(fk.table)) DROP INDEX \(sql.quote(fk.name))", kind: .alterTable)]))
+                parts.append(.sql([], down: [sql.alterTableDropIndex(fk.table, fk.name)]))
             }
             return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
@@ -256,7 +256,7 @@ struct ActiveRecordRenderer {
         }
         if let pk = table.primaryKey, traits.primaryKeyNamedAfterTable, pk.name != "\(table.name)_pkey" {
             // PostgreSQL names the key <table>_pkey; the spec names it otherwise.
-            extras.append(SQLStatement("ALTER TABLE \(sql.quote(table.name)) RENAME CONSTRAINT \(sql.quote("\(table.name)_pkey")) TO \(sql.quote(pk.name))", kind: .alterTable))
+            extras.append(sql.renameConstraintStatement(table.name, from: "\(table.name)_pkey", to: pk.name))
         }
         if let comment = table.comment, dialect.capabilities.comments { tableOptions.append(("comment", Ruby.string(comment))) }
         for column in table.columns where column.name != skip {
@@ -316,7 +316,7 @@ struct ActiveRecordRenderer {
         if let unique {
             if can.uniqueStorage == .constraint {
                 parts.append(.sql(try sql.addUnique(unique, context),
-                                  down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP CONSTRAINT \(sql.quote(unique.name))", kind: .alterTable)]))
+                                  down: [sql.dropConstraintStatement(tableName, unique.name)]))
             } else {
                 parts.append(.ruby([Ruby.call("add_index", [Ruby.symbol(tableName), Ruby.symbols(unique.columns)],
                                               [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true))
@@ -324,7 +324,7 @@ struct ActiveRecordRenderer {
         }
         if let foreignKey, let call = foreignKeyCall("add_foreign_key", foreignKey, validate: !foreignKey.notValid) {
             if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
-                parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP INDEX \(sql.quote(foreignKey.name))", kind: .alterTable)]))
+                parts.append(.sql([], down: [sql.alterTableDropIndex(tableName, foreignKey.name)]))
             }
             parts.append(.upDown([call], down: [removeForeignKey(tableName, foreignKey.name)]))
         }

@@ -275,7 +275,7 @@ struct PeeweeWriter {
         let allow = column.nullable ? "" : "allow_not_null=True, "
         var lines = ["migrator.add_fields(\(Self.py(table)), \(allow)\(Self.fieldName(column.name))=\(expression))"]
         if can.comments, !can.inlineComments, let comment = column.comment {
-            lines += sqlLines([SQLStatement("COMMENT ON COLUMN \(sql.quote(table)).\(sql.quote(column.name)) IS \(sql.stringLiteral(comment))", kind: .alterTable)])
+            lines += sqlLines([sql.commentOnColumn(table, column.name, comment)])
         }
         var state = context.before
         try state.apply(.addColumn(table: table, column: column, unique: nil, foreignKey: nil), at: context.step.location)
