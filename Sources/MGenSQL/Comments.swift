@@ -9,9 +9,9 @@ extension SQLDialect {
         guard dialect.capabilities.comments else { return [] }
         switch dialect {
         case .postgresql:
-            return [SQLStatement("COMMENT ON TABLE \(quote(table)) IS \(comment.map(stringLiteral) ?? "NULL")")]
+            return [SQLStatement("COMMENT ON TABLE \(quote(table)) IS \(comment.map(stringLiteral) ?? "NULL")", kind: .alterTable)]
         case .mysql, .sqlite:
-            return [SQLStatement("ALTER TABLE \(quote(table)) COMMENT = \(stringLiteral(comment ?? ""))")]
+            return [SQLStatement("ALTER TABLE \(quote(table)) COMMENT = \(stringLiteral(comment ?? ""))", kind: .alterTable)]
         }
     }
 }

@@ -68,7 +68,7 @@ extension PostgreSQLDialect {
             if let value = column.defaultValue {
                 clauses.append("ALTER COLUMN \(name) SET DEFAULT \(defaultExpression(value, type: column.type))")
             }
-            statements.append(SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    ")))
+            statements.append(SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "), kind: .alterTable))
         }
         statements.append(SQLStatement("DROP TYPE \(quote(retired))"))
         return statements

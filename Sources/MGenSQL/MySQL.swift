@@ -93,11 +93,11 @@ public struct MySQLDialect: SQLDialect {
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
         let body = tableBody(lines)
         let comment = table.comment.map { " COMMENT=\(stringLiteral($0))" } ?? ""
-        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)\(comment)")]
+        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)\(comment)", kind: .createTable)]
     }
 
     public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("RENAME TABLE \(quote(from)) TO \(quote(to))")]
+        [SQLStatement("RENAME TABLE \(quote(from)) TO \(quote(to))", kind: .alterTable)]
     }
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
@@ -108,31 +108,31 @@ public struct MySQLDialect: SQLDialect {
         if let unique { clauses.append("ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quote(column.name)))") }
         if let foreignKey { clauses.append("ADD \(foreignKeyClause(foreignKey))") }
         if Self.addsInstantly(column, unique: unique, foreignKey: foreignKey) { clauses.append(Self.instant) }
-        return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "))]
+        // The statement adds the key too (Prisma heads it AddForeignKey).
+        return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "),
+                             kind: foreignKey == nil ? .alterTable : .addForeignKey)]
     }
 
     public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))")]
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))", kind: .alterTable)]
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let table = try context.after.requiredTable(change.table)
         guard let new = table.column(change.column) else { throw Unsupported("unknown column '\(change.table).\(change.column)'") }
-        if change.using != nil {
-            throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
-        }
+        try checkTypeChange(change)
         // A default alone is a metadata change; anything else needs the whole column restated.
         if change.type == nil, change.nullable == nil, change.comment == nil, let defaultChange = change.defaultChange {
             switch defaultChange {
             case let .set(value):
                 // An expression default may need the table evaluated: no promise made for it.
                 let clause = if case .literal = value { ", \(Self.instant)" } else { "" }
-                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) SET DEFAULT \(defaultExpression(value, type: new.type))\(clause)")]
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) SET DEFAULT \(defaultExpression(value, type: new.type))\(clause)", kind: .alterTable)]
             case .drop:
-                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT, \(Self.instant)")]
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT, \(Self.instant)", kind: .alterTable)]
             }
         }
-        return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))")]
+        return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))", kind: .alterTable)]
     }
 
     /// Online DDL clauses; only ALTER TABLE takes them on both MySQL and MariaDB.
@@ -154,10 +154,7 @@ public struct MySQLDialect: SQLDialect {
     }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if index.predicate != nil {
-            throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)",
-                              fix: "drop `where`, or keep this index to postgresql/sqlite with a per-dialect `sql` step")
-        }
+        try checkIndexShape(index)
         try checkIndexOptions(index)  // spec 1.1: index options
         if index.parts.contains(where: { $0.columnName == nil }) {
             throw Unsupported("MariaDB has no expression indexes (index '\(index.name)')",
@@ -173,7 +170,7 @@ public struct MySQLDialect: SQLDialect {
         let unique = index.unique ? "UNIQUE " : ""
         let (_, covered) = foreignKeyIndexChanges(index.table, context)
         if concurrently, covered.isEmpty {
-            return [SQLStatement("ALTER TABLE \(quote(index.table)) ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index))), \(Self.online)")]
+            return [SQLStatement("ALTER TABLE \(quote(index.table)) ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index))), \(Self.online)", kind: .alterTable)]
         }
         if !covered.isEmpty {
             // A key whose own index the new one makes redundant loses it in the same statement (MySQL
@@ -181,10 +178,10 @@ public struct MySQLDialect: SQLDialect {
             // works for both, and keeps the schema a function of the state).
             var clauses = ["ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index)))"] + covered.map { "DROP INDEX \(quote($0.name))" }
             if concurrently { clauses.append(Self.online) }
-            return [SQLStatement("ALTER TABLE \(quote(index.table))\(joinClauses(clauses))",
+            return [SQLStatement("ALTER TABLE \(quote(index.table))\(joinClauses(clauses))", kind: .alterTable,
                                  facts: covered.map { .foreignKeyIndexDropped(table: index.table, foreignKey: $0.name) })]
         }
-        return [SQLStatement("CREATE \(unique)INDEX \(quote(index.name))\(using) ON \(quote(index.table)) (\(indexParts(index)))")]
+        return [SQLStatement("CREATE \(unique)INDEX \(quote(index.name))\(using) ON \(quote(index.table)) (\(indexParts(index)))", kind: .createIndex)]
     }
 
     /// Clauses of one ALTER TABLE: on one line when there is one, else one per line.
@@ -197,28 +194,28 @@ public struct MySQLDialect: SQLDialect {
         // back (named after it, as MySQL names the one it makes) in the same statement.
         let (restored, _) = foreignKeyIndexChanges(index.table, context)
         if restored.isEmpty, !concurrently {
-            return [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))")]
+            return [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))", kind: .dropIndex)]
         }
         var clauses = restored.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" } + ["DROP INDEX \(quote(index.name))"]
         if concurrently { clauses.append(Self.online) }
-        return [SQLStatement("ALTER TABLE \(quote(index.table))\n    " + clauses.joined(separator: ",\n    "),
+        return [SQLStatement("ALTER TABLE \(quote(index.table))\n    " + clauses.joined(separator: ",\n    "), kind: .alterTable,
                              facts: restored.map { .foreignKeyIndexRestored(table: index.table, foreignKey: $0.name, columns: $0.columns) })]
     }
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let (_, covered) = foreignKeyIndexChanges(unique.table, context)
         let clauses = ["ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))"] + covered.map { "DROP INDEX \(quote($0.name))" }
-        return [SQLStatement("ALTER TABLE \(quote(unique.table))\(joinClauses(clauses))",
+        return [SQLStatement("ALTER TABLE \(quote(unique.table))\(joinClauses(clauses))", kind: .alterTable,
                              facts: covered.map { .foreignKeyIndexDropped(table: unique.table, foreignKey: $0.name) })]
     }
 
     public func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
-            var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))")]
+            var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))", kind: .dropForeignKey)]
             // The key's own index (made by MySQL, or restored by mgen) outlives the constraint unless dropped too.
             if Self.hasOwnIndex(fk, in: context.before) {
-                statements.append(SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))",
+                statements.append(SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))", kind: .alterTable,
                                                facts: [.foreignKeyIndexDropped(table: tableName, foreignKey: name)]))
             }
             return statements
@@ -226,10 +223,10 @@ public struct MySQLDialect: SQLDialect {
         if table.uniques.contains(where: { $0.name == name }) {
             let (restored, _) = foreignKeyIndexChanges(tableName, context)
             let clauses = restored.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" } + ["DROP INDEX \(quote(name))"]
-            return [SQLStatement("ALTER TABLE \(quote(tableName))\(joinClauses(clauses))",
+            return [SQLStatement("ALTER TABLE \(quote(tableName))\(joinClauses(clauses))", kind: .alterTable,
                                  facts: restored.map { .foreignKeyIndexRestored(table: tableName, foreignKey: $0.name, columns: $0.columns) })]
         }
-        return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP CONSTRAINT \(quote(name))")]
+        return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP CONSTRAINT \(quote(name))", kind: .alterTable)]
     }
 
     /// MySQL keeps an index named after a foreign key exactly when nothing else leads with the key's

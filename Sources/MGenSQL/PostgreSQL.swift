@@ -56,7 +56,7 @@ public struct PostgreSQLDialect: SQLDialect {
     func comments(_ table: Table) -> [SQLStatement] {
         var statements: [SQLStatement] = []
         if let comment = table.comment {
-            statements.append(SQLStatement("COMMENT ON TABLE \(quote(table.name)) IS \(stringLiteral(comment))"))
+            statements.append(SQLStatement("COMMENT ON TABLE \(quote(table.name)) IS \(stringLiteral(comment))", kind: .alterTable))
         }
         for column in table.columns {
             if let comment = column.comment { statements.append(columnComment(table.name, column.name, comment)) }
@@ -65,7 +65,7 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     func columnComment(_ table: String, _ column: String, _ comment: String?) -> SQLStatement {
-        SQLStatement("COMMENT ON COLUMN \(quote(table)).\(quote(column)) IS \(comment.map(stringLiteral) ?? "NULL")")
+        SQLStatement("COMMENT ON COLUMN \(quote(table)).\(quote(column)) IS \(comment.map(stringLiteral) ?? "NULL")", kind: .alterTable)
     }
 
     public func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -76,7 +76,7 @@ public struct PostgreSQLDialect: SQLDialect {
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
         let body = tableBody(lines)
-        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)")] + comments(table)
+        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)", kind: .createTable)] + comments(table)
     }
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
@@ -85,7 +85,7 @@ public struct PostgreSQLDialect: SQLDialect {
         var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(ifNotExists)\(try columnDefinition(column, table: owner))"
         if let unique { sql += " CONSTRAINT \(quote(unique.name)) UNIQUE" }
         if let foreignKey { sql += " CONSTRAINT \(quote(foreignKey.name)) \(referenceClause(foreignKey))" }
-        var statements = [SQLStatement(sql)]
+        var statements = [SQLStatement(sql, kind: .alterTable)]
         if let comment = column.comment { statements.append(columnComment(table, column.name, comment)) }
         return statements
     }
@@ -93,29 +93,29 @@ public struct PostgreSQLDialect: SQLDialect {
     /// An enum's CHECK is named after its table and column; renames keep that true, so a later
     /// type change finds the constraint it must replace.
     public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        var statements = [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))")]
+        var statements = [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))", kind: .alterTable)]
         if let column = context.before.table(table)?.column(from), let old = enumCheck(table: table, column: column) {
             var renamed = column
             renamed.name = to
             if let new = enumCheck(table: table, column: renamed) {
-                statements.append(SQLStatement("ALTER TABLE \(quote(table)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(table)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))", kind: .alterTable))
             }
         }
         return statements
     }
 
     public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        var statements = [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))")]
+        var statements = [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))", kind: .alterTable)]
         for column in context.before.table(from)?.columns ?? [] {
             if let old = enumCheck(table: from, column: column), let new = enumCheck(table: to, column: column) {
-                statements.append(SQLStatement("ALTER TABLE \(quote(to)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(to)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))", kind: .alterTable))
             }
         }
         return statements
     }
 
     public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(ifExists)\(quote(column))")]
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(ifExists)\(quote(column))", kind: .alterTable)]
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -133,7 +133,7 @@ public struct PostgreSQLDialect: SQLDialect {
         if let type = change.type, retyped {
             let oldCheck = enumCheck(table: change.table, column: old)
             if let oldCheck {
-                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) DROP CONSTRAINT \(ifExists)\(quote(oldCheck.name))"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) DROP CONSTRAINT \(ifExists)\(quote(oldCheck.name))", kind: .alterTable))
             }
             if defaultMoves { clauses.append("ALTER COLUMN \(column) DROP DEFAULT") }
             let name = try typeName(type, column: new)
@@ -158,16 +158,16 @@ public struct PostgreSQLDialect: SQLDialect {
         }
         }
         if !clauses.isEmpty {
-            statements.append(SQLStatement("ALTER TABLE \(quote(change.table))\n    " + clauses.joined(separator: ",\n    ")))
+            statements.append(SQLStatement("ALTER TABLE \(quote(change.table))\n    " + clauses.joined(separator: ",\n    "), kind: .alterTable))
         }
         if safeNotNull { statements += notNullThroughCheck(table: change.table, column: change.column) }
         if change.type != nil, change.type != old.type, let newCheck = enumCheck(table: change.table, column: new) {
             if !context.isExisting(change.table) {
-                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck))", kind: .alterTable))
             } else {
                 // The new enum CHECK is added without a scan and validated in a transaction of its
                 // own, under SHARE UPDATE EXCLUSIVE, reads and writes going on (issue 13).
-                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck)) NOT VALID"))
+                statements.append(SQLStatement("ALTER TABLE \(quote(change.table)) ADD \(checkClause(newCheck)) NOT VALID", kind: .alterTable))
                 statements.append(validation(change.table, newCheck.name))
             }
         }
@@ -187,10 +187,10 @@ public struct PostgreSQLDialect: SQLDialect {
         // `--no-idempotent`: no IF EXISTS, so no DROP of a CHECK a failed run left either.
         let dropLeftover = options.idempotent ? "DROP CONSTRAINT IF EXISTS \(check), " : ""
         return [
-            SQLStatement("ALTER TABLE \(t) \(dropLeftover)ADD CONSTRAINT \(check) CHECK (\(quote(column)) IS NOT NULL) NOT VALID"),
+            SQLStatement("ALTER TABLE \(t) \(dropLeftover)ADD CONSTRAINT \(check) CHECK (\(quote(column)) IS NOT NULL) NOT VALID", kind: .alterTable),
             validation(table, "mgen_nn_\(table)_\(column)"),
-            SQLStatement("ALTER TABLE \(t) ALTER COLUMN \(quote(column)) SET NOT NULL"),
-            SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT \(check)"),
+            SQLStatement("ALTER TABLE \(t) ALTER COLUMN \(quote(column)) SET NOT NULL", kind: .alterTable),
+            SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT \(check)", kind: .alterTable),
         ]
     }
 
@@ -201,7 +201,7 @@ public struct PostgreSQLDialect: SQLDialect {
         if let method = index.method, method != "btree" { sql += " USING \(method)" }
         sql += " (\(indexParts(index)))" + indexTail(index)  // spec 1.1: INCLUDE, WITH
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
-        let build = SQLStatement(sql, transactional: !concurrently)
+        let build = SQLStatement(sql, kind: .createIndex, transactional: !concurrently)
         return concurrently ? [invalidIndexCleanup(index.name), build] : [build]
     }
 
@@ -226,15 +226,15 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(ifExists)\(quote(index.name))", transactional: !concurrently)]
+        [SQLStatement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(ifExists)\(quote(index.name))", kind: .dropIndex, transactional: !concurrently)]
     }
 
     public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))\(fk.notValid ? " NOT VALID" : "")")]
+        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))\(fk.notValid ? " NOT VALID" : "")", kind: .addForeignKey)]
     }
 
     public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))\(check.notValid ? " NOT VALID" : "")")]
+        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))\(check.notValid ? " NOT VALID" : "")", kind: .alterTable)]
     }
 
     public func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -245,11 +245,11 @@ public struct PostgreSQLDialect: SQLDialect {
     /// ADD (or of any other DDL on the table) it would hold that statement's ACCESS EXCLUSIVE lock for
     /// its whole scan; alone it holds SHARE UPDATE EXCLUSIVE, and reads and writes go on.
     func validation(_ table: String, _ name: String) -> SQLStatement {
-        SQLStatement("ALTER TABLE \(quote(table)) VALIDATE CONSTRAINT \(quote(name))", ownTransaction: true)
+        SQLStatement("ALTER TABLE \(quote(table)) VALIDATE CONSTRAINT \(quote(name))", kind: .alterTable, ownTransaction: true)
     }
 
     public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))")]
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))", kind: .alterTable)]
     }
 
     public func failure(_ message: String) -> SQLStatement {

@@ -10,9 +10,9 @@ extension SQLDialect {
         case .postgresql:
             return [SQLStatement("ALTER INDEX \(quote(name)) RENAME TO \(quote(to))")]
         case .mysql:
-            return [SQLStatement("ALTER TABLE \(quote(index.table)) RENAME INDEX \(quote(name)) TO \(quote(to))")]
+            return [SQLStatement("ALTER TABLE \(quote(index.table)) RENAME INDEX \(quote(name)) TO \(quote(to))", kind: .alterTable)]
         case .sqlite:
-            var drop = SQLStatement("DROP INDEX \(quote(name))")
+            var drop = SQLStatement("DROP INDEX \(quote(name))", kind: .dropIndex)
             drop.comment = "SQLite cannot rename an index: dropped and created under its new name"
             return [drop] + (try createIndex(index, concurrently: false, context))
         }

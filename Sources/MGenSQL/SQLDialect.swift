@@ -211,27 +211,27 @@ extension SQLDialect {
     // Operations in standard SQL; dialects override what differs.
 
     public func dropTable(_ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("DROP TABLE \(ifExists)\(quote(name))")]
+        [SQLStatement("DROP TABLE \(ifExists)\(quote(name))", kind: .dropTable)]
     }
 
     public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))")]
+        [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))", kind: .alterTable)]
     }
 
     public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))")]
+        [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))", kind: .alterTable)]
     }
 
     public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))")]
+        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))", kind: .addForeignKey)]
     }
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))")]
+        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))", kind: .alterTable)]
     }
 
     public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))")]
+        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))", kind: .alterTable)]
     }
 
     public func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

@@ -82,7 +82,7 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     func uniqueIndex(_ unique: UniqueConstraint) -> SQLStatement {
-        SQLStatement("CREATE UNIQUE INDEX \(ifNotExists)\(quote(unique.name)) ON \(quote(unique.table)) (\(quoteList(unique.columns)))")
+        SQLStatement("CREATE UNIQUE INDEX \(ifNotExists)\(quote(unique.name)) ON \(quote(unique.table)) (\(quoteList(unique.columns)))", kind: .createIndex)
     }
 
     /// `guarded`: `CREATE TABLE IF NOT EXISTS` (when idempotent statements are on); a rebuild's
@@ -99,7 +99,7 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func createTable(_ table: Table, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement(try tableDefinition(table, name: table.name, guarded: true))] + table.uniques.map(uniqueIndex)
+        [SQLStatement(try tableDefinition(table, name: table.name, guarded: true), kind: .createTable)] + table.uniques.map(uniqueIndex)
     }
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
@@ -113,18 +113,18 @@ public struct SQLiteDialect: SQLDialect {
         }
         var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(try columnDefinition(column, table: owner))"
         if let foreignKey { sql += " CONSTRAINT \(quote(foreignKey.name)) \(referenceClause(foreignKey))" }
-        return [SQLStatement(sql)] + (unique.map { [uniqueIndex($0)] } ?? [])
+        return [SQLStatement(sql, kind: .alterTable)] + (unique.map { [uniqueIndex($0)] } ?? [])
     }
 
     public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))")]
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))", kind: .alterTable)]
     }
 
     /// SQLite renames the column inside CHECK expressions but not the constraints' names, and an
     /// enum's CHECK is named after its table and column: rebuild so the name follows (as the state
     /// and the other dialects have it).
     public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let rename = SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))")
+        let rename = SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))", kind: .alterTable)
         guard let old = context.before.table(table), let column = old.column(from), enumCheck(table: table, column: column) != nil else {
             return [rename]
         }
@@ -133,7 +133,7 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let rename = SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))")
+        let rename = SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))", kind: .alterTable)
         guard let old = context.before.table(from), old.columns.contains(where: { enumCheck(table: from, column: $0) != nil }) else {
             return [rename]
         }
@@ -141,26 +141,22 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if change.using != nil {
-            throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
-        }
+        try checkTypeChange(change)
         // A comment alone: SQLite keeps no comments, so there is nothing to rebuild the table for.
         if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment != nil { return [] }
         return try rebuild(change.table, context, reason: "SQLite cannot ALTER COLUMN '\(change.column)'")
     }
 
     public func createIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        if let method = index.method, method != "btree" {
-            throw Unsupported("SQLite has only b-tree indexes (index '\(index.name)' asks for \(method))", fix: "drop `method`")
-        }
+        try checkIndexShape(index)
         try checkIndexOptions(index)  // spec 1.1: index options
         var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(ifNotExists)\(quote(index.name)) ON \(quote(index.table)) (\(indexParts(index)))"
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
-        return [SQLStatement(sql)]
+        return [SQLStatement(sql, kind: .createIndex)]
     }
 
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("DROP INDEX \(ifExists)\(quote(index.name))")]
+        [SQLStatement("DROP INDEX \(ifExists)\(quote(index.name))", kind: .dropIndex)]
     }
 
     public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -177,7 +173,7 @@ public struct SQLiteDialect: SQLDialect {
 
     public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         if try context.before.requiredTable(table).uniques.contains(where: { $0.name == name }) {
-            return [SQLStatement("DROP INDEX \(ifExists)\(quote(name))")]
+            return [SQLStatement("DROP INDEX \(ifExists)\(quote(name))", kind: .dropIndex)]
         }
         return try rebuild(table, context, reason: "SQLite cannot drop constraint '\(name)' in place")
     }
@@ -209,15 +205,15 @@ public struct SQLiteDialect: SQLDialect {
         var statements = [
             SQLStatement("PRAGMA defer_foreign_keys = ON", comment: "\(reason): rebuild the table, keeping its rows, indexes and foreign keys",
                          facts: [.tableRebuild(table: tableName)]),
-            SQLStatement(try tableDefinition(new, name: temporary)),
+            SQLStatement(try tableDefinition(new, name: temporary), kind: .createTable),
             SQLStatement("INSERT INTO \(quote(temporary)) (\(quoteList(shared))) SELECT \(quoteList(shared)) FROM \(quote(tableName))"),
         ]
         // spec 1.1: the views that read the table and its triggers (aroundTableCopy)
         let objects = try aroundTableCopy(tableName, context)
         statements += objects.before
         statements += [
-            SQLStatement("DROP TABLE \(quote(tableName))"),
-            SQLStatement("ALTER TABLE \(quote(temporary)) RENAME TO \(quote(tableName))"),
+            SQLStatement("DROP TABLE \(quote(tableName))", kind: .dropTable),
+            SQLStatement("ALTER TABLE \(quote(temporary)) RENAME TO \(quote(tableName))", kind: .alterTable),
         ]
         for index in context.after.indexes(on: tableName) {
             statements += try createIndex(index, concurrently: false, context)

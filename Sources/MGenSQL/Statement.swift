@@ -13,10 +13,13 @@ public struct SQLStatement: Hashable, Sendable {
     /// PostgreSQL VALIDATE CONSTRAINT (issue 13): may run in a transaction, but only in one of its
     /// own; a migration that has it beside other statements is split around it (`isSplit`).
     public var ownTransaction: Bool
+    /// What the statement does to the schema, given where it is built (never read from its text).
+    public var kind: StatementKind
 
-    public init(_ sql: String, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = [],
+    public init(_ sql: String, kind: StatementKind = .other, transactional: Bool = true, comment: String? = nil, facts: [StatementFact] = [],
                 ownTransaction: Bool = false) {
         self.sql = sql
+        self.kind = kind
         self.transactional = transactional
         self.comment = comment
         self.facts = facts
@@ -35,26 +38,12 @@ public struct SQLStatement: Hashable, Sendable {
 }
 
 /// What a statement does to the schema, as the SQL layer that wrote it knows it (Prisma heads each
-/// statement of its files with this). MGenSQL writes every statement, so it is the one place that
-/// may read their text; nothing outside it does.
+/// statement of its files with this): given where the statement is built, never read back from
+/// its text. A user's raw SQL is `.other`, whatever it reads like.
 public enum StatementKind: Sendable, Hashable {
     case createTable, dropTable, alterTable, createIndex, dropIndex, addForeignKey, dropForeignKey
     /// None of the above (raw SQL, a backfill, a SQLite PRAGMA).
     case other
-}
-
-extension SQLStatement {
-    public var kind: StatementKind {
-        let text = sql.uppercased()
-        if text.hasPrefix("CREATE TABLE") { return .createTable }
-        if text.hasPrefix("CREATE INDEX") || text.hasPrefix("CREATE UNIQUE INDEX") { return .createIndex }
-        if text.hasPrefix("DROP INDEX") { return .dropIndex }
-        if text.hasPrefix("DROP TABLE") { return .dropTable }
-        if text.hasPrefix("ALTER TABLE"), text.contains(" ADD CONSTRAINT "), text.contains(" FOREIGN KEY ") { return .addForeignKey }
-        if text.hasPrefix("ALTER TABLE"), text.contains(" DROP FOREIGN KEY ") { return .dropForeignKey }
-        if text.hasPrefix("ALTER TABLE") || text.hasPrefix("RENAME TABLE") || text.hasPrefix("COMMENT ON") { return .alterTable }
-        return .other
-    }
 }
 
 /// A typed fact about a rendered statement (issue 11: emitters learn what the SQL layer decided

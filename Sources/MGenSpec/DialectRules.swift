@@ -14,7 +14,7 @@ public enum DialectRules {
                 out += check.diagnostics
             }
             // Issue 13, safe output: what the server would silently change.
-            if dialect == .mysql { out += silentFills(migration) }
+            if dialect.capabilities.fillsNotNullColumnsSilently { out += silentFills(migration) }
         }
         // A down replays steps the up checked already: report each problem once.
         var seen: Set<Diagnostic> = []
@@ -39,16 +39,6 @@ public enum DialectRules {
         }
     }
 
-    /// The widest a varchar may be: PostgreSQL's limit, and MySQL's 65,535-byte row at 4 bytes a
-    /// character (utf8mb4).
-    static func maximumStringLength(_ dialect: Dialect) -> Int? {
-        switch dialect {
-        case .postgresql: 10_485_760
-        case .mysql: 16_383
-        case .sqlite: nil
-        }
-    }
-
     // spec 1.1: column types
     /// How to write an unsigned integer for a dialect without one: the range decides.
     public static let unsignedFix = "use the signed type with `add_check` (col >= 0) where its range suffices, or a per-dialect type such as {mysql: int unsigned, postgresql: bigint, sqlite: INTEGER}"
@@ -56,46 +46,24 @@ public enum DialectRules {
     /// What to write for an array where the dialect has none (json holds a list, but is another type).
     public static let arrayFix = "use json for a list of values (another type: queried and indexed differently), a child table, or a per-dialect type such as {postgresql: text[], mysql: json, sqlite: TEXT}"
 
-    /// The longest `char(n)`: PostgreSQL's varchar limit, MySQL's 255 characters.
-    static func maximumCharLength(_ dialect: Dialect) -> Int? {
-        switch dialect {
-        case .postgresql: 10_485_760
-        case .mysql: 255
-        case .sqlite: nil
-        }
-    }
-
-    /// Columns a table may have: PostgreSQL 1,600, InnoDB 1,017, SQLite 2,000 (its default build).
-    static func maximumColumns(_ dialect: Dialect) -> Int {
-        switch dialect {
-        case .postgresql: 1_600
-        case .mysql: 1_017
-        case .sqlite: 2_000
-        }
-    }
-
-    /// InnoDB's longest index key, in bytes.
-    static let mysqlMaximumKeyBytes = 3_072
-
+    /// Each rule reads the database's limits and refusals from `DialectCapabilities` (issue 11:
+    /// the facts live there once; no rule asks which dialect it is).
     struct Check {
         let dialect: Dialect
+        /// What the dialect's database can do and refuses.
+        let can: DialectCapabilities
         let state: SchemaState
         let location: SourceLocation
         var diagnostics: [Diagnostic] = []
 
         init(dialect: Dialect, state: SchemaState, location: SourceLocation) {
             self.dialect = dialect
+            self.can = dialect.capabilities
             self.state = state
             self.location = location
         }
 
-        var displayName: String {
-            switch dialect {
-            case .postgresql: "PostgreSQL"
-            case .mysql: "MySQL"
-            case .sqlite: "SQLite"
-            }
-        }
+        var displayName: String { can.productName }
 
         mutating func error(_ message: String, fix: String? = nil) {
             diagnostics.append(Diagnostic("\(dialect): \(message)", at: location, fix: fix))
@@ -115,7 +83,7 @@ public enum DialectRules {
                 guard var table = state.table(tableName) else { return }
                 self.column(column, in: tableName)
                 // Reported once, by the column that crosses the limit.
-                if table.columns.count == maximumColumns(dialect) { width(table.columns.count + 1, table: tableName) }
+                if table.columns.count == can.maximumColumns { width(table.columns.count + 1, table: tableName) }
                 table.columns.append(column)
                 if let unique { table.uniques.append(unique); key(unique.columns, in: table, what: "unique constraint '\(unique.name)'") }
                 if let foreignKey { self.foreignKey(foreignKey, in: table) }
@@ -178,11 +146,11 @@ public enum DialectRules {
         /// it, while the key exists, even a longer string (the validator refuses the other changes
         /// on every dialect).
         mutating func foreignKeyColumnType(_ column: String, of table: Table) {
-            guard dialect == .mysql else { return }
+            guard can.foreignKeyColumnTypesFixed else { return }
             let keys = table.foreignKeys.filter { $0.columns.contains(column) || ($0.referencedTable == table.name && $0.referencedColumns.contains(column)) }
                 + state.incomingForeignKeys(to: table.name, column: column)
             guard let fk = keys.first else { return }
-            error("column '\(table.name).\(column)' is in foreign key '\(fk.name)' of table '\(fk.table)'; MySQL refuses any change of its type while the key exists, even a longer string",
+            error("column '\(table.name).\(column)' is in foreign key '\(fk.name)' of table '\(fk.table)'; \(displayName) refuses any change of its type while the key exists, even a longer string",
                   fix: "drop the key first (drop_constraint: {table: \(fk.table), name: \(fk.name)}), alter both columns, then add the key again with add_foreign_key")
         }
 
@@ -190,7 +158,7 @@ public enum DialectRules {
         /// not known when the row is checked). The expression's identifiers are compared whole,
         /// unquoted or quoted, case-insensitively as MySQL compares column names.
         mutating func checkOnIdentity(_ check: CheckConstraint, in table: Table) {
-            guard dialect == .mysql else { return }
+            guard can.checksCannotReadIdentity else { return }
             let words = Set(check.expression.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "$") }.map { $0.lowercased() })
             guard let column = table.columns.first(where: { $0.identity && words.contains($0.name.lowercased()) }) else { return }
             error("CHECK '\(check.name)' reads '\(table.name).\(column.name)', an AUTO_INCREMENT column; MySQL and MariaDB refuse that",
@@ -202,13 +170,13 @@ public enum DialectRules {
             var keys: [(columns: [String], what: String)] = []
             if let pk = table.primaryKey { keys.append((pk.columns, "the primary key")) }
             keys += table.uniques.map { ($0.columns, "unique constraint '\($0.name)'") }
-            if dialect == .mysql { keys += table.foreignKeys.map { ($0.columns, "the index of foreign key '\($0.name)'") } }
+            if can.implicitForeignKeyIndexes { keys += table.foreignKeys.map { ($0.columns, "the index of foreign key '\($0.name)'") } }
             keys += state.indexes(on: table.name).map { ($0.columnNames, "index '\($0.name)'") }
             return keys
         }
 
         mutating func width(_ count: Int, table: String) {
-            let limit = maximumColumns(dialect)
+            let limit = can.maximumColumns
             if count > limit {
                 error("table '\(table)' would have \(count) columns; \(displayName) allows \(limit)",
                       fix: "split the table, or move rarely used columns to a json column")
@@ -223,34 +191,33 @@ public enum DialectRules {
         mutating func type(_ type: ColumnType, column: String, in table: String) {
             switch type {
             case let .string(n):
-                if let limit = maximumStringLength(dialect), n > limit {
+                if let limit = can.maximumStringLength, n > limit {
                     error("column '\(table).\(column)' is string(\(n)); \(displayName) allows at most string(\(limit))",
                           fix: "use text for longer values")
                 }
             case let .decimal(p, s):
-                if dialect == .postgresql, p > 1000 {
-                    error("column '\(table).\(column)' is decimal(\(p),\(s)); PostgreSQL allows a precision of at most 1000")
-                } else if dialect == .mysql, p > 65 || s > 30 {
-                    error("column '\(table).\(column)' is decimal(\(p),\(s)); MySQL allows a precision of at most 65 and a scale of at most 30")
+                if let precision = can.maximumDecimalPrecision, p > precision || s > (can.maximumDecimalScale ?? Int.max) {
+                    error("column '\(table).\(column)' is decimal(\(p),\(s)); \(displayName) allows a precision of at most \(precision)"
+                          + (can.maximumDecimalScale.map { " and a scale of at most \($0)" } ?? ""))
                 }
             case let .enumeration(values):
-                if dialect == .mysql, let long = values.first(where: { $0.count > 255 }) {
-                    error("enum value '\(long.prefix(20))…' of column '\(table).\(column)' is \(long.count) characters; MySQL allows 255")
+                if let limit = can.maximumEnumValueLength, let long = values.first(where: { $0.count > limit }) {
+                    error("enum value '\(long.prefix(20))…' of column '\(table).\(column)' is \(long.count) characters; \(displayName) allows \(limit)")
                 }
             // spec 1.1: column types
             case let .char(n):
-                if let limit = maximumCharLength(dialect), n > limit {
+                if let limit = can.maximumCharLength, n > limit {
                     error("column '\(table).\(column)' is char(\(n)); \(displayName) allows at most char(\(limit))",
                           fix: "use string(n) for longer values")
                 }
-            case let .unsigned(kind) where dialect != .mysql:
+            case let .unsigned(kind) where !can.unsignedIntegers:
                 error("column '\(table).\(column)' is \(type); \(displayName) has no unsigned integers",
                       fix: DialectRules.unsignedFix + " (\(kind.signed) holds up to \(kind == .bigint ? "9,223,372,036,854,775,807" : kind == .integer ? "2,147,483,647" : "32,767"))")
-            case .array where dialect != .postgresql:
+            case .array where !can.arrays:
                 error("column '\(table).\(column)' is \(type); \(displayName) has no array types", fix: DialectRules.arrayFix)
-            case .varchar where dialect == .mysql:
-                error("column '\(table).\(column)' is varchar(max); MySQL has no varchar without a length",
-                      fix: "give a length (string(n), n ≤ \(maximumStringLength(.mysql) ?? 0)), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
+            case .varchar where !can.unboundedVarchar:
+                error("column '\(table).\(column)' is varchar(max); \(displayName) has no varchar without a length",
+                      fix: "give a length (string(n), n ≤ \(can.maximumStringLength ?? 0)), use text, or a per-dialect type {postgresql: varchar, mysql: varchar(255), sqlite: VARCHAR}")
             default:
                 break
             }
@@ -261,12 +228,12 @@ public enum DialectRules {
         mutating func defaultValue(_ column: Column, in table: String) {
             guard case let .literal(literal)? = column.defaultValue, literal != .null else { return }
             let name = "'\(table).\(column.name)'"
-            if dialect == .mysql, column.type == .text || column.type == .binary || column.type == .json {
+            if can.noLiteralDefaultsOnText, column.type == .text || column.type == .binary || column.type == .json {
                 error("column \(name) is \(column.type) with a literal default; MySQL 8.0 refuses that (MariaDB allows it)",
                       fix: "write the default as an expression: `default: {sql: \"'\(sqlText(literal).split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'\"}`")
                 return
             }
-            guard dialect != .sqlite, let problem = misfit(literal, column.type) else { return }
+            guard !can.storesAnyValue, let problem = misfit(literal, column.type) else { return }
             error("the default \(literal) of column \(name) does not fit \(column.type): \(problem)",
                   fix: "give a default of the column's type, or none")
         }
@@ -278,7 +245,7 @@ public enum DialectRules {
                 case let .integer(i): return range.contains(i) ? nil : "\(i) is out of range"
                 case let .string(s): return Int64(s).map { range.contains($0) ? nil : "\($0) is out of range" } ?? "not a whole number"
                 case .number: return "not a whole number"
-                case .boolean: return dialect == .postgresql ? "a boolean" : nil
+                case .boolean: return can.booleansAreIntegers ? nil : "a boolean"
                 case .null: return nil
                 }
             }
@@ -291,7 +258,7 @@ public enum DialectRules {
             case .decimal, .real, .double:
                 switch literal {
                 case let .string(s): return Double(s) == nil ? "not a number" : nil
-                case .boolean: return dialect == .postgresql ? "a boolean" : nil
+                case .boolean: return can.booleansAreIntegers ? nil : "a boolean"
                 default: return nil
                 }
             case .boolean:
@@ -299,7 +266,7 @@ public enum DialectRules {
                 case let .string(s):
                     let words = ["true", "false", "t", "f", "yes", "no", "y", "n", "on", "off", "1", "0"]
                     return words.contains(s.lowercased()) ? nil : "not true or false"
-                case let .integer(i): return dialect == .postgresql || !(0...1).contains(i) ? "a number, not true or false" : nil
+                case let .integer(i): return !can.booleansAreIntegers || !(0...1).contains(i) ? "a number, not true or false" : nil
                 case .number: return "a number, not true or false"
                 default: return nil
                 }
@@ -335,13 +302,14 @@ public enum DialectRules {
 
         mutating func foreignKey(_ fk: ForeignKey, in table: Table) {
             // MySQL indexes a foreign key's columns itself.
-            if dialect == .mysql { key(fk.columns, in: table, what: "the index of foreign key '\(fk.name)'") }
+            if can.implicitForeignKeyIndexes { key(fk.columns, in: table, what: "the index of foreign key '\(fk.name)'") }
         }
 
         /// MySQL indexes text, blob and json columns only with a prefix length, and keys up to
         /// 3,072 bytes (MariaDB accepts more through a hash; MySQL 8.0 does not).
         mutating func key(_ columns: [String], in table: Table, what: String, lengths: [String: Int] = [:]) {
-            guard dialect == .mysql else { return }
+            guard can.textKeysNeedPrefix || can.maximumKeyBytes != nil else { return }
+            let maximumKeyBytes = can.maximumKeyBytes ?? Int.max
             var bytes = 0
             for name in columns {
                 guard let column = table.column(name) else { continue }
@@ -349,8 +317,9 @@ public enum DialectRules {
                 if let length = lengths[name] { bytes += length * 4; continue }
                 switch column.type.withoutPrecision {
                 case .text, .binary, .json:
-                    error("\(what) of '\(table.name)' uses \(column.type) column '\(name)'; MySQL cannot index \(column.type) without a prefix length",
-                          fix: "use string(n) (n ≤ \(mysqlMaximumKeyBytes / 4)) for a column in a key")
+                    guard can.textKeysNeedPrefix else { bytes += 4; continue }
+                    error("\(what) of '\(table.name)' uses \(column.type) column '\(name)'; \(displayName) cannot index \(column.type) without a prefix length",
+                          fix: "use string(n) (n ≤ \(maximumKeyBytes / 4)) for a column in a key")
                     return
                 case let .string(n): bytes += n * 4
                 case let .char(n): bytes += n * 4 // spec 1.1: column types
@@ -361,23 +330,23 @@ public enum DialectRules {
                 default: bytes += 4
                 }
             }
-            if bytes > mysqlMaximumKeyBytes {
-                error("\(what) of '\(table.name)' is \(bytes) bytes long (at 4 bytes a character); MySQL keys hold \(mysqlMaximumKeyBytes)",
-                      fix: "shorten the string columns of the key (string(n) with n ≤ \(mysqlMaximumKeyBytes / 4) for one column)")
+            if bytes > maximumKeyBytes {
+                error("\(what) of '\(table.name)' is \(bytes) bytes long (at 4 bytes a character); \(displayName) keys hold \(maximumKeyBytes)",
+                      fix: "shorten the string columns of the key (string(n) with n ≤ \(maximumKeyBytes / 4) for one column)")
             }
         }
 
         /// MySQL allows one AUTO_INCREMENT column per table, and it must lead a key.
         mutating func identities(in table: Table) {
-            guard dialect == .mysql else { return }
+            guard can.singleIdentityLeadingKey else { return }
             let identities = table.columns.filter(\.identity)
             if identities.count > 1 {
-                error("table '\(table.name)' has \(identities.count) identity columns (\(identities.map(\.name).joined(separator: ", "))); MySQL allows one")
+                error("table '\(table.name)' has \(identities.count) identity columns (\(identities.map(\.name).joined(separator: ", "))); \(displayName) allows one")
             }
             guard let identity = identities.first else { return }
             let leads = keys(of: table).contains { $0.columns.first == identity.name }
             if !leads {
-                error("identity column '\(table.name).\(identity.name)' is not the first column of a key; MySQL requires that",
+                error("identity column '\(table.name).\(identity.name)' is not the first column of a key; \(displayName) requires that",
                       fix: "make it the primary key, or give it `unique: true`")
             }
         }

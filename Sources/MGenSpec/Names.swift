@@ -2,8 +2,9 @@
 
 /// PostgreSQL keeps 63 bytes of a name and silently cuts the rest (MySQL and MariaDB refuse more
 /// than 64 characters): the strictest rule holds for every name, so a spec means the same names
-/// on every dialect, and a derived name never collides with another after the cut.
-public let maximumNameBytes = 63
+/// on every dialect, and a derived name never collides with another after the cut. The limits are
+/// the dialects' `identifierLimit`s.
+public let maximumNameBytes = Dialect.allCases.compactMap(\.capabilities.identifierLimit).min() ?? 63
 
 /// Whether a name holds a character that has no place in an identifier: a control character
 /// (newline, CR, tab, NUL, ...), a format character (zero-width, bidi overrides, BOM) or a line or

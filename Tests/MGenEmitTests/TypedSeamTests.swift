@@ -124,11 +124,45 @@ import Testing
         #expect(Dialect.mysql.capabilities.uniqueStorage == .index && Dialect.postgresql.capabilities.uniqueStorage == .constraint)
     }
 
-    /// Prisma heads each statement by its kind, which MGenSQL gives.
-    @Test func statementKinds() {
-        #expect(SQLStatement("CREATE UNIQUE INDEX \"a\" ON \"t\" (\"x\")").kind == .createIndex)
-        #expect(SQLStatement("ALTER TABLE `t` DROP FOREIGN KEY `k`").kind == .dropForeignKey)
-        #expect(SQLStatement("UPDATE t SET x = 1").kind == .other)
+    /// No emitter reads SQL text to decide or spells a statement, and none asks which dialect it
+    /// writes for outside its one traits table (`<Target>Traits.swift`) and its column-type table
+    /// (a `switch (type, dialect)`): a scan of the sources, as the issue's "done when" greps them.
+    @Test func emittersAskTraitsAndCapabilities() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("Sources/MGenEmit")
+        let files = try #require(FileManager.default.enumerator(atPath: folder.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 20)
+        let textReads = ["defer_foreign_keys", "hasPrefix(\"CREATE", "hasPrefix(\"ALTER", ".sql.contains(", "contains(\"DROP INDEX"]
+        let dialectChecks = try NSRegularExpression(pattern: #"\b(dialect|d) [!=]= \.(postgresql|mysql|sqlite)\b"#)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for read in textReads { #expect(!text.contains(read), "\(file) reads SQL text: \(read)") }
+            // Nor spells a statement of its own: MGenSQL builds every one (TargetStatements.swift).
+            #expect(!text.contains("SQLStatement(\""), "\(file) spells SQL")
+            guard !file.hasSuffix("Traits.swift") else { continue }
+            let found = dialectChecks.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
+            #expect(found == 0, "\(file) asks its dialect \(found) times: read a trait or a capability")
+        }
+    }
+
+    /// Prisma heads each statement by its kind, which MGenSQL gives where it builds the
+    /// statement (never read back from its text): a user's raw SQL is no kind MGenSQL made, even
+    /// when it reads like one.
+    @Test func statementKinds() throws {
+        func kinds(_ dialect: Dialect, _ operations: String) throws -> [StatementKind] {
+            let rendered = try SQLRenderer(dialect: dialect).render(try chain(operations))
+            return try #require(rendered.last).up.map(\.kind)
+        }
+        #expect(try kinds(.postgresql, "  - create_index: {table: t, columns: [note], unique: true}\n") == [.createIndex])
+        #expect(try kinds(.mysql, """
+              - add_column: {table: t, column: {name: u, type: bigint}}
+              - add_foreign_key: {table: t, columns: [u], references: {table: t, columns: [id]}}
+            """) == [.alterTable, .addForeignKey])
+        // MySQL adds a column's key in the same ALTER TABLE: that statement adds a foreign key.
+        #expect(try kinds(.mysql, "  - add_column: {table: t, column: {name: u, type: bigint, references: {table: t, name: t_u_fk}}}\n")
+                == [.addForeignKey])
+        #expect(try kinds(.postgresql, "  - sql: {up: \"CREATE TABLE x (a int)\", down: \"DROP TABLE x\"}\n") == [.other])
+        #expect(try kinds(.sqlite, "  - create_table: {table: u, columns: [{name: id, type: bigint, identity: true, primary_key: true}]}\n").first == .createTable)
         #expect(PrismaEmitter.heading(.alterTable) == "AlterTable")
     }
 }

@@ -162,8 +162,8 @@ import Testing
         #expect(rendered.up.count == 2 && rendered.up[0].isInvalidIndexCleanup && !rendered.up[0].transactional)
         #expect(rendered.up[0].sql.contains("to_regclass('\"users_email_name_idx\"') AND NOT indisvalid;\n    IF FOUND THEN\n        DROP INDEX \"users_email_name_idx\";"))
         #expect(rendered.up.last == SQLStatement("CREATE INDEX CONCURRENTLY \"users_email_name_idx\" ON \"users\" (\"email\", \"name\")",
-                                                transactional: false))
-        #expect(rendered.down == [SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \"users_email_name_idx\"", transactional: false)])
+                                                kind: .createIndex, transactional: false))
+        #expect(rendered.down == [SQLStatement("DROP INDEX CONCURRENTLY IF EXISTS \"users_email_name_idx\"", kind: .dropIndex, transactional: false)])
         #expect(!rendered.upIsTransactional)
         #expect(!rendered.downIsTransactional)
         // An ordinary index stays transactional.

@@ -49,6 +49,19 @@ import Testing
 
     /// MariaDB: "Cannot change column 'code': used in a foreign key constraint", even for
     /// varchar(20) → varchar(40); PostgreSQL and SQLite take a longer string.
+    /// The rules hold specs to the dialects' `DialectCapabilities` (issue 11: each limit lives
+    /// there once): the widest string each allows passes, one more is refused; the name limit of
+    /// every spec is the least identifier limit.
+    @Test func limitsAreTheCapabilities() throws {
+        for dialect in Dialect.allCases {
+            guard let limit = dialect.capabilities.maximumStringLength else { continue }
+            #expect(try problems(table("{name: s, type: string(\(limit))}"))[dialect] == [])
+            let refused = try problems(table("{name: s, type: string(\(limit + 1))}"))[dialect] ?? []
+            #expect(refused.count == 1 && refused[0].contains("\(dialect.capabilities.productName) allows at most string(\(limit))"))
+        }
+        #expect(maximumNameBytes == Dialect.allCases.compactMap(\.capabilities.identifierLimit).min())
+    }
+
     @Test func mysqlChangesNoTypeOfAForeignKeyColumn() throws {
         let p = try problems("""
               - create_table: {table: p, columns: [{name: code, type: string(20), primary_key: true}]}

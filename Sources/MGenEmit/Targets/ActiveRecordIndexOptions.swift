@@ -16,7 +16,7 @@ extension ActiveRecordRenderer {
             guard let column = part.columnName else { return nil }
             let key = Ruby.symbol(column)
             if options.descending || options.nulls != nil {
-                if dialect == .mysql { return nil }
+                if !traits.keepsKeyOrder { return nil }
                 if let nulls = options.nulls {
                     order.append("\(key) => \(Ruby.string((options.descending ? "DESC" : "ASC") + " NULLS " + nulls.rawValue.uppercased()))")
                 } else {
@@ -24,7 +24,7 @@ extension ActiveRecordRenderer {
                 }
             }
             if let name = options.opclass { opclass.append("\(key) => \(Ruby.symbol(name))") }
-            if let n = options.length, dialect == .mysql { length.append("\(key) => \(n)") }
+            if let n = options.length, can.prefixIndexLengths { length.append("\(key) => \(n)") }
         }
         var out: [(String, String)] = []
         if !order.isEmpty { out.append(("order", "{ " + order.joined(separator: ", ") + " }")) }

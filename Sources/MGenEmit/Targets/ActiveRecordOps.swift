@@ -19,11 +19,16 @@ struct ActiveRecordRenderer {
     let dialect: Dialect
     let sql: any SQLDialect
     let renderer: SQLRenderer
+    /// What ActiveRecord does differently on this database (one table, ActiveRecordTraits).
+    let traits: ActiveRecordTraits
+    /// What the database can do.
+    var can: DialectCapabilities { dialect.capabilities }
 
     init(dialect: Dialect, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
         self.renderer = SQLRenderer(dialect: dialect, options: options)
         self.sql = renderer.dialect
+        self.traits = .of(dialect)
     }
 
     enum Part {
@@ -122,12 +127,12 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("drop_table", [Ruby.symbol(name)])], invertible: false)]
         case let .renameTable(from, to):
             let statements = try statements(step, context)
-            guard dialect != .postgresql, statements.count == 1 else { return try raw(step, context) }
+            guard !traits.renameTableRenamesKeyIndex, statements.count == 1 else { return try raw(step, context) }
             return [.ruby([Ruby.call("rename_table", [Ruby.symbol(from), Ruby.symbol(to)])], invertible: true)]
         case let .addColumn(tableName, column, unique, fk):
             return try addColumn(tableName, column, unique: unique, foreignKey: fk, step, context)
         case let .dropColumn(tableName, name):
-            guard dialect != .sqlite else { return try raw(step, context) }
+            guard !traits.copiesTableToAlter else { return try raw(step, context) }
             let table = try context.before.requiredTable(tableName)
             let column = try table.requiredColumn(name)
             guard !column.identity else { return try raw(step, context) }
@@ -137,7 +142,7 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("remove_column", [Ruby.symbol(tableName), Ruby.symbol(name), definition.type], definition.options)],
                           invertible: enumCheck(tableName, column) == nil)]
         case let .renameColumn(tableName, from, to):
-            guard dialect != .sqlite, try statements(step, context).count == 1 else { return try raw(step, context) }
+            guard !traits.copiesTableToAlter, try statements(step, context).count == 1 else { return try raw(step, context) }
             return [.ruby([Ruby.call("rename_column", [Ruby.symbol(tableName), Ruby.symbol(from), Ruby.symbol(to)])], invertible: true)]
         case let .alterColumn(change):
             return try alterColumn(change, step, context)
@@ -164,13 +169,13 @@ struct ActiveRecordRenderer {
             options.insert(("name", Ruby.string(name)), at: 1)
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)], options)], invertible: true)]
         case let .addForeignKey(fk):
-            guard dialect != .sqlite, let call = foreignKeyCall("add_foreign_key", fk, validate: !fk.notValid) else { return try raw(step, context) }
+            guard !traits.copiesTableToAlter, let call = foreignKeyCall("add_foreign_key", fk, validate: !fk.notValid) else { return try raw(step, context) }
             var parts: [Part] = []
             if dialect.capabilities.implicitForeignKeyIndexes, let table = context.after.table(fk.table),
                MySQLDialect.createsImplicitIndex(fk, in: table, state: context.after) {
                 // MySQL made an index for the key that outlives it; run backwards, `change`
                 // removes the key first (this block comes after it then), then the index.
-                parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(fk.table)) DROP INDEX \(sql.quote(fk.name))")]))
+                parts.append(.sql([], down: [sql.alterTableDropIndex(fk.table, fk.name)]))
             }
             return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
@@ -179,7 +184,7 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
                                      [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
         case let .addCheck(check):
-            guard dialect != .sqlite, spellsCheckName(check.name) else { return try raw(step, context) }
+            guard !traits.copiesTableToAlter, spellsCheckName(check.name) else { return try raw(step, context) }
             var options = [("name", Ruby.string(check.name))]
             if check.notValid, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
             return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
@@ -208,7 +213,7 @@ struct ActiveRecordRenderer {
         // spec 1.1: renames — Rails' own rename_index (invertible). On SQLite Rails re-creates the
         // index from its reflection, which drops a key's DESC: mgen's SQL there.
         case let .renameIndex(name, to, table):
-            guard dialect != .sqlite else { return try raw(step, context) }
+            guard !traits.copiesTableToAlter else { return try raw(step, context) }
             return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
         // spec 1.1: comments — Rails' change_table_comment with from/to (invertible); SQLite keeps
         // no comments (its adapter raises NotImplementedError): nothing.
@@ -231,7 +236,7 @@ struct ActiveRecordRenderer {
         if table.columns.contains(where: { $0.identity && pkColumns != [$0.name] }) { return try raw(step, context) }
         // SQLite: Rails writes an enum's CHECK at table level, and SQLite's DROP COLUMN refuses a
         // column a table CHECK names; mgen's SQL makes it the column's own constraint.
-        if dialect == .sqlite, table.columns.contains(where: { enumCheck(table.name, $0) != nil }) { return try raw(step, context) }
+        if traits.tableDDLHoldsConstraintNames, table.columns.contains(where: { enumCheck(table.name, $0) != nil }) { return try raw(step, context) }
         if let pk = table.primaryKey, pk.columns.count == 1, let first = table.columns.first, first.name == pk.columns[0],
            first.identity, first.type == .integer || first.type == .bigint, first.comment == nil, first.defaultValue == nil {
             // The Rails way: `id: :bigint` makes bigserial / AUTO_INCREMENT / INTEGER PRIMARY KEY AUTOINCREMENT.
@@ -242,16 +247,16 @@ struct ActiveRecordRenderer {
             // SQLite keeps a key's name only in the table's DDL, and Rails writes `PRIMARY KEY (…)`
             // without one: mgen's SQL, which names it as the spec does (so for a single-column key
             // that is not the rowid alias, below).
-            if dialect == .sqlite { return try raw(step, context) }
+            if traits.tableDDLHoldsConstraintNames { return try raw(step, context) }
             tableOptions.append(("primary_key", "[" + pkColumns.map(Ruby.symbol).joined(separator: ", ") + "]"))
         } else {
             // SQLite: a key that is not the rowid alias is named in mgen's SQL, unnamed by Rails.
-            if dialect == .sqlite, !pkColumns.isEmpty { return try raw(step, context) }
+            if traits.tableDDLHoldsConstraintNames, !pkColumns.isEmpty { return try raw(step, context) }
             tableOptions.append(("id", "false"))
         }
-        if let pk = table.primaryKey, dialect == .postgresql, pk.name != "\(table.name)_pkey" {
+        if let pk = table.primaryKey, traits.primaryKeyNamedAfterTable, pk.name != "\(table.name)_pkey" {
             // PostgreSQL names the key <table>_pkey; the spec names it otherwise.
-            extras.append(SQLStatement("ALTER TABLE \(sql.quote(table.name)) RENAME CONSTRAINT \(sql.quote("\(table.name)_pkey")) TO \(sql.quote(pk.name))"))
+            extras.append(sql.renameConstraintStatement(table.name, from: "\(table.name)_pkey", to: pk.name))
         }
         if let comment = table.comment, dialect.capabilities.comments { tableOptions.append(("comment", Ruby.string(comment))) }
         for column in table.columns where column.name != skip {
@@ -265,7 +270,7 @@ struct ActiveRecordRenderer {
             }
         }
         for unique in table.uniques {
-            if dialect == .postgresql {
+            if can.uniqueStorage == .constraint {
                 // A constraint, as mgen's SQL makes it: ActiveRecord 6.1 has unique indexes only.
                 extras += try sql.addUnique(unique, context)
             } else {
@@ -295,7 +300,7 @@ struct ActiveRecordRenderer {
         let table = try context.after.requiredTable(tableName)
         let check = enumCheck(tableName, column)
         let rebuild = isRebuild(try statements(step, context))
-        if column.identity || (dialect == .sqlite && (check != nil || foreignKey != nil)) || rebuild || check.map({ !spellsCheckName($0.name) }) == true {
+        if column.identity || (traits.copiesTableToAlter && (check != nil || foreignKey != nil)) || rebuild || check.map({ !spellsCheckName($0.name) }) == true {
             return try raw(step, context)
         }
         if let foreignKey, foreignKeyOptions(foreignKey) == nil { return try raw(step, context) }
@@ -303,15 +308,15 @@ struct ActiveRecordRenderer {
         // Run backwards, `add_column` is `remove_column`, which ActiveRecord 6.1 does on SQLite by
         // copying the table (losing function defaults, checks and key names): up/down there.
         var parts: [Part] = [.ruby([Ruby.call("add_column", [Ruby.symbol(tableName), Ruby.symbol(column.name), definition.type], definition.options)],
-                                   invertible: dialect != .sqlite)]
+                                   invertible: !traits.copiesTableToAlter)]
         if let check {
             parts.append(.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
                                           [("name", Ruby.string(check.name))])], invertible: true))
         }
         if let unique {
-            if dialect == .postgresql {
+            if can.uniqueStorage == .constraint {
                 parts.append(.sql(try sql.addUnique(unique, context),
-                                  down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP CONSTRAINT \(sql.quote(unique.name))")]))
+                                  down: [sql.dropConstraintStatement(tableName, unique.name)]))
             } else {
                 parts.append(.ruby([Ruby.call("add_index", [Ruby.symbol(tableName), Ruby.symbols(unique.columns)],
                                               [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true))
@@ -319,7 +324,7 @@ struct ActiveRecordRenderer {
         }
         if let foreignKey, let call = foreignKeyCall("add_foreign_key", foreignKey, validate: !foreignKey.notValid) {
             if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(foreignKey, in: table, state: context.after) {
-                parts.append(.sql([], down: [SQLStatement("ALTER TABLE \(sql.quote(tableName)) DROP INDEX \(sql.quote(foreignKey.name))")]))
+                parts.append(.sql([], down: [sql.alterTableDropIndex(tableName, foreignKey.name)]))
             }
             parts.append(.upDown([call], down: [removeForeignKey(tableName, foreignKey.name)]))
         }
@@ -327,7 +332,7 @@ struct ActiveRecordRenderer {
     }
 
     private func alterColumn(_ change: AlterColumn, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
-        guard dialect != .sqlite else { return try raw(step, context) }
+        guard !traits.copiesTableToAlter else { return try raw(step, context) }
         let table = try context.before.requiredTable(change.table)
         let newTable = try context.after.requiredTable(change.table)
         let old = try table.requiredColumn(change.column)
@@ -340,13 +345,13 @@ struct ActiveRecordRenderer {
             }
             let definition = try columnArguments(new, in: newTable)
             var options = definition.options.filter { ["limit", "precision", "scale", "unsigned", "array"].contains($0.0) } // spec 1.1: column types (unsigned, array)
-            if dialect == .postgresql {
+            if can.alterTypeUsing {
                 let typeName = try sql.typeName(type, column: new)
                 let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
                 options.append(("using", Ruby.string(using)))
             }
-            if change.nullable != nil || dialect == .mysql { options.append(("null", new.nullable ? "true" : "false")) }
-            if change.defaultChange != nil || dialect == .mysql {
+            if change.nullable != nil || can.modifyRestatesColumn { options.append(("null", new.nullable ? "true" : "false")) }
+            if change.defaultChange != nil || can.modifyRestatesColumn {
                 options.append(("default", new.defaultValue.map { defaultValue($0, type: new.type) } ?? "nil"))
             }
             if change.comment != nil, let comment = new.comment, !comment.isEmpty {
@@ -466,7 +471,7 @@ struct ActiveRecordRenderer {
 
     /// The CHECK that stands in for an enum on PostgreSQL and SQLite, as mgen's SQL writes it.
     func enumCheck(_ table: String, _ column: Column) -> CheckConstraint? {
-        guard dialect != .mysql else { return nil }
+        guard can.enumStrategy == .checkConstraint else { return nil }
         return sql.enumCheck(table: table, column: column)
     }
 
@@ -479,7 +484,7 @@ struct ActiveRecordRenderer {
         // keeps): MGenSQL's statement, or a later give-back finds the name taken.
         if try !statements(step, context).droppedForeignKeyIndexes.isEmpty { return try raw(step, context) }
         var lines: [String] = []
-        if concurrently, dialect == .mysql { lines.append("# InnoDB builds it in place, without blocking writes.") }
+        if concurrently, can.onlineIndexes { lines.append("# InnoDB builds it in place, without blocking writes.") }
         lines.append(Ruby.call("add_index", [Ruby.symbol(index.table), columns],
                                [("name", Ruby.string(index.name))] + indexOptions(index, concurrently: concurrently)))
         // MySQL: a foreign key that leads with these columns gave up its own index for this one,
@@ -512,13 +517,7 @@ struct ActiveRecordRenderer {
         if let predicate = index.predicate { options.append(("where", Ruby.string(predicate))) }
         if let method = index.method, method != "btree" { options.append(("using", Ruby.symbol(method))) }
         options += keyOptionArguments(index) ?? []  // spec 1.1: index options
-        if concurrently {
-            switch dialect {
-            case .postgresql: options.append(("algorithm", ":concurrently"))
-            case .mysql: options.append(("algorithm", ":inplace"))
-            case .sqlite: break
-            }
-        }
+        if concurrently, let algorithm = traits.concurrentAlgorithm { options.append(("algorithm", algorithm)) }
         return options
     }
 
@@ -533,7 +532,7 @@ struct ActiveRecordRenderer {
             case nil: break
             // Rails 6.1 has no :no_action; leaving the action out is NO ACTION on PostgreSQL but
             // RESTRICT on MariaDB, which reports the two apart.
-            case .noAction?: if dialect == .mysql { return nil }
+            case .noAction?: if traits.omittedActionReadsRestrict { return nil }
             case .cascade?: options.append((key, ":cascade"))
             case .setNull?: options.append((key, ":nullify"))
             case .restrict?: options.append((key, ":restrict"))
@@ -548,7 +547,7 @@ struct ActiveRecordRenderer {
     /// `remove_check_constraint` then finds none), and other characters break the statement.
     private func spellsCheckName(_ name: String) -> Bool {
         name.unicodeScalars.enumerated().allSatisfy { i, c in
-            c == "_" || ("a"..."z").contains(c) || (dialect == .mysql && ("A"..."Z").contains(c)) || (i > 0 && ("0"..."9").contains(c))
+            c == "_" || ("a"..."z").contains(c) || (traits.checkNamesKeepCase && ("A"..."Z").contains(c)) || (i > 0 && ("0"..."9").contains(c))
         }
     }
 
@@ -569,7 +568,7 @@ struct ActiveRecordRenderer {
     private func dropConstraint(_ tableName: String, _ name: String, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
         let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
-            guard dialect != .sqlite, let add = foreignKeyCall("add_foreign_key", fk, validate: true) else { return try raw(step, context) }
+            guard !traits.copiesTableToAlter, let add = foreignKeyCall("add_foreign_key", fk, validate: true) else { return try raw(step, context) }
             // By name alone (see removeForeignKey); the key's own add_foreign_key undoes it.
             let remove = removeForeignKey(tableName, name)
             // MySQL made an index for the key; MGenSQL drops it too.
@@ -582,7 +581,7 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
                                      [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
         }
-        if let check = table.checks.first(where: { $0.name == name }), dialect != .sqlite {
+        if let check = table.checks.first(where: { $0.name == name }), !traits.copiesTableToAlter {
             return [.ruby([Ruby.call("remove_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
                                      [("name", Ruby.string(name))])], invertible: true)]
         }

@@ -12,6 +12,10 @@ import MGenSQL
 struct AlembicRenderer {
     let dialect: Dialect
     let sql: any SQLDialect
+    /// What Alembic does differently on this database (one table, AlembicTraits).
+    let traits: AlembicTraits
+    /// What the database can do.
+    var can: DialectCapabilities { dialect.capabilities }
     /// Dialect modules the body uses (`postgresql`, `mysql`), for the imports.
     private(set) var modules: Set<String> = []
 
@@ -21,6 +25,7 @@ struct AlembicRenderer {
         self.dialect = dialect
         self.options = options
         self.sql = SQLRenderer.make(dialect, options: options)
+        self.traits = .of(dialect)
     }
 
     /// Where a run of calls goes.
@@ -105,7 +110,7 @@ struct AlembicRenderer {
             // MySQL: an index that covers a foreign key's own index (MySQL's, or one mgen gave back
             // and MySQL keeps) drops it in the same ALTER TABLE, as mgen's SQL does; op.create_index
             // alone left a restored one behind, and a later give-back then found its name taken.
-            if dialect == .mysql, try SQLRenderer(dialect: dialect, options: options).render(operation, context).contains(where: { $0.sql.contains("DROP INDEX") }) {
+            if can.implicitForeignKeyIndexes, try !sql.createIndex(index, concurrently: concurrently, context).droppedForeignKeyIndexes.isEmpty {
                 return try execute(operation, context)
             }
             return try createIndex(index, concurrently: concurrently)
@@ -145,7 +150,7 @@ struct AlembicRenderer {
     /// on expressions, so the copy would silently lose them: they are dropped before the batch
     /// and created again after it, as they are once the step is done.
     private func keepingExpressionIndexes(_ chunks: [Chunk], _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        guard dialect == .sqlite else { return chunks }
+        guard traits.batchMode else { return chunks }
         var out: [Chunk] = []
         for chunk in chunks {
             guard case let .batch(tableName, _, _) = chunk.block else { out.append(chunk); continue }
@@ -173,7 +178,7 @@ struct AlembicRenderer {
     /// (an enum's): then a batch drops the CHECK and the column together.
     private func dropColumn(_ tableName: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         let table = try context.before.requiredTable(tableName)
-        if dialect == .sqlite, let check = enumCheck(tableName, try table.requiredColumn(column)) {
+        if traits.batchMode, let check = enumCheck(tableName, try table.requiredColumn(column)) {
             return [Chunk(block: batch(try context.after.requiredTable(tableName), always: true),
                           lines: [call("batch_op.drop_constraint", [AlembicPython.string(check.name), "type_='check'"]),
                                   call("batch_op.drop_column", [AlembicPython.string(column)])])]
@@ -208,7 +213,7 @@ struct AlembicRenderer {
             if dialect.capabilities.namedPrimaryKeys { constraint.add("name", AlembicPython.string(pk.name)) }
             create.add(constraint.text)
         }
-        if dialect != .sqlite {
+        if !can.uniquesAsIndexes {
             for unique in table.uniques {
                 create.add(AlembicCall("sa.UniqueConstraint", unique.columns.map(AlembicPython.string) + ["name=\(AlembicPython.string(unique.name))"]).text)
             }
@@ -219,7 +224,7 @@ struct AlembicRenderer {
         if hasRowidAlias(table) { create.add("sqlite_autoincrement", "True") }
         var lines = [create.multiline(indent: "")]
         // SQLite: unique constraints are unique indexes (droppable without a rebuild), as in mgen's SQL.
-        if dialect == .sqlite {
+        if can.uniquesAsIndexes {
             lines += table.uniques.map { uniqueIndex($0) }
         }
         return [Chunk(block: .plain, lines: lines)]
@@ -268,9 +273,9 @@ struct AlembicRenderer {
     mutating func columnCall(_ column: Column, in table: Table) throws(Unsupported) -> String {
         var call = AlembicCall("sa.Column", [AlembicPython.string(column.name), try type(column.type, column: column, in: table)])
         let singleIntegerKey = table.primaryKey?.columns == [column.name] && (column.type.isWholeNumber || isRowidAlias(column, in: table))
-        if column.identity, dialect == .postgresql { call.add("sa.Identity(always=False)") }
+        if column.identity, traits.identity == .identityConstruct { call.add("sa.Identity(always=False)") }
         if let value = column.defaultValue { call.add("server_default", serverDefault(value, type: column.type)) }
-        if column.identity, dialect == .mysql { call.add("autoincrement", "True") }
+        if column.identity, traits.identity == .autoincrementArgument { call.add("autoincrement", "True") }
         // Without this, SQLAlchemy makes a single integer key SERIAL / AUTO_INCREMENT.
         if !column.identity, singleIntegerKey { call.add("autoincrement", "False") }
         call.add("nullable", column.nullable && !isRowidAlias(column, in: table) ? "True" : "False")
@@ -382,20 +387,13 @@ struct AlembicRenderer {
         default: break
         }
         let upper = base.uppercased().replacingOccurrences(of: " ", with: "_")
-        let known: [Dialect: Set<String>] = [
-            .postgresql: ["JSONB", "JSON", "INET", "CIDR", "MACADDR", "MACADDR8", "MONEY", "OID", "TSVECTOR", "INTERVAL", "BYTEA",
-                          "CITEXT", "HSTORE", "INT4RANGE", "INT8RANGE", "NUMRANGE", "DATERANGE", "TSRANGE", "TSTZRANGE", "BIT", "UUID"],
-            .mysql: ["TINYINT", "MEDIUMINT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "YEAR", "BIT",
-                     "JSON", "DATETIME", "TIMESTAMP", "TIME", "VARBINARY", "BINARY"],
-            .sqlite: [],
-        ]
-        guard known[dialect]?.contains(upper) == true else {
+        guard traits.nativeTypes.contains(upper) else {
             throw Unsupported("no SQLAlchemy type for \(dialect) type '\(text)'",
                               fix: "use a neutral type, or one SQLAlchemy's \(dialect) dialect has")
         }
         let arguments2: String
         switch upper {
-        case "JSONB" where dialect == .postgresql, "JSON" where dialect == .postgresql: arguments2 = "astext_type=sa.Text()"
+        case "JSONB" where traits.jsonTakesAstextType, "JSON" where traits.jsonTakesAstextType: arguments2 = "astext_type=sa.Text()"
         case "DATETIME", "TIMESTAMP", "TIME": arguments2 = one.map { "fsp=\($0)" } ?? ""
         case "VARBINARY", "BINARY", "BIT": arguments2 = one.map { "length=\($0)" } ?? ""
         default:
@@ -404,7 +402,7 @@ struct AlembicRenderer {
             }
             arguments2 = ""
         }
-        return module(dialect.rawValue, "\(upper)(\(arguments2))")
+        return module(traits.name, "\(upper)(\(arguments2))")
     }
 
     // MARK: Tables and columns
@@ -413,7 +411,7 @@ struct AlembicRenderer {
         var lines = [call("op.rename_table", [AlembicPython.string(from), AlembicPython.string(to)])]
         // mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint
         // (PostgreSQL: RENAME CONSTRAINT; SQLite: mgen's table rebuild).
-        if dialect != .mysql {
+        if can.enumStrategy == .checkConstraint {
             lines += try sql.renameTable(from, to: to, context).dropFirst().map { execute($0.sql) }
         }
         return [Chunk(block: .plain, lines: lines)]
@@ -424,7 +422,7 @@ struct AlembicRenderer {
         let table = try context.after.requiredTable(tableName)
         let definition = try columnCall(column, in: table)
         let check = enumCheck(tableName, column)
-        if dialect == .sqlite {
+        if traits.batchMode {
             // What SQLite's ALTER TABLE cannot add goes through a batch (a table copy), as in mgen's SQL.
             let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
             let notNullWithoutDefault = !column.nullable && column.defaultValue == nil
@@ -453,7 +451,7 @@ struct AlembicRenderer {
                                    into call: inout AlembicCall) throws(Unsupported) {
         call.add("existing_type", try type(old.type, column: old, in: table))
         if keepNullable { call.add("existing_nullable", old.nullable ? "True" : "False") }
-        guard dialect == .mysql else { return }
+        guard can.modifyRestatesColumn else { return }
         if keepDefault, let value = old.defaultValue { call.add("existing_server_default", serverDefault(value, type: old.type)) }
         if keepComment, let comment = old.comment { call.add("existing_comment", AlembicPython.string(comment)) }
         if old.identity { call.add("existing_autoincrement", "True") }
@@ -467,7 +465,7 @@ struct AlembicRenderer {
         try existing(old, in: table, keepNullable: true, keepDefault: true, keepComment: true, into: &rename)
         var lines = [rename.text]
         // An enum's CHECK follows its column's name (as in renameTable).
-        if dialect != .mysql {
+        if can.enumStrategy == .checkConstraint {
             lines += try sql.renameColumn(tableName, from, to: to, context).dropFirst().map { execute($0.sql) }
         }
         return [Chunk(block: .plain, lines: lines)]
@@ -480,21 +478,16 @@ struct AlembicRenderer {
         let new = try newTable.requiredColumn(change.column)
         let typeChanges = change.type != nil && change.type != old.type
         let comment = dialect.capabilities.comments ? change.comment : nil // SQLite keeps no comments
-        if dialect == .sqlite, change.using != nil {
-            throw Unsupported("SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
-        }
-        if dialect == .mysql, change.using != nil {
-            throw Unsupported("MySQL has no USING for type changes", fix: "convert the values with a `sql` step, or drop `using` for mysql")
-        }
+        try sql.checkTypeChange(change)
         // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK, the
         // VALIDATE in an autocommit block so that it does not run under the ADD's lock (outside a
         // transaction every statement goes in one).
-        if dialect == .postgresql, context.isExisting(change.table), change.nullable == false, old.nullable, !typeChanges {
+        if can.notValidConstraints, context.isExisting(change.table), change.nullable == false, old.nullable, !typeChanges {
             let chunks = try execute(.alterColumn(change), context)
             return context.inTransaction ? chunks : chunks.map { Chunk(block: .autocommit, lines: $0.lines) }
         }
-        let prefix = dialect == .sqlite ? "batch_op" : "op"
-        let tableArgument = dialect == .sqlite ? [] : [AlembicPython.string(change.table)]
+        let prefix = traits.batchMode ? "batch_op" : "op"
+        let tableArgument = traits.batchMode ? [] : [AlembicPython.string(change.table)]
         var lines: [String] = []
         let oldCheck = typeChanges ? enumCheck(change.table, old) : nil
         let newCheck = typeChanges ? enumCheck(change.table, new) : nil
@@ -508,7 +501,7 @@ struct AlembicRenderer {
         // PostgreSQL casts the default along with the column and refuses a default it cannot cast
         // (a boolean's false to integer), and Alembic changes the type before the default: as in
         // mgen's SQL, the old default goes first and the kept or new one is set after.
-        let defaultMoves = dialect == .postgresql && typeArgument && old.defaultValue != nil
+        let defaultMoves = can.typeChangeCastsDefault && typeArgument && old.defaultValue != nil
         if defaultMoves {
             var drop = AlembicCall("op.alter_column", tableArgument + [AlembicPython.string(change.column)])
             try existing(old, in: table, keepNullable: true, keepDefault: false, keepComment: true, into: &drop)
@@ -522,7 +515,7 @@ struct AlembicRenderer {
             // An enum whose values change stays TEXT on PostgreSQL and SQLite: only its CHECK changes.
             if typeArgument, let type = change.type {
                 alter.add("type_", try self.type(type, column: new, in: newTable))
-                if dialect == .postgresql {
+                if can.alterTypeUsing {
                     // As mgen's SQL: USING makes every conversion explicit.
                     let typeName = try sql.typeName(type, column: new)
                     let using = change.using ?? "\(sql.quote(change.column))::\(typeName)"
@@ -544,7 +537,7 @@ struct AlembicRenderer {
             lines.append(call("\(prefix).create_check_constraint", [AlembicPython.string(newCheck.name)] + tableArgument + [AlembicPython.string(newCheck.expression)]))
         }
         if lines.isEmpty { return [Chunk(block: .plain, lines: ["# Nothing to change on \(dialect) (it keeps no column comments)."])] }
-        return [Chunk(block: dialect == .sqlite ? batch(newTable) : .plain, lines: lines)]
+        return [Chunk(block: traits.batchMode ? batch(newTable) : .plain, lines: lines)]
     }
 
     // MARK: Indexes and constraints
@@ -570,27 +563,17 @@ struct AlembicRenderer {
         if !index.storage.isEmpty {
             create.add("postgresql_with", "{" + index.storage.map { "\(AlembicPython.string($0.name)): \(AlembicPython.string($0.value))" }.joined(separator: ", ") + "}")
         }
-        if let method = index.method, method != "btree" {
-            switch dialect {
-            case .postgresql: create.add("postgresql_using", AlembicPython.string(method))
-            case .mysql: create.add("mysql_using", AlembicPython.string(method))
-            case .sqlite: throw Unsupported("SQLite has only b-tree indexes (index '\(index.name)' asks for \(method))", fix: "drop `method`")
-            }
-        }
+        try sql.checkIndexShape(index)
+        if let method = index.method, method != "btree" { create.add("\(traits.name)_using", AlembicPython.string(method)) }
         if let predicate = index.predicate {
-            switch dialect {
-            case .postgresql, .sqlite:
-                create.add("\(dialect.rawValue)_where", "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(predicate))))")
-            case .mysql:
-                throw Unsupported("MySQL and MariaDB have no partial indexes (index '\(index.name)' has `where`)")
-            }
+            create.add("\(traits.name)_where", "sa.text(\(AlembicPython.string(AlembicPython.escapingBindColons(predicate))))")
         }
         if concurrently, dialect.capabilities.concurrentIndexes {
             create.add("postgresql_concurrently", "True")
             return [Chunk(block: .autocommit, lines: [create.text])]
         }
         var lines: [String] = []
-        if concurrently, dialect == .mysql { lines.append("# InnoDB builds it online (ALGORITHM=INPLACE, LOCK=NONE) by default.") }
+        if concurrently, can.onlineIndexes { lines.append("# InnoDB builds it online (ALGORITHM=INPLACE, LOCK=NONE) by default.") }
         return [Chunk(block: .plain, lines: lines + [create.text])]
     }
 
@@ -629,20 +612,20 @@ struct AlembicRenderer {
     }
 
     private func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        if dialect == .sqlite {
+        if traits.batchMode {
             return [Chunk(block: batch(try context.after.requiredTable(fk.table)), lines: [batchForeignKey(fk)])]
         }
         return plain(foreignKeyCall(fk))
     }
 
     private func addUnique(_ unique: UniqueConstraint) -> [Chunk] {
-        if dialect == .sqlite { return plain(uniqueIndex(unique)) }
+        if can.uniquesAsIndexes { return plain(uniqueIndex(unique)) }
         return plain(call("op.create_unique_constraint", [AlembicPython.string(unique.name), AlembicPython.string(unique.table), list(unique.columns)]))
     }
 
     private func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         let expression = AlembicPython.string(AlembicPython.escapingBindColons(check.expression))
-        if dialect == .sqlite {
+        if traits.batchMode {
             return [Chunk(block: batch(try context.after.requiredTable(check.table)),
                           lines: [call("batch_op.create_check_constraint", [AlembicPython.string(check.name), expression])])]
         }
@@ -665,8 +648,8 @@ struct AlembicRenderer {
         } else {
             throw Unsupported("unknown constraint '\(name)' on '\(tableName)'")
         }
-        if dialect == .sqlite {
-            if kind == "unique" { return plain(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"])) }
+        if can.uniquesAsIndexes, kind == "unique" { return plain(call("op.drop_index", [AlembicPython.string(name), "table_name=\(AlembicPython.string(tableName))"])) }
+        if traits.batchMode {
             return [Chunk(block: batch(try context.after.requiredTable(tableName)),
                           lines: [call("batch_op.drop_constraint", [AlembicPython.string(name), "type_=\(AlembicPython.string(kind))"])])]
         }
@@ -695,7 +678,7 @@ struct AlembicRenderer {
             var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
             lines.append(execute(statement.sql))
             let apart = !statement.transactional || statement.ownTransaction  // VALIDATE: a transaction of its own
-            return Chunk(block: apart && dialect == .postgresql ? .autocommit : .plain, lines: lines)
+            return Chunk(block: apart ? .autocommit : .plain, lines: lines)
         }
     }
 }

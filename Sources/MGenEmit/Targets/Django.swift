@@ -161,6 +161,10 @@ struct DjangoWriter {
     let dialect: Dialect
     let migration: PlannedMigration
     let renderer: SQLRenderer
+    /// What Django does differently on this database (one table, DjangoTraits).
+    let traits: DjangoTraits
+    /// What the database can do.
+    var can: DialectCapabilities { dialect.capabilities }
     private(set) var functions: [String] = []
     private var fromImports: [String: Set<String>] = ["django.db": ["migrations"]]
     private var plainImports: Set<String> = []
@@ -170,6 +174,7 @@ struct DjangoWriter {
         self.dialect = dialect
         self.migration = migration
         self.renderer = SQLRenderer(dialect: dialect, options: options)
+        self.traits = .of(dialect)
     }
 
     /// "Django cannot render this step": the one error type of every renderer (MGenSQL's `Unsupported`).
@@ -259,7 +264,7 @@ struct DjangoWriter {
             // The spec's table has no index of its own on a foreign key column; Django would add one.
             // Except MySQL with Django's own constraint: there InnoDB makes the key's index, Django
             // adds none, and only with db_index=True does it drop that index with the key.
-            if dialect != .mysql || !djangoOwns(fk) { kwargs.append(("db_index", "False")) }
+            if !can.implicitForeignKeyIndexes || !djangoOwns(fk) { kwargs.append(("db_index", "False")) }
             // A key the spec names its own way gets that name and its ON DELETE from RunSQL (Django
             // 5.2 can neither name a foreign key nor give it an action); see djangoOwns.
             if !djangoOwns(fk) { kwargs.append(("db_constraint", "False")) }
@@ -550,7 +555,7 @@ struct DjangoWriter {
             fields.append(.inline("('pk', \(models("CompositePrimaryKey"))(\(pk.columns.map { Py.string(Self.fieldName($0, in: table)) }.joined(separator: ", "))))"))
         }
         // MySQL writes column comments into CREATE TABLE (see comment).
-        let formatted = dialect != .mysql || hasParameters(table.columns)
+        let formatted = !can.inlineComments || hasParameters(table.columns)
         for column in table.columns {
             fields.append(.inline("(\(Py.string(Self.fieldName(column.name, in: table))), \(try field(column, in: table, commentsFormatted: formatted)))"))
         }
@@ -564,7 +569,7 @@ struct DjangoWriter {
         // model's constraints to the end of the migration: a later operation of this migration on
         // the table that removes one (an enum CHECK dropped for a rename) would not find it. They are then added
         // right away, one AddConstraint each.
-        let deferred = dialect != .sqlite && hasParameters(table.columns)
+        let deferred = traits.defersConstraintsOfParameterizedCreate && hasParameters(table.columns)
             && migration.up.dropFirst(position).contains { step in
                 switch step.operation {
                 case .renameColumn, .renameTable, .alterColumn, .dropColumn, .dropConstraint, .validateConstraint: step.operation.table == table.name
@@ -578,7 +583,7 @@ struct DjangoWriter {
             for constraint in constraints { out.append(call("AddConstraint", [model(table.name), ("constraint", constraint)])) }
         }
         for fk in table.foreignKeys where !djangoOwns(fk) {
-            if dialect == .sqlite {
+            if traits.remakesTablesToAlter {
                 throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
                               fix: "use a single-column foreign key")
             }
@@ -605,7 +610,7 @@ struct DjangoWriter {
         var cls = "models.Index"
         if let method = index.method?.lowercased(), method != "btree" {
             let classes = ["gin": "GinIndex", "gist": "GistIndex", "brin": "BrinIndex", "hash": "HashIndex", "spgist": "SpGistIndex"]
-            guard dialect == .postgresql, let name = classes[method] else { return nil }
+            guard traits.postgresIndexes, let name = classes[method] else { return nil }
             cls = name
         }
         var text = "(fields=\(Py.list(keyed.fields.map(Py.string))), name=\(Py.string(index.name))\(keyed.arguments)"

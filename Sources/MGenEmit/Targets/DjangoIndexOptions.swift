@@ -14,15 +14,15 @@ extension DjangoWriter {
         guard index.hasKeyOrStorageOptions else { return (fields, "") }
         // A unique index is a UniqueConstraint in Django's state, which has no key options.
         guard !index.unique, index.storage.isEmpty,
-              !index.keyOptions.contains(where: { $0.nulls != nil || ($0.length != nil && dialect == .mysql) }) else { return nil }
+              !index.keyOptions.contains(where: { $0.nulls != nil || ($0.length != nil && can.prefixIndexLengths) }) else { return nil }
         var arguments = ""
         let opclasses = index.parts.indices.map { index.keyOptions($0).opclass }
         if opclasses.contains(where: { $0 != nil }) {
-            guard dialect == .postgresql, opclasses.allSatisfy({ $0 != nil }) else { return nil }
+            guard traits.postgresIndexes, opclasses.allSatisfy({ $0 != nil }) else { return nil }
             arguments += ", opclasses=\(Py.list(opclasses.compactMap { $0 }.map(Py.string)))"
         }
         if !index.include.isEmpty {
-            guard dialect == .postgresql else { return nil }
+            guard traits.postgresIndexes else { return nil }
             arguments += ", include=\(Py.list(index.include.map { Py.string(Self.fieldName($0, in: table)) }))"
         }
         return (fields, arguments)

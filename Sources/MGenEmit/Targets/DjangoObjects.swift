@@ -9,7 +9,7 @@ import MGenSQL
 /// so unapplying is guarded the same way.
 extension DjangoWriter {
     func keepingObjects(_ step: Step, after: SchemaState, _ nodes: [PyNode]) throws(Failure) -> [PyNode] {
-        guard dialect == .sqlite, let table = step.operation.table, !nodes.isEmpty else { return nodes }
+        guard traits.remakesTablesToAlter, let table = step.operation.table, !nodes.isEmpty else { return nodes }
         if case .object = step.operation { return nodes }
         if case .createTable = step.operation { return nodes }
         let sql = renderer.dialect

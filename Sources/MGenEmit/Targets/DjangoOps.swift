@@ -20,7 +20,7 @@ extension DjangoWriter {
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
         if step.operation.touchesEnumTypeColumn(in: step.before)
-            || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before))
+            || (can.fractionalSecondsTypes && step.operation.touchesPreciseTimeColumn(in: step.before))
             // spec 1.1: column types. Django has no fixed-length field: char(n) the same way,
             // with a CharField(max_length=n) in the state.
             || step.operation.touchesColumn(in: step.before, where: \.isFixedChar)
@@ -32,7 +32,7 @@ extension DjangoWriter {
             || step.operation.touchesColumn(in: step.before, where: \.isArray)
             // On SQLite Django rebuilds a table from its state (a varchar(n) for the CharField):
             // every step on a table that holds a char(n) column is mgen's SQL there.
-            || (dialect == .sqlite && step.operation.table.map { name in
+            || (traits.remakesTablesToAlter && step.operation.table.map { name in
                 [step.before, after].contains { $0.table(name)?.columns.contains { $0.type.isFixedChar } == true }
             } == true) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
@@ -97,7 +97,7 @@ extension DjangoWriter {
     /// keep only what its state holds. A key the spec names otherwise keeps that name and its
     /// `ON DELETE` through `RunSQL`, the field saying `db_constraint=False`.
     func djangoOwns(_ fk: ForeignKey) -> Bool {
-        fk.columns.count == 1 && (dialect == .sqlite || fk.name.hasSuffix("_fkey"))
+        fk.columns.count == 1 && (traits.remakesTablesToAlter || fk.name.hasSuffix("_fkey"))
     }
 
     /// Remove + add of an enum column's CHECK (Django has no enum column; see enumCheck).
@@ -159,7 +159,7 @@ extension DjangoWriter {
                             _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(tableName, s.after)
         var out: [PyNode] = [call("AddField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: table))),
-                                               Self.kw("field", try field(column, in: table, commentsFormatted: dialect != .mysql || hasParameters([column])))])]
+                                               Self.kw("field", try field(column, in: table, commentsFormatted: !can.inlineComments || hasParameters([column])))])]
         out += enumCheckOps(column, table: tableName, remove: false)
         if let unique { out.append(call("AddConstraint", [model(tableName), Self.kw("constraint", self.unique(unique, table: table))])) }
         if let foreignKey, !djangoOwns(foreignKey) {
@@ -252,7 +252,7 @@ extension DjangoWriter {
     /// the named CREATE UNIQUE INDEX it was.
     mutating func uniqueIndexConstraint(_ index: Index, table: Table) -> String {
         let fields = index.columnNames.map { Py.string(Self.fieldName($0, in: table)) }
-        let keys = dialect == .sqlite ? fields.map { "\(models("F"))(\($0))" }.joined(separator: ", ") + ", " : "fields=\(Py.tuple(fields)), "
+        let keys = traits.remakesTablesToAlter ? fields.map { "\(models("F"))(\($0))" }.joined(separator: ", ") + ", " : "fields=\(Py.tuple(fields)), "
         return models("UniqueConstraint(\(keys)name=\(Py.string(index.name))\(index.predicate.map { ", condition=\(condition($0, table: table))" } ?? ""))")
     }
 
@@ -261,15 +261,13 @@ extension DjangoWriter {
         guard let oldColumn = old.column(change.column), let newColumn = new.column(change.column) else {
             throw Failure(message: "unknown column '\(change.table).\(change.column)'", fix: nil)
         }
-        if change.using != nil, dialect == .sqlite {
-            throw Failure(message: "SQLite has no USING for type changes", fix: "convert the values with a `sql` step before the change")
-        }
+        try renderer.dialect.checkTypeChange(change)
         let typeChanged = oldColumn.type != newColumn.type
         let removes = typeChanged ? enumCheckOps(oldColumn, table: change.table, remove: true) : []
         let adds = typeChanged ? enumCheckOps(newColumn, table: change.table, remove: false) : []
         let name = Self.kw("name", Py.string(Self.fieldName(change.column, in: new)))
         var alters = [call("AlterField", [model(change.table), name, Self.kw("field", try field(newColumn, in: new))])]
-        if dialect == .postgresql, typeChanged, oldColumn.identity, oldColumn.comment != newColumn.comment {
+        if traits.dropsAutoFieldCommentOnClassChange, typeChanged, oldColumn.identity, oldColumn.comment != newColumn.comment {
             // Django's PostgreSQL editor drops the COMMENT ON of an AutoField whose class changes
             // (BigAutoField -> AutoField): the type first, under the old comment, then the comment
             // alone, which it does write (and reverses in the opposite order).
@@ -341,7 +339,7 @@ extension DjangoWriter {
     mutating func addForeignKey(_ fk: ForeignKey, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let old = try self.table(fk.table, s.before), new = try self.table(fk.table, s.after)
         guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else {
-            if dialect == .sqlite {
+            if traits.remakesTablesToAlter {
                 throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
                               fix: "use a single-column foreign key, or a `sql` step")
             }

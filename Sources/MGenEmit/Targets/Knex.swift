@@ -23,7 +23,7 @@ public struct KnexEmitter: Emitter {
         let ts = try JS.flag("ts", context)
         let transactional = migration.upIsTransactional && migration.downIsTransactional
         var notes: [String] = []
-        if context.dialect == .mysql, Self.usesIncrements(migration) {
+        if KnexTraits.of(context.dialect).incrementsAreUnsigned, Self.usesIncrements(migration) {
             notes.append("Knex's increments() are unsigned on MySQL; columns referencing them are .unsigned() to match.")
         }
         guard let up = try JSStep.steps(migration, direction: .up, dialect: context.dialect, options: context.render) else { return [] }
@@ -119,7 +119,7 @@ public struct KnexEmitter: Emitter {
                              ["table.unique(\(JS.list(index.columnNames)), { indexName: \(JS.string(index.name)), useConstraint: false });"])]
             }
             var options = ""
-            if let method { options = d == .mysql ? ", { storageEngineIndexType: \(JS.string(method)) }" : ", { indexType: \(JS.string(method)) }" }
+            if let method { options = ", { \(KnexTraits.of(d).indexTypeOption): \(JS.string(method)) }" }
             return [call("alterTable", index.table, ["table.index(\(JS.list(index.columnNames)), \(JS.string(index.name))\(options));"])]
         case let .dropIndex(name, table, concurrently):
             guard !concurrently, let index = step.before.index(name) else { return raw(step.statements) }
@@ -130,7 +130,7 @@ public struct KnexEmitter: Emitter {
         case let .addUnique(unique):
             return [call("alterTable", unique.table, ["table.unique(\(JS.list(unique.columns)), { indexName: \(JS.string(unique.name)) });"])]
         case let .addCheck(check):
-            if check.notValid || d == .sqlite { return raw(step.statements) }
+            if check.notValid || !d.capabilities.alterTableChangesConstraints { return raw(step.statements) }
             return [call("alterTable", check.table, [checkCall(check)])]
         case .validateConstraint:
             return raw(step.statements)
@@ -148,7 +148,7 @@ public struct KnexEmitter: Emitter {
             if table.primaryKey?.name == name {
                 return [call("alterTable", tableName, ["table.dropPrimary(\(JS.string(name)));"])]
             }
-            if table.checks.contains(where: { $0.name == name }), d != .sqlite {
+            if table.checks.contains(where: { $0.name == name }), d.capabilities.alterTableChangesConstraints {
                 return [call("alterTable", tableName, ["table.dropChecks([\(JS.string(name))]);"])]
             }
             return raw(step.statements)
@@ -254,7 +254,7 @@ public struct KnexEmitter: Emitter {
             return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d.capabilities.comments ? ".comment(\(JS.string($0)))" : "" } ?? "")
         }
         var text = "table." + type(column, name: name, step: step)
-        if d == .mysql, column.type.isInteger, step.referencesIncrements(table.name, column.name) { text += ".unsigned()" }
+        if KnexTraits.of(d).incrementsAreUnsigned, column.type.isInteger, step.referencesIncrements(table.name, column.name) { text += ".unsigned()" }
         if !column.nullable { text += ".notNullable()" }
         if let value = column.defaultValue { text += ".defaultTo(\(defaultValue(value, column: column, step: step)))" }
         if let comment = column.comment, d.capabilities.comments { text += ".comment(\(JS.string(comment)))" }
@@ -263,6 +263,8 @@ public struct KnexEmitter: Emitter {
 
     static func type(_ column: Column, name: String, step: JSStep) -> String {
         let d = step.dialect
+        let traits = KnexTraits.of(d)
+        func call(_ c: KnexTraits.Call) -> String { "\(c.method)(\(name)\(c.options))" }
         func specific() -> String {
             let native = (try? step.sqlDialect.typeName(column.type, column: column)) ?? column.type.description
             return "specificType(\(name), \(JS.string(native)))"
@@ -274,32 +276,17 @@ public struct KnexEmitter: Emitter {
         case .bigint: return "bigInteger(\(name))"
         case let .decimal(p, s): return "decimal(\(name), \(p), \(s))"
         // Knex's float/double are real/double precision on PostgreSQL but float(8, 2) on MySQL.
-        case .real: return d == .postgresql ? "float(\(name))" : specific()
-        case .double: return d == .postgresql ? "double(\(name))" : specific()
+        case .real: return traits.exactFloatMethods ? "float(\(name))" : specific()
+        case .double: return traits.exactFloatMethods ? "double(\(name))" : specific()
         case let .string(n): return "string(\(name), \(n))"
         case .text: return "text(\(name))"
         case .binary: return "binary(\(name))"
         case .date: return "date(\(name))"
         case .time: return "time(\(name))"
-        case .timestamp:
-            switch d {
-            case .postgresql: return "timestamp(\(name), { useTz: false })"
-            case .mysql: return "datetime(\(name), { precision: 6 })"
-            case .sqlite: return "datetime(\(name))"
-            }
-        case .timestamptz:
-            switch d {
-            case .postgresql: return "timestamp(\(name), { useTz: true })"
-            case .mysql: return "timestamp(\(name), { precision: 6 })"
-            case .sqlite: return "timestamp(\(name))"
-            }
+        case .timestamp: return call(traits.timestamp)
+        case .timestamptz: return call(traits.timestamptz)
         case .uuid: return "uuid(\(name))"
-        case .json:
-            switch d {
-            case .postgresql: return "jsonb(\(name))"
-            case .mysql: return "json(\(name))"
-            case .sqlite: return "text(\(name))"
-            }
+        case .json: return call(traits.json)
         // Knex's enum is text with a CHECK named <table>_<column>_check on PostgreSQL and SQLite
         // (PostgreSQL's own name for it, and MGenSQL's), a native ENUM on MySQL.
         case let .enumeration(values): return "enu(\(name), \(JS.list(values)))"
@@ -315,7 +302,7 @@ public struct KnexEmitter: Emitter {
         // spec 1.1: column types. Knex's precision options differ per method and dialect; the
         // type mgen's SQL declares (timestamp(3), datetime(3), ...) says it exactly.
         case let .temporal(kind, _):
-            guard d == .sqlite else { return specific() }
+            guard !d.capabilities.fractionalSecondsTypes else { return specific() }
             var plain = column
             plain.type = kind.plain
             return type(plain, name: name, step: step)

@@ -13,6 +13,10 @@ struct PeeweeWriter {
     let dialect: Dialect
     let sql: any SQLDialect
     let renderer: SQLRenderer
+    /// What peewee does differently on this database (one table, PeeweeTraits).
+    let traits: PeeweeTraits
+    /// What the database can do.
+    var can: DialectCapabilities { dialect.capabilities }
     let migration: PlannedMigration
     /// Field classes that pin a column type peewee would spell differently, in first-use order.
     private(set) var pinnedClasses: [String] = []
@@ -26,6 +30,7 @@ struct PeeweeWriter {
         self.dialect = dialect
         self.renderer = SQLRenderer(dialect: dialect, options: options)
         self.sql = renderer.dialect
+        self.traits = .of(dialect)
         self.migration = migration
     }
 
@@ -92,7 +97,7 @@ struct PeeweeWriter {
         case let .alterColumn(change):
             // MySQL: peewee's add_not_null / drop_not_null rewrite the column from DESCRIBE, which
             // loses its DEFAULT and COMMENT (and re-creates its foreign key under peewee's name).
-            if dialect != .mysql, change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
+            if !traits.rewritesColumnToAlter, change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
                 let call = nullable ? "drop_not_null" : "add_not_null"
                 return ["migrator.\(call)(\(Self.py(change.table)), \(Self.py(Self.fieldName(change.column))))"]
             }
@@ -147,7 +152,7 @@ struct PeeweeWriter {
     private mutating func renameColumn(_ table: String, _ from: String, _ to: String, _ context: Where) throws(DiagnosticError) -> [String] {
         let statements = try render(.renameColumn(table: table, column: from, to: to), context)
         let inKey = context.before.table(table)?.foreignKeys.contains { $0.columns.contains(from) } ?? false
-        if dialect != .mysql, !inKey, statements.count == 1, Self.fieldName(from) == from, Self.fieldName(to) == to {
+        if !traits.rewritesColumnToAlter, !inKey, statements.count == 1, Self.fieldName(from) == from, Self.fieldName(to) == to {
             return ["migrator.rename_field(\(Self.py(table)), \(Self.py(from)), \(Self.py(to)))"]
         }
         usesRenameHelper = true
@@ -173,7 +178,7 @@ struct PeeweeWriter {
 
     /// peewee_migrate has no way out of its transaction: CONCURRENTLY is kept only where it is not
     /// about transactions (MySQL's online DDL is ALGORITHM=INPLACE, LOCK=NONE).
-    private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && dialect == .mysql }
+    private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && can.onlineIndexes }
 
     private func concurrencyNote(_ concurrently: Bool) -> [String] {
         guard concurrently, dialect.capabilities.concurrentIndexes else { return [] }
@@ -205,7 +210,7 @@ struct PeeweeWriter {
         // SQLite keeps a key's name only in the table's DDL, and peewee writes none (an inline
         // PRIMARY KEY, or CompositeKey's): every key but the rowid alias (mgen's SQL writes
         // `CONSTRAINT <name> PRIMARY KEY`) is a named table constraint instead.
-        let namedKey = dialect == .sqlite && !pk.isEmpty && !table.columns.contains { $0.identity && pk == [$0.name] }
+        let namedKey = traits.tableDDLHoldsConstraintNames && !pk.isEmpty && !table.columns.contains { $0.identity && pk == [$0.name] }
         for column in table.columns {
             let expression = try field(column, table: table.name, primaryKey: pk == [column.name] && !namedKey,
                                        foreignKey: fieldKeys[column.name], backref: backrefs[column.name], context)
@@ -216,7 +221,7 @@ struct PeeweeWriter {
         if namedKey, let key = table.primaryKey {
             constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(key.name)) PRIMARY KEY (\(sql.quoteList(key.columns)))")))")
         }
-        if dialect != .sqlite {
+        if !can.uniquesAsIndexes {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
             for unique in table.uniques {
                 constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))", escapePercent: escapesPercent)))")
@@ -243,7 +248,7 @@ struct PeeweeWriter {
             meta += constraints.map { "    \($0)," }
             meta.append("]")
         }
-        if dialect == .mysql, let comment = table.comment {
+        if can.inlineComments, let comment = table.comment {
             meta.append("table_settings = [\(Self.py("COMMENT=\(sql.stringLiteral(comment))", escapePercent: true))]")
         }
         body.append("")
@@ -269,8 +274,8 @@ struct PeeweeWriter {
         let expression = try field(column, table: table, primaryKey: false, foreignKey: nil, context)
         let allow = column.nullable ? "" : "allow_not_null=True, "
         var lines = ["migrator.add_fields(\(Self.py(table)), \(allow)\(Self.fieldName(column.name))=\(expression))"]
-        if dialect == .postgresql, let comment = column.comment {
-            lines += sqlLines([SQLStatement("COMMENT ON COLUMN \(sql.quote(table)).\(sql.quote(column.name)) IS \(sql.stringLiteral(comment))")])
+        if can.comments, !can.inlineComments, let comment = column.comment {
+            lines += sqlLines([sql.commentOnColumn(table, column.name, comment)])
         }
         var state = context.before
         try state.apply(.addColumn(table: table, column: column, unique: nil, foreignKey: nil), at: context.step.location)
@@ -321,7 +326,7 @@ struct PeeweeWriter {
 
     // MARK: - Fields
 
-    private var escapesPercent: Bool { dialect != .sqlite }
+    private var escapesPercent: Bool { traits.escapesPercent }
 
     /// A field expression: `pw.CharField(max_length=100, null=True)`.
     private mutating func field(_ column: Column, table: String, primaryKey: Bool, foreignKey: ForeignKey?,
@@ -381,7 +386,7 @@ struct PeeweeWriter {
         if dialect.capabilities.enumStrategy == .checkConstraint, let check = sql.enumCheck(table: table, column: column) {
             constraints.append("pw.SQL(\(Self.py(sql.checkClause(check), escapePercent: escapesPercent)))")
         }
-        if dialect == .mysql, let comment = column.comment {
+        if can.inlineComments, let comment = column.comment {
             constraints.append("pw.SQL(\(Self.py("COMMENT \(sql.stringLiteral(comment))", escapePercent: true)))")
         }
         if !constraints.isEmpty { arguments.append(("constraints", "[\(constraints.joined(separator: ", "))]")) }
@@ -393,7 +398,14 @@ struct PeeweeWriter {
     /// on this dialect, spelled as the catalog reports it (nil: no natural spelling).
     private mutating func naturalField(_ type: ColumnType) -> (String, [(String, String)], String?) {
         let d = dialect
-        func by(_ pg: String, _ my: String, _ lite: String) -> String { d == .postgresql ? pg : d == .mysql ? my : lite }
+        // The column type each field makes per database: peewee's own type table.
+        func by(_ pg: String, _ my: String, _ lite: String) -> String {
+            switch d {
+            case .postgresql: pg
+            case .mysql: my
+            case .sqlite: lite
+            }
+        }
         switch type {
         case .boolean: return ("pw.BooleanField", [], by("boolean", "tinyint(1)", "INTEGER"))
         case .smallint: return ("pw.SmallIntegerField", [], by("smallint", "smallint", "INTEGER"))
@@ -410,7 +422,7 @@ struct PeeweeWriter {
         case .time: return ("pw.TimeField", [], by("time", "time", "TIME"))
         case .timestamp: return ("pw.DateTimeField", [], by("timestamp", "datetime", "DATETIME"))
         case .timestamptz:
-            if d == .postgresql {
+            if traits.postgresExtTimestamptz {
                 usesPostgresExt = true
                 return ("pw_pext.DateTimeTZField", [], "timestamptz")
             }
@@ -440,11 +452,7 @@ struct PeeweeWriter {
         if column.identity {
             // spec 1.1: column types (an unsigned identity's field is an AutoField too)
             let big = column.type == .bigint || column.type == .unsigned(.bigint)
-            switch dialect {
-            case .postgresql: return big ? "bigint" : "integer"
-            case .mysql: return big ? "bigint" : "int"
-            case .sqlite: return "INTEGER"
-            }
+            return big ? traits.autoFieldTypes.bigint : traits.autoFieldTypes.integer
         }
         var copy = self
         let natural = copy.naturalField(column.type).2

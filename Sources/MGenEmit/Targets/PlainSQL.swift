@@ -18,7 +18,7 @@ public struct PlainSQLEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let base = "\(context.version)_\(slug(migration.planned.name))"
-        let block: ((String) -> String)? = context.dialect == .mysql ? { SQLFiles.clientDelimited($0) } : nil
+        let block: ((String) -> String)? = context.dialect.capabilities.clientNeedsDelimiter ? { SQLFiles.clientDelimited($0) } : nil
         return try SQLFiles.upAndDown(migration, context, up: ("\(base).up.sql", "sql/sql.up.sql.mustache"),
                                       down: ("\(base).down.sql", "sql/sql.down.sql.mustache"),
                                       block: block)

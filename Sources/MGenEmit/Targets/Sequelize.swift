@@ -103,7 +103,7 @@ public struct SequelizeEmitter: Emitter {
         case let .addColumn(tableName, column, unique, fk):
             // SQLite's ADD COLUMN refuses NOT NULL without a default (and more): MGenSQL rebuilds the table.
             guard !step.isRebuild, let table = step.table(tableName) else { return raw(step.statements, o) }
-            let inlineReference = d == .sqlite ? fk : nil
+            let inlineReference = d.capabilities.alterTableChangesConstraints ? nil : fk
             var out = [call("addColumn", [JS.string(tableName), JS.string(column.name),
                                           attributes(column, table: table, step: step, reference: inlineReference, indent: 0)], o)]
             out += enumCheck(column, table: tableName, step, t)
@@ -128,17 +128,17 @@ public struct SequelizeEmitter: Emitter {
         case let .createIndex(index, concurrently):
             // MySQL's online build (ALGORITHM/LOCK) and expression indexes have no option.
             // spec 1.1: key order and options go as the dialect's SQL too.
-            if (concurrently && d == .mysql) || index.parts.contains(where: { $0.columnName == nil }) || index.hasKeyOrStorageOptions {
+            if (concurrently && d.capabilities.onlineIndexes) || index.parts.contains(where: { $0.columnName == nil }) || index.hasKeyOrStorageOptions {
                 return raw(step.statements, o)
             }
             var fields = ["name: \(JS.string(index.name))"]
             if index.unique { fields.append("unique: true") }
-            if let method = index.method, method != "btree", d != .sqlite { fields.append("using: \(JS.string(method.uppercased()))") }
+            if let method = index.method, method != "btree", d.capabilities.indexMethods { fields.append("using: \(JS.string(method.uppercased()))") }
             if let predicate = index.predicate { fields.append("where: Sequelize.literal(\(JS.sql(predicate)))") }
             if concurrently { fields.append("concurrently: true") }
             return [call("addIndex", [JS.string(index.table), JS.list(index.columnNames)], options(fields, t))]
         case let .dropIndex(name, table, concurrently):
-            if d == .mysql, concurrently { return raw(step.statements, o) }
+            if d.capabilities.onlineIndexes, concurrently { return raw(step.statements, o) }
             let fields = concurrently ? ["concurrently: true"] : []
             return [call("removeIndex", [JS.string(table), JS.string(name)], fields.isEmpty ? o : options(fields, t))]
         case let .addForeignKey(fk):
@@ -190,8 +190,8 @@ public struct SequelizeEmitter: Emitter {
         let d = step.dialect
         let t = o == nil ? nil : "transaction"
         // Sequelize names a primary key only PostgreSQL's way (<table>_pkey), which is mgen's default.
-        if d == .postgresql, let pk = table.primaryKey, pk.name != DefaultNames.primaryKey(table.name) { return raw(step.statements, o) }
-        let inline: [String: ForeignKey] = d == .sqlite
+        if SequelizeTraits.of(d).primaryKeyNamedAfterTable, let pk = table.primaryKey, pk.name != DefaultNames.primaryKey(table.name) { return raw(step.statements, o) }
+        let inline: [String: ForeignKey] = !d.capabilities.alterTableChangesConstraints
             ? Dictionary(table.foreignKeys.filter { $0.columns.count == 1 }.map { ($0.columns[0], $0) }, uniquingKeysWith: { a, _ in a }) : [:]
         var attributes: [String] = []
         for column in table.columns {
@@ -224,7 +224,7 @@ public struct SequelizeEmitter: Emitter {
 
     static func addUnique(_ unique: UniqueConstraint, _ step: JSStep, _ t: String?) -> [String] {
         // SQLite: a unique index, as MGenSQL makes it (its ALTER TABLE cannot add a constraint).
-        if step.dialect == .sqlite {
+        if step.dialect.capabilities.uniquesAsIndexes {
             return [call("addIndex", [JS.string(unique.table), JS.list(unique.columns)],
                          options(["name: \(JS.string(unique.name))", "unique: true"], t))]
         }
@@ -288,6 +288,7 @@ public struct SequelizeEmitter: Emitter {
     /// name as a string where Sequelize has none (Sequelize takes strings as types verbatim).
     static func type(_ column: Column, step: JSStep) -> String {
         let d = step.dialect
+        let traits = SequelizeTraits.of(d)
         func native() -> String { JS.string((try? step.sqlDialect.typeName(column.type, column: column)) ?? column.type.description) }
         switch column.type {
         case .boolean: return "Sequelize.BOOLEAN"
@@ -295,29 +296,17 @@ public struct SequelizeEmitter: Emitter {
         case .integer: return "Sequelize.INTEGER"
         case .bigint: return "Sequelize.BIGINT"
         case let .decimal(p, s): return "Sequelize.DECIMAL(\(p), \(s))"
-        // MySQL reads REAL as DOUBLE; its single precision is FLOAT.
-        case .real: return d == .mysql ? "Sequelize.FLOAT" : "Sequelize.REAL"
+        case .real: return traits.real
         case .double: return "Sequelize.DOUBLE"
         case let .string(n): return "Sequelize.STRING(\(n))"
         case .text: return "Sequelize.TEXT"
         case .binary: return "Sequelize.BLOB"
         case .date: return "Sequelize.DATEONLY"
         case .time: return "Sequelize.TIME"
-        // Sequelize.DATE is timestamptz on PostgreSQL, DATETIME elsewhere.
-        case .timestamp:
-            switch d {
-            case .postgresql: return native()
-            case .mysql: return "Sequelize.DATE(6)"
-            case .sqlite: return "Sequelize.DATE"
-            }
-        case .timestamptz: return d == .mysql ? native() : "Sequelize.DATE"
-        case .uuid: return d == .postgresql ? "Sequelize.UUID" : "Sequelize.CHAR(36)"
-        case .json:
-            switch d {
-            case .postgresql: return "Sequelize.JSONB"
-            case .mysql: return "Sequelize.JSON"
-            case .sqlite: return "Sequelize.TEXT"
-            }
+        case .timestamp: return traits.timestamp ?? native()
+        case .timestamptz: return traits.timestamptz ?? native()
+        case .uuid: return traits.uuid
+        case .json: return traits.json
         // A native ENUM on MySQL; text with a named CHECK elsewhere (added after createTable), as
         // MGenSQL does, rather than a PostgreSQL enum type that new values would need ALTER TYPE for.
         case let .enumeration(values): return d.capabilities.enumStrategy == .columnType ? "Sequelize.ENUM(\(values.map(JS.string).joined(separator: ", ")))" : "Sequelize.TEXT"
@@ -335,7 +324,7 @@ public struct SequelizeEmitter: Emitter {
         // spec 1.1: column types. Sequelize.DATE(p) is timestamptz on PostgreSQL; the SQL type
         // mgen declares says each dialect's exactly (SQLite: the plain type's mapping).
         case let .temporal(kind, _):
-            guard d == .sqlite else { return native() }
+            guard !d.capabilities.fractionalSecondsTypes else { return native() }
             var plain = column
             plain.type = kind.plain
             return type(plain, step: step)

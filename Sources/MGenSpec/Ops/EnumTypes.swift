@@ -348,7 +348,7 @@ extension PlannedMigration {
     /// the states hold the values inline. Unchanged where the chain has no enum types, and on
     /// PostgreSQL.
     public func withInlineEnums(for dialect: Dialect) -> PlannedMigration {
-        guard dialect != .postgresql, !before.enumTypeNames.isEmpty || !after.enumTypeNames.isEmpty
+        guard !dialect.capabilities.namedEnumTypes, !before.enumTypeNames.isEmpty || !after.enumTypeNames.isEmpty
                 || up.contains(where: { $0.operation.isEnumTypeOperation }) else { return self }
         func lower(_ steps: [Step], from start: SchemaState) -> ([Step], SchemaState) {
             var state = start.withInlineEnums()

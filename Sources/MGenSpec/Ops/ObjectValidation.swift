@@ -161,7 +161,7 @@ public struct ObjectProblem: Hashable, Sendable {
 extension ObjectChange {
     public func unsupported(on dialect: Dialect, in before: SchemaState) -> ObjectProblem? {
         guard let object = object(in: before) else { return nil }
-        let name = dialect == .postgresql ? "PostgreSQL" : dialect == .mysql ? "MySQL" : "SQLite"
+        let name = dialect.capabilities.productName
         func refuse(_ why: String, _ fix: String) -> ObjectProblem { ObjectProblem(message: "\(name) has no \(why)", fix: fix) }
         switch (object, dialect) {
         case (.view(let v), .mysql) where v.materialized, (.view(let v), .sqlite) where v.materialized:

@@ -1,0 +1,26 @@
+import MGenSpec
+
+/// Single statements a target sends beside its framework's own calls (the SQL that undoes one of
+/// them, a rename or comment the framework does not make): spelled here, where every statement
+/// is built, not in the emitters (issue 11).
+extension SQLDialect {
+    /// `ALTER TABLE t DROP INDEX i` (MySQL's form: the index a foreign key left behind).
+    public func alterTableDropIndex(_ table: String, _ index: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(quote(table)) DROP INDEX \(quote(index))", kind: .alterTable)
+    }
+
+    /// `ALTER TABLE t DROP CONSTRAINT c`.
+    public func dropConstraintStatement(_ table: String, _ name: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))", kind: .alterTable)
+    }
+
+    /// `ALTER TABLE t RENAME CONSTRAINT a TO b`.
+    public func renameConstraintStatement(_ table: String, from: String, to: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(quote(table)) RENAME CONSTRAINT \(quote(from)) TO \(quote(to))", kind: .alterTable)
+    }
+
+    /// `COMMENT ON COLUMN t.c IS '...'` (PostgreSQL's form).
+    public func commentOnColumn(_ table: String, _ column: String, _ comment: String) -> SQLStatement {
+        SQLStatement("COMMENT ON COLUMN \(quote(table)).\(quote(column)) IS \(stringLiteral(comment))", kind: .alterTable)
+    }
+}
