@@ -138,7 +138,7 @@ extension DjangoWriter {
         out.append(call("RenameModel", [Self.kw("old_name", Py.string(Self.modelName(from))), Self.kw("new_name", Py.string(Self.modelName(to)))]))
         out.append(call("AlterModelTable", [Self.kw("name", Py.string(Self.modelKey(to))), Self.kw("table", Py.string(to))]))
         for column in table.columns { out += enumCheckOps(column, table: to, remove: false) }
-        return out
+        return out + keyNameSync(s)
     }
 
     mutating func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
@@ -176,7 +176,7 @@ extension DjangoWriter {
                                            Self.kw("field", try field(renamed, in: new))]))
         }
         out += enumCheckOps(renamed, table: tableName, remove: false)
-        return out
+        return out + keyNameSync(s)
     }
 
     /// Django's RenameField leaves the old field name in the model state's indexes and constraints
