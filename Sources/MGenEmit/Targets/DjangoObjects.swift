@@ -15,11 +15,14 @@ extension DjangoWriter {
         if case .object = step.operation { return nodes }
         if case .createTable = step.operation { return nodes }
         let sql = renderer.dialect
-        func objects(_ state: SchemaState) -> (views: [DatabaseObject], triggers: [TriggerDefinition]) {
+        func objects(_ state: SchemaState, _ table: String = table) -> (views: [DatabaseObject], triggers: [TriggerDefinition]) {
             (sql.viewsReading(table, in: state), state.triggers(on: table))
         }
         let (oldViews, oldTriggers) = objects(step.before)
-        let (newViews, newTriggers) = objects(after)
+        // A renamed table is found under its new name after the step (its triggers went with it).
+        var renamed = table
+        if case let .renameTable(_, to) = step.operation { renamed = to }
+        let (newViews, newTriggers) = objects(after, renamed)
         let (oldIndexes, newIndexes) = step.operation.remakesTable ? (unknownIndexes(table, step.before), unknownIndexes(table, after)) : ([], [])
         guard !(oldViews.isEmpty && oldTriggers.isEmpty && newViews.isEmpty && newTriggers.isEmpty && oldIndexes.isEmpty && newIndexes.isEmpty)
         else { return nodes }

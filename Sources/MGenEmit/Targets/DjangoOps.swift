@@ -19,12 +19,22 @@ extension DjangoWriter {
         // mgen's SQL, Django's state the same step with a TextField (state_operations).
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
-        if step.operation.touchesEnumTypeColumn(in: step.before)
+        // A drop of such a column or table too: Django's reverse would add it back from its
+        // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
+        if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
             || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before)) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
         return try djangoOperations(step, after: after, position: position)
+    }
+
+    static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
+        switch operation {
+        case let .dropColumn(table, column): before.table(table)?.column(column)?.type.enumTypeName != nil
+        case let .dropTable(table): before.table(table)?.columns.contains { $0.type.enumTypeName != nil } ?? false
+        default: false
+        }
     }
 
     private mutating func djangoOperations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
