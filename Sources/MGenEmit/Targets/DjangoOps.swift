@@ -279,7 +279,30 @@ extension DjangoWriter {
             // Django cannot say USING: the spec's SQL runs, and the state follows.
             return [try stepSQL(s, state: removes + alters + adds)]
         }
+        if dialect == .mysql, oldColumn.nullable != newColumn.nullable, oldColumn.comment != nil || newColumn.comment != nil {
+            return removes + (try commentKeptAcrossNullChange(oldColumn, newColumn, old: old, new: new, change)) + adds
+        }
         return removes + alters + adds
+    }
+
+    /// Django on MySQL changes nullability with `MODIFY col <type> NULL|NOT NULL`, without the
+    /// column's COMMENT, which MySQL then drops (seed 14, fixture django-mysql-null-change-loses-comment).
+    /// So the change runs between comment-only AlterFields, each of which Django writes as a
+    /// `MODIFY … COMMENT` with its own column type: the comment goes first, the change runs
+    /// without it, and it comes back after; unapplied, the same in the other order.
+    mutating func commentKeptAcrossNullChange(_ oldColumn: Column, _ newColumn: Column, old: Table, new: Table,
+                                              _ change: AlterColumn) throws(Failure) -> [PyNode] {
+        let name = Self.kw("name", Py.string(Self.fieldName(change.column, in: new)))
+        func alter(_ column: Column, comment: String?, in table: Table) throws(Failure) -> PyNode {
+            var column = column
+            column.comment = comment
+            return call("AlterField", [model(change.table), name, Self.kw("field", try field(column, in: table))])
+        }
+        var out: [PyNode] = []
+        if oldColumn.comment != nil { out.append(try alter(oldColumn, comment: nil, in: old)) }
+        out.append(try alter(newColumn, comment: nil, in: new))
+        if newColumn.comment != nil { out.append(try alter(newColumn, comment: newColumn.comment, in: new)) }
+        return out
     }
 
     mutating func createIndex(_ index: Index, concurrently: Bool, _ s: DjangoStep) throws(Failure) -> [PyNode] {
