@@ -63,7 +63,10 @@ extension DjangoWriter {
         // spec 1.1: data steps (RunSQL with the inverse's SQL as reverse_sql)
         case .insert, .delete, .update: return [try stepSQL(s)]
         // spec 1.1: primary keys (RunSQL: Django's state keeps its own idea of the key)
-        case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
+        // and an add that replaces a key dropped in this migration moves Django's primary key too
+        // (DjangoPrimaryKeys.swift)
+        case .addPrimaryKey: return [try stepSQL(s, state: try primaryKeySwitch(s))]
+        case .dropPrimaryKey: return [try stepSQL(s)]
         // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
         case .renameIndex: return try renameIndex(s)
         // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
