@@ -94,7 +94,7 @@ extension DjangoWriter {
         var up: [String] = [], down: [String] = []
         for name in s.after.tableNames {
             for fk in s.after.table(name)?.foreignKeys ?? [] where djangoOwns(fk) {
-                guard let old = s.before.tableNames.lazy.compactMap({ s.before.table($0)?.foreignKeys.first { $0.name == fk.name } }).first,
+                guard let owner = s.before.constraintOwner(fk.name), let old = s.before.table(owner)?.foreignKeys.first(where: { $0.name == fk.name }),
                       let oldName = DjangoNames.foreignKeyName(old, dialect: dialect), let newName = DjangoNames.foreignKeyName(fk, dialect: dialect),
                       let column = fk.columns.first, let referenced = fk.referencedColumns.first else { continue }
                 let recreated = ownColumn.map { $0.table == fk.table && $0.column == column } ?? false
