@@ -73,6 +73,7 @@ struct Validator {
             for unique in table.uniques { requireColumns(unique.columns, in: table, field: "unique") }
             for fk in table.foreignKeys { checkForeignKey(fk, in: table, field: "foreign_keys") }
             for column in table.columns { checkEnumCheckName(table: table.name, column: column, field: "columns") }
+            for check in table.checks { requireQuotedColumns(check.expression, in: table, field: "checks", what: "check '\(check.name)'") }
         case let .dropTable(name):
             guard requireTable(name) != nil else { return }
             for fk in state.incomingForeignKeys(to: name) {
@@ -146,6 +147,7 @@ struct Validator {
             guard let table = requireTable(index.table) else { return }
             requireColumns(index.columnNames, in: table, field: "columns")
             requireColumns(index.include, in: table, field: "include")  // spec 1.1: index options
+            requireQuotedColumns(of: index, in: table)
             requireFreeName(index.name, field: "name")
         case let .dropIndex(name, tableName, _):
             guard let index = state.index(name) else {
@@ -166,8 +168,9 @@ struct Validator {
             requireColumns(unique.columns, in: table, field: "columns")
             requireFreeName(unique.name, field: "name")
         case let .addCheck(check):
-            guard requireTable(check.table) != nil else { return }
+            guard let table = requireTable(check.table) else { return }
             requireFreeName(check.name, field: "name")
+            requireQuotedColumns(check.expression, in: table, field: "expression", what: "check '\(check.name)'")
         case let .validateConstraint(tableName, name):
             guard let table = requireTable(tableName) else { return }
             if !table.checks.contains(where: { $0.name == name }) && !table.foreignKeys.contains(where: { $0.name == name }) {

@@ -76,12 +76,15 @@ struct MySQLIntrospector {
             guard let name = row[text: "name"] else { return nil }
             var checkSnapshots: [CheckConstraintSnapshot] = []
             var jsonColumns: Set<String> = []
+            let columnNames = (columns[name] ?? []).compactMap { $0[text: "name"] }
             for check in checks[name] ?? [] {
                 let clause = normalizeExpression(check[text: "clause"] ?? "", unquoteIdentifiers: true)
                 let checkName = check[text: "name"]
-                // MariaDB's JSON is LONGTEXT plus an implicit CHECK (json_valid(`col`)) named after the column.
-                if isMariaDB, let checkName, clause == "json_valid(\(checkName))" {
-                    jsonColumns.insert(checkName)
+                // MariaDB's JSON is LONGTEXT plus an implicit CHECK (json_valid(`col`)) named after the
+                // column; a renamed column keeps the CHECK under its old name (seed 12 mysql, fixture
+                // mysql-json-column-rename), so the clause alone says which column is JSON.
+                if isMariaDB, let column = columnNames.first(where: { clause == "json_valid(\($0))" }) {
+                    jsonColumns.insert(column)
                     continue
                 }
                 checkSnapshots.append(CheckConstraintSnapshot(name: checkName, expression: clause))

@@ -301,8 +301,10 @@ enum GeneratedHarness {
     }
 
     static let fixtures = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/generated").path
+    /// Every fixture folder, or only those MGEN_GEN_FIXTURES names (`a,b`).
     static var fixtureFolders: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: fixtures)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let only = ProcessInfo.processInfo.environment["MGEN_GEN_FIXTURES"].map { Set($0.split(separator: ",").map(String.init)) }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: fixtures)) ?? []).filter { !$0.hasPrefix(".") && only?.contains($0) != false }.sorted()
     }
 }
 

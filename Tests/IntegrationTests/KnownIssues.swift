@@ -16,9 +16,6 @@ enum KnownIssues {
 
     /// (chain, cells, reason). Remove a line when its fix lands (the run says which: "known issue was not recorded").
     static let entries: [(chain: String, cells: [String], reason: String)] = [
-        ("fixture django-mysql-rename-table-fk-names", ["django × mysql"], "Django keeps foreign-key and index names derived from the old table after a rename (seed 3), open"),
-        ("seed 2 mysql", ["django × mysql"], "django-mysql-rename-fk-column-index-name: renaming a foreign-key column, Django re-creates the key's index under its own hashed name (<table>_<old column>_<hash>) where MySQL kept the key's name, open"),
-        ("fixture django-sqlite-rebuild-loses-expression-index", ["django × sqlite"], "Django's table rebuild drops an expression index it does not know (seed 5), open"),
     ]
 
     static let table: [Key: String] = Dictionary(entries.flatMap { entry in entry.cells.map { (Key(chain: entry.chain, cell: $0), entry.reason) } },

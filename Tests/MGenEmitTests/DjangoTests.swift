@@ -266,4 +266,16 @@ import Testing
         #expect(!text.contains("GinIndex"))
         #expect(text.contains("from django.db import migrations, models\n\n\nclass Migration"))
     }
+
+    /// Django 5.2's own names (its `_create_index_name`, run on these inputs): the observed key of
+    /// fixture django-mysql-rename-table-fk-names, one shortened past PostgreSQL's 63, non-ASCII.
+    @Test func djangoNamesAreDjangos() {
+        let key = ForeignKey(name: "notes_code_fkey", table: "notes", columns: ["code"], referencedTable: "notes", referencedColumns: ["amount"])
+        #expect(DjangoNames.foreignKeyName(key, dialect: .mysql) == "notes_code_06a7245d_fk_notes_amount")
+        #expect(DjangoNames.fieldIndexName(key, dialect: .mysql) == "notes_code_06a7245d")
+        #expect(DjangoNames.indexName(table: "a_table_with_a_rather_long_name_for_orders", columns: ["customer_reference_id"],
+                                      suffix: "_fk_a_table_with_a_rather_long_name_for_customers_id", maxLength: 63)
+                == "a_table_with_a_rathe_customer_reference_i_c44c9736_fk_a_table_w")
+        #expect(DjangoNames.indexName(table: "ümlaut_table", columns: ["spalte"], suffix: "_fk_x_id", maxLength: 63) == "ümlaut_table_spalte_27660f5f_fk_x_id")
+    }
 }

@@ -455,6 +455,27 @@ import Testing
         #expect(try refused("  - rename_column: {table: \(t), column: numbers, to: a_much_longer_column_name}\n").isEmpty)
     }
 
+    /// An expression that quotes a name no column of the table has (renamed away, dropped, a typo):
+    /// SQLite would read `"name"` as the string 'name' (fixture django-sqlite-rebuild-loses-expression-index,
+    /// seed 5, indexed lower("created_at") on a table without it). Refused in index expressions,
+    /// `where`, and CHECKs, with the place and the columns; a renamed column's new name passes.
+    @Test func quotedNameThatIsNoColumnIsRefused() throws {
+        let renamed = spec(id: "0002", "  - rename_column: {table: users, column: name, to: full_name}\n")
+        func refused(_ operation: String) throws -> [Diagnostic] {
+            try chainDiagnostics([(usersSpec, "a.yaml"), (renamed, "b.yaml"), (spec(id: "0003", operation), "c.yaml")])
+        }
+        let fix = "  fix: name a column of users (id, email, full_name); a column renamed earlier goes by its new name (SQLite reads a double-quoted name that is no column as a string)"
+        #expect(try refused("  - create_index: {table: users, columns: [{expression: \"lower(\\\"name\\\")\"}]}\n").map(\.description) == [
+            "c.yaml:5:34: error: the expression of index 'users_expr_idx' reads \"name\", which is not a column of 'users'\n" + fix])
+        #expect(try refused("  - create_index: {table: users, columns: [email], where: \"\\\"name\\\" IS NOT NULL\"}\n").map(headline) == [
+            "c.yaml:5:52: error: the `where` of index 'users_email_idx' reads \"name\", which is not a column of 'users'"])
+        #expect(try refused("  - add_check: {table: users, name: users_name_chk, expression: \"length(`name`) > 0\"}\n").map(headline) == [
+            "c.yaml:5:53: error: check 'users_name_chk' reads \"name\", which is not a column of 'users'"])
+        // The new name, string literals, collations and qualified or function names pass.
+        #expect(try refused("  - create_index: {table: users, columns: [{expression: \"lower(\\\"full_name\\\" COLLATE \\\"C\\\")\"}], where: \"email <> '\\\"name\\\"'\"}\n").isEmpty)
+        #expect(try refused("  - add_check: {table: users, name: users_chk, expression: \"\\\"pg_catalog\\\".length(full_name) > 0 AND \\\"f\\\"(id) IS NULL\"}\n").isEmpty)
+    }
+
     @Test func laterSpecsAreNotCheckedAfterAFailingOne() throws {
         let b = spec(id: "0002", "  - drop_table: {table: nope}\n")
         let c = spec(id: "0003", "  - drop_table: {table: nope_either}\n")

@@ -372,7 +372,15 @@ struct ActiveRecordRenderer {
         }
         var lines: [String] = []
         if let nullable = change.nullable, nullable != old.nullable {
+            // MySQL: change_column_null re-states the column from the schema cache, where an SQL
+            // default (CURRENT_TIMESTAMP) is not a default: MODIFY drops it (seed 19, fixture
+            // activerecord-mysql-null-change-loses-sql-default). A change_column_default to the
+            // same value on each side gives it back, after the change and after its reverse.
+            var keep: String?
+            if dialect == .mysql, case .sql? = old.defaultValue, let value = old.defaultValue { keep = defaultValue(value, type: old.type) }
+            if let keep { lines.append(Ruby.call("change_column_default", [t, c], [("from", keep), ("to", keep)])) }
             lines.append(Ruby.call("change_column_null", [t, c, nullable ? "true" : "false"]))
+            if let keep { lines.append(Ruby.call("change_column_default", [t, c], [("from", keep), ("to", keep)])) }
         }
         if change.defaultChange != nil, new.defaultValue != old.defaultValue {
             let from = old.defaultValue.map { defaultValue($0, type: old.type) } ?? "nil"

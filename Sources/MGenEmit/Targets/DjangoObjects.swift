@@ -6,19 +6,26 @@ import MGenSQL
 /// refuses the rename while a view names the table. So on SQLite a step on a table that views
 /// read or triggers are on runs between two RunSQL: the views and triggers go before, and come
 /// back (as the state after the step holds them) after; each RunSQL's reverse does the opposite,
-/// so unapplying is guarded the same way.
+/// so unapplying is guarded the same way. The same holds for the table's indexes Django's state
+/// cannot hold (an expression, or a method or predicate Django cannot spell: mgen's RunSQL made
+/// them): the remade table would come back without them.
 extension DjangoWriter {
     func keepingObjects(_ step: Step, after: SchemaState, _ nodes: [PyNode]) throws(Failure) -> [PyNode] {
         guard traits.remakesTablesToAlter, let table = step.operation.table, !nodes.isEmpty else { return nodes }
         if case .object = step.operation { return nodes }
         if case .createTable = step.operation { return nodes }
         let sql = renderer.dialect
-        func objects(_ state: SchemaState) -> (views: [DatabaseObject], triggers: [TriggerDefinition]) {
+        func objects(_ state: SchemaState, _ table: String = table) -> (views: [DatabaseObject], triggers: [TriggerDefinition]) {
             (sql.viewsReading(table, in: state), state.triggers(on: table))
         }
         let (oldViews, oldTriggers) = objects(step.before)
-        let (newViews, newTriggers) = objects(after)
-        guard !(oldViews.isEmpty && oldTriggers.isEmpty && newViews.isEmpty && newTriggers.isEmpty) else { return nodes }
+        // A renamed table is found under its new name after the step (its triggers went with it).
+        var renamed = table
+        if case let .renameTable(_, to) = step.operation { renamed = to }
+        let (newViews, newTriggers) = objects(after, renamed)
+        let (oldIndexes, newIndexes) = step.operation.remakesTable ? (unknownIndexes(table, step.before), unknownIndexes(table, after)) : ([], [])
+        guard !(oldViews.isEmpty && oldTriggers.isEmpty && newViews.isEmpty && newTriggers.isEmpty && oldIndexes.isEmpty && newIndexes.isEmpty)
+        else { return nodes }
         func render(_ changes: [ObjectChange], _ state: SchemaState) throws(Failure) -> [String] {
             var out: [String] = []
             let context = StepContext(before: state, after: state, inTransaction: true, migrationID: migration.id, direction: .up, position: 0)
@@ -31,8 +38,42 @@ extension DjangoWriter {
         func creates(_ views: [DatabaseObject], _ triggers: [TriggerDefinition]) -> [ObjectChange] {
             views.map { .create($0) } + triggers.map { .create(.trigger($0)) }
         }
-        let before = runSQL(try render(drops(oldViews, oldTriggers), step.before), try render(creates(oldViews, oldTriggers), step.before))
-        let afterNode = runSQL(try render(creates(newViews, newTriggers), after), try render(drops(newViews, newTriggers), after))
+        func indexSQL(_ indexes: [Index], create: Bool, _ state: SchemaState) throws(Failure) -> [String] {
+            let context = StepContext(before: state, after: state, inTransaction: true, migrationID: migration.id, direction: .up, position: 0)
+            var out: [String] = []
+            for index in indexes {
+                let operation: MGenSpec.Operation = create ? .createIndex(index, concurrently: false)
+                    : .dropIndex(name: index.name, table: index.table, concurrently: false)
+                out += try self.render(operation, context).map(\.sql)
+            }
+            return out
+        }
+        let before = runSQL(try render(drops(oldViews, oldTriggers), step.before) + indexSQL(oldIndexes, create: false, step.before),
+                            try indexSQL(oldIndexes, create: true, step.before) + render(creates(oldViews, oldTriggers), step.before))
+        let afterNode = runSQL(try indexSQL(newIndexes, create: true, after) + render(creates(newViews, newTriggers), after),
+                               try render(drops(newViews, newTriggers), after) + indexSQL(newIndexes, create: false, after))
         return [before] + nodes + [afterNode]
+    }
+
+    /// The indexes of `table` that Django's state cannot hold (see `djangoIndex`), which its
+    /// SQLite table remake would therefore lose.
+    func unknownIndexes(_ table: String, _ state: SchemaState) -> [Index] {
+        guard let spec = state.table(table) else { return [] }
+        var probe = self  // asks only; imports stay as they are
+        return state.indexes(on: table).filter { probe.djangoIndex($0, table: spec) == nil }
+    }
+}
+
+extension MGenSpec.Operation {
+    /// Whether Django's SQLite schema editor may remake the table for this step (a new table, copy,
+    /// drop, rename): every change of a column or constraint. Index steps, renames of the table
+    /// (ALTER TABLE … RENAME) and steps Django runs as SQL or Python do not (mgen's SQL for a
+    /// primary key remakes the table itself, with its indexes).
+    var remakesTable: Bool {
+        switch self {
+        case .addColumn, .dropColumn, .renameColumn, .alterColumn, .addForeignKey, .addUnique, .addCheck,
+             .validateConstraint, .dropConstraint, .dropTable: true
+        default: false
+        }
     }
 }

@@ -19,7 +19,9 @@ extension DjangoWriter {
         // mgen's SQL, Django's state the same step with a TextField (state_operations).
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
-        if step.operation.touchesEnumTypeColumn(in: step.before)
+        // A drop of such a column or table too: Django's reverse would add it back from its
+        // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
+        if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
             || (can.fractionalSecondsTypes && step.operation.touchesPreciseTimeColumn(in: step.before))
             // spec 1.1: column types. Django has no fixed-length field: char(n) the same way,
             // with a CharField(max_length=n) in the state.
@@ -39,6 +41,14 @@ extension DjangoWriter {
                                 state: try djangoOperations(step, after: after, position: position))]
         }
         return try djangoOperations(step, after: after, position: position)
+    }
+
+    static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
+        switch operation {
+        case let .dropColumn(table, column): before.table(table)?.column(column)?.type.enumTypeName != nil
+        case let .dropTable(table): before.table(table)?.columns.contains { $0.type.enumTypeName != nil } ?? false
+        default: false
+        }
     }
 
     private mutating func djangoOperations(_ step: Step, after: SchemaState, position: Int) throws(Failure) -> [PyNode] {
@@ -67,7 +77,10 @@ extension DjangoWriter {
         // spec 1.1: data steps (RunSQL with the inverse's SQL as reverse_sql)
         case .insert, .delete, .update: return [try stepSQL(s)]
         // spec 1.1: primary keys (RunSQL: Django's state keeps its own idea of the key)
-        case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
+        // and an add that replaces a key dropped in this migration moves Django's primary key too
+        // (DjangoPrimaryKeys.swift)
+        case .addPrimaryKey: return [try stepSQL(s, state: try primaryKeySwitch(s))]
+        case .dropPrimaryKey: return [try stepSQL(s)]
         // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
         case .renameIndex: return try renameIndex(s)
         // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
@@ -152,7 +165,7 @@ extension DjangoWriter {
         out.append(call("RenameModel", [Self.kw("old_name", Py.string(Self.modelName(from))), Self.kw("new_name", Py.string(Self.modelName(to)))]))
         out.append(call("AlterModelTable", [Self.kw("name", Py.string(Self.modelKey(to))), Self.kw("table", Py.string(to))]))
         for column in table.columns { out += enumCheckOps(column, table: to, remove: false) }
-        return out
+        return out + keyNameSync(s)
     }
 
     mutating func addColumn(_ tableName: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,
@@ -190,7 +203,7 @@ extension DjangoWriter {
                                            Self.kw("field", try field(renamed, in: new))]))
         }
         out += enumCheckOps(renamed, table: tableName, remove: false)
-        return out
+        return out + keyNameSync(s)
     }
 
     /// Django's RenameField leaves the old field name in the model state's indexes and constraints
@@ -284,12 +297,35 @@ extension DjangoWriter {
         // PostgreSQL, a table that may hold rows (issue 13): mgen's NOT NULL through a validated
         // CHECK instead of AlterField's SET NOT NULL, which scans under ACCESS EXCLUSIVE; the
         // migration is then non-atomic (RenderedMigration.isSplit), so the VALIDATE commits alone.
-        if dialect == .postgresql, change.nullable == false, oldColumn.nullable, !typeChanged,
+        if can.notValidConstraints, change.nullable == false, oldColumn.nullable, !typeChanged,
            !migration.up.contains(where: { if case let .createTable(t) = $0.operation { t.name == change.table } else { false } }),
            !old.provesNotNull(change.column) {
             return [try stepSQL(s, state: alters)]
         }
+        if can.modifyRestatesColumn, oldColumn.nullable != newColumn.nullable, oldColumn.comment != nil || newColumn.comment != nil {
+            return removes + (try commentKeptAcrossNullChange(oldColumn, newColumn, old: old, new: new, change)) + adds
+        }
         return removes + alters + adds
+    }
+
+    /// Django on MySQL changes nullability with `MODIFY col <type> NULL|NOT NULL`, without the
+    /// column's COMMENT, which MySQL then drops (seed 14, fixture django-mysql-null-change-loses-comment).
+    /// So the change runs between comment-only AlterFields, each of which Django writes as a
+    /// `MODIFY … COMMENT` with its own column type: the comment goes first, the change runs
+    /// without it, and it comes back after; unapplied, the same in the other order.
+    mutating func commentKeptAcrossNullChange(_ oldColumn: Column, _ newColumn: Column, old: Table, new: Table,
+                                              _ change: AlterColumn) throws(Failure) -> [PyNode] {
+        let name = Self.kw("name", Py.string(Self.fieldName(change.column, in: new)))
+        func alter(_ column: Column, comment: String?, in table: Table) throws(Failure) -> PyNode {
+            var column = column
+            column.comment = comment
+            return call("AlterField", [model(change.table), name, Self.kw("field", try field(column, in: table))])
+        }
+        var out: [PyNode] = []
+        if oldColumn.comment != nil { out.append(try alter(oldColumn, comment: nil, in: old)) }
+        out.append(try alter(newColumn, comment: nil, in: new))
+        if newColumn.comment != nil { out.append(try alter(newColumn, comment: newColumn.comment, in: new)) }
+        return out
     }
 
     mutating func createIndex(_ index: Index, concurrently: Bool, _ s: DjangoStep) throws(Failure) -> [PyNode] {
