@@ -183,7 +183,9 @@ enum PostgresReader {
                         if let conname, conname != DefaultNames.primaryKey(name) { throw KeepRaw(reason: "primary key named \(conname)") }
                         primary = keys
                     case "CONSTR_UNIQUE":
-                        table.uniques.append(UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys))
+                        var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys)
+                        unique.deferrable = deferrability(constraint) // spec 1.1: deferrable constraints
+                        table.uniques.append(unique)
                     case "CONSTR_CHECK":
                         let expression = try checkExpression(constraint)
                         var checkName = conname ?? ""
@@ -266,12 +268,21 @@ enum PostgresReader {
 
         /// Constraint options the spec has no field for.
         func plainConstraint(_ c: Node) throws(KeepRaw) {
-            if c["deferrable"] as? Bool == true || c["initdeferred"] as? Bool == true { throw KeepRaw(reason: "deferrable constraint") }
+            // spec 1.1: deferrable constraints: a foreign key or unique says so (deferrability(_:))
+            if deferrability(c) != nil, !["CONSTR_FOREIGN", "CONSTR_UNIQUE"].contains(c["contype"] as? String ?? "") {
+                throw KeepRaw(reason: "deferrable constraint")
+            }
             for key in ["including", "options", "indexname", "indexspace", "exclusions", "where_clause"] where c[key] != nil {
                 throw KeepRaw(reason: "constraint \(key)")
             }
             if c["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
             if c["is_no_inherit"] as? Bool == true { throw KeepRaw(reason: "NO INHERIT") }
+        }
+
+        /// spec 1.1: `DEFERRABLE [INITIALLY DEFERRED]` of a table constraint (INITIALLY DEFERRED implies DEFERRABLE).
+        func deferrability(_ c: Node) -> Deferrability? {
+            if c["initdeferred"] as? Bool == true { return .deferred }
+            return c["deferrable"] as? Bool == true ? .immediate : nil
         }
 
         struct ReadColumn {
@@ -434,10 +445,12 @@ enum PostgresReader {
                 guard let key else { throw KeepRaw(reason: "references \(target) without columns, and its primary key is not known") }
                 referenced = key
             }
-            return ForeignKey(name: c["conname"] as? String ?? DefaultNames.foreignKey(table, columns), table: table, columns: columns,
-                              referencedTable: target, referencedColumns: referenced,
-                              onDelete: try action(c["fk_del_action"] as? String), onUpdate: try action(c["fk_upd_action"] as? String),
-                              notValid: c["skip_validation"] as? Bool ?? false)
+            var fk = ForeignKey(name: c["conname"] as? String ?? DefaultNames.foreignKey(table, columns), table: table, columns: columns,
+                                referencedTable: target, referencedColumns: referenced,
+                                onDelete: try action(c["fk_del_action"] as? String), onUpdate: try action(c["fk_upd_action"] as? String),
+                                notValid: c["skip_validation"] as? Bool ?? false)
+            fk.deferrable = deferrability(c) // spec 1.1: deferrable constraints
+            return fk
         }
 
         // MARK: ALTER TABLE
@@ -531,7 +544,9 @@ enum PostgresReader {
                         ops.append(.addForeignKey(try foreignKey(c, table: table, columns: strings(c["fk_attrs"]), pending: nil)))
                     case "CONSTR_UNIQUE":
                         let keys = strings(c["keys"])
-                        ops.append(.addUnique(UniqueConstraint(name: conname ?? DefaultNames.unique(table, keys), table: table, columns: keys)))
+                        var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, keys), table: table, columns: keys)
+                        unique.deferrable = deferrability(c) // spec 1.1: deferrable constraints
+                        ops.append(.addUnique(unique))
                     case "CONSTR_CHECK":
                         let expression = try checkExpression(c)
                         let columns = state.table(table)?.columns.map(\.name) ?? []
@@ -565,6 +580,10 @@ enum PostgresReader {
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
             case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
+            // spec 1.1: constraint renames (ALTER TABLE … RENAME CONSTRAINT)
+            case "OBJECT_TABCONSTRAINT":
+                guard let name = body["subname"] as? String else { throw KeepRaw(reason: "RENAME CONSTRAINT") }
+                return [.renameConstraint(table: try relation(body), name: name, to: to)]
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }

@@ -19,8 +19,17 @@ extension DjangoWriter {
         // mgen's SQL, Django's state the same step with a TextField (state_operations).
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
+        // spec 1.1: deferrable constraints: Django's ForeignKey cannot say so, nor AddField's unique.
+        // On SQLite Django rebuilds tables from its fields, with keys of its own: refused.
+        if dialect == .sqlite, step.operation.touchesDeferrableConstraint(in: step.before) {
+            throw Failure(message: "Django cannot keep a deferrable foreign key on SQLite: its table rebuilds write every key from its fields",
+                          fix: "drop `deferrable` for sqlite, or use another target")
+        }
         if step.operation.touchesEnumTypeColumn(in: step.before)
-            || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before)) {
+            || (dialect != .sqlite && step.operation.touchesPreciseTimeColumn(in: step.before))
+            || step.operation.touchesDeferrableConstraint(in: step.before)
+            // spec 1.1: MySQL table options (CreateModel has none): mgen's CREATE TABLE
+            || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
@@ -56,6 +65,8 @@ extension DjangoWriter {
         case .addPrimaryKey, .dropPrimaryKey: return [try stepSQL(s)]
         // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
         case .renameIndex: return try renameIndex(s)
+        // spec 1.1: constraint renames (RunSQL; Django's state renamed by RemoveConstraint + AddConstraint)
+        case .renameConstraint: return try renameConstraint(s)
         // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
         // follows; Django writes nothing on SQLite, which keeps no comments). Django formats the
         // statement with parameters, so a '%' is doubled.
@@ -83,7 +94,8 @@ extension DjangoWriter {
     /// keep only what its state holds. A key the spec names otherwise keeps that name and its
     /// `ON DELETE` through `RunSQL`, the field saying `db_constraint=False`.
     func djangoOwns(_ fk: ForeignKey) -> Bool {
-        fk.columns.count == 1 && (dialect == .sqlite || fk.name.hasSuffix("_fkey"))
+        // spec 1.1: a deferrable key is mgen's (Django's own are always INITIALLY DEFERRED, under its name)
+        fk.columns.count == 1 && (dialect == .sqlite || (fk.name.hasSuffix("_fkey") && fk.deferrable == nil))
     }
 
     /// Remove + add of an enum column's CHECK (Django has no enum column; see enumCheck).
