@@ -256,7 +256,12 @@ struct DDLReader {
                 table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
             }
-            return [.createTable(table)] + indexes.map { .createIndex($0, concurrently: false) }
+            // MySQL's own index of a foreign key (named after it; SHOW CREATE TABLE and dumps list
+            // it) comes back with the key: not an index of the spec (see LiveSchema.impliedByForeignKey).
+            let own = indexes.filter { index in
+                dialect != .mysql || index.unique || !table.foreignKeys.contains { $0.name == index.name && $0.columns == index.columnNames }
+            }
+            return [.createTable(table)] + own.map { .createIndex($0, concurrently: false) }
         }
 
         mutating func stringLiteral() throws(KeepRaw) -> String {

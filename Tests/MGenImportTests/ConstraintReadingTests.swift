@@ -58,3 +58,16 @@ import Testing
         #expect(b.mysqlOptions == nil)
     }
 }
+
+extension ConstraintReadingTests {
+    @Test func deferrableInitiallyImmediateUniqueIsRead() throws {
+        let read = try imported("""
+            CREATE TABLE "table" (id integer PRIMARY KEY, note text, CONSTRAINT uq_table UNIQUE (note) DEFERRABLE INITIALLY IMMEDIATE);
+            """)
+        #expect(read.raw == 0)
+        guard case let .createTable(table) = read.ops[0] else { Issue.record("\(read.ops)"); return }
+        #expect(table.uniques.map(\.name) == ["uq_table"])
+        #expect(table.uniques.first?.deferrable == .immediate)
+    }
+}
+
