@@ -102,6 +102,9 @@ public struct ComparableState: Sendable {
         t.foreignKeys = t.foreignKeys.filter { !ignoring.contains($0.referencedTable) }.map { normal($0, dialect: dialect) }.sorted { $0.name < $1.name }
         t.checks = t.checks.map { normal($0, dialect: dialect) }.sorted { $0.name < $1.name }
         t.uniques.sort { $0.name < $1.name }
+        // spec 1.1: a dump states the database's default charset and collation on every table; the
+        // snapshots compare the options that matter (IntrospectMySQL)
+        t.mysqlOptions = nil
         if dialect != .postgresql {
             if let pk = t.primaryKey { t.primaryKey = PrimaryKey(name: "", columns: pk.columns) }
             t.uniques = []

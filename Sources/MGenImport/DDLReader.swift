@@ -236,18 +236,34 @@ struct DDLReader {
                 }
             } while punct(",")
             guard punct(")") else { throw KeepRaw(reason: "unexpected \(peekText) in the column list") }
-            if dialect == .mysql, word("COMMENT") {
-                if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
-                table.comment = try stringLiteral()
-            }
-            // ENGINE=InnoDB is what mgen's tables are (foreign keys need it); other options are not.
-            if dialect == .mysql, tokens.isWord(i, "ENGINE") {
-                let at = i
-                i += 1
-                if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
-                if !word("INNODB") { i = at }
+            // spec 1.1: MySQL table options, in any order. ENGINE=InnoDB is what mgen's tables are
+            // (foreign keys need it): left out unless other options come with it.
+            var options = MySQLTableOptions()
+            while dialect == .mysql, !atEnd {
+                func value() throws(KeepRaw) -> String {
+                    if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                    return try identifier()
+                }
+                _ = word("DEFAULT")
+                if word("COMMENT") {
+                    if i < tokens.tokens.count, tokens.text(tokens.tokens[i]) == "=" { i += 1 }
+                    table.comment = try stringLiteral()
+                } else if word("ENGINE") {
+                    options.engine = try value()
+                } else if word("CHARSET") || (word("CHARACTER") && word("SET")) {
+                    options.charset = try value()
+                } else if word("COLLATE") {
+                    options.collate = try value()
+                } else {
+                    break
+                }
+                _ = punct(",")
             }
             if !atEnd { throw KeepRaw(reason: "table options (spec 1.1)") }
+            if options.charset != nil || options.collate != nil || (options.engine.map { $0.lowercased() != "innodb" } ?? false) {
+                if options.collate != nil, options.charset == nil { throw KeepRaw(reason: "COLLATE without CHARSET") }
+                table.mysqlOptions = options
+            }
             for (k, c) in table.columns.enumerated() {
                 if let check = table.checks.firstIndex(where: { $0.name == "\(name)_\(c.name)_check" }), c.type == .text,
                    let values = PostgresReader.Reader.enumValues(table.checks[check].expression, column: c.name) {
@@ -259,7 +275,12 @@ struct DDLReader {
                 table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
             }
-            return [.createTable(table)] + indexes.map { .createIndex($0, concurrently: false) }
+            // MySQL's own index of a foreign key (named after it; SHOW CREATE TABLE and dumps list
+            // it) comes back with the key: not an index of the spec (see LiveSchema.impliedByForeignKey).
+            let own = indexes.filter { index in
+                dialect != .mysql || index.unique || !table.foreignKeys.contains { $0.name == index.name && $0.columns == index.columnNames }
+            }
+            return [.createTable(table)] + own.map { .createIndex($0, concurrently: false) }
         }
 
         mutating func stringLiteral() throws(KeepRaw) -> String {

@@ -165,12 +165,22 @@ public enum LiveSchema {
             lines.append("\(named)PRIMARY KEY (\(pk.columns.map(q).joined(separator: ", ")))")
         }
         for unique in table.uniqueConstraints {
-            lines.append("\(unique.name.map { "CONSTRAINT \(q($0)) " } ?? "")UNIQUE (\(unique.columns.map(q).joined(separator: ", ")))")
+            lines.append("\(unique.name.map { "CONSTRAINT \(q($0)) " } ?? "")UNIQUE (\(unique.columns.map(q).joined(separator: ", ")))"
+                + deferrableClause(unique.deferrable)) // spec 1.1: deferrable constraints
         }
         for check in table.checkConstraints {
             lines.append("\(check.name.map { "CONSTRAINT \(q($0)) " } ?? "")CHECK (\(check.expression))")
         }
         var out = "CREATE TABLE \(q(table.name)) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
+        // spec 1.1: MySQL table options (`engine=myisam collation=utf8mb4_bin`; a collation names its charset)
+        if dialect == .mysql, let options = table.options {
+            for option in options.split(separator: " ") {
+                let pair = option.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2 else { continue }
+                if pair[0] == "engine" { out += " ENGINE=\(pair[1])" }
+                if pair[0] == "collation", let charset = pair[1].split(separator: "_").first { out += " DEFAULT CHARSET=\(charset) COLLATE=\(pair[1])" }
+            }
+        }
         if dialect == .mysql, let comment = table.comment { out += " COMMENT=\(quoteLiteral(comment, dialect))" }
         var statements = [out]
         if dialect == .postgresql {
@@ -232,7 +242,12 @@ public enum LiveSchema {
         let implied = dialect == .mysql ? "restrict" : "no action"
         if fk.onDelete != implied { sql += " ON DELETE \(fk.onDelete.uppercased())" }
         if fk.onUpdate != implied { sql += " ON UPDATE \(fk.onUpdate.uppercased())" }
-        return sql
+        return sql + deferrableClause(fk.deferrable) // spec 1.1: deferrable constraints
+    }
+
+    /// spec 1.1: ` DEFERRABLE INITIALLY …` for a snapshot's `deferrable` (`immediate`/`deferred`).
+    static func deferrableClause(_ deferrable: String?) -> String {
+        deferrable.map { " DEFERRABLE INITIALLY \($0.uppercased())" } ?? ""
     }
 }
 

@@ -193,7 +193,9 @@ enum PostgresReader {
                         if let conname, conname != DefaultNames.primaryKey(name) { throw KeepRaw(reason: "primary key named \(conname)") }
                         primary = keys
                     case "CONSTR_UNIQUE":
-                        table.uniques.append(UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys))
+                        var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys)
+                        unique.deferrable = deferrability(constraint) // spec 1.1: deferrable constraints
+                        table.uniques.append(unique)
                     case "CONSTR_CHECK":
                         let expression = try checkExpression(constraint)
                         var checkName = conname ?? ""
@@ -277,12 +279,21 @@ enum PostgresReader {
         /// Constraint options the spec has no field for.
         /// `usingIndex`: `PRIMARY KEY USING INDEX i` is allowed (spec 1.1: add_primary_key's using_index).
         func plainConstraint(_ c: Node, usingIndex: Bool = false) throws(KeepRaw) {
-            if c["deferrable"] as? Bool == true || c["initdeferred"] as? Bool == true { throw KeepRaw(reason: "deferrable constraint") }
+            // spec 1.1: deferrable constraints: a foreign key or unique says so (deferrability(_:))
+            if deferrability(c) != nil, !["CONSTR_FOREIGN", "CONSTR_UNIQUE"].contains(c["contype"] as? String ?? "") {
+                throw KeepRaw(reason: "deferrable constraint")
+            }
             for key in ["including", "options", "indexname", "indexspace", "exclusions", "where_clause"] where c[key] != nil && !(usingIndex && key == "indexname") {
                 throw KeepRaw(reason: "constraint \(key)")
             }
             if c["nulls_not_distinct"] as? Bool == true { throw KeepRaw(reason: "NULLS NOT DISTINCT") }
             if c["is_no_inherit"] as? Bool == true { throw KeepRaw(reason: "NO INHERIT") }
+        }
+
+        /// spec 1.1: `DEFERRABLE [INITIALLY DEFERRED]` of a table constraint (INITIALLY DEFERRED implies DEFERRABLE).
+        func deferrability(_ c: Node) -> Deferrability? {
+            if c["initdeferred"] as? Bool == true { return .deferred }
+            return c["deferrable"] as? Bool == true ? .immediate : nil
         }
 
         struct ReadColumn {
@@ -460,10 +471,12 @@ enum PostgresReader {
                 guard let key else { throw KeepRaw(reason: "references \(target) without columns, and its primary key is not known") }
                 referenced = key
             }
-            return ForeignKey(name: c["conname"] as? String ?? DefaultNames.foreignKey(table, columns), table: table, columns: columns,
-                              referencedTable: target, referencedColumns: referenced,
-                              onDelete: try action(c["fk_del_action"] as? String), onUpdate: try action(c["fk_upd_action"] as? String),
-                              notValid: c["skip_validation"] as? Bool ?? false)
+            var fk = ForeignKey(name: c["conname"] as? String ?? DefaultNames.foreignKey(table, columns), table: table, columns: columns,
+                                referencedTable: target, referencedColumns: referenced,
+                                onDelete: try action(c["fk_del_action"] as? String), onUpdate: try action(c["fk_upd_action"] as? String),
+                                notValid: c["skip_validation"] as? Bool ?? false)
+            fk.deferrable = deferrability(c) // spec 1.1: deferrable constraints
+            return fk
         }
 
         // MARK: ALTER TABLE
@@ -558,7 +571,9 @@ enum PostgresReader {
                         ops.append(.addForeignKey(try foreignKey(c, table: table, columns: strings(c["fk_attrs"]), pending: nil)))
                     case "CONSTR_UNIQUE":
                         let keys = strings(c["keys"])
-                        ops.append(.addUnique(UniqueConstraint(name: conname ?? DefaultNames.unique(table, keys), table: table, columns: keys)))
+                        var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, keys), table: table, columns: keys)
+                        unique.deferrable = deferrability(c) // spec 1.1: deferrable constraints
+                        ops.append(.addUnique(unique))
                     case "CONSTR_CHECK":
                         let expression = try checkExpression(c)
                         let columns = state.table(table)?.columns.map(\.name) ?? []
@@ -608,6 +623,10 @@ enum PostgresReader {
                 let name = try relation(body)
                 guard let index = state.index(name) else { throw KeepRaw(reason: "index \(name) is not known to the spec") }
                 return [.renameIndex(name: name, to: to, table: index.table)]
+            // spec 1.1: constraint renames (ALTER TABLE … RENAME CONSTRAINT)
+            case "OBJECT_TABCONSTRAINT":
+                guard let name = body["subname"] as? String else { throw KeepRaw(reason: "RENAME CONSTRAINT") }
+                return [.renameConstraint(table: try relation(body), name: name, to: to)]
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }

@@ -122,7 +122,13 @@ public enum SpecWriter {
         if named { pairs.append(("name", .string(fk.name))) }
         if let a = fk.onDelete { pairs.append(("on_delete", .string(a.rawValue))) }
         if let a = fk.onUpdate { pairs.append(("on_update", .string(a.rawValue))) }
-        return .map(pairs)
+        return .map(pairs + deferrable(fk.deferrable))
+    }
+
+    /// spec 1.1: deferrable constraints: `deferrable: true` and `initially_deferred: true`.
+    static func deferrable(_ d: Deferrability?) -> [(String, Value)] {
+        guard let d else { return [] }
+        return [("deferrable", .plain("true"))] + (d == .deferred ? [("initially_deferred", .plain("true"))] : [])
     }
 
     static func dialectSQL(_ sql: DialectSQL) -> Value {
@@ -136,9 +142,13 @@ public enum SpecWriter {
             var pairs: [(String, Value)] = [("table", .string(t.name))]
             if let comment = t.comment { pairs.append(("comment", .string(comment))) }
             pairs.append(("columns", .list(t.columns.map { column($0) })))
+            // spec 1.1: MySQL table options
+            if let o = t.mysqlOptions {
+                pairs.append(("mysql", .map([("engine", o.engine), ("charset", o.charset), ("collate", o.collate)].compactMap { k, v in v.map { (k, .string($0)) } })))
+            }
             if let pk = t.primaryKey { pairs.append(("primary_key", names(pk.columns))) }
             if !t.uniques.isEmpty {
-                pairs.append(("unique", .list(t.uniques.map { .map([("name", .string($0.name)), ("columns", names($0.columns))]) })))
+                pairs.append(("unique", .list(t.uniques.map { .map([("name", .string($0.name)), ("columns", names($0.columns))] + deferrable($0.deferrable)) })))
             }
             if !t.checks.isEmpty {
                 pairs.append(("checks", .list(t.checks.map { .map([("name", .string($0.name)), ("expression", .string($0.expression))]) })))
@@ -149,7 +159,7 @@ public enum SpecWriter {
                                                 ("references", .map([("table", .string(fk.referencedTable)), ("columns", names(fk.referencedColumns))]))]
                     if let a = fk.onDelete { p.append(("on_delete", .string(a.rawValue))) }
                     if let a = fk.onUpdate { p.append(("on_update", .string(a.rawValue))) }
-                    return .map(p)
+                    return .map(p + deferrable(fk.deferrable))
                 })))
             }
             return .map(pairs)
@@ -195,8 +205,8 @@ public enum SpecWriter {
             if let a = fk.onDelete { pairs.append(("on_delete", .string(a.rawValue))) }
             if let a = fk.onUpdate { pairs.append(("on_update", .string(a.rawValue))) }
             if fk.notValid { pairs.append(("not_valid", .plain("true"))) }
-            return .map(pairs)
-        case let .addUnique(u): return .map([("name", .string(u.name)), ("table", .string(u.table)), ("columns", names(u.columns))])
+            return .map(pairs + deferrable(fk.deferrable))
+        case let .addUnique(u): return .map([("name", .string(u.name)), ("table", .string(u.table)), ("columns", names(u.columns))] + deferrable(u.deferrable))
         case let .addCheck(c):
             var pairs: [(String, Value)] = [("name", .string(c.name)), ("table", .string(c.table)), ("expression", .string(c.expression))]
             if c.notValid { pairs.append(("not_valid", .plain("true"))) }
@@ -247,6 +257,9 @@ public enum SpecWriter {
         // spec 1.1: comments
         case let .commentTable(table, comment):
             return .map([("table", .string(table)), ("comment", comment.map(Value.string) ?? .plain("null"))])
+        // spec 1.1: constraint renames
+        case let .renameConstraint(table, name, to):
+            return .map([("table", .string(table)), ("name", .string(name)), ("to", .string(to))])
         }
     }
 }

@@ -92,8 +92,10 @@ public struct MySQLDialect: SQLDialect {
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
         let body = tableBody(lines)
+        // spec 1.1: MySQL table options, before the comment as SHOW CREATE TABLE writes them
+        let options = (table.mysqlOptions?.clauses ?? []).map { " " + $0 }.joined()
         let comment = table.comment.map { " COMMENT=\(stringLiteral($0))" } ?? ""
-        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)\(comment)", kind: .createTable)]
+        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)\(options)\(comment)", kind: .createTable)]
     }
 
     public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

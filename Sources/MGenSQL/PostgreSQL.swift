@@ -72,7 +72,7 @@ public struct PostgreSQLDialect: SQLDialect {
         var lines: [String] = []
         for column in table.columns { lines.append(try columnDefinition(column, table: table)) }
         if let pk = table.primaryKey { lines.append("CONSTRAINT \(quote(pk.name)) PRIMARY KEY (\(quoteList(pk.columns)))") }
-        for unique in table.uniques { lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))") }
+        for unique in table.uniques { lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))") }
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
         let body = tableBody(lines)
@@ -83,7 +83,7 @@ public struct PostgreSQLDialect: SQLDialect {
                           _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let owner = try context.after.requiredTable(table)
         var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(ifNotExists)\(try columnDefinition(column, table: owner))"
-        if let unique { sql += " CONSTRAINT \(quote(unique.name)) UNIQUE" }
+        if let unique { sql += " CONSTRAINT \(quote(unique.name)) UNIQUE\(deferrableClause(unique.deferrable))" }
         if let foreignKey { sql += " CONSTRAINT \(quote(foreignKey.name)) \(referenceClause(foreignKey))" }
         var statements = [SQLStatement(sql, kind: .alterTable)]
         if let comment = column.comment { statements.append(columnComment(table, column.name, comment)) }

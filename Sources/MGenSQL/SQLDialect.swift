@@ -184,8 +184,12 @@ extension SQLDialect {
         var sql = "REFERENCES \(quote(fk.referencedTable)) (\(quoteList(fk.referencedColumns)))"
         if let action = fk.onDelete { sql += " ON DELETE \(action.sql)" }
         if let action = fk.onUpdate { sql += " ON UPDATE \(action.sql)" }
-        return sql
+        return sql + deferrableClause(fk.deferrable) // spec 1.1: deferrable constraints
     }
+
+    /// spec 1.1: ` DEFERRABLE INITIALLY …` after a constraint that says so (DialectRules keeps
+    /// it from MySQL, and unique ones from SQLite).
+    public func deferrableClause(_ deferrable: Deferrability?) -> String { deferrable.map { " " + $0.sql } ?? "" }
 
     public func foreignKeyClause(_ fk: ForeignKey) -> String {
         "CONSTRAINT \(quote(fk.name)) FOREIGN KEY (\(quoteList(fk.columns))) \(referenceClause(fk))"
@@ -227,7 +231,7 @@ extension SQLDialect {
     }
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))", kind: .alterTable)]
+        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))", kind: .alterTable)]
     }
 
     public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

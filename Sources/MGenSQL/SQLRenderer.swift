@@ -162,6 +162,8 @@ public struct SQLRenderer: Sendable {
         case .renameIndex: return try d.renameStep(operation, context)
         // spec 1.1: comments
         case .commentTable: return try d.commentStep(operation, context)
+        // spec 1.1: constraint renames
+        case .renameConstraint: return try d.constraintRenameStep(operation, context)
         }
     }
 }

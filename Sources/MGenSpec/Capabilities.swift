@@ -124,6 +124,8 @@ public struct DialectCapabilities: Sendable, Hashable {
     /// A NOT NULL column added without a default to a table with rows is filled with the type's
     /// implicit default ('', 0, a zero date) instead of refused (MySQL, MariaDB).
     public var fillsNotNullColumnsSilently: Bool
+    /// Table options on CREATE TABLE: ENGINE, CHARSET, COLLATE (MySQL; spec 1.1 `mysql:` on create_table).
+    public var tableOptions: Bool
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -135,7 +137,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumStringLength: 10_485_760, maximumColumns: 1_600, maximumKeyBytes: nil, textKeysNeedPrefix: false,
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false,
-        maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false)
+        maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,
@@ -146,7 +148,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumStringLength: 16_383, maximumColumns: 1_017, maximumKeyBytes: 3_072, textKeysNeedPrefix: true,
         maximumDecimalPrecision: 65, maximumDecimalScale: 30, maximumEnumValueLength: 255, foreignKeyColumnTypesFixed: true,
         checksCannotReadIdentity: true, singleIdentityLeadingKey: true, noLiteralDefaultsOnText: true, storesAnyValue: false,
-        maximumCharLength: 255, unsignedIntegers: true, arrays: false, unboundedVarchar: false, fillsNotNullColumnsSilently: true)
+        maximumCharLength: 255, unsignedIntegers: true, arrays: false, unboundedVarchar: false, fillsNotNullColumnsSilently: true, tableOptions: true)
     public static let sqlite = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: false, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
@@ -157,7 +159,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumStringLength: nil, maximumColumns: 2_000, maximumKeyBytes: nil, textKeysNeedPrefix: false,
         maximumDecimalPrecision: nil, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: true,
-        maximumCharLength: nil, unsignedIntegers: false, arrays: false, unboundedVarchar: true, fillsNotNullColumnsSilently: false)
+        maximumCharLength: nil, unsignedIntegers: false, arrays: false, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false)
 }
 
 extension Dialect {

@@ -70,6 +70,7 @@ public enum DialectRules {
         }
 
         mutating func operation(_ operation: Operation) {
+            deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
             switch operation {
             case let .createTable(table):
                 for column in table.columns { self.column(column, in: table.name) }
@@ -138,6 +139,9 @@ public enum DialectRules {
                 break
             // spec 1.1: comments
             case .commentTable:
+                break
+            // spec 1.1: constraint renames
+            case .renameConstraint:
                 break
             }
         }

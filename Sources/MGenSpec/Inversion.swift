@@ -81,6 +81,9 @@ extension Operation {
         // spec 1.1: comments
         case .commentTable:
             return commentInverse(in: before)
+        // spec 1.1: constraint renames
+        case .renameConstraint:
+            return constraintRenameInverse(in: before)
         }
     }
 

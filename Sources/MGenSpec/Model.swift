@@ -306,6 +306,8 @@ public struct ForeignKey: Hashable, Sendable {
     public var onUpdate: ReferentialAction?
     /// PostgreSQL `NOT VALID`: existing rows are checked later by `validate_constraint`.
     public var notValid: Bool
+    // spec 1.1: deferrable constraints (Ops/Deferrable.swift); nil: NOT DEFERRABLE
+    public var deferrable: Deferrability? = nil
 
     public init(name: String, table: String, columns: [String], referencedTable: String, referencedColumns: [String],
                 onDelete: ReferentialAction? = nil, onUpdate: ReferentialAction? = nil, notValid: Bool = false) {
@@ -324,6 +326,8 @@ public struct UniqueConstraint: Hashable, Sendable {
     public var name: String
     public var table: String
     public var columns: [String]
+    // spec 1.1: deferrable constraints (Ops/Deferrable.swift); nil: NOT DEFERRABLE
+    public var deferrable: Deferrability? = nil
     public init(name: String, table: String, columns: [String]) { self.name = name; self.table = table; self.columns = columns }
 }
 
@@ -386,6 +390,8 @@ public struct Table: Hashable, Sendable {
     public var checks: [CheckConstraint]
     public var foreignKeys: [ForeignKey]
     public var comment: String?
+    // spec 1.1: MySQL table options (Ops/TableOptions.swift); PostgreSQL and SQLite ignore them
+    public var mysqlOptions: MySQLTableOptions? = nil
 
     public init(name: String, columns: [Column], primaryKey: PrimaryKey? = nil, uniques: [UniqueConstraint] = [],
                 checks: [CheckConstraint] = [], foreignKeys: [ForeignKey] = [], comment: String? = nil) {
@@ -507,6 +513,8 @@ public indirect enum Operation: Hashable, Sendable {
     case renameIndex(name: String, to: String, table: String)
     // spec 1.1: comments (Ops/Comments.swift); `comment: nil` removes the table's comment
     case commentTable(table: String, comment: String?)
+    // spec 1.1: constraint renames (Ops/ConstraintRenames.swift)
+    case renameConstraint(table: String, name: String, to: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -547,6 +555,8 @@ public indirect enum Operation: Hashable, Sendable {
         case .renameIndex: "rename_index"
         // spec 1.1: comments
         case .commentTable: "comment_table"
+        // spec 1.1: constraint renames
+        case .renameConstraint: "rename_constraint"
         }
     }
 
@@ -566,6 +576,8 @@ public indirect enum Operation: Hashable, Sendable {
         + ["rename_index"]
         // spec 1.1: comments
         + ["comment_table"]
+        // spec 1.1: constraint renames
+        + ["rename_constraint"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -592,6 +604,8 @@ public indirect enum Operation: Hashable, Sendable {
         case let .renameIndex(_, _, table): table.isEmpty ? nil : table
         // spec 1.1: comments
         case let .commentTable(table, _): table
+        // spec 1.1: constraint renames
+        case let .renameConstraint(table, _, _): table
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table

@@ -123,6 +123,8 @@ extension Operation {
         case let .renameIndex(n, to, t): written(n, "index"); add(to, "index"); if !t.isEmpty { written(t, "table") }
         // spec 1.1: comments
         case let .commentTable(t, _): written(t, "table")
+        // spec 1.1: constraint renames
+        case let .renameConstraint(t, n, to): written(t, "table"); written(n, "constraint"); add(to, "constraint")
         case let .update(u):
             written(u.table, "table")
             if let from = u.from { written(from, "table") }

@@ -13,6 +13,7 @@ enum OperationParser {
     static let columnFields = ["name", "type", "nullable", "default", "primary_key", "identity", "autoincrement",
                                "unique", "references", "comment"]
     static let referenceFields = ["table", "column", "columns", "name", "on_delete", "on_update"]
+        + deferrableFields // spec 1.1: deferrable constraints
 
     static func parse(_ node: Node, sink: DiagnosticSink) -> Located<Operation>? {
         guard case let .mapping(mapping) = node, mapping.count == 1, let (keyNode, body) = mapping.first,
@@ -60,7 +61,9 @@ enum OperationParser {
             let table = f.name("table"), columns = f.stringList("columns", required: true)
             if let table, let columns {
                 let name = f.name("name", required: false) ?? DefaultNames.unique(table, columns)
-                operation = .addUnique(UniqueConstraint(name: name, table: table, columns: columns))
+                var unique = UniqueConstraint(name: name, table: table, columns: columns)
+                unique.deferrable = deferrability(f) // spec 1.1: deferrable constraints
+                operation = .addUnique(unique)
             } else { operation = nil }
         case "add_check":
             let table = f.name("table"), name = f.name("name"), expression = f.string("expression", required: true)
@@ -90,6 +93,8 @@ enum OperationParser {
         case "rename_index": operation = renameStep(kind, f)
         // spec 1.1: comments
         case "comment_table": operation = commentStep(kind, f)
+        // spec 1.1: constraint renames
+        case "rename_constraint": operation = renameConstraintStep(f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -99,7 +104,8 @@ enum OperationParser {
     }
 
     static let allowedFields: [String: [String]] = [
-        "create_table": ["table", "columns", "primary_key", "unique", "checks", "foreign_keys", "comment"],
+        "create_table": ["table", "columns", "primary_key", "unique", "checks", "foreign_keys", "comment",
+                         "mysql"], // spec 1.1: MySQL table options
         "drop_table": ["table"],
         "rename_table": ["table", "to"],
         "add_column": ["table", "column"],
@@ -108,8 +114,9 @@ enum OperationParser {
         "alter_column": ["table", "column", "type", "using", "nullable", "default", "comment"],
         "create_index": ["name", "table", "columns", "unique", "where", "method", "concurrently", "include", "with"],
         "drop_index": ["name", "table", "concurrently"],
-        "add_foreign_key": ["name", "table", "columns", "references", "on_delete", "on_update", "not_valid"],
-        "add_unique": ["name", "table", "columns"],
+        // spec 1.1: deferrable constraints (deferrable, initially_deferred)
+        "add_foreign_key": ["name", "table", "columns", "references", "on_delete", "on_update", "not_valid"] + deferrableFields,
+        "add_unique": ["name", "table", "columns"] + deferrableFields,
         "add_check": ["name", "table", "expression", "not_valid"],
         "validate_constraint": ["table", "name"],
         "drop_constraint": ["table", "name"],
@@ -126,6 +133,8 @@ enum OperationParser {
         .merging(renameFields) { a, _ in a }
         // spec 1.1: comments
         .merging(commentFields) { a, _ in a }
+        // spec 1.1: constraint renames
+        .merging(constraintRenameFields) { a, _ in a }
 
     // MARK: - Operations
 
@@ -156,10 +165,11 @@ enum OperationParser {
                 let cols = node.sequence?.compactMap(\.string) ?? []
                 uniques.append(UniqueConstraint(name: DefaultNames.unique(table, cols), table: table, columns: cols))
             } else {
-                let u = Fields(node, context: "a unique constraint", allowed: ["name", "columns"], sink: f.sink)
+                let u = Fields(node, context: "a unique constraint", allowed: ["name", "columns"] + deferrableFields, sink: f.sink)
                 if let cols = u.stringList("columns", required: true) {
-                    uniques.append(UniqueConstraint(name: u.name("name", required: false) ?? DefaultNames.unique(table, cols),
-                                                    table: table, columns: cols))
+                    var unique = UniqueConstraint(name: u.name("name", required: false) ?? DefaultNames.unique(table, cols), table: table, columns: cols)
+                    unique.deferrable = deferrability(u) // spec 1.1: deferrable constraints
+                    uniques.append(unique)
                 }
             }
         }
@@ -172,12 +182,14 @@ enum OperationParser {
             }
         }
         for node in f.sequence("foreign_keys") ?? [] {
-            let fk = Fields(node, context: "a foreign key", allowed: ["name", "columns", "references", "on_delete", "on_update"], sink: f.sink)
+            let fk = Fields(node, context: "a foreign key", allowed: ["name", "columns", "references", "on_delete", "on_update"] + deferrableFields, sink: f.sink)
             if let parsed = foreignKey(fk, table: table) { foreignKeys.append(parsed) }
         }
-        return .createTable(Table(name: table, columns: columns,
-                                  primaryKey: primaryKey.isEmpty ? nil : PrimaryKey(name: DefaultNames.primaryKey(table), columns: primaryKey),
-                                  uniques: uniques, checks: checks, foreignKeys: foreignKeys, comment: f.string("comment")))
+        var created = Table(name: table, columns: columns,
+                            primaryKey: primaryKey.isEmpty ? nil : PrimaryKey(name: DefaultNames.primaryKey(table), columns: primaryKey),
+                            uniques: uniques, checks: checks, foreignKeys: foreignKeys, comment: f.string("comment"))
+        created.mysqlOptions = mysqlTableOptions(f) // spec 1.1: MySQL table options
+        return .createTable(created)
     }
 
     static func addColumn(_ f: Fields) -> Operation? {
@@ -357,9 +369,11 @@ enum OperationParser {
         let f = Fields(node, context: "references", allowed: referenceFields, sink: sink)
         guard let refTable = f.name("table") else { return nil }
         let refColumns = f.stringList("columns") ?? f.stringList("column") ?? ["id"]
-        return ForeignKey(name: f.name("name", required: false) ?? DefaultNames.foreignKey(table, [column]), table: table,
-                          columns: [column], referencedTable: refTable, referencedColumns: refColumns,
-                          onDelete: action(f, "on_delete"), onUpdate: action(f, "on_update"))
+        var fk = ForeignKey(name: f.name("name", required: false) ?? DefaultNames.foreignKey(table, [column]), table: table,
+                            columns: [column], referencedTable: refTable, referencedColumns: refColumns,
+                            onDelete: action(f, "on_delete"), onUpdate: action(f, "on_update"))
+        fk.deferrable = deferrability(f) // spec 1.1: deferrable constraints
+        return fk
     }
 
     /// A table-level foreign key: `columns`, `references` (`table.column`, `table(a, b)` or `{table, columns}`), actions.
@@ -386,9 +400,11 @@ enum OperationParser {
             f.sink.error("foreign key has \(columns.count) column(s) but references \(refColumns.count)", at: f.sink.location(node))
             return nil
         }
-        return ForeignKey(name: f.name("name", required: false) ?? DefaultNames.foreignKey(table, columns), table: table,
-                          columns: columns, referencedTable: refTable, referencedColumns: refColumns,
-                          onDelete: action(f, "on_delete"), onUpdate: action(f, "on_update"))
+        var fk = ForeignKey(name: f.name("name", required: false) ?? DefaultNames.foreignKey(table, columns), table: table,
+                            columns: columns, referencedTable: refTable, referencedColumns: refColumns,
+                            onDelete: action(f, "on_delete"), onUpdate: action(f, "on_update"))
+        fk.deferrable = deferrability(f) // spec 1.1: deferrable constraints
+        return fk
     }
 
     static func parseReference(_ text: String) -> (String, [String])? {

@@ -260,6 +260,9 @@ public struct SchemaState: Hashable, Sendable {
         // spec 1.1: comments
         case let .commentTable(table, comment):
             modify(table) { $0.comment = comment }
+        // spec 1.1: constraint renames
+        case let .renameConstraint(table, name, to):
+            modify(table) { t in if let renamed = t.renamingConstraint(name, to: to) { t = renamed } }
         }
     }
 
@@ -333,6 +336,8 @@ extension Operation {
         case .renameIndex: false
         // spec 1.1: comments
         case .commentTable: false
+        // spec 1.1: constraint renames
+        case .renameConstraint: true
         }
     }
 }

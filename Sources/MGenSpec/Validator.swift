@@ -227,6 +227,9 @@ struct Validator {
         // spec 1.1: comments
         case .commentTable:
             checkComment(operation)
+        // spec 1.1: constraint renames
+        case .renameConstraint:
+            checkConstraintRename(operation)
         }
     }
 

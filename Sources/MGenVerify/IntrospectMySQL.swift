@@ -18,7 +18,11 @@ struct MySQLIntrospector {
         // Known from the handshake on our own connections: one round trip less per snapshot.
         let isMariaDB = try (db as? MySQLDatabase)?.isMariaDB ?? (db.scalar("SELECT VERSION()") ?? "").lowercased().contains("mariadb")
         let tableRows = try db.query("""
-            SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
+            SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment,
+                   CASE WHEN ENGINE <> @@default_storage_engine THEN ENGINE END AS engine,
+                   CASE WHEN TABLE_COLLATION <> (SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
+                                                 WHERE SCHEMA_NAME = DATABASE()) THEN TABLE_COLLATION END AS collation
+            FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'\(only("TABLE_NAME")) ORDER BY TABLE_NAME
             """)
         let columns = groupRows(try db.query("""
@@ -132,9 +136,14 @@ struct MySQLIntrospector {
             }
 
             let comment = row[text: "comment"].flatMap { $0.isEmpty ? nil : $0 }
-            return TableSnapshot(
+            var table = TableSnapshot(
                 name: name, columns: columnSnapshots, primaryKey: primaryKey, indexes: indexes,
                 foreignKeys: fkSnapshots, uniqueConstraints: [], checkConstraints: checkSnapshots, comment: comment)
+            // spec 1.1: MySQL table options, where they differ from the server's engine and the
+            // database's collation (the collation names its character set)
+            let options = [row[text: "engine"].map { "engine=\($0.lowercased())" }, row[text: "collation"].map { "collation=\($0)" }].compactMap { $0 }
+            table.options = options.isEmpty ? nil : options.joined(separator: " ")
+            return table
         }
     }
 

@@ -9,7 +9,8 @@ struct PostgresIntrospector {
     /// no such column), so one round trip reads tables, columns, constraints and indexes.
     private static let fields = ["name", "comment", "type", "notnull", "default_expr", "identity", "generated",
                                  "columns", "ref_table", "ref_columns", "on_delete", "on_update", "definition",
-                                 "is_unique", "method", "predicate"]
+                                 "is_unique", "method", "predicate",
+                                 "deferrable"] // spec 1.1: deferrable constraints
 
     /// One branch of the catalog query: `kind`, `table_name`, `ord` and `fields` (those given, the
     /// rest NULL).
@@ -53,6 +54,8 @@ struct PostgresIntrospector {
                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
                 """,
             "on_delete": "con.confdeltype", "on_update": "con.confupdtype", "definition": "pg_get_constraintdef(con.oid, true)",
+            // spec 1.1: deferrable constraints
+            "deferrable": "CASE WHEN con.condeferred THEN 'deferred' WHEN con.condeferrable THEN 'immediate' END",
         ], from: """
             FROM pg_constraint con
             JOIN pg_class cl ON cl.oid = con.conrelid
@@ -149,12 +152,16 @@ struct PostgresIntrospector {
                 case "p":
                     table.primaryKey = PrimaryKeySnapshot(name: con[text: "name"], columns: columns)
                 case "u":
-                    uniques.append(UniqueConstraintSnapshot(name: con[text: "name"], columns: columns))
+                    var unique = UniqueConstraintSnapshot(name: con[text: "name"], columns: columns)
+                    unique.deferrable = con[text: "deferrable"] // spec 1.1: deferrable constraints
+                    uniques.append(unique)
                 case "f":
-                    foreignKeys.append(ForeignKeySnapshot(
+                    var fk = ForeignKeySnapshot(
                         name: con[text: "name"], columns: columns, referencedTable: con[text: "ref_table"] ?? "",
                         referencedColumns: splitAggregate(con[text: "ref_columns"]),
-                        onDelete: normalizeAction(con[text: "on_delete"]), onUpdate: normalizeAction(con[text: "on_update"])))
+                        onDelete: normalizeAction(con[text: "on_delete"]), onUpdate: normalizeAction(con[text: "on_update"]))
+                    fk.deferrable = con[text: "deferrable"] // spec 1.1: deferrable constraints
+                    foreignKeys.append(fk)
                 case "c":
                     checks.append(CheckConstraintSnapshot(name: con[text: "name"], expression: Self.checkExpression(con[text: "definition"] ?? "")))
                 default:

@@ -98,10 +98,12 @@ struct SQLiteIntrospector {
                     referenced = try db.query("SELECT name FROM pragma_table_info(\(quoteLiteral(referencedTable, .sqlite))) WHERE pk > 0 ORDER BY pk")
                         .compactMap { $0[text: "name"] }
                 }
-                foreignKeys.append(ForeignKeySnapshot(
+                var fk = ForeignKeySnapshot(
                     name: ddl.foreignKeyNames.first { $0.columns == columns }?.name, columns: columns,
                     referencedTable: referencedTable, referencedColumns: referenced,
-                    onDelete: normalizeAction(first[text: "on_delete"]), onUpdate: normalizeAction(first[text: "on_update"])))
+                    onDelete: normalizeAction(first[text: "on_delete"]), onUpdate: normalizeAction(first[text: "on_update"]))
+                fk.deferrable = ddl.deferrableForeignKeys.first { $0.columns == columns }?.deferrable // spec 1.1: deferrable constraints
+                foreignKeys.append(fk)
             }
 
             snapshots.append(TableSnapshot(
@@ -148,6 +150,8 @@ struct SQLiteTableDDL {
     var checks: [(name: String?, expression: String)] = []
     var uniques: [(name: String?, columns: [String])] = []
     var foreignKeyNames: [(name: String, columns: [String])] = []
+    // spec 1.1: deferrable constraints: `DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]` after a key
+    var deferrableForeignKeys: [(columns: [String], deferrable: String)] = []
     var primaryKeyName: String?
     var withoutRowid = false
 
@@ -173,6 +177,7 @@ struct SQLiteTableDDL {
     private mutating func parseConstraints(_ sql: String, _ item: ArraySlice<SQLToken>, column: String?) {
         let tokens = Array(item)
         var pendingName: String?
+        var foreignKeyColumns: [String]? // spec 1.1: the key a DEFERRABLE clause belongs to
         var k = 0
         func parenthesized(after index: Int) -> (inner: ArraySlice<SQLToken>, end: Int)? {
             guard index < tokens.count, tokens[index].isSymbol("("),
@@ -210,13 +215,19 @@ struct SQLiteTableDDL {
             } else if token.isWord("FOREIGN") {
                 // FOREIGN KEY (cols) REFERENCES …
                 if let group = parenthesized(after: k + 2) {
+                    foreignKeyColumns = names(group.inner)
                     if let pendingName { foreignKeyNames.append((pendingName, names(group.inner))) }
                     k = group.end
                 }
                 pendingName = nil
             } else if token.isWord("REFERENCES") {
                 if let column, let pendingName { foreignKeyNames.append((pendingName, [column])) }
+                if let column, foreignKeyColumns == nil { foreignKeyColumns = [column] }
                 pendingName = nil
+            } else if token.isWord("DEFERRABLE"), let columns = foreignKeyColumns, k == 0 || !tokens[k - 1].isWord("NOT") {
+                // spec 1.1: deferrable constraints (SQLite: DEFERRABLE alone is INITIALLY IMMEDIATE)
+                let deferred = k + 2 < tokens.count && tokens[k + 1].isWord("INITIALLY") && tokens[k + 2].isWord("DEFERRED")
+                deferrableForeignKeys.append((columns, deferred ? "deferred" : "immediate"))
             } else if token.isSymbol("("), let end = matchingParen(tokens, from: k) {
                 k = end  // a DEFAULT (…), a type's (n) or a REFERENCES t (cols): nothing to read inside
             } else if ["NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"].contains(where: { token.isWord($0) }) {

@@ -55,6 +55,9 @@ public struct TableSnapshot: Codable, Equatable, Sendable {
     public var uniqueConstraints: [UniqueConstraintSnapshot]
     public var checkConstraints: [CheckConstraintSnapshot]
     public var comment: String?
+    // spec 1.1: MySQL table options that differ from the defaults (`engine=myisam
+    // collation=utf8mb4_unicode_ci`); nil elsewhere and for default tables (absent from the JSON)
+    public var options: String? = nil
 
     public init(
         name: String, columns: [ColumnSnapshot], primaryKey: PrimaryKeySnapshot? = nil,
@@ -143,6 +146,9 @@ public struct ForeignKeySnapshot: Codable, Equatable, Sendable {
     /// `cascade`, `restrict`, `set null`, `set default` or `no action`.
     public var onDelete: String
     public var onUpdate: String
+    // spec 1.1: deferrable constraints. `immediate` (DEFERRABLE INITIALLY IMMEDIATE) or `deferred`;
+    // nil when not deferrable (and so absent from a snapshot's JSON, as before).
+    public var deferrable: String? = nil
 
     public init(name: String?, columns: [String], referencedTable: String, referencedColumns: [String],
                 onDelete: String = "no action", onUpdate: String = "no action") {
@@ -161,6 +167,8 @@ public struct UniqueConstraintSnapshot: Codable, Equatable, Sendable {
     /// nil for SQLite constraints declared without `CONSTRAINT name`.
     public var name: String?
     public var columns: [String]
+    // spec 1.1: deferrable constraints (as for ForeignKeySnapshot)
+    public var deferrable: String? = nil
     public init(name: String?, columns: [String]) {
         self.name = name
         self.columns = columns

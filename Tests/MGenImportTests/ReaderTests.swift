@@ -171,13 +171,15 @@ private func ops(_ result: ImportResult, _ index: Int = 0) -> [MGenSpec.Operatio
         #expect(t.column("id")?.type == .bigint && t.column("id")?.identity == true, "a display width is no type")
         #expect(t.column("a")?.type == .integer && t.column("a")?.defaultValue == nil, "DEFAULT NULL is no default")
         #expect(t.uniques.map(\.name) == ["t_b_key"])
-        #expect(all.count == 3, "\(result.report.text)")
-        if all.count == 3 {
+        // spec 1.1: MySQL table options are read (v's charset), no longer kept raw.
+        #expect(all.count == 4, "\(result.report.text)")
+        if all.count == 4 {
             #expect(all[1] == .createIndex(Index(name: "t_a_idx", table: "t", parts: [.column("a")]), concurrently: false))
             #expect(all[2] == .dropIndex(name: "t_a_idx", table: "t", concurrently: false))
+            if case let .createTable(v) = all[3] { #expect(v.mysqlOptions == MySQLTableOptions(engine: "InnoDB", charset: "utf8mb4")) }
         }
         let raw = result.report.migrations[0].raw.map(\.reason)
-        #expect(raw.count == 2 && raw[0].contains("unnamed index") && raw[1].contains("table options"), "\(raw)")
+        #expect(raw.count == 1 && raw[0].contains("unnamed index"), "\(raw)")
     }
 
     /// SQLite keeps a table's own UNIQUE constraint as an automatic index no DROP INDEX removes:

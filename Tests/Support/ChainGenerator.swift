@@ -138,6 +138,10 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case arrays
     // spec 1.1: comments on existing tables, index renames (ChainGeneratorComments.swift)
     case tableComments, renameIndexes
+    // spec 1.1: constraint renames (ChainGeneratorConstraints.swift)
+    case renameConstraints
+    // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
+    case deferrable
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -465,6 +469,8 @@ struct Proposer {
         // spec 1.1: comments, from a side stream of their own, as the objects above
         if has(.tableComments), let step = tableCommentStep() { return step }
         if has(.renameIndexes), let step = renameIndexStep() { return step }
+        // spec 1.1: constraint renames, from a side stream of their own
+        if has(.renameConstraints), let step = renameConstraintStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
         case .addColumn: return addColumn()
@@ -476,8 +482,9 @@ struct Proposer {
         // spec 1.1: index key order and options (ChainGeneratorIndexOptions.swift)
         case .createIndex: return has(.indexOptions) ? withIndexOptions(createIndex()) : createIndex()
         case .dropIndex: return dropIndex()
-        case .addForeignKey: return addForeignKey()
-        case .addUnique: return addUnique()
+        // spec 1.1: deferrable constraints
+        case .addForeignKey: return has(.deferrable) ? withDeferrable(addForeignKey()) : addForeignKey()
+        case .addUnique: return has(.deferrable) ? withDeferrable(addUnique()) : addUnique()
         case .addCheck: return addCheck()
         case .validateConstraint: return validateConstraint()
         case .dropConstraint: return dropConstraint()

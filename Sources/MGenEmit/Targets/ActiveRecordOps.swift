@@ -120,6 +120,10 @@ struct ActiveRecordRenderer {
     // MARK: - Steps
 
     func render(_ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
+        // spec 1.1: deferrable constraints (Rails 6.1 has no `deferrable:`): execute, with the inverse's SQL
+        if step.operation.touchesDeferrableConstraint(in: step.before) { return try raw(step, context) }
+        // spec 1.1: MySQL table options: mgen's CREATE TABLE (execute), with the inverse's SQL
+        if step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) { return try raw(step, context) }
         switch step.operation {
         case let .createTable(table):
             return try createTable(table, step, context)
@@ -215,6 +219,9 @@ struct ActiveRecordRenderer {
         case let .renameIndex(name, to, table):
             guard !traits.copiesTableToAlter else { return try raw(step, context) }
             return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
+        // spec 1.1: constraint renames (Rails has no call: execute, with the inverse's SQL)
+        case .renameConstraint:
+            return try raw(step, context)
         // spec 1.1: comments — Rails' change_table_comment with from/to (invertible); SQLite keeps
         // no comments (its adapter raises NotImplementedError): nothing.
         case let .commentTable(table, comment):

@@ -135,6 +135,9 @@ struct AlembicRenderer {
         // spec 1.1: renames (Alembic has no rename_index call)
         case .renameIndex:
             return try execute(operation, context)
+        // spec 1.1: constraint renames (Alembic has no call to rename a constraint)
+        case .renameConstraint:
+            return try execute(operation, context)
         // spec 1.1: comments (op.create_table_comment / op.drop_table_comment, with the comment
         // before as existing_comment so Alembic's own reverse would restore it)
         case let .commentTable(table, comment):
@@ -215,12 +218,20 @@ struct AlembicRenderer {
         }
         if !can.uniquesAsIndexes {
             for unique in table.uniques {
-                create.add(AlembicCall("sa.UniqueConstraint", unique.columns.map(AlembicPython.string) + ["name=\(AlembicPython.string(unique.name))"]).text)
+                var constraint = AlembicCall("sa.UniqueConstraint", unique.columns.map(AlembicPython.string) + ["name=\(AlembicPython.string(unique.name))"])
+                addDeferrable(unique.deferrable, to: &constraint) // spec 1.1: deferrable constraints
+                create.add(constraint.text)
             }
         }
         for check in enumChecks(table) + table.checks { create.add(checkConstraint(check)) }
         for fk in table.foreignKeys { create.add(foreignKeyConstraint(fk)) }
         if let comment = table.comment { create.add("comment", AlembicPython.string(comment)) }
+        // spec 1.1: MySQL table options, as SQLAlchemy's dialect keywords
+        if dialect == .mysql, let options = table.mysqlOptions {
+            if let engine = options.engine { create.add("mysql_engine", AlembicPython.string(engine)) }
+            if let charset = options.charset { create.add("mysql_charset", AlembicPython.string(charset)) }
+            if let collate = options.collate { create.add("mysql_collate", AlembicPython.string(collate)) }
+        }
         if hasRowidAlias(table) { create.add("sqlite_autoincrement", "True") }
         var lines = [create.multiline(indent: "")]
         // SQLite: unique constraints are unique indexes (droppable without a rebuild), as in mgen's SQL.
@@ -251,6 +262,20 @@ struct AlembicRenderer {
     private func addActions(_ fk: ForeignKey, to call: inout AlembicCall) {
         if let action = fk.onDelete { call.add("ondelete", AlembicPython.string(action.sql)) }
         if let action = fk.onUpdate { call.add("onupdate", AlembicPython.string(action.sql)) }
+        addDeferrable(fk.deferrable, to: &call)
+    }
+
+    /// spec 1.1: deferrable constraints, as SQLAlchemy's constraints and Alembic's ops take them.
+    private func addDeferrable(_ deferrable: Deferrability?, to call: inout AlembicCall) {
+        guard let deferrable else { return }
+        call.add("deferrable", "True")
+        call.add("initially", AlembicPython.string(deferrable == .deferred ? "DEFERRED" : "IMMEDIATE"))
+    }
+
+    private func uniqueConstraintCall(_ name: String, _ unique: UniqueConstraint) -> String {
+        var create = AlembicCall(name, [AlembicPython.string(unique.name), AlembicPython.string(unique.table), list(unique.columns)])
+        addDeferrable(unique.deferrable, to: &create)
+        return create.text
     }
 
     /// The CHECK that stands in for an enum on PostgreSQL and SQLite, named as mgen's SQL names it.
@@ -440,7 +465,7 @@ struct AlembicRenderer {
         }
         var lines = [call("op.add_column", [AlembicPython.string(tableName), definition])]
         if let check { lines.append(call("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(tableName), AlembicPython.string(check.expression)])) }
-        if let unique { lines.append(call("op.create_unique_constraint", [AlembicPython.string(unique.name), AlembicPython.string(tableName), list(unique.columns)])) }
+        if let unique { lines.append(uniqueConstraintCall("op.create_unique_constraint", unique)) }
         if let fk = foreignKey { lines.append(foreignKeyCall(fk)) }
         return [Chunk(block: .plain, lines: lines)]
     }
@@ -620,7 +645,7 @@ struct AlembicRenderer {
 
     private func addUnique(_ unique: UniqueConstraint) -> [Chunk] {
         if can.uniquesAsIndexes { return plain(uniqueIndex(unique)) }
-        return plain(call("op.create_unique_constraint", [AlembicPython.string(unique.name), AlembicPython.string(unique.table), list(unique.columns)]))
+        return plain(uniqueConstraintCall("op.create_unique_constraint", unique))
     }
 
     private func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [Chunk] {

@@ -423,7 +423,9 @@ struct DjangoWriter {
     }
 
     mutating func unique(_ unique: UniqueConstraint, table: Table) -> String {
-        models("UniqueConstraint(fields=\(Py.tuple(unique.columns.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(unique.name)))")
+        // spec 1.1: deferrable constraints (Django's Deferrable.DEFERRED / IMMEDIATE)
+        let deferrable = unique.deferrable.map { ", deferrable=" + models("Deferrable.\($0 == .deferred ? "DEFERRED" : "IMMEDIATE")") } ?? ""
+        return models("UniqueConstraint(fields=\(Py.tuple(unique.columns.map { Py.string(Self.fieldName($0, in: table)) })), name=\(Py.string(unique.name))\(deferrable))")
     }
 
     mutating func check(_ check: CheckConstraint, table: Table) -> String {

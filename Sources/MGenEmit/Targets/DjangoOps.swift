@@ -19,6 +19,12 @@ extension DjangoWriter {
         // mgen's SQL, Django's state the same step with a TextField (state_operations).
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
+        // spec 1.1: deferrable constraints: Django's ForeignKey cannot say so, nor AddField's unique.
+        // On SQLite Django rebuilds tables from its fields, with keys of its own: refused.
+        if traits.remakesTablesToAlter, step.operation.touchesDeferrableConstraint(in: step.before) {
+            throw Failure(message: "Django cannot keep a deferrable foreign key on SQLite: its table rebuilds write every key from its fields",
+                          fix: "drop `deferrable` for sqlite, or use another target")
+        }
         // A drop of such a column or table too: Django's reverse would add it back from its
         // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
         if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
@@ -36,7 +42,10 @@ extension DjangoWriter {
             // every step on a table that holds a char(n) column is mgen's SQL there.
             || (traits.remakesTablesToAlter && step.operation.table.map { name in
                 [step.before, after].contains { $0.table(name)?.columns.contains { $0.type.isFixedChar } == true }
-            } == true) {
+            } == true)
+            || step.operation.touchesDeferrableConstraint(in: step.before)
+            // spec 1.1: MySQL table options (CreateModel has none): mgen's CREATE TABLE
+            || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
@@ -83,6 +92,8 @@ extension DjangoWriter {
         case .dropPrimaryKey: return [try stepSQL(s)]
         // spec 1.1: renames (RunSQL, with RenameIndex in Django's state when Django made the index)
         case .renameIndex: return try renameIndex(s)
+        // spec 1.1: constraint renames (RunSQL; Django's state renamed by RemoveConstraint + AddConstraint)
+        case .renameConstraint: return try renameConstraint(s)
         // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
         // follows; Django writes nothing on SQLite, which keeps no comments). Django formats the
         // statement with parameters, so a '%' is doubled.
@@ -110,7 +121,8 @@ extension DjangoWriter {
     /// keep only what its state holds. A key the spec names otherwise keeps that name and its
     /// `ON DELETE` through `RunSQL`, the field saying `db_constraint=False`.
     func djangoOwns(_ fk: ForeignKey) -> Bool {
-        fk.columns.count == 1 && (traits.remakesTablesToAlter || fk.name.hasSuffix("_fkey"))
+        // spec 1.1: a deferrable key is mgen's (Django's own are always INITIALLY DEFERRED, under its name)
+        fk.columns.count == 1 && (traits.remakesTablesToAlter || (fk.name.hasSuffix("_fkey") && fk.deferrable == nil))
     }
 
     /// Remove + add of an enum column's CHECK (Django has no enum column; see enumCheck).

@@ -12,3 +12,34 @@ extension DjangoWriter {
         return [try stepSQL(s, state: [rename])]
     }
 }
+
+/// spec 1.1: `rename_constraint` in Django, which has no rename for a constraint: the dialect's SQL
+/// in RunSQL. A unique or check lives in Django's state (Meta.constraints): RemoveConstraint of the
+/// old and AddConstraint of the renamed one keep it in step. A primary key has no name in Django's
+/// state. A foreign key Django owns (see djangoOwns) is named by Django's field, not by the spec:
+/// refused, as its name cannot be renamed through the field.
+extension DjangoWriter {
+    mutating func renameConstraint(_ s: DjangoStep) throws(Failure) -> [PyNode] {
+        guard case let .renameConstraint(tableName, name, to) = s.operation else { return [try stepSQL(s)] }
+        let old = try self.table(tableName, s.before), new = try self.table(tableName, s.after)
+        if let fk = old.foreignKeys.first(where: { $0.name == name }) {
+            var renamed = fk
+            renamed.name = to
+            if djangoOwns(fk) || djangoOwns(renamed) {
+                throw Failure(message: "Django owns foreign key '\(name)' of '\(tableName)' (its field makes the constraint) and cannot rename it to '\(to)'",
+                              fix: dialect == .sqlite ? "on SQLite Django rebuilds every single-column key from its fields: drop the key and add it under the new name"
+                                  : "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or drop it and add it under the new name")
+            }
+            return [try stepSQL(s)]
+        }
+        if let unique = new.uniques.first(where: { $0.name == to }) {
+            return [try stepSQL(s, state: [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))]),
+                                           call("AddConstraint", [model(tableName), Self.kw("constraint", self.unique(unique, table: new))])])]
+        }
+        if let check = new.checks.first(where: { $0.name == to }) {
+            return [try stepSQL(s, state: [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))]),
+                                           call("AddConstraint", [model(tableName), Self.kw("constraint", self.check(check, table: new))])])]
+        }
+        return [try stepSQL(s)]
+    }
+}

@@ -82,7 +82,10 @@ public struct KnexEmitter: Emitter {
     /// The chained calls of one step.
     static func calls(_ step: JSStep) -> [String] {
         let d = step.dialect
-        if step.movesForeignKeyIndexes { return raw(step.statements) }
+        // spec 1.1: deferrable constraints (the builder's .deferrable() is PostgreSQL-only): knex.raw
+        if step.movesForeignKeyIndexes || step.operation.touchesDeferrableConstraint(in: step.before) { return raw(step.statements) }
+        // spec 1.1: MySQL table options (knex.raw of mgen's CREATE TABLE)
+        if step.operation.touchesMySQLTableOptions(in: step.before, on: d) { return raw(step.statements) }
         switch step.operation {
         case let .createTable(table):
             return [call("createTable", table.name, createTable(table, step))]
@@ -164,6 +167,9 @@ public struct KnexEmitter: Emitter {
             return raw(step.statements)
         // spec 1.1: renames (the builder has no index rename)
         case .renameIndex:
+            return raw(step.statements)
+        // spec 1.1: constraint renames (the builder has no constraint rename)
+        case .renameConstraint:
             return raw(step.statements)
         // spec 1.1: comments (raw SQL, the down the inverse's)
         case .commentTable:

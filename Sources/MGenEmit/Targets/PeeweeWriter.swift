@@ -76,6 +76,14 @@ struct PeeweeWriter {
     }
 
     private mutating func lines(for operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [String] {
+        // spec 1.1: deferrable constraints: migrator.sql of the dialect's SQL
+        if case let .addColumn(table, column, _, fk?) = operation, fk.deferrable != nil {
+            // The column would come from SQL, unknown to peewee_migrate's model, whose remove_fields
+            // (the down) then leaves it.
+            throw context.unsupported("peewee_migrate cannot add column '\(table).\(column.name)' with a deferrable reference",
+                                      fix: "add the column, then the key with add_foreign_key {…, deferrable: true}")
+        }
+        if operation.touchesDeferrableConstraint(in: context.before), operation.kind != "create_table" { return try sqlCalls(operation, context) }
         switch operation {
         case let .createTable(table):
             return try createModel(table, context)
@@ -137,6 +145,9 @@ struct PeeweeWriter {
         // spec 1.1: renames (peewee_migrate has no index rename)
         case .renameIndex:
             return try sqlCalls(operation, context)
+        // spec 1.1: constraint renames (peewee_migrate has no constraint rename)
+        case .renameConstraint:
+            return try sqlCalls(operation, context)
         // spec 1.1: comments (peewee_migrate has no comment call)
         case .commentTable:
             return try sqlCalls(operation, context)
@@ -192,7 +203,8 @@ struct PeeweeWriter {
         let pk = table.primaryKey?.columns ?? []
         // Single-column foreign keys become ForeignKeyField, with the constraint's own name.
         var fieldKeys: [String: ForeignKey] = [:]
-        for fk in table.foreignKeys where fk.columns.count == 1 && fk.referencedColumns.count == 1 && !fk.notValid
+        // spec 1.1: a deferrable key is a table constraint (ForeignKeyField's `deferrable` is free SQL text).
+        for fk in table.foreignKeys where fk.columns.count == 1 && fk.referencedColumns.count == 1 && !fk.notValid && fk.deferrable == nil
             && (fk.referencedTable == table.name || context.before.table(fk.referencedTable) != nil) {
             if fieldKeys[fk.columns[0]] == nil { fieldKeys[fk.columns[0]] = fk }
         }
@@ -224,7 +236,7 @@ struct PeeweeWriter {
         if !can.uniquesAsIndexes {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
             for unique in table.uniques {
-                constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))", escapePercent: escapesPercent)))")
+                constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))\(sql.deferrableClause(unique.deferrable))", escapePercent: escapesPercent)))")
             }
         }
         for check in table.checks {
@@ -234,6 +246,7 @@ struct PeeweeWriter {
             var text = "CONSTRAINT \(sql.quote(fk.name)) FOREIGN KEY (\(sql.quoteList(fk.columns))) REFERENCES \(sql.quote(fk.referencedTable)) (\(sql.quoteList(fk.referencedColumns)))"
             if let action = fk.onDelete { text += " ON DELETE \(action.sql)" }
             if let action = fk.onUpdate { text += " ON UPDATE \(action.sql)" }
+            text += sql.deferrableClause(fk.deferrable) // spec 1.1: deferrable constraints
             constraints.append("pw.SQL(\(Self.py(text, escapePercent: escapesPercent)))")
         }
 
@@ -248,8 +261,10 @@ struct PeeweeWriter {
             meta += constraints.map { "    \($0)," }
             meta.append("]")
         }
-        if can.inlineComments, let comment = table.comment {
-            meta.append("table_settings = [\(Self.py("COMMENT=\(sql.stringLiteral(comment))", escapePercent: true))]")
+        // spec 1.1: MySQL table options before the comment, as mgen's SQL writes them
+        let settings = (can.tableOptions ? table.mysqlOptions?.clauses ?? [] : []) + (can.inlineComments ? table.comment.map { ["COMMENT=\(sql.stringLiteral($0))"] } ?? [] : [])
+        if !settings.isEmpty {
+            meta.append("table_settings = [\(settings.map { Self.py($0, escapePercent: true) }.joined(separator: ", "))]")
         }
         body.append("")
         body.append("class Meta:")

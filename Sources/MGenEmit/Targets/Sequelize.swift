@@ -92,7 +92,10 @@ public struct SequelizeEmitter: Emitter {
     static func calls(_ step: JSStep, options o: String?) -> [String] {
         let d = step.dialect
         let t = o == nil ? nil : "transaction"
-        if step.movesForeignKeyIndexes { return raw(step.statements, o) }
+        // spec 1.1: deferrable constraints (queryInterface cannot name a deferrable unique): raw SQL
+        if step.movesForeignKeyIndexes || step.operation.touchesDeferrableConstraint(in: step.before) { return raw(step.statements, o) }
+        // spec 1.1: MySQL table options (raw SQL of mgen's CREATE TABLE)
+        if step.operation.touchesMySQLTableOptions(in: step.before, on: d) { return raw(step.statements, o) }
         switch step.operation {
         case let .createTable(table):
             return createTable(table, step, o)
@@ -176,6 +179,9 @@ public struct SequelizeEmitter: Emitter {
             return raw(step.statements, o)
         // spec 1.1: renames (queryInterface has no index rename)
         case .renameIndex:
+            return raw(step.statements, o)
+        // spec 1.1: constraint renames (queryInterface has no constraint rename)
+        case .renameConstraint:
             return raw(step.statements, o)
         // spec 1.1: comments (queryInterface has no table comment call)
         case .commentTable:

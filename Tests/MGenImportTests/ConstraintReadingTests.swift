@@ -1,0 +1,73 @@
+import Foundation
+import MGenImport
+import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// spec 1.1: constraint statements the PostgreSQL import maps onto the constraint vocabulary
+/// (rename_constraint) instead of keeping them raw; read from a goose file and replayed.
+@Suite struct ConstraintReadingTests {
+    func imported(_ sql: String) throws -> (ops: [MGenSpec.Operation], raw: Int) {
+        let dir = try temporaryFolder("constraint-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "-- +goose Up\n\(sql)\n-- +goose Down\n\n".write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+        return (result.migrations[0].operations.map(\.value), result.report.rawStatements)
+    }
+
+    @Test func renameConstraintIsRead() throws {
+        let read = try imported("""
+            CREATE TABLE a (id integer PRIMARY KEY, n integer CONSTRAINT a_n_positive CHECK (n > 0));
+            ALTER TABLE a RENAME CONSTRAINT a_n_positive TO a_n_ok;
+            ALTER TABLE a RENAME CONSTRAINT a_pkey TO a_pk;
+            """)
+        #expect(read.raw == 0)
+        #expect(Array(read.ops.dropFirst()) == [.renameConstraint(table: "a", name: "a_n_positive", to: "a_n_ok"),
+                                                .renameConstraint(table: "a", name: "a_pkey", to: "a_pk")])
+    }
+
+    /// Before spec 1.1 a DEFERRABLE constraint kept its whole statement raw.
+    @Test func deferrableConstraintsAreRead() throws {
+        let read = try imported("""
+            CREATE TABLE a (id integer PRIMARY KEY, slot integer, CONSTRAINT a_slot_key UNIQUE (slot) DEFERRABLE INITIALLY DEFERRED);
+            CREATE TABLE c (id integer PRIMARY KEY, a_id integer);
+            ALTER TABLE c ADD CONSTRAINT c_a_ref FOREIGN KEY (a_id) REFERENCES a (id) DEFERRABLE;
+            """)
+        #expect(read.raw == 0)
+        guard case let .createTable(table) = read.ops[0], case let .addForeignKey(fk) = read.ops[2] else { Issue.record("\(read.ops)"); return }
+        #expect(table.uniques.first?.deferrable == .deferred)
+        #expect(fk.deferrable == .immediate)
+    }
+
+    /// spec 1.1: MySQL table options are read into `mysql:` (ENGINE=InnoDB alone stays implicit).
+    @Test func mysqlTableOptionsAreRead() throws {
+        let dir = try temporaryFolder("table-options-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='x';
+            CREATE TABLE b (id int PRIMARY KEY) ENGINE=InnoDB;
+            -- +goose Down
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .mysql)
+        let ops = result.migrations[0].operations.map(\.value)
+        #expect(result.report.rawStatements == 0)
+        guard case let .createTable(a) = ops.first, case let .createTable(b) = ops.last else { Issue.record("\(ops)"); return }
+        #expect(a.mysqlOptions == MySQLTableOptions(engine: "InnoDB", charset: "utf8mb4", collate: "utf8mb4_bin"))
+        #expect(a.comment == "x")
+        #expect(b.mysqlOptions == nil)
+    }
+}
+
+extension ConstraintReadingTests {
+    @Test func deferrableInitiallyImmediateUniqueIsRead() throws {
+        let read = try imported("""
+            CREATE TABLE "table" (id integer PRIMARY KEY, note text, CONSTRAINT uq_table UNIQUE (note) DEFERRABLE INITIALLY IMMEDIATE);
+            """)
+        #expect(read.raw == 0)
+        guard case let .createTable(table) = read.ops[0] else { Issue.record("\(read.ops)"); return }
+        #expect(table.uniques.map(\.name) == ["uq_table"])
+        #expect(table.uniques.first?.deferrable == .immediate)
+    }
+}
+
