@@ -20,10 +20,15 @@ extension ImportEngine {
         var kept: [SourceStatement] = []
         var plumbing: [String] = []
         var bookkeeping: [String] = []
+        var definers: [String] = []
         for var statement in SourceFiles.statements(text, file: path, dialect: dialect) {
             // mysqldump writes triggers and views inside versioned comments (`/*!50003 CREATE*/
             // /*!50017 DEFINER=…*/ /*!50003 TRIGGER …*/`), which MySQL runs: read what it runs.
             if dialect == .mysql, !statement.text.hasPrefix("/*M!999999") { statement.text = unwrappingVersionedComments(statement.text) }
+            if dialect == .mysql, let read = withoutDumpDefaults(statement.text) {
+                statement.text = read.text
+                if let definer = read.definer { definers.append("DEFINER=\(definer) of \(statement.location.file):\(statement.location.line) (the object is made by the user who runs the migration)") }
+            }
             if let table = statementTable(statement.text, dialect: dialect), exclude.contains(table) {
                 bookkeeping.append("\(table) at \(statement.location.file):\(statement.location.line)")
             } else if isPlumbing(statement.text) {
@@ -38,6 +43,7 @@ extension ImportEngine {
         var result = try run(SourceFolder(migrations: [source]), format: "baseline", dialect: dialect, specFolder: specFolder, baseline: true)
         result.report.migrations[0].dropped += plumbing.map { "dump plumbing at \($0) (session settings, owners, a dump's DROP TABLE IF EXISTS)" }
         result.report.migrations[0].dropped += standIns
+        result.report.migrations[0].dropped += definers
         result.report.migrations[0].dropped += bookkeeping.map { "framework bookkeeping table \($0) (not the application's schema; --exclude names more)" }
         return result
     }
@@ -123,6 +129,40 @@ extension ImportEngine {
             // restore); a baseline declares it.
             || (["DROP TABLE IF EXISTS ", "DROP VIEW IF EXISTS ", "DROP FUNCTION IF EXISTS ", "DROP PROCEDURE IF EXISTS ", "DROP TRIGGER IF EXISTS "]
                 .contains { upper.hasPrefix($0) } && !upper.contains(","))
+    }
+
+    /// mysqldump's `CREATE [ALGORITHM=UNDEFINED] DEFINER=user [SQL SECURITY DEFINER] VIEW|TRIGGER|FUNCTION|PROCEDURE …`
+    /// without those clauses, and the definer it named. `ALGORITHM=UNDEFINED` and `SQL SECURITY
+    /// DEFINER` are MySQL's defaults (the same object without them); the DEFINER is the account
+    /// that made the object, which the spec does not say: left out (and reported), the object is
+    /// made by the account that runs the migration, as a migration's objects are. Any other
+    /// clause (`ALGORITHM=MERGE`, `SQL SECURITY INVOKER`) leaves the text as it is (kept raw).
+    static func withoutDumpDefaults(_ text: String) -> (text: String, definer: String?)? {
+        let t = SQLTokens(text, backslashEscapes: true)
+        guard t.isWord(0, "CREATE") else { return nil }
+        var k = 1
+        if t.isWord(k, "OR"), t.isWord(k + 1, "REPLACE") { k += 2 }
+        let clausesStart = k
+        var definer: String?
+        let objects = ["VIEW", "TRIGGER", "FUNCTION", "PROCEDURE"]
+        func isEquals(_ i: Int) -> Bool { i < t.tokens.count && t.text(t.tokens[i]) == "=" }
+        while k < t.tokens.count, !objects.contains(where: { t.isWord(k, $0) }) {
+            if t.isWord(k, "ALGORITHM"), isEquals(k + 1), t.isWord(k + 2, "UNDEFINED") {
+                k += 3
+            } else if t.isWord(k, "SQL"), t.isWord(k + 1, "SECURITY"), t.isWord(k + 2, "DEFINER") {
+                k += 3
+            } else if t.isWord(k, "DEFINER"), isEquals(k + 1), definer == nil {
+                var end = k + 2
+                while end < t.tokens.count, !(["SQL", "ALGORITHM"] + objects).contains(where: { t.isWord(end, $0) }) { end += 1 }
+                guard end > k + 2, end < t.tokens.count else { return nil }
+                definer = t.text(from: t.tokens[k + 2].start, to: t.tokens[end - 1].end)
+                k = end
+            } else {
+                return nil
+            }
+        }
+        guard k < t.tokens.count, k > clausesStart else { return nil }
+        return (t.text(from: 0, to: t.tokens[clausesStart].start) + t.text(from: t.tokens[k].start, to: t.bytes.count), definer)
     }
 
     /// `/*!50003 CREATE*/ /*!50017 DEFINER=x*/ /*!50003 TRIGGER t …*/` → `CREATE DEFINER=x TRIGGER t …`:

@@ -50,3 +50,46 @@ import Testing
         #expect(changes.isEmpty, "the baseline builds the Rails app's schema:\n\(changes.joined(separator: "\n"))")
     }
 }
+
+/// The same on MySQL/MariaDB, where Rails' `db/structure.sql` is mysqldump's output (`--no-data
+/// --routines`, versioned comments, a stand-in for each view, DEFINER clauses) plus the
+/// `schema_migrations` rows: read as a baseline, emitted and applied to an empty database, it
+/// builds the app's schema, its view and trigger included.
+extension RailsStructureTests {
+    @Test(.enabled(if: serverEnabled("MGEN_TEST_MYSQL_URL")))
+    func railsStructureSQLOnMariaDB() throws {
+        let url = try server("MGEN_TEST_MYSQL_URL")
+        let ruby = try #require(["/usr/bin/ruby", "/usr/local/bin/ruby"].first(where: FileManager.default.isExecutableFile(atPath:)), "ruby not found")
+        let folder = try temporaryFolder("rails-structure-mysql")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = packageRoot.appendingPathComponent("Tests/MGenImportTests/Fixtures/rails-structure/structure_dump_mysql.rb").path
+        let file = "\(folder)/structure.sql"
+        let original = try withScratchDatabase(url) { db, scratch in
+            // ActiveRecord's adapter is mysql2.
+            let rails = "mysql2" + scratch.unredacted.drop(while: { $0 != ":" })
+            let run = try runTool(ruby, [script, String(rails), file])
+            #expect(run.status == 0, "\(run.output)")
+            return try introspect(db, exclude: frameworkBookkeepingTables)
+        }
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("INSERT INTO `schema_migrations`") && text.contains("DEFINER="), "the dump is Rails' own mysqldump, with its version rows")
+        let result = try ImportEngine.baseline(schema: file, dialect: .mysql)
+        print(result.report.text)
+        #expect(result.report.migrations[0].dropped.contains { $0.hasPrefix("framework bookkeeping table schema_migrations") })
+        #expect(!result.migrations[0].operations.contains { op in
+            if case let .sql(up, _) = op.value { return up.text(for: .mysql)?.contains("schema_migrations") == true } else { return false }
+        }, "Rails' bookkeeping is not the app's schema")
+        let structured = result.report.structuredStatements, raw = result.report.rawStatements
+        let emitter = try EmitterRegistry.require("sql")
+        try EmitEngine.write(EmitEngine.plan(MigrationChain.build(result.migrations), emitter: emitter,
+                                             options: EmitOptions(dialect: .mysql, output: "\(folder)/out", includeBaseline: true)), force: false)
+        let again = try withScratchDatabase(url) { db, _ in
+            for m in try emitter.scan("\(folder)/out") { try apply(m.up, transactional: m.upTransactional, on: db) }
+            return try introspect(db, exclude: frameworkBookkeepingTables)
+        }
+        #expect(original.objects?.count == 2, "a view and a trigger: \(original.objects?.map(\.name) ?? [])")
+        let changes = SnapshotDiff(original, again).render()
+        print("rails structure.sql (MariaDB) baseline: \(structured) structured, \(raw) raw; schema \(changes.isEmpty ? "equal" : "differs")")
+        #expect(changes.isEmpty, "the baseline builds the Rails app's schema:\n\(changes.joined(separator: "\n"))")
+    }
+}

@@ -120,7 +120,7 @@ private func ops(_ result: ImportResult, _ index: Int = 0) -> [MGenSpec.Operatio
         let up = """
             BEGIN;
             CREATE TABLE a (id serial PRIMARY KEY);
-            CREATE FUNCTION f() RETURNS SETOF int AS $$ SELECT 1; $$ LANGUAGE sql;
+            CREATE FUNCTION f() RETURNS int STRICT AS $$ SELECT 1; $$ LANGUAGE sql;
             INSERT INTO a DEFAULT VALUES;
             COMMIT;
             """

@@ -375,3 +375,35 @@ extension Spec11DDLReadingTests {
                                                 predicate: DialectSQL(["mysql": "orders.region IS NULL"]))))
     }
 }
+
+/// PostgreSQL functions returning SETOF or TABLE (…): the spec's `returns` as written, the TABLE
+/// columns not among the `arguments` (was raw: "RETURNS SETOF / TABLE"); proven on PostgreSQL by
+/// `import --check` (the original and the re-emitted files build the same functions, downs too).
+extension Spec11DDLReadingTests {
+    static let setReturningFunctions = """
+        CREATE TABLE posts (id integer PRIMARY KEY, title text NOT NULL);
+        CREATE FUNCTION post_ids(since integer) RETURNS SETOF integer LANGUAGE sql STABLE AS 'SELECT id FROM posts WHERE id > since';
+        CREATE FUNCTION post_rows(since integer) RETURNS TABLE (post_id integer, post_title text) LANGUAGE sql AS 'SELECT id, title FROM posts WHERE id > since';
+        CREATE FUNCTION all_ids() RETURNS SETOF integer LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT id FROM posts; END; $$;
+        """
+
+    @Test func postgresSetReturningFunctions() throws {
+        let read = try imported(Self.setReturningFunctions, dialect: .postgresql)
+        // STABLE stays raw: the spec says IMMUTABLE (deterministic) or nothing.
+        #expect(read.ops.map(\.kind) == ["create_table", "sql", "create_function", "create_function"], "\(read.raw)")
+        guard case let .object(.create(.function(rows))) = read.ops[2], case let .object(.create(.function(all))) = read.ops[3] else { return }
+        #expect(rows.arguments.text(for: .postgresql) == "since integer")
+        #expect(rows.returns.text(for: .postgresql) == "TABLE (post_id integer, post_title text)")
+        #expect(all.arguments.text(for: .postgresql) == "" && all.returns.text(for: .postgresql) == "SETOF integer")
+    }
+
+    @Test(.enabled(if: serverEnabled("MGEN_TEST_PG_URL")))
+    func postgresSetReturningFunctionsProven() throws {
+        let url = try server("MGEN_TEST_PG_URL")
+        let dir = try temporaryFolder("setof-functions")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "-- +goose Up\n\(Self.setReturningFunctions)\n".write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let (_, proof) = try ImportCheck.run(folder: dir, format: "goose", dialect: .postgresql, server: url)
+        #expect(proof.ok && proof.equal == 1, "\(proof.failure?.description ?? "")")
+    }
+}

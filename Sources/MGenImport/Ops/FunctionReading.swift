@@ -9,10 +9,13 @@ extension PostgresReader.Reader {
         if body["is_procedure"] as? Bool == true { throw KeepRaw(reason: "CREATE PROCEDURE: no spec operation") }
         if body["sql_body"] != nil { throw KeepRaw(reason: "a SQL-standard function body") }
         let name = try enumTypeName(PostgresReader.strings(body["funcname"]))
-        guard let returnType = body["returnType"] as? PostgresReader.Node, returnType["setof"] == nil else { throw KeepRaw(reason: "RETURNS SETOF / TABLE") }
+        // RETURNS SETOF t and RETURNS TABLE (…) are the spec's `returns` as written: rendered back
+        // the same, and the TABLE columns are no arguments (DROP FUNCTION names the IN ones).
+        guard body["returnType"] is PostgresReader.Node else { throw KeepRaw(reason: "a function without RETURNS") }
         for case let parameter? in (body["parameters"] as? [PostgresReader.Node] ?? []).map({ $0["FunctionParameter"] as? PostgresReader.Node }) {
             let mode = parameter["mode"] as? String ?? ""
-            guard mode == "FUNC_PARAM_DEFAULT" || mode == "FUNC_PARAM_IN" else { throw KeepRaw(reason: "an OUT, INOUT, VARIADIC or TABLE parameter") }
+            if mode == "FUNC_PARAM_TABLE" { continue }
+            guard mode == "FUNC_PARAM_DEFAULT" || mode == "FUNC_PARAM_IN" else { throw KeepRaw(reason: "an OUT, INOUT or VARIADIC parameter") }
             // The spec's drop names the function by its `arguments` as written, which DROP FUNCTION
             // cannot take with a DEFAULT in them.
             if parameter["defexpr"] != nil { throw KeepRaw(reason: "a parameter with a DEFAULT") }

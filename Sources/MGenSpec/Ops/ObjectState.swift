@@ -34,8 +34,8 @@ extension SchemaState {
     /// The objects that use `name` (a table, `table.column`, a view or a function), as
     /// "view v" / "trigger t" for messages, sorted.
     public func objectsUsing(_ name: String) -> [DatabaseObject] {
-        objectEntries.keys.sorted().compactMap { objectEntries[$0]?.value }
-            .filter { $0.dependencies.contains(name) }.map(\.object)
+        // Filtered before sorting: validation asks this for every column and table it touches.
+        objectEntries.keys.filter { objectEntries[$0]?.value.dependencies.contains(name) == true }.sorted().compactMap { objectEntries[$0]?.value.object }
     }
 
     /// The objects that use a table or any of its columns.
@@ -63,7 +63,9 @@ extension SchemaState {
             if let declared = view.dependsOn { return declared }
             var out: [String] = []
             let texts = view.query.byDialect.keys.sorted().compactMap { view.query.byDialect[$0] }
-            func named(_ name: String) -> Bool { texts.contains { mentions($0, name) } }
+            // Each text scanned once for its words (as `mentions` scans), not once per name of the state.
+            let words = texts.reduce(into: Set<String>()) { $0.formUnion(identifierWords(in: $1)) }
+            func named(_ name: String) -> Bool { words.contains(name) }
             let star = texts.contains { $0.contains("*") }
             for name in tableNames where named(name) {
                 out.append(name)
