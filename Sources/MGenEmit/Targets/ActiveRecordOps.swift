@@ -373,7 +373,7 @@ struct ActiveRecordRenderer {
         // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK
         // (issue 13) instead of change_column_null's scan under ACCESS EXCLUSIVE; the migration
         // then has disable_ddl_transaction! (RenderedMigration.isSplit), so the VALIDATE commits alone.
-        if dialect == .postgresql, change.nullable == false, old.nullable, context.isExisting(change.table),
+        if can.notValidConstraints, change.nullable == false, old.nullable, context.isExisting(change.table),
            !table.provesNotNull(change.column) {
             return try raw(step, context)
         }
@@ -384,7 +384,7 @@ struct ActiveRecordRenderer {
             // activerecord-mysql-null-change-loses-sql-default). A change_column_default to the
             // same value on each side gives it back, after the change and after its reverse.
             var keep: String?
-            if dialect == .mysql, case .sql? = old.defaultValue, let value = old.defaultValue { keep = defaultValue(value, type: old.type) }
+            if can.modifyRestatesColumn, case .sql? = old.defaultValue, let value = old.defaultValue { keep = defaultValue(value, type: old.type) }
             if let keep { lines.append(Ruby.call("change_column_default", [t, c], [("from", keep), ("to", keep)])) }
             lines.append(Ruby.call("change_column_null", [t, c, nullable ? "true" : "false"]))
             if let keep { lines.append(Ruby.call("change_column_default", [t, c], [("from", keep), ("to", keep)])) }

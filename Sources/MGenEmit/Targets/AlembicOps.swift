@@ -227,7 +227,7 @@ struct AlembicRenderer {
         for fk in table.foreignKeys { create.add(foreignKeyConstraint(fk)) }
         if let comment = table.comment { create.add("comment", AlembicPython.string(comment)) }
         // spec 1.1: MySQL table options, as SQLAlchemy's dialect keywords
-        if dialect == .mysql, let options = table.mysqlOptions {
+        if can.tableOptions, let options = table.mysqlOptions {
             if let engine = options.engine { create.add("mysql_engine", AlembicPython.string(engine)) }
             if let charset = options.charset { create.add("mysql_charset", AlembicPython.string(charset)) }
             if let collate = options.collate { create.add("mysql_collate", AlembicPython.string(collate)) }

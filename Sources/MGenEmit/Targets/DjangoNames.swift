@@ -33,7 +33,8 @@ enum DjangoNames {
         indexName(table: fk.table, columns: fk.columns, suffix: "", maxLength: maxLength(dialect))
     }
 
-    static func maxLength(_ dialect: Dialect) -> Int { dialect == .postgresql ? 63 : 64 }
+    /// Django cuts names to the database's identifier limit (PostgreSQL 63, MySQL 64).
+    static func maxLength(_ dialect: Dialect) -> Int { dialect.capabilities.identifierLimit ?? 64 }
 
     /// Python slices strings by code point.
     static func prefix(_ text: String, _ count: Int) -> String {
@@ -88,7 +89,7 @@ extension DjangoWriter {
     /// would name it now. A key whose own column is renamed Django re-creates itself (the step's
     /// `AlterField`); only its index may be left with the old name.
     func keyNameSync(_ s: DjangoStep) -> [PyNode] {
-        guard dialect != .sqlite else { return [] }
+        guard !traits.remakesTablesToAlter else { return [] } // SQLite: the remake names keys afresh
         var ownColumn: (table: String, column: String)?
         if case let .renameColumn(table, _, to) = s.operation { ownColumn = (table, to) }
         var up: [String] = [], down: [String] = []

@@ -27,7 +27,7 @@ extension DjangoWriter {
             renamed.name = to
             if djangoOwns(fk) || djangoOwns(renamed) {
                 throw Failure(message: "Django owns foreign key '\(name)' of '\(tableName)' (its field makes the constraint) and cannot rename it to '\(to)'",
-                              fix: dialect == .sqlite ? "on SQLite Django rebuilds every single-column key from its fields: drop the key and add it under the new name"
+                              fix: traits.remakesTablesToAlter ? "on SQLite Django rebuilds every single-column key from its fields: drop the key and add it under the new name"
                                   : "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or drop it and add it under the new name")
             }
             return [try stepSQL(s)]

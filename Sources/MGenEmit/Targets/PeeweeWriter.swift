@@ -359,13 +359,13 @@ struct PeeweeWriter {
                                   fix: "make it the primary key, or use a sequence default in an `sql` step")
             }
             // spec 1.1: column types. An unsigned identity (MySQL): the auto field, pinned to its type.
-            if case let .unsigned(kind) = column.type, kind != .smallint, dialect == .mysql {
+            if case let .unsigned(kind) = column.type, kind != .smallint, can.unsignedIntegers {
                 let base = kind == .bigint ? "pw.BigAutoField" : "pw.AutoField"
                 cls = pin(base: base, type: "\(try context.typeName(sql, column)) AUTO_INCREMENT", suffix: "Field", note: "peewee's own \(base) is signed")
             } else {
                 cls = column.type == .bigint ? "pw.BigAutoField" : "pw.AutoField"
             }
-            if !column.type.isUnsigned || column.type == .unsigned(.smallint) || dialect != .mysql, column.type != .bigint, column.type != .integer {
+            if !column.type.isUnsigned || column.type == .unsigned(.smallint) || !can.unsignedIntegers, column.type != .bigint, column.type != .integer {
                 throw context.unsupported("peewee's AutoField is integer or bigint, not \(column.type) (\(table).\(column.name))")
             }
         } else if let fk = foreignKey {
