@@ -120,14 +120,22 @@ public enum Linter {
         if !problems.isEmpty { throw DiagnosticError(problems) }
         // Each step's context is complete: the rules look at the steps on every core, in order.
         let severities = config.severities
+        let disabled = config.disabled
         let perStep = parallelMap(steps) { context, ignored -> [Finding] in
             rules.compactMap { rule -> Finding? in
                 guard !ignored.contains(rule.id), let hit = rule.check(context) else { return nil }
-                let severity = severities[rule.id] ?? hit.severity.map { min($0, rule.severity) } ?? rule.severity
+                // A hit under another rule's id (a raw statement) is that rule's finding: its
+                // severity, its why, turned off with it (or with the checking rule).
+                var reported = rule
+                if let id = hit.rule, id != rule.id {
+                    guard !ignored.contains(id), !disabled.contains(id), let other = Rules.rule(id) else { return nil }
+                    reported = other
+                }
+                let severity = severities[reported.id] ?? severities[rule.id] ?? hit.severity.map { min($0, reported.severity) } ?? reported.severity
                 let step = context.step
-                return Finding(rule: rule.id, severity: severity, file: step.location.file, line: step.location.line,
+                return Finding(rule: reported.id, severity: severity, file: step.location.file, line: step.location.line,
                                column: step.location.column, spec: context.planned.id, message: hit.message, lock: hit.lock,
-                               blocks: hit.blocks, why: rule.why, fix: hit.fix)
+                               blocks: hit.blocks, why: reported.why, fix: hit.fix)
             }
         }
         findings = perStep.flatMap { $0 }

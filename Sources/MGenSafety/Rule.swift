@@ -57,8 +57,12 @@ public struct Hit: Sendable {
     public var fix: String
     /// A severity lower than the rule's (a case the rule cannot decide, e.g. an unknown function).
     public var severity: Severity?
+    /// The rule the finding reports under when not the checking rule's own (the raw-SQL checks
+    /// report each statement shape under the rule that says the same thing of a spec).
+    public var rule: String?
 
-    init(_ message: String, lock: String, blocks: String, fix: String, severity: Severity? = nil) {
+    init(_ message: String, lock: String, blocks: String, fix: String, severity: Severity? = nil, rule: String? = nil) {
+        self.rule = rule
         self.message = message
         self.lock = lock
         self.blocks = blocks

@@ -3,7 +3,7 @@ import MGenSpec
 
 /// Every rule `mgen lint` knows, in the order docs/lint.md lists them.
 public enum Rules {
-    public static let all: [Rule] = postgresql + mysql + common + [RawSQL.rule]
+    public static let all: [Rule] = postgresql + mysql + common + RawSQL.rawOnly + [RawSQL.rule]
 
     public static func rule(_ id: String) -> Rule? { all.first { $0.id == id } }
 
@@ -162,7 +162,7 @@ public enum Rules {
         Rule("pg-concurrent-if-not-exists", .info, pg,
              summary: "a concurrent index build that fails leaves an INVALID index that IF NOT EXISTS then skips",
              why: "When CREATE INDEX CONCURRENTLY fails (duplicates for a unique index, a deadlock, a cancelled statement) the index stays behind marked INVALID: a unique one enforces nothing and queries do not use it. With IF NOT EXISTS a re-run would 'succeed' without building it; mgen leaves IF NOT EXISTS out of concurrent builds, so the re-run fails on the INVALID index until it is dropped.",
-             safe: "before re-running, drop the INVALID index (`drop_index … concurrently: true`); for a unique index, find duplicates first. mgen writes CREATE INDEX CONCURRENTLY without IF NOT EXISTS, so a re-run fails loudly instead of skipping the INVALID index (raw SQL with IF NOT EXISTS: raw-statement).") { c in
+             safe: "before re-running, drop the INVALID index (`drop_index … concurrently: true`); for a unique index, find duplicates first. mgen writes CREATE INDEX CONCURRENTLY without IF NOT EXISTS, so a re-run fails loudly instead of skipping the INVALID index (raw SQL with IF NOT EXISTS reports under this rule too).") { c in
             guard case let .createIndex(index, true) = c.operation, c.isExisting(index.table) else { return nil }
             return Hit("if building \(index.name) concurrently fails\(index.unique ? " (duplicate values)" : ""), an INVALID index remains and a re-run with IF NOT EXISTS skips it",
                        pg: .shareUpdateExclusive, fix: """
@@ -249,7 +249,7 @@ public enum Rules {
     static let mysql: [Rule] = [
         Rule("mysql-copy-algorithm", .error, my,
              summary: "an ALTER TABLE that MySQL/MariaDB can only do with ALGORITHM=COPY on an existing table",
-             versions: "type changes (VARCHAR growth crossing 255 bytes, other types), ADD FOREIGN KEY (foreign_key_checks=1), ADD CHECK, AUTO_INCREMENT columns, ENUM values removed or reordered: COPY on MySQL 8.0 and MariaDB 10.6+",
+             versions: "type changes (VARCHAR growth crossing 255 bytes, other types), ADD FOREIGN KEY (foreign_key_checks=1), ADD CHECK, AUTO_INCREMENT columns, ENUM values removed or reordered, raw CONVERT TO CHARACTER SET and CHANGE/MODIFY of a type mgen does not know: COPY on MySQL 8.0 and MariaDB 10.6+; raw ALGORITHM=COPY, LOCK=SHARED or LOCK=EXCLUSIVE as written",
              why: "COPY creates a new table and copies every row while writes are blocked (LOCK=SHARED); on a large table that is minutes to hours of failed or queued writes, and replicas replay it single-threaded.",
              safe: "expand and contract (new column or table, backfill, switch), or an online schema change tool (gh-ost, pt-online-schema-change); for a foreign key on rows known to be valid, `SET foreign_key_checks = 0` around the add makes it INPLACE.") { c in
             guard let table = c.operation.table, c.isExisting(table),
@@ -268,7 +268,7 @@ public enum Rules {
         },
         Rule("mysql-inplace-rebuild", .warning, my,
              summary: "an ALTER TABLE that rebuilds an existing table in place (ALGORITHM=INPLACE with a rebuild), or blocks writes while it runs (LOCK=SHARED)",
-             versions: "ADD COLUMN rebuilds before MySQL 8.0.12 (INSTANT after, last position; any position 8.0.29+; MariaDB 10.3.2+); DROP COLUMN before MySQL 8.0.29 (MariaDB 10.4+ instant); NULL/NOT NULL changes; columns with expression defaults, UNIQUE, or in an index; FULLTEXT/SPATIAL indexes (LOCK=SHARED; the first FULLTEXT index rebuilds)",
+             versions: "ADD COLUMN rebuilds before MySQL 8.0.12 (INSTANT after, last position; any position 8.0.29+; MariaDB 10.3.2+); DROP COLUMN before MySQL 8.0.29 (MariaDB 10.4+ instant); NULL/NOT NULL changes; columns with expression defaults, UNIQUE, or in an index; FULLTEXT/SPATIAL indexes (LOCK=SHARED; the first FULLTEXT index rebuilds); raw ENGINE=, FORCE and ROW_FORMAT= always rebuild",
              why: "An in-place rebuild lets reads and writes continue, but it rewrites the whole table (I/O, replica lag, a temporary copy of the table's size on disk) and takes an exclusive metadata lock at the start and end that queues behind long transactions.",
              safe: "prefer the INSTANT form the version allows (a plain ADD COLUMN with a constant default, appended); otherwise schedule the rebuild or use an online schema change tool.") { c in
             guard let table = c.operation.table, c.isExisting(table),

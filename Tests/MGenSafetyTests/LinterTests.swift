@@ -113,6 +113,25 @@ import Testing
         #expect(findings.first?.severity == .warning)
     }
 
+    /// A raw statement reports under the rule of its shape, with that rule's why and severity; it is
+    /// turned off with that rule, with `raw-statement` (the whole check), and re-severed by either.
+    @Test func rawStatementReportsUnderItsShapesRule() throws {
+        let raw = "  - sql: {up: {postgresql: \"ALTER TABLE users ALTER COLUMN email SET NOT NULL\"}, down: \"SELECT 1\"}"
+        let findings = try lint(raw, on: "postgresql@15").filter { $0.rule != "missing-lock-timeout" && $0.severity >= .warning }
+        #expect(findings.map(\.rule) == ["pg-set-not-null"])
+        #expect(findings.first?.why == Rules.rule("pg-set-not-null")?.why && findings.first?.severity == .error)
+        for off in ["pg-set-not-null", "raw-statement"] {
+            var config = LintConfig()
+            config.disabled = [off]
+            #expect(try lint(raw, on: "postgresql@15", config: config).allSatisfy { $0.rule == "missing-lock-timeout" || $0.severity == .info }, "disable \(off)")
+        }
+        var config = LintConfig()
+        config.severities = ["pg-set-not-null": .info]
+        #expect(try lint(raw, on: "postgresql@15", config: config).first { $0.rule == "pg-set-not-null" }?.severity == .info)
+        let ignored = try lint(raw, on: "postgresql@15", extra: "lint: {ignore: [pg-set-not-null], reason: \"proved by a CHECK\"}\n")
+        #expect(!ignored.contains { $0.rule == "pg-set-not-null" })
+    }
+
     @Test func configRejectsUnknownRuleAndSeverity() throws {
         let yaml = """
         lint:

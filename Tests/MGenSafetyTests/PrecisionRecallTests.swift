@@ -14,7 +14,9 @@ import Testing
     /// in brackets after the label: `base` (the label depends on what the base migration made,
     /// e.g. a validated CHECK, so the case is left out when linting without the base), or a server
     /// (`mysql@8.0.20`: the case applies to that server only).
-    struct Case { var unsafe: Bool; var files: [String]; var needsBase = false; var servers: [String] = []
+    /// `rule=ID`: the rule a finding at the statement must report (the same id whether the SQL
+    /// reader maps the statement onto a spec operation or keeps it raw).
+    struct Case { var unsafe: Bool; var files: [String]; var needsBase = false; var servers: [String] = []; var rule: String?
         var sql: String { files.joined(separator: " ||| ") }
     }
 
@@ -35,7 +37,8 @@ import Testing
             guard label == "unsafe" || label == "safe" else { continue }
             let body = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             let files = body.components(separatedBy: " ||| ")
-            cases.append(Case(unsafe: label == "unsafe", files: files, needsBase: tags.contains("base"), servers: tags.filter { $0.contains("@") }))
+            cases.append(Case(unsafe: label == "unsafe", files: files, needsBase: tags.contains("base"), servers: tags.filter { $0.contains("@") },
+                              rule: tags.first { $0.hasPrefix("rule=") }.map { String($0.dropFirst(5)) }))
         }
         return (base, cases)
     }
@@ -43,6 +46,8 @@ import Testing
     struct Score: CustomStringConvertible {
         var tp = 0, fp = 0, fn = 0, tn = 0
         var misses: [String] = []
+        /// Flagged, but not under the rule the label names.
+        var wrongRule: [String] = []
         var precision: Double { tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp) }
         var recall: Double { tp + fn == 0 ? 1 : Double(tp) / Double(tp + fn) }
         var description: String {
@@ -75,7 +80,11 @@ import Testing
             let findings = try Linter.lint(chain, target: target, selected: selected)
             let hits = findings.filter { $0.severity >= .warning && $0.line >= 2 }
             switch (item.unsafe, !hits.isEmpty) {
-            case (true, true): score.tp += 1
+            case (true, true):
+                score.tp += 1
+                if let rule = item.rule, !hits.contains(where: { $0.rule == rule }) {
+                    score.wrongRule.append("expected \(rule), got \(hits.map(\.rule).joined(separator: ", ")): \(item.sql)")
+                }
             case (true, false): score.fn += 1; score.misses.append("missed: \(item.sql)")
             case (false, true): score.fp += 1; score.misses.append("false alarm (\(hits.map(\.rule).joined(separator: ", "))): \(item.sql)")
             case (false, false): score.tn += 1
@@ -96,6 +105,7 @@ import Testing
         for miss in score.misses { print("  \(miss)") }
         #expect(score.precision >= 0.95, "\(server): \(score)")
         #expect(score.recall >= 0.95, "\(server): \(score)")
+        #expect(score.wrongRule.isEmpty, "\(server): \(score.wrongRule.joined(separator: "\n"))")
     }
 
     /// The same statements in folders without their history: what the raw-SQL rules decide alone.
@@ -106,5 +116,6 @@ import Testing
         for miss in score.misses { print("  \(miss)") }
         #expect(score.precision >= 0.95, "\(server) without history: \(score)")
         #expect(score.recall >= 0.95, "\(server) without history: \(score)")
+        #expect(score.wrongRule.isEmpty, "\(server) without history: \(score.wrongRule.joined(separator: "\n"))")
     }
 }
