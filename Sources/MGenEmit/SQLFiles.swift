@@ -92,8 +92,11 @@ public enum SQLFiles {
         let down = rendered.downOrFailure(SQLRenderer.make(context.dialect))
         let upStatements = rendered.runnerStatements(rendered.up, context.render, dialect: context.dialect,
                                                      runnerTransactional: both && rendered.upIsTransactional)
-        let downStatements = rendered.runnerStatements(down, context.render, dialect: context.dialect,
-                                                       runnerTransactional: both && rendered.down != nil && rendered.downIsTransactional)
+        // An irreversible migration's down is the one statement that fails, naming why: alone,
+        // with no transaction or timeouts around it.
+        let downStatements = rendered.down == nil ? down
+            : rendered.runnerStatements(down, context.render, dialect: context.dialect,
+                                        runnerTransactional: both && rendered.downIsTransactional)
         var values: [String: Any] = [
             "header": header(rendered, dialect: context.dialect, direction: direction),
             "up": body(upStatements, dialect: context.dialect, block: block),

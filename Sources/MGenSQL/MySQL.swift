@@ -206,6 +206,9 @@ public struct MySQLDialect: SQLDialect {
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let (_, covered) = foreignKeyIndexChanges(unique.table, context)
+        if covered.isEmpty {
+            return [addConstraint(table: unique.table, name: unique.name, definition: "UNIQUE (\(quoteList(unique.columns)))", kind: .alterTable)]
+        }
         let clauses = ["ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))"] + covered.map { "DROP INDEX \(quote($0.name))" }
         return [SQLStatement("ALTER TABLE \(quote(unique.table))\(joinClauses(clauses))", kind: .alterTable,
                              facts: covered.map { .foreignKeyIndexDropped(table: unique.table, foreignKey: $0.name) })]
@@ -228,7 +231,7 @@ public struct MySQLDialect: SQLDialect {
             return [SQLStatement("ALTER TABLE \(quote(tableName))\(joinClauses(clauses))", kind: .alterTable,
                                  facts: restored.map { .foreignKeyIndexRestored(table: tableName, foreignKey: $0.name, columns: $0.columns) })]
         }
-        return [SQLStatement("ALTER TABLE \(quote(tableName)) DROP CONSTRAINT \(quote(name))", kind: .alterTable)]
+        return [dropConstraintStatement(table: tableName, name: name)]
     }
 
     /// MySQL keeps an index named after a foreign key exactly when nothing else leads with the key's

@@ -230,11 +230,11 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))\(fk.notValid ? " NOT VALID" : "")", kind: .addForeignKey)]
+        [addConstraint(table: fk.table, name: fk.name, definition: foreignKeyDefinition(fk) + (fk.notValid ? " NOT VALID" : ""), kind: .addForeignKey)]
     }
 
     public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))\(check.notValid ? " NOT VALID" : "")", kind: .alterTable)]
+        [addConstraint(table: check.table, name: check.name, definition: checkDefinition(check) + (check.notValid ? " NOT VALID" : ""), kind: .alterTable)]
     }
 
     public func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -249,7 +249,8 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))", kind: .alterTable)]
+        ifExists.isEmpty ? [dropConstraintStatement(table: table, name: name)]
+            : [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))", kind: .alterTable)]
     }
 
     public func failure(_ message: String) -> SQLStatement {

@@ -192,11 +192,33 @@ extension SQLDialect {
     public func deferrableClause(_ deferrable: Deferrability?) -> String { deferrable.map { " " + $0.sql } ?? "" }
 
     public func foreignKeyClause(_ fk: ForeignKey) -> String {
-        "CONSTRAINT \(quote(fk.name)) FOREIGN KEY (\(quoteList(fk.columns))) \(referenceClause(fk))"
+        "CONSTRAINT \(quote(fk.name)) \(foreignKeyDefinition(fk))"
+    }
+
+    /// A foreign key after its `CONSTRAINT <name>`.
+    public func foreignKeyDefinition(_ fk: ForeignKey) -> String {
+        "FOREIGN KEY (\(quoteList(fk.columns))) \(referenceClause(fk))"
     }
 
     public func checkClause(_ check: CheckConstraint) -> String {
-        "CONSTRAINT \(quote(check.name)) CHECK (\(check.expression))"
+        "CONSTRAINT \(quote(check.name)) \(checkDefinition(check))"
+    }
+
+    /// A CHECK after its `CONSTRAINT <name>`.
+    public func checkDefinition(_ check: CheckConstraint) -> String {
+        "CHECK (\(check.expression))"
+    }
+
+    /// `ALTER TABLE <table> ADD CONSTRAINT <name> <definition>`, with the fact that says so.
+    public func addConstraint(table: String, name: String, definition: String, kind: StatementKind) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(quote(table)) ADD CONSTRAINT \(quote(name)) \(definition)", kind: kind,
+                     facts: [.constraintAdded(table: table, name: name, definition: definition)])
+    }
+
+    /// `ALTER TABLE <table> DROP CONSTRAINT <name>`, with the fact that says so.
+    public func dropConstraintStatement(table: String, name: String) -> SQLStatement {
+        SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))", kind: .alterTable,
+                     facts: [.constraintDropped(table: table, name: name)])
     }
 
     /// The CHECK that stands in for an enum where the dialect has no enum type.
@@ -227,15 +249,15 @@ extension SQLDialect {
     }
 
     public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(fk.table)) ADD \(foreignKeyClause(fk))", kind: .addForeignKey)]
+        [addConstraint(table: fk.table, name: fk.name, definition: foreignKeyDefinition(fk), kind: .addForeignKey)]
     }
 
     public func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(unique.table)) ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))", kind: .alterTable)]
+        [addConstraint(table: unique.table, name: unique.name, definition: "UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))", kind: .alterTable)]
     }
 
     public func addCheck(_ check: CheckConstraint, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(check.table)) ADD \(checkClause(check))", kind: .alterTable)]
+        [addConstraint(table: check.table, name: check.name, definition: checkDefinition(check), kind: .alterTable)]
     }
 
     public func validateConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

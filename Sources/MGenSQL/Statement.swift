@@ -60,6 +60,12 @@ public enum StatementFact: Hashable, Sendable {
     /// build that follows starts again (issue 13). A runner that sends a file as one query cannot
     /// send it with the build, and leaves it out.
     case invalidIndexCleanup(index: String)
+    /// The statement is exactly `ALTER TABLE <table> ADD CONSTRAINT <name> <definition>`, for
+    /// frameworks with a call of their own for it (peewee_migrate's `add_constraint`).
+    case constraintAdded(table: String, name: String, definition: String)
+    /// The statement is exactly `ALTER TABLE <table> DROP CONSTRAINT <name>` (peewee_migrate's
+    /// `drop_constraints`).
+    case constraintDropped(table: String, name: String)
 }
 
 extension SQLStatement {
@@ -271,21 +277,23 @@ public enum SQLSplitter {
     }
 }
 
-/// What a statement does to one constraint, for frameworks that have their own call for it
-/// (peewee_migrate's `add_constraint` / `drop_constraints`). MGenSQL spells these statements, so
-/// it is the one that recognises them; emitters ask instead of matching the text.
-extension SQLDialect {
-    /// The definition after `ADD CONSTRAINT <name> ` when the statements are exactly one single-line
+/// What statements do to one constraint, for frameworks that have their own call for it
+/// (peewee_migrate's `add_constraint` / `drop_constraints`): the facts given where MGenSQL built
+/// them (`constraintAdded` / `constraintDropped`), never their text.
+extension Array where Element == SQLStatement {
+    /// The definition after `ADD CONSTRAINT <name> ` when the statements are exactly one
     /// `ALTER TABLE <table> ADD CONSTRAINT <name> <definition>`; nil otherwise (a rebuild, an extra
-    /// statement, NOT VALID on a line of its own).
-    public func addedConstraint(_ statements: [SQLStatement], table: String, name: String) -> String? {
-        let prefix = "ALTER TABLE \(quote(table)) ADD CONSTRAINT \(quote(name)) "
-        guard statements.count == 1, statements[0].sql.hasPrefix(prefix), !statements[0].sql.contains("\n") else { return nil }
-        return String(statements[0].sql.dropFirst(prefix.count))
+    /// statement or clause).
+    public func addedConstraint(table: String, name: String) -> String? {
+        guard count == 1 else { return nil }
+        return self[0].facts.lazy.compactMap { fact -> String? in
+            // A definition over several lines (a CHECK's own line breaks) stays SQL, as peewee writes it on one.
+            if case let .constraintAdded(t, n, definition) = fact, t == table, n == name, !definition.contains("\n") { definition } else { nil }
+        }.first
     }
 
     /// Whether the statements are exactly the plain `ALTER TABLE <table> DROP CONSTRAINT <name>`.
-    public func dropsOnlyConstraint(_ statements: [SQLStatement], table: String, name: String) -> Bool {
-        statements.count == 1 && statements[0].sql == "ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))"
+    public func dropsOnlyConstraint(table: String, name: String) -> Bool {
+        count == 1 && self[0].facts.contains(.constraintDropped(table: table, name: name))
     }
 }

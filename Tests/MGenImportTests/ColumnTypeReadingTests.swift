@@ -55,6 +55,6 @@ extension ColumnTypeReadingTests {
             .write(toFile: dir + "/0001_a.up.sql", atomically: true, encoding: .utf8)
         let result = try ImportEngine.importFolder(dir, format: "sql", dialect: .postgresql)
         let operations = try #require(result.migrations.first).operations.map(\.value)
-        #expect(operations.last == .renameIndex(name: "i", to: "j", table: ""), "\(operations)")
+        #expect(operations.last == .renameIndex(name: "i", to: "j", table: "t"), "\(operations)")
     }
 }

@@ -254,7 +254,7 @@ public struct KnexEmitter: Emitter {
         let name = JS.string(column.name)
         // spec 1.1: column types. increments/bigIncrements are `int unsigned`/`bigint unsigned` on
         // MySQL: an unsigned identity's own spelling there.
-        if column.identity, column.type.isInteger || (d == .mysql && [.unsigned(.integer), .unsigned(.bigint)].contains(column.type)) {
+        if column.identity, column.type.isInteger || (d.capabilities.unsignedIntegers && [.unsigned(.integer), .unsigned(.bigint)].contains(column.type)) {
             let method = column.type == .bigint || column.type == .unsigned(.bigint) ? "bigIncrements" : "increments"
             let primary = table.primaryKey?.columns == [column.name] && incrementsIsPrimaryKey(table)
             return "table.\(method)(\(name)\(primary ? "" : ", { primaryKey: false }"))" + (column.comment.map { d.capabilities.comments ? ".comment(\(JS.string($0)))" : "" } ?? "")

@@ -128,7 +128,7 @@ struct PeeweeWriter {
             return try constraintCalls(operation, table: check.table, name: check.name, context)
         case let .dropConstraint(table, name):
             let statements = try render(operation, context)
-            if sql.dropsOnlyConstraint(statements, table: table, name: name) {
+            if statements.dropsOnlyConstraint(table: table, name: name) {
                 return ["migrator.drop_constraints(\(Self.py(table)), \(Self.py(name)))"]
             }
             return sqlLines(statements)
@@ -320,7 +320,7 @@ struct PeeweeWriter {
     /// `ALTER TABLE t ADD CONSTRAINT name ...` (PostgreSQL, MySQL); SQLite's rebuilds go as SQL.
     private func constraintCalls(_ operation: MGenSpec.Operation, table: String, name: String, _ context: Where) throws(DiagnosticError) -> [String] {
         let statements = try render(operation, context)
-        if let rest = sql.addedConstraint(statements, table: table, name: name) {
+        if let rest = statements.addedConstraint(table: table, name: name) {
             return ["migrator.add_constraint(\(Self.py(table)), \(Self.py(name)), pw.SQL(\(Self.py(rest, escapePercent: escapesPercent))))"]
         }
         return sqlLines(statements)
