@@ -301,6 +301,20 @@ struct Mapper {
                     continue
                 }
             }
+            // mgen's safe output (issue 13): NOT NULL through a CHECK, a concurrent build after the
+            // cleanup of an INVALID index left before — the step it renders.
+            if dialect == .postgresql, let found = SafeOutputReading.notNullThroughCheck(statements[position...], state: state)
+                ?? SafeOutputReading.concurrentIndex(statements[position...], state: state),
+               let table = found.operation.table, !opaque.contains(table) {
+                var trial = state
+                if (try? trial.apply(found.operation, at: statement.location)) != nil {
+                    trial.commit()
+                    out.append(Item(statement: statement, operations: [found.operation], before: [state], reason: nil, absorbed: found.statementCount - 1))
+                    state = trial
+                    skip = found.statementCount - 1
+                    continue
+                }
+            }
             // mgen's own batched backfill (a DO block, a temporary MySQL procedure): `backfill`.
             if dialect != .sqlite, let found = BackfillReading.read(statements[position...], dialect: dialect, state: state, inTransaction: inTransaction),
                !opaque.contains(found.backfill.table) {
@@ -517,8 +531,20 @@ struct Mapper {
     }
 
     mutating func migration(_ source: SourceMigration) -> Built {
-        inTransaction = source.transactional
+        var source = source
         var dropped: [String] = []
+        // A PostgreSQL file mgen split around its VALIDATE (issue 13): the explicit transactions are
+        // the spec's own `transaction`, which emit splits again the same way.
+        if dialect == .postgresql, !source.transactional, let up = SafeOutputReading.unwrapSplit(source.up) {
+            source.up = up.statements
+            dropped += up.dropped
+            source.transactional = true
+            if let down = source.down, let unwrapped = SafeOutputReading.unwrapSplit(down) {
+                source.down = unwrapped.statements
+                dropped += unwrapped.dropped
+            }
+        }
+        inTransaction = source.transactional
         var ups = items(source.up, dropped: &dropped)
         let after = state
         var downMode = "none", downNote = "the original has no down"
