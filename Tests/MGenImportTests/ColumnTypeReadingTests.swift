@@ -47,7 +47,7 @@ extension ColumnTypeReadingTests {
 
 extension ColumnTypeReadingTests {
     /// `ALTER INDEX … RENAME TO` is read as rename_index (it was raw, and an import of a chain
-    /// that renames an index lost the new name from its state).
+    /// that renames an index lost the new name from its state); the index's table from the state.
     @Test func postgresqlIndexRename() throws {
         let dir = try temporaryFolder("index-rename")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -55,6 +55,6 @@ extension ColumnTypeReadingTests {
             .write(toFile: dir + "/0001_a.up.sql", atomically: true, encoding: .utf8)
         let result = try ImportEngine.importFolder(dir, format: "sql", dialect: .postgresql)
         let operations = try #require(result.migrations.first).operations.map(\.value)
-        #expect(operations.last == .renameIndex(name: "i", to: "j", table: ""), "\(operations)")
+        #expect(operations.last == .renameIndex(name: "i", to: "j", table: "t"), "\(operations)")
     }
 }
