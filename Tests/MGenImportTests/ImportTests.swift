@@ -244,6 +244,34 @@ let importFixtures: [ImportFixture] = [
     }
 }
 
+extension SafeOutputImportTests {
+    /// Only mgen's own shapes: explicit transactions of another shape keep `transaction: false`, and
+    /// a NOT NULL sequence or an index cleanup that differs from what mgen renders is read statement
+    /// by statement (its CHECK stays a CHECK; the DO block is not part of the create_index).
+    @Test func otherShapesStayAsTheyAre() throws {
+        let dir = try temporaryFolder("import-safe-other")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header = "-- Runs outside a transaction\n"
+        try "CREATE TABLE t (c integer);\n".write(toFile: dir + "/0001_a.up.sql", atomically: true, encoding: .utf8)
+        // Two runs side by side (mgen makes one transaction of them), and another timeout.
+        try (header + "BEGIN;\nSET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '10min';\nALTER TABLE t ADD COLUMN d integer;\nCOMMIT;\n"
+             + "BEGIN;\nSET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN e integer;\nCOMMIT;\n")
+            .write(toFile: dir + "/0002_b.up.sql", atomically: true, encoding: .utf8)
+        // The CHECK kept at the end (no DROP CONSTRAINT): not mgen's NOT NULL.
+        try ("ALTER TABLE t ADD CONSTRAINT \"mgen_nn_t_c\" CHECK (\"c\" IS NOT NULL) NOT VALID;\n"
+             + "ALTER TABLE t VALIDATE CONSTRAINT \"mgen_nn_t_c\";\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\n")
+            .write(toFile: dir + "/0003_c.up.sql", atomically: true, encoding: .utf8)
+        // A cleanup of another index than the one built.
+        try (header + "DO $mgen$\nBEGIN\n    PERFORM FROM pg_index WHERE indexrelid = to_regclass('\"other\"') AND NOT indisvalid;\n"
+             + "    IF FOUND THEN\n        DROP INDEX \"other\";\n    END IF;\nEND\n$mgen$;\nCREATE INDEX CONCURRENTLY \"i\" ON \"t\" (\"d\");\n")
+            .write(toFile: dir + "/0004_d.up.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "sql", dialect: .postgresql)
+        #expect(result.migrations[1].transaction == false)
+        #expect(result.report.migrations[2].operations == ["add_check", "validate_constraint", "alter_column"], "\(result.report.text)")
+        #expect(result.report.migrations[3].raw.count == 1 && result.report.migrations[3].raw[0].statement.hasPrefix("DO $mgen$"), "\(result.report.text)")
+    }
+}
+
 /// Round trip of generated chains (the generative test's): emitted to each SQL-file target and
 /// imported back. The replayed states are equal after every migration, except on the tables raw
 /// SQL has touched (the import keeps such statements raw, and a state cannot follow raw SQL):
