@@ -214,7 +214,30 @@ let importFixtures: [ImportFixture] = [
 @Suite struct SafeOutputImportTests {
     @Test(arguments: ["goose", "golang-migrate", "sql", "prisma"])
     func reEmitsTheSameFiles(target: String) throws {
-        let original = try MGenTestSupport.exampleChain()
+        let result = try Self.roundTrip(MGenTestSupport.exampleChain(), target: target)
+        #expect(result.report.migrations.flatMap(\.operations).contains("alter_column"))
+    }
+
+    /// An enum change (the CHECK added NOT VALID, then validated) and a NOT NULL in one split
+    /// migration: two alter_columns, and the down file is the derived down mgen renders.
+    @Test(arguments: ["goose", "golang-migrate", "sql", "prisma"])
+    func enumChangeAndNotNull(target: String) throws {
+        let specs = [
+            "mgen: 1\nid: \"0001\"\nname: a\noperations:\n  - create_table:\n      table: t\n      columns:\n"
+                + "        - {name: id, type: bigint, identity: true}\n        - {name: s, type: text}\n      primary_key: [id]\n",
+            "mgen: 1\nid: \"0002\"\nname: b\noperations:\n  - alter_column: {table: t, column: s, type: \"enum(a, 'b c')\"}\n"
+                + "  - alter_column: {table: t, column: s, nullable: false}\n",
+        ]
+        let chain = try MigrationChain.build(specs.enumerated().map { try SpecLoader.load(text: $1, file: "Specs/000\($0 + 1).yaml") })
+        let result = try Self.roundTrip(chain, target: target)
+        #expect(result.report.migrations[1].operations == ["alter_column", "alter_column"], "\(result.report.text)")
+        #expect(result.report.migrations[1].down == "derived", "\(result.report.text)")
+        #expect(result.migrations[1].down == nil)
+    }
+
+    /// Emits the chain to PostgreSQL, imports it (no raw step), emits the import again: the same
+    /// statements, with the same transactions, as the original files.
+    static func roundTrip(_ original: MigrationChain, target: String) throws -> ImportResult {
         let emitter = try EmitterRegistry.require(target)
         let out = try temporaryFolder("import-safe-\(target)")
         let again = try temporaryFolder("import-safe-again-\(target)")
@@ -222,9 +245,7 @@ let importFixtures: [ImportFixture] = [
         try EmitEngine.write(EmitEngine.plan(original, emitter: emitter, options: EmitOptions(dialect: .postgresql, output: out)), force: false)
         let result = try ImportEngine.importFolder(out, format: target, dialect: .postgresql)
         #expect(result.report.rawStatements == 0, "\(result.report.text)")
-        let operations = result.report.migrations.flatMap(\.operations)
-        #expect(operations.contains("alter_column"))
-        // The example chain's split migration stays one transaction in the spec.
+        // A split migration stays one transaction in the spec.
         let split = result.report.migrations.filter { $0.dropped.contains { $0.contains("split around a VALIDATE") } }
         #expect(!split.isEmpty, "\(result.report.text)")
         for m in split { #expect(result.migrations.first { $0.id == m.id }?.transaction != false) }
@@ -241,6 +262,7 @@ let importFixtures: [ImportFixture] = [
             if target != "prisma" { #expect(sql(a.down) == sql(b.down), "\(a.version) down") }
             #expect(a.upTransactional == b.upTransactional && a.downTransactional == b.downTransactional, "\(a.version) transactions")
         }
+        return result
     }
 }
 

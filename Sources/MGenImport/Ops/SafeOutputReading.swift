@@ -1,3 +1,4 @@
+import Foundation
 import MGenSpec
 import MGenSQL
 
@@ -73,6 +74,32 @@ enum SafeOutputReading {
               let column = EnumSwap.match(text, pattern.replacingOccurrences(of: #"^ALTER TABLE "([^"]+)""#, with: #"^ALTER TABLE "[^"]+""#))
         else { return nil }
         return rendered(.alterColumn(AlterColumn(table: table, column: column, nullable: false)), statements, state: state)
+    }
+
+    /// `alter_column` to an enum as mgen writes it on PostgreSQL: the column's type, then its CHECK
+    /// added NOT VALID and validated (no scan under ACCESS EXCLUSIVE). The values are read from the
+    /// CHECK of the next few statements; the step rendered again must start at this statement.
+    static func enumChange(_ statements: ArraySlice<SourceStatement>, state: SchemaState) -> Found? {
+        guard let first = statements.first,
+              let table = EnumSwap.match(EnumSwap.normalize(first.text), #"^ALTER TABLE "([^"]+)" ALTER COLUMN "[^"]+" TYPE "#),
+              let column = EnumSwap.match(EnumSwap.normalize(first.text), #"^ALTER TABLE "[^"]+" ALTER COLUMN "([^"]+)" TYPE "#),
+              state.table(table)?.column(column) != nil else { return nil }
+        let check = #"^ALTER TABLE "[^"]+" ADD CONSTRAINT "[^"]+" CHECK \(""# + NSRegularExpression.escapedPattern(for: column) + #"" IN \((.*)\)\) NOT VALID$"#
+        for statement in statements.dropFirst().prefix(3) {
+            guard let list = EnumSwap.match(EnumSwap.normalize(statement.text), check) else { continue }
+            // 'a', 'b' (a quote inside a value doubled): the values.
+            let tokens = SQLTokens(list, backslashEscapes: false)
+            var values: [String] = []
+            for (k, token) in tokens.tokens.enumerated() {
+                if k % 2 == 1 { guard tokens.isPunct(k, ",") else { return nil }; continue }
+                let text = tokens.text(token)
+                guard text.hasPrefix("'"), text.hasSuffix("'"), text.count >= 2 else { return nil }
+                values.append(String(text.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'"))
+            }
+            guard !values.isEmpty else { return nil }
+            return rendered(.alterColumn(AlterColumn(table: table, column: column, type: .enumeration(values))), statements, state: state)
+        }
+        return nil
     }
 
     /// `create_index concurrently: true` as mgen writes it: the DO block that drops an INVALID index
