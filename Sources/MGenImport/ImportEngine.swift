@@ -301,6 +301,21 @@ struct Mapper {
                     continue
                 }
             }
+            // mgen's safe output (issue 13): NOT NULL through a CHECK, a concurrent build after the
+            // cleanup of an INVALID index left before — the step it renders.
+            if dialect == .postgresql, let found = SafeOutputReading.notNullThroughCheck(statements[position...], state: state)
+                ?? SafeOutputReading.enumChange(statements[position...], state: state)
+                ?? SafeOutputReading.concurrentIndex(statements[position...], state: state),
+               let table = found.operation.table, !opaque.contains(table) {
+                var trial = state
+                if (try? trial.apply(found.operation, at: statement.location)) != nil {
+                    trial.commit()
+                    out.append(Item(statement: statement, operations: [found.operation], before: [state], reason: nil, absorbed: found.statementCount - 1))
+                    state = trial
+                    skip = found.statementCount - 1
+                    continue
+                }
+            }
             // mgen's own batched backfill (a DO block, a temporary MySQL procedure): `backfill`.
             if dialect != .sqlite, let found = BackfillReading.read(statements[position...], dialect: dialect, state: state, inTransaction: inTransaction),
                !opaque.contains(found.backfill.table) {
@@ -517,8 +532,20 @@ struct Mapper {
     }
 
     mutating func migration(_ source: SourceMigration) -> Built {
-        inTransaction = source.transactional
+        var source = source
         var dropped: [String] = []
+        // A PostgreSQL file mgen split around its VALIDATE (issue 13): the explicit transactions are
+        // the spec's own `transaction`, which emit splits again the same way.
+        if dialect == .postgresql, !source.transactional, let up = SafeOutputReading.unwrapSplit(source.up) {
+            source.up = up.statements
+            dropped += up.dropped
+            source.transactional = true
+            if let down = source.down, let unwrapped = SafeOutputReading.unwrapSplit(down) {
+                source.down = unwrapped.statements
+                dropped += unwrapped.dropped
+            }
+        }
+        inTransaction = source.transactional
         var ups = items(source.up, dropped: &dropped)
         let after = state
         var downMode = "none", downNote = "the original has no down"
@@ -536,6 +563,10 @@ struct Mapper {
                 explicitDown = []
             } else if let derived, !downs.contains(where: \.isRaw), downs.flatMap(\.operations) == derived {
                 downMode = "derived"; downNote = "the down file does what the spec derives"
+            } else if let derived, rendersAs(derived, from: after, downStatements, inTransaction: source.transactional) {
+                // Statements that read as other steps (an enum's CHECK dropped, then its type) but
+                // are exactly what mgen renders for the derived down.
+                downMode = "derived"; downNote = "the down file is what mgen renders for the spec's derived down"
             } else if downs.count == ups.count, pairs(&ups, with: downs) {
                 downMode = "paired"; downNote = "each statement's down from the down file, statement by statement"
             } else {
@@ -565,6 +596,33 @@ struct Mapper {
                                                   statement: Self.firstLine($0.statement.text), reason: $0.reason ?? "") },
             down: downMode, downNote: downNote, dropped: dropped)
         return Built(migration: migration, report: report, structuredCount: ups.filter { !$0.isRaw }.reduce(0) { $0 + 1 + $1.absorbed })
+    }
+
+    /// Whether rendering `operations` from `state` (idempotent or not) gives exactly `statements`,
+    /// mgen's own session timeouts at their head aside.
+    func rendersAs(_ operations: [Operation], from state: SchemaState, _ statements: [SourceStatement], inTransaction: Bool) -> Bool {
+        let timeouts = Set(SessionTimeouts.defaults.statements(dialect, transactional: true).map(\.sql))
+        let texts = statements.map(\.text).drop { timeouts.contains($0) }.map(EnumSwap.normalize)
+        guard !operations.isEmpty else { return false }
+        for idempotent in [true, false] {
+            let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: idempotent))
+            var before = state
+            var rendered: [String] = []
+            var fits = true
+            for (k, op) in operations.enumerated() {
+                var next = before
+                let context: StepContext
+                do {
+                    try next.apply(op, at: SourceLocation(file: "import", line: k + 1, column: 1))
+                    next.commit()
+                    context = StepContext(before: before, after: next, inTransaction: inTransaction, migrationID: "import", direction: .down, position: k + 1)
+                    rendered += try renderer.render(op, context).map { EnumSwap.normalize($0.sql) }
+                } catch { fits = false; break }
+                before = next
+            }
+            if fits, rendered == Array(texts) { return true }
+        }
+        return false
     }
 
     /// Pairs up statement i with down statement n-1-i: a structured up must have exactly its

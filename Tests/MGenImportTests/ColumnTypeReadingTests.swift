@@ -47,7 +47,7 @@ extension ColumnTypeReadingTests {
 
 extension ColumnTypeReadingTests {
     /// `ALTER INDEX … RENAME TO` is read as rename_index (it was raw, and an import of a chain
-    /// that renames an index lost the new name from its state).
+    /// that renames an index lost the new name from its state); the index's table from the state.
     @Test func postgresqlIndexRename() throws {
         let dir = try temporaryFolder("index-rename")
         defer { try? FileManager.default.removeItem(atPath: dir) }
