@@ -126,6 +126,11 @@ public struct DialectCapabilities: Sendable, Hashable {
     public var fillsNotNullColumnsSilently: Bool
     /// Table options on CREATE TABLE: ENGINE, CHARSET, COLLATE (MySQL; spec 1.1 `mysql:` on create_table).
     public var tableOptions: Bool
+    /// A trigger executes a function (PostgreSQL) rather than a body of its own, which fires on one
+    /// event, per row (MySQL, SQLite).
+    public var triggersExecuteFunctions: Bool
+    /// INSTEAD OF triggers (on views: PostgreSQL, SQLite).
+    public var insteadOfTriggers: Bool
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -137,7 +142,8 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumStringLength: 10_485_760, maximumColumns: 1_600, maximumKeyBytes: nil, textKeysNeedPrefix: false,
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false,
-        maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false)
+        maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
+        triggersExecuteFunctions: true, insteadOfTriggers: true)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,
@@ -148,7 +154,8 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumStringLength: 16_383, maximumColumns: 1_017, maximumKeyBytes: 3_072, textKeysNeedPrefix: true,
         maximumDecimalPrecision: 65, maximumDecimalScale: 30, maximumEnumValueLength: 255, foreignKeyColumnTypesFixed: true,
         checksCannotReadIdentity: true, singleIdentityLeadingKey: true, noLiteralDefaultsOnText: true, storesAnyValue: false,
-        maximumCharLength: 255, unsignedIntegers: true, arrays: false, unboundedVarchar: false, fillsNotNullColumnsSilently: true, tableOptions: true)
+        maximumCharLength: 255, unsignedIntegers: true, arrays: false, unboundedVarchar: false, fillsNotNullColumnsSilently: true, tableOptions: true,
+        triggersExecuteFunctions: false, insteadOfTriggers: false)
     public static let sqlite = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: false, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
@@ -159,7 +166,8 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumStringLength: nil, maximumColumns: 2_000, maximumKeyBytes: nil, textKeysNeedPrefix: false,
         maximumDecimalPrecision: nil, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: true,
-        maximumCharLength: nil, unsignedIntegers: false, arrays: false, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false)
+        maximumCharLength: nil, unsignedIntegers: false, arrays: false, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
+        triggersExecuteFunctions: false, insteadOfTriggers: true)
 }
 
 extension Dialect {

@@ -178,11 +178,11 @@ extension ObjectChange {
         case (.sequence(let s), .sqlite):
             return refuse("sequences (sequence '\(s.name)')", "use an identity (AUTOINCREMENT) column")
         case (.trigger(let t), _):
-            if dialect == .postgresql, t.function == nil {
+            if dialect.capabilities.triggersExecuteFunctions, t.function == nil {
                 return ObjectProblem(message: "PostgreSQL: trigger '\(t.name)' has no `function` to execute",
                                      fix: "create a `returns: trigger` function and name it in `function:`")
             }
-            if dialect != .postgresql {
+            if !dialect.capabilities.triggersExecuteFunctions {
                 if t.body?.text(for: dialect) == nil {
                     return ObjectProblem(message: "\(name): trigger '\(t.name)' has no `body` for \(dialect)",
                                          fix: "add `body: {\(dialect): ...}` (the statements the trigger runs)")
@@ -192,7 +192,7 @@ extension ObjectChange {
                     return ObjectProblem(message: "\(name): trigger '\(t.name)' fires on \(t.events.count) events; a \(name) trigger has exactly one",
                                          fix: "write one trigger per event")
                 }
-                if dialect == .mysql, t.timing == .insteadOf { return refuse("INSTEAD OF triggers (trigger '\(t.name)')", "use before or after on a table") }
+                if !dialect.capabilities.insteadOfTriggers, t.timing == .insteadOf { return refuse("INSTEAD OF triggers (trigger '\(t.name)')", "use before or after on a table") }
             }
             return nil
         case (.view(let v), _):
@@ -200,7 +200,7 @@ extension ObjectChange {
                 ? ObjectProblem(message: "\(name): view '\(v.name)' has no `sql` for \(dialect)", fix: "add `\(dialect): ...` or `default: ...` to its `sql`")
                 : nil
         case (.function(let f), _):
-            if f.isTriggerFunction, dialect != .postgresql { return nil }
+            if f.isTriggerFunction, !dialect.capabilities.triggersExecuteFunctions { return nil }
             for (field, text) in [("body", f.body), ("returns", f.returns), ("arguments", f.arguments)] where text.text(for: dialect) == nil {
                 return ObjectProblem(message: "\(name): function '\(f.name)' has no `\(field)` for \(dialect)",
                                      fix: "add `\(dialect): ...` or `default: ...` to its `\(field)`")
