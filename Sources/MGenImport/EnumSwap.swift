@@ -104,11 +104,28 @@ enum EnumSwap {
     }
 
     static func match(_ text: String, _ pattern: String) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
+        guard let regex = compiled(pattern),
               let m = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), m.numberOfRanges > 1,
               let range = Range(m.range(at: 1), in: text) else { return nil }
         return String(text[range])
     }
+
+    /// The pattern compiled once per run (compiling costs far more than matching a statement; the
+    /// readers try the same few patterns on thousands of statements), shared by the import threads.
+    private static func compiled(_ pattern: String) -> NSRegularExpression? {
+        patterns.lock.lock()
+        defer { patterns.lock.unlock() }
+        if let hit = patterns.compiled[pattern] { return hit }
+        let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        patterns.compiled[pattern] = regex
+        return regex
+    }
+
+    private final class Patterns: @unchecked Sendable {
+        let lock = NSLock()
+        var compiled: [String: NSRegularExpression?] = [:]
+    }
+    private static let patterns = Patterns()
 
     /// `"Role"` → `Role`.
     static func unquote(_ name: String) -> String {

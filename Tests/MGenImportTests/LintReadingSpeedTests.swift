@@ -68,6 +68,29 @@ import Testing
         }
     }
 
+    /// The byte test that spares the drop_enum_value reader its patterns on every statement lets
+    /// through every text either pattern matches (mgen's rename, any case, a line break after it)
+    /// and stops ordinary statements; the patterns, compiled once and shared, match as before.
+    @Test func enumSwapPrecheckKeepsEveryMatch() {
+        let patterns = [#"^ALTER TYPE "([^"]+)" RENAME TO "[^"]+_mgen_old"$"#, #"^ALTER TYPE "([^"]+)" RENAME TO "mgen_old_enum"$"#]
+        let texts = [
+            #"ALTER TYPE "mood" RENAME TO "mood_mgen_old""#, #"alter type "mood" rename to "mood_MGEN_OLD""#,
+            #"ALTER TYPE "mood" RENAME TO "mood_mgen_old""# + "\n", #"ALTER TYPE "a b" RENAME TO "mgen_old_enum""#,
+            #"ALTER TYPE "mood" RENAME TO "mood_old""#, #"ALTER TYPE "mood" RENAME TO "mood_mgen_old" "#,
+            "ALTER TABLE t ADD COLUMN c text", "CREATE INDEX CONCURRENTLY i ON t (a)", "SET lock_timeout = '5s'", "", "ALTER",
+            #"ALTER TYPE "mood" ADD VALUE 'mgen_old"'"#,
+        ]
+        for text in texts {
+            let matched = patterns.contains { EnumSwap.match(text, $0) != nil }
+            if matched { #expect(MgenEnumSwapReading.renamesToMgenOld(text), "the precheck would lose \(text)") }
+        }
+        #expect(texts.prefix(4).allSatisfy { text in patterns.contains { EnumSwap.match(text, $0) != nil } }, "the patterns match mgen's renames")
+        #expect(!texts.dropFirst(6).contains(where: MgenEnumSwapReading.renamesToMgenOld), "ordinary statements stop at the byte test")
+        let together = parallelMap(Array(repeating: texts, count: 50).flatMap { $0 }) { EnumSwap.match($0, patterns[0]) }
+        #expect(together == Array(repeating: texts.map { EnumSwap.match($0, patterns[0]) }, count: 50).flatMap { $0 })
+        #expect(EnumSwap.match(texts[1], patterns[0]) == "mood")
+    }
+
     static func canonical(_ tree: [String: Any]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: tree, options: [.sortedKeys]), as: UTF8.self)
     }

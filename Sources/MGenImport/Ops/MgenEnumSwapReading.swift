@@ -10,7 +10,8 @@ enum MgenEnumSwapReading {
     struct Found { var operation: Operation; var type: String; var statementCount: Int }
 
     static func read(_ statements: ArraySlice<SourceStatement>, state: SchemaState) -> Found? {
-        guard let first = statements.first,
+        // Tried on every PostgreSQL statement: a byte test first, the patterns only on a rename to mgen's name.
+        guard let first = statements.first, renamesToMgenOld(first.text),
               let type = EnumSwap.match(first.text, #"^ALTER TYPE "([^"]+)" RENAME TO "[^"]+_mgen_old"$"#) ?? EnumSwap.match(first.text, #"^ALTER TYPE "([^"]+)" RENAME TO "mgen_old_enum"$"#),
               let old = state.enumValues(type), statements.count >= 2,
               case let .operations(created) = PostgresReader.read(statements[statements.startIndex + 1].text, state: SchemaState()),
@@ -22,5 +23,18 @@ enum MgenEnumSwapReading {
         guard let rendered = try? PostgreSQLDialect().enumTypeStatements(operation, context).map(\.sql), statements.count >= rendered.count,
               rendered.map(EnumSwap.normalize) == statements.prefix(rendered.count).map({ EnumSwap.normalize($0.text) }) else { return nil }
         return Found(operation: operation, type: type, statementCount: rendered.count)
+    }
+
+    /// Whether the text can match the patterns above: it starts with `ALTER` and ends with
+    /// `mgen_old"` or `mgen_old_enum"` (any case; a line break after it allowed, as `$` allows), without
+    /// a regular expression.
+    static func renamesToMgenOld(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes = bytes.dropLast() }
+        func hasSuffix(_ word: String) -> Bool {
+            bytes.count >= word.utf8.count && zip(bytes.suffix(word.utf8.count), word.utf8).allSatisfy { $0 | 0x20 == $1 || $0 == $1 }
+        }
+        return bytes.count > 5 && zip(bytes.prefix(5), "alter".utf8).allSatisfy { $0 | 0x20 == $1 }
+            && (hasSuffix("mgen_old\"") || hasSuffix("mgen_old_enum\""))
     }
 }
