@@ -455,7 +455,41 @@ extension DjangoWriter {
             ? call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: old))),
                                   Self.kw("field", try field(column, in: new, namedColumn: true))])
             : try stepSQL(s)
-        return [try relationSwap(tableName, column: column, old: old, new: new, db: db)]
+        let swap = try relationSwap(tableName, column: column, old: old, new: new, db: db)
+        guard djangoOwns(fk), createdInThisMigration(tableName) else { return [swap] }
+        return [pendingForeignKeyDiscard(tableName, column: column.name), swap]
+    }
+
+    /// Whether a CreateModel of this migration made the table: Django's PostgreSQL and MySQL
+    /// CreateModel adds the table's FOREIGN KEYs only when the migration ends (the schema editor's
+    /// `deferred_sql`; AddField and AlterField add theirs at once, SQLite inline).
+    func createdInThisMigration(_ tableName: String) -> Bool {
+        guard migration.before.table(tableName) == nil, !traits.remakesTablesToAlter else { return false }
+        return migration.up.contains { step in
+            if case let .createTable(table) = step.operation { return table.name == tableName }
+            return false
+        }
+    }
+
+    /// A key Django's CreateModel made in this migration is not in the database yet, only pending
+    /// in the schema editor's `deferred_sql`: the AlterField that drops it finds nothing to drop and
+    /// the key is added when the migration ends (and added again, existing, when it is unapplied).
+    /// A RunPython before the AlterField discards the pending statement (down: nothing to do).
+    mutating func pendingForeignKeyDiscard(_ tableName: String, column: String) -> PyNode {
+        let base = Py.identifier("discard_pending_fk_\(tableName)_\(column)")
+        var name = base
+        var n = 2
+        while functions.contains(where: { $0.hasPrefix("def \(name)(") }) { name = "\(base)_\(n)"; n += 1 }
+        functions.append([
+            "def \(name)(apps, schema_editor):",
+            "    # Django's CreateModel adds a FOREIGN KEY when the migration ends; this migration drops it before then.",
+            "    schema_editor.deferred_sql[:] = [",
+            "        sql for sql in schema_editor.deferred_sql",
+            "        if not (getattr(sql, 'template', None) == schema_editor.sql_create_fk",
+            "                and sql.parts['table'].table == \(Py.string(tableName)) and sql.references_column(\(Py.string(tableName)), \(Py.string(column))))",
+            "    ]",
+        ].joined(separator: "\n"))
+        return .inline("migrations.RunPython(\(name), migrations.RunPython.noop)")
     }
 
     mutating func runPython(_ backfill: Backfill, _ s: DjangoStep) throws(Failure) -> PyNode {
