@@ -456,19 +456,27 @@ extension DjangoWriter {
                                   Self.kw("field", try field(column, in: new, namedColumn: true))])
             : try stepSQL(s)
         let swap = try relationSwap(tableName, column: column, old: old, new: new, db: db)
-        guard djangoOwns(fk), createdInThisMigration(tableName) else { return [swap] }
+        guard djangoOwns(fk), pendingInMigration(fk.name, before: s.position) else { return [swap] }
         return [pendingForeignKeyDiscard(tableName, column: column.name), swap]
     }
 
-    /// Whether a CreateModel of this migration made the table: Django's PostgreSQL and MySQL
-    /// CreateModel adds the table's FOREIGN KEYs only when the migration ends (the schema editor's
-    /// `deferred_sql`; AddField and AlterField add theirs at once, SQLite inline).
-    func createdInThisMigration(_ tableName: String) -> Bool {
-        guard migration.before.table(tableName) == nil, !traits.remakesTablesToAlter else { return false }
-        return migration.up.contains { step in
-            if case let .createTable(table) = step.operation { return table.name == tableName }
-            return false
+    /// Whether the key `name` is, before the step at `position` (1-based), still pending: Django's
+    /// PostgreSQL and MySQL CreateModel adds the table's FOREIGN KEYs only when the migration ends
+    /// (the schema editor's `deferred_sql`, which follows renames; AddField and AlterField add
+    /// theirs at once, SQLite inline). Dropped (see pendingForeignKeyDiscard) or re-added by
+    /// add_foreign_key in between, it is not.
+    func pendingInMigration(_ name: String, before position: Int) -> Bool {
+        guard !traits.remakesTablesToAlter, migration.before.constraintOwner(name) == nil else { return false }
+        var pending = false
+        for step in migration.up.prefix(max(0, position - 1)) {
+            switch step.operation {
+            case let .createTable(table) where table.foreignKeys.contains(where: { $0.name == name }): pending = true
+            case let .dropConstraint(_, dropped) where dropped == name: pending = false
+            case let .addForeignKey(fk) where fk.name == name: pending = false
+            default: break
+            }
         }
+        return pending
     }
 
     /// A key Django's CreateModel made in this migration is not in the database yet, only pending
