@@ -165,7 +165,7 @@ struct DjangoWriter {
     let traits: DjangoTraits
     /// What the database can do.
     var can: DialectCapabilities { dialect.capabilities }
-    private(set) var functions: [String] = []
+    var functions: [String] = [] // module-level helpers (backfills, DjangoOps.pendingForeignKeyDiscard)
     private var fromImports: [String: Set<String>] = ["django.db": ["migrations"]]
     private var plainImports: Set<String> = []
 

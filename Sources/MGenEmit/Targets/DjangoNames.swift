@@ -94,7 +94,8 @@ extension DjangoWriter {
         if case let .renameColumn(table, _, to) = s.operation { ownColumn = (table, to) }
         var up: [String] = [], down: [String] = []
         for name in s.after.tableNames {
-            for fk in s.after.table(name)?.foreignKeys ?? [] where djangoOwns(fk) {
+            // A key CreateModel made in this migration is still pending: Django names it when it adds it.
+            for fk in s.after.table(name)?.foreignKeys ?? [] where djangoOwns(fk) && !pendingInMigration(fk.name, before: s.position) {
                 guard let owner = s.before.constraintOwner(fk.name), let old = s.before.table(owner)?.foreignKeys.first(where: { $0.name == fk.name }),
                       let oldName = DjangoNames.foreignKeyName(old, dialect: dialect), let newName = DjangoNames.foreignKeyName(fk, dialect: dialect),
                       let column = fk.columns.first, let referenced = fk.referencedColumns.first else { continue }

@@ -455,7 +455,49 @@ extension DjangoWriter {
             ? call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: old))),
                                   Self.kw("field", try field(column, in: new, namedColumn: true))])
             : try stepSQL(s)
-        return [try relationSwap(tableName, column: column, old: old, new: new, db: db)]
+        let swap = try relationSwap(tableName, column: column, old: old, new: new, db: db)
+        guard djangoOwns(fk), pendingInMigration(fk.name, before: s.position) else { return [swap] }
+        return [pendingForeignKeyDiscard(tableName, column: column.name), swap]
+    }
+
+    /// Whether the key `name` is, before the step at `position` (1-based), still pending: Django's
+    /// PostgreSQL and MySQL CreateModel adds the table's FOREIGN KEYs only when the migration ends
+    /// (the schema editor's `deferred_sql`, which follows renames; AddField and AlterField add
+    /// theirs at once, SQLite inline). Dropped (see pendingForeignKeyDiscard) or re-added by
+    /// add_foreign_key in between, it is not.
+    func pendingInMigration(_ name: String, before position: Int) -> Bool {
+        guard !traits.remakesTablesToAlter, migration.before.constraintOwner(name) == nil else { return false }
+        var pending = false
+        for step in migration.up.prefix(max(0, position - 1)) {
+            switch step.operation {
+            case let .createTable(table) where table.foreignKeys.contains(where: { $0.name == name }): pending = true
+            case let .dropConstraint(_, dropped) where dropped == name: pending = false
+            case let .addForeignKey(fk) where fk.name == name: pending = false
+            default: break
+            }
+        }
+        return pending
+    }
+
+    /// A key Django's CreateModel made in this migration is not in the database yet, only pending
+    /// in the schema editor's `deferred_sql`: the AlterField that drops it finds nothing to drop and
+    /// the key is added when the migration ends (and added again, existing, when it is unapplied).
+    /// A RunPython before the AlterField discards the pending statement (down: nothing to do).
+    mutating func pendingForeignKeyDiscard(_ tableName: String, column: String) -> PyNode {
+        let base = Py.identifier("discard_pending_fk_\(tableName)_\(column)")
+        var name = base
+        var n = 2
+        while functions.contains(where: { $0.hasPrefix("def \(name)(") }) { name = "\(base)_\(n)"; n += 1 }
+        functions.append([
+            "def \(name)(apps, schema_editor):",
+            "    # Django's CreateModel adds a FOREIGN KEY when the migration ends; this migration drops it before then.",
+            "    schema_editor.deferred_sql[:] = [",
+            "        sql for sql in schema_editor.deferred_sql",
+            "        if not (getattr(sql, 'template', None) == schema_editor.sql_create_fk",
+            "                and sql.parts['table'].table == \(Py.string(tableName)) and sql.references_column(\(Py.string(tableName)), \(Py.string(column))))",
+            "    ]",
+        ].joined(separator: "\n"))
+        return .inline("migrations.RunPython(\(name), migrations.RunPython.noop)")
     }
 
     mutating func runPython(_ backfill: Backfill, _ s: DjangoStep) throws(Failure) -> PyNode {
