@@ -67,7 +67,9 @@ enum SafeOutputReading {
     /// `alter_column nullable: false` on an existing table as mgen writes it: a CHECK NOT VALID named
     /// `mgen_nn_<table>_<column>`, its VALIDATE, SET NOT NULL, the CHECK dropped.
     static func notNullThroughCheck(_ statements: ArraySlice<SourceStatement>, state: SchemaState) -> Found? {
-        guard let first = statements.first else { return nil }
+        // A cheap test before the whitespace folding and the pattern: this reader is asked of every
+        // PostgreSQL statement (lint reads thousands), and the name is in every form it reads.
+        guard let first = statements.first, first.text.contains("mgen_nn_") else { return nil }
         let text = EnumSwap.normalize(first.text)
         let pattern = #"^ALTER TABLE "([^"]+)" (?:DROP CONSTRAINT IF EXISTS "mgen_nn_[^"]+", )?ADD CONSTRAINT "mgen_nn_[^"]+" CHECK \("([^"]+)" IS NOT NULL\) NOT VALID$"#
         guard let table = EnumSwap.match(text, pattern),
@@ -80,9 +82,11 @@ enum SafeOutputReading {
     /// added NOT VALID and validated (no scan under ACCESS EXCLUSIVE). The values are read from the
     /// CHECK of the next few statements; the step rendered again must start at this statement.
     static func enumChange(_ statements: ArraySlice<SourceStatement>, state: SchemaState) -> Found? {
-        guard let first = statements.first,
-              let table = EnumSwap.match(EnumSwap.normalize(first.text), #"^ALTER TABLE "([^"]+)" ALTER COLUMN "[^"]+" TYPE "#),
-              let column = EnumSwap.match(EnumSwap.normalize(first.text), #"^ALTER TABLE "[^"]+" ALTER COLUMN "([^"]+)" TYPE "#),
+        // The pattern's words, whatever the whitespace between them, before folding it (as above).
+        guard let first = statements.first, first.text.contains("COLUMN"), first.text.contains("TYPE"),
+              case let text = EnumSwap.normalize(first.text),
+              let table = EnumSwap.match(text, #"^ALTER TABLE "([^"]+)" ALTER COLUMN "[^"]+" TYPE "#),
+              let column = EnumSwap.match(text, #"^ALTER TABLE "[^"]+" ALTER COLUMN "([^"]+)" TYPE "#),
               state.table(table)?.column(column) != nil else { return nil }
         let check = #"^ALTER TABLE "[^"]+" ADD CONSTRAINT "[^"]+" CHECK \(""# + NSRegularExpression.escapedPattern(for: column) + #"" IN \((.*)\)\) NOT VALID$"#
         for statement in statements.dropFirst().prefix(3) {
