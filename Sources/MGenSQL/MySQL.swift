@@ -231,7 +231,7 @@ public struct MySQLDialect: SQLDialect {
             return [SQLStatement("ALTER TABLE \(quote(tableName))\(joinClauses(clauses))", kind: .alterTable,
                                  facts: restored.map { .foreignKeyIndexRestored(table: tableName, foreignKey: $0.name, columns: $0.columns) })]
         }
-        return [dropConstraintStatement(table: tableName, name: name)]
+        return [dropConstraintStatement(tableName, name)]
     }
 
     /// MySQL keeps an index named after a foreign key exactly when nothing else leads with the key's

@@ -249,7 +249,7 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func dropConstraint(_ table: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        ifExists.isEmpty ? [dropConstraintStatement(table: table, name: name)]
+        ifExists.isEmpty ? [dropConstraintStatement(table, name)]
             : [SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(ifExists)\(quote(name))", kind: .alterTable)]
     }
 

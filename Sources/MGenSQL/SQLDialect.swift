@@ -215,12 +215,6 @@ extension SQLDialect {
                      facts: [.constraintAdded(table: table, name: name, definition: definition)])
     }
 
-    /// `ALTER TABLE <table> DROP CONSTRAINT <name>`, with the fact that says so.
-    public func dropConstraintStatement(table: String, name: String) -> SQLStatement {
-        SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))", kind: .alterTable,
-                     facts: [.constraintDropped(table: table, name: name)])
-    }
-
     /// The CHECK that stands in for an enum where the dialect has no enum type.
     public func enumCheck(table: String, column: Column) -> CheckConstraint? {
         guard case let .enumeration(values) = column.type else { return nil }

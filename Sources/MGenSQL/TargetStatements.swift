@@ -9,9 +9,10 @@ extension SQLDialect {
         SQLStatement("ALTER TABLE \(quote(table)) DROP INDEX \(quote(index))", kind: .alterTable)
     }
 
-    /// `ALTER TABLE t DROP CONSTRAINT c`.
+    /// `ALTER TABLE t DROP CONSTRAINT c`, with the fact that says so (peewee's `drop_constraints`).
     public func dropConstraintStatement(_ table: String, _ name: String) -> SQLStatement {
-        SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))", kind: .alterTable)
+        SQLStatement("ALTER TABLE \(quote(table)) DROP CONSTRAINT \(quote(name))", kind: .alterTable,
+                     facts: [.constraintDropped(table: table, name: name)])
     }
 
     /// `ALTER TABLE t RENAME CONSTRAINT a TO b`.
