@@ -27,29 +27,35 @@ import Testing
         }
     }
 
-    /// The snapshot verify compares holds the precision: a down that gives back another one fails.
-    @Test(arguments: [Dialect.postgresql, .mysql]) func snapshotsSeePrecision(_ dialect: Dialect) throws {
-        guard let server = try GeneratedHarness.server(dialect) else { return }
-        // A hand-written down (MySQL's MODIFY is rendered from the state the down returns to).
-        let narrow = dialect == .postgresql ? "ALTER TABLE t ALTER COLUMN a TYPE timestamp(1)" : "ALTER TABLE t MODIFY a datetime(1) NULL"
+    /// verify of a chain that creates `t.a` as `created`, changes it to `changed`, and whose
+    /// hand-written down (`down`, SQL) gives back another type than `created`: the snapshots
+    /// verify compares must see the difference.
+    static func verifyWrongDown(created: String, changed: String, down: String, dialect: Dialect, at server: DatabaseURL) throws -> VerifyReport {
         let first = try SpecLoader.load(text: """
             mgen: 1
             id: "0001"
             name: t
             operations:
-              - create_table: {table: t, columns: [{name: a, type: timestamp(3)}]}
+              - create_table: {table: t, columns: [{name: a, type: \(created)}]}
             """, file: "0001.yaml")
         let second = try SpecLoader.load(text: """
             mgen: 1
             id: "0002"
-            name: narrow
+            name: change
             operations:
-              - alter_column: {table: t, column: a, type: timestamp(2)}
+              - alter_column: {table: t, column: a, type: \(changed)}
             down:
-              - sql: {up: "\(narrow)", down: "SELECT 1"}
+              - sql: {up: "\(down)", down: "SELECT 1"}
             """, file: "0002.yaml")
-        let migrations = try VerifyMigration.render(MigrationChain.build([first, second]), dialect: dialect)
-        let report = try verify(migrations, at: server)
+        return try verify(VerifyMigration.render(MigrationChain.build([first, second]), dialect: dialect), at: server)
+    }
+
+    /// The snapshot verify compares holds the precision: a down that gives back another one fails.
+    @Test(arguments: [Dialect.postgresql, .mysql]) func snapshotsSeePrecision(_ dialect: Dialect) throws {
+        guard let server = try GeneratedHarness.server(dialect) else { return }
+        // A hand-written down (MySQL's MODIFY is rendered from the state the down returns to).
+        let narrow = dialect == .postgresql ? "ALTER TABLE t ALTER COLUMN a TYPE timestamp(1)" : "ALTER TABLE t MODIFY a datetime(1) NULL"
+        let report = try Self.verifyWrongDown(created: "timestamp(3)", changed: "timestamp(2)", down: narrow, dialect: dialect, at: server)
         #expect(!report.ok, "a down to timestamp(1) instead of timestamp(3) must fail verify")
         let expected = dialect == .postgresql ? "timestamp(3) without time zone" : "datetime(3)"
         #expect(report.failure?.lines.contains { $0.contains(expected) } == true, "\(report.failure?.lines ?? [])")
@@ -67,26 +73,9 @@ extension ColumnTypeIntegrationTests {
         case .mysql: wrong = "ALTER TABLE t MODIFY a varchar(3) NULL"
         case .sqlite: wrong = "ALTER TABLE t RENAME TO t_old; CREATE TABLE t (a VARCHAR(3)); INSERT INTO t SELECT a FROM t_old; DROP TABLE t_old"
         }
-        let first = try SpecLoader.load(text: """
-            mgen: 1
-            id: "0001"
-            name: t
-            operations:
-              - create_table: {table: t, columns: [{name: a, type: char(3)}]}
-            """, file: "0001.yaml")
-        let second = try SpecLoader.load(text: """
-            mgen: 1
-            id: "0002"
-            name: widen
-            operations:
-              - alter_column: {table: t, column: a, type: char(5)}
-            down:
-              - sql: {up: "\(wrong)", down: "SELECT 1"}
-            """, file: "0002.yaml")
-        let migrations = try VerifyMigration.render(MigrationChain.build([first, second]), dialect: dialect)
-        let report = try verify(migrations, at: server)
+        let report = try Self.verifyWrongDown(created: "char(3)", changed: "char(5)", down: wrong, dialect: dialect, at: server)
         #expect(!report.ok, "a down to varchar(3) instead of char(3) must fail verify")
-        let expected = dialect == .postgresql ? "character(3)" : dialect == .mysql ? "char(3)" : "char(3)"
+        let expected = dialect == .postgresql ? "character(3)" : "char(3)"
         #expect(report.failure?.lines.contains { $0.lowercased().contains(expected) } == true, "\(report.failure?.lines ?? [])")
     }
 }

@@ -6,6 +6,17 @@ import MGenTestSupport
 import MGenVerify
 import Testing
 
+/// The schema a baseline builds: `chain` written by `emitter` with `--include-baseline` into
+/// `folder`, each up applied to a scratch database on `url`, read back without the frameworks'
+/// bookkeeping tables (what every baseline proof compares with the database it was read from).
+func schemaBuilt(by chain: MigrationChain, emitter: any Emitter, folder: String, at url: DatabaseURL) throws -> SchemaSnapshot {
+    try EmitEngine.write(EmitEngine.plan(chain, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: folder, includeBaseline: true)), force: false)
+    return try withScratchDatabase(url) { db, _ in
+        for m in try emitter.scan(folder) { try apply(m.up, transactional: m.upTransactional, on: db) }
+        return try introspect(db, exclude: frameworkBookkeepingTables)
+    }
+}
+
 /// `mgen baseline --schema`: the example chain applied to a database, dumped with the database's own
 /// tool, read back as one baseline spec, emitted and applied to an empty database: the same schema.
 @Suite(.serialized) struct BaselineTests {
@@ -52,11 +63,7 @@ import Testing
         #expect(stateChanges.isEmpty, "the baseline declares the chain's state:\n\(stateChanges.joined(separator: "\n"))")
         #expect(try EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline")).entries.isEmpty,
                 "a baseline is written only when asked")
-        try EmitEngine.write(EmitEngine.plan(baseline, emitter: emitter, options: EmitOptions(dialect: url.dialect, output: "\(folder)/baseline", includeBaseline: true)), force: false)
-        let again = try withScratchDatabase(url) { db, _ in
-            for m in try emitter.scan("\(folder)/baseline") { try apply(m.up, transactional: m.upTransactional, on: db) }
-            return try introspect(db, exclude: frameworkBookkeepingTables)
-        }
+        let again = try schemaBuilt(by: baseline, emitter: emitter, folder: "\(folder)/baseline", at: url)
         let changes = SnapshotDiff(original, again).render()
         #expect(changes.isEmpty, "the baseline builds the dumped schema:\n\(changes.joined(separator: "\n"))")
     }

@@ -53,12 +53,7 @@ import Testing
         #expect(result.report.migrations[0].dropped.filter { $0.hasPrefix("DEFINER=") }.count == 4, "\(result.report.migrations[0].dropped)")
         #expect(result.report.migrations[0].dropped.filter { $0.contains("stand-in for view") }.count == 2)
         let emitter = try EmitterRegistry.require("sql")
-        try EmitEngine.write(EmitEngine.plan(MigrationChain.build(result.migrations), emitter: emitter,
-                                             options: EmitOptions(dialect: .mysql, output: "\(folder)/out", includeBaseline: true)), force: false)
-        let again = try withScratchDatabase(url) { db, _ in
-            for m in try emitter.scan("\(folder)/out") { try apply(m.up, transactional: m.upTransactional, on: db) }
-            return try introspect(db, exclude: frameworkBookkeepingTables)
-        }
+        let again = try schemaBuilt(by: MigrationChain.build(result.migrations), emitter: emitter, folder: "\(folder)/out", at: url)
         let changes = SnapshotDiff(original, again).render()
         #expect(changes.isEmpty, "the baseline builds the dumped schema, objects included:\n\(changes.joined(separator: "\n"))")
     }

@@ -11,10 +11,13 @@ import Testing
 /// read as a baseline without Rails' bookkeeping tables, emitted and applied to an empty
 /// database: the app's schema, as it was.
 @Suite(.serialized) struct RailsStructureTests {
+    /// The Ruby that runs ActiveRecord (Debian's, or one installed by hand).
+    static let ruby = ["/usr/bin/ruby", "/usr/local/bin/ruby"].first(where: FileManager.default.isExecutableFile(atPath:))
+
     @Test(.enabled(if: serverEnabled("MGEN_TEST_PG_URL")))
     func railsStructureSQL() throws {
         let url = try server("MGEN_TEST_PG_URL")
-        let ruby = try #require(["/usr/bin/ruby", "/usr/local/bin/ruby"].first(where: FileManager.default.isExecutableFile(atPath:)), "ruby not found")
+        let ruby = try #require(Self.ruby, "ruby not found")
         let bin = try #require((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().last.map { "/usr/lib/postgresql/\($0)/bin" })
         let folder = try temporaryFolder("rails-structure")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -39,12 +42,7 @@ import Testing
         let structured = result.report.structuredStatements, raw = result.report.rawStatements
         #expect(structured >= 11)
         let emitter = try EmitterRegistry.require("sql")
-        try EmitEngine.write(EmitEngine.plan(MigrationChain.build(result.migrations), emitter: emitter,
-                                             options: EmitOptions(dialect: .postgresql, output: "\(folder)/out", includeBaseline: true)), force: false)
-        let again = try withScratchDatabase(url) { db, _ in
-            for m in try emitter.scan("\(folder)/out") { try apply(m.up, transactional: m.upTransactional, on: db) }
-            return try introspect(db, exclude: frameworkBookkeepingTables)
-        }
+        let again = try schemaBuilt(by: MigrationChain.build(result.migrations), emitter: emitter, folder: "\(folder)/out", at: url)
         let changes = SnapshotDiff(original, again).render()
         print("rails structure.sql baseline: \(structured) structured, \(raw) raw; schema \(changes.isEmpty ? "equal" : "differs")")
         #expect(changes.isEmpty, "the baseline builds the Rails app's schema:\n\(changes.joined(separator: "\n"))")
@@ -59,7 +57,7 @@ extension RailsStructureTests {
     @Test(.enabled(if: serverEnabled("MGEN_TEST_MYSQL_URL")))
     func railsStructureSQLOnMariaDB() throws {
         let url = try server("MGEN_TEST_MYSQL_URL")
-        let ruby = try #require(["/usr/bin/ruby", "/usr/local/bin/ruby"].first(where: FileManager.default.isExecutableFile(atPath:)), "ruby not found")
+        let ruby = try #require(Self.ruby, "ruby not found")
         let folder = try temporaryFolder("rails-structure-mysql")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let script = packageRoot.appendingPathComponent("Tests/MGenImportTests/Fixtures/rails-structure/structure_dump_mysql.rb").path
@@ -81,12 +79,7 @@ extension RailsStructureTests {
         }, "Rails' bookkeeping is not the app's schema")
         let structured = result.report.structuredStatements, raw = result.report.rawStatements
         let emitter = try EmitterRegistry.require("sql")
-        try EmitEngine.write(EmitEngine.plan(MigrationChain.build(result.migrations), emitter: emitter,
-                                             options: EmitOptions(dialect: .mysql, output: "\(folder)/out", includeBaseline: true)), force: false)
-        let again = try withScratchDatabase(url) { db, _ in
-            for m in try emitter.scan("\(folder)/out") { try apply(m.up, transactional: m.upTransactional, on: db) }
-            return try introspect(db, exclude: frameworkBookkeepingTables)
-        }
+        let again = try schemaBuilt(by: MigrationChain.build(result.migrations), emitter: emitter, folder: "\(folder)/out", at: url)
         #expect(original.objects?.count == 2, "a view and a trigger: \(original.objects?.map(\.name) ?? [])")
         let changes = SnapshotDiff(original, again).render()
         print("rails structure.sql (MariaDB) baseline: \(structured) structured, \(raw) raw; schema \(changes.isEmpty ? "equal" : "differs")")
