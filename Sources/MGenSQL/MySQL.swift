@@ -109,14 +109,45 @@ public struct MySQLDialect: SQLDialect {
         var clauses = ["ADD COLUMN \(try columnDefinition(column, table: owner))"]
         if let unique { clauses.append("ADD CONSTRAINT \(quote(unique.name)) UNIQUE (\(quote(column.name)))") }
         if let foreignKey { clauses.append("ADD \(foreignKeyClause(foreignKey))") }
-        if Self.addsInstantly(column, unique: unique, foreignKey: foreignKey) { clauses.append(Self.instant) }
+        if Self.addsInstantly(column, unique: unique, foreignKey: foreignKey), let clause = online(.addColumn) { clauses.append(clause.rawValue) }
         // The statement adds the key too (Prisma heads it AddForeignKey).
         return [SQLStatement("ALTER TABLE \(quote(table))\n    " + clauses.joined(separator: ",\n    "),
                              kind: foreignKey == nil ? .alterTable : .addForeignKey)]
     }
 
     public func dropColumn(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))", kind: .alterTable)]
+        [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))\(onlineSuffix(dropColumnChange(table, column, context)))", kind: .alterTable)]
+    }
+
+    public func renameColumn(_ table: String, _ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        let inForeignKey = context.before.table(table).map { Self.inForeignKey(from, of: $0, state: context.before) } ?? true
+        return [SQLStatement("ALTER TABLE \(quote(table)) RENAME COLUMN \(quote(from)) TO \(quote(to))\(onlineSuffix(.renameColumn(inForeignKey: inForeignKey)))",
+                             kind: .alterTable)]
+    }
+
+    /// The clause this change takes on the servers rendered for (OnlineDDL.swift).
+    func online(_ change: OnlineChange?) -> OnlineClause? {
+        change.flatMap(MySQLServers(options).clause)
+    }
+
+    /// `, ALGORITHM=…` for the end of a one-line ALTER, or nothing.
+    func onlineSuffix(_ change: OnlineChange?) -> String {
+        online(change).map { ", " + $0.rawValue } ?? ""
+    }
+
+    /// A drop of a column in a primary or foreign key has no online form (the key changes, or the
+    /// server refuses the drop): nil.
+    func dropColumnChange(_ tableName: String, _ column: String, _ context: StepContext) -> OnlineChange? {
+        guard let table = context.before.table(tableName) else { return nil }
+        if table.primaryKey?.columns.contains(column) == true || Self.inForeignKey(column, of: table, state: context.before) { return nil }
+        let indexed = table.uniques.contains { $0.columns.contains(column) }
+            || context.before.indexes(on: tableName).contains { $0.parts.contains { $0.columnName == column } }
+        return .dropColumn(indexed: indexed)
+    }
+
+    /// Whether a column is in a foreign key of its table or referenced by one of any table.
+    static func inForeignKey(_ column: String, of table: Table, state: SchemaState) -> Bool {
+        table.foreignKeys.contains { $0.columns.contains(column) } || !state.incomingForeignKeys(to: table.name, column: column).isEmpty
     }
 
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
@@ -128,23 +159,25 @@ public struct MySQLDialect: SQLDialect {
             switch defaultChange {
             case let .set(value):
                 // An expression default may need the table evaluated: no promise made for it.
-                let clause = if case .literal = value { ", \(Self.instant)" } else { "" }
+                let clause = if case .literal = value { onlineSuffix(.setDefault) } else { "" }
                 return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) SET DEFAULT \(defaultExpression(value, type: new.type))\(clause)", kind: .alterTable)]
             case .drop:
-                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT, \(Self.instant)", kind: .alterTable)]
+                return [SQLStatement("ALTER TABLE \(quote(change.table)) ALTER COLUMN \(quote(change.column)) DROP DEFAULT\(onlineSuffix(.setDefault))", kind: .alterTable)]
             }
         }
-        return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))", kind: .alterTable)]
+        return [SQLStatement("ALTER TABLE \(quote(change.table)) MODIFY COLUMN \(try columnDefinition(new, table: table))\(onlineSuffix(Self.varcharExtension(change, context)))",
+                             kind: .alterTable)]
     }
 
-    /// Online DDL clauses; only ALTER TABLE takes them on both MySQL and MariaDB.
-    static let online = "ALGORITHM=INPLACE, LOCK=NONE"
-
-    /// Safe output (issue 13): a change both servers make as a metadata change (MySQL 8.0.12+,
-    /// MariaDB 10.3+) says so, so a server that cannot (a FULLTEXT index, a compressed row format,
-    /// MySQL's 64 row versions) refuses it at once instead of silently copying the table under lock.
-    /// MySQL refuses any LOCK clause beside INSTANT.
-    public static let instant = "ALGORITHM=INSTANT"
+    /// A change that only lengthens a VARCHAR (all else of the column as it was): nil otherwise.
+    static func varcharExtension(_ change: AlterColumn, _ context: StepContext) -> OnlineChange? {
+        guard change.nullable == nil, change.defaultChange == nil, change.comment == nil, change.using == nil,
+              let old = context.before.table(change.table)?.column(change.column), let new = context.after.table(change.table)?.column(change.column),
+              case let .string(from) = old.type, case let .string(to) = new.type else { return nil }
+        var widened = old
+        widened.type = new.type
+        return widened == new ? .extendVarchar(from: from, to: to) : nil
+    }
 
     /// Whether both servers add this column instantly: not with a unique index or a foreign key
     /// (INPLACE or COPY), nor an AUTO_INCREMENT or expression default (the rows are filled). A
@@ -172,14 +205,14 @@ public struct MySQLDialect: SQLDialect {
         let unique = index.unique ? "UNIQUE " : ""
         let (_, covered) = foreignKeyIndexChanges(index.table, context)
         if concurrently, covered.isEmpty {
-            return [SQLStatement("ALTER TABLE \(quote(index.table)) ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index))), \(Self.online)", kind: .alterTable)]
+            return [SQLStatement("ALTER TABLE \(quote(index.table)) ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index)))\(onlineSuffix(.buildIndex))", kind: .alterTable)]
         }
         if !covered.isEmpty {
             // A key whose own index the new one makes redundant loses it in the same statement (MySQL
             // drops the index it made by itself then, but not one mgen restored: dropping it here
             // works for both, and keeps the schema a function of the state).
             var clauses = ["ADD \(unique)INDEX \(quote(index.name))\(using) (\(indexParts(index)))"] + covered.map { "DROP INDEX \(quote($0.name))" }
-            if concurrently { clauses.append(Self.online) }
+            if concurrently, let clause = online(.buildIndex) { clauses.append(clause.rawValue) }
             return [SQLStatement("ALTER TABLE \(quote(index.table))\(joinClauses(clauses))", kind: .alterTable,
                                  facts: covered.map { .foreignKeyIndexDropped(table: index.table, foreignKey: $0.name) })]
         }
@@ -199,7 +232,7 @@ public struct MySQLDialect: SQLDialect {
             return [SQLStatement("DROP INDEX \(quote(index.name)) ON \(quote(index.table))", kind: .dropIndex)]
         }
         var clauses = restored.map { "ADD INDEX \(quote($0.name)) (\(quoteList($0.columns)))" } + ["DROP INDEX \(quote(index.name))"]
-        if concurrently { clauses.append(Self.online) }
+        if concurrently, let clause = online(.buildIndex) { clauses.append(clause.rawValue) }
         return [SQLStatement("ALTER TABLE \(quote(index.table))\n    " + clauses.joined(separator: ",\n    "), kind: .alterTable,
                              facts: restored.map { .foreignKeyIndexRestored(table: index.table, foreignKey: $0.name, columns: $0.columns) })]
     }

@@ -98,9 +98,13 @@ public struct RenderOptions: Hashable, Sendable {
     public var idempotent: Bool
     /// PostgreSQL: the `SET LOCAL` timeouts every transactional migration starts with (safe output).
     public var timeouts: SessionTimeouts
-    public init(idempotent: Bool = true, timeouts: SessionTimeouts = .defaults) {
+    /// The server and version rendered for (`--db-version`); nil: the dialect alone, and for
+    /// MySQL only what every supported MySQL and MariaDB accepts (OnlineDDL.swift).
+    public var server: DatabaseTarget?
+    public init(idempotent: Bool = true, timeouts: SessionTimeouts = .defaults, server: DatabaseTarget? = nil) {
         self.idempotent = idempotent
         self.timeouts = timeouts
+        self.server = server
     }
 }
 

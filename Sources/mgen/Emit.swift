@@ -26,6 +26,7 @@ struct Emit: ParsableCommand {
     @Option(help: "The target framework (see `mgen targets`).", completion: Completions.targets) var target: String?
     @Option(help: "postgresql, mysql (MySQL 8 / MariaDB 10.11) or sqlite.", completion: Completions.dialects, transform: Dialect.argument)
     var dialect: Dialect?
+    @OptionGroup var serverOption: ServerOption
     @Option(help: "The folder to write into.") var out: String?
     @Option(help: "sequence or timestamp (where the target allows both).") var versioning: Versioning?
     @Option(help: "The version of the first new migration, 20250115093000 (timestamp versioning); later ones follow it by a second.")
@@ -77,9 +78,10 @@ struct Emit: ParsableCommand {
     func run() throws {
         try MGenCLI.run { () throws(DiagnosticError) in
             let config = try ProjectConfig.load()
-            var jobs: [(target: String, dialect: Dialect?, out: String?, versioning: Versioning?, options: [String: String])] = []
+            var jobs: [(target: String, dialect: Dialect?, server: DatabaseTarget?, out: String?, versioning: Versioning?, options: [String: String])] = []
             if let target {
-                jobs = [(target, try resolveDialect(dialect, config: config), out, versioning, [:])]
+                let (chosen, server) = try resolveServer(serverOption.dbVersion, dialect: dialect, configText: config?.dialect)
+                jobs = [(target, chosen, server, out, versioning, [:])]
             } else if let outputs = config?.outputs, !outputs.isEmpty {
                 // mgen.yaml's values are text: parsed here, with the same errors as on the command line.
                 for output in outputs {
@@ -90,9 +92,8 @@ struct Emit: ParsableCommand {
                         }
                         scheme = parsed
                     }
-                    var chosen = dialect
-                    if chosen == nil { chosen = try parseDialect(output.dialect, config: config) }
-                    jobs.append((output.target, chosen, out ?? output.out, scheme, output.options))
+                    let (chosen, server) = try resolveServer(serverOption.dbVersion, dialect: dialect, configText: output.dialect ?? config?.dialect)
+                    jobs.append((output.target, chosen, server, out ?? output.out, scheme, output.options))
                 }
             } else {
                 throw DiagnosticError(Diagnostic("no target given", object: "--target",
@@ -128,11 +129,11 @@ struct Emit: ParsableCommand {
                                                      fix: emitter.missingOutputFix(options: extra)))
                 }
                 let options = EmitOptions(dialect: dialect, output: out, versioning: job.versioning, timestamp: timestamp, force: force,
-                                          render: RenderOptions(idempotent: !noIdempotent, timeouts: try timeouts(config)), templates: templates ?? config?.templates,
+                                          render: RenderOptions(idempotent: !noIdempotent, timeouts: try timeouts(config), server: job.server), templates: templates ?? config?.templates,
                                           targetOptions: extra, includeBaseline: includeBaseline)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
-                printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, config: config)
+                printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, server: job.server, config: config)
                 if dryRun {
                     for line in dryRunLines(plan) { print(line) }
                     continue

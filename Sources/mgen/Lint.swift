@@ -125,9 +125,9 @@ nonisolated(unsafe) var printedLintFindings = Set<Finding>()
 
 /// What `mgen emit` prints before writing: the linter's findings on the specs it writes, one line
 /// each on stderr. They never fail the emit.
-func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dialect, config: ProjectConfig?) {
+func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dialect, server: DatabaseTarget?, config: ProjectConfig?) {
     guard !specs.isEmpty else { return }
-    let text = config?.dialect.flatMap { Dialect(name: String($0.split(separator: "@").first ?? "")) == dialect ? $0 : nil } ?? dialect.rawValue
+    let text = server?.description ?? config?.dialect.flatMap { Dialect(name: String($0.split(separator: "@").first ?? "")) == dialect ? $0 : nil } ?? dialect.rawValue
     guard case let .success(target) = DatabaseTarget.parse(text),
           let lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()),
           let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }

@@ -106,6 +106,42 @@ func resolveDialect(_ option: Dialect?, config: ProjectConfig?) throws(Diagnosti
     return try parseDialect(nil, config: config)
 }
 
+/// The dialect and the server rendered for: `--db-version mysql@8.0.35` (its dialect; a --dialect
+/// beside it must agree), else --dialect, else mgen.yaml's `dialect:` (`configText`, a target's
+/// own or the project's). A version is used only where one is written (`mysql@8.0.29`, or
+/// mgen.yaml's `dialect: mysql@8.0.29` for a --dialect of the same family): a bare `mysql`
+/// renders what every MySQL and MariaDB accepts, as it always has.
+func resolveServer(_ dbVersion: String?, dialect option: Dialect?, configText: String?) throws(DiagnosticError) -> (dialect: Dialect?, server: DatabaseTarget?) {
+    func parse(_ text: String, object: String) throws(DiagnosticError) -> DatabaseTarget {
+        switch DatabaseTarget.parse(text, for: .render, object: object) {
+        case let .success(target): return target
+        case let .failure(diagnostic): throw DiagnosticError(diagnostic)
+        }
+    }
+    if let dbVersion {
+        let server = try parse(dbVersion, object: "--db-version")
+        if let option, option != server.engine.dialect {
+            throw DiagnosticError(Diagnostic("--dialect \(option) does not match --db-version \(server)", object: "--dialect",
+                                             fix: "leave --dialect out: --db-version names the dialect (\(server.engine.dialect))"))
+        }
+        return (server.engine.dialect, server)
+    }
+    let configDialect: Dialect?
+    do { configDialect = try configText.map(Dialect.parse) } catch {
+        throw DiagnosticError(Diagnostic(error.message, object: "mgen.yaml dialect", fix: error.fix))
+    }
+    let dialect = option ?? configDialect
+    guard let configText, configText.contains("@"), configDialect == dialect else { return (dialect, nil) }
+    return (dialect, try parse(configText, object: "mgen.yaml dialect"))
+}
+
+/// `--db-version`, shared by the commands that render.
+struct ServerOption: ParsableArguments {
+    @Option(name: .customLong("db-version"),
+            help: "The server to render for: mysql@8.0.35, mariadb@10.11, postgresql@15, sqlite (MySQL/MariaDB: the ALGORITHM each version takes; default: what every MySQL 8.0.12+ and MariaDB 10.5+ takes).")
+    var dbVersion: String?
+}
+
 /// A command-line value that does not parse: ArgumentParser prints the description after
 /// "The value 'x' is invalid for '--dialect <dialect>': ".
 struct ArgumentProblem: Error, CustomStringConvertible {

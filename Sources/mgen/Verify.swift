@@ -34,6 +34,7 @@ struct Verify: ParsableCommand {
     @Option(help: "The dialect to render for: postgresql, mysql or sqlite (default and only choice: the dialect of --db).",
             completion: Completions.dialects, transform: Dialect.argument)
     var dialect: Dialect?
+    @OptionGroup var serverOption: ServerOption
     @Option(help: "With --dir: the framework whose files to verify (see `mgen targets`).", completion: Completions.targets) var target: String?
     @Option(help: "A folder of migration files to verify as --target applies them.") var dir: String?
     @Option(name: .customLong("seed-rows"), help: "Rows to insert into every table before each step, to check none is lost.")
@@ -55,7 +56,8 @@ struct Verify: ParsableCommand {
                                                  fix: db == nil ? "verifying \(wanted) needs a server: pass --db (e.g. \(wanted == .mysql ? "mysql://root@127.0.0.1:3306/mysql" : "postgres://postgres@localhost:5432/postgres"))"
                                                      : "leave --dialect out: it follows --db"))
             }
-            let migrations = try loadMigrations(dialect: url.dialect)
+            let (_, server) = try resolveServer(serverOption.dbVersion, dialect: url.dialect, configText: nil)
+            let migrations = try loadMigrations(dialect: url.dialect, server: server)
             let options = VerifyOptions(seedRows: seedRows)
             let report: VerifyReport
             do {
@@ -80,7 +82,7 @@ struct Verify: ParsableCommand {
     }
 
     /// Specs rendered for the database's dialect, or the files of --dir as --target reads them.
-    private func loadMigrations(dialect: Dialect) throws(DiagnosticError) -> [VerifyMigration] {
+    private func loadMigrations(dialect: Dialect, server: DatabaseTarget?) throws(DiagnosticError) -> [VerifyMigration] {
         guard let dir else {
             if target != nil {
                 throw DiagnosticError(Diagnostic("--target needs --dir: the folder of files to verify", object: "--target",
@@ -88,7 +90,7 @@ struct Verify: ParsableCommand {
             }
             let (chain, _) = try specs.loadChain(config: try ProjectConfig.load())
             if !json { printWarnings(chain.migrations.flatMap(\.warnings)) }
-            return try VerifyMigration.render(chain, dialect: dialect, options: RenderOptions(idempotent: !noIdempotent))
+            return try VerifyMigration.render(chain, dialect: dialect, options: RenderOptions(idempotent: !noIdempotent, server: server))
         }
         guard let target else {
             throw DiagnosticError(Diagnostic("--dir needs --target: which framework's files are in \(dir)", object: "--dir",

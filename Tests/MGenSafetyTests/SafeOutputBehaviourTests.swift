@@ -207,7 +207,7 @@ extension MariaDBBehaviourTests {
     /// (1845/1846) and the table keeps its columns, where without the clause MariaDB would copy it.
     @Test func emittedInstantSucceedsOrIsRefused() throws {
         let emitted = try #require(try renderedUp("  - add_column: {table: users, column: {name: nick, type: string(20)}}", .mysql).last?.sql)
-        #expect(emitted.hasSuffix(MySQLDialect.instant))
+        #expect(emitted.hasSuffix(OnlineClause.instant.rawValue))
         try withScratchDatabase(try Servers.url("MGEN_TEST_MYSQL_URL")) { db, _ in
             func columns() throws -> String? {
                 try db.scalar("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users'")

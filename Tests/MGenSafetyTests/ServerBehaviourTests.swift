@@ -17,11 +17,11 @@ enum Servers {
 }
 
 /// The SQL mgen renders for the spec after the seed (the statements the rules talk about).
-func renderedUp(_ operations: String, _ dialect: Dialect, extra: String = "") throws -> [SQLStatement] {
+func renderedUp(_ operations: String, _ dialect: Dialect, extra: String = "", server: DatabaseTarget? = nil) throws -> [SQLStatement] {
     let built = try chain([seed, spec("0002", operations, extra: extra)])
     // The statements as the dialect spells them, its limits aside: the tests measure what the
     // server does with changes emit refuses too (a MySQL NOT NULL column without a default).
-    let rendered = try SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false)).render(built.migrations) { $0 }
+    let rendered = try SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false, server: server)).render(built.migrations) { $0 }
     return rendered[1].up
 }
 
@@ -316,8 +316,8 @@ struct MariaDBBehaviourTests {
     /// The statement with an algorithm clause: `ALTER TABLE …, ALGORITHM=…` or `CREATE INDEX … ALGORITHM=…`.
     func with(_ clause: String, _ sql: String) -> String {
         // mgen's own INSTANT promise (safe output) is replaced by the clause under test.
-        let sql = sql.hasSuffix(",\n    \(MySQLDialect.instant)") ? String(sql.dropLast(MySQLDialect.instant.count + 6))
-            : sql.hasSuffix(", \(MySQLDialect.instant)") ? String(sql.dropLast(MySQLDialect.instant.count + 2)) : sql
+        let sql = sql.hasSuffix(",\n    \(OnlineClause.instant.rawValue)") ? String(sql.dropLast(OnlineClause.instant.rawValue.count + 6))
+            : sql.hasSuffix(", \(OnlineClause.instant.rawValue)") ? String(sql.dropLast(OnlineClause.instant.rawValue.count + 2)) : sql
         return sql.hasPrefix("ALTER TABLE") ? "\(sql), \(clause)" : "\(sql) \(clause.replacingOccurrences(of: ",", with: ""))"
     }
 

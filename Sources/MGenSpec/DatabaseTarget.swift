@@ -1,7 +1,7 @@
-import MGenSpec
-
 /// The server a migration will run on: its engine and version decide which locks, rewrites and
 /// ALTER TABLE algorithms apply. Written `postgresql@15`, `mysql@8.0.29`, `mariadb@10.11`.
+/// `mgen lint` judges for it; `mgen emit --db-version` renders for it (the ALGORITHM/LOCK
+/// clauses of MySQL and MariaDB, MGenSQL's OnlineDDL.swift).
 public struct DatabaseTarget: Hashable, Sendable, CustomStringConvertible {
     public enum Engine: String, Hashable, Sendable, CaseIterable {
         case postgresql, mysql, mariadb, sqlite
@@ -34,18 +34,28 @@ public struct DatabaseTarget: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The versions the rules are written for; older ones are refused rather than linted wrongly.
-    public static func minimumVersion(_ engine: Engine) -> Version {
+    /// What a version is read for: the lint rules, or rendering migrations.
+    public enum Use: Sendable {
+        case lint, render
+    }
+
+    /// The oldest versions the lint rules are written for (older ones are refused rather than
+    /// linted wrongly), and the oldest mgen renders for: MariaDB before 10.5.2 has no
+    /// `RENAME COLUMN` / `RENAME INDEX`, PostgreSQL before 12 no `SET NOT NULL` proven by a CHECK.
+    public static func minimumVersion(_ engine: Engine, for use: Use = .lint) -> Version {
         switch engine {
         case .postgresql: Version(12)
         case .mysql: Version(8, 0)
-        case .mariadb: Version(10, 6)
+        case .mariadb: use == .lint ? Version(10, 6) : Version(10, 5, 2)
         case .sqlite: Version(3, 0)
         }
     }
 
-    /// Reads `postgresql@15`, `postgres`, `mysql@8.0.29`, `mariadb@10.11`, `sqlite`.
-    public static func parse(_ text: String) -> Result<DatabaseTarget, Diagnostic> {
+    /// Reads `postgresql@15`, `postgres`, `mysql@8.0.29`, `mariadb@10.11`, `sqlite`; `object`
+    /// names where the text came from in an error (the option, or mgen.yaml's `dialect`).
+    public static func parse(_ text: String, for use: Use = .lint, object: String = "--db-version",
+                             at location: SourceLocation? = nil) -> Result<DatabaseTarget, Diagnostic> {
+        let object: String? = location == nil ? object : nil
         let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
         let name = parts.first?.lowercased() ?? ""
         let engine: Engine
@@ -55,20 +65,22 @@ public struct DatabaseTarget: Hashable, Sendable, CustomStringConvertible {
         case "mariadb": engine = .mariadb
         case "sqlite", "sqlite3": engine = .sqlite
         default:
-            return .failure(Diagnostic("unknown database '\(name)'", object: "--db-version",
+            return .failure(Diagnostic("unknown database '\(name)'", at: location, object: object,
                                        fix: "use postgresql@15, mysql@8.0.35, mariadb@10.11 or sqlite"))
         }
         var version = defaultVersion(engine)
         if parts.count == 2 {
             guard let parsed = Version(parts[1]) else {
-                return .failure(Diagnostic("'\(parts[1])' is not a version", object: "--db-version",
+                return .failure(Diagnostic("'\(parts[1])' is not a version", at: location, object: object,
                                            fix: "write the version as digits and dots: \(engine.rawValue)@\(defaultVersion(engine))"))
             }
             version = parsed
         }
-        guard version >= minimumVersion(engine) else {
-            return .failure(Diagnostic("\(engine.rawValue) \(version) is older than the linter's rules cover", object: "--db-version",
-                                       fix: "the rules cover \(engine.rawValue) \(minimumVersion(engine)) and later"))
+        let minimum = minimumVersion(engine, for: use)
+        guard version >= minimum else {
+            let what = use == .lint ? "the linter's rules cover" : "mgen renders for"
+            return .failure(Diagnostic("\(engine.rawValue) \(version) is older than \(what)", at: location, object: object,
+                                       fix: "\(what) \(engine.rawValue) \(minimum) and later"))
         }
         return .success(DatabaseTarget(engine, version))
     }
