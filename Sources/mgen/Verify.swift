@@ -56,7 +56,11 @@ struct Verify: ParsableCommand {
                                                  fix: db == nil ? "verifying \(wanted) needs a server: pass --db (e.g. \(wanted == .mysql ? "mysql://root@127.0.0.1:3306/mysql" : "postgres://postgres@localhost:5432/postgres"))"
                                                      : "leave --dialect out: it follows --db"))
             }
-            let (_, server) = try resolveServer(serverOption.dbVersion, dialect: url.dialect, configText: nil)
+            let (rendered, server) = try resolveServer(serverOption.dbVersion, dialect: nil, configText: nil)
+            if let rendered, rendered != url.dialect {
+                throw DiagnosticError(Diagnostic("--db-version \(serverOption.dbVersion ?? "") is not a \(url.dialect) server like --db", object: "--db-version",
+                                                 fix: "name the server --db points at (e.g. \(url.dialect == .mysql ? "mariadb@10.11" : url.dialect == .postgresql ? "postgresql@15" : "sqlite"))"))
+            }
             let migrations = try loadMigrations(dialect: url.dialect, server: server)
             let options = VerifyOptions(seedRows: seedRows)
             let report: VerifyReport

@@ -28,14 +28,14 @@ public struct PrismaEmitter: Emitter {
         // transactions: Prisma sends the file as one query, one implicit transaction otherwise.
         let split = migration.isSplit
         if !split || migration.upIsTransactional {
-            up["up"] = try Self.body(planned, .up, dialect: context.dialect,
+            up["up"] = try Self.body(planned, .up, dialect: context.dialect, server: context.render.server,
                                      timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true)) ?? ""
         }
         var files = [EmittedFile(path: "\(folder)/migration.sql", contents: try context.templates.render("prisma/prisma.migration.sql.mustache", up))]
         // An irreversible migration's down.sql is the statement that fails (SQLFiles.values), so a
         // rollback by hand stops there rather than "succeeds" on an empty file.
         var down = SQLFiles.values(migration, context, direction: .down)
-        if !split || migration.downIsTransactional, let body = try Self.body(planned, .down, dialect: context.dialect,
+        if !split || migration.downIsTransactional, let body = try Self.body(planned, .down, dialect: context.dialect, server: context.render.server,
                                             timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false)) {
             down["down"] = body
         }
@@ -48,9 +48,9 @@ public struct PrismaEmitter: Emitter {
     /// without `IF NOT EXISTS`, and (PostgreSQL, MySQL) a new table's foreign keys as separate
     /// `AddForeignKey` statements once the tables around them exist. SQLite keeps them in the
     /// table, as Prisma does; its table rebuild is one `-- RedefineTables` section.
-    static func body(_ planned: PlannedMigration, _ direction: Direction, dialect: Dialect,
+    static func body(_ planned: PlannedMigration, _ direction: Direction, dialect: Dialect, server: DatabaseTarget? = nil,
                      timeouts: [SQLStatement] = []) throws(DiagnosticError) -> String? {
-        let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false))
+        let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false, server: server))
         // The file's own timeouts first (PostgreSQL runs the file as one implicit transaction).
         var sections: [(heading: String?, statements: [SQLStatement])] = timeouts.isEmpty ? [] : [(nil, timeouts)]
         var diagnostics: [Diagnostic] = []

@@ -1,0 +1,39 @@
+import Foundation
+import MGenEmit
+import MGenSpec
+import MGenSQL
+import MGenTestSupport
+import Testing
+
+/// `mgen emit --db-version` (issue 13): the server reaches every target through RenderOptions.
+/// The targets that write MySQL's ALTERs as SQL carry the clauses of the chosen version; the
+/// targets that call their framework's API (add_column, RemoveField, …) leave the algorithm to
+/// the server, whose default is the best it has, exactly as without a version.
+@Suite struct ServerVersionEmitTests {
+    static let sqlCarrying: Set<String> = ["sql", "goose", "golang-migrate", "prisma", "typeorm"]
+
+    func emitted(_ target: String, server: DatabaseTarget?) throws -> String {
+        let output = try temporaryFolder("server-version")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let plan = try EmitEngine.plan(try exampleChain(), emitter: try EmitterRegistry.require(target),
+                                       options: EmitOptions(dialect: .mysql, output: output, render: RenderOptions(server: server),
+                                                            targetOptions: ["app": "blog"]))
+        try EmitEngine.write(plan, force: false)
+        // TypeORM's template literals escape the backticks.
+        return filesUnder(output).sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n").replacingOccurrences(of: "\\`", with: "`")
+    }
+
+    @Test(arguments: EmitterRegistry.all.filter { $0.dialects.contains(.mysql) }.map(\.name))
+    func versionReachesTheTarget(target: String) throws {
+        let plain = try emitted(target, server: nil)
+        let mariadb = try emitted(target, server: DatabaseTarget(.mariadb, Version(10, 11)))
+        let old = try emitted(target, server: DatabaseTarget(.mysql, Version(8, 0, 11)))
+        // The example drops users.name: instant on MariaDB 10.4+, not said without a version.
+        let drop = "DROP COLUMN `name`, ALGORITHM=INSTANT"
+        #expect(!plain.contains(drop))
+        #expect(mariadb.contains(drop) == Self.sqlCarrying.contains(target), "\(target)")
+        // MySQL before 8.0.12 has no ALGORITHM=INSTANT at all: none is written for it.
+        #expect(!old.contains("ALGORITHM=INSTANT"), "\(target)")
+        if !Self.sqlCarrying.contains(target) { #expect(plain == mariadb, "\(target): native calls do not change") }
+    }
+}
