@@ -107,3 +107,22 @@ extension MariaDBBehaviourTests {
         }
     }
 }
+
+/// emit and lint read the same server: where emit promises INSTANT the linter predicts INSTANT,
+/// where it promises INPLACE the linter predicts no COPY (docs/lint.md's table and its rules agree).
+@Suite struct OnlineDDLAgreesWithLintTests {
+    @Test(arguments: OnlineDDLClauseTests.cases.filter { $0.1 != nil && $0.2 != nil })
+    func emitPromiseMatchesLintPrediction(operations: String, server: String?, clause: String?) throws {
+        let text = try #require(server)
+        // The linter covers MySQL 8.0+ and MariaDB 10.6+.
+        guard case let .success(target) = DatabaseTarget.parse(text) else { return }
+        let built = try chain([seed, spec("0002", operations)])
+        let step = try #require(built.migrations[1].up.last)
+        let plan = try #require(Knowledge.mysqlPlan(step.operation, before: step.before, target: target))
+        if clause == OnlineDDLClauseTests.instant {
+            #expect(plan.algorithm == .instant, "\(text) \(operations): lint predicts \(plan)")
+        } else {
+            #expect(plan.algorithm != .copy && plan.lock == .none, "\(text) \(operations): lint predicts \(plan)")
+        }
+    }
+}
