@@ -27,6 +27,8 @@ import Testing
         operations:
           - drop_column: {table: users, column: code}
           - rename_column: {table: users, column: nick, to: handle}
+          - alter_column: {table: users, column: handle, type: string(60)}
+          - alter_column: {table: users, column: handle, default: x}
         """.write(toFile: "\(folder)/Specs/0002_change.yaml", atomically: true, encoding: .utf8)
         return folder
     }
@@ -38,15 +40,28 @@ import Testing
         #expect(fromConfig.status == 0, "\(fromConfig.output)")
         #expect(fromConfig.stdout.contains("DROP COLUMN `code`, ALGORITHM=INPLACE, LOCK=NONE;"), "\(fromConfig.stdout)")
         #expect(fromConfig.stdout.contains("RENAME COLUMN `nick` TO `handle`, ALGORITHM=INSTANT;"))
+        #expect(fromConfig.stdout.contains("MODIFY COLUMN `handle` varchar(60) NULL, ALGORITHM=INPLACE, LOCK=NONE;"))
         // --db-version over mgen.yaml, in emit too.
         let emit = try mgen(["emit", "--db-version", "mariadb@10.11"], in: folder)
         #expect(emit.status == 0, "\(emit.output)")
         let written = try String(contentsOfFile: "\(folder)/out/0002_change.up.sql", encoding: .utf8)
         #expect(written.contains("DROP COLUMN `code`, ALGORITHM=INSTANT;"), "\(written)")
+        #expect(written.contains("MODIFY COLUMN `handle` varchar(60) NULL, ALGORITHM=INSTANT;"), "\(written)")
         // --dialect mysql alone, without mgen.yaml's version: the clauses every server takes (none here).
         try "targets:\n  - {target: sql, out: out}\n".write(toFile: "\(folder)/mgen.yaml", atomically: true, encoding: .utf8)
         let plain = try mgen(["sql", "Specs/0002_change.yaml", "--up", "--dialect", "mysql"], in: folder)
-        #expect(plain.status == 0 && !plain.stdout.contains("ALGORITHM"), "\(plain.output)")
+        #expect(plain.status == 0 && !plain.stdout.contains("DROP COLUMN `code`, ALGORITHM") && !plain.stdout.contains("varchar(60) NULL, ALGORITHM"), "\(plain.output)")
+    }
+
+    /// The clauses of every version read back: `mgen import` turns each statement into its
+    /// operation again (none stays raw sql).
+    @Test(arguments: ["mysql@8.0.11", "mysql@8.0.27", "mysql@8.0.35", "mariadb@10.11"])
+    func importReadsTheClausesBack(server: String) throws {
+        let folder = try project(config: "targets:\n  - {target: sql, out: out}\n")
+        let emit = try mgen(["emit", "--db-version", server], in: folder)
+        #expect(emit.status == 0, "\(emit.output)")
+        let imported = try mgen(["import", "--from", "sql", "out", "--dialect", "mysql", "--out", "imported"], in: folder)
+        #expect(imported.status == 0 && imported.stdout.contains("0 stayed raw sql"), "\(server): \(imported.output)")
     }
 
     @Test func badVersionsAreErrors() throws {
