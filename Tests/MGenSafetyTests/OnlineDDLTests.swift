@@ -29,8 +29,8 @@ import Testing
         ("  - rename_column: {table: users, column: code, to: code2}", "mysql@8.0.27", inPlace),
         ("  - rename_column: {table: users, column: code, to: code2}", "mysql@8.0.28", instant),
         ("  - rename_column: {table: users, column: code, to: code2}", "mariadb@10.11", instant),
-        // MySQL renames a foreign key's column in place only; MariaDB instantly.
-        ("  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}\n  - rename_column: {table: users, column: team_id, to: team}", "mysql@8.0.35", inPlace),
+        // MySQL does not rename a foreign key's column instantly (no clause); MariaDB does.
+        ("  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}\n  - rename_column: {table: users, column: team_id, to: team}", "mysql@8.0.35", nil),
         ("  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}\n  - rename_column: {table: users, column: team_id, to: team}", "mariadb@10.11", instant),
         // varchar(50) → varchar(60): at most 255 bytes in any character set, the length byte stays.
         ("  - alter_column: {table: users, column: email, type: string(60)}", nil, nil),
