@@ -250,7 +250,7 @@ public struct MySQLDialect: SQLDialect {
     public func dropConstraint(_ tableName: String, _ name: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         let table = try context.before.requiredTable(tableName)
         if let fk = table.foreignKeys.first(where: { $0.name == name }) {
-            var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))", kind: .dropForeignKey)]
+            var statements = [SQLStatement("ALTER TABLE \(quote(tableName)) DROP FOREIGN KEY \(quote(name))\(onlineSuffix(.dropForeignKey))", kind: .dropForeignKey)]
             // The key's own index (made by MySQL, or restored by mgen) outlives the constraint unless dropped too.
             if Self.hasOwnIndex(fk, in: context.before) {
                 statements.append(SQLStatement("ALTER TABLE \(quote(tableName)) DROP INDEX \(quote(name))", kind: .alterTable,

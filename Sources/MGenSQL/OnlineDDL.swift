@@ -38,6 +38,10 @@ public enum OnlineChange: Hashable, Sendable {
     case extendVarchar(from: Int, to: Int)
     /// `ADD INDEX` / `DROP INDEX` asked to run concurrently.
     case buildIndex
+    /// `RENAME INDEX`: metadata only on both; MariaDB says INSTANT, MySQL INPLACE.
+    case renameIndex
+    /// `DROP FOREIGN KEY`: metadata only on both; MariaDB says INSTANT, MySQL INPLACE.
+    case dropForeignKey
 }
 
 /// The servers a migration may run on: one with `--db-version`, else every MySQL and MariaDB the
@@ -81,7 +85,7 @@ public struct MySQLServers: Hashable, Sendable {
             case let .renameColumn(inForeignKey): return inForeignKey ? nil : v >= Version(8, 0, 28) ? .instant : .inPlace
             case .setDefault: return instant ? .instant : nil
             case let .extendVarchar(from, to): return keepsLengthBytes(from: from, to: to) ? .inPlace : nil
-            case .buildIndex: return .inPlace
+            case .buildIndex, .renameIndex, .dropForeignKey: return .inPlace
             }
         case .mariadb:
             switch change {
@@ -90,6 +94,7 @@ public struct MySQLServers: Hashable, Sendable {
             case .renameColumn, .setDefault: return v >= Version(10, 3, 7) ? .instant : nil
             case let .extendVarchar(from, to): return v >= Version(10, 4, 3) && keepsLengthBytes(from: from, to: to) ? .instant : nil
             case .buildIndex: return .inPlace
+            case .renameIndex, .dropForeignKey: return .instant
             }
         case .postgresql, .sqlite:
             return nil

@@ -10,7 +10,8 @@ extension SQLDialect {
         case .postgresql:
             return [SQLStatement("ALTER INDEX \(quote(name)) RENAME TO \(quote(to))")]
         case .mysql:
-            return [SQLStatement("ALTER TABLE \(quote(index.table)) RENAME INDEX \(quote(name)) TO \(quote(to))", kind: .alterTable)]
+            let clause = MySQLServers(options).clause(.renameIndex).map { ", " + $0.rawValue } ?? ""
+            return [SQLStatement("ALTER TABLE \(quote(index.table)) RENAME INDEX \(quote(name)) TO \(quote(to))\(clause)", kind: .alterTable)]
         case .sqlite:
             var drop = SQLStatement("DROP INDEX \(quote(name))", kind: .dropIndex)
             drop.comment = "SQLite cannot rename an index: dropped and created under its new name"

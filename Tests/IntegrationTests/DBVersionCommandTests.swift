@@ -30,6 +30,19 @@ import Testing
           - alter_column: {table: users, column: handle, type: string(60)}
           - alter_column: {table: users, column: handle, default: x}
         """.write(toFile: "\(folder)/Specs/0002_change.yaml", atomically: true, encoding: .utf8)
+        try """
+        mgen: 1
+        id: "0003"
+        name: keys
+        operations:
+          - create_table: {table: teams, columns: [{name: id, type: bigint, primary_key: true}]}
+          - add_column: {table: users, column: {name: team_id, type: bigint}}
+          - create_index: {name: users_team_idx, table: users, columns: [team_id]}
+          - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}
+          - create_index: {name: users_handle_idx, table: users, columns: [handle]}
+          - rename_index: {name: users_handle_idx, to: users_handle_key}
+          - drop_constraint: {table: users, name: users_team_fk}
+        """.write(toFile: "\(folder)/Specs/0003_keys.yaml", atomically: true, encoding: .utf8)
         return folder
     }
 
@@ -41,12 +54,18 @@ import Testing
         #expect(fromConfig.stdout.contains("DROP COLUMN `code`, ALGORITHM=INPLACE, LOCK=NONE;"), "\(fromConfig.stdout)")
         #expect(fromConfig.stdout.contains("RENAME COLUMN `nick` TO `handle`, ALGORITHM=INSTANT;"))
         #expect(fromConfig.stdout.contains("MODIFY COLUMN `handle` varchar(60) NULL, ALGORITHM=INPLACE, LOCK=NONE;"))
+        let keysSQL = try mgen(["sql", "Specs/0003_keys.yaml", "--up"], in: folder)
+        #expect(keysSQL.stdout.contains("RENAME INDEX `users_handle_idx` TO `users_handle_key`, ALGORITHM=INPLACE, LOCK=NONE;"), "\(keysSQL.output)")
+        #expect(keysSQL.stdout.contains("DROP FOREIGN KEY `users_team_fk`, ALGORITHM=INPLACE, LOCK=NONE;"), "\(keysSQL.output)")
         // --db-version over mgen.yaml, in emit too.
         let emit = try mgen(["emit", "--db-version", "mariadb@10.11"], in: folder)
         #expect(emit.status == 0, "\(emit.output)")
         let written = try String(contentsOfFile: "\(folder)/out/0002_change.up.sql", encoding: .utf8)
         #expect(written.contains("DROP COLUMN `code`, ALGORITHM=INSTANT;"), "\(written)")
         #expect(written.contains("MODIFY COLUMN `handle` varchar(60) NULL, ALGORITHM=INSTANT;"), "\(written)")
+        let keys = try String(contentsOfFile: "\(folder)/out/0003_keys.up.sql", encoding: .utf8)
+        #expect(keys.contains("RENAME INDEX `users_handle_idx` TO `users_handle_key`, ALGORITHM=INSTANT;"), "\(keys)")
+        #expect(keys.contains("DROP FOREIGN KEY `users_team_fk`, ALGORITHM=INSTANT;"), "\(keys)")
         // --dialect mysql alone, without mgen.yaml's version: the clauses every server takes (none here).
         try "targets:\n  - {target: sql, out: out}\n".write(toFile: "\(folder)/mgen.yaml", atomically: true, encoding: .utf8)
         let plain = try mgen(["sql", "Specs/0002_change.yaml", "--up", "--dialect", "mysql"], in: folder)

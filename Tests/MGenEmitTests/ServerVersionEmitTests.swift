@@ -6,9 +6,9 @@ import MGenTestSupport
 import Testing
 
 /// `mgen emit --db-version` (issue 13): the server reaches every target through RenderOptions.
-/// The targets that write MySQL's ALTERs as SQL carry the clauses of the chosen version; the
-/// targets that call their framework's API (add_column, RemoveField, …) leave the algorithm to
-/// the server, whose default is the best it has, exactly as without a version.
+/// The targets that write MySQL's ALTERs as SQL carry the clauses of the chosen version (so do the
+/// raw statements of the others, such as Peewee's DROP FOREIGN KEY); the framework's own calls
+/// (add_column, RemoveField, …) leave the algorithm to the server, whose default is the best it has.
 @Suite struct ServerVersionEmitTests {
     static let sqlCarrying: Set<String> = ["sql", "goose", "golang-migrate", "prisma", "typeorm"]
 
@@ -34,6 +34,13 @@ import Testing
         #expect(mariadb.contains(drop) == Self.sqlCarrying.contains(target), "\(target)")
         // MySQL before 8.0.12 has no ALGORITHM=INSTANT at all: none is written for it.
         #expect(!old.contains("ALGORITHM=INSTANT"), "\(target)")
-        if !Self.sqlCarrying.contains(target) { #expect(plain == mariadb, "\(target): native calls do not change") }
+        // The version changes the clauses and nothing else (a native call stays a native call; Peewee's
+        // raw DROP FOREIGN KEY gains its clause).
+        func withoutClauses(_ text: String) -> String {
+            ["ALGORITHM=INSTANT", "ALGORITHM=INPLACE, LOCK=NONE"].reduce(text) { text, clause in
+                text.replacingOccurrences(of: ",\n    " + clause, with: "").replacingOccurrences(of: ", " + clause, with: "")
+            }
+        }
+        #expect(withoutClauses(plain) == withoutClauses(mariadb), "\(target)")
     }
 }
