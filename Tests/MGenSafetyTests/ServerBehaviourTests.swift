@@ -307,6 +307,7 @@ struct MariaDBBehaviourTests {
         ("  - alter_column: {table: users, column: email, type: string(100)}", .copy),
         ("  - alter_column: {table: users, column: status, type: \"enum(active,suspended,banned)\"}", .instant),
         ("  - alter_column: {table: users, column: email, nullable: false}", .inplace),
+        ("  - alter_column: {table: users, column: name, nullable: true}", .inplace),
         ("  - add_foreign_key: {name: users_team_fk, table: users, columns: [team_id], references: {table: teams, columns: [id]}}", .copy),
         ("  - add_check: {table: users, name: n_positive, expression: n > 0}", .copy),
         ("  - drop_column: {table: users, column: code}", .instant),
