@@ -143,6 +143,9 @@ public enum DialectRules {
             // spec 1.1: constraint renames
             case .renameConstraint:
                 break
+            // spec 1.1: altering in place
+            case .alterTable, .alterConstraint:
+                alterInPlace(operation, in: state)
             }
         }
 

@@ -125,6 +125,9 @@ extension Operation {
         case let .commentTable(t, _): written(t, "table")
         // spec 1.1: constraint renames
         case let .renameConstraint(t, n, to): written(t, "table"); written(n, "constraint"); add(to, "constraint")
+        // spec 1.1: altering in place
+        case let .alterTable(a): written(a.table, "table")
+        case let .alterConstraint(t, n, _): written(t, "table"); written(n, "constraint")
         case let .update(u):
             written(u.table, "table")
             if let from = u.from { written(from, "table") }

@@ -230,6 +230,9 @@ struct Validator {
         // spec 1.1: constraint renames
         case .renameConstraint:
             checkConstraintRename(operation)
+        // spec 1.1: altering in place
+        case .alterTable, .alterConstraint:
+            checkAlterInPlace(operation)
         }
     }
 

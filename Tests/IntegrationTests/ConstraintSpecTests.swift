@@ -9,11 +9,14 @@ import Testing
 /// (`mgen verify` with seeded rows, the SQL-file targets, every framework we run, Knex /
 /// Sequelize syntax checks). A cell may refuse only with the reason given for it.
 enum ConstraintCases {
-    static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options"]
+    static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options",
+                        // spec 1.1: altering in place
+                        "alter-table-options", "alter-constraint", "alter-constraint-postgresql"]
     /// Documented refusals: chain → (target, dialect) → a phrase the refusal must hold.
     static let refusals: [String: [String: String]] = [
         "rename-constraint": ["django × sqlite": "Django owns foreign key"],
         "deferrable-foreign-keys": ["django × sqlite": "Django cannot keep a deferrable foreign key on SQLite"],
+        "alter-constraint": ["django × sqlite": "Django cannot keep a deferrable foreign key on SQLite"],
     ]
 
     static var chains: [(FrameworkChain, Dialect)] {
