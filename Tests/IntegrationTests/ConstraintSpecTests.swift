@@ -61,6 +61,15 @@ struct ConstraintPostgresTests {
         try ConstraintCases.everyCell(chain, dialect)
     }
     @Test func forgottenDeferrabilityFails() throws { try ConstraintCases.forgottenDeferrabilityFails(DBEnv.url(DBEnv.pgKey)) }
+
+    /// spec 1.1: a down that leaves an alter_constraint's deferrability in place fails verify.
+    @Test func forgottenAlterConstraintFails() throws {
+        let report = try verify(VerifyCases.fixture("forgotten-alter-constraint", .postgresql), at: DBEnv.url(DBEnv.pgKey), options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "forgotten-alter-constraint must fail")
+        #expect(failure.kind == .downDoesNotRestore)
+        #expect(failure.id == "0002")
+        #expect(failure.details == ["~ foreign key children_parent_ref on children (parent_id) -> parents (id) on delete no action on update no action deferrable initially immediate -> foreign key children_parent_ref on children (parent_id) -> parents (id) on delete no action on update no action deferrable initially deferred"], "\(failure.details)")
+    }
 }
 
 @Suite(.serialized, .enabled(if: DBEnv.enabled(DBEnv.mysqlKey), "set MGEN_TEST_MYSQL_URL: eval \"$(scripts/dbs.sh start)\""))
@@ -77,5 +86,16 @@ struct ConstraintMySQLTests {
         let failure = try #require(report.failure, "forgotten-table-options must fail")
         #expect(failure.id == "0002")
         #expect(failure.details == ["~ table logs: options engine=myisam collation=utf8mb4_bin -> default"])
+    }
+
+    /// spec 1.1: a down that gives an alter_table's engine back but forgets its character set
+    /// fails verify.
+    @Test func forgottenAlterTableFails() throws {
+        let url = try DBEnv.url(DBEnv.mysqlKey)
+        let report = try verify(VerifyCases.fixture("forgotten-alter-table", .mysql), at: url, options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "forgotten-alter-table must fail")
+        #expect(failure.kind == .downDoesNotRestore)
+        #expect(failure.id == "0002")
+        #expect(failure.details == ["~ table logs: options collation=latin1_swedish_ci -> collation=utf8mb4_bin"], "\(failure.details)")
     }
 }
