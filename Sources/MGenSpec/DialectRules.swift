@@ -71,6 +71,7 @@ public enum DialectRules {
 
         mutating func operation(_ operation: Operation) {
             deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
+            foreignKeyCharsets(operation) // spec 1.1: altering in place (Ops/AlterInPlace.swift)
             switch operation {
             case let .createTable(table):
                 for column in table.columns { self.column(column, in: table.name) }

@@ -110,6 +110,26 @@ import Testing
         #expect(problem("  - alter_constraint: {table: books, name: books_author_id_fkey, deferrable: false, initially_deferred: true}\n").contains("initially_deferred needs deferrable: true"))
     }
 
+    /// MariaDB refused a key from a latin1 table's varchar to a varchar of a table in the
+    /// database's default set (errno 150, generated seed 1 on mysql): the dialect rule says so first.
+    @Test func foreignKeyAcrossCharacterSetsIsRefusedOnMySQL() throws {
+        let tables = spec(id: "0001", """
+              - create_table:
+                  table: codes
+                  columns: [{name: code, type: string(20), primary_key: true}]
+              - create_table:
+                  table: uses
+                  mysql: {charset: latin1}
+                  columns: [{name: id, type: integer, primary_key: true}, {name: code, type: string(20), references: codes.code}]
+            """)
+        let problems = try renderDiagnostics(.mysql, tables).map(\.description).joined()
+        #expect(problems.contains("mysql: foreign key 'uses_code_fkey' joins string columns of 'uses' (latin1) and 'codes' (the database's default character set); MySQL and MariaDB refuse a key between different character sets"), "\(problems)")
+        #expect(try renderDiagnostics(.postgresql, tables).isEmpty)
+        // The same set on both sides (or integer keys) is fine.
+        let same = tables.replacingOccurrences(of: "table: codes\n", with: "table: codes\n      mysql: {charset: latin1}\n")
+        #expect(try renderDiagnostics(.mysql, same).isEmpty)
+    }
+
     @Test func uniqueBackingAForeignKeyStaysImmediate() {
         let referenced = spec(id: "0001", """
               - create_table:

@@ -228,6 +228,37 @@ extension DialectRules.Check {
     }
 }
 
+extension DialectRules.Check {
+    /// MySQL and MariaDB refuse a foreign key between string columns of different character sets
+    /// ("Foreign key constraint is incorrectly formed", errno 150). Compared on the tables'
+    /// character sets as the spec knows them; a table without `mysql: {charset}` has the
+    /// database's default, which the spec does not name, so it differs from any named one.
+    mutating func foreignKeyCharsets(_ operation: Operation) {
+        guard dialect == .mysql else { return }
+        var keys: [ForeignKey] = []
+        var tables: [String: Table] = [:]
+        switch operation {
+        case let .createTable(table): keys = table.foreignKeys; tables[table.name] = table
+        case let .addColumn(tableName, column, _, foreignKey?):
+            keys = [foreignKey]
+            if var table = state.table(tableName) { table.columns.append(column); tables[tableName] = table }
+        case let .addForeignKey(fk): keys = [fk]
+        default: return
+        }
+        func table(_ name: String) -> Table? { tables[name] ?? state.table(name) }
+        for fk in keys {
+            guard let child = table(fk.table), let parent = table(fk.referencedTable) else { continue }
+            let stringPair = zip(fk.columns, fk.referencedColumns).contains { c, r in
+                child.column(c)?.type.isCharacterString == true && parent.column(r)?.type.isCharacterString == true
+            }
+            let a = child.mysqlOptions?.charset?.lowercased(), b = parent.mysqlOptions?.charset?.lowercased()
+            guard stringPair, a != b else { continue }
+            error("foreign key '\(fk.name)' joins string columns of '\(fk.table)' (\(a ?? "the database's default character set")) and '\(fk.referencedTable)' (\(b ?? "the database's default character set")); MySQL and MariaDB refuse a key between different character sets",
+                  fix: "give both tables the same `mysql: {charset: …}` (create_table, or alter_table before the key)")
+        }
+    }
+}
+
 extension Operation {
     /// An alter_table that `dialect` writes, or an alter_constraint (no framework has a call
     /// for either: the targets send the step as the dialect's SQL).
