@@ -20,12 +20,14 @@ extension SchemaDiff.Planner {
     private mutating func planConstraintRenames(_ name: String) throws(DiagnosticError) {
         guard let old = state.table(name), let new = target.table(name) else { return }
         let oldNames = Set(old.constraintNames), newNames = Set(new.constraintNames + target.indexes(on: name).map(\.name))
-        /// Each constraint as a definition without its name, the dialect's way.
+        /// Each constraint as a definition without its name, the dialect's way (nor its
+        /// deferrability: a renamed key made deferrable is a rename, then an alter_constraint).
         func definitions(_ t: Table, only names: Set<String>) -> [(name: String, definition: String)] {
             var out: [(String, String)] = []
             for fk in t.foreignKeys where names.contains(fk.name) {
                 var f = ComparableState.normal(fk, dialect: dialect)
                 f.name = ""
+                f.deferrable = nil
                 out.append((fk.name, "fk \(f)"))
             }
             for check in t.checks where names.contains(check.name) {
@@ -34,7 +36,7 @@ extension SchemaDiff.Planner {
                 out.append((check.name, "check \(c)"))
             }
             for unique in t.uniques where names.contains(unique.name) {
-                out.append((unique.name, "unique \(unique.columns) \(unique.deferrable.map(\.rawValue) ?? "")"))
+                out.append((unique.name, "unique \(unique.columns)"))
             }
             // Only PostgreSQL names a primary key (MySQL's is PRIMARY, SQLite's has none).
             if dialect == .postgresql, let pk = t.primaryKey, names.contains(pk.name) { out.append((pk.name, "pk \(pk.columns)")) }
@@ -47,7 +49,7 @@ extension SchemaDiff.Planner {
                 && index.keyOptions.allSatisfy(\.isDefault) {
                 let columns = index.columnNames
                 guard columns.count == index.parts.count else { continue }
-                newDefinitions.append((index.name, "unique \(columns) "))
+                newDefinitions.append((index.name, "unique \(columns)"))
             }
         }
         let goneDefinitions = definitions(old, only: oldNames.subtracting(newNames))
