@@ -53,6 +53,7 @@ enum ConstraintCases {
     @Test(arguments: ConstraintCases.chains.filter { $0.1 == .sqlite }) func everyCell(_ chain: FrameworkChain, _ dialect: Dialect) throws {
         try ConstraintCases.everyCell(chain, dialect)
     }
+    @Test func forgottenAlterConstraintFails() throws { try ConstraintCases.forgottenAlterConstraintFails(DatabaseURL("sqlite::memory:")) }
 }
 
 @Suite(.serialized, .enabled(if: DBEnv.enabled(DBEnv.pgKey), "set MGEN_TEST_PG_URL: eval \"$(scripts/dbs.sh start)\""))
@@ -63,8 +64,14 @@ struct ConstraintPostgresTests {
     @Test func forgottenDeferrabilityFails() throws { try ConstraintCases.forgottenDeferrabilityFails(DBEnv.url(DBEnv.pgKey)) }
 
     /// spec 1.1: a down that leaves an alter_constraint's deferrability in place fails verify.
-    @Test func forgottenAlterConstraintFails() throws {
-        let report = try verify(VerifyCases.fixture("forgotten-alter-constraint", .postgresql), at: DBEnv.url(DBEnv.pgKey), options: VerifyOptions(checkSnapshots: true))
+    @Test func forgottenAlterConstraintFails() throws { try ConstraintCases.forgottenAlterConstraintFails(DBEnv.url(DBEnv.pgKey)) }
+}
+
+extension ConstraintCases {
+    /// spec 1.1: a down that leaves an alter_constraint's deferrability in place fails verify
+    /// (PostgreSQL's catalog; SQLite's table DDL, after the rebuild).
+    static func forgottenAlterConstraintFails(_ url: DatabaseURL) throws {
+        let report = try verify(VerifyCases.fixture("forgotten-alter-constraint", url.dialect), at: url, options: VerifyOptions(checkSnapshots: true))
         let failure = try #require(report.failure, "forgotten-alter-constraint must fail")
         #expect(failure.kind == .downDoesNotRestore)
         #expect(failure.id == "0002")
