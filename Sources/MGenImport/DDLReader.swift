@@ -567,6 +567,7 @@ struct DDLReader {
 
         mutating func alterClause(table: String) throws(KeepRaw) -> [Operation] {
             if let ops = try mysqlAlterClause(table: table) { return ops } // spec 1.1: primary keys, index renames, comments
+            if let ops = try mysqlTableOptionsClause(table: table) { return ops } // spec 1.1: altering in place
             if dialect == .mysql, word("MODIFY") {
                 _ = word("COLUMN")
                 let read = try column(table: table)

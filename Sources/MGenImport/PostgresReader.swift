@@ -603,6 +603,10 @@ enum PostgresReader {
                 case "AT_ValidateConstraint":
                     guard let name = column else { throw KeepRaw(reason: "VALIDATE CONSTRAINT") }
                     ops.append(.validateConstraint(table: table, name: name))
+                // spec 1.1: altering in place (ALTER CONSTRAINT c [NOT] DEFERRABLE [INITIALLY …])
+                case "AT_AlterConstraint":
+                    guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node, let name = c["conname"] as? String else { throw KeepRaw(reason: "ALTER CONSTRAINT") }
+                    ops.append(.alterConstraint(table: table, name: name, deferrable: deferrability(c)))
                 default:
                     throw KeepRaw(reason: "\(subtype.replacingOccurrences(of: "AT_", with: "")) has no spec operation")
                 }

@@ -165,6 +165,7 @@ public struct SchemaDiff: Sendable {
             let common = oldTables.intersection(newTables).sorted()
             noteLikelyRenames(dropped: dropped, created: created, common: common)
             try planObjectsBefore() // spec 1.1: enum types and objects
+            try planInPlace(common: common) // spec 1.1: constraint renames, deferrability, MySQL table options
 
             // 1. What goes away or changes on tables that stay: foreign keys, then indexes and the
             //    other constraints, so that columns and tables can go after.

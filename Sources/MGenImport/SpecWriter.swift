@@ -260,6 +260,18 @@ public enum SpecWriter {
         // spec 1.1: constraint renames
         case let .renameConstraint(table, name, to):
             return .map([("table", .string(table)), ("name", .string(name)), ("to", .string(to))])
+        // spec 1.1: altering in place
+        case let .alterTable(alter):
+            let m = alter.mysql
+            var options: [(String, Value)] = []
+            if let engine = m.engine { options.append(("engine", .string(engine))) }
+            if let charset = m.charset { options.append(("charset", .string(charset))) }
+            if let collate = m.collate { options.append(("collate", .string(collate))) }
+            if m.convert { options.append(("convert", .plain("true"))) }
+            return .map([("table", .string(alter.table)), ("mysql", .map(options))])
+        case let .alterConstraint(table, name, deferrable):
+            return .map([("table", .string(table)), ("name", .string(name)), ("deferrable", .plain(deferrable == nil ? "false" : "true"))]
+                        + (deferrable == .deferred ? [("initially_deferred", .plain("true"))] : []))
         }
     }
 }

@@ -164,6 +164,8 @@ public struct SQLRenderer: Sendable {
         case .commentTable: return try d.commentStep(operation, context)
         // spec 1.1: constraint renames
         case .renameConstraint: return try d.constraintRenameStep(operation, context)
+        // spec 1.1: altering in place
+        case .alterTable, .alterConstraint: return try d.alterInPlaceStep(operation, context)
         }
     }
 }

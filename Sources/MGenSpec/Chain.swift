@@ -217,6 +217,12 @@ public struct MigrationChain: Sendable {
                 downOperations = withoutDropsBeforeDropTable(derived)
             } else if spec.irreversible == nil {
                 for step in missing {
+                    // spec 1.1: altering in place (a table option whose old value the spec does not know)
+                    if let reason = step.operation.noInverseReason(in: step.before) {
+                        diagnostics.append(Diagnostic("\(step.operation.kind) has no derived down: \(reason)", at: step.location,
+                                                      fix: "give the spec a `down:` list, or say why it cannot be undone with `irreversible: \"reason\"`"))
+                        continue
+                    }
                     diagnostics.append(Diagnostic("`sql` without `down` has no inverse, so this migration cannot be rolled back",
                                                   at: step.location,
                                                   fix: "give the sql step a `down:`, give the spec a `down:` list, or say why it cannot be undone with `irreversible: \"reason\"`"))

@@ -71,6 +71,7 @@ public enum DialectRules {
 
         mutating func operation(_ operation: Operation) {
             deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
+            foreignKeyCharsets(operation) // spec 1.1: altering in place (Ops/AlterInPlace.swift)
             switch operation {
             case let .createTable(table):
                 for column in table.columns { self.column(column, in: table.name) }
@@ -143,6 +144,9 @@ public enum DialectRules {
             // spec 1.1: constraint renames
             case .renameConstraint:
                 break
+            // spec 1.1: altering in place
+            case .alterTable, .alterConstraint:
+                alterInPlace(operation, in: state)
             }
         }
 

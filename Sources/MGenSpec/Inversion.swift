@@ -84,6 +84,9 @@ extension Operation {
         // spec 1.1: constraint renames
         case .renameConstraint:
             return constraintRenameInverse(in: before)
+        // spec 1.1: altering in place
+        case .alterTable, .alterConstraint:
+            return alterInPlaceInverse(in: before)
         }
     }
 

@@ -274,7 +274,7 @@ struct Fields {
             sink.error("name '\(visible(text))' contains a control character", at: location(key),
                        fix: "names must not contain newlines, tabs or other control or format characters")
         } else if text.utf8.count > maximumNameBytes {
-            sink.error("name '\(text)' is \(text.utf8.count) bytes long; PostgreSQL keeps \(maximumNameBytes) and MySQL 64", at: location(key),
+            sink.error("name '\(text)' is \(text.utf8.count) bytes long; \(identifierLimitsText())", at: location(key),
                        fix: "use a shorter name")
         }
         return text

@@ -515,6 +515,9 @@ public indirect enum Operation: Hashable, Sendable {
     case commentTable(table: String, comment: String?)
     // spec 1.1: constraint renames (Ops/ConstraintRenames.swift)
     case renameConstraint(table: String, name: String, to: String)
+    // spec 1.1: altering in place (Ops/AlterInPlace.swift)
+    case alterTable(AlterTable)
+    case alterConstraint(table: String, name: String, deferrable: Deferrability?)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -557,6 +560,9 @@ public indirect enum Operation: Hashable, Sendable {
         case .commentTable: "comment_table"
         // spec 1.1: constraint renames
         case .renameConstraint: "rename_constraint"
+        // spec 1.1: altering in place
+        case .alterTable: "alter_table"
+        case .alterConstraint: "alter_constraint"
         }
     }
 
@@ -578,6 +584,8 @@ public indirect enum Operation: Hashable, Sendable {
         + ["comment_table"]
         // spec 1.1: constraint renames
         + ["rename_constraint"]
+        // spec 1.1: altering in place
+        + ["alter_table", "alter_constraint"]
 
     /// The table the operation works on (nil for raw SQL).
     public var table: String? {
@@ -606,6 +614,9 @@ public indirect enum Operation: Hashable, Sendable {
         case let .commentTable(table, _): table
         // spec 1.1: constraint renames
         case let .renameConstraint(table, _, _): table
+        // spec 1.1: altering in place
+        case let .alterTable(a): a.table
+        case let .alterConstraint(table, _, _): table
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table

@@ -6,6 +6,14 @@
 /// the dialects' `identifierLimit`s.
 public let maximumNameBytes = Dialect.allCases.compactMap(\.capabilities.identifierLimit).min() ?? 63
 
+/// "PostgreSQL keeps 63 and MySQL 64": each dialect's identifier limit as its capabilities say it,
+/// strictest first; `note` follows the strictest ("(and cuts the rest silently)").
+public func identifierLimitsText(note: String = "") -> String {
+    let limits = Dialect.allCases.compactMap { d in d.capabilities.identifierLimit.map { (d.capabilities.productName, $0) } }.sorted { $0.1 < $1.1 }
+    guard let first = limits.first else { return "no dialect limits names" }
+    return "\(first.0) keeps \(first.1)\(note)" + limits.dropFirst().map { " and \($0.0) \($0.1)" }.joined()
+}
+
 /// Whether a name holds a character that has no place in an identifier: a control character
 /// (newline, CR, tab, NUL, ...), a format character (zero-width, bidi overrides, BOM) or a line or
 /// paragraph separator. Such a name would break the comments and strings of emitted files.
@@ -125,6 +133,9 @@ extension Operation {
         case let .commentTable(t, _): written(t, "table")
         // spec 1.1: constraint renames
         case let .renameConstraint(t, n, to): written(t, "table"); written(n, "constraint"); add(to, "constraint")
+        // spec 1.1: altering in place
+        case let .alterTable(a): written(a.table, "table")
+        case let .alterConstraint(t, n, _): written(t, "table"); written(n, "constraint")
         case let .update(u):
             written(u.table, "table")
             if let from = u.from { written(from, "table") }
@@ -147,7 +158,7 @@ extension OperationParser {
                 let fix = identifier.kind == "primary key"
                     ? "the primary key is named <table>_pkey: use a table name of at most \(maximumNameBytes - 5) bytes"
                     : "give the \(identifier.kind) a shorter name with `name:`"
-                sink.error("the derived \(identifier.kind) name '\(identifier.name)' is \(identifier.name.utf8.count) bytes long; PostgreSQL keeps \(maximumNameBytes) (and cuts the rest silently) and MySQL 64",
+                sink.error("the derived \(identifier.kind) name '\(identifier.name)' is \(identifier.name.utf8.count) bytes long; \(identifierLimitsText(note: " (and cuts the rest silently)"))",
                                   at: location, fix: fix)
             }
         }

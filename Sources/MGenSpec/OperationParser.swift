@@ -95,6 +95,8 @@ enum OperationParser {
         case "comment_table": operation = commentStep(kind, f)
         // spec 1.1: constraint renames
         case "rename_constraint": operation = renameConstraintStep(f)
+        // spec 1.1: altering in place
+        case "alter_table", "alter_constraint": operation = alterInPlaceStep(kind, f)
         default: operation = nil
         }
         guard let operation, sink.diagnostics.count == errorsBefore else { return nil }
@@ -135,6 +137,8 @@ enum OperationParser {
         .merging(commentFields) { a, _ in a }
         // spec 1.1: constraint renames
         .merging(constraintRenameFields) { a, _ in a }
+        // spec 1.1: altering in place
+        .merging(alterInPlaceFields) { a, _ in a }
 
     // MARK: - Operations
 

@@ -263,6 +263,9 @@ public struct SchemaState: Hashable, Sendable {
         // spec 1.1: constraint renames
         case let .renameConstraint(table, name, to):
             modify(table) { t in if let renamed = t.renamingConstraint(name, to: to) { t = renamed } }
+        // spec 1.1: altering in place
+        case .alterTable, .alterConstraint:
+            if let table = operation.table { modify(table) { $0.alterInPlace(operation) } }
         }
     }
 
@@ -338,6 +341,8 @@ extension Operation {
         case .commentTable: false
         // spec 1.1: constraint renames
         case .renameConstraint: true
+        // spec 1.1: altering in place (no names change)
+        case .alterTable, .alterConstraint: false
         }
     }
 }

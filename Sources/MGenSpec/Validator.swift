@@ -230,6 +230,9 @@ struct Validator {
         // spec 1.1: constraint renames
         case .renameConstraint:
             checkConstraintRename(operation)
+        // spec 1.1: altering in place
+        case .alterTable, .alterConstraint:
+            checkAlterInPlace(operation)
         }
     }
 
@@ -277,7 +280,7 @@ struct Validator {
         let name = "\(table)_\(column.name)_check"
         let bytes = name.utf8.count
         guard bytes > maximumNameBytes else { return }
-        error("the CHECK of enum column '\(table).\(column.name)' would be named '\(name)', \(bytes) bytes long; PostgreSQL keeps \(maximumNameBytes) (and cuts the rest silently) and MySQL 64",
+        error("the CHECK of enum column '\(table).\(column.name)' would be named '\(name)', \(bytes) bytes long; \(identifierLimitsText(note: " (and cuts the rest silently)"))",
               field: field,
               fix: "an enum's CHECK is named <table>_<column>_check: use a shorter table or column name (together at most \(maximumNameBytes - 7) bytes)")
     }

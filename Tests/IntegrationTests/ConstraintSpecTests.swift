@@ -9,11 +9,14 @@ import Testing
 /// (`mgen verify` with seeded rows, the SQL-file targets, every framework we run, Knex /
 /// Sequelize syntax checks). A cell may refuse only with the reason given for it.
 enum ConstraintCases {
-    static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options"]
+    static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options",
+                        // spec 1.1: altering in place
+                        "alter-table-options", "alter-constraint", "alter-constraint-postgresql"]
     /// Documented refusals: chain → (target, dialect) → a phrase the refusal must hold.
     static let refusals: [String: [String: String]] = [
         "rename-constraint": ["django × sqlite": "Django owns foreign key"],
         "deferrable-foreign-keys": ["django × sqlite": "Django cannot keep a deferrable foreign key on SQLite"],
+        "alter-constraint": ["django × sqlite": "Django cannot keep a deferrable foreign key on SQLite"],
     ]
 
     static var chains: [(FrameworkChain, Dialect)] {
@@ -50,6 +53,7 @@ enum ConstraintCases {
     @Test(arguments: ConstraintCases.chains.filter { $0.1 == .sqlite }) func everyCell(_ chain: FrameworkChain, _ dialect: Dialect) throws {
         try ConstraintCases.everyCell(chain, dialect)
     }
+    @Test func forgottenAlterConstraintFails() throws { try ConstraintCases.forgottenAlterConstraintFails(DatabaseURL("sqlite::memory:")) }
 }
 
 @Suite(.serialized, .enabled(if: DBEnv.enabled(DBEnv.pgKey), "set MGEN_TEST_PG_URL: eval \"$(scripts/dbs.sh start)\""))
@@ -58,6 +62,21 @@ struct ConstraintPostgresTests {
         try ConstraintCases.everyCell(chain, dialect)
     }
     @Test func forgottenDeferrabilityFails() throws { try ConstraintCases.forgottenDeferrabilityFails(DBEnv.url(DBEnv.pgKey)) }
+
+    /// spec 1.1: a down that leaves an alter_constraint's deferrability in place fails verify.
+    @Test func forgottenAlterConstraintFails() throws { try ConstraintCases.forgottenAlterConstraintFails(DBEnv.url(DBEnv.pgKey)) }
+}
+
+extension ConstraintCases {
+    /// spec 1.1: a down that leaves an alter_constraint's deferrability in place fails verify
+    /// (PostgreSQL's catalog; SQLite's table DDL, after the rebuild).
+    static func forgottenAlterConstraintFails(_ url: DatabaseURL) throws {
+        let report = try verify(VerifyCases.fixture("forgotten-alter-constraint", url.dialect), at: url, options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "forgotten-alter-constraint must fail")
+        #expect(failure.kind == .downDoesNotRestore)
+        #expect(failure.id == "0002")
+        #expect(failure.details == ["~ foreign key children_parent_ref on children (parent_id) -> parents (id) on delete no action on update no action deferrable initially immediate -> foreign key children_parent_ref on children (parent_id) -> parents (id) on delete no action on update no action deferrable initially deferred"], "\(failure.details)")
+    }
 }
 
 @Suite(.serialized, .enabled(if: DBEnv.enabled(DBEnv.mysqlKey), "set MGEN_TEST_MYSQL_URL: eval \"$(scripts/dbs.sh start)\""))
@@ -74,5 +93,16 @@ struct ConstraintMySQLTests {
         let failure = try #require(report.failure, "forgotten-table-options must fail")
         #expect(failure.id == "0002")
         #expect(failure.details == ["~ table logs: options engine=myisam collation=utf8mb4_bin -> default"])
+    }
+
+    /// spec 1.1: a down that gives an alter_table's engine back but forgets its character set
+    /// fails verify.
+    @Test func forgottenAlterTableFails() throws {
+        let url = try DBEnv.url(DBEnv.mysqlKey)
+        let report = try verify(VerifyCases.fixture("forgotten-alter-table", .mysql), at: url, options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "forgotten-alter-table must fail")
+        #expect(failure.kind == .downDoesNotRestore)
+        #expect(failure.id == "0002")
+        #expect(failure.details == ["~ table logs: options collation=latin1_swedish_ci -> collation=utf8mb4_bin"], "\(failure.details)")
     }
 }

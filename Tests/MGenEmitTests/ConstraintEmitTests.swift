@@ -84,3 +84,58 @@ import Testing
         }
     }
 }
+
+/// spec 1.1: alter_table and alter_constraint in the emitters: the dialect's SQL with the inverse's
+/// (no framework has a call for either), Django's state following a unique's deferrability, and
+/// nothing where the dialect has no table options.
+extension ConstraintEmitTests {
+    static let alter = """
+        mgen: 1
+        id: "0002"
+        name: alter
+        operations:
+          - alter_table: {table: parents, mysql: {charset: latin1}}
+        """
+    static let defer_ = """
+        mgen: 1
+        id: "0002"
+        name: alter
+        operations:
+          - alter_constraint: {table: children, name: children_parent_ref, deferrable: false}
+          - alter_constraint: {table: parents, name: parents_slot_key, deferrable: true}
+        """
+    /// The base without its deferrable unique (MySQL has none).
+    static var mysqlBase: String {
+        base.replacingOccurrences(of: ", deferrable: true, initially_deferred: true", with: "").replacingOccurrences(of: ", deferrable: true}", with: "}")
+    }
+
+    @Test func alterTableIsTheDialectsSQLWithItsInverse() throws {
+        let alembic = try emit("alembic", .mysql, [Self.mysqlBase, Self.alter])
+        #expect(alembic.contains("op.execute('ALTER TABLE `parents` DEFAULT CHARACTER SET latin1')"), "\(alembic)")
+        #expect(alembic.contains("op.execute('ALTER TABLE `parents` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin')"), "the down")
+        let rails = try emit("activerecord", .mysql, [Self.mysqlBase, Self.alter])
+        #expect(rails.contains("ALTER TABLE `parents` DEFAULT CHARACTER SET latin1") && rails.contains("ALTER TABLE `parents` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
+        for target in ["knex", "sequelize", "typeorm", "prisma", "goose", "golang-migrate", "sql", "peewee", "django"] {
+            #expect(try emit(target, .mysql, [Self.mysqlBase, Self.alter]).contains("DEFAULT CHARACTER SET latin1"), "\(target)")
+        }
+        // PostgreSQL has no table options: the step writes nothing there.
+        #expect(!(try emit("alembic", .postgresql, [Self.base, Self.alter])).contains("CHARACTER SET"))
+    }
+
+    @Test func alterConstraintInDjangosStateAndSQL() throws {
+        let django = try emit("django", .postgresql, [Self.base, Self.defer_])
+        #expect(django.contains("ALTER TABLE \\\"children\\\" ALTER CONSTRAINT \\\"children_parent_ref\\\" NOT DEFERRABLE") || django.contains("ALTER CONSTRAINT \"children_parent_ref\" NOT DEFERRABLE"), "\(django)")
+        #expect(django.contains("migrations.RemoveConstraint(") && django.contains("deferrable=models.Deferrable.IMMEDIATE"), "\(django)")
+        let alembic = try emit("alembic", .postgresql, [Self.base, Self.defer_])
+        #expect(alembic.contains("ALTER CONSTRAINT \"children_parent_ref\" DEFERRABLE INITIALLY IMMEDIATE"), "the down restores it: \(alembic)")
+        // A key Django owns (named <table>_<column>_fkey) cannot be altered through its field.
+        let owned = Self.base.replacingOccurrences(of: "name: children_parent_ref, ", with: "").replacingOccurrences(of: ", deferrable: true}", with: "}")
+        let change = Self.defer_.replacingOccurrences(of: "name: children_parent_ref, deferrable: false", with: "name: children_parent_id_fkey, deferrable: true")
+        do {
+            _ = try emit("django", .postgresql, [owned, change])
+            Issue.record("Django must refuse to alter a key it owns")
+        } catch {
+            #expect("\(error)".contains("Django owns foreign key 'children_parent_id_fkey' of 'children'"), "\(error)")
+        }
+    }
+}

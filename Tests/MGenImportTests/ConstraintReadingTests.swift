@@ -71,3 +71,41 @@ extension ConstraintReadingTests {
     }
 }
 
+
+/// spec 1.1: altering in place — PostgreSQL ALTER CONSTRAINT and MySQL ALTER TABLE options read
+/// into alter_constraint and alter_table (were raw: "AlterConstraint has no spec operation",
+/// "ENGINE has no spec operation").
+extension ConstraintReadingTests {
+    @Test func alterConstraintIsRead() throws {
+        let read = try imported("""
+            CREATE TABLE a (id integer PRIMARY KEY);
+            CREATE TABLE c (id integer PRIMARY KEY, a_id integer, CONSTRAINT c_a_ref FOREIGN KEY (a_id) REFERENCES a (id));
+            ALTER TABLE c ALTER CONSTRAINT c_a_ref DEFERRABLE INITIALLY DEFERRED;
+            ALTER TABLE c ALTER CONSTRAINT c_a_ref NOT DEFERRABLE;
+            """)
+        #expect(read.raw == 0)
+        #expect(Array(read.ops.dropFirst(2)) == [.alterConstraint(table: "c", name: "c_a_ref", deferrable: .deferred),
+                                                 .alterConstraint(table: "c", name: "c_a_ref", deferrable: nil)])
+    }
+
+    @Test func mysqlTableOptionChangesAreRead() throws {
+        let dir = try temporaryFolder("table-options-alter-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE a (id int PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+            ALTER TABLE a ENGINE=Aria DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+            ALTER TABLE a CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+            ALTER TABLE a COLLATE utf8mb4_bin;
+            -- +goose Down
+            DROP TABLE a;
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .mysql)
+        let ops = result.migrations[0].operations.map(\.value)
+        #expect(result.report.rawStatements == 1, "COLLATE without its character set stays raw")
+        #expect(Array(ops.dropFirst().prefix(2)) == [
+            .alterTable(AlterTable(table: "a", mysql: MySQLTableOptionsChange(engine: "Aria", charset: "utf8mb4", collate: "utf8mb4_bin"))),
+            .alterTable(AlterTable(table: "a", mysql: MySQLTableOptionsChange(charset: "utf8mb4", collate: "utf8mb4_unicode_ci", convert: true))),
+        ], "\(ops)")
+    }
+}

@@ -15,8 +15,14 @@ import Testing
         guard let url = try databaseFor(dialect) else { return }
         var features = Set(ChainFeature.allCases)
         features.remove(.rawSQL)
-        // spec 1.1: new --from-db writes no rename_constraint (nor a deferrability change) yet, open (k14)
-        features.subtract([.renameConstraints, .deferrable])
+        // spec 1.1: alter_constraint of keys and alter_table are written by new --from-db
+        // (SchemaDiffInPlace.swift) and their generated steps stay in. Left out, open: deferrable
+        // (a live unique declared DEFERRABLE is not read back by the baseline, see provingChains in
+        // LiveBaselineTests) and renameConstraints, whose chains hit two other classes: seed 1
+        // postgresql 0+10 writes a step on a table the live reading kept raw ("relation select
+        // does not exist"), seed 5 mysql 5+5 reuses a renamed table's name and needs an identity
+        // change no operation writes. Rename detection itself: SchemaDiffInPlaceTests.
+        features.subtract([.deferrable, .renameConstraints])
         var proven = 0, skipped = 0, operations = 0, renameNotes = 0, rawTables = 0
         for seed in UInt64(1)...6 {
             let generated = try ChainGenerator(seed: seed, dialect: dialect, features: features, specCount: 10).generate()
@@ -181,5 +187,37 @@ extension NewFromDatabaseTests {
             }
             #expect(SnapshotDiff(snapshot, again).render().isEmpty, "\(SnapshotDiff(snapshot, again).render())")
         }
+    }
+}
+
+/// spec 1.1: new --from-db on real databases, a fixture chain built to its end and read against
+/// its first spec: the constraint renames, deferrability changes and MySQL table options of the
+/// later specs come back as rename_constraint, alter_constraint and alter_table, and the spec
+/// written reaches the database's schema. (Not on SQLite yet, nor a PostgreSQL table whose primary
+/// key was renamed: the live reading keeps such tables raw, left out of the comparison, open.)
+@Suite(.serialized) struct NewFromDatabaseInPlaceTests {
+    static let cases: [(fixture: String, dialect: Dialect, kinds: Set<String>)] = [
+        ("alter-constraint", .postgresql, ["alter_constraint"]),
+        ("alter-constraint-postgresql", .postgresql, ["alter_constraint", "rename_constraint"]),
+        ("rename-constraint", .postgresql, ["rename_constraint"]),
+        ("alter-table-options", .mysql, ["alter_table"]),
+    ]
+
+    @Test(arguments: cases.indices) func inPlace(_ k: Int) throws {
+        let (fixture, dialect, kinds) = Self.cases[k]
+        guard let url = try databaseFor(dialect) else { return }
+        let folder = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/framework-chains/\(fixture)").path
+        let specs = try SpecLoader.load(paths: [folder])
+        // The second spec holds the changes (a third drops what they made).
+        let base = try MigrationChain.build(Array(specs.prefix(1))), full = try MigrationChain.build(Array(specs.prefix(2)))
+        let made = try withScratchDatabase(url) { db, _ in
+            try build(full, on: db)
+            return try NewFromDatabase.make(after: base, db: db, source: fixture, id: "0900", name: "from_db", created: nil, file: "Specs/0900_from_db.yaml")
+        }
+        let written = Set(made.spec?.operations.map(\.value.kind) ?? [])
+        #expect(kinds.isSubset(of: written), "\(fixture) \(dialect): \(made.yaml ?? "nothing written")\n\(made.notes)")
+        #expect(!written.contains("drop_constraint") && !written.contains("add_foreign_key") && !written.contains("add_unique"),
+                "\(fixture) \(dialect): in place, not dropped and added: \(made.yaml ?? "")")
+        #expect(made.residual.isEmpty, "\(fixture) \(dialect): \(made.residual)\n\(made.yaml ?? "")")
     }
 }

@@ -13,3 +13,13 @@ import Testing
         #expect(!words.contains("id'") && words.contains("id"), "the literal's text is not a word: 'users'' id' is skipped whole")
     }
 }
+
+/// The three name-length messages name each dialect's limit from its capabilities (they said
+/// "MySQL 64" as a literal beside the computed PostgreSQL number).
+@Suite struct IdentifierLimitTextTests {
+    @Test func fromCapabilities() {
+        let pg = DialectCapabilities.postgresql, my = DialectCapabilities.mysql
+        #expect(identifierLimitsText() == "\(pg.productName) keeps \(pg.identifierLimit ?? 0) and \(my.productName) \(my.identifierLimit ?? 0)")
+        #expect(identifierLimitsText(note: " (x)") == "PostgreSQL keeps 63 (x) and MySQL 64")
+    }
+}

@@ -142,6 +142,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case renameConstraints
     // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
     case deferrable
+    // spec 1.1: altering in place (ChainGeneratorAlterInPlace.swift): create_table's mysql: options and alter_table; alter_constraint
+    case alterTableOptions, alterConstraints
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -471,8 +473,10 @@ struct Proposer {
         if has(.renameIndexes), let step = renameIndexStep() { return step }
         // spec 1.1: constraint renames, from a side stream of their own
         if has(.renameConstraints), let step = renameConstraintStep() { return step }
+        // spec 1.1: altering in place, from a side stream of its own
+        if has(.alterTableOptions) || has(.alterConstraints), let step = alterInPlaceStep() { return step }
         switch menu[rng.below(menu.count)] {
-        case .createTable: return createTable()
+        case .createTable: return has(.alterTableOptions) ? withTableOptions(createTable()) : createTable() // spec 1.1: altering in place
         case .addColumn: return addColumn()
         case .dropTable: return dropTable()
         case .renameTable: return renameTable()

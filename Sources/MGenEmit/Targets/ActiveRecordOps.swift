@@ -222,6 +222,9 @@ struct ActiveRecordRenderer {
         // spec 1.1: constraint renames (Rails has no call: execute, with the inverse's SQL)
         case .renameConstraint:
             return try raw(step, context)
+        // spec 1.1: altering in place (Rails has no call for either: execute, with the inverse's SQL)
+        case .alterTable, .alterConstraint:
+            return try raw(step, context)
         // spec 1.1: comments — Rails' change_table_comment with from/to (invertible); SQLite keeps
         // no comments (its adapter raises NotImplementedError): nothing.
         case let .commentTable(table, comment):

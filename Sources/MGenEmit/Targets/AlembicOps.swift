@@ -138,6 +138,9 @@ struct AlembicRenderer {
         // spec 1.1: constraint renames (Alembic has no call to rename a constraint)
         case .renameConstraint:
             return try execute(operation, context)
+        // spec 1.1: altering in place (Alembic has no call for table options or deferrability)
+        case .alterTable, .alterConstraint:
+            return try execute(operation, context)
         // spec 1.1: comments (op.create_table_comment / op.drop_table_comment, with the comment
         // before as existing_comment so Alembic's own reverse would restore it)
         case let .commentTable(table, comment):

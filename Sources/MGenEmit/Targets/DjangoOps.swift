@@ -94,6 +94,8 @@ extension DjangoWriter {
         case .renameIndex: return try renameIndex(s)
         // spec 1.1: constraint renames (RunSQL; Django's state renamed by RemoveConstraint + AddConstraint)
         case .renameConstraint: return try renameConstraint(s)
+        // spec 1.1: altering in place (RunSQL; a unique's deferrability in Django's state too)
+        case .alterTable, .alterConstraint: return try alterInPlace(s)
         // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
         // follows; Django writes nothing on SQLite, which keeps no comments). Django formats the
         // statement with parameters, so a '%' is doubled.

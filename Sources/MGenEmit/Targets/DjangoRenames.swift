@@ -43,3 +43,32 @@ extension DjangoWriter {
         return [try stepSQL(s)]
     }
 }
+
+/// spec 1.1: `alter_table` and `alter_constraint` in Django, which has neither: the dialect's SQL
+/// in RunSQL. Django's state has no table options; a unique constraint's deferrability it has
+/// (UniqueConstraint(deferrable=)): RemoveConstraint + AddConstraint keep it in step. A foreign
+/// key's deferrability is not in Django's state (see djangoOwns). Nothing on a dialect without
+/// table options.
+extension DjangoWriter {
+    mutating func alterInPlace(_ s: DjangoStep) throws(Failure) -> [PyNode] {
+        switch s.operation {
+        case .alterTable:
+            guard s.operation.altersInPlace(on: dialect) else { return [] }
+            return [try stepSQL(s)]
+        case let .alterConstraint(tableName, name, _):
+            let old = try self.table(tableName, s.before), new = try self.table(tableName, s.after)
+            if let fk = old.foreignKeys.first(where: { $0.name == name }), let altered = new.foreignKeys.first(where: { $0.name == name }),
+               djangoOwns(fk) || djangoOwns(altered) {
+                throw Failure(message: "Django owns foreign key '\(name)' of '\(tableName)' (its field makes the constraint, under Django's name, always INITIALLY DEFERRED) and cannot alter its deferrability",
+                              fix: "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or use another target")
+            }
+            if let unique = new.uniques.first(where: { $0.name == name }) {
+                return [try stepSQL(s, state: [call("RemoveConstraint", [model(tableName), Self.kw("name", Py.string(name))]),
+                                               call("AddConstraint", [model(tableName), Self.kw("constraint", self.unique(unique, table: new))])])]
+            }
+            return [try stepSQL(s)]
+        default:
+            return [try stepSQL(s)]
+        }
+    }
+}

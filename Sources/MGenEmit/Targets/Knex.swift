@@ -171,6 +171,9 @@ public struct KnexEmitter: Emitter {
         // spec 1.1: constraint renames (the builder has no constraint rename)
         case .renameConstraint:
             return raw(step.statements)
+        // spec 1.1: altering in place (the builder has no table options nor deferrability)
+        case .alterTable, .alterConstraint:
+            return raw(step.statements)
         // spec 1.1: comments (raw SQL, the down the inverse's)
         case .commentTable:
             return raw(step.statements)

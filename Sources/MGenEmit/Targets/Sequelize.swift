@@ -183,6 +183,9 @@ public struct SequelizeEmitter: Emitter {
         // spec 1.1: constraint renames (queryInterface has no constraint rename)
         case .renameConstraint:
             return raw(step.statements, o)
+        // spec 1.1: altering in place (queryInterface has no table options nor deferrability)
+        case .alterTable, .alterConstraint:
+            return raw(step.statements, o)
         // spec 1.1: comments (queryInterface has no table comment call)
         case .commentTable:
             return raw(step.statements, o)

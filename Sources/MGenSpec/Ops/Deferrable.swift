@@ -78,6 +78,8 @@ extension Operation {
     public func touchesDeferrableConstraint(in before: SchemaState) -> Bool {
         if hasDeferrableConstraint { return true }
         switch self {
+        // spec 1.1: altering in place: a constraint made deferrable, or plain again
+        case .alterConstraint: return true
         case let .dropConstraint(tableName, name), let .renameConstraint(tableName, name, _):
             guard let table = before.table(tableName) else { return false }
             return table.foreignKeys.contains { $0.name == name && $0.deferrable != nil } || table.uniques.contains { $0.name == name && $0.deferrable != nil }
