@@ -380,6 +380,12 @@ struct ActiveRecordRenderer {
            !table.provesNotNull(change.column) {
             return try raw(step, context)
         }
+        // MySQL: change_column_null and change_column_comment re-state the column from the schema
+        // cache, which has no AUTO_INCREMENT: the MODIFY drops it (seed 8, fixture
+        // activerecord-mysql-comment-keeps-auto-increment). MGenSQL's MODIFY keeps it.
+        if can.modifyRestatesColumn, old.identity, change.nullable != nil || change.comment != nil {
+            return try raw(step, context)
+        }
         var lines: [String] = []
         if let nullable = change.nullable, nullable != old.nullable {
             // MySQL: change_column_null re-states the column from the schema cache, where an SQL
