@@ -25,16 +25,25 @@ import Testing
         let chain = try exampleChain()
         let concurrent = Set(chain.migrations.filter { !$0.runsInTransaction }.map(\.id))
         #expect(!concurrent.isEmpty, "the example chain has a concurrent index")
-        // Split around a VALIDATE: the targets that write explicit transactions (or keep one, as
-        // Alembic around its autocommit block, and peewee_migrate) still set the timeouts in them;
-        // those that run the split migration statement by statement have no transaction to set them in
-        // (sequelize's down, which needs no VALIDATE, keeps its transaction and its timeouts).
-        let split = Set(try SQLRenderer(dialect: .postgresql).render(chain).filter(\.isSplit).map(\.planned.id))
+        // Split around a VALIDATE: every target runs each part in a transaction of its own (the
+        // SQL targets' BEGIN/COMMIT, Alembic's autocommit block, the frameworks' own transactions)
+        // and opens it with its timeouts; the parts come from MGenSQL's typed statements.
+        let rendered = try SQLRenderer(dialect: .postgresql).render(chain)
+        let split = Set(rendered.filter(\.isSplit).map(\.planned.id))
         #expect(split.count == 2, "the example chain's NOT NULL and NOT VALID + VALIDATE specs")
-        let statementByStatement = ["django", "activerecord", "knex"].contains(target)
-        for (spec, text) in try files(target, .postgresql, RenderOptions()) {
-            if concurrent.contains(spec) || (split.contains(spec) && statementByStatement) {
+        // One text per spec (the SQL targets write the up and the down in files of their own).
+        let texts = Dictionary(try files(target, .postgresql, RenderOptions()).map { ($0.spec, $0.text) }, uniquingKeysWith: +)
+        for (spec, text) in texts.sorted(by: { $0.key < $1.key }) {
+            if concurrent.contains(spec) {
                 #expect(!text.contains("SET LOCAL"), "\(target) \(spec): no SET LOCAL outside a transaction")
+            } else if split.contains(spec), let migration = rendered.first(where: { $0.planned.id == spec }) {
+                // Django adds a foreign key it owns valid (it cannot add one NOT VALID), and sends no VALIDATE.
+                let sendsValidate = ["VALIDATE CONSTRAINT", "validate_", "ValidateConstraint"].contains { text.contains($0) }
+                let counts = Self.partCounts(migration, sendsValidate: sendsValidate)
+                #expect(Self.occurrences("SET LOCAL lock_timeout = '5s'", in: text) >= counts.transactions,
+                        "\(target) \(spec): a lock_timeout in each of its \(counts.transactions) transactions:\n\(text)")
+                #expect(Self.occurrences("SET LOCAL statement_timeout = '10min'", in: text) >= counts.shared,
+                        "\(target) \(spec): a statement_timeout in each of its \(counts.shared) transactions that are not a VALIDATE")
             } else {
                 #expect(text.contains("SET LOCAL lock_timeout = '5s'") && text.contains("SET LOCAL statement_timeout = '10min'"), "\(target) \(spec)")
             }
@@ -43,6 +52,18 @@ import Testing
             #expect(try files(target, dialect, RenderOptions()).allSatisfy { !$0.text.contains("lock_timeout") }, "\(target) \(dialect)")
         }
     }
+
+    /// How many transactions a split migration's parts open, both directions: all of them, and
+    /// those that are not a VALIDATE's own (which sets no statement_timeout).
+    static func partCounts(_ migration: RenderedMigration, sendsValidate: Bool) -> (transactions: Int, shared: Int) {
+        let parts = [migration.up, migration.down ?? []].flatMap { statements in
+            migration.parts(statements.filter { sendsValidate || !$0.ownTransaction }, statements: { [$0] }, RenderOptions(), dialect: .postgresql)
+                .filter(\.isTransaction)
+        }
+        return (parts.count, parts.filter { $0.placement == .shared }.count)
+    }
+
+    static func occurrences(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     @Test(arguments: targets)
     func timeoutsFollowTheOptions(target: String) throws {

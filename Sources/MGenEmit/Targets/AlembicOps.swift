@@ -701,7 +701,12 @@ struct AlembicRenderer {
         let note: String? = if case .validateConstraint = operation { "Alembic has no call for VALIDATE CONSTRAINT." } else { nil }
         return statements.map { statement in
             var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
-            lines.append(execute(statement.sql))
+            if statement.ownTransaction {
+                // VALIDATE: a transaction of its own inside the autocommit block, opened by the lock timeout.
+                lines += (["BEGIN"] + options.timeouts.validateStatements(dialect).map(\.sql) + [statement.sql, "COMMIT"]).map(execute)
+            } else {
+                lines.append(execute(statement.sql))
+            }
             let apart = !statement.transactional || statement.ownTransaction  // VALIDATE: a transaction of its own
             return Chunk(block: apart ? .autocommit : .plain, lines: lines)
         }

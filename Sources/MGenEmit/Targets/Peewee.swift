@@ -23,6 +23,12 @@ public struct PeeweeEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let fileName = "\(context.version)_\(slug(migration.planned.name)).py"
         var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
+        // Split around a VALIDATE (issue 13): peewee_migrate keeps its one transaction, but the
+        // migration ends it (COMMIT) where a part ends and opens the next itself (BEGIN, timeouts).
+        if migration.isSplit, context.dialect == .postgresql {
+            writer.partOpenings = (context.render.timeouts.statements(context.dialect, transactional: true),
+                                   context.render.timeouts.validateStatements(context.dialect))
+        }
         var up = try writer.body(.up) ?? []
         var down: [String]
         if let lines = try writer.body(.down) {
@@ -61,8 +67,8 @@ public struct PeeweeEmitter: Emitter {
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let planned = rendered.planned
         let concurrent = planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
-        if rendered.isSplit {
-            lines.append("# peewee_migrate runs every migration in one transaction (it has no opt-out): VALIDATE CONSTRAINT runs in it, under the locks of the statements before it; put validate_constraint in a spec of its own to validate under SHARE UPDATE EXCLUSIVE alone.")
+        if rendered.isSplit, dialect == .postgresql {
+            lines.append("# Split around its VALIDATE, which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts).")
         }
         if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"

@@ -26,6 +26,9 @@ struct PeeweeWriter {
     /// Whether the file needs `rename_column_field` (see `renameColumn`).
     private(set) var usesRenameHelper = false
 
+    /// The timeouts that open each part of a migration run in parts (nil: one transaction, peewee_migrate's).
+    var partOpenings: (shared: [SQLStatement], own: [SQLStatement])?
+
     init(dialect: Dialect, migration: PlannedMigration, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
         self.renderer = SQLRenderer(dialect: dialect, options: options)
@@ -42,11 +45,19 @@ struct PeeweeWriter {
         var lines: [String] = []
         var diagnostics: [Diagnostic] = []
         var previousWasBlock = false
+        var currentPart = PartPlacement.shared
         // peewee_migrate runs every migration in a transaction (see `render`).
         StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: true).forEach(direction, into: &diagnostics) {
             (step, stepContext) throws(DiagnosticError) in
             let context = Where(step: step, after: stepContext.after, direction: direction)
             var stepLines = try self.lines(for: step.operation, context)
+            // Run in parts (issue 13): peewee_migrate's transaction is the first part; a step that
+            // starts another part ends the one before it (COMMIT) and opens its own (BEGIN, timeouts).
+            if partOpenings != nil, !stepLines.isEmpty, let statements = try? self.render(step.operation, context),
+               let first = statements.first?.placement, let last = statements.last?.placement {
+                if first != currentPart || first == .own { stepLines = boundary(from: currentPart, to: first) + stepLines }
+                currentPart = last
+            }
             if case let .createTable(table) = step.operation,
                steps[stepContext.position...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
                 // peewee_migrate runs create_table when the function returns, from the model
@@ -60,6 +71,35 @@ struct PeeweeWriter {
             lines += stepLines
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        // peewee_migrate records the migration and commits in a transaction of its own opening.
+        if currentPart == .outside { lines += ["if not fake:", "    migrator()", "    database.execute_sql('BEGIN')"] }
+        return lines
+    }
+
+    /// The lines between two parts of a migration run in parts: the COMMIT of the part before (if
+    /// it ran in a transaction), the BEGIN and timeouts of the next (if it runs in one).
+    /// peewee_migrate runs the operations it queued in a savepoint of its transaction when the
+    /// function returns: the migration runs those of the part before now, then commits, and opens
+    /// the next part's transaction itself (not when peewee_migrate replays the files with `fake`).
+    func boundary(from: PartPlacement, to: PartPlacement) -> [String] {
+        var lines = ["if not fake:", "    migrator()  # the part above, in a transaction of its own"]
+        if from != .outside { lines.append("    database.execute_sql('COMMIT')") }
+        if to != .outside, let partOpenings {
+            lines += (["BEGIN"] + (to == .own ? partOpenings.own : partOpenings.shared).map(\.sql)).map { "    database.execute_sql(\(Self.py($0)))" }
+        }
+        return lines
+    }
+
+    /// Each statement, with the boundary lines between those in different parts (NOT NULL
+    /// through a CHECK: ADD … NOT VALID, VALIDATE, SET NOT NULL).
+    func sqlLinesInParts(_ statements: [SQLStatement]) -> [String] {
+        var lines: [String] = []
+        for (i, statement) in statements.enumerated() {
+            if i > 0, statement.placement != statements[i - 1].placement || statement.placement == .own {
+                lines += boundary(from: statements[i - 1].placement, to: statement.placement)
+            }
+            lines += sqlLines([statement])
+        }
         return lines
     }
 
@@ -105,6 +145,11 @@ struct PeeweeWriter {
         case let .alterColumn(change):
             // MySQL: peewee's add_not_null / drop_not_null rewrite the column from DESCRIBE, which
             // loses its DEFAULT and COMMENT (and re-creates its foreign key under peewee's name).
+            // PostgreSQL, a table that may hold rows, the migration run in parts: mgen's NOT NULL
+            // through a validated CHECK (issue 13) instead of add_not_null's scan under ACCESS EXCLUSIVE.
+            if partOpenings != nil, case let statements = try render(operation, context), statements.contains(where: \.ownTransaction) {
+                return sqlLinesInParts(statements)
+            }
             if !traits.rewritesColumnToAlter, change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
                 let call = nullable ? "drop_not_null" : "add_not_null"
                 return ["migrator.\(call)(\(Self.py(change.table)), \(Self.py(Self.fieldName(change.column))))"]

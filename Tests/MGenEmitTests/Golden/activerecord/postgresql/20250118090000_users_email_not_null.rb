@@ -5,23 +5,38 @@
 # Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
 
 class UsersEmailNotNull < ActiveRecord::Migration[7.1]
-  # VALIDATE CONSTRAINT must commit apart from the statements before it (each statement commits alone).
+  # VALIDATE CONSTRAINT must commit apart from the statements before it (each part runs in a transaction of its own).
   disable_ddl_transaction!
 
-  def change
-    reversible do |dir|
-      dir.up do
-        execute 'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID'
-        execute 'ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"'
-        execute 'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL'
-        execute 'ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"'
-      end
-      dir.down do
-        execute <<~'SQL'
-          ALTER TABLE "users"
-              ALTER COLUMN "email" DROP NOT NULL
-        SQL
-      end
+  def up
+    # one transaction (the migration is split around its VALIDATE)
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute "SET LOCAL statement_timeout = '10min'"
+      execute 'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID'
+    end
+
+    # VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute 'ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"'
+    end
+
+    # one transaction (the migration is split around its VALIDATE)
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute "SET LOCAL statement_timeout = '10min'"
+      execute 'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL'
+      execute 'ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"'
+    end
+  end
+
+  def down
+    # one transaction (the migration is split around its VALIDATE)
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute "SET LOCAL statement_timeout = '10min'"
+      change_column_null :users, :email, true
     end
   end
 end

@@ -5,32 +5,40 @@
 # Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
 
 class LinkPostsEditor < ActiveRecord::Migration[7.1]
-  # VALIDATE CONSTRAINT must commit apart from the statements before it (each statement commits alone).
+  # VALIDATE CONSTRAINT must commit apart from the statements before it (each part runs in a transaction of its own).
   disable_ddl_transaction!
 
-  def change
-    add_column :posts, :editor_id, :bigint
-
-    reversible do |dir|
-      dir.up do
-        add_foreign_key :posts, :users, column: :editor_id, primary_key: :id, name: "posts_editor_id_fkey", on_delete: :nullify, validate: false
-      end
-      dir.down do
-        remove_foreign_key :posts, name: "posts_editor_id_fkey"
-      end
+  def up
+    # one transaction (the migration is split around its VALIDATE)
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute "SET LOCAL statement_timeout = '10min'"
+      add_column :posts, :editor_id, :bigint
+      add_foreign_key :posts, :users, column: :editor_id, primary_key: :id, name: "posts_editor_id_fkey", on_delete: :nullify, validate: false
     end
 
-    up_only do
+    # VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
       validate_foreign_key :posts, name: "posts_editor_id_fkey"
     end
 
-    reversible do |dir|
-      dir.up do
-        execute 'ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE ("user_id", "title")'
-      end
-      dir.down do
-        execute 'ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"'
-      end
+    # one transaction (the migration is split around its VALIDATE)
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute "SET LOCAL statement_timeout = '10min'"
+      execute 'ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE ("user_id", "title")'
+    end
+  end
+
+  def down
+    # one transaction (the migration is split around its VALIDATE)
+    transaction do
+      execute "SET LOCAL lock_timeout = '5s'"
+      execute "SET LOCAL statement_timeout = '10min'"
+      execute 'ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"'
+      remove_foreign_key :posts, name: "posts_editor_id_fkey"
+      remove_column :posts, :editor_id, :bigint
     end
   end
 end

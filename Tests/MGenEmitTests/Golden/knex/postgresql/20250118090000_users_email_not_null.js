@@ -11,11 +11,28 @@ exports.config = { transaction: false };
  * @returns { Promise<void> }
  */
 exports.up = function (knex) {
-  return knex.schema
-    .raw('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID')
-    .raw('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"')
-    .raw('ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL')
-    .raw('ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"');
+  return Promise.resolve()
+    // one transaction (the migration is split around its VALIDATE)
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw(`SET LOCAL statement_timeout = '10min'`)
+        .raw('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID');
+    }))
+    // VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"');
+    }))
+    // one transaction (the migration is split around its VALIDATE)
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw(`SET LOCAL statement_timeout = '10min'`)
+        .raw('ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL')
+        .raw('ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"');
+    }));
 };
 
 /**
@@ -23,8 +40,14 @@ exports.up = function (knex) {
  * @returns { Promise<void> }
  */
 exports.down = function (knex) {
-  return knex.schema
-    .alterTable('users', function (table) {
-      table.setNullable('email');
-    });
+  return Promise.resolve()
+    // one transaction (the migration is split around its VALIDATE)
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw(`SET LOCAL statement_timeout = '10min'`)
+        .alterTable('users', function (table) {
+          table.setNullable('email');
+        });
+    }));
 };

@@ -11,15 +11,32 @@ exports.config = { transaction: false };
  * @returns { Promise<void> }
  */
 exports.up = function (knex) {
-  return knex.schema
-    .alterTable('posts', function (table) {
-      table.bigInteger('editor_id');
-    })
-    .raw('ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID')
-    .raw('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"')
-    .alterTable('posts', function (table) {
-      table.unique(['user_id', 'title'], { indexName: 'posts_user_id_title_key' });
-    });
+  return Promise.resolve()
+    // one transaction (the migration is split around its VALIDATE)
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw(`SET LOCAL statement_timeout = '10min'`)
+        .alterTable('posts', function (table) {
+          table.bigInteger('editor_id');
+        })
+        .raw('ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID');
+    }))
+    // VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"');
+    }))
+    // one transaction (the migration is split around its VALIDATE)
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw(`SET LOCAL statement_timeout = '10min'`)
+        .alterTable('posts', function (table) {
+          table.unique(['user_id', 'title'], { indexName: 'posts_user_id_title_key' });
+        });
+    }));
 };
 
 /**
@@ -27,14 +44,20 @@ exports.up = function (knex) {
  * @returns { Promise<void> }
  */
 exports.down = function (knex) {
-  return knex.schema
-    .alterTable('posts', function (table) {
-      table.dropUnique(['user_id', 'title'], 'posts_user_id_title_key');
-    })
-    .alterTable('posts', function (table) {
-      table.dropForeign(['editor_id'], 'posts_editor_id_fkey');
-    })
-    .alterTable('posts', function (table) {
-      table.dropColumn('editor_id');
-    });
+  return Promise.resolve()
+    // one transaction (the migration is split around its VALIDATE)
+    .then(() => knex.transaction(async (trx) => {
+      await trx.schema
+        .raw(`SET LOCAL lock_timeout = '5s'`)
+        .raw(`SET LOCAL statement_timeout = '10min'`)
+        .alterTable('posts', function (table) {
+          table.dropUnique(['user_id', 'title'], 'posts_user_id_title_key');
+        })
+        .alterTable('posts', function (table) {
+          table.dropForeign(['editor_id'], 'posts_editor_id_fkey');
+        })
+        .alterTable('posts', function (table) {
+          table.dropColumn('editor_id');
+        });
+    }));
 };

@@ -8,10 +8,24 @@
 /** @type {import('sequelize-cli').Migration} */
 module.exports = {
   async up (queryInterface, Sequelize) {
-    await queryInterface.sequelize.query('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID');
-    await queryInterface.sequelize.query('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"');
-    await queryInterface.sequelize.query('ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL');
-    await queryInterface.sequelize.query('ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"');
+    // one transaction (the migration is split around its VALIDATE)
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
+      await queryInterface.sequelize.query('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID', { transaction });
+    });
+    // VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"', { transaction });
+    });
+    // one transaction (the migration is split around its VALIDATE)
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
+      await queryInterface.sequelize.query('ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL', { transaction });
+      await queryInterface.sequelize.query('ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"', { transaction });
+    });
   },
 
   async down (queryInterface, Sequelize) {

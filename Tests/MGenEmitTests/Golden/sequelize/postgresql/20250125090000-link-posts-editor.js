@@ -8,15 +8,30 @@
 /** @type {import('sequelize-cli').Migration} */
 module.exports = {
   async up (queryInterface, Sequelize) {
-    await queryInterface.addColumn('posts', 'editor_id', {
-      type: Sequelize.BIGINT,
+    // one transaction (the migration is split around its VALIDATE)
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
+      await queryInterface.addColumn('posts', 'editor_id', {
+        type: Sequelize.BIGINT,
+      }, { transaction });
+      await queryInterface.sequelize.query('ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID', { transaction });
     });
-    await queryInterface.sequelize.query('ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID');
-    await queryInterface.sequelize.query('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"');
-    await queryInterface.addConstraint('posts', {
-      type: 'unique',
-      fields: ['user_id', 'title'],
-      name: 'posts_user_id_title_key',
+    // VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"', { transaction });
+    });
+    // one transaction (the migration is split around its VALIDATE)
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+      await queryInterface.sequelize.query(`SET LOCAL statement_timeout = '10min'`, { transaction });
+      await queryInterface.addConstraint('posts', {
+        type: 'unique',
+        fields: ['user_id', 'title'],
+        name: 'posts_user_id_title_key',
+        transaction,
+      });
     });
   },
 
