@@ -90,6 +90,25 @@ import Testing
         if target == "alembic" { #expect(text.contains("autocommit_block()")) }
     }
 
+    /// A split migration's header says it runs in parts (each part's comment says how), not the
+    /// generic "outside a transaction" line of a CONCURRENTLY file; the scanners still read it as
+    /// a file the runner must not wrap in a transaction.
+    @Test(arguments: ["sql", "golang-migrate", "prisma", "typeorm", "knex", "sequelize", "activerecord"])
+    func splitHeaderSaysItRunsInParts(target: String) throws {
+        let rendered = try SQLRenderer(dialect: .postgresql).render(try exampleChain())
+        let split = Set(rendered.filter(\.isSplit).map(\.planned.id))
+        // The file with each split spec's up (the SQL targets write the down apart).
+        let texts = try files(target, .postgresql, RenderOptions())
+            .filter { split.contains($0.spec) && ($0.text.contains("VALIDATE CONSTRAINT") || $0.text.contains("validate_foreign_key")) }
+        #expect(texts.count == 2, "\(target): the up of each split spec")
+        for (spec, text) in texts {
+            #expect(text.contains(SQLFiles.partsNote) && !text.contains(SQLFiles.outsideTransactionNote), "\(target) \(spec):\n\(text)")
+            if ["sql", "golang-migrate", "prisma"].contains(target) {
+                #expect(!SQLFiles.runsInTransaction(text), "\(target) \(spec): read back as not one transaction")
+            }
+        }
+    }
+
     @Test func durationsAreChecked() {
         #expect(SessionTimeouts.duration("5s") == .some("5s"))
         #expect(SessionTimeouts.duration("10min") == .some("10min"))
