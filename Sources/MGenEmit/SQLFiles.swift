@@ -32,7 +32,7 @@ public enum SQLFiles {
     /// The header line of a migration run in parts (issue 13) in place of `outsideTransactionNote`:
     /// the file is not one transaction either (a runner must not wrap it), but its parts are
     /// transactions of their own, each under a comment that says what it is.
-    public static let partsNote = "Runs in parts, not as one transaction: split around its VALIDATE, which must commit apart from the statements before it; each part below says how it runs."
+    public static let partsNote = "Runs in parts, not as one transaction: a VALIDATE must commit apart from the statements before it, CONCURRENTLY outside any transaction; each part below says how it runs."
 
     /// Whether an SQL file mgen wrote runs inside a transaction: its header has neither
     /// `outsideTransactionNote` nor `partsNote` (the scanners of the SQL-file targets and the
@@ -55,7 +55,7 @@ public enum SQLFiles {
         }
         let transactional = direction == .up ? rendered.upIsTransactional : rendered.downIsTransactional
         if !transactional, outsideTransaction {
-            lines.append(rendered.isSplit ? partsNote : outsideTransactionNote)
+            lines.append(rendered.hasParts(dialect) ? partsNote : outsideTransactionNote)
         }
         if !dialect.capabilities.transactionalDDL {
             lines.append("MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.")

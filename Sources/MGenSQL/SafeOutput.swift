@@ -105,7 +105,7 @@ extension RenderedMigration {
                                  runnerTransactional: Bool) -> [SQLStatement] {
         let timeouts = options.timeouts.statements(dialect, transactional: true)
         if runnerTransactional { return timeouts + statements }
-        guard planned.runsInTransaction, dialect == .postgresql, statements.allSatisfy(\.transactional) else { return statements }
+        guard runsInParts(statements, dialect: dialect, runnerTransactional: false) else { return statements }
         return Self.inTransactions(statements, timeouts: timeouts, validateTimeouts: options.timeouts.validateStatements(dialect))
     }
 
@@ -131,8 +131,26 @@ extension RenderedMigration {
     /// part of it a transaction of its own: the runner leaves the direction outside a transaction
     /// (`runnerTransactional` false: a split migration, or a flag that covers both directions), the
     /// spec asked for one, and the dialect has transactional DDL with timeouts (PostgreSQL).
+    /// A spec that leaves its transaction to mgen (no `transaction:`) and has a statement that
+    /// cannot run in one (CONCURRENTLY) beside others runs in parts too (issue 13): its other
+    /// statements in transactions of their own with their timeouts, the concurrent ones outside,
+    /// in order. Not `transaction: false` (a backfill that commits each batch): as the spec says.
     public func runsInParts(_ statements: [SQLStatement], dialect: Dialect, runnerTransactional: Bool) -> Bool {
-        !runnerTransactional && planned.runsInTransaction && dialect == .postgresql && statements.allSatisfy(\.transactional)
+        guard !runnerTransactional, dialect == .postgresql else { return false }
+        if planned.runsInTransaction { return statements.allSatisfy(\.transactional) }
+        return mixesConcurrent && statements.contains(where: \.transactional) && statements.contains { !$0.transactional }
+    }
+
+    /// Whether the spec runs outside a transaction only because of a concurrent step (it says no
+    /// `transaction:`), with other steps beside it.
+    public var mixesConcurrent: Bool {
+        planned.migration.transaction == nil && !planned.runsInTransaction && planned.up.count > 1
+    }
+
+    /// Whether some direction runs in parts for a runner that leaves it outside a transaction:
+    /// split around a VALIDATE, or a concurrent step beside others (what the headers say).
+    public func hasParts(_ dialect: Dialect) -> Bool {
+        isSplit || runsInParts(up, dialect: dialect, runnerTransactional: false) || runsInParts(down ?? [], dialect: dialect, runnerTransactional: false)
     }
 
     /// The parts of one direction for a runner that renders it step by step (issue 13): a step
@@ -184,9 +202,9 @@ public enum PartPlacement: Hashable, Sendable {
     /// The comment above the part, saying what it is.
     public var comment: String {
         switch self {
-        case .shared: "one transaction (the migration is split around its VALIDATE)"
+        case .shared: "one transaction (the migration runs in parts)"
         case .own: "VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on"
-        case .outside: "outside a transaction"
+        case .outside: "outside a transaction (CONCURRENTLY): each statement commits alone"
         }
     }
 }

@@ -171,13 +171,13 @@ public enum Rules {
         },
         Rule("pg-concurrent-with-other-ddl", .warning, pg,
              summary: "a concurrent index in a spec with other operations makes the whole spec non-transactional",
-             why: "CONCURRENTLY cannot run inside a transaction, so mgen runs the whole spec outside one. If a later statement fails, the earlier ones stay applied and the migration is half done; the framework still records it as not applied, and a re-run fails on what exists.",
+             why: "CONCURRENTLY cannot run inside a transaction, so the spec cannot be one: mgen runs its other statements in transactions of their own (with their timeouts) and the concurrent one outside, in order. If a later part fails, the earlier ones stay applied and the migration is half done; the framework still records it as not applied, and a re-run fails on what exists.",
              safe: "one concurrent index (or concurrent drop) per spec, nothing else in it.") { c in
             // Session settings (SET lock_timeout …) are no schema change that could be left half done.
             let others = c.planned.up.enumerated().filter { $0.offset != c.position && !isSessionSetting($0.element.operation, c) }
                 .map(\.element.operation.kind)
             guard c.operation.isConcurrent, !others.isEmpty else { return nil }
-            return Hit("this spec also runs \(others.joined(separator: ", ")) outside a transaction because of the concurrent step",
+            return Hit("this spec also runs \(others.joined(separator: ", ")) apart from the concurrent step (mgen gives them transactions of their own): if the build fails, they stay applied",
                        pg: .shareUpdateExclusive, fix: "move the concurrent \(c.operation.kind) into a spec of its own")
         },
         Rule("pg-enum-check-revalidated", .warning, pg,
@@ -314,8 +314,10 @@ public enum Rules {
              versions: "PostgreSQL: lock_timeout; MySQL/MariaDB: lock_wait_timeout (defaults 1 year / 1 day)",
              why: "A DDL statement waiting for its lock queues behind any long transaction, and every query on the table queues behind it: a one-millisecond ALTER can stop the application for as long as the oldest transaction runs. A lock timeout makes it give up (and be retried) instead.",
              safe: "start the spec with a `sql` step that sets the timeout (`SET lock_timeout = '5s'` / `SET SESSION lock_wait_timeout = 5`).") { c in
-            // mgen's PostgreSQL output opens every transactional migration with its own timeouts.
-            if c.target.engine == .postgresql, c.timeoutsEmitted, c.planned.runsInTransaction { return nil }
+            // mgen's PostgreSQL output opens every transactional migration with its own timeouts,
+            // and every transactional part of a spec outside a transaction only for its concurrent step.
+            if c.target.engine == .postgresql, c.timeoutsEmitted,
+               c.planned.runsInTransaction || (c.planned.migration.transaction == nil && !c.operation.isConcurrent) { return nil }
             guard blocksTraffic(c), let table = c.operation.table ?? rawTable(c), c.isExisting(table) else { return nil }
             let setting = c.target.engine == .postgresql ? "lock_timeout" : "lock_wait_timeout"
             let setsTimeout = c.planned.up.contains { step in

@@ -109,6 +109,53 @@ import Testing
         }
     }
 
+    /// A spec with a concurrent index beside other operations (no `transaction:`): the others run
+    /// in transactions of their own with their timeouts, the index CONCURRENTLY outside, in order,
+    /// in every target that can run them so; golang-migrate and Prisma send a file as one query and
+    /// refuse, naming the spec to write. The parts are MGenSQL's typed ones.
+    @Test(arguments: targets)
+    func concurrentIndexBesideOtherStepsRunsInParts(target: String) throws {
+        let chain = try MigrationChain.build([
+            try SpecLoader.load(text: """
+                mgen: 1
+                id: "0001"
+                name: members
+                operations:
+                  - create_table: {table: members, columns: [{name: id, type: bigint, identity: true, primary_key: true}, {name: email, type: text}]}
+                """, file: "Specs/0001_members.yaml"),
+            try SpecLoader.load(text: """
+                mgen: 1
+                id: "0002"
+                name: mixed
+                operations:
+                  - add_column: {table: members, column: {name: nick, type: text}}
+                  - create_index: {name: idx_members_nick, table: members, columns: [nick], concurrently: true}
+                  - add_column: {table: members, column: {name: age, type: integer}}
+                """, file: "Specs/0002_mixed.yaml"),
+        ])
+        let migration = try SQLRenderer(dialect: .postgresql).render(chain)[1]
+        #expect(migration.mixesConcurrent && migration.hasParts(.postgresql))
+        let folder = try temporaryFolder("safe-mixed-\(target)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let options = EmitOptions(dialect: .postgresql, output: folder, render: RenderOptions(), targetOptions: target == "django" ? ["app": "blog"] : [:])
+        let plan: EmitPlan
+        do {
+            plan = try EmitEngine.plan(chain, emitter: EmitterRegistry.require(target), options: options)
+        } catch {
+            #expect(["golang-migrate", "prisma"].contains(target), "\(target): \(error.diagnostics)")
+            #expect(error.diagnostics.contains { $0.fix?.contains("spec of its own") == true }, "\(target) refuses with the spec to write")
+            return
+        }
+        let text = try #require(plan.entries.first { $0.specID == "0002" }).files.map(\.contents).joined()
+        let transactions = [migration.up, migration.down ?? []].flatMap { statements in
+            migration.parts(statements, statements: { [$0] }, RenderOptions(), dialect: .postgresql).filter(\.isTransaction)
+        }.count
+        #expect(transactions == 4, "add_column, add_column; and the same two in the down")
+        #expect(Self.occurrences("SET LOCAL lock_timeout = '5s'", in: text) >= transactions, "\(target): a lock_timeout in each transaction:\n\(text)")
+        #expect(text.contains("CONCURRENTLY") || text.contains("concurrently") || text.contains("AddIndexConcurrently"),
+                "\(target): the index is still built concurrently:\n\(text)")
+    }
+
     @Test func durationsAreChecked() {
         #expect(SessionTimeouts.duration("5s") == .some("5s"))
         #expect(SessionTimeouts.duration("10min") == .some("10min"))

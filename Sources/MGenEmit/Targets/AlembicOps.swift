@@ -66,7 +66,8 @@ struct AlembicRenderer {
         }
         var lines: [String] = []
         // After an autocommit block Alembic begins a new transaction: the timeouts open it again.
-        let timeouts = planned.runsInTransaction
+        // So does a spec that is outside a transaction only for its concurrent step (issue 13).
+        let timeouts = planned.runsInTransaction || (planned.migration.transaction == nil && planned.up.count > 1)
             ? options.timeouts.statements(dialect, transactional: true).map { execute($0.sql) } : []
         for (position, chunk) in merged.enumerated() {
             switch chunk.block {

@@ -40,7 +40,8 @@ public struct DjangoEmitter: Emitter {
         let planned = migration.planned
         var operations: [PyNode]
         // Split around a VALIDATE (atomic = False): each part in a transaction of its own.
-        if migration.runsInParts(migration.up + (migration.down ?? []), dialect: context.dialect, runnerTransactional: !migration.isSplit) {
+        if migration.runsInParts(migration.up + (migration.down ?? []), dialect: context.dialect,
+                                 runnerTransactional: planned.runsInTransaction && !migration.isSplit) {
             writer.partOpenings = (context.render.timeouts.statements(context.dialect, transactional: true),
                                    context.render.timeouts.validateStatements(context.dialect))
             operations = writer.partOperations(try writer.stepOperations())

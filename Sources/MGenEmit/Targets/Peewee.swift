@@ -25,7 +25,11 @@ public struct PeeweeEmitter: Emitter {
         var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
         // Split around a VALIDATE (issue 13): peewee_migrate keeps its one transaction, but the
         // migration ends it (COMMIT) where a part ends and opens the next itself (BEGIN, timeouts).
-        if migration.isSplit, context.dialect == .postgresql {
+        // So does a concurrent step (no `transaction:` in the spec): the migration commits
+        // peewee_migrate's transaction before it, and opens a new one after it.
+        let concurrent = migration.planned.migration.transaction == nil && !migration.planned.runsInTransaction
+        let inParts = context.dialect == .postgresql && (migration.isSplit || concurrent)
+        if inParts {
             writer.partOpenings = (context.render.timeouts.statements(context.dialect, transactional: true),
                                    context.render.timeouts.validateStatements(context.dialect))
         }
@@ -39,7 +43,11 @@ public struct PeeweeEmitter: Emitter {
         }
         // The timeouts open peewee_migrate's transaction (queued first, so they run first).
         func timeouts(up: Bool) -> [String] {
-            migration.wholeTransactionTimeouts(context.render, dialect: context.dialect, up: up).map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
+            // In parts: when the first part is peewee_migrate's transaction.
+            let statements = inParts
+                ? ((up ? migration.up : migration.down ?? []).first?.placement == .shared ? context.render.timeouts.statements(context.dialect, transactional: true) : [])
+                : migration.wholeTransactionTimeouts(context.render, dialect: context.dialect, up: up)
+            return statements.map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
         }
         up = timeouts(up: true) + up
         if migration.planned.down != nil { down = timeouts(up: false) + down }
@@ -70,7 +78,10 @@ public struct PeeweeEmitter: Emitter {
         if rendered.isSplit, dialect == .postgresql {
             lines.append("# Split around its VALIDATE, which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts).")
         }
-        if !planned.runsInTransaction || concurrent {
+        let inParts = dialect == .postgresql && planned.migration.transaction == nil && !planned.runsInTransaction
+        if inParts {
+            lines.append("# CONCURRENTLY cannot run in a transaction: the migration commits peewee_migrate's transaction before it and opens a new one after it (each transactional part with its timeouts).")
+        } else if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"
             if concurrent, dialect.capabilities.concurrentIndexes { note += ": CONCURRENTLY is left out, the index is built with a plain CREATE INDEX" }
             if planned.up.contains(where: { $0.operation.isData }) { note += "; the backfill runs inside it" }
