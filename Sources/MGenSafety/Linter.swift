@@ -136,17 +136,18 @@ public enum Linter {
                     reported = other
                 }
                 var severity = severities[reported.id] ?? severities[rule.id] ?? hit.severity.map { min($0, reported.severity) } ?? reported.severity
-                var (message, fix) = (hit.message, hit.fix)
+                var (message, fix, lock) = (hit.message, hit.fix, hit.lock)
                 // What mgen will emit for the spec: its safe form makes the finding an info.
                 if renderedByMgen, severity > .info, let rendered = RenderedSafety.renderedSteps(context.planned),
                    let safe = RenderedSafety.safeRendering(of: reported.id, context, rendered: rendered) {
                     severity = .info
                     message = "rendered safely by mgen for \(context.target): \(safe) (as written: \(hit.message))"
                     fix = "nothing to change for mgen's own output; a hand-written migration of this spec needs: \(hit.fix)"
+                    lock = "as written (not as mgen writes it): \(hit.lock)"
                 }
                 let step = context.step
                 return Finding(rule: reported.id, severity: severity, file: step.location.file, line: step.location.line,
-                               column: step.location.column, spec: context.planned.id, message: message, lock: hit.lock,
+                               column: step.location.column, spec: context.planned.id, message: message, lock: lock,
                                blocks: hit.blocks, why: reported.why, fix: fix)
             }
         }
