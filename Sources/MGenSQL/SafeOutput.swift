@@ -147,6 +147,13 @@ extension RenderedMigration {
         planned.migration.transaction == nil && !planned.runsInTransaction && planned.up.count > 1
     }
 
+    /// Whether a runner that keeps one transaction for a whole migration (peewee_migrate) must
+    /// leave it on this server: a split around a VALIDATE, or a concurrent step in a spec without
+    /// `transaction:` (alone or beside others).
+    public func leavesRunnerTransaction(_ dialect: Dialect) -> Bool {
+        dialect == .postgresql && (isSplit || (planned.migration.transaction == nil && !planned.runsInTransaction))
+    }
+
     /// Whether some direction runs in parts for a runner that leaves it outside a transaction:
     /// split around a VALIDATE, or a concurrent step beside others (what the headers say).
     public func hasParts(_ dialect: Dialect) -> Bool {

@@ -27,8 +27,7 @@ public struct PeeweeEmitter: Emitter {
         // migration ends it (COMMIT) where a part ends and opens the next itself (BEGIN, timeouts).
         // So does a concurrent step (no `transaction:` in the spec): the migration commits
         // peewee_migrate's transaction before it, and opens a new one after it.
-        let concurrent = migration.planned.migration.transaction == nil && !migration.planned.runsInTransaction
-        let inParts = context.dialect == .postgresql && (migration.isSplit || concurrent)
+        let inParts = migration.leavesRunnerTransaction(context.dialect)
         if inParts {
             writer.partOpenings = (context.render.timeouts.statements(context.dialect, transactional: true),
                                    context.render.timeouts.validateStatements(context.dialect))
@@ -75,12 +74,10 @@ public struct PeeweeEmitter: Emitter {
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let planned = rendered.planned
         let concurrent = planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
-        if rendered.isSplit, dialect == .postgresql {
-            lines.append("# Split around its VALIDATE, which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts).")
-        }
-        let inParts = dialect == .postgresql && planned.migration.transaction == nil && !planned.runsInTransaction
-        if inParts {
-            lines.append("# CONCURRENTLY cannot run in a transaction: the migration commits peewee_migrate's transaction before it and opens a new one after it (each transactional part with its timeouts).")
+        if rendered.leavesRunnerTransaction(dialect) {
+            lines.append(rendered.isSplit
+                ? "# Split around its VALIDATE, which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts)."
+                : "# CONCURRENTLY cannot run in a transaction: the migration commits peewee_migrate's transaction before it and opens a new one after it (each transactional part with its timeouts).")
         } else if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"
             if concurrent, dialect.capabilities.concurrentIndexes { note += ": CONCURRENTLY is left out, the index is built with a plain CREATE INDEX" }
