@@ -100,10 +100,13 @@ public enum Linter {
             }
             var newTables = batch ? batchTables : []
             var newColumns = batch ? batchColumns : []
+            // The transactions mgen runs the spec in (a split's parts), when it writes it.
+            let transactions = config.renderedByMgen && target.engine == .postgresql ? RenderedSafety.earlierInTransaction(planned) : nil
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
                                           rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
-                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven)
+                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven,
+                                          earlierInTransaction: transactions?[position])
                 steps.append((context, ignored))
                 proofs.record(step, target: target)
                 countRowVersions(step, target: target, into: &rowVersions)

@@ -26,17 +26,9 @@ enum RenderedSafety {
     static func safeRendering(of rule: String, _ c: StepContext, rendered: [[SQLStatement]]) -> String? {
         guard c.target.engine == .postgresql, judgedRules.contains(rule), c.position < rendered.count,
               !rendered[c.position].isEmpty, !isRaw(c.operation) else { return nil }
-        // Where each statement of the migration runs: one transaction, none, or the parts of a split.
         let all = rendered.enumerated().flatMap { step, statements in statements.map { (step: step, statement: $0) } }
         let split = c.planned.runsInTransaction && all.count > 1 && all.contains { $0.statement.ownTransaction }
-        var part = 0
-        var parts: [Int] = []
-        for (i, entry) in all.enumerated() {
-            if i > 0, !c.planned.runsInTransaction || (split && (entry.statement.placement != all[i - 1].statement.placement || entry.statement.placement == .own)) {
-                part += 1
-            }
-            parts.append(part)
-        }
+        let parts = statementParts(c.planned, rendered).flatMap { $0 }
         var proofs = RawSQL.NotNullProofs()
         var words: [String] = []
         for (i, entry) in all.enumerated() {
@@ -48,7 +40,7 @@ enum RenderedSafety {
             planned.up = all.indices.filter { $0 < i && parts[$0] == parts[i] }.map {
                 Step(operation: .sql(up: DialectSQL(all[$0].statement.sql), down: nil), location: c.step.location, before: c.before)
             } + [step]
-            planned.runsInTransaction = c.planned.runsInTransaction && entry.statement.transactional
+            planned.runsInTransaction = entry.statement.transactional && (c.planned.runsInTransaction || mixesConcurrent(c.planned))
             let context = StepContext(step: step, position: planned.up.count - 1, planned: planned, target: c.target, newTables: c.newTables,
                                       newColumns: c.newColumns, rowVersions: c.rowVersions, timeoutsEmitted: c.timeoutsEmitted,
                                       rawNotNullProofs: c.rawNotNullProofs.union(proofs.proven))
@@ -57,6 +49,46 @@ enum RenderedSafety {
             words.append(text + (split && entry.statement.ownTransaction ? " (in a transaction of its own)" : ""))
         }
         return words.joined(separator: "; ")
+    }
+
+    /// The part (transaction) each statement runs in, as mgen runs the migration: one for a
+    /// transactional spec; a split or a spec outside a transaction only for its concurrent step in
+    /// parts (a new one where the placement changes, each VALIDATE and each outside statement alone);
+    /// `transaction: false`: each statement alone.
+    static func statementParts(_ planned: PlannedMigration, _ rendered: [[SQLStatement]]) -> [[Int]] {
+        let flat = rendered.flatMap { $0 }
+        let split = planned.runsInTransaction && flat.count > 1 && flat.contains(where: \.ownTransaction)
+        let inParts = split || mixesConcurrent(planned)
+        var part = 0
+        var previous: SQLStatement?
+        return rendered.map { statements in
+            statements.map { statement in
+                if let previous {
+                    if inParts {
+                        if statement.placement != previous.placement || statement.placement != .shared { part += 1 }
+                    } else if !planned.runsInTransaction {
+                        part += 1
+                    }
+                }
+                previous = statement
+                return part
+            }
+        }
+    }
+
+    static func mixesConcurrent(_ planned: PlannedMigration) -> Bool {
+        planned.migration.transaction == nil && !planned.runsInTransaction && planned.up.count > 1
+    }
+
+    /// For each step of the up, the earlier steps that share its transaction as mgen runs the
+    /// migration (what "the same transaction" means to a rule when mgen writes the spec).
+    static func earlierInTransaction(_ planned: PlannedMigration) -> [[Step]]? {
+        guard let rendered = renderedSteps(planned), rendered.count == planned.up.count else { return nil }
+        let parts = statementParts(planned, rendered)
+        return planned.up.indices.map { i in
+            guard let first = parts[i].first else { return Array(planned.up[..<i]) }
+            return planned.up.indices.filter { $0 < i && parts[$0].last == first }.map { planned.up[$0] }
+        }
     }
 
     static func isRaw(_ operation: MGenSpec.Operation) -> Bool {

@@ -129,7 +129,7 @@ public enum Rules {
              why: "NOT VALID exists so the long check runs under a weak lock. In one transaction the ADD's lock (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE on both tables for a foreign key) is still held while VALIDATE scans, so nothing is gained.",
              safe: "move validate_constraint into a spec of its own (the next one).") { c in
             guard case let .validateConstraint(table, name) = c.operation, c.inTransaction, c.isExisting(table) else { return nil }
-            let addedHere = c.earlier.contains { step in
+            let addedHere = c.earlierInTransaction.contains { step in
                 switch step.operation {
                 case let .addForeignKey(fk): fk.name == name
                 case let .addCheck(check): check.name == name
@@ -197,7 +197,7 @@ public enum Rules {
              why: "Locks are held until the transaction commits. A quick ALTER followed by an index build, a validation, a rewrite or a backfill keeps the table locked for the slow step too.",
              safe: "put the slow step in its own spec, or order it before the step that takes ACCESS EXCLUSIVE.") { c in
             guard c.inTransaction, let table = c.operation.table, c.isExisting(table), isSlow(c) else { return nil }
-            guard let locker = c.earlier.first(where: { $0.operation.table == table && takesAccessExclusive($0.operation) }) else { return nil }
+            guard let locker = c.earlierInTransaction.first(where: { $0.operation.table == table && takesAccessExclusive($0.operation) }) else { return nil }
             return Hit("\(c.operation.kind) on \(table) runs while the ACCESS EXCLUSIVE lock of the earlier \(locker.operation.kind) (line \(locker.location.line)) is still held",
                        pg: .accessExclusive, fix: "move this \(c.operation.kind) into a spec of its own", held: " until commit")
         },
