@@ -29,13 +29,16 @@ public enum SQLFiles {
     /// no syntax of their own for it, so their scanners read this line back (`runsInTransaction`).
     public static let outsideTransactionNote = "Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch)."
 
-    /// What a split migration's header adds (issue 13): why a transactional spec runs outside one.
-    public static let splitNote = "Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own."
+    /// The header line of a migration run in parts (issue 13) in place of `outsideTransactionNote`:
+    /// the file is not one transaction either (a runner must not wrap it), but its parts are
+    /// transactions of their own, each under a comment that says what it is.
+    public static let partsNote = "Runs in parts, not as one transaction: a VALIDATE must commit apart from the statements before it, CONCURRENTLY outside any transaction; each part below says how it runs."
 
-    /// Whether an SQL file mgen wrote runs inside a transaction: its header has no
-    /// `outsideTransactionNote`.
+    /// Whether an SQL file mgen wrote runs inside a transaction: its header has neither
+    /// `outsideTransactionNote` nor `partsNote` (the scanners of the SQL-file targets and the
+    /// importer read mgen's own files back through this).
     public static func runsInTransaction(_ text: String) -> Bool {
-        !text.contains(LineComment.sql.lines(outsideTransactionNote))
+        !text.contains("-- Runs outside a transaction") && !text.contains("-- Runs in parts,")
     }
 
     /// The header: where the file came from, then what a reader must know before running it.
@@ -52,8 +55,7 @@ public enum SQLFiles {
         }
         let transactional = direction == .up ? rendered.upIsTransactional : rendered.downIsTransactional
         if !transactional, outsideTransaction {
-            lines.append(outsideTransactionNote)
-            if rendered.isSplit { lines.append(splitNote) }
+            lines.append(rendered.hasParts(dialect) ? partsNote : outsideTransactionNote)
         }
         if !dialect.capabilities.transactionalDDL {
             lines.append("MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.")

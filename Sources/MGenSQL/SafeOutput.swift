@@ -105,38 +105,137 @@ extension RenderedMigration {
                                  runnerTransactional: Bool) -> [SQLStatement] {
         let timeouts = options.timeouts.statements(dialect, transactional: true)
         if runnerTransactional { return timeouts + statements }
-        guard planned.runsInTransaction, dialect == .postgresql, statements.allSatisfy(\.transactional) else { return statements }
+        guard runsInParts(statements, dialect: dialect, runnerTransactional: false) else { return statements }
         return Self.inTransactions(statements, timeouts: timeouts, validateTimeouts: options.timeouts.validateStatements(dialect))
     }
 
     /// Each run of statements that may share a transaction, and each VALIDATE, as one
     /// `BEGIN; …; COMMIT` statement.
     static func inTransactions(_ statements: [SQLStatement], timeouts: [SQLStatement], validateTimeouts: [SQLStatement]) -> [SQLStatement] {
-        var out: [SQLStatement] = []
-        var run: [SQLStatement] = []
-        func transaction(_ body: [SQLStatement], opening: [SQLStatement], comment: String) {
+        let parts = Self.parts(statements.map { PartItem<SQLStatement>.statement($0) }, statements: { [$0] },
+                               timeouts: timeouts, validateTimeouts: validateTimeouts)
+        return parts.flatMap { part -> [SQLStatement] in
+            let body = part.statements
+            guard part.placement != .outside else { return body }
             var lines = ["BEGIN;"]
-            for statement in opening + body {
+            for statement in part.opening + body {
                 if let comment = statement.comment { lines.append(LineComment.sql.lines(comment)) }
                 lines.append(statement.terminated)
             }
             lines.append("COMMIT")
-            out.append(SQLStatement(lines.joined(separator: "\n"), transactional: false, comment: comment, facts: body.facts))
+            return [SQLStatement(lines.joined(separator: "\n"), transactional: false, comment: part.placement.comment, facts: body.facts)]
         }
-        func flush() {
-            if !run.isEmpty { transaction(run, opening: timeouts, comment: "one transaction (the migration is split around its VALIDATE)") }
-            run = []
+    }
+
+    /// Whether a runner that runs one direction (`statements`) as the runner does must give each
+    /// part of it a transaction of its own: the runner leaves the direction outside a transaction
+    /// (`runnerTransactional` false: a split migration, or a flag that covers both directions), the
+    /// spec asked for one, and the dialect has transactional DDL with timeouts (PostgreSQL).
+    /// A spec that leaves its transaction to mgen (no `transaction:`) and has a statement that
+    /// cannot run in one (CONCURRENTLY) beside others runs in parts too (issue 13): its other
+    /// statements in transactions of their own with their timeouts, the concurrent ones outside,
+    /// in order. Not `transaction: false` (a backfill that commits each batch): as the spec says.
+    public func runsInParts(_ statements: [SQLStatement], dialect: Dialect, runnerTransactional: Bool) -> Bool {
+        guard !runnerTransactional, dialect == .postgresql else { return false }
+        if planned.runsInTransaction { return statements.allSatisfy(\.transactional) }
+        return mixesConcurrent && statements.contains(where: \.transactional) && statements.contains { !$0.transactional }
+    }
+
+    /// Whether the spec runs outside a transaction only because of a concurrent step (it says no
+    /// `transaction:`), with other steps beside it.
+    public var mixesConcurrent: Bool {
+        planned.migration.transaction == nil && !planned.runsInTransaction && planned.up.count > 1
+    }
+
+    /// Whether a runner that keeps one transaction for a whole migration (peewee_migrate) must
+    /// leave it on this server: a split around a VALIDATE, or a concurrent step in a spec without
+    /// `transaction:` (alone or beside others).
+    public func leavesRunnerTransaction(_ dialect: Dialect) -> Bool {
+        dialect == .postgresql && (isSplit || (planned.migration.transaction == nil && !planned.runsInTransaction))
+    }
+
+    /// Whether some direction runs in parts for a runner that leaves it outside a transaction:
+    /// split around a VALIDATE, or a concurrent step beside others (what the headers say).
+    public func hasParts(_ dialect: Dialect) -> Bool {
+        isSplit || runsInParts(up, dialect: dialect, runnerTransactional: false) || runsInParts(down ?? [], dialect: dialect, runnerTransactional: false)
+    }
+
+    /// The parts of one direction for a runner that renders it step by step (issue 13): a step
+    /// whose statements all run the same way stays whole (the framework's own call); a step that
+    /// mixes them (NOT NULL through a CHECK: ADD … NOT VALID, VALIDATE, SET NOT NULL) gives its
+    /// statements one by one. Each run that may share a transaction is one `.shared` part opened by
+    /// the lock and statement timeouts, each VALIDATE a `.own` part opened by the lock timeout only.
+    public func parts<Step>(_ steps: [Step], statements: (Step) -> [SQLStatement], _ options: RenderOptions,
+                            dialect: Dialect) -> [RunnerPart<Step>] {
+        let items = steps.flatMap { step -> [PartItem<Step>] in
+            let placements = Set(statements(step).map(\.placement))
+            return placements.count > 1 ? statements(step).map { .statement($0) } : [.step(step)]
         }
-        for statement in statements {
-            if statement.ownTransaction {
-                flush()
-                transaction([statement], opening: validateTimeouts,
-                            comment: "VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on")
-            } else {
-                run.append(statement)
+        return Self.parts(items, statements: statements, timeouts: options.timeouts.statements(dialect, transactional: true),
+                          validateTimeouts: options.timeouts.validateStatements(dialect))
+    }
+
+    static func parts<Step>(_ items: [PartItem<Step>], statements: (Step) -> [SQLStatement], timeouts: [SQLStatement],
+                            validateTimeouts: [SQLStatement]) -> [RunnerPart<Step>] {
+        var out: [RunnerPart<Step>] = []
+        for item in items {
+            let itemStatements: [SQLStatement]
+            switch item {
+            case let .step(step): itemStatements = statements(step)
+            case let .statement(statement): itemStatements = [statement]
             }
+            // A step with no statement (nothing to do on this dialect) joins the part before it.
+            let placement = itemStatements.first?.placement ?? out.last?.placement ?? .shared
+            if placement == .shared, let last = out.indices.last, out[last].placement == .shared {
+                out[last].items.append((item, itemStatements))
+                continue
+            }
+            let opening = placement == .shared ? timeouts : placement == .own ? validateTimeouts : []
+            out.append(RunnerPart(placement: placement, opening: opening, items: [(item, itemStatements)]))
         }
-        flush()
         return out
     }
+}
+
+/// How a statement runs when its migration is run in parts (issue 13).
+public enum PartPlacement: Hashable, Sendable {
+    /// With the statements beside it, in one transaction opened by the timeouts.
+    case shared
+    /// In a transaction of its own, opened by the lock timeout only (VALIDATE).
+    case own
+    /// Outside any transaction (CONCURRENTLY).
+    case outside
+
+    /// The comment above the part, saying what it is.
+    public var comment: String {
+        switch self {
+        case .shared: "one transaction (the migration runs in parts)"
+        case .own: "VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on"
+        case .outside: "outside a transaction (CONCURRENTLY): each statement commits alone"
+        }
+    }
+}
+
+extension SQLStatement {
+    public var placement: PartPlacement { !transactional ? .outside : ownTransaction ? .own : .shared }
+}
+
+/// One item of a part: a step the framework renders its own way, or one statement of a step that
+/// spans parts (sent as SQL).
+public enum PartItem<Step> {
+    case step(Step)
+    case statement(SQLStatement)
+}
+
+/// One part of a migration run in parts: its items, in order, and what opens its transaction.
+public struct RunnerPart<Step> {
+    public var placement: PartPlacement
+    /// The timeouts that open the part's transaction (none outside a transaction, none when off).
+    public var opening: [SQLStatement]
+    public var items: [(item: PartItem<Step>, statements: [SQLStatement])]
+
+    /// Every statement of the part, in order.
+    public var statements: [SQLStatement] { items.flatMap(\.statements) }
+    /// Whether the part runs in a transaction (and so the runner opens one for it).
+    public var isTransaction: Bool { placement != .outside }
 }

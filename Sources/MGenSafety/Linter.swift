@@ -40,6 +40,9 @@ public struct LintConfig: Sendable {
     /// The migrations are specs that `mgen emit` writes with `SET LOCAL lock_timeout` (PostgreSQL,
     /// transactional): missing-lock-timeout does not apply to them. False for SQL folders.
     public var timeoutsEmitted = false
+    /// The migrations are specs that `mgen emit` renders (its safe forms): a spec finding whose
+    /// hazard mgen's rendering does not have becomes an info (RenderedSafety). False for SQL folders.
+    public var renderedByMgen = false
     public init() {}
 
     /// Reads mgen.yaml's `lint:` section, checking every rule name and severity.
@@ -97,10 +100,13 @@ public enum Linter {
             }
             var newTables = batch ? batchTables : []
             var newColumns = batch ? batchColumns : []
+            // The transactions mgen runs the spec in (a split's parts), when it writes it.
+            let transactions = config.renderedByMgen && target.engine == .postgresql ? RenderedSafety.earlierInTransaction(planned) : nil
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
                                           rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
-                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven)
+                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven,
+                                          earlierInTransaction: transactions?[position])
                 steps.append((context, ignored))
                 proofs.record(step, target: target)
                 countRowVersions(step, target: target, into: &rowVersions)
@@ -121,6 +127,7 @@ public enum Linter {
         // Each step's context is complete: the rules look at the steps on every core, in order.
         let severities = config.severities
         let disabled = config.disabled
+        let renderedByMgen = config.renderedByMgen
         let perStep = parallelMap(steps) { context, ignored -> [Finding] in
             rules.compactMap { rule -> Finding? in
                 guard !ignored.contains(rule.id), let hit = rule.check(context) else { return nil }
@@ -131,11 +138,20 @@ public enum Linter {
                     guard !ignored.contains(id), !disabled.contains(id), let other = Rules.rule(id) else { return nil }
                     reported = other
                 }
-                let severity = severities[reported.id] ?? severities[rule.id] ?? hit.severity.map { min($0, reported.severity) } ?? reported.severity
+                var severity = severities[reported.id] ?? severities[rule.id] ?? hit.severity.map { min($0, reported.severity) } ?? reported.severity
+                var (message, fix, lock) = (hit.message, hit.fix, hit.lock)
+                // What mgen will emit for the spec: its safe form makes the finding an info.
+                if renderedByMgen, severity > .info, let rendered = RenderedSafety.renderedSteps(context.planned),
+                   let safe = RenderedSafety.safeRendering(of: reported.id, context, rendered: rendered) {
+                    severity = .info
+                    message = "rendered safely by mgen for \(context.target): \(safe) (as written: \(hit.message))"
+                    fix = "nothing to change for mgen's own output; a hand-written migration of this spec needs: \(hit.fix)"
+                    lock = "as written (not as mgen writes it): \(hit.lock)"
+                }
                 let step = context.step
                 return Finding(rule: reported.id, severity: severity, file: step.location.file, line: step.location.line,
-                               column: step.location.column, spec: context.planned.id, message: hit.message, lock: hit.lock,
-                               blocks: hit.blocks, why: reported.why, fix: hit.fix)
+                               column: step.location.column, spec: context.planned.id, message: message, lock: lock,
+                               blocks: hit.blocks, why: reported.why, fix: fix)
             }
         }
         findings = perStep.flatMap { $0 }

@@ -99,9 +99,14 @@ public final class StepContext: Sendable {
     /// `table.column` pairs that raw SQL earlier in the chain proved NOT NULL with a validated CHECK
     /// (what PostgreSQL 12+ uses to skip SET NOT NULL's scan) on tables the replay does not follow.
     public let rawNotNullProofs: Set<String>
+    /// The earlier steps that share this step's transaction: as mgen runs the spec when it writes
+    /// it (a split migration's parts, LintConfig.renderedByMgen), otherwise every earlier step of
+    /// a transactional migration.
+    public let earlierInTransaction: [Step]
 
     init(step: Step, position: Int, planned: PlannedMigration, target: DatabaseTarget, newTables: Set<String>, newColumns: Set<String>,
-         rowVersions: Int, timeoutsEmitted: Bool, rawNotNullProofs: Set<String> = []) {
+         rowVersions: Int, timeoutsEmitted: Bool, rawNotNullProofs: Set<String> = [], earlierInTransaction: [Step]? = nil) {
+        self.earlierInTransaction = earlierInTransaction ?? Array(planned.up[..<position])
         self.step = step
         self.position = position
         self.planned = planned

@@ -129,7 +129,7 @@ public enum Rules {
              why: "NOT VALID exists so the long check runs under a weak lock. In one transaction the ADD's lock (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE on both tables for a foreign key) is still held while VALIDATE scans, so nothing is gained.",
              safe: "move validate_constraint into a spec of its own (the next one).") { c in
             guard case let .validateConstraint(table, name) = c.operation, c.inTransaction, c.isExisting(table) else { return nil }
-            let addedHere = c.earlier.contains { step in
+            let addedHere = c.earlierInTransaction.contains { step in
                 switch step.operation {
                 case let .addForeignKey(fk): fk.name == name
                 case let .addCheck(check): check.name == name
@@ -171,13 +171,13 @@ public enum Rules {
         },
         Rule("pg-concurrent-with-other-ddl", .warning, pg,
              summary: "a concurrent index in a spec with other operations makes the whole spec non-transactional",
-             why: "CONCURRENTLY cannot run inside a transaction, so mgen runs the whole spec outside one. If a later statement fails, the earlier ones stay applied and the migration is half done; the framework still records it as not applied, and a re-run fails on what exists.",
+             why: "CONCURRENTLY cannot run inside a transaction, so the spec cannot be one: mgen runs its other statements in transactions of their own (with their timeouts) and the concurrent one outside, in order. If a later part fails, the earlier ones stay applied and the migration is half done; the framework still records it as not applied, and a re-run fails on what exists.",
              safe: "one concurrent index (or concurrent drop) per spec, nothing else in it.") { c in
             // Session settings (SET lock_timeout …) are no schema change that could be left half done.
             let others = c.planned.up.enumerated().filter { $0.offset != c.position && !isSessionSetting($0.element.operation, c) }
                 .map(\.element.operation.kind)
             guard c.operation.isConcurrent, !others.isEmpty else { return nil }
-            return Hit("this spec also runs \(others.joined(separator: ", ")) outside a transaction because of the concurrent step",
+            return Hit("this spec also runs \(others.joined(separator: ", ")) apart from the concurrent step (mgen gives them transactions of their own): if the build fails, they stay applied",
                        pg: .shareUpdateExclusive, fix: "move the concurrent \(c.operation.kind) into a spec of its own")
         },
         Rule("pg-enum-check-revalidated", .warning, pg,
@@ -197,7 +197,7 @@ public enum Rules {
              why: "Locks are held until the transaction commits. A quick ALTER followed by an index build, a validation, a rewrite or a backfill keeps the table locked for the slow step too.",
              safe: "put the slow step in its own spec, or order it before the step that takes ACCESS EXCLUSIVE.") { c in
             guard c.inTransaction, let table = c.operation.table, c.isExisting(table), isSlow(c) else { return nil }
-            guard let locker = c.earlier.first(where: { $0.operation.table == table && takesAccessExclusive($0.operation) }) else { return nil }
+            guard let locker = c.earlierInTransaction.first(where: { $0.operation.table == table && takesAccessExclusive($0.operation) }) else { return nil }
             return Hit("\(c.operation.kind) on \(table) runs while the ACCESS EXCLUSIVE lock of the earlier \(locker.operation.kind) (line \(locker.location.line)) is still held",
                        pg: .accessExclusive, fix: "move this \(c.operation.kind) into a spec of its own", held: " until commit")
         },
@@ -314,8 +314,10 @@ public enum Rules {
              versions: "PostgreSQL: lock_timeout; MySQL/MariaDB: lock_wait_timeout (defaults 1 year / 1 day)",
              why: "A DDL statement waiting for its lock queues behind any long transaction, and every query on the table queues behind it: a one-millisecond ALTER can stop the application for as long as the oldest transaction runs. A lock timeout makes it give up (and be retried) instead.",
              safe: "start the spec with a `sql` step that sets the timeout (`SET lock_timeout = '5s'` / `SET SESSION lock_wait_timeout = 5`).") { c in
-            // mgen's PostgreSQL output opens every transactional migration with its own timeouts.
-            if c.target.engine == .postgresql, c.timeoutsEmitted, c.planned.runsInTransaction { return nil }
+            // mgen's PostgreSQL output opens every transactional migration with its own timeouts,
+            // and every transactional part of a spec outside a transaction only for its concurrent step.
+            if c.target.engine == .postgresql, c.timeoutsEmitted,
+               c.planned.runsInTransaction || (c.planned.migration.transaction == nil && !c.operation.isConcurrent) { return nil }
             guard blocksTraffic(c), let table = c.operation.table ?? rawTable(c), c.isExisting(table) else { return nil }
             let setting = c.target.engine == .postgresql ? "lock_timeout" : "lock_wait_timeout"
             let setsTimeout = c.planned.up.contains { step in

@@ -5,6 +5,13 @@ public struct Step: Hashable, Sendable {
     public var before: SchemaState
     /// Why this step loses data, when it does.
     public var dataLoss: String?
+
+    public init(operation: Operation, location: SourceLocation, before: SchemaState, dataLoss: String? = nil) {
+        self.operation = operation
+        self.location = location
+        self.before = before
+        self.dataLoss = dataLoss
+    }
 }
 
 /// A migration replayed against the chain before it: its up and down as concrete steps.

@@ -61,6 +61,8 @@ struct Lint: ParsableCommand {
             }
             // Specs: `mgen emit` opens their transactional PostgreSQL migrations with timeouts.
             lintConfig.timeoutsEmitted = config?.timeouts.lock.map { SessionTimeoutsText.isOff($0.0) } != true
+            // and write each step in its safe form: findings describe that output.
+            lintConfig.renderedByMgen = true
             let (chain, files) = try specs.loadChain(config: config)
             var selected = files
             if let since {
@@ -128,9 +130,10 @@ nonisolated(unsafe) var printedLintFindings = Set<Finding>()
 func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dialect, server: DatabaseTarget?, config: ProjectConfig?) {
     guard !specs.isEmpty else { return }
     let text = server?.description ?? config?.dialect.flatMap { Dialect(name: String($0.split(separator: "@").first ?? "")) == dialect ? $0 : nil } ?? dialect.rawValue
-    guard case let .success(target) = DatabaseTarget.parse(text),
-          let lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()),
-          let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
+    guard case let .success(target) = DatabaseTarget.parse(text), var lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()) else { return }
+    // The specs as this emit writes them: a finding mgen's safe form answers is an info, not printed.
+    lintConfig.renderedByMgen = true
+    guard let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
     for f in findings where f.severity != .info && printedLintFindings.insert(f).inserted {
         printErr("\(f.file):\(f.line):\(f.column): warning: \(f.message) [lint \(f.severity.rawValue) \(f.rule): mgen lint --explain \(f.rule)]")
     }

@@ -137,14 +137,16 @@ struct DjangoProject {
     static let fixtures = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/django").path
     let root: String
     let dialect: Dialect
+    let render: RenderOptions
     var migrations: String { "\(root)/\(DjangoMigrateTests.app)/migrations" }
     var modules: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: migrations)) ?? []).filter { $0.hasSuffix(".py") && $0 != "__init__.py" }
             .map { String($0.dropLast(3)) }.sorted()
     }
 
-    init(dialect: Dialect, specs: MigrationChain? = nil) throws {
+    init(dialect: Dialect, specs: MigrationChain? = nil, render: RenderOptions = RenderOptions()) throws {
         self.dialect = dialect
+        self.render = render
         root = try temporaryFolder("django-\(dialect.rawValue)")
         let files = FileManager.default
         for name in ["manage.py", "mgen_settings.py"] {
@@ -156,7 +158,7 @@ struct DjangoProject {
     }
 
     func emit(_ chain: MigrationChain) throws {
-        let options = EmitOptions(dialect: dialect, output: migrations, targetOptions: ["app": DjangoMigrateTests.app])
+        let options = EmitOptions(dialect: dialect, output: migrations, render: render, targetOptions: ["app": DjangoMigrateTests.app])
         try EmitEngine.write(EmitEngine.plan(chain, emitter: EmitterRegistry.require("django"), options: options), force: false)
     }
 

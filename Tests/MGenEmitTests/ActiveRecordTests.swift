@@ -94,7 +94,8 @@ import Testing
         #expect(text(planLite, "0002").contains("  def up\n    add_column :users, :email, :string, limit: 255\n  end\n\n  def down\n    execute 'ALTER TABLE \"users\" DROP COLUMN \"email\"'\n  end"))
         #expect(text(planPG, "0005").contains("disable_ddl_transaction!"))
         #expect(text(planPG, "0005").contains("algorithm: :concurrently"))
-        #expect(text(planPG, "0011").contains("up_only do\n      validate_foreign_key :posts, name: \"posts_editor_id_fkey\""))
+        // Split around its VALIDATE: `def up` / `def down`, each part in a transaction with its timeouts.
+        #expect(text(planPG, "0011").contains("  transaction do\n      execute \"SET LOCAL lock_timeout = '5s'\"\n      validate_foreign_key :posts, name: \"posts_editor_id_fkey\"\n    end"))
     }
 
     /// Raw SQL without a down: `up` plus a `down` that raises, as Rails spells irreversible.

@@ -187,10 +187,16 @@ import Testing
         let index = try text(pg, "-index-users-email.js")
         #expect(!index.contains("sequelize.transaction(") && !index.contains("{ transaction }"), "CONCURRENTLY runs outside a transaction")
         #expect(index.contains("await queryInterface.addIndex('users', ['email'], { name: 'idx_users_email', unique: true, concurrently: true });"))
-        // PostgreSQL, an existing table: MGenSQL's NOT NULL through a validated CHECK, each statement
-        // committing alone (so the VALIDATE does); the down keeps its transaction.
+        // PostgreSQL, an existing table: MGenSQL's NOT NULL through a validated CHECK, split around
+        // its VALIDATE, each part in a transaction of its own opened by its timeouts (the VALIDATE's:
+        // the lock timeout only); the down keeps its transaction.
         let notNull = try text(pg, "-users-email-not-null.js")
-        #expect(notNull.contains("await queryInterface.sequelize.query('ALTER TABLE \"users\" VALIDATE CONSTRAINT \"mgen_nn_users_email\"');"))
+        #expect(notNull.contains("""
+                await queryInterface.sequelize.transaction(async (transaction) => {
+                  await queryInterface.sequelize.query(`SET LOCAL lock_timeout = '5s'`, { transaction });
+                  await queryInterface.sequelize.query('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"', { transaction });
+                });
+            """))
         #expect(!notNull.contains("allowNull: false"))
         #expect(notNull.contains("async down (queryInterface, Sequelize) {\n    await queryInterface.sequelize.transaction(async (transaction) => {"))
 

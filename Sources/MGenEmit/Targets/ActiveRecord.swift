@@ -49,7 +49,22 @@ public struct ActiveRecordEmitter: Emitter {
         }
         // `change` when Rails can run every call backwards on its own and the down is the derived
         // one (an explicit `down:` may do something else, so it gets its own method).
-        if planned.down != nil, spec.down == nil, up.allSatisfy({ $0.allSatisfy(\.fitsChange) }) {
+        if migration.runsInParts(migration.up + (migration.down ?? []), dialect: context.dialect, runnerTransactional: transactional),
+           let upSteps = try renderer.stepsWithStatements(planned, .up) {
+            // Split around a VALIDATE (disable_ddl_transaction!): each direction in parts, each
+            // part in a transaction of its own with its timeouts. `def up` / `def down`, as a
+            // `transaction` block inside `change` would run at once while Rails records the rollback.
+            sent = renderer.sentStatements(upSteps.map(\.parts), change: false)
+            methods = ["  def up"] + Ruby.indent(renderer.partLines(migration.parts(upSteps, statements: \.statements, context.render, dialect: context.dialect)), "    ")
+                + ["  end", "", "  def down"]
+            if let downSteps = try renderer.stepsWithStatements(planned, .down) {
+                methods += Ruby.indent(renderer.partLines(migration.parts(downSteps, statements: \.statements, context.render, dialect: context.dialect)), "    ")
+                sent += renderer.sentStatements(downSteps.map(\.parts), change: false)
+            } else {
+                methods.append("    raise ActiveRecord::IrreversibleMigration, \(Ruby.string(spec.irreversible ?? "no down"))")
+            }
+            methods.append("  end")
+        } else if planned.down != nil, spec.down == nil, up.allSatisfy({ $0.allSatisfy(\.fitsChange) }) {
             // In `change` a reversible block runs in reverse order on rollback: the down's timeouts go last.
             var body = renderer.lines(up, change: true)
             let (upTimeouts, downTimeouts) = (timeouts(up: true), timeouts(up: false))
@@ -80,7 +95,7 @@ public struct ActiveRecordEmitter: Emitter {
             "noTransaction": !transactional,
             "noTransactionReason": planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
                 ? "CONCURRENTLY cannot run inside a transaction."
-                : migration.isSplit ? "VALIDATE CONSTRAINT must commit apart from the statements before it (each statement commits alone)."
+                : migration.isSplit ? "VALIDATE CONSTRAINT must commit apart from the statements before it (each part runs in a transaction of its own)."
                 : "The spec says `transaction: false` (a backfill commits each batch).",
             "methods": code,
         ]

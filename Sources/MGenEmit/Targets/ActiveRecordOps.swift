@@ -61,6 +61,34 @@ struct ActiveRecordRenderer {
         }
     }
 
+    /// One direction's steps with mgen's SQL for each: what a migration run in parts splits on.
+    func stepsWithStatements(_ planned: PlannedMigration, _ direction: Direction) throws(DiagnosticError) -> [(parts: [Part], statements: [SQLStatement])]? {
+        try StepDriver(planned, target: "activerecord", dialect: dialect).map(direction) { (step, context) throws(Unsupported) in
+            (try render(step, context), try renderer.render(step.operation, context))
+        }
+    }
+
+    /// The lines of `def up` / `def down` for a direction run in parts (a migration split around a
+    /// VALIDATE, under `disable_ddl_transaction!`): each part in an ActiveRecord `transaction`
+    /// opened by its timeouts (a part outside a transaction as plain calls), under a comment that
+    /// says what it is.
+    func partLines(_ parts: [RunnerPart<(parts: [Part], statements: [SQLStatement])>]) -> [String] {
+        var out: [String] = []
+        for part in parts {
+            var body = executes(part.opening)
+            for (item, _) in part.items {
+                switch item {
+                case let .step(step): body += lines([step.parts], change: false).filter { !$0.hasPrefix("# Nothing to do") }
+                case let .statement(statement): body += executes([statement])
+                }
+            }
+            if !out.isEmpty { out.append("") }
+            out += LineComment.hash.list(part.placement.comment)
+            out += part.isTransaction ? ["transaction do"] + Ruby.indent(body) + ["end"] : body
+        }
+        return out
+    }
+
     /// The statements of mgen's SQL the lines of `parts` send (`lines(_:change:)` lays them out
     /// the same way): what the header must warn about.
     func sentStatements(_ steps: [[Part]], change: Bool) -> [SQLStatement] {

@@ -81,7 +81,8 @@ public struct AlembicEmitter: Emitter {
         // The timeouts open each transactional function (Alembic runs it in the migration's
         // transaction; a VALIDATE leaves it in an autocommit block, which the body reopens after).
         func timeouts(_ body: [String], up: Bool) -> [String] {
-            let lines = context.render.timeouts.statements(context.dialect, transactional: planned.runsInTransaction)
+            // A concurrent step beside others: Alembic's transaction holds the others (issue 13).
+            let lines = context.render.timeouts.statements(context.dialect, transactional: planned.runsInTransaction || migration.mixesConcurrent)
                 .map { "    op.execute(\(AlembicPython.sqlString($0.sql, indent: "")))" }
             return lines.isEmpty ? body : lines + (body == ["    pass"] ? [] : body)
         }

@@ -66,7 +66,8 @@ struct AlembicRenderer {
         }
         var lines: [String] = []
         // After an autocommit block Alembic begins a new transaction: the timeouts open it again.
-        let timeouts = planned.runsInTransaction
+        // So does a spec that is outside a transaction only for its concurrent step (issue 13).
+        let timeouts = planned.runsInTransaction || (planned.migration.transaction == nil && planned.up.count > 1)
             ? options.timeouts.statements(dialect, transactional: true).map { execute($0.sql) } : []
         for (position, chunk) in merged.enumerated() {
             switch chunk.block {
@@ -704,7 +705,12 @@ struct AlembicRenderer {
         let note: String? = if case .validateConstraint = operation { "Alembic has no call for VALIDATE CONSTRAINT." } else { nil }
         return statements.map { statement in
             var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
-            lines.append(execute(statement.sql))
+            if statement.ownTransaction {
+                // VALIDATE: a transaction of its own inside the autocommit block, opened by the lock timeout.
+                lines += (["BEGIN"] + options.timeouts.validateStatements(dialect).map(\.sql) + [statement.sql, "COMMIT"]).map(execute)
+            } else {
+                lines.append(execute(statement.sql))
+            }
             let apart = !statement.transactional || statement.ownTransaction  // VALIDATE: a transaction of its own
             return Chunk(block: apart ? .autocommit : .plain, lines: lines)
         }

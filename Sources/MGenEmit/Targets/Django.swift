@@ -37,8 +37,17 @@ public struct DjangoEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let app = try Self.appLabel(context.targetOptions)
         var writer = DjangoWriter(app: app, dialect: context.dialect, migration: migration.planned, options: context.render)
-        var operations = try writer.operations()
         let planned = migration.planned
+        var operations: [PyNode]
+        // Split around a VALIDATE (atomic = False): each part in a transaction of its own.
+        if migration.runsInParts(migration.up + (migration.down ?? []), dialect: context.dialect,
+                                 runnerTransactional: planned.runsInTransaction && !migration.isSplit) {
+            writer.partOpenings = (context.render.timeouts.statements(context.dialect, transactional: true),
+                                   context.render.timeouts.validateStatements(context.dialect))
+            operations = writer.partOperations(try writer.stepOperations())
+        } else {
+            operations = try writer.operations()
+        }
         // The timeouts open the migration's transaction both ways: a RunSQL first for the forward
         // run, and one last whose reverse runs first when Django unapplies the migration.
         if planned.runsInTransaction, !migration.isSplit {
@@ -166,6 +175,8 @@ struct DjangoWriter {
     /// What the database can do.
     var can: DialectCapabilities { dialect.capabilities }
     var functions: [String] = [] // module-level helpers (backfills, DjangoOps.pendingForeignKeyDiscard)
+    /// The timeouts that open each part of a migration run in parts (nil: not run in parts).
+    var partOpenings: (shared: [SQLStatement], own: [SQLStatement])?
     private var fromImports: [String: Set<String>] = ["django.db": ["migrations"]]
     private var plainImports: Set<String> = []
 
@@ -437,7 +448,27 @@ struct DjangoWriter {
     func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
-        return try ownKeyIndexes(try render(operation, context), operation, context).map(\.sql)
+        let statements = try ownKeyIndexes(try render(operation, context), operation, context)
+        guard direction == .up, let partOpenings else { return statements.map(\.sql) }
+        return Self.withBoundaries(statements, openings: partOpenings)
+    }
+
+    /// A step's SQL that spans parts (ADD CHECK … NOT VALID, VALIDATE, SET NOT NULL) in a migration
+    /// run in parts: COMMIT and the next part's BEGIN and timeouts between its statements.
+    static func withBoundaries(_ statements: [SQLStatement], openings: (shared: [SQLStatement], own: [SQLStatement])) -> [String] {
+        var out: [String] = []
+        for (i, statement) in statements.enumerated() {
+            if i > 0, statement.placement != statements[i - 1].placement || statement.placement == .own {
+                if statements[i - 1].placement != .outside { out.append("COMMIT") }
+                switch statement.placement {
+                case .shared: out += ["BEGIN"] + openings.shared.map(\.sql)
+                case .own: out += ["BEGIN"] + openings.own.map(\.sql)
+                case .outside: break
+                }
+            }
+            out.append(statement.sql)
+        }
+        return out
     }
 
     /// mgen's statements for one operation, with their typed facts.
@@ -525,10 +556,74 @@ struct DjangoWriter {
 
     /// The up's operations (Django derives the down itself, from the operations and RunSQL's reverse_sql).
     mutating func operations() throws(DiagnosticError) -> [PyNode] {
+        try stepOperations().flatMap(\.operations)
+    }
+
+    /// The up's operations step by step, with mgen's SQL for each step (what a migration run in
+    /// parts splits on).
+    mutating func stepOperations() throws(DiagnosticError) -> [(operations: [PyNode], statements: [SQLStatement])] {
         try StepDriver(migration, target: "django", dialect: dialect).map(.up) { (step, context) throws(Failure) in
             // spec 1.1: keepingObjects (DjangoObjects.swift) guards SQLite's table remakes
-            try keepingObjects(step, after: context.after, try operations(step, after: context.after, position: context.position))
-        }?.flatMap { $0 } ?? []
+            (try keepingObjects(step, after: context.after, try operations(step, after: context.after, position: context.position)),
+             try render(step.operation, context))
+        } ?? []
+    }
+
+    /// The operations of a migration split around a VALIDATE (issue 13), run by Django outside a
+    /// transaction (`atomic = False`): each part gets a transaction of its own, opened by its
+    /// timeouts, through RunPython boundaries (`mgen_part`) that Django runs in reverse order on
+    /// the way down, so the down's parts are transactions with timeouts too. A step whose SQL spans
+    /// parts (NOT NULL through a CHECK) carries its boundaries in its RunSQL (`partBoundaries`).
+    mutating func partOperations(_ steps: [(operations: [PyNode], statements: [SQLStatement])]) -> [PyNode] {
+        useParts()
+        var out: [PyNode] = []
+        var current: PartPlacement?
+        for step in steps {
+            // A step Django does not send (the VALIDATE of a key it added valid) opens no part.
+            guard !step.operations.isEmpty, let first = step.statements.first?.placement, let last = step.statements.last?.placement else {
+                out += step.operations
+                continue
+            }
+            if current == nil || first != current || first == .own { out.append(boundary(closing: current, opening: first)) }
+            out += step.operations
+            current = last
+        }
+        if let current { out.append(boundary(closing: current, opening: nil)) }
+        return out
+    }
+
+    /// Forward: ends the part before (if it ran in a transaction) and opens the next; backward the
+    /// same between the two parts the other way round.
+    func boundary(closing: PartPlacement?, opening: PartPlacement?) -> PyNode {
+        func call(_ close: PartPlacement?, _ open: PartPlacement?) -> String {
+            var statements: [String] = []
+            if let open, open != .outside, let openings = partOpenings {
+                statements = ["BEGIN"] + (open == .own ? openings.own : openings.shared).map(\.sql)
+            }
+            let commit = close.map { $0 != .outside } ?? false
+            return "mgen_part(commit=\(commit ? "True" : "False"), then=[\(statements.map(Py.string).joined(separator: ", "))])"
+        }
+        return .inline("migrations.RunPython(\(call(closing, opening)), \(call(opening, closing)))")
+    }
+
+    /// The module-level helper of the part boundaries.
+    mutating func useParts() {
+        guard !functions.contains(where: { $0.hasPrefix("def mgen_part(") }) else { return }
+        functions.append([
+            "def mgen_part(commit, then):",
+            "    \"\"\"A boundary between the parts of this migration, which runs outside a transaction (atomic = False)",
+            "    so that its VALIDATE commits apart: each part runs in a transaction of its own, opened by its timeouts.\"\"\"",
+            "    def boundary(apps, schema_editor):",
+            "        if commit:",
+            "            # What Django defers to the end of a migration (indexes, foreign keys) belongs to this part.",
+            "            for statement in schema_editor.deferred_sql:",
+            "                schema_editor.execute(statement)",
+            "            schema_editor.deferred_sql.clear()",
+            "            schema_editor.execute('COMMIT')",
+            "        for statement in then:",
+            "            schema_editor.execute(statement)",
+            "    return boundary",
+        ].joined(separator: "\n"))
     }
 
     func table(_ name: String, _ state: SchemaState) throws(Failure) -> Table {

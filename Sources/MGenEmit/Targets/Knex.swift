@@ -32,14 +32,22 @@ public struct KnexEmitter: Emitter {
         func timeouts(up: Bool) -> [SQLStatement] {
             transactional ? migration.timeoutStatements(context.render, dialect: context.dialect, up: up) : []
         }
-        let upBody = body(up, ts: ts, dialect: context.dialect, timeouts: timeouts(up: true))
+        // `config.transaction = false` for a migration split around a VALIDATE: each direction runs
+        // in parts, each in a `knex.transaction` of its own with its timeouts.
+        func directionBody(_ steps: [JSStep], _ statements: [SQLStatement], up: Bool) -> (code: String, sendsRebuild: Bool) {
+            if migration.runsInParts(statements, dialect: context.dialect, runnerTransactional: transactional) {
+                return (partsBody(migration.parts(steps, statements: \.statements, context.render, dialect: context.dialect)), false)
+            }
+            return body(steps, ts: ts, dialect: context.dialect, timeouts: timeouts(up: up))
+        }
+        let upBody = directionBody(up, migration.up, up: true)
         var sendsRebuild = upBody.sendsRebuild
         var values: [String: Any] = [
             "up": upBody.code,
             "noTransaction": !transactional,
         ]
         if let down {
-            let downBody = body(down, ts: ts, dialect: context.dialect, timeouts: timeouts(up: false))
+            let downBody = directionBody(down, migration.down ?? [], up: false)
             values["down"] = downBody.code
             sendsRebuild = sendsRebuild || downBody.sendsRebuild
         } else {
@@ -75,6 +83,27 @@ public struct KnexEmitter: Emitter {
         let sendsRebuild = JSStep.sendsRebuild(perStep) { Self.raw([$0]) }
         if calls.isEmpty { return ("  // Nothing to do on \(dialect).\n" + (ts ? "  return;" : "  return Promise.resolve();"), sendsRebuild) }
         return ("  return knex.schema\n" + JS.indent(calls.joined(separator: "\n"), 4) + ";", sendsRebuild)
+    }
+
+    /// A direction run in parts, one after the other: each part's calls on `trx.schema` in a
+    /// `knex.transaction` opened by its timeouts (a part outside a transaction on `knex.schema`),
+    /// each under a comment that says what it is.
+    func partsBody(_ parts: [RunnerPart<JSStep>]) -> String {
+        let links = parts.map { part -> String in
+            var calls = Self.raw(part.opening)
+            for (item, _) in part.items {
+                switch item {
+                case let .step(step): calls += Self.calls(step)
+                case let .statement(statement): calls += Self.raw([statement])
+                }
+            }
+            let chain = JS.indent(calls.joined(separator: "\n"), 2)
+            let code = part.isTransaction
+                ? ".then(() => knex.transaction(async (trx) => {\n  await trx.schema\n" + JS.indent(chain, 2) + ";\n}))"
+                : ".then(() => knex.schema\n" + chain + ")"
+            return LineComment.slashes.lines(part.placement.comment) + "\n" + code
+        }
+        return "  return Promise.resolve()\n" + JS.indent(links.joined(separator: "\n"), 4) + ";"
     }
 
     // MARK: Operations

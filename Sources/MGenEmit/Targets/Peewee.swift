@@ -23,6 +23,15 @@ public struct PeeweeEmitter: Emitter {
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         let fileName = "\(context.version)_\(slug(migration.planned.name)).py"
         var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
+        // Split around a VALIDATE (issue 13): peewee_migrate keeps its one transaction, but the
+        // migration ends it (COMMIT) where a part ends and opens the next itself (BEGIN, timeouts).
+        // So does a concurrent step (no `transaction:` in the spec): the migration commits
+        // peewee_migrate's transaction before it, and opens a new one after it.
+        let inParts = migration.leavesRunnerTransaction(context.dialect)
+        if inParts {
+            writer.partOpenings = (context.render.timeouts.statements(context.dialect, transactional: true),
+                                   context.render.timeouts.validateStatements(context.dialect))
+        }
         var up = try writer.body(.up) ?? []
         var down: [String]
         if let lines = try writer.body(.down) {
@@ -33,7 +42,11 @@ public struct PeeweeEmitter: Emitter {
         }
         // The timeouts open peewee_migrate's transaction (queued first, so they run first).
         func timeouts(up: Bool) -> [String] {
-            migration.wholeTransactionTimeouts(context.render, dialect: context.dialect, up: up).map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
+            // In parts: when the first part is peewee_migrate's transaction.
+            let statements = inParts
+                ? ((up ? migration.up : migration.down ?? []).first?.placement == .shared ? context.render.timeouts.statements(context.dialect, transactional: true) : [])
+                : migration.wholeTransactionTimeouts(context.render, dialect: context.dialect, up: up)
+            return statements.map { "migrator.sql(\(PeeweeWriter.py($0.sql)))" }
         }
         up = timeouts(up: true) + up
         if migration.planned.down != nil { down = timeouts(up: false) + down }
@@ -61,10 +74,11 @@ public struct PeeweeEmitter: Emitter {
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let planned = rendered.planned
         let concurrent = planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
-        if rendered.isSplit {
-            lines.append("# peewee_migrate runs every migration in one transaction (it has no opt-out): VALIDATE CONSTRAINT runs in it, under the locks of the statements before it; put validate_constraint in a spec of its own to validate under SHARE UPDATE EXCLUSIVE alone.")
-        }
-        if !planned.runsInTransaction || concurrent {
+        if rendered.leavesRunnerTransaction(dialect) {
+            lines.append(rendered.isSplit
+                ? "# Split around its VALIDATE, which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts)."
+                : "# CONCURRENTLY cannot run in a transaction: the migration commits peewee_migrate's transaction before it and opens a new one after it (each transactional part with its timeouts).")
+        } else if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"
             if concurrent, dialect.capabilities.concurrentIndexes { note += ": CONCURRENTLY is left out, the index is built with a plain CREATE INDEX" }
             if planned.up.contains(where: { $0.operation.isData }) { note += "; the backfill runs inside it" }

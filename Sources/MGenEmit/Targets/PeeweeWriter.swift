@@ -26,6 +26,9 @@ struct PeeweeWriter {
     /// Whether the file needs `rename_column_field` (see `renameColumn`).
     private(set) var usesRenameHelper = false
 
+    /// The timeouts that open each part of a migration run in parts (nil: one transaction, peewee_migrate's).
+    var partOpenings: (shared: [SQLStatement], own: [SQLStatement])?
+
     init(dialect: Dialect, migration: PlannedMigration, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
         self.renderer = SQLRenderer(dialect: dialect, options: options)
@@ -42,11 +45,30 @@ struct PeeweeWriter {
         var lines: [String] = []
         var diagnostics: [Diagnostic] = []
         var previousWasBlock = false
-        // peewee_migrate runs every migration in a transaction (see `render`).
-        StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: true).forEach(direction, into: &diagnostics) {
+        var currentPart = PartPlacement.shared
+        // peewee_migrate runs every migration in a transaction (see `render`); run in parts, the
+        // migration leaves it where a statement must (CONCURRENTLY).
+        StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: inParts ? nil : true).forEach(direction, into: &diagnostics) {
             (step, stepContext) throws(DiagnosticError) in
             let context = Where(step: step, after: stepContext.after, direction: direction)
             var stepLines = try self.lines(for: step.operation, context)
+            // Run in parts (issue 13): peewee_migrate's transaction is the first part; a step that
+            // starts another part ends the one before it (COMMIT) and opens its own (BEGIN, timeouts).
+            if inParts, !stepLines.isEmpty, let statements = try? self.render(step.operation, context),
+               let first = statements.first?.placement, let last = statements.last?.placement {
+                // Outside a transaction (CONCURRENTLY): sent at once, not queued for migrator(),
+                // which runs its queue in a savepoint.
+                if first == .outside, last == .outside { stepLines = ["if not fake:"] + statements.flatMap { sqlLines([$0], call: "database.cursor().execute") }.map { "    " + $0 } }
+                if first != currentPart || first == .own {
+                    var between = boundary(from: currentPart, to: first)
+                    // Nothing queued yet: no operations to run before the COMMIT.
+                    if lines.isEmpty { between.removeAll { $0.hasPrefix("    migrator()") } }
+                    // One `if not fake:` for the boundary and the statements sent at once.
+                    if !between.isEmpty, stepLines.first == "if not fake:" { stepLines.removeFirst() }
+                    stepLines = between + stepLines
+                }
+                currentPart = last
+            }
             if case let .createTable(table) = step.operation,
                steps[stepContext.position...].contains(where: { Self.changesFields(of: table.name, $0.operation) }) {
                 // peewee_migrate runs create_table when the function returns, from the model
@@ -60,6 +82,38 @@ struct PeeweeWriter {
             lines += stepLines
         }
         if !diagnostics.isEmpty { throw DiagnosticError(diagnostics) }
+        // peewee_migrate records the migration and commits in a transaction of its own opening.
+        if currentPart == .outside { lines += ["if not fake:", "    database.execute_sql('BEGIN')"] }
+        return lines
+    }
+
+    /// The lines between two parts of a migration run in parts: the COMMIT of the part before (if
+    /// it ran in a transaction), the BEGIN and timeouts of the next (if it runs in one).
+    /// peewee_migrate runs the operations it queued in a savepoint of its transaction when the
+    /// function returns: the migration runs those of the part before now, then commits, and opens
+    /// the next part's transaction itself (not when peewee_migrate replays the files with `fake`).
+    func boundary(from: PartPlacement, to: PartPlacement) -> [String] {
+        var lines: [String] = []
+        if from != .outside { lines += ["    migrator()  # the part above, in a transaction of its own", "    database.execute_sql('COMMIT')"] }
+        if to != .outside, let partOpenings {
+            lines += (["BEGIN"] + (to == .own ? partOpenings.own : partOpenings.shared).map(\.sql)).map { "    database.execute_sql(\(Self.py($0)))" }
+        }
+        return lines.isEmpty ? [] : ["if not fake:"] + lines
+    }
+
+    /// Whether the migration runs in parts (`partOpenings` set).
+    var inParts: Bool { partOpenings != nil }
+
+    /// Each statement, with the boundary lines between those in different parts (NOT NULL
+    /// through a CHECK: ADD … NOT VALID, VALIDATE, SET NOT NULL).
+    func sqlLinesInParts(_ statements: [SQLStatement]) -> [String] {
+        var lines: [String] = []
+        for (i, statement) in statements.enumerated() {
+            if i > 0, statement.placement != statements[i - 1].placement || statement.placement == .own {
+                lines += boundary(from: statements[i - 1].placement, to: statement.placement)
+            }
+            lines += sqlLines([statement])
+        }
         return lines
     }
 
@@ -105,6 +159,11 @@ struct PeeweeWriter {
         case let .alterColumn(change):
             // MySQL: peewee's add_not_null / drop_not_null rewrite the column from DESCRIBE, which
             // loses its DEFAULT and COMMENT (and re-creates its foreign key under peewee's name).
+            // PostgreSQL, a table that may hold rows, the migration run in parts: mgen's NOT NULL
+            // through a validated CHECK (issue 13) instead of add_not_null's scan under ACCESS EXCLUSIVE.
+            if partOpenings != nil, case let statements = try render(operation, context), statements.contains(where: \.ownTransaction) {
+                return sqlLinesInParts(statements)
+            }
             if !traits.rewritesColumnToAlter, change.type == nil, change.defaultChange == nil, change.comment == nil, let nullable = change.nullable {
                 let call = nullable ? "drop_not_null" : "add_not_null"
                 return ["migrator.\(call)(\(Self.py(change.table)), \(Self.py(Self.fieldName(change.column))))"]
@@ -113,10 +172,12 @@ struct PeeweeWriter {
             // change_fields cannot say USING, and its add_default only fills rows, it sets no default.
             return try sqlCalls(operation, context)
         case let .createIndex(index, concurrently):
-            if let call = nativeIndex(index, create: true) { return concurrencyNote(concurrently) + [call] }
+            if !(concurrently && inParts), let call = nativeIndex(index, create: true) { return concurrencyNote(concurrently) + [call] }
             return try concurrencyNote(concurrently) + sqlCalls(.createIndex(index, concurrently: keepConcurrently(concurrently)), context)
         case let .dropIndex(name, table, concurrently):
-            if let index = context.before.index(name), let call = nativeIndex(index, create: false) { return concurrencyNote(concurrently) + [call] }
+            if !(concurrently && inParts), let index = context.before.index(name), let call = nativeIndex(index, create: false) {
+                return concurrencyNote(concurrently) + [call]
+            }
             // `table` is optional in the spec: the index's own, from the state before the step.
             let owner = table.isEmpty ? context.before.index(name)?.table ?? table : table
             return try concurrencyNote(concurrently) + sqlCalls(.dropIndex(name: name, table: owner, concurrently: keepConcurrently(concurrently)), context)
@@ -192,10 +253,10 @@ struct PeeweeWriter {
 
     /// peewee_migrate has no way out of its transaction: CONCURRENTLY is kept only where it is not
     /// about transactions (MySQL's online DDL is ALGORITHM=INPLACE, LOCK=NONE).
-    private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && can.onlineIndexes }
+    private func keepConcurrently(_ concurrently: Bool) -> Bool { concurrently && (can.onlineIndexes || inParts) }
 
     private func concurrencyNote(_ concurrently: Bool) -> [String] {
-        guard concurrently, dialect.capabilities.concurrentIndexes else { return [] }
+        guard concurrently, dialect.capabilities.concurrentIndexes, !inParts else { return [] }
         return ["# Not CONCURRENTLY: peewee_migrate runs every migration inside a transaction."]
     }
 
@@ -542,7 +603,7 @@ struct PeeweeWriter {
         var planned = migration
         var step = context.step
         step.operation = operation
-        planned.runsInTransaction = true
+        planned.runsInTransaction = inParts ? migration.runsInTransaction : true
         if context.direction == .down {
             // Rendered as the down it is: from the state before it to the one after it.
             planned.up = []
@@ -563,13 +624,16 @@ struct PeeweeWriter {
     }
 
     /// `migrator.sql(...)` per statement, its comment above it.
-    private func sqlLines(_ statements: [SQLStatement]) -> [String] {
+    /// `call`: another function than `migrator.sql` (a cursor's `execute` takes no parameters,
+    /// so its `%` stays as it is).
+    private func sqlLines(_ statements: [SQLStatement], call: String = "migrator.sql") -> [String] {
+        let escapesPercent = call == "migrator.sql" && self.escapesPercent
         var lines: [String] = []
         for statement in statements {
             if let comment = statement.comment { lines += LineComment.hash.list(comment) }
             let text = statement.sql
             if text.contains("\n") {
-                lines.append("migrator.sql(")
+                lines.append("\(call)(")
                 let literal = Self.tripleQuoted(text, escapePercent: escapesPercent)
                 lines += literal.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
                     i == 0 ? "    " + line : String(line)
@@ -577,7 +641,7 @@ struct PeeweeWriter {
                 lines[lines.count - 1] += ","
                 lines.append(")")
             } else {
-                lines.append("migrator.sql(\(Self.py(text, escapePercent: escapesPercent)))")
+                lines.append("\(call)(\(Self.py(text, escapePercent: escapesPercent)))")
             }
         }
         return lines

@@ -25,13 +25,21 @@ public struct SequelizeEmitter: Emitter {
         let transactionalDDL = context.dialect.capabilities.transactionalDDL
         var notes: [String] = []
         if !transactionalDDL { notes.append("No transaction: MySQL commits each DDL statement itself.") }
-        let upBody = body(up, transaction: transactionalDDL && migration.upIsTransactional, dialect: context.dialect,
-                          timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: true))
+        // A direction split around a VALIDATE runs in parts, each in a transaction of its own with
+        // its timeouts (Sequelize never opens one itself).
+        func directionBody(_ steps: [JSStep], _ statements: [SQLStatement], transactional: Bool, up: Bool) -> (code: String, sendsRebuild: Bool) {
+            let transaction = transactionalDDL && transactional
+            if migration.runsInParts(statements, dialect: context.dialect, runnerTransactional: transaction) {
+                return (partsBody(migration.parts(steps, statements: \.statements, context.render, dialect: context.dialect)), false)
+            }
+            return body(steps, transaction: transaction, dialect: context.dialect,
+                        timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: up))
+        }
+        let upBody = directionBody(up, migration.up, transactional: migration.upIsTransactional, up: true)
         var sendsRebuild = upBody.sendsRebuild
         var values: [String: Any] = ["up": upBody.code]
         if let down {
-            let downBody = body(down, transaction: transactionalDDL && migration.downIsTransactional, dialect: context.dialect,
-                                timeouts: migration.timeoutStatements(context.render, dialect: context.dialect, up: false))
+            let downBody = directionBody(down, migration.down ?? [], transactional: migration.downIsTransactional, up: false)
             values["down"] = downBody.code
             sendsRebuild = sendsRebuild || downBody.sendsRebuild
         } else {
@@ -66,6 +74,27 @@ public struct SequelizeEmitter: Emitter {
         let lines = calls.joined(separator: "\n")
         guard transaction else { return (JS.indent(lines, 4), sendsRebuild) }
         return ("    await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 6) + "\n    });", sendsRebuild)
+    }
+
+    /// A direction run in parts: each part's calls in `queryInterface.sequelize.transaction`,
+    /// opened by its timeouts (a part outside a transaction as plain calls), each under a comment
+    /// that says what it is.
+    func partsBody(_ parts: [RunnerPart<JSStep>]) -> String {
+        parts.map { part in
+            let options = part.isTransaction ? "{ transaction }" : nil
+            var calls = Self.raw(part.opening, options)
+            for (item, _) in part.items {
+                switch item {
+                case let .step(step): calls += Self.calls(step, options: options)
+                case let .statement(statement): calls += Self.raw([statement], options)
+                }
+            }
+            let lines = calls.joined(separator: "\n")
+            let code = part.isTransaction
+                ? "await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 2) + "\n});"
+                : lines
+            return JS.indent(LineComment.slashes.lines(part.placement.comment) + "\n" + code, 4)
+        }.joined(separator: "\n")
     }
 
     // MARK: Operations

@@ -1,4 +1,5 @@
 import Foundation
+import MGenEmit
 import MGenSpec
 
 /// Prisma Migrate: `<yyyymmddhhmmss>_<name>/migration.sql`, the dialect in `migration_lock.toml`
@@ -41,7 +42,7 @@ public struct PrismaImporter: Importer {
             out.append(SourceMigration(version: version, name: String(entry[entry.index(after: underscore)...]),
                                        created: SourceFiles.created(fromVersion: version), files: files,
                                        up: SourceFiles.statements(upText, file: upPath, dialect: effective), down: down,
-                                       transactional: !upText.contains("-- Runs outside a transaction")))
+                                       transactional: SQLFiles.runsInTransaction(upText)))
         }
         return SourceFolder(migrations: out, dialect: found)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MGenEmit
 import MGenSpec
 
 /// golang-migrate and mgen's plain `sql` layout: `<version>_<name>.up.sql` and `.down.sql`, each
@@ -25,7 +26,7 @@ public struct UpDownImporter: Importer {
             do throws(DiagnosticError) {
                 let text = try SourceFiles.text(path)
                 // mgen's own files say so in their header; other runners have no marker.
-                return .success((SourceFiles.statements(text, file: path, dialect: dialect), !text.contains("-- Runs outside a transaction")))
+                return .success((SourceFiles.statements(text, file: path, dialect: dialect), SQLFiles.runsInTransaction(text)))
             } catch {
                 return .failure(error)
             }

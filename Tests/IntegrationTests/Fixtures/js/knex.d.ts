@@ -7,10 +7,13 @@ declare module "knex" {
         schema: Knex.SchemaBuilder;
         fn: Knex.FunctionHelper;
         raw(sql: string, bindings?: readonly any[] | Record<string, any>): Knex.Raw;
+        transaction<T = any>(transactionScope: (trx: Knex.Transaction) => Promise<T> | void): Promise<T>;
     }
 
     export namespace Knex {
         interface Raw extends PromiseLike<any> {}
+
+        interface Transaction extends Knex {}
 
         interface FunctionHelper {
             now(precision?: number): Raw;

@@ -28,7 +28,10 @@ def upgrade() -> None:
     op.execute("SET LOCAL statement_timeout = '10min'")
     op.execute('ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID')
     with op.get_context().autocommit_block():
+        op.execute('BEGIN')
+        op.execute("SET LOCAL lock_timeout = '5s'")
         op.execute('ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"')
+        op.execute('COMMIT')
     op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute("SET LOCAL statement_timeout = '10min'")
     op.execute('ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL')

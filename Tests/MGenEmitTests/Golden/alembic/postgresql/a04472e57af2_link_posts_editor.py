@@ -30,7 +30,10 @@ def upgrade() -> None:
     op.create_foreign_key('posts_editor_id_fkey', 'posts', 'users', ['editor_id'], ['id'], ondelete='SET NULL', postgresql_not_valid=True)
     with op.get_context().autocommit_block():
         # Alembic has no call for VALIDATE CONSTRAINT.
+        op.execute('BEGIN')
+        op.execute("SET LOCAL lock_timeout = '5s'")
         op.execute('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"')
+        op.execute('COMMIT')
     op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute("SET LOCAL statement_timeout = '10min'")
     op.create_unique_constraint('posts_user_id_title_key', 'posts', ['user_id', 'title'])

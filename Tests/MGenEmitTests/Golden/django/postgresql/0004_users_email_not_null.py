@@ -5,6 +5,21 @@
 from django.db import migrations, models
 
 
+def mgen_part(commit, then):
+    """A boundary between the parts of this migration, which runs outside a transaction (atomic = False)
+    so that its VALIDATE commits apart: each part runs in a transaction of its own, opened by its timeouts."""
+    def boundary(apps, schema_editor):
+        if commit:
+            # What Django defers to the end of a migration (indexes, foreign keys) belongs to this part.
+            for statement in schema_editor.deferred_sql:
+                schema_editor.execute(statement)
+            schema_editor.deferred_sql.clear()
+            schema_editor.execute('COMMIT')
+        for statement in then:
+            schema_editor.execute(statement)
+    return boundary
+
+
 class Migration(migrations.Migration):
 
     atomic = False
@@ -14,10 +29,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(mgen_part(commit=False, then=['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '10min'"]), mgen_part(commit=True, then=[])),
         migrations.RunSQL(
             sql=[
                 'ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "mgen_nn_users_email", ADD CONSTRAINT "mgen_nn_users_email" CHECK ("email" IS NOT NULL) NOT VALID',
+                'COMMIT',
+                'BEGIN',
+                "SET LOCAL lock_timeout = '5s'",
                 'ALTER TABLE "users" VALIDATE CONSTRAINT "mgen_nn_users_email"',
+                'COMMIT',
+                'BEGIN',
+                "SET LOCAL lock_timeout = '5s'",
+                "SET LOCAL statement_timeout = '10min'",
                 'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL',
                 'ALTER TABLE "users" DROP CONSTRAINT "mgen_nn_users_email"',
             ],
@@ -30,4 +53,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(mgen_part(commit=True, then=[]), mgen_part(commit=False, then=['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '10min'"])),
     ]

@@ -6,6 +6,21 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def mgen_part(commit, then):
+    """A boundary between the parts of this migration, which runs outside a transaction (atomic = False)
+    so that its VALIDATE commits apart: each part runs in a transaction of its own, opened by its timeouts."""
+    def boundary(apps, schema_editor):
+        if commit:
+            # What Django defers to the end of a migration (indexes, foreign keys) belongs to this part.
+            for statement in schema_editor.deferred_sql:
+                schema_editor.execute(statement)
+            schema_editor.deferred_sql.clear()
+            schema_editor.execute('COMMIT')
+        for statement in then:
+            schema_editor.execute(statement)
+    return boundary
+
+
 class Migration(migrations.Migration):
 
     atomic = False
@@ -15,6 +30,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(mgen_part(commit=False, then=['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '10min'"]), mgen_part(commit=True, then=[])),
         migrations.AddField(
             model_name='posts',
             name='editor_id',
@@ -44,4 +60,5 @@ class Migration(migrations.Migration):
             model_name='posts',
             constraint=models.UniqueConstraint(fields=('user', 'title'), name='posts_user_id_title_key'),
         ),
+        migrations.RunPython(mgen_part(commit=True, then=[]), mgen_part(commit=False, then=['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '10min'"])),
     ]
