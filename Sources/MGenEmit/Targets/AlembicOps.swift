@@ -98,6 +98,9 @@ struct AlembicRenderer {
 
     /// The operation kind → its Alembic rendering, in one place.
     mutating func render(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        // spec 1.1: schemas. A step on a table of another schema (or a schema step): op.execute
+        // of the dialect's SQL, whose names are qualified; the down executes the inverse's.
+        if operation.touchesSchema(in: context.before) { return try execute(operation, context) }
         switch operation {
         case let .createTable(table): return try createTable(table)
         case let .dropTable(name): return plain(call("op.drop_table", [AlembicPython.string(name)]))

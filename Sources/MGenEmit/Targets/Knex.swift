@@ -86,6 +86,8 @@ public struct KnexEmitter: Emitter {
         if step.movesForeignKeyIndexes || step.operation.touchesDeferrableConstraint(in: step.before) { return raw(step.statements) }
         // spec 1.1: MySQL table options (knex.raw of mgen's CREATE TABLE)
         if step.operation.touchesMySQLTableOptions(in: step.before, on: d) { return raw(step.statements) }
+        // spec 1.1: schemas (knex.raw of the dialect's qualified SQL)
+        if step.operation.touchesSchema(in: step.before) { return raw(step.statements) }
         switch step.operation {
         case let .createTable(table):
             return [call("createTable", table.name, createTable(table, step))]

@@ -84,6 +84,8 @@ struct PeeweeWriter {
                                       fix: "add the column, then the key with add_foreign_key {…, deferrable: true}")
         }
         if operation.touchesDeferrableConstraint(in: context.before), operation.kind != "create_table" { return try sqlCalls(operation, context) }
+        // spec 1.1: schemas (migrator.sql of the dialect's qualified SQL)
+        if operation.touchesSchema(in: context.before) { return try sqlCalls(operation, context) }
         switch operation {
         case let .createTable(table):
             return try createModel(table, context)
