@@ -82,6 +82,8 @@ enum PostgresReader {
             case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
             case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
             case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
+            // spec 1.1: schemas (Ops/SchemaReading.swift)
+            case "CreateSchemaStmt": return .operations(try reader.createSchema(body))
             // spec 1.1: functions and sequences (Ops/FunctionReading.swift)
             case "CreateFunctionStmt": return .operations(try reader.createFunction(body))
             case "CreateSeqStmt": return .operations(try reader.createSequence(body))
@@ -156,8 +158,13 @@ enum PostgresReader {
 
         func relation(_ body: Node, key: String = "relation") throws(KeepRaw) -> String {
             guard let relation = body[key] as? Node, let name = relation["relname"] as? String else { throw KeepRaw(reason: "no table name") }
-            if let schema = relation["schemaname"] as? String, schema != "public" { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
             if let persistence = relation["relpersistence"] as? String, persistence != "p" { throw KeepRaw(reason: "temporary or unlogged table") }
+            if let schema = relation["schemaname"] as? String, schema != "public" {
+                // spec 1.1: schemas. A table of another schema is the state's key for it (`schema:`
+                // in the spec); views and sequences in schemas have no spec field yet.
+                guard key == "relation" || key == "pktable" else { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
+                return QualifiedName(schema: schema, name: name).key
+            }
             return name
         }
 
@@ -613,7 +620,9 @@ enum PostgresReader {
         func rename(_ body: Node) throws(KeepRaw) -> [Operation] {
             guard let to = body["newname"] as? String else { throw KeepRaw(reason: "RENAME") }
             switch body["renameType"] as? String ?? "" {
-            case "OBJECT_TABLE": return [.renameTable(table: try relation(body), to: to)]
+            case "OBJECT_TABLE":
+                let table = try relation(body)
+                return [.renameTable(table: table, to: QualifiedName(table).sibling(to).key)] // spec 1.1: schemas
             case "OBJECT_COLUMN":
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
@@ -635,6 +644,7 @@ enum PostgresReader {
             if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
             let kind = body["removeType"] as? String ?? ""
             if kind == "OBJECT_TYPE" { return try dropEnumTypes(body) } // spec 1.1: enum types
+            if kind == "OBJECT_SCHEMA" { return try dropSchemas(body) } // spec 1.1: schemas (Ops/SchemaReading.swift)
             // spec 1.1: objects
             let objectKinds: [String: ObjectKind] = ["OBJECT_VIEW": .view, "OBJECT_MATVIEW": .materializedView, "OBJECT_TRIGGER": .trigger,
                                                      "OBJECT_EXTENSION": .extension, "OBJECT_FUNCTION": .function, "OBJECT_SEQUENCE": .sequence]
@@ -643,15 +653,25 @@ enum PostgresReader {
             guard kind == "OBJECT_TABLE" || kind == "OBJECT_INDEX" else {
                 throw KeepRaw(reason: "drop of \(kind.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
-            let objects = (body["objects"] as? [Node] ?? []).map { PostgresReader.names(of: $0) }
-            if objects.contains(where: { $0.count != 1 }) { throw KeepRaw(reason: "schema-qualified name") }
+            // spec 1.1: schemas. `billing.invoices` is the state's key for it; an index of another
+            // schema is the state's index of that name whose table is in it.
+            let objects = try (body["objects"] as? [Node] ?? []).map { node throws(KeepRaw) -> QualifiedName in
+                let names = PostgresReader.names(of: node)
+                switch names.count {
+                case 1: return QualifiedName(schema: nil, name: names[0])
+                case 2: return QualifiedName(schema: names[0], name: names[1])
+                default: throw KeepRaw(reason: "name with a database")
+                }
+            }
             switch kind {
             case "OBJECT_TABLE":
-                return objects.map { .dropTable(table: $0[0]) }
+                return objects.map { .dropTable(table: $0.key) }
             case "OBJECT_INDEX":
-                return try objects.map { names throws(KeepRaw) -> Operation in
-                    guard let index = state.index(names[0]) else { throw KeepRaw(reason: "index \(names[0]) is not known to the spec") }
-                    return .dropIndex(name: names[0], table: index.table, concurrently: body["concurrent"] as? Bool ?? false)
+                return try objects.map { name throws(KeepRaw) -> Operation in
+                    guard let index = state.index(name.name), QualifiedName.schema(of: index.table) == name.schema else {
+                        throw KeepRaw(reason: "index \(name) is not known to the spec")
+                    }
+                    return .dropIndex(name: name.name, table: index.table, concurrently: body["concurrent"] as? Bool ?? false)
                 }
             case let other: throw KeepRaw(reason: "DROP \(other.replacingOccurrences(of: "OBJECT_", with: "")): no spec operation")
             }
