@@ -335,7 +335,8 @@ struct ChainGeneratorTests {
         }
         // spec 1.1: what a dialect refuses is never kept (ObjectChange.unsupported)
         let refused: Set<String> = dialect == .postgresql ? [] : ["create_extension", "drop_extension", "create_sequence", "alter_sequence",
-                                                                   "drop_sequence", "refresh_materialized_view"]
+                                                                   "drop_sequence", "refresh_materialized_view",
+                                                                   "create_schema", "drop_schema"] // spec 1.1: schemas
         let expected = Set(Operation.kinds).subtracting(refused)
         #expect(expected.subtracting(kinds).isEmpty, "never generated on \(dialect): \(expected.subtracting(kinds).sorted())")
         var options = ["irreversible:", "down:", "not_valid", "on_delete", "on_update", "primary_key: [", "unique: true", "\"user\"", "\"Value\"", "enum(", "concurrently", "comment"]

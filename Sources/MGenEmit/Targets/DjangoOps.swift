@@ -131,6 +131,8 @@ extension DjangoWriter {
     func djangoOwns(_ fk: ForeignKey) -> Bool {
         // spec 1.1: a deferrable key is mgen's (Django's own are always INITIALLY DEFERRED, under its name)
         fk.columns.count == 1 && (traits.remakesTablesToAlter || (fk.name.hasSuffix("_fkey") && fk.deferrable == nil))
+            // spec 1.1: schemas. A key from or into another schema is made by mgen's SQL (RunSQL).
+            && !QualifiedName.isQualified(fk.table) && !QualifiedName.isQualified(fk.referencedTable)
     }
 
     /// Remove + add of an enum column's CHECK (Django has no enum column; see enumCheck).

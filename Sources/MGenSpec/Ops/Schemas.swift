@@ -120,14 +120,24 @@ extension Operation {
         return out
     }
 
-    /// spec 1.1: schemas. Whether the operation names a table outside the default schema, or is a
-    /// schema step itself: frameworks whose builders name plain tables send it as the dialect's SQL.
-    public func touchesSchema(in before: SchemaState) -> Bool {
+    /// spec 1.1: schemas. Whether the operation is a schema step, names a table outside the
+    /// default schema (its own, or one its foreign key references) or an index of such a table.
+    public func namesSchema(in before: SchemaState) -> Bool {
         if case .object(let change) = self, change.object(in: before)?.kind == .schema { return true }
         if namedTables.contains(where: QualifiedName.isQualified) { return true }
         switch self {
         case let .dropIndex(name, _, _), let .renameIndex(name, _, _):
             return before.index(name).map { QualifiedName.isQualified($0.table) } ?? false
+        default:
+            return false
+        }
+    }
+
+    /// `namesSchema`, or a drop whose down recreates a foreign key into another schema:
+    /// frameworks whose builders name plain tables send such a step as the dialect's SQL.
+    public func touchesSchema(in before: SchemaState) -> Bool {
+        if namesSchema(in: before) { return true }
+        switch self {
         case let .dropTable(name):
             // Its down recreates foreign keys that may point into a schema.
             return before.table(name)?.foreignKeys.contains { QualifiedName.isQualified($0.referencedTable) } ?? false
