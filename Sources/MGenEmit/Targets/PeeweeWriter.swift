@@ -97,7 +97,17 @@ struct PeeweeWriter {
         if case let .addColumn(table, column, unique, fk?) = operation, !QualifiedName.isQualified(table), QualifiedName.isQualified(fk.referencedTable) {
             return try addField(table, column, unique: unique, foreignKey: nil, context) + sqlCalls(.addForeignKey(fk), context)
         }
-        if operation.namesSchema(in: context.before), !Self.isDefaultSchemaTable(operation) { return try sqlCalls(operation, context) }
+        if operation.namesSchema(in: context.before), !Self.isDefaultSchemaTable(operation) {
+            // peewee_migrate runs every migration in a transaction: no CONCURRENTLY (as its own index calls).
+            switch operation {
+            case let .createIndex(index, concurrently) where !keepConcurrently(concurrently):
+                return concurrencyNote(concurrently) + (try sqlCalls(.createIndex(index, concurrently: false), context))
+            case let .dropIndex(name, table, concurrently) where !keepConcurrently(concurrently):
+                return concurrencyNote(concurrently) + (try sqlCalls(.dropIndex(name: name, table: table, concurrently: false), context))
+            default:
+                return try sqlCalls(operation, context)
+            }
+        }
         switch operation {
         case let .createTable(table):
             return try createModel(table, context)
