@@ -89,7 +89,7 @@ public struct KnexEmitter: Emitter {
         // spec 1.1: schemas. The builder's own schema calls (IF [NOT] EXISTS as mgen's SQL has it);
         // a step on a table of another schema is knex.raw of the dialect's qualified SQL.
         if case let .object(change) = step.operation, case let .schema(schema)? = change.object(in: step.before) {
-            let idempotent = step.statements.contains { $0.sql.contains(" IF ") }
+            let idempotent = step.sqlDialect.options.idempotent
             if case .create = change { return [".createSchema\(idempotent ? "IfNotExists" : "")(\(JS.string(schema.name)))"] }
             if case .drop = change { return [".dropSchema\(idempotent ? "IfExists" : "")(\(JS.string(schema.name)))"] }
         }
