@@ -91,8 +91,9 @@ enum PostgresReader {
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
-                    if path.count == 1 {
-                        return .amend(table: path[0], .comment(text), reason: "COMMENT ON TABLE")
+                    if path.count == 1 || path.count == 2 { // spec 1.1: schemas (`billing.invoices`)
+                        return .amend(table: QualifiedName(schema: path.count == 2 ? path[0] : nil, name: path[path.count - 1]).key,
+                                      .comment(text), reason: "COMMENT ON TABLE")
                     }
                 }
                 return .operations(try reader.comment(body))
@@ -232,7 +233,7 @@ enum PostgresReader {
         /// exactly what the spec's `enum(a,b,…)` is on PostgreSQL: read it as that.
         static func liftEnums(_ table: inout Table) {
             for (i, column) in table.columns.enumerated() where column.type == .text {
-                let name = "\(table.name)_\(column.name)_check"
+                let name = DefaultNames.enumCheck(table.name, column.name) // spec 1.1: schemas
                 guard let k = table.checks.firstIndex(where: { $0.name == name }),
                       let values = enumValues(table.checks[k].expression, column: column.name) else { continue }
                 if let d = column.defaultValue, case let .literal(.string(s)) = d, !values.contains(s) { continue }
@@ -336,7 +337,7 @@ enum PostgresReader {
                     read.unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, [name]), table: table, columns: [name])
                 case "CONSTR_CHECK":
                     let expression = try checkExpression(c)
-                    read.check = CheckConstraint(name: conname ?? "\(table)_\(name)_check", table: table, expression: expression.text)
+                    read.check = CheckConstraint(name: conname ?? DefaultNames.enumCheck(table, name), table: table, expression: expression.text)
                 case "CONSTR_FOREIGN":
                     read.foreignKey = try foreignKey(c, table: table, columns: [name], pending: nil)
                 case let other:
@@ -448,7 +449,7 @@ enum PostgresReader {
         /// else after the table, with a number when taken.
         func pgCheckName(table: String, column: String?, expression: Range<Int>, columns: [String], taken: [String]) throws(KeepRaw) -> String {
             let used = Set(tokens.identifiers(expression)).intersection(columns)
-            let base = used.count == 1 ? "\(table)_\(used.first ?? "")_check" : "\(table)_check"
+            let base = used.count == 1 ? DefaultNames.enumCheck(table, used.first ?? "") : DefaultNames.check(table, 0)
             var name = base
             var n = 0
             while taken.contains(name) { n += 1; name = base + String(n) }
@@ -605,7 +606,7 @@ enum PostgresReader {
                     // nothing (mgen's safe NOT NULL clears a CHECK a failed run left this way).
                     // (An enum column's CHECK, `<table>_<column>_check`, is the schema's too.)
                     if cmd["missing_ok"] as? Bool == true, let known = state.table(table), !known.constraintNames.contains(name),
-                       !known.columns.contains(where: { "\(table)_\($0.name)_check" == name }) { continue }
+                       !known.columns.contains(where: { DefaultNames.enumCheck(table, $0.name) == name }) { continue }
                     ops.append(.dropConstraint(table: table, name: name))
                 case "AT_ValidateConstraint":
                     guard let name = column else { throw KeepRaw(reason: "VALIDATE CONSTRAINT") }
@@ -729,12 +730,14 @@ enum PostgresReader {
             let path = PostgresReader.names(of: body["object"] as? Node ?? [:])
             let text = body["comment"] as? String ?? ""
             switch body["objtype"] as? String {
+            // spec 1.1: schemas. `billing.invoices.note`, `billing.invoices`: the table's key.
             case "OBJECT_COLUMN":
-                guard path.count == 2 else { throw KeepRaw(reason: "COMMENT ON COLUMN of a schema-qualified table") }
-                return [.alterColumn(AlterColumn(table: path[0], column: path[1], comment: text))]
+                guard path.count == 2 || path.count == 3 else { throw KeepRaw(reason: "COMMENT ON COLUMN with a database") }
+                let table = QualifiedName(schema: path.count == 3 ? path[0] : nil, name: path[path.count - 2]).key
+                return [.alterColumn(AlterColumn(table: table, column: path[path.count - 1], comment: text))]
             case "OBJECT_TABLE" where text.isEmpty:
-                guard path.count == 1 else { throw KeepRaw(reason: "COMMENT ON TABLE of a schema-qualified table") }
-                return [.commentTable(table: path[0], comment: nil)]
+                guard path.count == 1 || path.count == 2 else { throw KeepRaw(reason: "COMMENT ON TABLE with a database") }
+                return [.commentTable(table: QualifiedName(schema: path.count == 2 ? path[0] : nil, name: path[path.count - 1]).key, comment: nil)]
             default:
                 throw KeepRaw(reason: "COMMENT ON other than a table or a column: no spec operation")
             }

@@ -2,6 +2,7 @@ import Foundation
 import MGenImport
 import MGenSpec
 import MGenTestSupport
+import MGenVerify
 import Testing
 
 /// spec 1.1: schemas. `CREATE SCHEMA` / `DROP SCHEMA` and schema-qualified table names become
@@ -45,5 +46,26 @@ import Testing
         #expect(!yaml.contains("\\u001F"), "\(yaml)")
         let reread = try SpecLoader.load(text: yaml, file: "a.yaml")
         #expect(reread.operations.map(\.value) == ops)
+    }
+
+    /// `mgen baseline --db` reads every user schema (as snapshot does): the schema is made before
+    /// its tables, and keys across schemas are kept.
+    @Test func baselineReadsOtherSchemas() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let result = try withScratchDatabase(url) { db, _ in
+            try db.executeScript([
+                "CREATE SCHEMA billing",
+                "CREATE TABLE customers (id bigint PRIMARY KEY)",
+                "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id))",
+                "CREATE TABLE payments (id bigint PRIMARY KEY, invoice_id bigint REFERENCES billing.invoices (id))",
+            ])
+            return try ImportEngine.baseline(db: db, source: "test")
+        }
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        let state = try MigrationChain.build(result.migrations).final
+        let invoices = QualifiedName(schema: "billing", name: "invoices").key
+        #expect(state.schemaNames == ["billing"])
+        #expect(state.table(invoices)?.foreignKeys.map(\.referencedTable) == ["customers"])
+        #expect(state.table("payments")?.foreignKeys.map(\.referencedTable) == [invoices])
     }
 }

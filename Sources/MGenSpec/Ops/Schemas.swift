@@ -59,6 +59,11 @@ public struct QualifiedName: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension DefaultNames {
+    /// `<table>_<column>_check`, the CHECK that stands in for an enum column (the bare table name).
+    public static func enumCheck(_ table: String, _ column: String) -> String { "\(QualifiedName.unqualified(table))_\(column)_check" }
+}
+
 /// `create_schema {name}`.
 public struct SchemaDefinition: Hashable, Sendable {
     public var name: String
