@@ -646,7 +646,8 @@ struct Proposer {
                                              "varchar(max)": ["text"],
                                              "smallint unsigned": ["integer unsigned", "integer"], "integer unsigned": ["bigint unsigned", "bigint"],
                                              "bigint unsigned": ["decimal(20,0)"],
-                                             "text[]": ["varchar(max)[]"], "integer[]": ["bigint[]"]]
+                                             // (varchar(max) only with charTypes: without it no chain holds one)
+                                             "text[]": [has(.charTypes) ? "varchar(max)[]" : "text[]"], "integer[]": ["bigint[]"]]
             let choices = widen[type] ?? ["text"]
             type = rng.pick(choices) ?? "text"
             kind = Self.kind(of: ColumnType.parse(type) ?? .text)
