@@ -70,8 +70,8 @@ public enum DialectRules {
         }
 
         mutating func operation(_ operation: Operation) {
-            deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
             schemaQualified(operation) // spec 1.1: schemas (Ops/Schemas.swift)
+            deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
             switch operation {
             case let .createTable(table):
                 for column in table.columns { self.column(column, in: table.name) }

@@ -140,10 +140,10 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case tableComments, renameIndexes
     // spec 1.1: constraint renames (ChainGeneratorConstraints.swift)
     case renameConstraints
-    // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
-    case deferrable
     // spec 1.1: schemas, PostgreSQL only (ChainGeneratorSchemas.swift)
     case schemas
+    // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
+    case deferrable
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
