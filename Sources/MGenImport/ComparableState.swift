@@ -92,7 +92,7 @@ public struct ComparableState: Sendable {
             // SQLite holds an enum as text with a check `"c" IN (...)` named <table>_<column>_check:
             // read back that way, it is the same column as the inline enum.
             for (k, c) in t.columns.enumerated() where c.type == .text {
-                if let check = t.checks.firstIndex(where: { $0.name == "\(t.name)_\(c.name)_check" }),
+                if let check = t.checks.firstIndex(where: { $0.name == DefaultNames.enumCheck(t.name, c.name) }),
                    let values = PostgresReader.Reader.enumValues(t.checks[check].expression, column: c.name) {
                     t.columns[k].type = .enumeration(values)
                     t.checks.remove(at: check)

@@ -14,6 +14,11 @@ public enum LiveSchema {
         let snapshot = try introspect(db, exclude: exclude)
         var out: [String] = []
         if db.dialect == .postgresql { out += try postgresEnumTypes(db) }
+        // spec 1.1: schemas. The snapshot reads every user schema (its tables keyed `schema` U+001F
+        // `name`, quoted `"billing"."invoices"`): each is made before its tables.
+        for object in snapshot.objects ?? [] where object.kind == "schema" {
+            out.append("CREATE SCHEMA \(quoteIdentifier(object.name, .postgresql))")
+        }
         let clauses = db.dialect == .mysql ? try mysqlCheckClauses(db) : [:]
         for var table in orderedByReferences(snapshot.tables) {
             // The snapshot unquotes MySQL's check texts (to compare them): `index > 0` is no SQL.

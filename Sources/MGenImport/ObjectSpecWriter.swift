@@ -39,6 +39,9 @@ extension SpecWriter {
         case let .sequence(s):
             if let start = s.start { pairs.append(("start", .plain(String(start)))) }
             pairs += sequenceFields(s.options)
+        // spec 1.1: schemas: the name is all
+        case .schema:
+            break
         }
         return .map(pairs)
     }

@@ -82,6 +82,8 @@ enum PostgresReader {
             case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
             case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
             case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
+            // spec 1.1: schemas (Ops/SchemaReading.swift)
+            case "CreateSchemaStmt": return .operations(try reader.createSchema(body))
             // spec 1.1: functions and sequences (Ops/FunctionReading.swift)
             case "CreateFunctionStmt": return .operations(try reader.createFunction(body))
             case "CreateSeqStmt": return .operations(try reader.createSequence(body))
@@ -89,8 +91,9 @@ enum PostgresReader {
             case "CommentStmt":
                 if body["objtype"] as? String == "OBJECT_TABLE", let text = body["comment"] as? String, !text.isEmpty {
                     let path = names(of: body["object"] as? Node ?? [:])
-                    if path.count == 1 {
-                        return .amend(table: path[0], .comment(text), reason: "COMMENT ON TABLE")
+                    if path.count == 1 || path.count == 2 { // spec 1.1: schemas (`billing.invoices`)
+                        return .amend(table: QualifiedName(schema: path.count == 2 ? path[0] : nil, name: path[path.count - 1]).key,
+                                      .comment(text), reason: "COMMENT ON TABLE")
                     }
                 }
                 return .operations(try reader.comment(body))
@@ -156,8 +159,13 @@ enum PostgresReader {
 
         func relation(_ body: Node, key: String = "relation") throws(KeepRaw) -> String {
             guard let relation = body[key] as? Node, let name = relation["relname"] as? String else { throw KeepRaw(reason: "no table name") }
-            if let schema = relation["schemaname"] as? String, schema != "public" { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
             if let persistence = relation["relpersistence"] as? String, persistence != "p" { throw KeepRaw(reason: "temporary or unlogged table") }
+            if let schema = relation["schemaname"] as? String, schema != "public" {
+                // spec 1.1: schemas. A table of another schema is the state's key for it (`schema:`
+                // in the spec); views and sequences in schemas have no spec field yet.
+                guard key == "relation" || key == "pktable" else { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
+                return QualifiedName(schema: schema, name: name).key
+            }
             return name
         }
 
@@ -225,7 +233,7 @@ enum PostgresReader {
         /// exactly what the spec's `enum(a,b,…)` is on PostgreSQL: read it as that.
         static func liftEnums(_ table: inout Table) {
             for (i, column) in table.columns.enumerated() where column.type == .text {
-                let name = "\(table.name)_\(column.name)_check"
+                let name = DefaultNames.enumCheck(table.name, column.name) // spec 1.1: schemas
                 guard let k = table.checks.firstIndex(where: { $0.name == name }),
                       let values = enumValues(table.checks[k].expression, column: column.name) else { continue }
                 if let d = column.defaultValue, case let .literal(.string(s)) = d, !values.contains(s) { continue }
@@ -329,7 +337,7 @@ enum PostgresReader {
                     read.unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, [name]), table: table, columns: [name])
                 case "CONSTR_CHECK":
                     let expression = try checkExpression(c)
-                    read.check = CheckConstraint(name: conname ?? "\(table)_\(name)_check", table: table, expression: expression.text)
+                    read.check = CheckConstraint(name: conname ?? DefaultNames.enumCheck(table, name), table: table, expression: expression.text)
                 case "CONSTR_FOREIGN":
                     read.foreignKey = try foreignKey(c, table: table, columns: [name], pending: nil)
                 case let other:
@@ -441,7 +449,7 @@ enum PostgresReader {
         /// else after the table, with a number when taken.
         func pgCheckName(table: String, column: String?, expression: Range<Int>, columns: [String], taken: [String]) throws(KeepRaw) -> String {
             let used = Set(tokens.identifiers(expression)).intersection(columns)
-            let base = used.count == 1 ? "\(table)_\(used.first ?? "")_check" : "\(table)_check"
+            let base = used.count == 1 ? DefaultNames.enumCheck(table, used.first ?? "") : DefaultNames.check(table, 0)
             var name = base
             var n = 0
             while taken.contains(name) { n += 1; name = base + String(n) }
@@ -598,7 +606,7 @@ enum PostgresReader {
                     // nothing (mgen's safe NOT NULL clears a CHECK a failed run left this way).
                     // (An enum column's CHECK, `<table>_<column>_check`, is the schema's too.)
                     if cmd["missing_ok"] as? Bool == true, let known = state.table(table), !known.constraintNames.contains(name),
-                       !known.columns.contains(where: { "\(table)_\($0.name)_check" == name }) { continue }
+                       !known.columns.contains(where: { DefaultNames.enumCheck(table, $0.name) == name }) { continue }
                     ops.append(.dropConstraint(table: table, name: name))
                 case "AT_ValidateConstraint":
                     guard let name = column else { throw KeepRaw(reason: "VALIDATE CONSTRAINT") }
@@ -617,7 +625,9 @@ enum PostgresReader {
         func rename(_ body: Node) throws(KeepRaw) -> [Operation] {
             guard let to = body["newname"] as? String else { throw KeepRaw(reason: "RENAME") }
             switch body["renameType"] as? String ?? "" {
-            case "OBJECT_TABLE": return [.renameTable(table: try relation(body), to: to)]
+            case "OBJECT_TABLE":
+                let table = try relation(body)
+                return [.renameTable(table: table, to: QualifiedName(table).sibling(to).key)] // spec 1.1: schemas
             case "OBJECT_COLUMN":
                 guard body["relationType"] as? String == "OBJECT_TABLE", let column = body["subname"] as? String else { throw KeepRaw(reason: "RENAME COLUMN") }
                 return [.renameColumn(table: try relation(body), column: column, to: to)]
@@ -639,6 +649,7 @@ enum PostgresReader {
             if body["behavior"] as? String == "DROP_CASCADE" { throw KeepRaw(reason: "CASCADE") }
             let kind = body["removeType"] as? String ?? ""
             if kind == "OBJECT_TYPE" { return try dropEnumTypes(body) } // spec 1.1: enum types
+            if kind == "OBJECT_SCHEMA" { return try dropSchemas(body) } // spec 1.1: schemas (Ops/SchemaReading.swift)
             // spec 1.1: objects
             let objectKinds: [String: ObjectKind] = ["OBJECT_VIEW": .view, "OBJECT_MATVIEW": .materializedView, "OBJECT_TRIGGER": .trigger,
                                                      "OBJECT_EXTENSION": .extension, "OBJECT_FUNCTION": .function, "OBJECT_SEQUENCE": .sequence]
@@ -647,15 +658,25 @@ enum PostgresReader {
             guard kind == "OBJECT_TABLE" || kind == "OBJECT_INDEX" else {
                 throw KeepRaw(reason: "drop of \(kind.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
-            let objects = (body["objects"] as? [Node] ?? []).map { PostgresReader.names(of: $0) }
-            if objects.contains(where: { $0.count != 1 }) { throw KeepRaw(reason: "schema-qualified name") }
+            // spec 1.1: schemas. `billing.invoices` is the state's key for it; an index of another
+            // schema is the state's index of that name whose table is in it.
+            let objects = try (body["objects"] as? [Node] ?? []).map { node throws(KeepRaw) -> QualifiedName in
+                let names = PostgresReader.names(of: node)
+                switch names.count {
+                case 1: return QualifiedName(schema: nil, name: names[0])
+                case 2: return QualifiedName(schema: names[0], name: names[1])
+                default: throw KeepRaw(reason: "name with a database")
+                }
+            }
             switch kind {
             case "OBJECT_TABLE":
-                return objects.map { .dropTable(table: $0[0]) }
+                return objects.map { .dropTable(table: $0.key) }
             case "OBJECT_INDEX":
-                return try objects.map { names throws(KeepRaw) -> Operation in
-                    guard let index = state.index(names[0]) else { throw KeepRaw(reason: "index \(names[0]) is not known to the spec") }
-                    return .dropIndex(name: names[0], table: index.table, concurrently: body["concurrent"] as? Bool ?? false)
+                return try objects.map { name throws(KeepRaw) -> Operation in
+                    guard let index = state.index(name.name), QualifiedName.schema(of: index.table) == name.schema else {
+                        throw KeepRaw(reason: "index \(name) is not known to the spec")
+                    }
+                    return .dropIndex(name: name.name, table: index.table, concurrently: body["concurrent"] as? Bool ?? false)
                 }
             case let other: throw KeepRaw(reason: "DROP \(other.replacingOccurrences(of: "OBJECT_", with: "")): no spec operation")
             }
@@ -713,12 +734,14 @@ enum PostgresReader {
             let path = PostgresReader.names(of: body["object"] as? Node ?? [:])
             let text = body["comment"] as? String ?? ""
             switch body["objtype"] as? String {
+            // spec 1.1: schemas. `billing.invoices.note`, `billing.invoices`: the table's key.
             case "OBJECT_COLUMN":
-                guard path.count == 2 else { throw KeepRaw(reason: "COMMENT ON COLUMN of a schema-qualified table") }
-                return [.alterColumn(AlterColumn(table: path[0], column: path[1], comment: text))]
+                guard path.count == 2 || path.count == 3 else { throw KeepRaw(reason: "COMMENT ON COLUMN with a database") }
+                let table = QualifiedName(schema: path.count == 3 ? path[0] : nil, name: path[path.count - 2]).key
+                return [.alterColumn(AlterColumn(table: table, column: path[path.count - 1], comment: text))]
             case "OBJECT_TABLE" where text.isEmpty:
-                guard path.count == 1 else { throw KeepRaw(reason: "COMMENT ON TABLE of a schema-qualified table") }
-                return [.commentTable(table: path[0], comment: nil)]
+                guard path.count == 1 || path.count == 2 else { throw KeepRaw(reason: "COMMENT ON TABLE with a database") }
+                return [.commentTable(table: QualifiedName(schema: path.count == 2 ? path[0] : nil, name: path[path.count - 1]).key, comment: nil)]
             default:
                 throw KeepRaw(reason: "COMMENT ON other than a table or a column: no spec operation")
             }

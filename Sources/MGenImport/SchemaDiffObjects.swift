@@ -103,7 +103,8 @@ extension SchemaDiff.Planner {
                 try emit(.object(.create(new)))
             }
         }
-        for kind in [ObjectKind.extension, .sequence, .function] {
+        // spec 1.1: schemas first (their tables come after)
+        for kind in [ObjectKind.schema, .extension, .sequence, .function] {
             for object in target.objects where object.kind == kind && state.object(kind, object.name) == nil {
                 try emit(.object(.create(object)))
             }
@@ -123,7 +124,8 @@ extension SchemaDiff.Planner {
         for object in target.objects where object.kind == .trigger && state.object(.trigger, object.name) == nil {
             try emit(.object(.create(object)))
         }
-        for kind in [ObjectKind.function, .sequence, .extension] {
+        // spec 1.1: schemas last (their tables went before)
+        for kind in [ObjectKind.function, .sequence, .extension, .schema] {
             for object in state.objects where object.kind == kind && target.object(kind, object.name) == nil && !standIn(object) {
                 try emit(.object(.drop(kind: kind, name: object.name)))
             }

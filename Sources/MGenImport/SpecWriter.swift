@@ -85,7 +85,30 @@ public enum SpecWriter {
     // MARK: operations
 
     static func operation(_ op: Operation) -> Value {
-        .map([(op.kind, body(op))])
+        .map([(op.kind, splittingSchemas(body(op)))])
+    }
+
+    /// spec 1.1: schemas. Every `table` that holds a key of another schema becomes `schema:` and
+    /// the bare `table:` (as OperationParser reads them back), and a `to` beside it its bare name.
+    static func splittingSchemas(_ value: Value) -> Value {
+        switch value {
+        case let .map(pairs):
+            guard let key = pairs.first(where: { $0.0 == "table" }).flatMap({ pair -> String? in if case let .string(s) = pair.1 { s } else { nil } }),
+                  let schema = QualifiedName.schema(of: key) else {
+                return .map(pairs.map { ($0.0, splittingSchemas($0.1)) })
+            }
+            var out: [(String, Value)] = [("schema", .string(schema))]
+            for (name, item) in pairs {
+                if (name == "table" || name == "to"), case let .string(s) = item {
+                    out.append((name, .string(QualifiedName.unqualified(s))))
+                } else {
+                    out.append((name, splittingSchemas(item)))
+                }
+            }
+            return .map(out)
+        case let .list(items): return .list(items.map(splittingSchemas))
+        default: return value
+        }
     }
 
     static func names(_ list: [String]) -> Value { .list(list.map { .string($0) }) }

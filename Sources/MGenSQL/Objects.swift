@@ -58,6 +58,9 @@ extension SQLDialect {
             var clauses = sequenceClauses(s.options)
             if let start = s.start { clauses.append("START WITH \(start)") }
             return [SQLStatement("CREATE SEQUENCE \(quote(s.name))" + clauses.map { " " + $0 }.joined())]
+        // spec 1.1: schemas
+        case let .schema(schema):
+            return [SQLStatement("CREATE SCHEMA \(ifNotExists)\(quote(schema.name))")]
         }
     }
 
@@ -77,6 +80,9 @@ extension SQLDialect {
             return [SQLStatement("DROP EXTENSION \(ifExists)\(quote(e.name))")]
         case let .sequence(s):
             return [SQLStatement("DROP SEQUENCE \(ifExists)\(quote(s.name))")]
+        // spec 1.1: schemas. No CASCADE: validation proved it empty.
+        case let .schema(schema):
+            return [SQLStatement("DROP SCHEMA \(ifExists)\(quote(schema.name))")]
         }
     }
 

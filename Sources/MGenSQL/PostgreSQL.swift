@@ -105,7 +105,8 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func renameTable(_ from: String, to: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        var statements = [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(to))", kind: .alterTable)]
+        // spec 1.1: schemas. RENAME TO takes a bare name: the table stays in its schema.
+        var statements = [SQLStatement("ALTER TABLE \(quote(from)) RENAME TO \(quote(QualifiedName.unqualified(to)))", kind: .alterTable)]
         for column in context.before.table(from)?.columns ?? [] {
             if let old = enumCheck(table: from, column: column), let new = enumCheck(table: to, column: column) {
                 statements.append(SQLStatement("ALTER TABLE \(quote(to)) RENAME CONSTRAINT \(quote(old.name)) TO \(quote(new.name))", kind: .alterTable))
@@ -182,13 +183,14 @@ public struct PostgreSQLDialect: SQLDialect {
     /// the CHECK dropped. The CHECK's name is mgen's own, so a re-run after a failed VALIDATE (a NULL
     /// left) drops the NOT VALID one left behind and starts again.
     func notNullThroughCheck(table: String, column: String) -> [SQLStatement] {
-        let check = quote("mgen_nn_\(table)_\(column)")
+        let checkName = "mgen_nn_\(QualifiedName.unqualified(table))_\(column)" // spec 1.1: schemas
+        let check = quote(checkName)
         let t = quote(table)
         // `--no-idempotent`: no IF EXISTS, so no DROP of a CHECK a failed run left either.
         let dropLeftover = options.idempotent ? "DROP CONSTRAINT IF EXISTS \(check), " : ""
         return [
             SQLStatement("ALTER TABLE \(t) \(dropLeftover)ADD CONSTRAINT \(check) CHECK (\(quote(column)) IS NOT NULL) NOT VALID", kind: .alterTable),
-            validation(table, "mgen_nn_\(table)_\(column)"),
+            validation(table, checkName),
             SQLStatement("ALTER TABLE \(t) ALTER COLUMN \(quote(column)) SET NOT NULL", kind: .alterTable),
             SQLStatement("ALTER TABLE \(t) DROP CONSTRAINT \(check)", kind: .alterTable),
         ]
@@ -202,7 +204,7 @@ public struct PostgreSQLDialect: SQLDialect {
         sql += " (\(indexParts(index)))" + indexTail(index)  // spec 1.1: INCLUDE, WITH
         if let predicate = index.predicate { sql += " WHERE \(predicate)" }
         let build = SQLStatement(sql, kind: .createIndex, transactional: !concurrently)
-        return concurrently ? [invalidIndexCleanup(index.name), build] : [build]
+        return concurrently ? [invalidIndexCleanup(index.name, table: index.table), build] : [build]
     }
 
     /// A concurrent build that fails (duplicates for a unique index, a deadlock, a cancel) leaves an
@@ -210,12 +212,13 @@ public struct PostgreSQLDialect: SQLDialect {
     /// fails on the name. This drops it first, only when it is INVALID (a valid index of the name
     /// still fails the CREATE, loudly). DROP INDEX CONCURRENTLY cannot run in a DO block, so the drop
     /// takes ACCESS EXCLUSIVE on the table for a moment, and only after a failed run.
-    func invalidIndexCleanup(_ name: String) -> SQLStatement {
+    func invalidIndexCleanup(_ name: String, table: String) -> SQLStatement {
+        let qualified = quote(QualifiedName(table).sibling(name).key) // spec 1.1: schemas
         let body = """
         BEGIN
-            PERFORM FROM pg_index WHERE indexrelid = to_regclass(\(stringLiteral(quote(name)))) AND NOT indisvalid;
+            PERFORM FROM pg_index WHERE indexrelid = to_regclass(\(stringLiteral(qualified))) AND NOT indisvalid;
             IF FOUND THEN
-                DROP INDEX \(quote(name));
+                DROP INDEX \(qualified);
             END IF;
         END
         """
@@ -226,7 +229,9 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     public func dropIndex(_ index: Index, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        [SQLStatement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(ifExists)\(quote(index.name))", kind: .dropIndex, transactional: !concurrently)]
+        // spec 1.1: schemas. An index lives in its table's schema.
+        [SQLStatement("DROP INDEX \(concurrently ? "CONCURRENTLY " : "")\(ifExists)\(quote(QualifiedName(index.table).sibling(index.name).key))",
+                      kind: .dropIndex, transactional: !concurrently)]
     }
 
     public func addForeignKey(_ fk: ForeignKey, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {

@@ -8,7 +8,8 @@ extension SQLDialect {
         guard let index = context.after.index(to) else { throw Unsupported("unknown index '\(name)'") }
         switch dialect {
         case .postgresql:
-            return [SQLStatement("ALTER INDEX \(quote(name)) RENAME TO \(quote(to))")]
+            // spec 1.1: schemas. An index lives in its table's schema.
+            return [SQLStatement("ALTER INDEX \(quote(QualifiedName(index.table).sibling(name).key)) RENAME TO \(quote(to))")]
         case .mysql:
             let clause = MySQLServers(options).clause(.renameIndex).map { ", " + $0.rawValue } ?? ""
             return [SQLStatement("ALTER TABLE \(quote(index.table)) RENAME INDEX \(quote(name)) TO \(quote(to))\(clause)", kind: .alterTable)]

@@ -123,8 +123,13 @@ extension SQLDialect {
     public var capabilities: DialectCapabilities { dialect.capabilities }
 
     public func quote(_ identifier: String) -> String {
+        // spec 1.1: schemas. A table of another schema: `"billing"."invoices"` (Ops/Schemas.swift).
+        if contains(identifier, QualifiedName.separatorByte) {
+            let name = QualifiedName(identifier)
+            return (name.schema.map { quote($0) + "." } ?? "") + quote(name.name)
+        }
         // The common case has no quote to double; replacingOccurrences is costly on Linux.
-        contains(identifier, UInt8(ascii: "\"")) ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
+        return contains(identifier, UInt8(ascii: "\"")) ? "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "\"" + identifier + "\""
     }
 
     /// Whether a byte occurs in a string, read from its contiguous UTF-8 (a quick test on the
@@ -218,7 +223,7 @@ extension SQLDialect {
     /// The CHECK that stands in for an enum where the dialect has no enum type.
     public func enumCheck(table: String, column: Column) -> CheckConstraint? {
         guard case let .enumeration(values) = column.type else { return nil }
-        return CheckConstraint(name: "\(table)_\(column.name)_check", table: table,
+        return CheckConstraint(name: "\(QualifiedName.unqualified(table))_\(column.name)_check", table: table, // spec 1.1: schemas
                                expression: "\(quote(column.name)) IN (\(values.map(stringLiteral).joined(separator: ", ")))")
     }
 

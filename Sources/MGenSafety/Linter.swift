@@ -23,11 +23,12 @@ public struct Finding: Hashable, Sendable, Codable {
         self.line = line
         self.column = column
         self.spec = spec
-        self.message = message
+        // spec 1.1: schemas. A table of another schema prints as `billing.invoices`.
+        self.message = QualifiedName.display(message)
         self.lock = lock
         self.blocks = blocks
-        self.why = why
-        self.fix = fix
+        self.why = QualifiedName.display(why)
+        self.fix = QualifiedName.display(fix)
     }
 
     public var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }

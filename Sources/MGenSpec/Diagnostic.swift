@@ -28,10 +28,11 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public init(_ message: String, severity: Severity = .error, at location: SourceLocation? = nil,
                 object: String? = nil, fix: String? = nil) {
         self.severity = severity
-        self.message = message
+        // spec 1.1: schemas. A table key of another schema prints as `billing.invoices`.
+        self.message = QualifiedName.display(message)
         self.location = location
-        self.object = object
-        self.fix = fix
+        self.object = object.map(QualifiedName.display)
+        self.fix = fix.map(QualifiedName.display)
     }
 
     public var description: String {

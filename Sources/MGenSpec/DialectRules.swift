@@ -70,6 +70,7 @@ public enum DialectRules {
         }
 
         mutating func operation(_ operation: Operation) {
+            schemaQualified(operation) // spec 1.1: schemas (Ops/Schemas.swift)
             deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
             foreignKeyCharsets(operation) // spec 1.1: altering in place (Ops/AlterInPlace.swift)
             switch operation {

@@ -277,6 +277,8 @@ struct Fields {
             sink.error("name '\(text)' is \(text.utf8.count) bytes long; \(identifierLimitsText())", at: location(key),
                        fix: "use a shorter name")
         }
+        // spec 1.1: schemas. A `table` beside a `schema` names the table in it (Ops/Schemas.swift).
+        if key == "table", has("schema"), let schema = tableSchema() { return QualifiedName(schema: schema, name: text).key }
         return text
     }
 

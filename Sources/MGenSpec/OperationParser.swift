@@ -1,11 +1,11 @@
 /// Default names, as PostgreSQL and Prisma spell them, so specs may omit them and every dialect
 /// still gets the same, droppable names.
 public enum DefaultNames {
-    public static func primaryKey(_ table: String) -> String { "\(table)_pkey" }
-    public static func unique(_ table: String, _ columns: [String]) -> String { "\(table)_\(columns.joined(separator: "_"))_key" }
-    public static func foreignKey(_ table: String, _ columns: [String]) -> String { "\(table)_\(columns.joined(separator: "_"))_fkey" }
-    public static func index(_ table: String, _ columns: [String]) -> String { "\(table)_\(columns.joined(separator: "_"))_idx" }
-    public static func check(_ table: String, _ ordinal: Int) -> String { ordinal == 0 ? "\(table)_check" : "\(table)_check\(ordinal)" }
+    public static func primaryKey(_ table: String) -> String { "\(QualifiedName.unqualified(table))_pkey" }
+    public static func unique(_ table: String, _ columns: [String]) -> String { "\(QualifiedName.unqualified(table))_\(columns.joined(separator: "_"))_key" }
+    public static func foreignKey(_ table: String, _ columns: [String]) -> String { "\(QualifiedName.unqualified(table))_\(columns.joined(separator: "_"))_fkey" }
+    public static func index(_ table: String, _ columns: [String]) -> String { "\(QualifiedName.unqualified(table))_\(columns.joined(separator: "_"))_idx" }
+    public static func check(_ table: String, _ ordinal: Int) -> String { ordinal == 0 ? "\(QualifiedName.unqualified(table))_check" : "\(QualifiedName.unqualified(table))_check\(ordinal)" }
 }
 
 /// Reads one item of `operations:` / `down:`: a mapping with a single key naming the operation.
@@ -14,6 +14,7 @@ enum OperationParser {
                                "unique", "references", "comment"]
     static let referenceFields = ["table", "column", "columns", "name", "on_delete", "on_update"]
         + deferrableFields // spec 1.1: deferrable constraints
+        + ["schema"] // spec 1.1: schemas
 
     static func parse(_ node: Node, sink: DiagnosticSink) -> Located<Operation>? {
         guard case let .mapping(mapping) = node, mapping.count == 1, let (keyNode, body) = mapping.first,
@@ -24,7 +25,7 @@ enum OperationParser {
         }
         let at = sink.location(keyNode)
         let errorsBefore = sink.diagnostics.count
-        let allowed = allowedFields[kind] ?? enumTypeFields[kind] // spec 1.1: enum types
+        let allowed = withSchemaField(kind, allowedFields[kind] ?? enumTypeFields[kind]) // spec 1.1: enum types; schemas
         guard let allowed else {
             let hint = closestMatch(to: kind, in: Operation.kinds).map { " (did you mean '\($0)'?)" } ?? ""
             sink.error("unknown operation '\(kind)'\(hint)", at: at, fix: "operations: \(Operation.kinds.joined(separator: ", "))")
@@ -42,7 +43,8 @@ enum OperationParser {
         case "drop_table": operation = f.name("table").map { .dropTable(table: $0) }
         case "rename_table":
             let table = f.name("table"), to = f.name("to")
-            operation = table.flatMap { t in to.map { .renameTable(table: t, to: $0) } }
+            // spec 1.1: schemas. The new name stays in the table's schema.
+            operation = table.flatMap { t in to.map { .renameTable(table: t, to: QualifiedName(t).sibling($0).key) } }
         case "add_column":
             operation = addColumn(f)
         case "drop_column":
@@ -395,7 +397,7 @@ enum OperationParser {
                 f.sink.error("'references' must be `table.column`, `table(a, b)` or a mapping", at: f.sink.location(node))
             }
         } else {
-            let r = Fields(node, context: "references", allowed: ["table", "columns", "column"], sink: f.sink)
+            let r = Fields(node, context: "references", allowed: ["table", "columns", "column", "schema"], sink: f.sink) // spec 1.1: schemas
             refTable = r.name("table")
             refColumns = r.stringList("columns") ?? r.stringList("column") ?? []
         }

@@ -55,6 +55,7 @@ struct Validator {
         // spec 1.1: a table, column, view or function that a view or trigger uses stays while it does
         checkObjectDependents(operation)
         checkEnumTypes(operation) // spec 1.1: enum types
+        checkSchemas(operation) // spec 1.1: schemas
         switch operation {
         case let .createTable(table):
             if state.table(table.name) != nil {
@@ -277,7 +278,7 @@ struct Validator {
         case .enumeration, .enumType: break
         default: return
         }
-        let name = "\(table)_\(column.name)_check"
+        let name = "\(QualifiedName.unqualified(table))_\(column.name)_check" // spec 1.1: schemas
         let bytes = name.utf8.count
         guard bytes > maximumNameBytes else { return }
         error("the CHECK of enum column '\(table).\(column.name)' would be named '\(name)', \(bytes) bytes long; \(identifierLimitsText(note: " (and cuts the rest silently)"))",

@@ -70,6 +70,11 @@ public func open(_ url: DatabaseURL) throws -> Database {
 
 /// Quotes an identifier for a dialect (used for names mgen makes up, such as scratch databases).
 public func quoteIdentifier(_ name: String, _ dialect: Dialect) -> String {
+    // spec 1.1: schemas. A table of another schema, as the state keys it: `"billing"."invoices"`.
+    if QualifiedName.isQualified(name) {
+        let qualified = QualifiedName(name)
+        return (qualified.schema.map { quoteIdentifier($0, dialect) + "." } ?? "") + quoteIdentifier(qualified.name, dialect)
+    }
     switch dialect {
     case .mysql: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
     case .postgresql, .sqlite: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

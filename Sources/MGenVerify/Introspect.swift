@@ -23,9 +23,9 @@ func tableNames(_ db: Database) throws -> [String] {
     switch db.dialect {
     case .postgresql:
         sql = """
-            SELECT relname AS name FROM pg_class
-            WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-              AND relkind IN ('r', 'p') AND NOT relispartition
+            SELECT \(PostgresIntrospector.qualifiedName("c")) AS name FROM pg_class c
+            WHERE c.relnamespace IN \(PostgresIntrospector.userSchemas)
+              AND c.relkind IN ('r', 'p') AND NOT c.relispartition
             """
     case .mysql:
         sql = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"

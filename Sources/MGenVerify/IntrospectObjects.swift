@@ -6,7 +6,8 @@ import MGenSpec
 /// them, each as kind, name, table (triggers) and a definition text normalised so the same object
 /// gives the same bytes. A down that forgets one of them then fails `verify`.
 public struct ObjectSnapshot: Codable, Equatable, Sendable {
-    /// `view`, `materialized_view`, `function`, `procedure`, `trigger`, `sequence`, `extension`, `domain`.
+    /// `view`, `materialized_view`, `function`, `procedure`, `trigger`, `sequence`, `extension`, `domain`,
+    /// `schema` (spec 1.1: every PostgreSQL user schema but the current one and `public`).
     public var kind: String
     /// The object's name (a PostgreSQL function's with its argument types: overloads are distinct).
     public var name: String
@@ -57,6 +58,9 @@ func introspectObjects(_ db: Database, exclude: Set<String> = []) throws -> [Obj
             WHERE NOT t.tgisinternal AND c.relnamespace = \(schema)
             UNION ALL
             SELECT 'extension', e.extname::text, NULL, 'version ' || e.extversion FROM pg_extension e WHERE e.extname <> 'plpgsql'
+            UNION ALL
+            SELECT 'schema', n.nspname::text, NULL, '' FROM pg_namespace n
+            WHERE n.oid IN \(PostgresIntrospector.userSchemas) AND n.nspname <> current_schema() AND n.nspname <> 'public'
             UNION ALL
             SELECT 'domain', t.typname::text, NULL,
                    format_type(t.typbasetype, t.typtypmod) || coalesce(' default ' || t.typdefault, '')

@@ -25,12 +25,14 @@ struct PostgresIntrospector {
     /// order), `c` (constraints) and `i` (indexes, those owned by a primary key or unique
     /// constraint left out: they are reported as that constraint).
     private static let catalogQuery: String = {
-        let schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
-        let tables = branch("t", table: "c.relname", ord: "0", ["name": "c.relname", "comment": "obj_description(c.oid, 'pg_class')"], from: """
+        // spec 1.1: schemas. Every user schema; a table outside the current one is named by the
+        // state's key for it, `schema` U+001F `name` (MGenSpec's QualifiedName).
+        let schema = userSchemas
+        let tables = branch("t", table: qualifiedName("c"), ord: "0", ["name": qualifiedName("c"), "comment": "obj_description(c.oid, 'pg_class')"], from: """
             FROM pg_class c
-            WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+            WHERE c.relnamespace IN \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
             """)
-        let columns = branch("a", table: "c.relname", ord: "a.attnum", [
+        let columns = branch("a", table: qualifiedName("c"), ord: "a.attnum", [
             "name": "a.attname", "type": "format_type(a.atttypid, a.atttypmod)", "notnull": "a.attnotnull",
             "default_expr": "pg_get_expr(d.adbin, d.adrelid)", "identity": "a.attidentity", "generated": "a.attgenerated",
             "comment": "col_description(c.oid, a.attnum)",
@@ -38,16 +40,16 @@ struct PostgresIntrospector {
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-            WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE c.relnamespace IN \(schema) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
             """)
-        let constraints = branch("c", table: "cl.relname", ord: "0", [
+        let constraints = branch("c", table: qualifiedName("cl"), ord: "0", [
             "name": "con.conname", "type": "con.contype",
             "columns": """
                 SELECT string_agg(a.attname, chr(31) ORDER BY k.ord)
                   FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
                 """,
-            "ref_table": "rc.relname",
+            "ref_table": qualifiedName("rc"),
             "ref_columns": """
                 SELECT string_agg(a.attname, chr(31) ORDER BY k.ord)
                   FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
@@ -60,13 +62,13 @@ struct PostgresIntrospector {
             FROM pg_constraint con
             JOIN pg_class cl ON cl.oid = con.conrelid
             LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-            WHERE cl.relnamespace = \(schema) AND con.contype IN ('p', 'u', 'f', 'c')
+            WHERE cl.relnamespace IN \(schema) AND con.contype IN ('p', 'u', 'f', 'c')
             """)
         // A key part that is a plain column is its catalog name (pg_get_indexdef would quote
         // `"user"` or `"createdAt"`); only an expression part is the expression's text. A part
         // with a non-default operator class or NULL order says so; INCLUDE columns follow the keys
         // as `include <name>` (spec 1.1).
-        let indexes = branch("i", table: "t.relname", ord: "0", [
+        let indexes = branch("i", table: qualifiedName("t"), ord: "0", [
             "name": "i.relname", "is_unique": "ix.indisunique", "method": "am.amname",
             "predicate": "pg_get_expr(ix.indpred, ix.indrelid, true)",
             "columns": """
@@ -88,20 +90,29 @@ struct PostgresIntrospector {
             JOIN pg_class i ON i.oid = ix.indexrelid
             JOIN pg_class t ON t.oid = ix.indrelid
             JOIN pg_am am ON am.oid = i.relam
-            WHERE t.relnamespace = \(schema) AND t.relkind IN ('r', 'p')
+            WHERE t.relnamespace IN \(schema) AND t.relkind IN ('r', 'p')
               AND NOT EXISTS (SELECT 1 FROM pg_constraint con
                               WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid
                                 AND con.contype IN ('p', 'u'))
             """)
         // Every table's name, whatever the filter: what is new and what is gone.
-        let names = branch("n", table: "c.relname", ord: "0", ["name": "c.relname"], from: """
+        let names = branch("n", table: qualifiedName("c"), ord: "0", ["name": qualifiedName("c")], from: """
             FROM pg_class c
-            WHERE c.relnamespace = \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+            WHERE c.relnamespace IN \(schema) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
             """)
         return "SELECT * FROM (\n" + [tables, columns, constraints, indexes, names].joined(separator: "\nUNION ALL\n")
             + "\n) catalog WHERE kind = 'n' OR $1::text[] IS NULL OR table_name = ANY ($1::text[])"
             + "\nORDER BY kind, table_name COLLATE \"C\", ord, name COLLATE \"C\""
     }()
+
+    // spec 1.1: schemas
+    /// The current schema and every user schema (not `pg_*`, not information_schema).
+    static let userSchemas = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema() OR (nspname !~ '^pg_' AND nspname <> 'information_schema'))"
+
+    /// A relation's name as the state keys it: bare in the current schema, else `schema` U+001F `name`.
+    static func qualifiedName(_ alias: String) -> String {
+        "(SELECT CASE WHEN ns.nspname = current_schema() THEN \(alias).relname::text ELSE ns.nspname || chr(31) || \(alias).relname END FROM pg_namespace ns WHERE ns.oid = \(alias).relnamespace)"
+    }
 
     /// The catalog query is prepared once per connection: planning its five branches cost more
     /// than running them for the one or two tables `verify` re-reads after a step.

@@ -19,7 +19,7 @@ public struct SchemaChange: Equatable, Sendable, CustomStringConvertible {
     public init(_ kind: Kind, table: String?, _ text: String) {
         self.kind = kind
         self.table = table
-        self.text = text
+        self.text = QualifiedName.display(text) // spec 1.1: schemas (`billing.invoices`)
     }
 
     public var description: String { "\(kind.rawValue) \(text)" }
@@ -67,7 +67,7 @@ public func diff(_ a: SchemaSnapshot, _ b: SchemaSnapshot, columnOrder: Bool = f
 
 private func diffObjects(_ old: [ObjectSnapshot], _ new: [ObjectSnapshot]) -> [SchemaChange] {
     func describe(_ o: ObjectSnapshot) -> String {
-        "\(o.kind.replacingOccurrences(of: "_", with: " ")) \(o.name)\(o.table.map { " on \($0)" } ?? ""): \(o.definition)"
+        "\(o.kind.replacingOccurrences(of: "_", with: " ")) \(o.name)\(o.table.map { " on \($0)" } ?? "")" + (o.definition.isEmpty ? "" : ": \(o.definition)")
     }
     return diffKeyed(old, new, table: "", key: \.sortKey, describe: describe).map { var c = $0; c.table = nil; return c }
 }

@@ -27,10 +27,12 @@ final class SnapshotCache {
         for name in lookupKeys.keys where tables[name] == nil { lookupKeys[name] = nil }
         for name in changed {
             guard let table = tables[name] else { continue }
-            var keys: Set<String> = [name.lowercased()]
+            // spec 1.1: schemas. A statement names `"billing"."invoices"`: its parts are the words seen.
+            var keys: Set<String> = [name.lowercased(), QualifiedName.unqualified(name).lowercased()]
             for index in table.indexes { keys.insert(index.name.lowercased()) }
             for fk in table.foreignKeys {
                 keys.insert(fk.referencedTable.lowercased())
+                keys.insert(QualifiedName.unqualified(fk.referencedTable).lowercased())
                 if let n = fk.name { keys.insert(n.lowercased()) }
             }
             for n in table.uniqueConstraints.compactMap(\.name) + table.checkConstraints.compactMap(\.name) { keys.insert(n.lowercased()) }

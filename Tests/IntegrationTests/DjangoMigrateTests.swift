@@ -28,6 +28,14 @@ import Testing
         try roundTrip(server: DBEnv.url(DBEnv.mysqlKey))
     }
 
+    /// spec 1.1: schemas (PostgreSQL's): Fixtures/framework-chains/schemas through `manage.py
+    /// migrate` — RunSQL of the qualified SQL, Django's state with db_table '"billing"."invoices"'.
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
+    func schemasChain() throws {
+        try roundTrip(server: DBEnv.url(DBEnv.pgKey), chain: FrameworkChain(name: "schemas", dialects: [.postgresql]).load(),
+                      name: "framework-chain schemas")
+    }
+
     /// Chains written to hurt (Fixtures/django-chains): reserved words and mixed case, composite and
     /// string keys, renames of indexed and referenced columns, enum columns, type changes with
     /// defaults, `drop_index` without `table`, `%` in comments and defaults, a MySQL foreign key's

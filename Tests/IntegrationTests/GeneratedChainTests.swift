@@ -333,6 +333,11 @@ struct ChainGeneratorTests {
             kinds.formUnion(generated.chain.migrations.flatMap { $0.migration.operations.map(\.value.kind) })
             text += generated.yaml
         }
+        // spec 1.1: schemas are PostgreSQL's: refused elsewhere, never kept there
+        if dialect != .postgresql {
+            #expect(kinds.isDisjoint(with: ["create_schema", "drop_schema"]))
+            kinds.formUnion(["create_schema", "drop_schema"])
+        }
         // spec 1.1: what a dialect refuses is never kept (ObjectChange.unsupported)
         let refused: Set<String> = dialect == .postgresql ? [] : ["create_extension", "drop_extension", "create_sequence", "alter_sequence",
                                                                    "drop_sequence", "refresh_materialized_view"]

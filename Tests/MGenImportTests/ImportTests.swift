@@ -328,8 +328,11 @@ extension SafeOutputImportTests {
                 total += 1
                 // Tables raw SQL has named so far (and those a raw table's keys lead to) are left to the database check.
                 let rawText = result.report.migrations[k].raw.map(\.statement).joined(separator: "\n")
-                for name in before.tableNames + a.after.tableNames where rawText.contains("\"\(name)\"") || rawText.contains("`\(name)`")
-                    || rawText.range(of: "\\b\(NSRegularExpression.escapedPattern(for: name))\\b", options: .regularExpression) != nil {
+                // spec 1.1: schemas. A table of another schema is `"billing"."invoices"` in SQL: its bare name.
+                for name in before.tableNames + a.after.tableNames {
+                    let bare = QualifiedName.unqualified(name)
+                    guard rawText.contains("\"\(bare)\"") || rawText.contains("`\(bare)`")
+                        || rawText.range(of: "\\b\(NSRegularExpression.escapedPattern(for: bare))\\b", options: .regularExpression) != nil else { continue }
                     touched.insert(name)
                 }
                 touched.formUnion(Set(a.after.tableNames).symmetricDifference(b.after.tableNames))

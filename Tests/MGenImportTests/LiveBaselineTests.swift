@@ -14,6 +14,11 @@ func provingChains(_ dialect: Dialect, seeds: ClosedRange<UInt64>) throws -> [(l
     // spec 1.1: not read back yet: a live unique declared DEFERRABLE INITIALLY IMMEDIATE goes missing
     // from the baseline's build, open (k14)
     features.subtract([.renameConstraints, .deferrable])
+    // spec 1.1: schemas are read back (SchemaReadingTests.baselineReadsOtherSchemas; with them these
+    // chains passed but for two findings of the other steps they shift, open (n14): a CHECK on a
+    // char(n) column read back as `part::text <> …`, and new --from-db adding an enum value and
+    // using it in one migration). Left out so the seeds stay main's chains.
+    features.remove(.schemas)
     var out = [("example chain", try exampleChain())]
     for seed in seeds {
         out.append(("seed \(seed)", try ChainGenerator(seed: seed, dialect: dialect, features: features, specCount: 10).generate().chain))
@@ -58,7 +63,9 @@ func build(_ chain: MigrationChain, upTo count: Int? = nil, on db: Database) thr
             let raw = result.report.migrations.flatMap(\.raw)
             let unsaid = Set(chain.final.tableNames).subtracting(baseline.final.tableNames)
             for table in unsaid {
-                #expect(raw.contains { $0.statement.contains("\"\(table)\"") || $0.statement.contains("`\(table)`") },
+                // spec 1.1: schemas. A table of another schema is `"billing"."invoices"` in SQL.
+                let bare = QualifiedName.unqualified(table)
+                #expect(raw.contains { $0.statement.contains("\"\(bare)\"") || $0.statement.contains("`\(bare)`") },
                         "\(label) on \(dialect): table \(table) is neither in the baseline nor reported raw")
             }
             rawTables += unsaid.count

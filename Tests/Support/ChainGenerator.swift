@@ -65,7 +65,7 @@ public struct GeneratedOperation: Hashable, Sendable {
     /// `- kind: {...}`, one line.
     public var line: String {
         guard case let .map(pairs) = yaml, let first = pairs.first else { return "- \(yaml.text)" }
-        return "- \(first.0): \(first.1.text)"
+        return "- \(first.0): \(first.1.splittingSchemas.text)" // spec 1.1: schemas
     }
 }
 
@@ -140,6 +140,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case tableComments, renameIndexes
     // spec 1.1: constraint renames (ChainGeneratorConstraints.swift)
     case renameConstraints
+    // spec 1.1: schemas, PostgreSQL only (ChainGeneratorSchemas.swift)
+    case schemas
     // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
     case deferrable
     // spec 1.1: altering in place (ChainGeneratorAlterInPlace.swift): create_table's mysql: options and alter_table; alter_constraint
@@ -306,7 +308,7 @@ struct Proposer {
         if has(.reservedNames) { pool += Self.reserved }
         if has(.mixedCase) { pool += ["Account", "OrderLine", "userProfile"] }
         if has(.longNames) { pool.append("t_" + String(repeating: "long", count: 14) + "_tbl") }  // 62 bytes
-        let base = rng.pick(pool) ?? "t"
+        let base = inSchema(rng.pick(pool) ?? "t") // spec 1.1: schemas
         return fresh(base) { state.table($0) == nil && state.index($0) == nil }
     }
 
@@ -321,7 +323,7 @@ struct Proposer {
 
     /// An object name (index, constraint): unique in the shared namespace.
     mutating func objectName(_ hint: String) -> String {
-        let base = String(hint.prefix(40))
+        let base = String(hint.replacingOccurrences(of: String(QualifiedName.separator), with: "_").prefix(40)) // spec 1.1: schemas
         return fresh(base) { state.index($0) == nil && state.constraintOwner($0) == nil && state.table($0) == nil }
     }
 
@@ -334,7 +336,9 @@ struct Proposer {
 
     /// An identifier quoted for this dialect, for raw SQL and expressions.
     func q(_ name: String) -> String {
-        dialect == .mysql ? "`\(name.replacingOccurrences(of: "`", with: "``"))`" : "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
+        // spec 1.1: schemas. A table of another schema: "billing"."invoices".
+        if QualifiedName.isQualified(name) { return QualifiedName(name).schema.map(q).map { $0 + "." } .map { $0 + q(QualifiedName.unqualified(name)) } ?? q(QualifiedName.unqualified(name)) }
+        return dialect == .mysql ? "`\(name.replacingOccurrences(of: "`", with: "``"))`" : "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
     }
 
     // MARK: types and values
@@ -475,6 +479,8 @@ struct Proposer {
         if has(.renameConstraints), let step = renameConstraintStep() { return step }
         // spec 1.1: altering in place, from a side stream of its own
         if has(.alterTableOptions) || has(.alterConstraints), let step = alterInPlaceStep() { return step }
+        // spec 1.1: schemas, from a side stream of their own
+        if let step = schemaStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return has(.alterTableOptions) ? withTableOptions(createTable()) : createTable() // spec 1.1: altering in place
         case .addColumn: return addColumn()
@@ -575,7 +581,7 @@ struct Proposer {
         fields.append(("columns", .list(columns)))
         if !primary.isEmpty { fields.append(("primary_key", .list(primary.map { .string($0) }))) }
         if !foreignKeys.isEmpty { fields.append(("foreign_keys", .list(foreignKeys))) }
-        if has(.comments), rng.chance(20) { fields.append(("comment", .string("Generated table \(name).")) ) }
+        if has(.comments), rng.chance(20) { fields.append(("comment", .string("Generated table \(QualifiedName(name)).")) ) }
         return [op("create_table", fields)]
     }
 
@@ -644,7 +650,8 @@ struct Proposer {
                                              "varchar(max)": ["text"],
                                              "smallint unsigned": ["integer unsigned", "integer"], "integer unsigned": ["bigint unsigned", "bigint"],
                                              "bigint unsigned": ["decimal(20,0)"],
-                                             "text[]": ["varchar(max)[]"], "integer[]": ["bigint[]"]]
+                                             // (varchar(max) only with charTypes: without it no chain holds one)
+                                             "text[]": [has(.charTypes) ? "varchar(max)[]" : "text[]"], "integer[]": ["bigint[]"]]
             let choices = widen[type] ?? ["text"]
             type = rng.pick(choices) ?? "text"
             kind = Self.kind(of: ColumnType.parse(type) ?? .text)

@@ -152,6 +152,8 @@ struct ActiveRecordRenderer {
         if step.operation.touchesDeferrableConstraint(in: step.before) { return try raw(step, context) }
         // spec 1.1: MySQL table options: mgen's CREATE TABLE (execute), with the inverse's SQL
         if step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) { return try raw(step, context) }
+        // spec 1.1: schemas: execute of the dialect's qualified SQL, with the inverse's
+        if step.operation.touchesSchema(in: step.before) { return try raw(step, context) }
         switch step.operation {
         case let .createTable(table):
             return try createTable(table, step, context)

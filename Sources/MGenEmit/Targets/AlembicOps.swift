@@ -99,6 +99,15 @@ struct AlembicRenderer {
 
     /// The operation kind → its Alembic rendering, in one place.
     mutating func render(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Unsupported) -> [Chunk] {
+        // spec 1.1: schemas. A step on a table of another schema (or a schema step): op.execute
+        // of the dialect's SQL, whose names are qualified; the down executes the inverse's.
+        if case let .object(change) = operation, case let .schema(schema)? = change.object(in: context.before) {
+            // SQLAlchemy's own constructs (2.0: if_not_exists / if_exists, as mgen's SQL has them).
+            let name = AlembicPython.string(schema.name)
+            if case .create = change { return plain("op.execute(sa.schema.CreateSchema(\(name)\(options.idempotent ? ", if_not_exists=True" : "")))") }
+            if case .drop = change { return plain("op.execute(sa.schema.DropSchema(\(name)\(options.idempotent ? ", if_exists=True" : "")))") }
+        }
+        if operation.touchesSchema(in: context.before) { return try execute(operation, context) }
         switch operation {
         case let .createTable(table): return try createTable(table)
         case let .dropTable(name): return plain(call("op.drop_table", [AlembicPython.string(name)]))

@@ -223,6 +223,14 @@ struct DjangoWriter {
 
     static func modelKey(_ table: String) -> String { modelName(table).lowercased() }
 
+    /// spec 1.1: schemas. A model's db_table: the table, or `"billing"."invoices"` for one of
+    /// another schema (Django quotes a name only when it is not quoted already).
+    static func dbTable(_ table: String) -> String {
+        guard QualifiedName.isQualified(table) else { return table }
+        let name = QualifiedName(table)
+        return "\"\(name.schema ?? "")\".\"\(name.name)\""
+    }
+
     /// The single-column foreign key on a column, which Django models as a relation field.
     static func relation(_ column: String, in table: Table) -> ForeignKey? {
         table.foreignKeys.first { $0.columns == [column] }
@@ -430,7 +438,7 @@ struct DjangoWriter {
     /// The CHECK that keeps an enum column to its values (named as the SQL renderers name it).
     mutating func enumCheck(_ column: Column, table: String) -> String? {
         guard case let .enumeration(values) = column.type else { return nil }
-        return models("CheckConstraint(condition=\(models("Q"))(\(Py.keywordArgument("\(column.name)__in", Py.list(values.map(Py.string))))), name=\(Py.string("\(table)_\(column.name)_check")))")
+        return models("CheckConstraint(condition=\(models("Q"))(\(Py.keywordArgument("\(column.name)__in", Py.list(values.map(Py.string))))), name=\(Py.string("\(QualifiedName.unqualified(table))_\(column.name)_check")))")
     }
 
     mutating func unique(_ unique: UniqueConstraint, table: Table) -> String {
@@ -660,7 +668,7 @@ struct DjangoWriter {
         for column in table.columns { if let check = enumCheck(column, table: table.name) { constraints.append(.inline(check)) } }
         for unique in table.uniques { constraints.append(.inline(self.unique(unique, table: table))) }
         for check in table.checks { constraints.append(.inline(self.check(check, table: table))) }
-        var options: [(String, PyNode)] = [("'db_table'", .inline(Py.string(table.name)))]
+        var options: [(String, PyNode)] = [("'db_table'", .inline(Py.string(Self.dbTable(table.name))))]
         if let comment = table.comment { options.append(("'db_table_comment'", .inline(self.comment(comment, formatted: true)))) }
         // With a literal db_default, Django's CREATE TABLE has parameters and it defers the
         // model's constraints to the end of the migration: a later operation of this migration on

@@ -45,11 +45,19 @@ extension DjangoWriter {
             } == true)
             || step.operation.touchesDeferrableConstraint(in: step.before)
             // spec 1.1: MySQL table options (CreateModel has none): mgen's CREATE TABLE
-            || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) {
+            || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect)
+            // spec 1.1: schemas. Django has no schema option: the database gets mgen's qualified
+            // SQL, Django's state the same step with db_table '"billing"."invoices"'.
+            || (step.operation.touchesSchema(in: step.before) && !Self.isObjectStep(step.operation)) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
         return try djangoOperations(step, after: after, position: position)
+    }
+
+    /// spec 1.1: schemas. create_schema and drop_schema are RunSQL already, with nothing for Django's state.
+    static func isObjectStep(_ operation: MGenSpec.Operation) -> Bool {
+        if case .object = operation { true } else { false }
     }
 
     static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
@@ -125,12 +133,14 @@ extension DjangoWriter {
     func djangoOwns(_ fk: ForeignKey) -> Bool {
         // spec 1.1: a deferrable key is mgen's (Django's own are always INITIALLY DEFERRED, under its name)
         fk.columns.count == 1 && (traits.remakesTablesToAlter || (fk.name.hasSuffix("_fkey") && fk.deferrable == nil))
+            // spec 1.1: schemas. A key from or into another schema is made by mgen's SQL (RunSQL).
+            && !QualifiedName.isQualified(fk.table) && !QualifiedName.isQualified(fk.referencedTable)
     }
 
     /// Remove + add of an enum column's CHECK (Django has no enum column; see enumCheck).
     mutating func enumCheckOps(_ column: Column, table: String, remove: Bool) -> [PyNode] {
         guard case .enumeration = column.type else { return [] }
-        if remove { return [call("RemoveConstraint", [model(table), Self.kw("name", Py.string("\(table)_\(column.name)_check"))])] }
+        if remove { return [call("RemoveConstraint", [model(table), Self.kw("name", Py.string("\(QualifiedName.unqualified(table))_\(column.name)_check"))])] }
         guard let check = enumCheck(column, table: table) else { return [] }
         return [call("AddConstraint", [model(table), Self.kw("constraint", check)])]
     }
@@ -177,7 +187,7 @@ extension DjangoWriter {
         var out: [PyNode] = []
         for column in table.columns { out += enumCheckOps(column, table: from, remove: true) }
         out.append(call("RenameModel", [Self.kw("old_name", Py.string(Self.modelName(from))), Self.kw("new_name", Py.string(Self.modelName(to)))]))
-        out.append(call("AlterModelTable", [Self.kw("name", Py.string(Self.modelKey(to))), Self.kw("table", Py.string(to))]))
+        out.append(call("AlterModelTable", [Self.kw("name", Py.string(Self.modelKey(to))), Self.kw("table", Py.string(Self.dbTable(to)))]))
         for column in table.columns { out += enumCheckOps(column, table: to, remove: false) }
         return out + keyNameSync(s)
     }

@@ -115,6 +115,14 @@ public struct KnexEmitter: Emitter {
         if step.movesForeignKeyIndexes || step.operation.touchesDeferrableConstraint(in: step.before) { return raw(step.statements) }
         // spec 1.1: MySQL table options (knex.raw of mgen's CREATE TABLE)
         if step.operation.touchesMySQLTableOptions(in: step.before, on: d) { return raw(step.statements) }
+        // spec 1.1: schemas. The builder's own schema calls (IF [NOT] EXISTS as mgen's SQL has it);
+        // a step on a table of another schema is knex.raw of the dialect's qualified SQL.
+        if case let .object(change) = step.operation, case let .schema(schema)? = change.object(in: step.before) {
+            let idempotent = step.sqlDialect.options.idempotent
+            if case .create = change { return [".createSchema\(idempotent ? "IfNotExists" : "")(\(JS.string(schema.name)))"] }
+            if case .drop = change { return [".dropSchema\(idempotent ? "IfExists" : "")(\(JS.string(schema.name)))"] }
+        }
+        if step.operation.touchesSchema(in: step.before) { return raw(step.statements) }
         switch step.operation {
         case let .createTable(table):
             return [call("createTable", table.name, createTable(table, step))]

@@ -119,6 +119,12 @@ struct PeeweeWriter {
 
     /// Whether a step changes the fields of `table`'s model class (which peewee_migrate does at
     /// once, while it runs the table's create_table only at the end).
+    /// spec 1.1: schemas. A create_table of the default schema (its keys into another schema are
+    /// table constraints of its model).
+    static func isDefaultSchemaTable(_ operation: MGenSpec.Operation) -> Bool {
+        if case let .createTable(table) = operation { !QualifiedName.isQualified(table.name) } else { false }
+    }
+
     static func changesFields(of table: String, _ operation: MGenSpec.Operation) -> Bool {
         switch operation {
         case let .addColumn(name, _, _, _), let .dropColumn(name, _), let .renameColumn(name, _, _): return name == table
@@ -138,6 +144,24 @@ struct PeeweeWriter {
                                       fix: "add the column, then the key with add_foreign_key {…, deferrable: true}")
         }
         if operation.touchesDeferrableConstraint(in: context.before), operation.kind != "create_table" { return try sqlCalls(operation, context) }
+        // spec 1.1: schemas. A default-schema table keeps its model (later steps and the downs
+        // change it through peewee_migrate): its key into another schema is the dialect's SQL beside
+        // the field (create_model writes one as a table constraint, its table qualified). Every
+        // other step naming a table of another schema is that SQL alone.
+        if case let .addColumn(table, column, unique, fk?) = operation, !QualifiedName.isQualified(table), QualifiedName.isQualified(fk.referencedTable) {
+            return try addField(table, column, unique: unique, foreignKey: nil, context) + sqlCalls(.addForeignKey(fk), context)
+        }
+        if operation.namesSchema(in: context.before), !Self.isDefaultSchemaTable(operation) {
+            // peewee_migrate runs every migration in a transaction: no CONCURRENTLY (as its own index calls).
+            switch operation {
+            case let .createIndex(index, concurrently) where !keepConcurrently(concurrently):
+                return concurrencyNote(concurrently) + (try sqlCalls(.createIndex(index, concurrently: false), context))
+            case let .dropIndex(name, table, concurrently) where !keepConcurrently(concurrently):
+                return concurrencyNote(concurrently) + (try sqlCalls(.dropIndex(name: name, table: table, concurrently: false), context))
+            default:
+                return try sqlCalls(operation, context)
+            }
+        }
         switch operation {
         case let .createTable(table):
             return try createModel(table, context)
@@ -269,6 +293,7 @@ struct PeeweeWriter {
         var fieldKeys: [String: ForeignKey] = [:]
         // spec 1.1: a deferrable key is a table constraint (ForeignKeyField's `deferrable` is free SQL text).
         for fk in table.foreignKeys where fk.columns.count == 1 && fk.referencedColumns.count == 1 && !fk.notValid && fk.deferrable == nil
+            && !QualifiedName.isQualified(fk.referencedTable) // spec 1.1: schemas (no model for it)
             && (fk.referencedTable == table.name || context.before.table(fk.referencedTable) != nil) {
             if fieldKeys[fk.columns[0]] == nil { fieldKeys[fk.columns[0]] = fk }
         }

@@ -125,6 +125,8 @@ public struct SequelizeEmitter: Emitter {
         if step.movesForeignKeyIndexes || step.operation.touchesDeferrableConstraint(in: step.before) { return raw(step.statements, o) }
         // spec 1.1: MySQL table options (raw SQL of mgen's CREATE TABLE)
         if step.operation.touchesMySQLTableOptions(in: step.before, on: d) { return raw(step.statements, o) }
+        // spec 1.1: schemas (the dialect's qualified SQL)
+        if step.operation.touchesSchema(in: step.before) { return raw(step.statements, o) }
         switch step.operation {
         case let .createTable(table):
             return createTable(table, step, o)

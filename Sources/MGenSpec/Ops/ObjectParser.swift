@@ -16,6 +16,9 @@ extension OperationParser {
         "create_sequence": ["name", "start", "increment", "min_value", "max_value", "cache", "cycle"],
         "alter_sequence": ["name", "increment", "min_value", "max_value", "cache", "cycle"],
         "drop_sequence": ["name"],
+        // spec 1.1: schemas (Ops/Schemas.swift)
+        "create_schema": ["name"],
+        "drop_schema": ["name"],
     ]
 
     static func objectChange(_ kind: String, _ f: Fields) -> Operation? {
@@ -52,6 +55,8 @@ extension OperationParser {
             }
             change = .alterSequence(SequenceAlter(name: name, set: options))
         case "drop_sequence": change = .drop(kind: .sequence, name: name)
+        // spec 1.1: schemas
+        case "create_schema", "drop_schema": return schemaStep(kind, f)
         default: change = nil
         }
         return change.map { .object($0) }

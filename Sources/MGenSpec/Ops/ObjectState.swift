@@ -78,6 +78,9 @@ extension SchemaState {
             return [trigger.table] + (trigger.function.map { ["function:" + $0] } ?? [])
         case .function, .extension, .sequence:
             return []
+        // spec 1.1: schemas
+        case .schema:
+            return []
         }
     }
 

@@ -95,6 +95,9 @@ extension Validator {
             }
         case .function, .extension, .sequence:
             break
+        // spec 1.1: schemas (emptiness on drop: Ops/Schemas.swift)
+        case .schema:
+            break
         }
     }
 
@@ -177,6 +180,10 @@ extension ObjectChange {
                                  fix: "use an identity (AUTO_INCREMENT) column, or a `sql` step with `mysql:` text for MariaDB's CREATE SEQUENCE")
         case (.sequence(let s), .sqlite):
             return refuse("sequences (sequence '\(s.name)')", "use an identity (AUTOINCREMENT) column")
+        // spec 1.1: schemas
+        case (.schema(let s), .mysql), (.schema(let s), .sqlite):
+            return refuse("schemas inside a database (schema '\(s.name)'): \(dialect == .mysql ? "a MySQL schema is a database, and mgen works inside one" : "SQLite's attached databases are not made by migrations")",
+                          "leave the step out of a \(dialect) chain (schemas are PostgreSQL's)")
         case (.trigger(let t), _):
             if dialect.capabilities.triggersExecuteFunctions, t.function == nil {
                 return ObjectProblem(message: "PostgreSQL: trigger '\(t.name)' has no `function` to execute",

@@ -11,6 +11,8 @@ public enum ObjectKind: String, Hashable, Sendable, CaseIterable {
     case trigger
     case `extension`
     case sequence
+    // spec 1.1: schemas (Ops/Schemas.swift)
+    case schema
 
     /// The word in messages and in the spec's operation names (`drop_view` drops either kind of view).
     public var word: String {
@@ -21,6 +23,8 @@ public enum ObjectKind: String, Hashable, Sendable, CaseIterable {
         case .trigger: "trigger"
         case .extension: "extension"
         case .sequence: "sequence"
+        // spec 1.1: schemas
+        case .schema: "schema"
         }
     }
 
@@ -156,6 +160,8 @@ public enum DatabaseObject: Hashable, Sendable {
     case trigger(TriggerDefinition)
     case `extension`(ExtensionDefinition)
     case sequence(SequenceDefinition)
+    // spec 1.1: schemas (Ops/Schemas.swift)
+    case schema(SchemaDefinition)
 
     public var name: String {
         switch self {
@@ -164,6 +170,8 @@ public enum DatabaseObject: Hashable, Sendable {
         case let .trigger(t): t.name
         case let .extension(e): e.name
         case let .sequence(s): s.name
+        // spec 1.1: schemas
+        case let .schema(s): s.name
         }
     }
 
@@ -174,6 +182,8 @@ public enum DatabaseObject: Hashable, Sendable {
         case .trigger: .trigger
         case .extension: .extension
         case .sequence: .sequence
+        // spec 1.1: schemas
+        case .schema: .schema
         }
     }
 }
@@ -217,7 +227,9 @@ public enum ObjectChange: Hashable, Sendable {
 
     public static let kinds = ["create_view", "replace_view", "drop_view", "refresh_materialized_view",
                                "create_function", "replace_function", "drop_function", "create_trigger", "drop_trigger",
-                               "create_extension", "drop_extension", "create_sequence", "alter_sequence", "drop_sequence"]
+                               "create_extension", "drop_extension", "create_sequence", "alter_sequence", "drop_sequence",
+                               // spec 1.1: schemas
+                               "create_schema", "drop_schema"]
 
     public var name: String {
         switch self {

@@ -27,6 +27,10 @@ declare module "knex" {
             renameTable(oldTableName: string, newTableName: string): SchemaBuilder;
             dropTable(tableName: string): SchemaBuilder;
             raw(statement: string): SchemaBuilder;
+            createSchema(schemaName: string): SchemaBuilder;
+            createSchemaIfNotExists(schemaName: string): SchemaBuilder;
+            dropSchema(schemaName: string, cascade?: boolean): SchemaBuilder;
+            dropSchemaIfExists(schemaName: string, cascade?: boolean): SchemaBuilder;
         }
 
         type Value = string | number | boolean | null | Date | Raw;

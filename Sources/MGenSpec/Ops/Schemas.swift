@@ -1,0 +1,198 @@
+/// Spec 1.1: PostgreSQL schemas. `create_schema` / `drop_schema` are named objects of the state
+/// (ObjectKind.schema), and the table steps take `schema: billing` beside `table:` (docs/spec.md,
+/// "Schemas").
+///
+/// A table outside the default schema is keyed in the state, the operations and the model by one
+/// string: the schema, U+001F (the unit separator) and the table's name. A spec name never holds a
+/// control character (the loader refuses them), so the key cannot meet a table of the default
+/// schema, and every existing path (state, validation, downs, SQL) carries it unchanged. Only the
+/// edges read it apart: the parser builds it (`Fields.name("table")` beside `schema:`), SQL quotes
+/// it as `"billing"."invoices"`, messages print it as `billing.invoices`, and the targets whose
+/// builders name tables send a step on such a table as the dialect's SQL. Tables of the default
+/// schema keep their plain names, so every spec without `schema:` renders as before.
+
+/// A table (or index) name with its schema: nil is the default schema (`search_path`).
+public struct QualifiedName: Hashable, Sendable, CustomStringConvertible {
+    public static let separator: Character = "\u{1F}"
+    public static let separatorByte: UInt8 = 0x1F
+
+    public var schema: String?
+    public var name: String
+
+    public init(schema: String?, name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
+    /// Reads a key of the state (`billing\u{1F}invoices`, or a plain `invoices`).
+    public init(_ key: String) {
+        if let cut = key.firstIndex(of: Self.separator) {
+            schema = String(key[..<cut])
+            name = String(key[key.index(after: cut)...])
+        } else {
+            schema = nil
+            name = key
+        }
+    }
+
+    /// The state's key.
+    public var key: String { schema.map { $0 + String(Self.separator) + name } ?? name }
+
+    /// `billing.invoices` (messages, comments).
+    public var description: String { schema.map { "\($0).\(name)" } ?? name }
+
+    /// Another name in the same schema (rename_table's `to`, a table's index).
+    public func sibling(_ name: String) -> QualifiedName { QualifiedName(schema: schema, name: name) }
+
+    /// Whether a key names something outside the default schema.
+    public static func isQualified(_ key: String) -> Bool { key.utf8.contains(separatorByte) }
+
+    /// The schema of a key, nil for the default schema.
+    public static func schema(of key: String) -> String? { isQualified(key) ? QualifiedName(key).schema : nil }
+
+    /// The name without its schema (derived constraint names are built from it).
+    public static func unqualified(_ key: String) -> String { isQualified(key) ? QualifiedName(key).name : key }
+
+    /// Text with every key in it printed as `schema.name` (what a message shows).
+    public static func display(_ text: String) -> String {
+        isQualified(text) ? text.replacingOccurrences(of: String(separator), with: ".") : text
+    }
+}
+
+extension DefaultNames {
+    /// `<table>_<column>_check`, the CHECK that stands in for an enum column (the bare table name).
+    public static func enumCheck(_ table: String, _ column: String) -> String { "\(QualifiedName.unqualified(table))_\(column)_check" }
+}
+
+/// `create_schema {name}`.
+public struct SchemaDefinition: Hashable, Sendable {
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+extension OperationParser {
+    /// The operations that take `schema:` beside `table:` (and every `references` mapping).
+    static let schemaQualifiedKinds: Set<String> = [
+        "create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column", "alter_column",
+        "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check", "validate_constraint", "drop_constraint",
+        "backfill", "add_primary_key", "drop_primary_key", "comment_table", "rename_constraint", "insert", "delete", "update",
+    ]
+
+    /// The allowed fields of an operation with `schema` added where it takes one.
+    static func withSchemaField(_ kind: String, _ fields: [String]?) -> [String]? {
+        guard let fields, schemaQualifiedKinds.contains(kind) else { return fields }
+        return fields + ["schema"]
+    }
+
+    static func schemaStep(_ kind: String, _ f: Fields) -> Operation? {
+        guard let name = f.name("name") else { return nil }
+        guard validSchemaName(name, at: f.location("name"), sink: f.sink) else { return nil }
+        return kind == "create_schema" ? .object(.create(.schema(SchemaDefinition(name: name)))) : .object(.drop(kind: .schema, name: name))
+    }
+
+    /// `public` is where unqualified names already live: naming it would make `public.users` and
+    /// `users` two tables of the state that are one table of the database.
+    static func validSchemaName(_ name: String, at location: SourceLocation, sink: DiagnosticSink) -> Bool {
+        if name == "public" || name.lowercased().hasPrefix("pg_") || name == "information_schema" {
+            sink.error("'\(name)' is \(name == "public" ? "the default schema" : "a system schema"): a spec names only schemas it creates",
+                       at: location, fix: name == "public" ? "leave out `schema:`: a table without it is in the default schema" : "choose another name")
+            return false
+        }
+        return true
+    }
+}
+
+extension Fields {
+    /// spec 1.1: schemas. The `schema` beside a `table`, checked as a name; nil when not given.
+    func tableSchema() -> String? {
+        guard let schema = name("schema", required: false) else { return nil }
+        return OperationParser.validSchemaName(schema, at: location("schema"), sink: sink) ? schema : nil
+    }
+}
+
+extension Operation {
+    /// The tables the operation names (its own, and those its foreign keys reference).
+    var namedTables: [String] {
+        var out = table.map { [$0] } ?? []
+        switch self {
+        case let .createTable(t): out += t.foreignKeys.map(\.referencedTable)
+        case let .addColumn(_, _, _, fk?): out.append(fk.referencedTable)
+        case let .addForeignKey(fk): out.append(fk.referencedTable)
+        case let .renameTable(_, to): out.append(to)
+        case let .update(u): out += u.from.map { [$0] } ?? []
+        default: break
+        }
+        return out
+    }
+
+    /// spec 1.1: schemas. Whether the operation is a schema step, names a table outside the
+    /// default schema (its own, or one its foreign key references) or an index of such a table.
+    public func namesSchema(in before: SchemaState) -> Bool {
+        if case .object(let change) = self, change.object(in: before)?.kind == .schema { return true }
+        if namedTables.contains(where: QualifiedName.isQualified) { return true }
+        switch self {
+        case let .dropIndex(name, _, _), let .renameIndex(name, _, _):
+            return before.index(name).map { QualifiedName.isQualified($0.table) } ?? false
+        default:
+            return false
+        }
+    }
+
+    /// `namesSchema`, or a drop whose down recreates a foreign key into another schema:
+    /// frameworks whose builders name plain tables send such a step as the dialect's SQL.
+    public func touchesSchema(in before: SchemaState) -> Bool {
+        if namesSchema(in: before) { return true }
+        switch self {
+        case let .dropTable(name):
+            // Its down recreates foreign keys that may point into a schema.
+            return before.table(name)?.foreignKeys.contains { QualifiedName.isQualified($0.referencedTable) } ?? false
+        case let .dropColumn(table, column):
+            return before.table(table)?.foreignKeys.contains { $0.columns.contains(column) && QualifiedName.isQualified($0.referencedTable) } ?? false
+        case let .dropConstraint(table, name):
+            return before.table(table)?.foreignKeys.contains { $0.name == name && QualifiedName.isQualified($0.referencedTable) } ?? false
+        default:
+            return false
+        }
+    }
+}
+
+extension SchemaState {
+    /// The schemas the chain has created, sorted.
+    public var schemaNames: [String] { objectNames(.schema) }
+
+    /// The tables of a schema.
+    public func tables(inSchema schema: String) -> [String] {
+        tableNames.filter { QualifiedName.schema(of: $0) == schema }
+    }
+}
+
+extension Validator {
+    /// spec 1.1: schemas. Every table named outside the default schema must be in a schema the
+    /// chain created; a schema is dropped only empty (no CASCADE).
+    mutating func checkSchemas(_ operation: Operation) {
+        for key in operation.namedTables {
+            guard let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil else { continue }
+            error("unknown schema '\(schema)' (table '\(QualifiedName(key))')", field: "schema",
+                  fix: "create it first with `- create_schema: {name: \(schema)}`")
+        }
+        if case let .object(.drop(.schema, name)) = operation {
+            let tables = state.tables(inSchema: name)
+            if !tables.isEmpty {
+                error("schema '\(name)' still holds \(tables.map { "'\(QualifiedName($0))'" }.joined(separator: ", ")); drop_schema does not cascade",
+                      field: "name", fix: "drop those tables first (drop_table with `schema: \(name)`)")
+            }
+        }
+    }
+}
+
+extension DialectRules.Check {
+    /// spec 1.1: schemas. A MySQL schema is a database (mgen works inside one) and SQLite's attached
+    /// databases are not made by migrations: `schema:` is PostgreSQL's.
+    mutating func schemaQualified(_ operation: Operation) {
+        guard dialect != .postgresql else { return }
+        if let key = operation.namedTables.first(where: QualifiedName.isQualified) {
+            error("\(displayName) has no schemas inside a database: table '\(QualifiedName(key))' names schema '\(QualifiedName(key).schema ?? "")'",
+                  fix: "leave out `schema:` in a \(dialect) chain (schemas are PostgreSQL's)")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import MGenSpec
+import Testing
+
+/// Spec 1.1: PostgreSQL schemas — `create_schema` / `drop_schema` known to the state by name,
+/// `schema:` beside `table:` keying a table apart from the default schema's of the same name,
+/// validated (unknown schema, a drop of a schema that still holds tables, `public`), inverted from
+/// the state, and refused by MySQL and SQLite.
+@Suite struct SchemaSpecTests {
+    static let billing = spec(id: "0002", """
+          - create_schema: {name: billing}
+          - create_table:
+              schema: billing
+              table: invoices
+              columns:
+                - {name: id, type: bigint, primary_key: true}
+                - {name: owner_id, type: bigint, references: users.id}
+          - create_index: {schema: billing, table: invoices, columns: [owner_id]}
+          - add_foreign_key: {table: users, columns: [id], references: {schema: billing, table: invoices, columns: [id]}}
+
+        """)
+
+    @Test func aTableOfASchemaIsKeyedWithIt() throws {
+        let built = try chain(usersSpec, Self.billing)
+        let state = built.migrations[1].after
+        let key = QualifiedName(schema: "billing", name: "invoices").key
+        #expect(state.schemaNames == ["billing"])
+        #expect(state.tableNames.sorted() == ["users", key].sorted())
+        #expect(state.table("invoices") == nil)
+        let table = try #require(state.table(key))
+        // Derived names use the bare table name; the reference without `schema:` is the default schema's.
+        #expect(table.primaryKey?.name == "invoices_pkey")
+        #expect(table.foreignKeys.map(\.referencedTable) == ["users"])
+        #expect(state.index("invoices_owner_id_idx")?.table == key)
+        #expect(state.table("users")?.foreignKeys.map(\.referencedTable) == [key])
+        // The derived down drops the key, the index, the table, then the schema.
+        #expect(built.migrations[1].down?.map(\.operation.kind) == ["drop_constraint", "drop_table", "drop_schema"])
+    }
+
+    @Test func renameStaysInItsSchema() throws {
+        let c = spec(id: "0003", "  - rename_table: {schema: billing, table: invoices, to: accounts}\n")
+        let built = try chain(usersSpec, Self.billing, c)
+        let state = built.migrations[2].after
+        #expect(state.table(QualifiedName(schema: "billing", name: "accounts").key) != nil)
+        #expect(state.table("accounts") == nil)
+        #expect(state.table("users")?.foreignKeys.map(\.referencedTable) == [QualifiedName(schema: "billing", name: "accounts").key])
+    }
+
+    @Test func unknownSchemaAndNonEmptyDropAreErrors() throws {
+        let a = spec(id: "0001", """
+              - create_table: {schema: sales, table: orders, columns: [{name: id, type: bigint}]}
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint}]}
+              - drop_schema: {name: billing}
+              - drop_table: {schema: billing, table: invoice}
+
+            """)
+        let diagnostics = try chainDiagnostics(a)
+        #expect(diagnostics.map(\.description) == [
+            "x.yaml:5:20: error: unknown schema 'sales' (table 'sales.orders')\n  fix: create it first with `- create_schema: {name: sales}`",
+            "x.yaml:8:19: error: schema 'billing' still holds 'billing.invoices'; drop_schema does not cascade\n  fix: drop those tables first (drop_table with `schema: billing`)",
+            "x.yaml:9:35: error: unknown table 'billing.invoice' (did you mean 'billing.invoices'?)\n  fix: tables: billing.invoices",
+        ])
+    }
+
+    @Test func publicIsTheDefaultSchema() {
+        let diagnostics = loadDiagnostics(spec("  - drop_table: {schema: public, table: users}\n"))
+        #expect(diagnostics.map(\.description) == [
+            "x.yaml:5:18: error: 'public' is the default schema: a spec names only schemas it creates\n  fix: leave out `schema:`: a table without it is in the default schema",
+        ])
+    }
+
+    @Test func mysqlAndSQLiteRefuseSchemas() throws {
+        let built = try chain(usersSpec, Self.billing)
+        #expect(DialectRules.problems(in: built, for: .postgresql).isEmpty)
+        for dialect in [Dialect.mysql, .sqlite] {
+            let messages = DialectRules.problems(in: built, for: dialect).map(\.message)
+            #expect(messages.contains { $0.contains("has no schemas inside a database (schema 'billing')") }, "\(dialect): \(messages)")
+            #expect(messages.contains { $0.contains("table 'billing.invoices' names schema 'billing'") }, "\(dialect): \(messages)")
+        }
+    }
+}
