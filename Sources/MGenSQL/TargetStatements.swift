@@ -20,6 +20,18 @@ extension SQLDialect {
         SQLStatement("ALTER TABLE \(quote(table)) RENAME CONSTRAINT \(quote(from)) TO \(quote(to))", kind: .alterTable)
     }
 
+    /// A framework that creates a table itself leaves its primary key the database's default name
+    /// (`<table>_pkey`); a key the state names otherwise (renamed by `rename_constraint`) is
+    /// renamed after the framework's CREATE TABLE. Empty where the name is the default or cannot
+    /// differ (MySQL's PRIMARY) or cannot be renamed in place (SQLite).
+    public func primaryKeyNameAfterFrameworkCreate(_ table: Table) -> (up: [SQLStatement], down: [SQLStatement]) {
+        guard capabilities.namedPrimaryKeys, capabilities.alterTableChangesConstraints, let key = table.primaryKey,
+              key.name != DefaultNames.primaryKey(table.name) else { return ([], []) }
+        let given = DefaultNames.primaryKey(table.name)
+        return ([renameConstraintStatement(table.name, from: given, to: key.name)],
+                [renameConstraintStatement(table.name, from: key.name, to: given)])
+    }
+
     /// `COMMENT ON COLUMN t.c IS '...'` (PostgreSQL's form).
     public func commentOnColumn(_ table: String, _ column: String, _ comment: String) -> SQLStatement {
         SQLStatement("COMMENT ON COLUMN \(quote(table)).\(quote(column)) IS \(stringLiteral(comment))", kind: .alterTable)

@@ -687,6 +687,9 @@ struct DjangoWriter {
         if deferred {
             for constraint in constraints { out.append(call("AddConstraint", [model(table.name), ("constraint", constraint)])) }
         }
+        // Django's CREATE TABLE leaves the primary key the default name; the state's may differ.
+        let keyName = renderer.dialect.primaryKeyNameAfterFrameworkCreate(table)
+        if !keyName.up.isEmpty { out.append(runSQL(keyName.up.map(\.sql), keyName.down.map(\.sql))) }
         for fk in table.foreignKeys where !djangoOwns(fk) {
             if traits.remakesTablesToAlter {
                 throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",

@@ -177,6 +177,11 @@ extension DjangoWriter {
             }
             out.append(runSQL(up, down))
         }
+        // Unapplied, DeleteModel re-creates the table from Django's state, its primary key under
+        // the default name: the RunSQL before it renames the key back afterwards (seed 1, fixture
+        // framework-drop-table-renamed-primary-key).
+        let keyName = renderer.dialect.primaryKeyNameAfterFrameworkCreate(table)
+        if !keyName.up.isEmpty { out.append(runSQL([], keyName.up.map(\.sql))) }
         out.append(call("DeleteModel", [Self.kw("name", Py.string(Self.modelName(name)))]))
         return out
     }

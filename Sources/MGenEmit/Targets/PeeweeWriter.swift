@@ -164,7 +164,8 @@ struct PeeweeWriter {
         }
         switch operation {
         case let .createTable(table):
-            return try createModel(table, context)
+            // peewee's CREATE TABLE leaves the primary key the default name; the state's may differ.
+            return try createModel(table, context) + sqlLines(sql.primaryKeyNameAfterFrameworkCreate(table).up)
         case let .dropTable(name):
             return ["migrator.remove_model(\(Self.py(name)))"]
         case let .renameTable(from, to):
