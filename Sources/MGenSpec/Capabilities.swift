@@ -131,6 +131,9 @@ public struct DialectCapabilities: Sendable, Hashable {
     public var triggersExecuteFunctions: Bool
     /// INSTEAD OF triggers (on views: PostgreSQL, SQLite).
     public var insteadOfTriggers: Bool
+    // spec 1.1: generated columns and collations
+    /// VIRTUAL generated columns, computed on read (MySQL, SQLite; PostgreSQL 12–17 has STORED only).
+    public var virtualGeneratedColumns: Bool = true
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -143,7 +146,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false,
         maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
-        triggersExecuteFunctions: true, insteadOfTriggers: true)
+        triggersExecuteFunctions: true, insteadOfTriggers: true, virtualGeneratedColumns: false)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,

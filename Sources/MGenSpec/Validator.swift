@@ -55,6 +55,7 @@ struct Validator {
         // spec 1.1: a table, column, view or function that a view or trigger uses stays while it does
         checkObjectDependents(operation)
         checkEnumTypes(operation) // spec 1.1: enum types
+        checkGeneratedColumns(operation) // spec 1.1: generated columns and collations
         switch operation {
         case let .createTable(table):
             if state.table(table.name) != nil {
