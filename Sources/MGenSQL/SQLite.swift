@@ -109,7 +109,9 @@ public struct SQLiteDialect: SQLDialect {
         // What ALTER TABLE ADD COLUMN refuses: NOT NULL without a default, non-constant defaults,
         // a foreign key column with a non-NULL default.
         let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
-        if (!column.nullable && column.defaultValue == nil) || nonConstantDefault || (foreignKey != nil && column.defaultValue != nil) {
+        // spec 1.1: generated columns (ADD COLUMN takes VIRTUAL ones only)
+        let stored = column.generated?.isStored(dialect) == true
+        if (!column.nullable && column.defaultValue == nil) || nonConstantDefault || (foreignKey != nil && column.defaultValue != nil) || stored {
             return try rebuild(table, context, reason: "SQLite cannot ADD COLUMN '\(column.name)' with this definition")
         }
         var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(try columnDefinition(column, table: owner))"

@@ -142,6 +142,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case renameConstraints
     // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
     case deferrable
+    // spec 1.1: generated columns and collations (ChainGeneratorGenerated.swift)
+    case generatedColumns, collations
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -471,8 +473,10 @@ struct Proposer {
         if has(.renameIndexes), let step = renameIndexStep() { return step }
         // spec 1.1: constraint renames, from a side stream of their own
         if has(.renameConstraints), let step = renameConstraintStep() { return step }
+        // spec 1.1: generated columns and collations, from side streams of their own
+        if let step = generatedColumnStep() ?? collationChangeStep() { return step }
         switch menu[rng.below(menu.count)] {
-        case .createTable: return createTable()
+        case .createTable: return withGeneratedColumn(createTable()) // spec 1.1: generated columns
         case .addColumn: return addColumn()
         case .dropTable: return dropTable()
         case .renameTable: return renameTable()
@@ -512,6 +516,7 @@ struct Proposer {
         if withDefault, let value = defaultValue(kind, type: type) { fields.append(("default", value)) }
         if rng.chance(30), withDefault || table == nil { fields.append(("nullable", .bool(false))) }
         if has(.comments), rng.chance(20) { fields.append(("comment", .string(rng.pick(["A note.", "it's 100% \"quoted\"", "Ünïcode"]) ?? "c"))) }
+        if let collation = collationField(for: type, name: name) { fields.append(collation) } // spec 1.1: collations
         if rng.chance(10), kind == .string || kind == .int { fields.append(("unique", .bool(true))) }
         return .map(fields)
     }

@@ -45,7 +45,11 @@ extension DjangoWriter {
             } == true)
             || step.operation.touchesDeferrableConstraint(in: step.before)
             // spec 1.1: MySQL table options (CreateModel has none): mgen's CREATE TABLE
-            || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) {
+            || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect)
+            // spec 1.1: generated columns and collations: mgen's SQL, the state a plain field (on
+            // SQLite every step on such a table: Django rebuilds it from its fields)
+            || step.operation.touchesGeneratedOrCollatedColumn(in: step.before)
+            || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after)) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }

@@ -223,13 +223,9 @@ extension DialectRules.Check {
     mutating func generatedColumns(_ operation: Operation) {
         switch operation {
         case let .createTable(table):
-            for column in table.columns { columnOptions(column, in: table.name, adding: false) }
-        case let .addColumn(table, column, unique, foreignKey):
-            columnOptions(column, in: table, adding: true)
-            if column.generated != nil, dialect == .sqlite, unique != nil || foreignKey != nil {
-                error("SQLite cannot add generated column '\(table).\(column.name)' with a unique constraint or a reference",
-                      fix: "add the column, then add_unique / add_foreign_key in a step of their own")
-            }
+            for column in table.columns { columnOptions(column, in: table.name) }
+        case let .addColumn(table, column, _, _):
+            columnOptions(column, in: table)
         case let .alterColumn(change):
             if let collation = change.collation?.collation { self.collation(collation, column: "\(change.table).\(change.column)") }
         default:
@@ -237,7 +233,7 @@ extension DialectRules.Check {
         }
     }
 
-    private mutating func columnOptions(_ column: Column, in table: String, adding: Bool) {
+    private mutating func columnOptions(_ column: Column, in table: String) {
         if let collation = column.collation { self.collation(collation, column: "\(table).\(column.name)") }
         guard let generated = column.generated else { return }
         if generated.expression.text(for: dialect) == nil {
@@ -247,10 +243,6 @@ extension DialectRules.Check {
         if !generated.isStored(dialect), dialect == .postgresql {
             error("PostgreSQL has only STORED generated columns ('\(table).\(column.name)' is virtual)",
                   fix: "write `stored: true` (computed on write, kept on disk), or a view that computes the value")
-        }
-        if generated.isStored(dialect), adding, dialect == .sqlite {
-            error("SQLite's ALTER TABLE ADD COLUMN cannot add a STORED generated column ('\(table).\(column.name)')",
-                  fix: "write `stored: false` (VIRTUAL: computed on read; per dialect `stored: {postgresql: true, default: false}`), or declare the column in create_table")
         }
         if !column.nullable, dialect == .mysql {
             error("MariaDB refuses NOT NULL on generated column '\(table).\(column.name)'",
@@ -270,5 +262,36 @@ extension DialectRules.Check {
         default:
             break
         }
+    }
+}
+
+// MARK: - What emitters ask
+
+extension Column {
+    /// Whether the column is generated or has a collation of its own (on any dialect).
+    public var hasGeneratedOrCollation: Bool { generated != nil || collation != nil }
+}
+
+extension Operation {
+    /// Whether the operation writes a generated or collated column, changes a column's collation,
+    /// or changes or drops such a column: a framework whose field cannot say it sends the step as
+    /// mgen's SQL (and whose reverse would re-create the column from its field, without them).
+    public func touchesGeneratedOrCollatedColumn(in before: SchemaState) -> Bool {
+        func touched(_ table: String, _ column: String) -> Bool { before.table(table)?.column(column)?.hasGeneratedOrCollation == true }
+        switch self {
+        case let .createTable(table): return table.columns.contains { $0.hasGeneratedOrCollation }
+        case let .addColumn(_, column, _, _): return column.hasGeneratedOrCollation
+        case let .alterColumn(change): return change.collation != nil || touched(change.table, change.column)
+        case let .dropColumn(table, column): return touched(table, column)
+        case let .dropTable(name): return before.table(name)?.columns.contains { $0.hasGeneratedOrCollation } == true
+        default: return false
+        }
+    }
+
+    /// Whether the operation's table holds a generated or collated column before or after it (a
+    /// framework that rebuilds a SQLite table from its own model of it would lose them).
+    public func onTableWithGeneratedOrCollatedColumn(_ before: SchemaState, _ after: SchemaState) -> Bool {
+        guard let name = table else { return false }
+        return [before, after].contains { $0.table(name)?.columns.contains { $0.hasGeneratedOrCollation } == true }
     }
 }
