@@ -52,6 +52,11 @@ public struct ComparableState: Sendable {
             c.type = ColumnType.parse(text) ?? .native([dialect.rawValue: text])
         }
         if case let .literal(.number(text))? = c.defaultValue, let value = Double(text) { c.defaultValue = .literal(.number("\(value)")) }
+        // spec 1.1: generated columns and collations, as this dialect has them
+        if let generated = c.generated {
+            c.generated = generated.expression.text(for: dialect).map { GeneratedColumn(expression: DialectSQL($0), stored: generated.isStored(dialect)) }
+        }
+        c.collation = c.collation(dialect).map { DialectSQL(dialect == .sqlite ? $0.uppercased() : $0) }
         if dialect == .sqlite {
             c.comment = nil
             if c.identity { c.type = .integer }

@@ -179,7 +179,8 @@ struct MySQLIntrospector {
             name: name, nativeType: nativeType, neutralType: Self.neutralType(nativeType),
             nullable: row[text: "nullable"] == "YES", default: defaultText, identity: identity, comment: comment)
         // spec 1.1: collations — only one other than the table's default (ordinary columns show none)
-        if let collation = row[text: "collation"], collation != tableCollation { snapshot.collation = collation }
+        // (MariaDB's json is a longtext that is always utf8mb4_bin: no collation of the column's own)
+        if let collation = row[text: "collation"], collation != tableCollation, nativeType != "json" { snapshot.collation = collation }
         return snapshot
     }
 
