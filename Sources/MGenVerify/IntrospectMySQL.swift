@@ -170,7 +170,8 @@ struct MySQLIntrospector {
         var defaultText: String?
         if let generation = row[text: "generation"], !generation.isEmpty {
             let kind = extra.contains("stored") || extra.contains("persistent") ? "STORED" : "VIRTUAL"
-            defaultText = "GENERATED ALWAYS AS (\(normalizeExpression(generation, unquoteIdentifiers: true))) \(kind)"
+            // Names stay quoted: the text is also SQL again (a baseline's DDL), where `select` must be.
+            defaultText = "GENERATED ALWAYS AS (\(normalizeExpression(generation))) \(kind)"
         } else if !identity {
             defaultText = Self.normalizeDefault(row[text: "default_value"], type: nativeType, extra: extra, isMariaDB: isMariaDB)
         }
