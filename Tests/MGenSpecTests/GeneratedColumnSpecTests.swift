@@ -83,3 +83,18 @@ import Testing
         #expect(built.final.table("orders")?.column("code")?.collation == nil)
     }
 }
+
+extension GeneratedColumnSpecTests {
+    /// MariaDB: "Function or expression 'AUTO_INCREMENT' cannot be used in the GENERATED ALWAYS AS
+    /// clause" (generated seed 4, mysql): refused on mysql only.
+    @Test func mysqlRefusesAGeneratedColumnReadingAnIdentity() throws {
+        let built = try chain(spec("""
+              - create_table: {table: t, columns: [{name: id, type: bigint, identity: true, primary_key: true}, {name: a, type: integer}]}
+              - add_column: {table: t, column: {name: twice, type: bigint, generated: {expression: id * 2, stored: false}}}
+              - add_column: {table: t, column: {name: a2, type: bigint, generated: {expression: a * 2, stored: {postgresql: true, default: false}}}}
+            """))
+        #expect(DialectRules.problems(in: built, for: .mysql).map(\.message)
+            == ["mysql: generated column 't.twice' reads 'id', an AUTO_INCREMENT column, which MySQL refuses"])
+        #expect(DialectRules.problems(in: built, for: .sqlite).isEmpty)
+    }
+}

@@ -46,14 +46,25 @@ extension DjangoWriter {
             || step.operation.touchesDeferrableConstraint(in: step.before)
             // spec 1.1: MySQL table options (CreateModel has none): mgen's CREATE TABLE
             || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect)
-            // spec 1.1: generated columns and collations: mgen's SQL, the state a plain field (on
-            // SQLite every step on such a table: Django rebuilds it from its fields)
-            || step.operation.touchesGeneratedOrCollatedColumn(in: step.before)
-            || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after)) {
+            // spec 1.1: generated columns: mgen's SQL, the state a plain field (on SQLite every step
+            // on such a table: Django rebuilds it from its fields). GeneratedField takes a Django
+            // expression, not SQL. Collations are the fields' db_collation, but on a type Django
+            // declares otherwise.
+            || step.operation.touchesGeneratedOrCollatedColumn(in: step.before, collations: false)
+            || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false))
+            || Self.collatesANonStringColumn(step.operation, in: step.before, after: after) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
         return try djangoOperations(step, after: after, position: position)
+    }
+
+    // spec 1.1: collations. db_collation goes on CharField and TextField only.
+    static func collatesANonStringColumn(_ operation: MGenSpec.Operation, in before: SchemaState, after: SchemaState) -> Bool {
+        guard operation.touchesGeneratedOrCollatedColumn(in: before), let name = operation.table else { return false }
+        return [before, after].contains { state in
+            state.table(name)?.columns.contains { $0.collation != nil && !($0.type.isCharacterString || $0.type == .text) } == true
+        }
     }
 
     static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {

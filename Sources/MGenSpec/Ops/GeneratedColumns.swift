@@ -223,9 +223,10 @@ extension DialectRules.Check {
     mutating func generatedColumns(_ operation: Operation) {
         switch operation {
         case let .createTable(table):
-            for column in table.columns { columnOptions(column, in: table.name) }
-        case let .addColumn(table, column, _, _):
-            columnOptions(column, in: table)
+            for column in table.columns { columnOptions(column, in: table.name); generatedReadsIdentity(column, in: table) }
+        case let .addColumn(tableName, column, _, _):
+            columnOptions(column, in: tableName)
+            if var table = state.table(tableName) { table.columns.append(column); generatedReadsIdentity(column, in: table) }
         case let .alterColumn(change):
             if let collation = change.collation?.collation { self.collation(collation, column: "\(change.table).\(change.column)") }
         default:
@@ -247,6 +248,16 @@ extension DialectRules.Check {
         if !column.nullable, dialect == .mysql {
             error("MariaDB refuses NOT NULL on generated column '\(table).\(column.name)'",
                   fix: "leave out `nullable: false` (the expression decides whether the value is NULL), or add a CHECK")
+        }
+    }
+
+    /// MySQL and MariaDB refuse a generated column that reads an AUTO_INCREMENT column (its value
+    /// is not known when the row's generated values are computed), as they refuse such a CHECK.
+    private mutating func generatedReadsIdentity(_ column: Column, in table: Table) {
+        guard can.checksCannotReadIdentity, let expression = column.generatedExpression(dialect) else { return }
+        for identity in table.columns where identity.identity && mentions(expression, identity.name) {
+            error("generated column '\(table.name).\(column.name)' reads '\(identity.name)', an AUTO_INCREMENT column, which \(displayName) refuses",
+                  fix: "compute it from other columns, or give '\(identity.name)' its values another way")
         }
     }
 
@@ -276,22 +287,25 @@ extension Operation {
     /// Whether the operation writes a generated or collated column, changes a column's collation,
     /// or changes or drops such a column: a framework whose field cannot say it sends the step as
     /// mgen's SQL (and whose reverse would re-create the column from its field, without them).
-    public func touchesGeneratedOrCollatedColumn(in before: SchemaState) -> Bool {
-        func touched(_ table: String, _ column: String) -> Bool { before.table(table)?.column(column)?.hasGeneratedOrCollation == true }
+    /// `collations: false`: generated columns only (for a framework whose fields take a collation
+    /// of their own).
+    public func touchesGeneratedOrCollatedColumn(in before: SchemaState, collations: Bool = true) -> Bool {
+        let test: (Column) -> Bool = { collations ? $0.hasGeneratedOrCollation : $0.generated != nil }
+        func touched(_ table: String, _ column: String) -> Bool { before.table(table)?.column(column).map(test) == true }
         switch self {
-        case let .createTable(table): return table.columns.contains { $0.hasGeneratedOrCollation }
-        case let .addColumn(_, column, _, _): return column.hasGeneratedOrCollation
-        case let .alterColumn(change): return change.collation != nil || touched(change.table, change.column)
+        case let .createTable(table): return table.columns.contains(where: test)
+        case let .addColumn(_, column, _, _): return test(column)
+        case let .alterColumn(change): return (collations && change.collation != nil) || touched(change.table, change.column)
         case let .dropColumn(table, column): return touched(table, column)
-        case let .dropTable(name): return before.table(name)?.columns.contains { $0.hasGeneratedOrCollation } == true
+        case let .dropTable(name): return before.table(name)?.columns.contains(where: test) == true
         default: return false
         }
     }
 
     /// Whether the operation's table holds a generated or collated column before or after it (a
     /// framework that rebuilds a SQLite table from its own model of it would lose them).
-    public func onTableWithGeneratedOrCollatedColumn(_ before: SchemaState, _ after: SchemaState) -> Bool {
+    public func onTableWithGeneratedOrCollatedColumn(_ before: SchemaState, _ after: SchemaState, collations: Bool = true) -> Bool {
         guard let name = table else { return false }
-        return [before, after].contains { $0.table(name)?.columns.contains { $0.hasGeneratedOrCollation } == true }
+        return [before, after].contains { $0.table(name)?.columns.contains { collations ? $0.hasGeneratedOrCollation : $0.generated != nil } == true }
     }
 }
