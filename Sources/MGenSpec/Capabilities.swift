@@ -134,6 +134,12 @@ public struct DialectCapabilities: Sendable, Hashable {
     // spec 1.1: generated columns and collations
     /// VIRTUAL generated columns, computed on read (MySQL, SQLite; PostgreSQL 12–17 has STORED only).
     public var virtualGeneratedColumns: Bool = true
+    /// A generated column may say NOT NULL (not MariaDB, which refuses NULL and NOT NULL there).
+    public var notNullGeneratedColumns: Bool = true
+    /// The only collations there are (SQLite's built-ins); nil: the server's own, its call.
+    public var knownCollations: [String]? = nil
+    /// Collation names are bare words, written unquoted (MySQL's utf8mb4_bin).
+    public var collationsAreWords: Bool = false
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -158,7 +164,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: 65, maximumDecimalScale: 30, maximumEnumValueLength: 255, foreignKeyColumnTypesFixed: true,
         checksCannotReadIdentity: true, singleIdentityLeadingKey: true, noLiteralDefaultsOnText: true, storesAnyValue: false,
         maximumCharLength: 255, unsignedIntegers: true, arrays: false, unboundedVarchar: false, fillsNotNullColumnsSilently: true, tableOptions: true,
-        triggersExecuteFunctions: false, insteadOfTriggers: false)
+        triggersExecuteFunctions: false, insteadOfTriggers: false, notNullGeneratedColumns: false, collationsAreWords: true)
     public static let sqlite = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: false, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
@@ -170,7 +176,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: nil, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: true,
         maximumCharLength: nil, unsignedIntegers: false, arrays: false, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
-        triggersExecuteFunctions: false, insteadOfTriggers: true)
+        triggersExecuteFunctions: false, insteadOfTriggers: true, knownCollations: ["BINARY", "NOCASE", "RTRIM"])
 }
 
 extension Dialect {

@@ -59,11 +59,12 @@ extension DjangoWriter {
         return try djangoOperations(step, after: after, position: position)
     }
 
-    // spec 1.1: collations. db_collation goes on CharField and TextField only.
+    // spec 1.1: collations. db_collation goes on CharField and TextField only (an inline enum is
+    // Django's CharField with choices: seed 8, fixture django-mysql-enum-collation).
     static func collatesANonStringColumn(_ operation: MGenSpec.Operation, in before: SchemaState, after: SchemaState) -> Bool {
         guard operation.touchesGeneratedOrCollatedColumn(in: before), let name = operation.table else { return false }
         return [before, after].contains { state in
-            state.table(name)?.columns.contains { $0.collation != nil && !($0.type.isCharacterString || $0.type == .text) } == true
+            state.table(name)?.columns.contains { $0.collation != nil && !$0.type.isDjangoCollatable } == true
         }
     }
 

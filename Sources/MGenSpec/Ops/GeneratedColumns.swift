@@ -25,11 +25,6 @@ public enum CollationChange: Hashable, Sendable {
     public var collation: DialectSQL? { if case let .set(c) = self { c } else { nil } }
 }
 
-/// The collations SQLite has built in; it knows no others unless the application registers them.
-public enum SQLiteCollations {
-    public static let builtIn = ["BINARY", "NOCASE", "RTRIM"]
-}
-
 extension ColumnType {
     /// Types that take a collation: the character types (and PostgreSQL arrays of them; a native
     /// type is the user's call).
@@ -241,11 +236,11 @@ extension DialectRules.Check {
             error("generated column '\(table).\(column.name)' has no expression for \(dialect)",
                   fix: "give the expression a `\(dialect.rawValue):` entry or a `default:` one")
         }
-        if !generated.isStored(dialect), dialect == .postgresql {
-            error("PostgreSQL has only STORED generated columns ('\(table).\(column.name)' is virtual)",
+        if !generated.isStored(dialect), !can.virtualGeneratedColumns {
+            error("\(displayName) has only STORED generated columns ('\(table).\(column.name)' is virtual)",
                   fix: "write `stored: true` (computed on write, kept on disk), or a view that computes the value")
         }
-        if !column.nullable, dialect == .mysql {
+        if !column.nullable, !can.notNullGeneratedColumns {
             error("MariaDB refuses NOT NULL on generated column '\(table).\(column.name)'",
                   fix: "leave out `nullable: false` (the expression decides whether the value is NULL), or add a CHECK")
         }
@@ -263,15 +258,13 @@ extension DialectRules.Check {
 
     private mutating func collation(_ collation: DialectSQL, column: String) {
         guard let name = collation.text(for: dialect) else { return }
-        switch dialect {
-        case .sqlite where !SQLiteCollations.builtIn.contains(name.uppercased()):
-            error("SQLite knows the collations \(SQLiteCollations.builtIn.joined(separator: ", ")), not '\(name)' (column '\(column)')",
+        if let known = can.knownCollations, !known.contains(name.uppercased()) {
+            error("\(displayName) knows the collations \(known.joined(separator: ", ")), not '\(name)' (column '\(column)')",
                   fix: "use one of them, or a per-dialect collation such as {postgresql: C, mysql: utf8mb4_bin, sqlite: BINARY}")
-        case .mysql where !name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }):
-            error("'\(name)' is not a MySQL collation name (column '\(column)')",
-                  fix: "MySQL collations are words such as utf8mb4_bin or utf8mb4_unicode_ci; give a per-dialect collation")
-        default:
-            break
+        }
+        if can.collationsAreWords, !name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
+            error("'\(name)' is not a \(displayName) collation name (column '\(column)')",
+                  fix: "\(displayName) collations are words such as utf8mb4_bin or utf8mb4_unicode_ci; give a per-dialect collation")
         }
     }
 }
