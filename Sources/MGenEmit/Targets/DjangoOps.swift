@@ -52,7 +52,11 @@ extension DjangoWriter {
             // declares otherwise.
             || step.operation.touchesGeneratedOrCollatedColumn(in: step.before, collations: false)
             || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false))
-            || Self.collatesANonStringColumn(step.operation, in: step.before, after: after) {
+            || Self.collatesANonStringColumn(step.operation, in: step.before, after: after)
+            // A collation change: AlterField would restate the column with Django's own type
+            // (MySQL's longtext for a text column: fixture generated-collations-mysql); an inline
+            // enum is Django's CharField, whose AlterField it takes (fixture django-mysql-enum-collation).
+            || Self.changesCollationOfAPlainColumn(step.operation, in: step.before) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
@@ -66,6 +70,13 @@ extension DjangoWriter {
         return [before, after].contains { state in
             state.table(name)?.columns.contains { $0.collation != nil && !$0.type.isDjangoCollatable } == true
         }
+    }
+
+    static func changesCollationOfAPlainColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
+        guard case let .alterColumn(change) = operation, change.collation != nil,
+              let column = before.table(change.table)?.column(change.column) else { return false }
+        if case .enumeration = change.type ?? column.type { return false }
+        return true
     }
 
     static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
