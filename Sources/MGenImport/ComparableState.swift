@@ -52,6 +52,12 @@ public struct ComparableState: Sendable {
             c.type = ColumnType.parse(text) ?? .native([dialect.rawValue: text])
         }
         if case let .literal(.number(text))? = c.defaultValue, let value = Double(text) { c.defaultValue = .literal(.number("\(value)")) }
+        // spec 1.1: generated columns and collations, as this dialect has them
+        // (the expression as servers print it back: without quotes, casts, parentheses, spaces or case)
+        if let generated = c.generated {
+            c.generated = generated.expression.text(for: dialect).map { GeneratedColumn(expression: DialectSQL(Self.looseExpression($0)), stored: generated.isStored(dialect)) }
+        }
+        c.collation = c.collation(dialect).map { DialectSQL(dialect == .sqlite ? $0.uppercased() : $0) }
         if dialect == .sqlite {
             c.comment = nil
             if c.identity { c.type = .integer }
@@ -61,6 +67,12 @@ public struct ComparableState: Sendable {
             if c.type == .json { c.type = .text }
         }
         return c
+    }
+
+    /// An expression compared loosely: `(("price")::numeric * qty)` and `price * qty` alike.
+    static func looseExpression(_ text: String) -> String {
+        let noCasts = text.replacingOccurrences(of: "::[A-Za-z_][A-Za-z0-9_ ]*(\\([0-9, ]*\\))?", with: "", options: .regularExpression)
+        return String(noCasts.lowercased().filter { !"\"`() \n\t".contains($0) })
     }
 
     public static func normal(_ fk: ForeignKey, dialect: Dialect) -> ForeignKey {

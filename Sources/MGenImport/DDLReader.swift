@@ -402,6 +402,20 @@ struct DDLReader {
                     read.column.identity = true; read.column.nullable = false
                 } else if dialect == .mysql, word("COMMENT") {
                     read.column.comment = try stringLiteral()
+                // spec 1.1: generated columns and collations
+                } else if word("COLLATE") {
+                    read.column.collation = DialectSQL(try identifier())
+                } else if dialect == .mysql, word("CHARACTER") {
+                    // `CHARACTER SET x COLLATE y` (SHOW CREATE TABLE): the collation names the set.
+                    try expect("SET"); _ = try identifier()
+                    guard tokens.isWord(i, "COLLATE") else { throw KeepRaw(reason: "CHARACTER SET without COLLATE") }
+                } else if tokens.isWord(i, "GENERATED") || tokens.isWord(i, "AS") {
+                    if word("GENERATED") { try expect("ALWAYS") }
+                    try expect("AS")
+                    let expression = try parenthesized()
+                    let stored = word("STORED") || (dialect == .mysql && word("PERSISTENT"))
+                    if !stored { _ = word("VIRTUAL") }
+                    read.column.generated = GeneratedColumn(expression: DialectSQL(expression), stored: stored)
                 } else {
                     throw KeepRaw(reason: "column option \(peekText)")
                 }
@@ -579,7 +593,10 @@ struct DDLReader {
                 if old.defaultValue != read.column.defaultValue { change.defaultChange = read.column.defaultValue.map { .set($0) } ?? .drop }
                 // An empty comment is none (MySQL's COMMENT ''); alter_column's `comment: null` removes one.
                 if (old.comment ?? "") != (read.column.comment ?? "") { change.comment = read.column.comment ?? "" }
-                if change.type == old.type, change.nullable != nil || change.defaultChange != nil || change.comment != nil { change.type = nil }
+                // spec 1.1: collations (a MODIFY without COLLATE gives the column the table's default)
+                if old.generated != nil || read.column.generated != nil { throw KeepRaw(reason: "MODIFY of a generated column") }
+                if old.collation(dialect) != read.column.collation(dialect) { change.collation = read.column.collation.map { .set($0) } ?? .drop }
+                if change.type == old.type, change.nullable != nil || change.defaultChange != nil || change.comment != nil || change.collation != nil { change.type = nil }
                 return [.alterColumn(change)]
             }
             if word("ALTER") {

@@ -153,6 +153,8 @@ public enum LiveSchema {
             if column.neutralType.hasPrefix("enum_type("), column.neutralType.hasSuffix(")") {
                 line = "\(q(column.name)) \(q(String(column.neutralType.dropFirst(10).dropLast())))"
             }
+            // spec 1.1: collations (PostgreSQL's name is an identifier)
+            if let collation = column.collation { line += " COLLATE \(dialect == .postgresql ? q(collation) : collation)" }
             if let generated = column.default, generated.hasPrefix("GENERATED ALWAYS AS") {
                 line += " " + generated
                 if !column.nullable { line += " NOT NULL" }

@@ -314,8 +314,9 @@ enum PostgresReader {
 
         func column(_ def: Node, table: String) throws(KeepRaw) -> ReadColumn {
             guard let name = def["colname"] as? String, let typeName = def["typeName"] as? Node else { throw KeepRaw(reason: "column without a type") }
-            if def["collClause"] != nil { throw KeepRaw(reason: "column collation") }
             var read = ReadColumn(column: Column(name: name, type: try type(typeName)))
+            // spec 1.1: collations
+            if let clause = def["collClause"] as? Node { read.column.collation = try collation(clause).map(DialectSQL.init) }
             for node in def["constraints"] as? [Node] ?? [] {
                 guard let c = node["Constraint"] as? Node else { continue }
                 try plainConstraint(c)
@@ -340,6 +341,9 @@ enum PostgresReader {
                     read.check = CheckConstraint(name: conname ?? DefaultNames.enumCheck(table, name), table: table, expression: expression.text)
                 case "CONSTR_FOREIGN":
                     read.foreignKey = try foreignKey(c, table: table, columns: [name], pending: nil)
+                // spec 1.1: generated columns (PostgreSQL 12–17: STORED only)
+                case "CONSTR_GENERATED":
+                    read.column.generated = GeneratedColumn(expression: DialectSQL(try generatedExpression(c)), stored: true)
                 case let other:
                     throw KeepRaw(reason: "column constraint \(other)")
                 }
@@ -433,6 +437,23 @@ enum PostgresReader {
                 }
             }
             return .sql(text)
+        }
+
+        // spec 1.1: generated columns and collations
+        /// The text inside `GENERATED ALWAYS AS ( … ) STORED`.
+        func generatedExpression(_ c: Node) throws(KeepRaw) -> String {
+            guard let location = c["location"] as? Int, var i = tokens.index(at: location) else { throw KeepRaw(reason: "generated column not found in the text") }
+            while i < tokens.tokens.count, !tokens.isWord(i, "AS") { i += 1 }
+            guard tokens.isPunct(i + 1, "("), let close = tokens.closing(i + 1), close > i + 2 else { throw KeepRaw(reason: "generated column without an expression") }
+            return tokens.text(from: tokens.tokens[i + 2].start, to: tokens.tokens[close - 1].end)
+        }
+
+        /// A COLLATE clause's name; nil for `"default"` (the database's).
+        func collation(_ clause: Node) throws(KeepRaw) -> String? {
+            let body = clause["CollateClause"] as? Node ?? clause
+            let names = strings(body["collname"])
+            guard names.count == 1, let name = names.first else { throw KeepRaw(reason: "schema-qualified collation") }
+            return name == "default" ? nil : name
         }
 
         /// The text inside `CHECK ( … )` of a constraint, and the token range of it.
@@ -562,8 +583,9 @@ enum PostgresReader {
                     guard let column, let def = (cmd["def"] as? Node)?["ColumnDef"] as? Node, let typeName = def["typeName"] as? Node else {
                         throw KeepRaw(reason: "ALTER COLUMN TYPE")
                     }
-                    if def["collClause"] != nil { throw KeepRaw(reason: "COLLATE") }
                     var change = AlterColumn(table: table, column: column, type: try type(typeName))
+                    // spec 1.1: collations (`COLLATE "default"`: the database's again)
+                    if let clause = def["collClause"] as? Node { change.collation = try collation(clause).map { .set(DialectSQL($0)) } ?? .drop }
                     if def["raw_default"] != nil {
                         guard cmds.count == 1, let keyword = tokens.tokens.indices.first(where: { tokens.isWord($0, "USING") }),
                               let expression = tokens.expression(from: keyword + 1) else { throw KeepRaw(reason: "USING among other changes") }

@@ -43,7 +43,8 @@ enum SQLiteRebuild {
         // INSERT INTO new (a, b) SELECT a, b FROM t: a plain copy of the shared columns.
         let insert = SQLTokens(list[1].text)
         let words = insert.identifiers(0..<insert.tokens.count)
-        let shared = new.columns.map(\.name).filter { old.column($0) != nil }
+        // (spec 1.1: generated columns compute themselves: not copied)
+        let shared = new.writableColumns.filter { old.column($0) != nil }
         // The columns in any order, the same in both lists (Prisma lists them alphabetically).
         let lower = words.map { $0.lowercased() }
         let n = shared.count
@@ -121,11 +122,14 @@ enum SQLiteRebuild {
                 continue
             }
             if o.identity != c.identity { return nil }
+            // spec 1.1: generated columns and collations (a generated column changes only by drop and add)
+            if o.generated != c.generated { return nil }
             var change = AlterColumn(table: t, column: c.name)
+            if o.collation(.sqlite) != c.collation(.sqlite) { change.collation = c.collation.map { .set($0) } ?? .drop }
             if o.type != c.type { change.type = c.type }
             if o.nullable != c.nullable { change.nullable = c.nullable }
             if o.defaultValue != c.defaultValue { change.defaultChange = c.defaultValue.map { .set($0) } ?? .drop }
-            if change.type != nil || change.nullable != nil || change.defaultChange != nil { ops.append(.alterColumn(change)) }
+            if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.collation != nil { ops.append(.alterColumn(change)) }
         }
         for u in new.uniques where !old.uniques.contains(u) { ops.append(.addUnique(u)) }
         for check in new.checks where !old.checks.contains(where: { $0.name == check.name && $0.expression == check.expression }) {

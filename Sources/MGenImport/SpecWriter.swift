@@ -137,6 +137,16 @@ public enum SpecWriter {
         if unique { pairs.append(("unique", .plain("true"))) }
         if let fk = reference { pairs.append(("references", references(fk, named: true))) }
         if let comment = c.comment { pairs.append(("comment", .string(comment))) }
+        // spec 1.1: generated columns and collations
+        if let generated = c.generated {
+            let stored: Value = if generated.storedByDialect.count == 1, let value = generated.storedByDialect["default"] {
+                .plain(value ? "true" : "false")
+            } else {
+                .map(generated.storedByDialect.sorted { $0.key < $1.key }.map { ($0.key, .plain($0.value ? "true" : "false")) })
+            }
+            pairs.append(("generated", .map([("expression", dialectSQL(generated.expression)), ("stored", stored)])))
+        }
+        if let collation = c.collation { pairs.append(("collation", dialectSQL(collation))) }
         return .map(pairs)
     }
 
@@ -203,6 +213,11 @@ public enum SpecWriter {
             case nil: break
             }
             if let c = a.comment { pairs.append(("comment", c.isEmpty ? .plain("null") : .string(c))) } // "": removed
+            switch a.collation { // spec 1.1: collations
+            case let .set(c)?: pairs.append(("collation", dialectSQL(c)))
+            case .drop?: pairs.append(("collation", .plain("null")))
+            case nil: break
+            }
             return .map(pairs)
         case let .createIndex(index, concurrently):
             var pairs: [(String, Value)] = [("name", .string(index.name)), ("table", .string(index.table)),

@@ -76,7 +76,9 @@ public struct MySQLDialect: SQLDialect {
 
     public func columnDefinition(_ column: Column, table: Table) throws(Unsupported) -> String {
         var sql = "\(quote(column.name)) \(try typeName(column.type, column: column))"
-        sql += column.nullable ? " NULL" : " NOT NULL"
+        // spec 1.1: generated columns and collations (MariaDB takes neither NULL nor NOT NULL on a generated column)
+        sql += collateClause(column)
+        if column.generated != nil { sql += try generatedClause(column) } else { sql += column.nullable ? " NULL" : " NOT NULL" }
         if let value = column.defaultValue { sql += " DEFAULT \(defaultExpression(value, type: column.type))" }
         if column.identity { sql += " AUTO_INCREMENT" }
         if let comment = column.comment { sql += " COMMENT \(stringLiteral(comment))" }
@@ -155,7 +157,7 @@ public struct MySQLDialect: SQLDialect {
         guard let new = table.column(change.column) else { throw Unsupported("unknown column '\(change.table).\(change.column)'") }
         try checkTypeChange(change)
         // A default alone is a metadata change; anything else needs the whole column restated.
-        if change.type == nil, change.nullable == nil, change.comment == nil, let defaultChange = change.defaultChange {
+        if change.type == nil, change.nullable == nil, change.comment == nil, change.collation == nil, let defaultChange = change.defaultChange {
             switch defaultChange {
             case let .set(value):
                 // An expression default may need the table evaluated: no promise made for it.
@@ -183,7 +185,7 @@ public struct MySQLDialect: SQLDialect {
     /// (INPLACE or COPY), nor an AUTO_INCREMENT or expression default (the rows are filled). A
     /// FULLTEXT index (only from a raw `sql` step) makes the server refuse it: the fail-fast case.
     static func addsInstantly(_ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?) -> Bool {
-        if unique != nil || foreignKey != nil || column.identity { return false }
+        if unique != nil || foreignKey != nil || column.identity || column.generated != nil { return false }
         if case .sql = column.defaultValue { return false }
         return true
     }

@@ -77,6 +77,7 @@ public struct SQLiteDialect: SQLDialect {
                               fix: "make '\(column.name)' the table's only primary key column, or drop `identity`")
         }
         if let value = column.defaultValue { sql += " DEFAULT \(defaultExpression(value, type: column.type))" }
+        sql += try collateClause(column) + generatedClause(column) // spec 1.1: generated columns and collations
         if let check = enumCheck(table: table.name, column: column) { sql += " \(checkClause(check))" }
         return sql
     }
@@ -108,7 +109,9 @@ public struct SQLiteDialect: SQLDialect {
         // What ALTER TABLE ADD COLUMN refuses: NOT NULL without a default, non-constant defaults,
         // a foreign key column with a non-NULL default.
         let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
-        if (!column.nullable && column.defaultValue == nil) || nonConstantDefault || (foreignKey != nil && column.defaultValue != nil) {
+        // spec 1.1: generated columns (ADD COLUMN takes VIRTUAL ones only)
+        let stored = column.generated?.isStored(dialect) == true
+        if (!column.nullable && column.defaultValue == nil) || nonConstantDefault || (foreignKey != nil && column.defaultValue != nil) || stored {
             return try rebuild(table, context, reason: "SQLite cannot ADD COLUMN '\(column.name)' with this definition")
         }
         var sql = "ALTER TABLE \(quote(table)) ADD COLUMN \(try columnDefinition(column, table: owner))"
@@ -143,7 +146,7 @@ public struct SQLiteDialect: SQLDialect {
     public func alterColumn(_ change: AlterColumn, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
         try checkTypeChange(change)
         // A comment alone: SQLite keeps no comments, so there is nothing to rebuild the table for.
-        if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment != nil { return [] }
+        if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.collation == nil, change.comment != nil { return [] }
         return try rebuild(change.table, context, reason: "SQLite cannot ALTER COLUMN '\(change.column)'")
     }
 
@@ -201,7 +204,8 @@ public struct SQLiteDialect: SQLDialect {
         if let columns { oldColumns = columns } else { oldColumns = try context.before.requiredTable(tableName).columns.map(\.name) }
         let new = try context.after.requiredTable(tableName)
         let temporary = "_mgen_new_\(tableName)"
-        let shared = new.columns.map(\.name).filter(oldColumns.contains)
+        // spec 1.1: generated columns compute themselves in the copy
+        let shared = new.writableColumns.filter(oldColumns.contains)
         var statements = [
             SQLStatement("PRAGMA defer_foreign_keys = ON", comment: "\(reason): rebuild the table, keeping its rows, indexes and foreign keys",
                          facts: [.tableRebuild(table: tableName)]),

@@ -241,7 +241,13 @@ public enum RawSQL {
              summary: "raw ADD COLUMN … GENERATED ALWAYS AS (…) STORED computes the column for every row: the table is rewritten",
              versions: "PostgreSQL 12+ (stored generated columns); virtual ones (PostgreSQL 18) are not stored and not flagged",
              why: "A stored generated column is written into every existing row, so the table is rewritten under ACCESS EXCLUSIVE.",
-             safe: "add a plain column, fill it in batches and keep it current with a trigger, or compute the value in a view.") { _ in nil },
+             safe: "add a plain column, fill it in batches and keep it current with a trigger, or compute the value in a view.") { c in
+            // spec 1.1: generated columns — the structured add_column rewrites the table the same way
+            guard case let .addColumn(table, column, _, _) = c.operation, c.isExisting(table), column.generated?.isStored(.postgresql) == true else { return nil }
+            return Hit("adding the stored generated column \(table).\(column.name) computes it for every row: the table is rewritten", pg: .accessExclusive,
+                       fix: "add a plain column, fill it with a batched `backfill` and keep it current with a trigger, or compute the value in a view",
+                       held: " for a table rewrite")
+        },
         Rule("pg-set-tablespace", .error, Rules.pg,
              summary: "raw ALTER … SET TABLESPACE, SET LOGGED or SET UNLOGGED rewrites the table",
              why: "Each writes the table (and for SET TABLESPACE its indexes) anew while holding ACCESS EXCLUSIVE.",

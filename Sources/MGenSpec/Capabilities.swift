@@ -131,6 +131,15 @@ public struct DialectCapabilities: Sendable, Hashable {
     public var triggersExecuteFunctions: Bool
     /// INSTEAD OF triggers (on views: PostgreSQL, SQLite).
     public var insteadOfTriggers: Bool
+    // spec 1.1: generated columns and collations
+    /// VIRTUAL generated columns, computed on read (MySQL, SQLite; PostgreSQL 12–17 has STORED only).
+    public var virtualGeneratedColumns: Bool = true
+    /// A generated column may say NOT NULL (not MariaDB, which refuses NULL and NOT NULL there).
+    public var notNullGeneratedColumns: Bool = true
+    /// The only collations there are (SQLite's built-ins); nil: the server's own, its call.
+    public var knownCollations: [String]? = nil
+    /// Collation names are bare words, written unquoted (MySQL's utf8mb4_bin).
+    public var collationsAreWords: Bool = false
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -143,7 +152,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false,
         maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
-        triggersExecuteFunctions: true, insteadOfTriggers: true)
+        triggersExecuteFunctions: true, insteadOfTriggers: true, virtualGeneratedColumns: false)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,
@@ -155,7 +164,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: 65, maximumDecimalScale: 30, maximumEnumValueLength: 255, foreignKeyColumnTypesFixed: true,
         checksCannotReadIdentity: true, singleIdentityLeadingKey: true, noLiteralDefaultsOnText: true, storesAnyValue: false,
         maximumCharLength: 255, unsignedIntegers: true, arrays: false, unboundedVarchar: false, fillsNotNullColumnsSilently: true, tableOptions: true,
-        triggersExecuteFunctions: false, insteadOfTriggers: false)
+        triggersExecuteFunctions: false, insteadOfTriggers: false, notNullGeneratedColumns: false, collationsAreWords: true)
     public static let sqlite = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: false, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: true, alterTableChangesConstraints: false,
@@ -167,7 +176,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: nil, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: true,
         maximumCharLength: nil, unsignedIntegers: false, arrays: false, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
-        triggersExecuteFunctions: false, insteadOfTriggers: true)
+        triggersExecuteFunctions: false, insteadOfTriggers: true, knownCollations: ["BINARY", "NOCASE", "RTRIM"])
 }
 
 extension Dialect {

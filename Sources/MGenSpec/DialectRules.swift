@@ -30,7 +30,7 @@ public enum DialectRules {
         let created = Set(migration.up.compactMap { step -> String? in if case let .createTable(t) = step.operation { t.name } else { nil } })
         return migration.up.compactMap { step in
             guard case let .addColumn(table, column, _, _) = step.operation, !created.contains(table),
-                  !column.nullable, column.defaultValue == nil, !column.identity else { return nil }
+                  !column.nullable, column.defaultValue == nil, !column.identity, column.generated == nil else { return nil }
             return Diagnostic("""
                 mysql: add_column \(table).\(column.name) is NOT NULL without a default: on a table with rows MySQL and MariaDB \
                 fill every existing row with the type's implicit default ('', 0, a zero date, the first enum value) instead of refusing
@@ -73,6 +73,7 @@ public enum DialectRules {
             schemaQualified(operation) // spec 1.1: schemas (Ops/Schemas.swift)
             deferrability(operation) // spec 1.1: deferrable constraints (Ops/Deferrable.swift)
             foreignKeyCharsets(operation) // spec 1.1: altering in place (Ops/AlterInPlace.swift)
+            generatedColumns(operation) // spec 1.1: generated columns and collations (Ops/GeneratedColumns.swift)
             switch operation {
             case let .createTable(table):
                 for column in table.columns { self.column(column, in: table.name) }

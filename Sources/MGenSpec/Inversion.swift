@@ -29,6 +29,8 @@ extension Operation {
             if change.nullable != nil { back.nullable = old.nullable }
             if change.defaultChange != nil { back.defaultChange = old.defaultValue.map { .set($0) } ?? .drop }
             if change.comment != nil { back.comment = old.comment ?? "" }
+            // spec 1.1: generated columns and collations
+            if change.collation != nil { back.collation = old.collation.map { .set($0) } ?? .drop }
             return [.alterColumn(back)]
         case let .createIndex(index, concurrently):
             return [.dropIndex(name: index.name, table: index.table, concurrently: concurrently)]

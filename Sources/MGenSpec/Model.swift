@@ -278,6 +278,11 @@ public struct Column: Hashable, Sendable {
     public var defaultValue: DefaultValue?
     public var identity: Bool
     public var comment: String?
+    // spec 1.1: generated columns and collations (Ops/GeneratedColumns.swift)
+    /// `generated: {expression: …, stored: …}`: the column's value is computed by the database.
+    public var generated: GeneratedColumn? = nil
+    /// `collation: C` (or per dialect): the column's collation; nil is the database's default.
+    public var collation: DialectSQL? = nil
 
     public init(name: String, type: ColumnType, nullable: Bool = true, defaultValue: DefaultValue? = nil,
                 identity: Bool = false, comment: String? = nil) {
@@ -438,6 +443,8 @@ public struct AlterColumn: Hashable, Sendable {
     public var nullable: Bool?
     public var defaultChange: DefaultChange?
     public var comment: String?
+    // spec 1.1: generated columns and collations (Ops/GeneratedColumns.swift)
+    public var collation: CollationChange? = nil
 
     public init(table: String, column: String, type: ColumnType? = nil, using: String? = nil, nullable: Bool? = nil,
                 defaultChange: DefaultChange? = nil, comment: String? = nil) {

@@ -11,7 +11,9 @@ public enum DefaultNames {
 /// Reads one item of `operations:` / `down:`: a mapping with a single key naming the operation.
 enum OperationParser {
     static let columnFields = ["name", "type", "nullable", "default", "primary_key", "identity", "autoincrement",
-                               "unique", "references", "comment"]
+                               "unique", "references", "comment",
+                               // spec 1.1: generated columns and collations
+                               "generated", "collation"]
     static let referenceFields = ["table", "column", "columns", "name", "on_delete", "on_update"]
         + deferrableFields // spec 1.1: deferrable constraints
         + ["schema"] // spec 1.1: schemas
@@ -115,7 +117,8 @@ enum OperationParser {
         "add_column": ["table", "column"],
         "drop_column": ["table", "column"],
         "rename_column": ["table", "column", "to"],
-        "alter_column": ["table", "column", "type", "using", "nullable", "default", "comment"],
+        "alter_column": ["table", "column", "type", "using", "nullable", "default", "comment",
+                         "collation"], // spec 1.1: generated columns and collations
         "create_index": ["name", "table", "columns", "unique", "where", "method", "concurrently", "include", "with"],
         "drop_index": ["name", "table", "concurrently"],
         // spec 1.1: deferrable constraints (deferrable, initially_deferred)
@@ -227,10 +230,12 @@ enum OperationParser {
         }
         // spec 1.1: `comment: null` removes the column's comment (the model's empty comment).
         if let node = f.node("comment"), case .null = node.kind { change.comment = "" } else { change.comment = f.string("comment") }
-        if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment == nil {
+        // spec 1.1: generated columns and collations (`collation: null`: the database's default again)
+        if let node = f.node("collation") { change.collation = isNull(node) ? .drop : collation(node, sink: f.sink).map { .set($0) } }
+        if change.type == nil, change.nullable == nil, change.defaultChange == nil, change.comment == nil, change.collation == nil {
             if f.sink.diagnostics.isEmpty {
                 f.sink.error("alter_column changes nothing", at: f.sink.location(f.node),
-                             fix: "give at least one of: type, nullable, default, comment")
+                             fix: "give at least one of: type, nullable, default, comment, collation")
             }
             return nil
         }
@@ -357,9 +362,10 @@ enum OperationParser {
         if let reference = f.node("references") {
             foreignKey = columnReference(reference, table: table, column: name, sink: sink)
         }
-        return ParsedColumn(column: Column(name: name, type: type, nullable: nullable, defaultValue: columnDefault,
-                                           identity: identity, comment: f.string("comment")),
-                            primaryKey: primaryKey, unique: unique, foreignKey: foreignKey)
+        var column = Column(name: name, type: type, nullable: nullable, defaultValue: columnDefault, identity: identity, comment: f.string("comment"))
+        // spec 1.1: generated columns and collations
+        generatedAndCollation(f, name: name, identity: identity, primaryKey: primaryKey, hasDefault: columnDefault != nil, into: &column)
+        return ParsedColumn(column: column, primaryKey: primaryKey, unique: unique, foreignKey: foreignKey)
     }
 
     /// `references: users.id`, `references: users(id)` or `references: {table: users, column: id, on_delete: cascade}`.

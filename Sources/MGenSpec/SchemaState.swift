@@ -212,6 +212,9 @@ public struct SchemaState: Hashable, Sendable {
                 }
                 // An empty comment removes it (the down of adding a comment to a column that had none).
                 if let comment = change.comment { t.columns[i].comment = comment.isEmpty ? nil : comment }
+                // spec 1.1: generated columns and collations (a type without collations loses it)
+                if let collation = change.collation { t.columns[i].collation = collation.collation }
+                if !t.columns[i].type.isCollatable { t.columns[i].collation = nil }
             }
         case let .createIndex(index, _):
             addIndex(index)

@@ -56,6 +56,7 @@ struct Validator {
         checkObjectDependents(operation)
         checkEnumTypes(operation) // spec 1.1: enum types
         checkSchemas(operation) // spec 1.1: schemas
+        checkGeneratedColumns(operation) // spec 1.1: generated columns and collations
         switch operation {
         case let .createTable(table):
             if state.table(table.name) != nil {

@@ -18,7 +18,7 @@ struct MySQLIntrospector {
         // Known from the handshake on our own connections: one round trip less per snapshot.
         let isMariaDB = try (db as? MySQLDatabase)?.isMariaDB ?? (db.scalar("SELECT VERSION()") ?? "").lowercased().contains("mariadb")
         let tableRows = try db.query("""
-            SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment,
+            SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment, TABLE_COLLATION AS table_collation,
                    CASE WHEN ENGINE <> @@default_storage_engine THEN ENGINE END AS engine,
                    CASE WHEN TABLE_COLLATION <> (SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
                                                  WHERE SCHEMA_NAME = DATABASE()) THEN TABLE_COLLATION END AS collation
@@ -28,7 +28,7 @@ struct MySQLIntrospector {
         let columns = groupRows(try db.query("""
             SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
                    COLUMN_DEFAULT AS default_value, EXTRA AS extra, COLUMN_COMMENT AS comment,
-                   GENERATION_EXPRESSION AS generation
+                   GENERATION_EXPRESSION AS generation, COLLATION_NAME AS collation
             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()\(only("TABLE_NAME"))
             ORDER BY TABLE_NAME, ORDINAL_POSITION
             """), by: "table_name")
@@ -93,7 +93,8 @@ struct MySQLIntrospector {
                 }
                 checkSnapshots.append(CheckConstraintSnapshot(name: checkName, expression: clause))
             }
-            let columnSnapshots = (columns[name] ?? []).compactMap { column($0, isMariaDB: isMariaDB, jsonColumns: jsonColumns) }
+            let tableCollation = row[text: "table_collation"] // spec 1.1: collations
+            let columnSnapshots = (columns[name] ?? []).compactMap { column($0, isMariaDB: isMariaDB, jsonColumns: jsonColumns, tableCollation: tableCollation) }
 
             var primaryKey: PrimaryKeySnapshot?
             var indexes: [IndexSnapshot] = []
@@ -160,7 +161,7 @@ struct MySQLIntrospector {
         return text
     }
 
-    private func column(_ row: [String: String?], isMariaDB: Bool, jsonColumns: Set<String>) -> ColumnSnapshot? {
+    private func column(_ row: [String: String?], isMariaDB: Bool, jsonColumns: Set<String>, tableCollation: String?) -> ColumnSnapshot? {
         guard let name = row[text: "name"], let rawType = row[text: "type"] else { return nil }
         var nativeType = Self.nativeType(rawType)
         if jsonColumns.contains(name) { nativeType = "json" }
@@ -169,14 +170,19 @@ struct MySQLIntrospector {
         var defaultText: String?
         if let generation = row[text: "generation"], !generation.isEmpty {
             let kind = extra.contains("stored") || extra.contains("persistent") ? "STORED" : "VIRTUAL"
-            defaultText = "GENERATED ALWAYS AS (\(normalizeExpression(generation, unquoteIdentifiers: true))) \(kind)"
+            // Names stay quoted: the text is also SQL again (a baseline's DDL), where `select` must be.
+            defaultText = "GENERATED ALWAYS AS (\(normalizeExpression(generation))) \(kind)"
         } else if !identity {
             defaultText = Self.normalizeDefault(row[text: "default_value"], type: nativeType, extra: extra, isMariaDB: isMariaDB)
         }
         let comment = row[text: "comment"].flatMap { $0.isEmpty ? nil : $0 }
-        return ColumnSnapshot(
+        var snapshot = ColumnSnapshot(
             name: name, nativeType: nativeType, neutralType: Self.neutralType(nativeType),
             nullable: row[text: "nullable"] == "YES", default: defaultText, identity: identity, comment: comment)
+        // spec 1.1: collations — only one other than the table's default (ordinary columns show none)
+        // (MariaDB's json is a longtext that is always utf8mb4_bin: no collation of the column's own)
+        if let collation = row[text: "collation"], collation != tableCollation, nativeType != "json" { snapshot.collation = collation }
+        return snapshot
     }
 
     /// COLUMN_TYPE lower-cased, without integer display widths (`int(11)` → `int`, as MySQL 8.0.19+

@@ -10,7 +10,8 @@ struct PostgresIntrospector {
     private static let fields = ["name", "comment", "type", "notnull", "default_expr", "identity", "generated",
                                  "columns", "ref_table", "ref_columns", "on_delete", "on_update", "definition",
                                  "is_unique", "method", "predicate",
-                                 "deferrable"] // spec 1.1: deferrable constraints
+                                 "deferrable", // spec 1.1: deferrable constraints
+                                 "collation"] // spec 1.1: collations
 
     /// One branch of the catalog query: `kind`, `table_name`, `ord` and `fields` (those given, the
     /// rest NULL).
@@ -36,6 +37,11 @@ struct PostgresIntrospector {
             "name": "a.attname", "type": "format_type(a.atttypid, a.atttypmod)", "notnull": "a.attnotnull",
             "default_expr": "pg_get_expr(d.adbin, d.adrelid)", "identity": "a.attidentity", "generated": "a.attgenerated",
             "comment": "col_description(c.oid, a.attnum)",
+            // spec 1.1: collations — only one other than the type's own (ordinary columns show none)
+            "collation": """
+                SELECT co.collname FROM pg_collation co JOIN pg_type ty ON ty.oid = a.atttypid
+                 WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation
+                """,
         ], from: """
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
@@ -211,9 +217,11 @@ struct PostgresIntrospector {
                 ? "GENERATED ALWAYS AS (\(normalizeExpression(d))) STORED"
                 : normalizeExpression(stripLiteralCasts(d))
         }
-        return ColumnSnapshot(
+        var snapshot = ColumnSnapshot(
             name: name, nativeType: nativeType, neutralType: Self.neutralType(nativeType),
             nullable: !row.bool("notnull"), default: defaultText, identity: identity, comment: row[text: "comment"])
+        snapshot.collation = row[text: "collation"] // spec 1.1: collations
+        return snapshot
     }
 
     /// `CHECK (price > 0::numeric) NOT VALID` → `price > 0`.

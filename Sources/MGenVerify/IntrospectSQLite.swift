@@ -30,7 +30,8 @@ struct SQLiteIntrospector {
             let ddl = SQLiteTableDDL(sql: row[text: "sql"] ?? "")
             let literal = quoteLiteral(name, .sqlite)
 
-            let info = try db.query("SELECT * FROM pragma_table_info(\(literal)) ORDER BY cid")
+            // table_xinfo: generated columns too (hidden 2 virtual, 3 stored; 1 is a virtual table's own)
+            let info = try db.query("SELECT * FROM pragma_table_xinfo(\(literal)) WHERE hidden <> 1 ORDER BY cid")
             let pkColumns = info.filter { ($0.int("pk") ?? 0) > 0 }
                 .sorted { ($0.int("pk") ?? 0) < ($1.int("pk") ?? 0) }
                 .compactMap { $0[text: "name"] }
@@ -49,9 +50,13 @@ struct SQLiteIntrospector {
                 if defaultText?.uppercased() == "NULL" || identity { defaultText = nil }
                 // SQLite's TRUE and FALSE are the integers 1 and 0 (Prisma writes `DEFAULT false`).
                 if let d = defaultText?.uppercased(), d == "TRUE" || d == "FALSE" { defaultText = d == "TRUE" ? "1" : "0" }
-                return ColumnSnapshot(
+                // spec 1.1: generated columns and collations, from the CREATE TABLE text
+                if let generated = ddl.generated[columnName] { defaultText = generated }
+                var snapshot = ColumnSnapshot(
                     name: columnName, nativeType: nativeType, neutralType: Self.neutralType(nativeType),
                     nullable: !(col.bool("notnull") || identity), default: defaultText, identity: identity)
+                snapshot.collation = ddl.collations[columnName]
+                return snapshot
             }
 
             var indexes: [IndexSnapshot] = []
@@ -154,6 +159,11 @@ struct SQLiteTableDDL {
     var deferrableForeignKeys: [(columns: [String], deferrable: String)] = []
     var primaryKeyName: String?
     var withoutRowid = false
+    // spec 1.1: generated columns and collations
+    /// Column → `GENERATED ALWAYS AS (expr) STORED|VIRTUAL`.
+    var generated: [String: String] = [:]
+    /// Column → its collation, upper-cased, where not BINARY (SQLite's default).
+    var collations: [String: String] = [:]
 
     init(sql: String) {
         let tokens = tokenizeSQL(sql)
@@ -228,6 +238,19 @@ struct SQLiteTableDDL {
                 // spec 1.1: deferrable constraints (SQLite: DEFERRABLE alone is INITIALLY IMMEDIATE)
                 let deferred = k + 2 < tokens.count && tokens[k + 1].isWord("INITIALLY") && tokens[k + 2].isWord("DEFERRED")
                 deferrableForeignKeys.append((columns, deferred ? "deferred" : "immediate"))
+            } else if let column, token.isWord("COLLATE"), k + 1 < tokens.count {
+                // spec 1.1: collations
+                let name = tokens[k + 1].text.uppercased()
+                if name != "BINARY" { collations[column] = name }
+                pendingName = nil
+                k += 1
+            } else if let column, token.isWord("AS"), let group = parenthesized(after: k + 1) {
+                // spec 1.1: generated columns (`[GENERATED ALWAYS] AS (expr) [STORED|VIRTUAL]`, VIRTUAL by default)
+                let stored = group.end + 1 < tokens.count && tokens[group.end + 1].isWord("STORED")
+                let expression = normalizeExpression(sourceText(sql, group.inner), unquoteIdentifiers: true)
+                generated[column] = "GENERATED ALWAYS AS (\(expression)) \(stored ? "STORED" : "VIRTUAL")"
+                pendingName = nil
+                k = group.end
             } else if token.isSymbol("("), let end = matchingParen(tokens, from: k) {
                 k = end  // a DEFAULT (…), a type's (n) or a REFERENCES t (cols): nothing to read inside
             } else if ["NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"].contains(where: { token.isWord($0) }) {

@@ -92,6 +92,14 @@ public struct ColumnSnapshot: Codable, Equatable, Sendable {
     public var `default`: String?
     public var identity: Bool
     public var comment: String?
+    // spec 1.1: generated columns and collations (a generated column's expression and kind are
+    // its `default`: `GENERATED ALWAYS AS (expr) STORED|VIRTUAL`)
+    /// The column's collation where it differs from its table's (MySQL) or type's (PostgreSQL)
+    /// default, or is other than BINARY (SQLite); nil otherwise, so ordinary columns do not show one.
+    public var collation: String? = nil
+
+    /// Whether the database computes the column (it takes no written value).
+    public var isGenerated: Bool { self.default?.hasPrefix("GENERATED ALWAYS AS") ?? false }
 
     public init(name: String, nativeType: String, neutralType: String, nullable: Bool,
                 default: String? = nil, identity: Bool = false, comment: String? = nil) {

@@ -61,7 +61,7 @@ struct Seeder {
 
     private mutating func seed(_ table: TableSnapshot, in snapshot: SchemaSnapshot, rows: Int) throws {
         let dialect = db.dialect
-        let columns = table.columns.filter { !$0.identity }
+        let columns = table.columns.filter { !$0.identity && !$0.isGenerated } // spec 1.1: the database computes generated columns
         // Parent keys per foreign key, fetched once per table and seeding.
         var parentRows: [Int: [[String?]]] = [:]
         var fkOfColumn: [String: (fk: Int, position: Int)] = [:]

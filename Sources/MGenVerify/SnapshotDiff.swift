@@ -149,6 +149,10 @@ private func diffTable(_ old: TableSnapshot, _ new: TableSnapshot, columnOrder: 
         if column.comment != other.comment {
             changes.append(SchemaChange(.changed, table: t, prefix + "comment \(show(column.comment)) -> \(show(other.comment))"))
         }
+        // spec 1.1: collations
+        if column.collation != other.collation {
+            changes.append(SchemaChange(.changed, table: t, prefix + "collation \(show(column.collation)) -> \(show(other.collation))"))
+        }
     }
     for column in new.columns where !oldNames.contains(column.name) {
         changes.append(SchemaChange(.added, table: t, "table \(t): column \(describe(column))"))

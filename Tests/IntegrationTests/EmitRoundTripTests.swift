@@ -186,8 +186,21 @@ enum SchemaExpectation {
                 let identity = column.identity
                     || (dialect == .sqlite && column.type == .integer && table.primaryKey?.columns == [column.name])
                 if found.identity != identity { problems.append("\(name).\(column.name): identity \(found.identity), expected \(identity)") }
-                if !identity, (found.default != nil) != (column.defaultValue != nil) {
+                // spec 1.1: a generated column's expression and kind are its snapshot's default
+                if let generated = column.generated {
+                    let kind = generated.isStored(dialect) ? "STORED" : "VIRTUAL"
+                    if !found.isGenerated || found.default?.hasSuffix(kind) != true {
+                        problems.append("\(name).\(column.name): default \(found.default ?? "none"), expected GENERATED ALWAYS AS (…) \(kind)")
+                    }
+                } else if !identity, (found.default != nil) != (column.defaultValue != nil) {
                     problems.append("\(name).\(column.name): default \(found.default ?? "none"), expected \(column.defaultValue?.description ?? "none")")
+                }
+                // spec 1.1: collations (a snapshot shows one other than the default: SQLite's BINARY
+                // and MariaDB's utf8mb4_general_ci are none)
+                var collation = column.collation(dialect).map { dialect == .sqlite ? $0.uppercased() : $0 }
+                if collation == "BINARY" || collation == "utf8mb4_general_ci" { collation = nil }
+                if found.collation != collation {
+                    problems.append("\(name).\(column.name): collation \(found.collation ?? "none"), expected \(collation ?? "none")")
                 }
             }
             if let pk = table.primaryKey, actual.primaryKey?.columns != pk.columns {

@@ -347,6 +347,7 @@ struct ChainGeneratorTests {
         var options = ["irreversible:", "down:", "not_valid", "on_delete", "on_update", "primary_key: [", "unique: true", "\"user\"", "\"Value\"", "enum(", "concurrently", "comment"]
         if dialect != .mysql { options += ["expression", "where:"] }
         if dialect != .mysql { options += ["deferrable: true", "initially_deferred: true"] } // spec 1.1: deferrable constraints
+        options += ["generated: {expression:", "collation: \""] // spec 1.1: generated columns and collations
         for option in options { #expect(text.contains(option), "never generated on \(dialect): \(option)") }
     }
 

@@ -20,7 +20,7 @@ import Testing
         try #require(diagnostics.count == 1)
         #expect(diagnostics[0].description == """
             x.yaml:10:11: error: unknown field 'nullabel' in a column (did you mean 'nullable'?)
-              fix: allowed fields: name, type, nullable, default, primary_key, identity, autoincrement, unique, references, comment
+              fix: allowed fields: name, type, nullable, default, primary_key, identity, autoincrement, unique, references, comment, generated, collation
             """)
     }
 
@@ -237,7 +237,7 @@ import Testing
     @Test func alterColumnThatChangesNothing() throws {
         let diagnostics = loadDiagnostics(spec("  - alter_column:\n      table: users\n      column: name\n"))
         #expect(diagnostics.map(\.description) == [
-            "x.yaml:6:7: error: alter_column changes nothing\n  fix: give at least one of: type, nullable, default, comment",
+            "x.yaml:6:7: error: alter_column changes nothing\n  fix: give at least one of: type, nullable, default, comment, collation",
         ])
     }
 

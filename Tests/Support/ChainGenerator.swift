@@ -146,6 +146,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case deferrable
     // spec 1.1: altering in place (ChainGeneratorAlterInPlace.swift): create_table's mysql: options and alter_table; alter_constraint
     case alterTableOptions, alterConstraints
+    // spec 1.1: generated columns and collations (ChainGeneratorGenerated.swift)
+    case generatedColumns, collations
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -481,8 +483,10 @@ struct Proposer {
         if has(.alterTableOptions) || has(.alterConstraints), let step = alterInPlaceStep() { return step }
         // spec 1.1: schemas, from a side stream of their own
         if let step = schemaStep() { return step }
+        // spec 1.1: generated columns and collations, from side streams of their own
+        if let step = generatedColumnStep() ?? collationChangeStep() { return step }
         switch menu[rng.below(menu.count)] {
-        case .createTable: return has(.alterTableOptions) ? withTableOptions(createTable()) : createTable() // spec 1.1: altering in place
+        case .createTable: return withGeneratedColumn(has(.alterTableOptions) ? withTableOptions(createTable()) : createTable()) // spec 1.1: altering in place, generated columns
         case .addColumn: return addColumn()
         case .dropTable: return dropTable()
         case .renameTable: return renameTable()
@@ -522,6 +526,7 @@ struct Proposer {
         if withDefault, let value = defaultValue(kind, type: type) { fields.append(("default", value)) }
         if rng.chance(30), withDefault || table == nil { fields.append(("nullable", .bool(false))) }
         if has(.comments), rng.chance(20) { fields.append(("comment", .string(rng.pick(["A note.", "it's 100% \"quoted\"", "Ünïcode"]) ?? "c"))) }
+        if let collation = collationField(for: type, name: name) { fields.append(collation) } // spec 1.1: collations
         if rng.chance(10), kind == .string || kind == .int { fields.append(("unique", .bool(true))) }
         return .map(fields)
     }

@@ -108,6 +108,19 @@ struct AlembicRenderer {
             if case .drop = change { return plain("op.execute(sa.schema.DropSchema(\(name)\(options.idempotent ? ", if_exists=True" : "")))") }
         }
         if operation.touchesSchema(in: context.before) { return try execute(operation, context) }
+        // spec 1.1: generated columns and collations. sa.Computed and a type's collation= where a
+        // column is declared; a change of such a column or of a collation is op.execute (alter_column
+        // restates no generation expression), and so is, on SQLite, every batch step on such a
+        // table (the batch copies the table as SQLAlchemy reflects it).
+        if case .alterColumn = operation, operation.touchesGeneratedOrCollatedColumn(in: context.before) { return try execute(operation, context) }
+        // SQLite adds a STORED generated column only by mgen's table rebuild.
+        if case let .addColumn(_, column, _, _) = operation, column.generated?.isStored(dialect) == true, traits.batchMode {
+            return try execute(operation, context)
+        }
+        if traits.batchMode, !["create_table", "add_column", "drop_table"].contains(operation.kind),
+           operation.onTableWithGeneratedOrCollatedColumn(context.before, context.after) {
+            return try execute(operation, context)
+        }
         switch operation {
         case let .createTable(table): return try createTable(table)
         case let .dropTable(name): return plain(call("op.drop_table", [AlembicPython.string(name)]))
@@ -310,6 +323,11 @@ struct AlembicRenderer {
     /// in the order Alembic's autogenerate writes them.
     mutating func columnCall(_ column: Column, in table: Table) throws(Unsupported) -> String {
         var call = AlembicCall("sa.Column", [AlembicPython.string(column.name), try type(column.type, column: column, in: table)])
+        // spec 1.1: generated columns (SQLAlchemy's Computed: GENERATED ALWAYS AS (…) STORED|VIRTUAL)
+        if let generated = column.generated {
+            guard let expression = generated.expression.text(for: dialect) else { _ = try sql.generatedClause(column); return "" }
+            call.add("sa.Computed(\(AlembicPython.string(AlembicPython.escapingBindColons(expression))), persisted=\(generated.isStored(dialect) ? "True" : "False"))")
+        }
         let singleIntegerKey = table.primaryKey?.columns == [column.name] && (column.type.isWholeNumber || isRowidAlias(column, in: table))
         if column.identity, traits.identity == .identityConstruct { call.add("sa.Identity(always=False)") }
         if let value = column.defaultValue { call.add("server_default", serverDefault(value, type: column.type)) }
@@ -337,6 +355,18 @@ struct AlembicRenderer {
     /// The SQLAlchemy type that renders, in this dialect, the column type mgen's SQL declares.
     mutating func type(_ type: ColumnType, column: Column?, in table: Table?) throws(Unsupported) -> String {
         if let column, let table, isRowidAlias(column, in: table) { return "sa.Integer()" }
+        // spec 1.1: collations — the column's own type takes `collation=` (SQLAlchemy quotes it as
+        // the dialect needs); a type that cannot is refused, naming the way out.
+        if let column, column.type == type, let collation = column.collation(dialect) {
+            var plain = column
+            plain.collation = nil
+            let text = try self.type(type, column: plain, in: table)
+            guard text.hasPrefix("sa.String(") || text.hasPrefix("sa.Text(") || text.hasPrefix("sa.CHAR("), text.hasSuffix(")") else {
+                throw Unsupported("Alembic cannot give column '\(column.name)' (\(type)) a collation", fix: "use string(n), char(n) or text, or an `sql` step")
+            }
+            let argument = "collation=\(AlembicPython.string(collation))"
+            return text.hasSuffix("()") ? String(text.dropLast()) + argument + ")" : String(text.dropLast()) + ", " + argument + ")"
+        }
         switch (type, dialect) {
         case (.boolean, _): return "sa.Boolean()"
         case (.smallint, _): return "sa.SmallInteger()"

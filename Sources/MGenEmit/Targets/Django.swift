@@ -300,6 +300,10 @@ struct DjangoWriter {
         if isPrimaryKey { kwargs += [("primary_key", "True"), ("serialize", "False")] }
         if column.nullable && !isPrimaryKey { kwargs.append(("null", "True")) }
         if let comment = column.comment { kwargs.append(("db_comment", self.comment(comment, formatted: commentsFormatted))) }
+        // spec 1.1: collations (Django quotes the name as the database needs)
+        if let collation = column.collation(dialect), column.type.isDjangoCollatable, cls == "CharField" || cls == "TextField" {
+            kwargs.append(("db_collation", Py.string(collation)))
+        }
         if let value = column.defaultValue, !column.identity { kwargs.append(("db_default", dbDefault(value, type: column.type))) }
         if case let .enumeration(values) = column.type {
             kwargs.append(("choices", Py.list(values.map { "(\(Py.string($0)), \(Py.string($0)))" })))
@@ -777,5 +781,14 @@ struct DjangoWriter {
         }
         functions.append(lines.joined(separator: "\n"))
         return name
+    }
+}
+
+// spec 1.1: collations
+extension ColumnType {
+    /// The types Django declares as a CharField or TextField, which take `db_collation`.
+    var isDjangoCollatable: Bool {
+        if case .enumeration = self { return true }
+        return isCharacterString || self == .text
     }
 }

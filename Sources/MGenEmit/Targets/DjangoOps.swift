@@ -25,6 +25,14 @@ extension DjangoWriter {
             throw Failure(message: "Django cannot keep a deferrable foreign key on SQLite: its table rebuilds write every key from its fields",
                           fix: "drop `deferrable` for sqlite, or use another target")
         }
+        // spec 1.1: generated columns. On SQLite a later step on such a table is mgen's table
+        // rebuild, which names a composite primary key Django made unnamed (CompositePrimaryKey):
+        // refused (generated seed 4).
+        if traits.remakesTablesToAlter, step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false),
+           let name = step.operation.table, (step.before.table(name) ?? after.table(name))?.primaryKey.map({ $0.columns.count > 1 }) == true {
+            throw Failure(message: "Django cannot keep a generated column in '\(name)' on SQLite: the table's composite primary key is Django's CompositePrimaryKey, which mgen's table rebuild would rename",
+                          fix: "give '\(name)' a single-column primary key, leave the generated column out for sqlite, or use another target")
+        }
         // A drop of such a column or table too: Django's reverse would add it back from its
         // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
         if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
@@ -48,7 +56,18 @@ extension DjangoWriter {
             || step.operation.touchesMySQLTableOptions(in: step.before, on: dialect)
             // spec 1.1: schemas. Django has no schema option: the database gets mgen's qualified
             // SQL, Django's state the same step with db_table '"billing"."invoices"'.
-            || (step.operation.touchesSchema(in: step.before) && !Self.isObjectStep(step.operation)) {
+            || (step.operation.touchesSchema(in: step.before) && !Self.isObjectStep(step.operation))
+            // spec 1.1: generated columns: mgen's SQL, the state a plain field (on SQLite every step
+            // on such a table: Django rebuilds it from its fields). GeneratedField takes a Django
+            // expression, not SQL. Collations are the fields' db_collation, but on a type Django
+            // declares otherwise.
+            || step.operation.touchesGeneratedOrCollatedColumn(in: step.before, collations: false)
+            || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false))
+            || Self.collatesANonStringColumn(step.operation, in: step.before, after: after)
+            // A collation change: AlterField would restate the column with Django's own type
+            // (MySQL's longtext for a text column: fixture generated-collations-mysql); an inline
+            // enum is Django's CharField, whose AlterField it takes (fixture django-mysql-enum-collation).
+            || Self.changesCollationOfAPlainColumn(step.operation, in: step.before) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
@@ -58,6 +77,22 @@ extension DjangoWriter {
     /// spec 1.1: schemas. create_schema and drop_schema are RunSQL already, with nothing for Django's state.
     static func isObjectStep(_ operation: MGenSpec.Operation) -> Bool {
         if case .object = operation { true } else { false }
+    }
+
+    // spec 1.1: collations. db_collation goes on CharField and TextField only (an inline enum is
+    // Django's CharField with choices: seed 8, fixture django-mysql-enum-collation).
+    static func collatesANonStringColumn(_ operation: MGenSpec.Operation, in before: SchemaState, after: SchemaState) -> Bool {
+        guard operation.touchesGeneratedOrCollatedColumn(in: before), let name = operation.table else { return false }
+        return [before, after].contains { state in
+            state.table(name)?.columns.contains { $0.collation != nil && !$0.type.isDjangoCollatable } == true
+        }
+    }
+
+    static func changesCollationOfAPlainColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
+        guard case let .alterColumn(change) = operation, change.collation != nil,
+              let column = before.table(change.table)?.column(change.column) else { return false }
+        if case .enumeration = change.type ?? column.type { return false }
+        return true
     }
 
     static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {

@@ -123,6 +123,12 @@ public struct KnexEmitter: Emitter {
             if case .drop = change { return [".dropSchema\(idempotent ? "IfExists" : "")(\(JS.string(schema.name)))"] }
         }
         if step.operation.touchesSchema(in: step.before) { return raw(step.statements) }
+        // spec 1.1: generated columns and collations (knex.raw of mgen's SQL; on SQLite every step
+        // on such a table, which Knex's own table copy would rebuild without them)
+        if step.operation.touchesGeneratedOrCollatedColumn(in: step.before)
+            || (!d.capabilities.alterTableChangesConstraints && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, step.after)) {
+            return raw(step.statements)
+        }
         switch step.operation {
         case let .createTable(table):
             return [call("createTable", table.name, createTable(table, step))]

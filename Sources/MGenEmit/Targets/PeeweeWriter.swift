@@ -162,6 +162,9 @@ struct PeeweeWriter {
                 return try sqlCalls(operation, context)
             }
         }
+        // spec 1.1: generated columns and collations. A field says them in its `constraints`; a
+        // change of such a column (or of a collation) is migrator.sql of mgen's SQL.
+        if case .alterColumn = operation, operation.touchesGeneratedOrCollatedColumn(in: context.before) { return try sqlCalls(operation, context) }
         switch operation {
         case let .createTable(table):
             // peewee's CREATE TABLE leaves the primary key the default name; the state's may differ.
@@ -176,6 +179,12 @@ struct PeeweeWriter {
             return ["migrator.rename_table(\(Self.py(from)), \(Self.py(to)))",
                     "migrator.orm[\(Self.py(to))]._meta.set_table_name(\(Self.py(to)))"] + sqlLines(Array(try render(operation, context).dropFirst()))
         case let .addColumn(table, column, unique, foreignKey):
+            // spec 1.1: generated columns. SQLite adds a STORED one only by a table rebuild, which
+            // peewee_migrate's add_fields does not do.
+            if column.generated?.isStored(dialect) == true, !can.alterTableChangesConstraints {
+                throw context.unsupported("peewee_migrate cannot add STORED generated column '\(table).\(column.name)' to an existing SQLite table",
+                                          fix: "write `stored: {sqlite: false}` (VIRTUAL), or declare the column in create_table")
+            }
             return try addField(table, column, unique: unique, foreignKey: foreignKey, context)
         case let .dropColumn(table, column):
             return ["migrator.remove_fields(\(Self.py(table)), \(Self.py(Self.fieldName(column))))"]
@@ -491,6 +500,10 @@ struct PeeweeWriter {
         if dialect.capabilities.enumStrategy == .checkConstraint, let check = sql.enumCheck(table: table, column: column) {
             constraints.append("pw.SQL(\(Self.py(sql.checkClause(check), escapePercent: escapesPercent)))")
         }
+        // spec 1.1: generated columns and collations, as mgen's SQL writes them
+        for clause in [sql.collateClause(column), try context.generatedClause(sql, column)] where !clause.isEmpty {
+            constraints.append("pw.SQL(\(Self.py(String(clause.dropFirst()), escapePercent: escapesPercent)))")
+        }
         if can.inlineComments, let comment = column.comment {
             constraints.append("pw.SQL(\(Self.py("COMMENT \(sql.stringLiteral(comment))", escapePercent: true)))")
         }
@@ -620,6 +633,11 @@ struct PeeweeWriter {
 
         func typeName(_ sql: any SQLDialect, _ column: Column) throws(DiagnosticError) -> String {
             do { return try sql.typeName(column.type, column: column) } catch { throw unsupported(error.message, fix: error.fix) }
+        }
+
+        // spec 1.1: generated columns
+        func generatedClause(_ sql: any SQLDialect, _ column: Column) throws(DiagnosticError) -> String {
+            do { return try sql.generatedClause(column) } catch { throw unsupported(error.message, fix: error.fix) }
         }
     }
 

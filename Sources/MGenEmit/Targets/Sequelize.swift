@@ -127,6 +127,12 @@ public struct SequelizeEmitter: Emitter {
         if step.operation.touchesMySQLTableOptions(in: step.before, on: d) { return raw(step.statements, o) }
         // spec 1.1: schemas (the dialect's qualified SQL)
         if step.operation.touchesSchema(in: step.before) { return raw(step.statements, o) }
+        // spec 1.1: generated columns and collations (raw SQL of mgen's statements; on SQLite every
+        // step on such a table, which queryInterface's table copy would rebuild without them)
+        if step.operation.touchesGeneratedOrCollatedColumn(in: step.before)
+            || (!d.capabilities.alterTableChangesConstraints && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, step.after)) {
+            return raw(step.statements, o)
+        }
         switch step.operation {
         case let .createTable(table):
             return createTable(table, step, o)

@@ -1,0 +1,42 @@
+import Foundation
+import MGenEmit
+import MGenSpec
+import MGenTestSupport
+import Testing
+
+/// spec 1.1: generated columns and collations — the native forms where a framework has one (the
+/// fixtures generated-collations-* run these files through the real frameworks).
+@Suite struct GeneratedColumnEmitTests {
+    static let fixture = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/chains/generated-collations").path
+
+    func files(_ target: String, _ dialect: Dialect, options: [String: String] = [:]) throws -> String {
+        let folder = try temporaryFolder("generated-emit-\(target)-\(dialect)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let chain = try MigrationChain.build(SpecLoader.load(paths: [Self.fixture]))
+        let plan = try EmitEngine.plan(chain, emitter: EmitterRegistry.require(target),
+                                       options: EmitOptions(dialect: dialect, output: folder, targetOptions: options))
+        return plan.entries.flatMap(\.files).map(\.contents).joined(separator: "\n")
+    }
+
+    @Test func alembicComputedAndCollation() throws {
+        let pg = try files("alembic", .postgresql)
+        #expect(pg.contains("sa.Column('total', sa.Numeric(precision=12, scale=2), sa.Computed('price * qty', persisted=True), nullable=True)"), "\(pg)")
+        #expect(pg.contains("sa.String(length=40, collation='C')") && pg.contains("sa.Text(collation='C')"))
+        let my = try files("alembic", .mysql)
+        #expect(my.contains("sa.Computed('upper(`code`)', persisted=False)"))
+        // A collation change is mgen's SQL.
+        #expect(my.contains("MODIFY COLUMN `code` varchar(40) COLLATE utf8mb4_general_ci NOT NULL"))
+    }
+
+    @Test func djangoDbCollationAndRunSQLForGenerated() throws {
+        let pg = try files("django", .postgresql, options: ["app": "blog"])
+        #expect(pg.contains("db_collation='C'"))
+        #expect(pg.contains("GENERATED ALWAYS AS (price * qty) STORED") && pg.contains("state_operations"))
+    }
+
+    @Test func peeweeFieldConstraints() throws {
+        let pg = try files("peewee", .postgresql)
+        #expect(pg.contains("pw.SQL('GENERATED ALWAYS AS (price * qty) STORED')"), "\(pg)")
+        #expect(pg.contains("pw.SQL('COLLATE \"C\"')"))
+    }
+}
