@@ -149,6 +149,12 @@ struct AlembicRenderer {
         // executes the SQL of the derived inverse, which restores the old body from the state)
                 // spec 1.1: enum types. Alembic's autogenerate writes no ALTER TYPE either: op.execute.
         // spec 1.1: data steps (op.execute of the dialect's SQL)
+        case .addEnumValue where context.direction == .up && dialect.capabilities.namedEnumTypes:
+            // Alembic's env.py runs every pending migration in one transaction by default, and a
+            // value ADD VALUE made there cannot be used by a later migration of the same run
+            // (PostgreSQL: "unsafe use of new value"; seed 21, fixture alembic-enum-value-used-next-migration).
+            // Alembic's documented form: ADD VALUE in an autocommit block, committed at once.
+            return try execute(operation, context).map { Chunk(block: .autocommit, lines: $0.lines) }
         case .object, .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue, .insert, .delete, .update:
             return try execute(operation, context)
         // spec 1.1: primary keys (op.execute: op.create_primary_key cannot take over an index,
