@@ -121,6 +121,13 @@ extension Validator {
             // CONVERT TO rewrites the stored text: only into a set that holds every character of
             // any other. Not "the set the table had": a DEFAULT CHARACTER SET change leaves the
             // existing columns in theirs, so the spec does not know what each column holds.
+            // A DEFAULT CHARACTER SET change leaves the text columns in the collation they had:
+            // the state must know it to keep them so (see Table.alterInPlace).
+            if change.charset != nil, !change.convert, old?.effectiveCollation == nil,
+               let column = table.columns.first(where: { $0.type.isCollatable && $0.collation(.mysql) == nil }) {
+                error("column '\(alter.table).\(column.name)' keeps its collation when the default character set of '\(alter.table)' changes, and the spec does not know it (the table was made \(old?.charset.map { "with charset \($0) and no collate" } ?? "without `mysql: {charset}`"))",
+                      field: "mysql", fix: "give the table's `collate` when it is made, give the column a `collation:`, or use `convert: true` to rewrite the columns into the new set")
+            }
             if change.convert, let charset = change.charset, !MySQLTableOptionsChange.universalCharsets.contains(charset.lowercased()) {
                 error("converting the text of table '\(alter.table)' to \(charset) may lose characters \(charset) lacks (MySQL writes them as '?')",
                       field: "mysql", fix: "convert only to utf8mb4; check the data and write a narrowing conversion as an `sql` step with its own down")
@@ -203,7 +210,23 @@ extension Table {
     mutating func alterInPlace(_ operation: Operation) {
         switch operation {
         case let .alterTable(alter):
-            mysqlOptions = alter.mysql.applied(to: mysqlOptions)
+            let old = mysqlOptions
+            mysqlOptions = alter.mysql.applied(to: old)
+            guard alter.mysql.charset != nil else { return }
+            // DEFAULT CHARACTER SET changes only the default of columns added later: the text
+            // columns keep the collation they had, now not the table's, so the state names it on
+            // each (a table made again by a down, or a column restated, gets it back). CONVERT TO
+            // rewrites them all into the new default. (The validator refuses a change whose old
+            // collation the spec cannot know.)
+            for i in columns.indices where columns[i].type.isCollatable {
+                var by = columns[i].collation?.byDialect ?? [:]
+                if alter.mysql.convert {
+                    by["mysql"] = nil
+                } else if columns[i].collation(.mysql) == nil, let kept = old?.effectiveCollation {
+                    by["mysql"] = kept
+                }
+                columns[i].collation = by.isEmpty ? nil : DialectSQL(by)
+            }
         case let .alterConstraint(_, name, deferrable):
             if let i = foreignKeys.firstIndex(where: { $0.name == name }) { foreignKeys[i].deferrable = deferrable }
             if let i = uniques.firstIndex(where: { $0.name == name }) { uniques[i].deferrable = deferrable }

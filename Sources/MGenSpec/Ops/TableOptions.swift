@@ -15,6 +15,19 @@ public struct MySQLTableOptions: Hashable, Sendable {
         self.collate = collate
     }
 
+    /// The collation the table's text columns get by default, where the spec knows it: the
+    /// `collate` given, else the set's default collation where MySQL 8 and MariaDB agree on it
+    /// (utf8mb4's differs: utf8mb4_0900_ai_ci against utf8mb4_general_ci). nil: the server's.
+    public var effectiveCollation: String? {
+        if let collate { return collate }
+        guard let charset = charset?.lowercased() else { return nil }
+        return Self.defaultCollations[charset]
+    }
+
+    static let defaultCollations = ["latin1": "latin1_swedish_ci", "ascii": "ascii_general_ci", "utf8mb3": "utf8mb3_general_ci",
+                                    "utf8": "utf8mb3_general_ci", "latin2": "latin2_general_ci", "binary": "binary",
+                                    "ucs2": "ucs2_general_ci", "utf16": "utf16_general_ci", "utf32": "utf32_general_ci"]
+
     /// ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`, as MySQL writes them.
     public var clauses: [String] {
         [engine.map { "ENGINE=\($0)" }, charset.map { "DEFAULT CHARSET=\($0)" }, collate.map { "COLLATE=\($0)" }].compactMap { $0 }
