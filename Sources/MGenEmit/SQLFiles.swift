@@ -31,6 +31,10 @@ public enum SQLFiles {
 
     /// What a split migration's header adds (issue 13): why a transactional spec runs outside one.
     public static let splitNote = "Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own."
+    /// issue 13: a runner that cannot send CREATE UNIQUE INDEX CONCURRENTLY beside other statements.
+    public static let uniqueUnderLockNote = "add_unique builds its index under ADD CONSTRAINT's lock (writes wait while it builds): this runner cannot run the CREATE UNIQUE INDEX CONCURRENTLY mgen writes for the other runners beside other statements. Where it can run a concurrent build alone (golang-migrate, Prisma), create_index {unique: true, concurrently: true} in a spec of its own, then add_unique {using_index: ...}, keeps writes going."
+    /// issue 13: mgen's safe `add_unique` on PostgreSQL.
+    public static let uniqueSplitNote = "Split around the CREATE UNIQUE INDEX CONCURRENTLY of add_unique, which runs outside any transaction (the constraint then takes the index over in a transaction of its own): the rest runs in transactions of its own."
 
     /// Whether an SQL file mgen wrote runs inside a transaction: its header has no
     /// `outsideTransactionNote`.
@@ -53,8 +57,12 @@ public enum SQLFiles {
         let transactional = direction == .up ? rendered.upIsTransactional : rendered.downIsTransactional
         if !transactional, outsideTransaction {
             lines.append(outsideTransactionNote)
-            if rendered.isSplit { lines.append(splitNote) }
+            if rendered.isSplit, rendered.up.contains(where: { $0.ownTransaction && !$0.takesOverConcurrentBuild }) || !rendered.buildsUniqueConcurrently {
+                lines.append(splitNote)
+            }
+            if rendered.splitsAroundUniqueBuild { lines.append(uniqueSplitNote) }
         }
+        if rendered.uniqueBuiltUnderLock { lines.append(uniqueUnderLockNote) }
         if !dialect.capabilities.transactionalDDL {
             lines.append("MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.")
         }

@@ -85,10 +85,30 @@ extension RenderedMigration {
     }
 
     /// Whether the spec asked for one transaction but PostgreSQL must run a statement of it in a
-    /// transaction of its own (VALIDATE, issue 13): the runner then runs the migration outside a
-    /// transaction, and `runnerStatements` gives each part its own.
+    /// transaction of its own (VALIDATE, a unique constraint taking over its index) or outside any
+    /// (the CONCURRENTLY build of that index), issue 13: the runner then runs the migration
+    /// outside a transaction, and `runnerStatements` gives each part its own.
     public var isSplit: Bool {
-        planned.runsInTransaction && (up + (down ?? [])).allSatisfy(\.transactional) && !(upIsTransactional && downIsTransactional)
+        planned.runsInTransaction && !(upIsTransactional && downIsTransactional)
+    }
+
+    /// Whether the split is (also) around a unique index built CONCURRENTLY for a constraint that
+    /// takes it over (mgen's safe `add_unique`); false: around VALIDATE only.
+    public var splitsAroundUniqueBuild: Bool { isSplit && buildsUniqueConcurrently }
+
+    /// Whether a unique constraint is built through CREATE UNIQUE INDEX CONCURRENTLY (issue 13).
+    public var buildsUniqueConcurrently: Bool { (up + (down ?? [])).contains(where: \.takesOverConcurrentBuild) }
+
+    /// The migration as a runner that cannot run a statement outside its transaction sends it
+    /// (peewee_migrate; golang-migrate and Prisma, which send a file as one query): a unique
+    /// constraint is added with a plain ADD CONSTRAINT, its index built under the lock.
+    public func withoutConcurrentUniqueBuilds(_ options: RenderOptions, dialect: Dialect) throws(DiagnosticError) -> RenderedMigration {
+        guard buildsUniqueConcurrently else { return self }
+        var options = options
+        options.runnerLeavesTransaction = false
+        var plain = try SQLRenderer(dialect: dialect, options: options).render(planned)
+        plain.uniqueBuiltUnderLock = true
+        return plain
     }
 
     /// The statements a runner sends for one direction (`statements`: the up, or the down as the
@@ -99,19 +119,25 @@ extension RenderedMigration {
     /// `BEGIN; <timeouts>; …; COMMIT` (atomic, timing out as the spec's transaction would), each
     /// VALIDATE in a `BEGIN; …; COMMIT` of its own. Explicit, so that a runner that sends the whole
     /// file as one query (golang-migrate, Prisma: one implicit transaction otherwise) splits it too.
-    /// A migration with statements that cannot run in a transaction at all (CONCURRENTLY) is the
-    /// spec's `transaction: false` case and is left as it is.
+    /// A statement that cannot run in a transaction at all (the CONCURRENTLY build mgen's safe
+    /// `add_unique` writes) runs between them, outside any; a spec with `transaction: false` (or
+    /// a concurrent index of its own) is left as it is.
     public func runnerStatements(_ statements: [SQLStatement], _ options: RenderOptions, dialect: Dialect,
                                  runnerTransactional: Bool) -> [SQLStatement] {
         let timeouts = options.timeouts.statements(dialect, transactional: true)
         if runnerTransactional { return timeouts + statements }
-        guard planned.runsInTransaction, dialect == .postgresql, statements.allSatisfy(\.transactional) else { return statements }
-        return Self.inTransactions(statements, timeouts: timeouts, validateTimeouts: options.timeouts.validateStatements(dialect))
+        guard planned.runsInTransaction, dialect == .postgresql else { return statements }
+        let all = up + (down ?? [])
+        let validates = all.contains { $0.ownTransaction && !$0.takesOverConcurrentBuild }
+        let around = !buildsUniqueConcurrently ? "its VALIDATE" : validates ? "its VALIDATE and its concurrent unique index build" : "its concurrent unique index build"
+        return Self.inTransactions(statements, timeouts: timeouts, validateTimeouts: options.timeouts.validateStatements(dialect), around: around)
     }
 
-    /// Each run of statements that may share a transaction, and each VALIDATE, as one
-    /// `BEGIN; …; COMMIT` statement.
-    static func inTransactions(_ statements: [SQLStatement], timeouts: [SQLStatement], validateTimeouts: [SQLStatement]) -> [SQLStatement] {
+    /// Each run of statements that may share a transaction, and each VALIDATE (or unique
+    /// constraint taking over its index), as one `BEGIN; …; COMMIT` statement; a statement that
+    /// cannot run in a transaction as it is, between them.
+    static func inTransactions(_ statements: [SQLStatement], timeouts: [SQLStatement], validateTimeouts: [SQLStatement],
+                               around: String) -> [SQLStatement] {
         var out: [SQLStatement] = []
         var run: [SQLStatement] = []
         func transaction(_ body: [SQLStatement], opening: [SQLStatement], comment: String) {
@@ -124,11 +150,18 @@ extension RenderedMigration {
             out.append(SQLStatement(lines.joined(separator: "\n"), transactional: false, comment: comment, facts: body.facts))
         }
         func flush() {
-            if !run.isEmpty { transaction(run, opening: timeouts, comment: "one transaction (the migration is split around its VALIDATE)") }
+            if !run.isEmpty { transaction(run, opening: timeouts, comment: "one transaction (the migration is split around \(around))") }
             run = []
         }
         for statement in statements {
-            if statement.ownTransaction {
+            if !statement.transactional {
+                flush()
+                out.append(statement)
+            } else if statement.takesOverConcurrentBuild {
+                flush()
+                transaction([statement], opening: validateTimeouts,
+                            comment: "the unique constraint takes over its index in a transaction of its own: ACCESS EXCLUSIVE for a moment, no scan")
+            } else if statement.ownTransaction {
                 flush()
                 transaction([statement], opening: validateTimeouts,
                             comment: "VALIDATE in a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on")

@@ -143,6 +143,9 @@ public enum DialectRules {
             // spec 1.1: constraint renames
             case .renameConstraint:
                 break
+            // spec 1.1: unique constraints from a unique index (the index, already there, is the key)
+            case .addUniqueUsingIndex:
+                break
             }
         }
 

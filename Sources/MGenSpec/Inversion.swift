@@ -84,6 +84,9 @@ extension Operation {
         // spec 1.1: constraint renames
         case .renameConstraint:
             return constraintRenameInverse(in: before)
+        // spec 1.1: unique constraints from a unique index
+        case .addUniqueUsingIndex:
+            return uniqueUsingIndexInverse(in: before)
         }
     }
 
@@ -125,6 +128,8 @@ extension Operation {
         if case let .renameIndex(name, to, table) = self, table.isEmpty, let index = before.index(name) {
             return .renameIndex(name: name, to: to, table: index.table)
         }
+        // spec 1.1: unique constraints from a unique index
+        if let resolved = uniqueUsingIndexResolved(in: before) { return resolved }
         return self
     }
 }

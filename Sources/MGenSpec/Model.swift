@@ -515,6 +515,8 @@ public indirect enum Operation: Hashable, Sendable {
     case commentTable(table: String, comment: String?)
     // spec 1.1: constraint renames (Ops/ConstraintRenames.swift)
     case renameConstraint(table: String, name: String, to: String)
+    // spec 1.1: unique constraints from a unique index (Ops/UniqueUsingIndex.swift); kind add_unique
+    case addUniqueUsingIndex(UniqueConstraint, index: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -557,6 +559,8 @@ public indirect enum Operation: Hashable, Sendable {
         case .commentTable: "comment_table"
         // spec 1.1: constraint renames
         case .renameConstraint: "rename_constraint"
+        // spec 1.1: unique constraints from a unique index
+        case .addUniqueUsingIndex: "add_unique"
         }
     }
 
@@ -606,6 +610,8 @@ public indirect enum Operation: Hashable, Sendable {
         case let .commentTable(table, _): table
         // spec 1.1: constraint renames
         case let .renameConstraint(table, _, _): table
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(u, _): u.table
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table

@@ -230,6 +230,9 @@ struct Validator {
         // spec 1.1: constraint renames
         case .renameConstraint:
             checkConstraintRename(operation)
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(unique, index):
+            checkUniqueUsingIndex(unique, index: index)
         }
     }
 

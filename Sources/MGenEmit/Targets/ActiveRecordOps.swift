@@ -183,6 +183,22 @@ struct ActiveRecordRenderer {
             }
             return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
+            // PostgreSQL, a table that may hold rows (issue 13): Rails' concurrent add_index (after
+            // mgen's cleanup of an INVALID index a failed run left), then the constraint takes the
+            // index over (Rails has no call for it); the migration has disable_ddl_transaction!.
+            let statements = try statements(step, context)
+            if statements.contains(where: \.takesOverIndex) {
+                var lines: [String] = []
+                for statement in statements {
+                    if statement.kind == .createIndex {
+                        lines.append(Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
+                                               [("name", Ruby.string(unique.name)), ("unique", "true"), ("algorithm", ":concurrently")]))
+                    } else {
+                        lines += executes([statement])
+                    }
+                }
+                return [.upDown(lines, down: executes(try inverse(step, context) ?? []))]
+            }
             guard dialect.capabilities.uniqueStorage == .index else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
@@ -221,6 +237,9 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("rename_index", [Ruby.symbol(table), Ruby.string(name), Ruby.string(to)])], invertible: true)]
         // spec 1.1: constraint renames (Rails has no call: execute, with the inverse's SQL)
         case .renameConstraint:
+            return try raw(step, context)
+        // spec 1.1: unique constraints from a unique index (Rails has no call: execute, with the inverse's SQL)
+        case .addUniqueUsingIndex:
             return try raw(step, context)
         // spec 1.1: comments — Rails' change_table_comment with from/to (invertible); SQLite keeps
         // no comments (its adapter raises NotImplementedError): nothing.

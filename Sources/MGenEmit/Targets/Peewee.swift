@@ -20,9 +20,14 @@ public struct PeeweeEmitter: Emitter {
     public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // peewee_migrate's default
     public let sequenceWidth = 3
 
-    public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
-        let fileName = "\(context.version)_\(slug(migration.planned.name)).py"
-        var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: context.render)
+    public func files(for rendered: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
+        let fileName = "\(context.version)_\(slug(rendered.planned.name)).py"
+        // peewee_migrate cannot leave its transaction: none of the safe forms that need to (issue
+        // 13; a unique constraint stays a plain ADD CONSTRAINT), and the header and timeouts say so.
+        let migration = try rendered.withoutConcurrentUniqueBuilds(context.render, dialect: context.dialect)
+        var options = context.render
+        options.runnerLeavesTransaction = false
+        var writer = PeeweeWriter(dialect: context.dialect, migration: migration.planned, options: options)
         var up = try writer.body(.up) ?? []
         var down: [String]
         if let lines = try writer.body(.down) {

@@ -148,6 +148,9 @@ struct PeeweeWriter {
         // spec 1.1: constraint renames (peewee_migrate has no constraint rename)
         case .renameConstraint:
             return try sqlCalls(operation, context)
+        // spec 1.1: unique constraints from a unique index (peewee_migrate has no call for it)
+        case .addUniqueUsingIndex:
+            return try sqlCalls(operation, context)
         // spec 1.1: comments (peewee_migrate has no comment call)
         case .commentTable:
             return try sqlCalls(operation, context)

@@ -3,9 +3,10 @@
 # link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 # Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 # Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
+# Split around the CREATE UNIQUE INDEX CONCURRENTLY of add_unique, which runs outside any transaction (the constraint then takes the index over in a transaction of its own): the rest runs in transactions of its own.
 
 class LinkPostsEditor < ActiveRecord::Migration[7.1]
-  # VALIDATE CONSTRAINT must commit apart from the statements before it (each statement commits alone).
+  # CREATE UNIQUE INDEX CONCURRENTLY cannot run inside a transaction (each statement commits alone).
   disable_ddl_transaction!
 
   def change
@@ -26,7 +27,19 @@ class LinkPostsEditor < ActiveRecord::Migration[7.1]
 
     reversible do |dir|
       dir.up do
-        execute 'ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE ("user_id", "title")'
+        # an INVALID posts_user_id_title_key left by a failed concurrent build is dropped, so the build starts again
+        execute <<~'SQL'
+          DO $mgen$
+          BEGIN
+              PERFORM FROM pg_index WHERE indexrelid = to_regclass('"posts_user_id_title_key"') AND NOT indisvalid;
+              IF FOUND THEN
+                  DROP INDEX "posts_user_id_title_key";
+              END IF;
+          END
+          $mgen$
+        SQL
+        add_index :posts, [:user_id, :title], name: "posts_user_id_title_key", unique: true, algorithm: :concurrently
+        execute 'ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key"'
       end
       dir.down do
         execute 'ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"'

@@ -3,9 +3,10 @@
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
+-- Split around the CREATE UNIQUE INDEX CONCURRENTLY of add_unique, which runs outside any transaction (the constraint then takes the index over in a transaction of its own): the rest runs in transactions of its own.
 -- +goose NO TRANSACTION
 -- +goose Up
--- one transaction (the migration is split around its VALIDATE)
+-- one transaction (the migration is split around its VALIDATE and its concurrent unique index build)
 -- +goose StatementBegin
 BEGIN;
 SET LOCAL lock_timeout = '5s';
@@ -23,17 +24,30 @@ ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey";
 COMMIT;
 -- +goose StatementEnd
 
--- one transaction (the migration is split around its VALIDATE)
+-- an INVALID posts_user_id_title_key left by a failed concurrent build is dropped, so the build starts again
+-- +goose StatementBegin
+DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"posts_user_id_title_key"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "posts_user_id_title_key";
+    END IF;
+END
+$mgen$;
+-- +goose StatementEnd
+
+CREATE UNIQUE INDEX CONCURRENTLY "posts_user_id_title_key" ON "posts" ("user_id", "title");
+
+-- the unique constraint takes over its index in a transaction of its own: ACCESS EXCLUSIVE for a moment, no scan
 -- +goose StatementBegin
 BEGIN;
 SET LOCAL lock_timeout = '5s';
-SET LOCAL statement_timeout = '10min';
-ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE ("user_id", "title");
+ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key";
 COMMIT;
 -- +goose StatementEnd
 
 -- +goose Down
--- one transaction (the migration is split around its VALIDATE)
+-- one transaction (the migration is split around its VALIDATE and its concurrent unique index build)
 -- +goose StatementBegin
 BEGIN;
 SET LOCAL lock_timeout = '5s';

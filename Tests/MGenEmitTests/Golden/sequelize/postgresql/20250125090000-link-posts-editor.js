@@ -3,6 +3,7 @@
 // link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 // Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 // Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
+// Split around the CREATE UNIQUE INDEX CONCURRENTLY of add_unique, which runs outside any transaction (the constraint then takes the index over in a transaction of its own): the rest runs in transactions of its own.
 'use strict';
 
 /** @type {import('sequelize-cli').Migration} */
@@ -13,11 +14,17 @@ module.exports = {
     });
     await queryInterface.sequelize.query('ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_id_fkey" FOREIGN KEY ("editor_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID');
     await queryInterface.sequelize.query('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"');
-    await queryInterface.addConstraint('posts', {
-      type: 'unique',
-      fields: ['user_id', 'title'],
-      name: 'posts_user_id_title_key',
-    });
+    // an INVALID posts_user_id_title_key left by a failed concurrent build is dropped, so the build starts again
+    await queryInterface.sequelize.query(`DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"posts_user_id_title_key"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "posts_user_id_title_key";
+    END IF;
+END
+$mgen$`);
+    await queryInterface.sequelize.query('CREATE UNIQUE INDEX CONCURRENTLY "posts_user_id_title_key" ON "posts" ("user_id", "title")');
+    await queryInterface.sequelize.query('ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key"');
   },
 
   async down (queryInterface, Sequelize) {

@@ -3,6 +3,7 @@
 // link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 // Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 // Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
+// Split around the CREATE UNIQUE INDEX CONCURRENTLY of add_unique, which runs outside any transaction (the constraint then takes the index over in a transaction of its own): the rest runs in transactions of its own.
 // `transaction = false`: run with `typeorm migration:run --transaction each` (or none); the default `all` refuses it.
 import { MigrationInterface, QueryRunner } from "typeorm";
 
@@ -11,7 +12,7 @@ export class LinkPostsEditor1737795600000 implements MigrationInterface {
     transaction = false
 
     public async up(queryRunner: QueryRunner): Promise<void> {
-        // one transaction (the migration is split around its VALIDATE)
+        // one transaction (the migration is split around its VALIDATE and its concurrent unique index build)
         await queryRunner.query(`BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '10min';
@@ -23,16 +24,25 @@ COMMIT`);
 SET LOCAL lock_timeout = '5s';
 ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey";
 COMMIT`);
-        // one transaction (the migration is split around its VALIDATE)
+        // an INVALID posts_user_id_title_key left by a failed concurrent build is dropped, so the build starts again
+        await queryRunner.query(`DO $mgen$
+BEGIN
+    PERFORM FROM pg_index WHERE indexrelid = to_regclass('"posts_user_id_title_key"') AND NOT indisvalid;
+    IF FOUND THEN
+        DROP INDEX "posts_user_id_title_key";
+    END IF;
+END
+$mgen$`);
+        await queryRunner.query(`CREATE UNIQUE INDEX CONCURRENTLY "posts_user_id_title_key" ON "posts" ("user_id", "title")`);
+        // the unique constraint takes over its index in a transaction of its own: ACCESS EXCLUSIVE for a moment, no scan
         await queryRunner.query(`BEGIN;
 SET LOCAL lock_timeout = '5s';
-SET LOCAL statement_timeout = '10min';
-ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE ("user_id", "title");
+ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key";
 COMMIT`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        // one transaction (the migration is split around its VALIDATE)
+        // one transaction (the migration is split around its VALIDATE and its concurrent unique index build)
         await queryRunner.query(`BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '10min';

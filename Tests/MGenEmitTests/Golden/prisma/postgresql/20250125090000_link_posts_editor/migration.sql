@@ -3,6 +3,7 @@
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- Runs outside a transaction (CONCURRENTLY, or a backfill that commits each batch).
 -- Split around its VALIDATE, which must commit apart from the statements before it: the rest runs in transactions of its own.
+-- add_unique builds its index under ADD CONSTRAINT's lock (writes wait while it builds): this runner cannot run the CREATE UNIQUE INDEX CONCURRENTLY mgen writes for the other runners beside other statements. Where it can run a concurrent build alone (golang-migrate, Prisma), create_index {unique: true, concurrently: true} in a spec of its own, then add_unique {using_index: ...}, keeps writes going.
 
 -- one transaction (the migration is split around its VALIDATE)
 BEGIN;
