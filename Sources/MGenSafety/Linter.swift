@@ -40,6 +40,10 @@ public struct LintConfig: Sendable {
     /// The migrations are specs that `mgen emit` writes with `SET LOCAL lock_timeout` (PostgreSQL,
     /// transactional): missing-lock-timeout does not apply to them. False for SQL folders.
     public var timeoutsEmitted = false
+    /// The migrations are specs that `mgen emit` writes with its safe forms (issue 13): a plain
+    /// add_unique on an existing PostgreSQL table is built CONCURRENTLY and taken over USING INDEX,
+    /// so pg-unique-constraint-under-lock does not apply to it. False for SQL folders.
+    public var safeOutputEmitted = false
     public init() {}
 
     /// Reads mgen.yaml's `lint:` section, checking every rule name and severity.
@@ -100,7 +104,8 @@ public enum Linter {
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
                                           rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
-                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven)
+                                          timeoutsEmitted: config.timeoutsEmitted, rawNotNullProofs: proofs.proven,
+                                          safeOutputEmitted: config.safeOutputEmitted)
                 steps.append((context, ignored))
                 proofs.record(step, target: target)
                 countRowVersions(step, target: target, into: &rowVersions)

@@ -99,9 +99,11 @@ public final class StepContext: Sendable {
     /// `table.column` pairs that raw SQL earlier in the chain proved NOT NULL with a validated CHECK
     /// (what PostgreSQL 12+ uses to skip SET NOT NULL's scan) on tables the replay does not follow.
     public let rawNotNullProofs: Set<String>
+    /// The migration will be emitted by mgen with its safe forms (specs; see LintConfig.safeOutputEmitted).
+    public let safeOutputEmitted: Bool
 
     init(step: Step, position: Int, planned: PlannedMigration, target: DatabaseTarget, newTables: Set<String>, newColumns: Set<String>,
-         rowVersions: Int, timeoutsEmitted: Bool, rawNotNullProofs: Set<String> = []) {
+         rowVersions: Int, timeoutsEmitted: Bool, rawNotNullProofs: Set<String> = [], safeOutputEmitted: Bool = false) {
         self.step = step
         self.position = position
         self.planned = planned
@@ -111,6 +113,7 @@ public final class StepContext: Sendable {
         self.rowVersions = rowVersions
         self.timeoutsEmitted = timeoutsEmitted
         self.rawNotNullProofs = rawNotNullProofs
+        self.safeOutputEmitted = safeOutputEmitted
     }
 
     public var operation: MGenSpec.Operation { step.operation }

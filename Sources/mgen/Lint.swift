@@ -61,6 +61,7 @@ struct Lint: ParsableCommand {
             }
             // Specs: `mgen emit` opens their transactional PostgreSQL migrations with timeouts.
             lintConfig.timeoutsEmitted = config?.timeouts.lock.map { SessionTimeoutsText.isOff($0.0) } != true
+            lintConfig.safeOutputEmitted = true  // and its safe forms (issue 13)
             let (chain, files) = try specs.loadChain(config: config)
             var selected = files
             if let since {
@@ -129,8 +130,9 @@ func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dia
     guard !specs.isEmpty else { return }
     let text = config?.dialect.flatMap { Dialect(name: String($0.split(separator: "@").first ?? "")) == dialect ? $0 : nil } ?? dialect.rawValue
     guard case let .success(target) = DatabaseTarget.parse(text),
-          let lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()),
-          let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
+          var lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()) else { return }
+    lintConfig.safeOutputEmitted = true  // emit writes the specs' safe forms (issue 13)
+    guard let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
     for f in findings where f.severity != .info && printedLintFindings.insert(f).inserted {
         printErr("\(f.file):\(f.line):\(f.column): warning: \(f.message) [lint \(f.severity.rawValue) \(f.rule): mgen lint --explain \(f.rule)]")
     }

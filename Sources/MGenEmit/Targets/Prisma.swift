@@ -52,7 +52,10 @@ public struct PrismaEmitter: Emitter {
     /// table, as Prisma does; its table rebuild is one `-- RedefineTables` section.
     static func body(_ planned: PlannedMigration, _ direction: Direction, dialect: Dialect,
                      timeouts: [SQLStatement] = []) throws(DiagnosticError) -> String? {
-        let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false))
+        // One query: no CREATE UNIQUE INDEX CONCURRENTLY beside other statements (issue 13).
+        var options = RenderOptions(idempotent: false)
+        options.runnerLeavesTransaction = false
+        let renderer = SQLRenderer(dialect: dialect, options: options)
         // The file's own timeouts first (PostgreSQL runs the file as one implicit transaction).
         var sections: [(heading: String?, statements: [SQLStatement])] = timeouts.isEmpty ? [] : [(nil, timeouts)]
         var diagnostics: [Diagnostic] = []
