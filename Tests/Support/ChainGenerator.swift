@@ -142,6 +142,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case renameConstraints
     // spec 1.1: deferrable constraints (ChainGeneratorConstraints.swift)
     case deferrable
+    // spec 1.1: unique constraints from a unique index (ChainGeneratorUniqueUsingIndex.swift)
+    case uniqueUsingIndex
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -471,6 +473,8 @@ struct Proposer {
         if has(.renameIndexes), let step = renameIndexStep() { return step }
         // spec 1.1: constraint renames, from a side stream of their own
         if has(.renameConstraints), let step = renameConstraintStep() { return step }
+        // spec 1.1: unique constraints from a unique index, from a side stream of their own
+        if has(.uniqueUsingIndex), let step = uniqueUsingIndexStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return createTable()
         case .addColumn: return addColumn()
