@@ -377,7 +377,11 @@ struct ActiveRecordRenderer {
                 options.append(("using", Ruby.string(using)))
             }
             if change.nullable != nil || can.modifyRestatesColumn { options.append(("null", new.nullable ? "true" : "false")) }
-            if change.defaultChange != nil || can.modifyRestatesColumn {
+            // PostgreSQL casts the old default along with the column and refuses the change when it
+            // cannot ("default for column cannot be cast automatically"): dropped first, set after,
+            // as MGenSQL does (seed 1, a text default back to timestamp).
+            let defaultMoves = can.alterTypeUsing && old.defaultValue != nil
+            if change.defaultChange != nil || can.modifyRestatesColumn || (defaultMoves && new.defaultValue != nil) {
                 options.append(("default", new.defaultValue.map { defaultValue($0, type: new.type) } ?? "nil"))
             }
             if change.comment != nil, let comment = new.comment, !comment.isEmpty {
@@ -387,7 +391,8 @@ struct ActiveRecordRenderer {
                 // of a change that set one): nil removes it (MySQL: MODIFY without COMMENT).
                 options.append(("comment", "nil"))
             }
-            return [.ruby([Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
+            let drop = defaultMoves ? [Ruby.call("change_column_default", [t, c], [("from", old.defaultValue.map { defaultValue($0, type: old.type) } ?? "nil"), ("to", "nil")])] : []
+            return [.ruby(drop + [Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
         }
         // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK
         // (issue 13) instead of change_column_null's scan under ACCESS EXCLUSIVE; the migration

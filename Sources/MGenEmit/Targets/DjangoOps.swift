@@ -431,11 +431,18 @@ extension DjangoWriter {
         guard let index = s.before.index(name) else { throw Failure(message: "unknown index '\(name)'", fix: nil) }
         let table = try self.table(unique.table, s.before)
         var probe = self
+        let known = probe.djangoIndex(index, table: table) != nil
+        // MySQL and SQLite under the index's own name: the index already is the constraint, in the
+        // database and (a UniqueConstraint of that name) in Django's state; nothing to do.
+        if known, try specSQL(s.operation, before: s.before, after: s.after, position: s.position).isEmpty { return [] }
         var state: [PyNode] = []
-        if probe.djangoIndex(index, table: table) != nil {
-            state.append(call("RemoveConstraint", [model(unique.table), Self.kw("name", Py.string(name))]))
-        }
-        state.append(call("AddConstraint", [model(unique.table), Self.kw("constraint", self.unique(unique, table: table))]))
+        if known { state.append(call("RemoveConstraint", [model(unique.table), Self.kw("name", Py.string(name))])) }
+        // Django remakes SQLite tables from its state: the constraint stays in the index's form
+        // there (an expression UniqueConstraint, created as an index), as mgen keeps it.
+        var renamed = index
+        renamed.name = unique.name
+        let constraint = traits.remakesTablesToAlter ? uniqueIndexConstraint(renamed, table: table) : self.unique(unique, table: table)
+        state.append(call("AddConstraint", [model(unique.table), Self.kw("constraint", constraint)]))
         return [try stepSQL(s, state: state)]
     }
 
