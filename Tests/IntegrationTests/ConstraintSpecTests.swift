@@ -9,7 +9,8 @@ import Testing
 /// (`mgen verify` with seeded rows, the SQL-file targets, every framework we run, Knex /
 /// Sequelize syntax checks). A cell may refuse only with the reason given for it.
 enum ConstraintCases {
-    static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options"]
+    static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options",
+                        "unique-constraints"] // spec 1.1 / issue 13: add_unique safe form and using_index
     /// Documented refusals: chain → (target, dialect) → a phrase the refusal must hold.
     static let refusals: [String: [String: String]] = [
         "rename-constraint": ["django × sqlite": "Django owns foreign key"],
