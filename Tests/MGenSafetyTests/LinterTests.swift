@@ -22,6 +22,10 @@ import Testing
         let column = try #require(try lint("  - add_column: {table: users, column: {name: handle, type: text, unique: true}}", on: "postgresql@15", config: emitted)
             .first { $0.rule == "pg-unique-constraint-under-lock" })
         #expect(column.fix.contains("then `- add_unique: {table: users"))
+        // Emitted, the build runs outside the transaction: the ADD COLUMN's lock is not held through it.
+        let both = "  - add_column: {table: users, column: {name: handle, type: text}}\n" + add
+        #expect(try lint(both, on: "postgresql@15").contains { $0.rule == "pg-lock-held-during-slow-step" })
+        #expect(!(try lint(both, on: "postgresql@15", config: emitted)).contains { $0.rule == "pg-lock-held-during-slow-step" })
         let rule = try #require(Rules.rule("pg-unique-constraint-under-lock"))
         #expect(rule.safe.contains("safe as mgen writes it") && rule.safe.contains("no `sql` step is needed"))
     }
