@@ -40,6 +40,8 @@ import Testing
             .contains("index 'b_x_idx' is on (x), not (y)") == true)
         #expect(try problems("  - add_unique: {table: b, name: c_pkey, using_index: b_x_idx}\n").first?
             .contains("a constraint named 'c_pkey' already exists") == true)
+        #expect(try problems("  - create_view: {name: v_b, sql: \"SELECT 1\"}\n  - add_unique: {table: b, name: v_b, using_index: b_x_idx}\n").first?
+            .contains("'v_b' is already the name of a view or sequence") == true)
         // The index is the constraint's afterwards: it cannot be dropped as an index any more.
         #expect(try problems("  - add_unique: {table: b, using_index: b_x_idx}\n  - drop_index: {name: b_x_idx}\n").first?
             .contains("unknown index 'b_x_idx'") == true)
