@@ -197,7 +197,7 @@ struct ActiveRecordRenderer {
                         lines += executes([statement])
                     }
                 }
-                return [.upDown(lines, down: executes(try inverse(step, context) ?? []))]
+                return [.upDown(lines, down: executes(inverse(step, context) ?? []))]
             }
             guard dialect.capabilities.uniqueStorage == .index else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
