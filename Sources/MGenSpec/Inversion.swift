@@ -87,6 +87,9 @@ extension Operation {
         // spec 1.1: altering in place
         case .alterTable, .alterConstraint:
             return alterInPlaceInverse(in: before)
+        // spec 1.1: unique constraints from a unique index
+        case .addUniqueUsingIndex:
+            return uniqueUsingIndexInverse(in: before)
         }
     }
 
@@ -128,6 +131,8 @@ extension Operation {
         if case let .renameIndex(name, to, table) = self, table.isEmpty, let index = before.index(name) {
             return .renameIndex(name: name, to: to, table: index.table)
         }
+        // spec 1.1: unique constraints from a unique index
+        if let resolved = uniqueUsingIndexResolved(in: before) { return resolved }
         return self
     }
 }

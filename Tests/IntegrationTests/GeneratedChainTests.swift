@@ -342,6 +342,8 @@ struct ChainGeneratorTests {
         var options = ["irreversible:", "down:", "not_valid", "on_delete", "on_update", "primary_key: [", "unique: true", "\"user\"", "\"Value\"", "enum(", "concurrently", "comment"]
         if dialect != .mysql { options += ["expression", "where:"] }
         if dialect != .mysql { options += ["deferrable: true", "initially_deferred: true"] } // spec 1.1: deferrable constraints
+        options.append("using_index:") // spec 1.1: add_unique / add_primary_key using_index
+        #expect(text.range(of: #"add_unique: \{[^}\n]*using_index"#, options: .regularExpression) != nil, "never generated on \(dialect): add_unique using_index")
         for option in options { #expect(text.contains(option), "never generated on \(dialect): \(option)") }
     }
 

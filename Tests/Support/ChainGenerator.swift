@@ -144,6 +144,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case deferrable
     // spec 1.1: altering in place (ChainGeneratorAlterInPlace.swift): create_table's mysql: options and alter_table; alter_constraint
     case alterTableOptions, alterConstraints
+    // spec 1.1: unique constraints from a unique index (ChainGeneratorUniqueUsingIndex.swift)
+    case uniqueUsingIndex
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -475,6 +477,8 @@ struct Proposer {
         if has(.renameConstraints), let step = renameConstraintStep() { return step }
         // spec 1.1: altering in place, from a side stream of its own
         if has(.alterTableOptions) || has(.alterConstraints), let step = alterInPlaceStep() { return step }
+        // spec 1.1: unique constraints from a unique index, from a side stream of their own
+        if has(.uniqueUsingIndex), let step = uniqueUsingIndexStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return has(.alterTableOptions) ? withTableOptions(createTable()) : createTable() // spec 1.1: altering in place
         case .addColumn: return addColumn()

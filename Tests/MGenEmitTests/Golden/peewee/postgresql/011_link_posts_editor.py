@@ -28,10 +28,24 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     if not fake:
         migrator()  # the part above, in a transaction of its own
         database.execute_sql('COMMIT')
+        # an INVALID posts_user_id_title_key left by a failed concurrent build is dropped, so the build starts again
+        database.cursor().execute(
+            """\
+        DO $mgen$
+        BEGIN
+            PERFORM FROM pg_index WHERE indexrelid = to_regclass('"posts_user_id_title_key"') AND NOT indisvalid;
+            IF FOUND THEN
+                DROP INDEX "posts_user_id_title_key";
+            END IF;
+        END
+        $mgen$
+        """,
+        )
+        database.cursor().execute('CREATE UNIQUE INDEX CONCURRENTLY "posts_user_id_title_key" ON "posts" ("user_id", "title")')
+    if not fake:
         database.execute_sql('BEGIN')
         database.execute_sql("SET LOCAL lock_timeout = '5s'")
-        database.execute_sql("SET LOCAL statement_timeout = '10min'")
-    migrator.add_constraint('posts', 'posts_user_id_title_key', pw.SQL('UNIQUE ("user_id", "title")'))
+    migrator.sql('ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key"')
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
