@@ -32,7 +32,9 @@ public enum SQLFiles {
     /// The header line of a migration run in parts (issue 13) in place of `outsideTransactionNote`:
     /// the file is not one transaction either (a runner must not wrap it), but its parts are
     /// transactions of their own, each under a comment that says what it is.
-    public static let partsNote = "Runs in parts, not as one transaction: a VALIDATE must commit apart from the statements before it, CONCURRENTLY outside any transaction; each part below says how it runs."
+    public static let partsNote = "Runs in parts, not as one transaction: a VALIDATE (or a unique constraint taking over its index) must commit apart from the statements before it, CONCURRENTLY outside any transaction; each part below says how it runs."
+    /// issue 13: a runner that cannot send CREATE UNIQUE INDEX CONCURRENTLY beside other statements.
+    public static let uniqueUnderLockNote = "add_unique builds its index under ADD CONSTRAINT's lock (writes wait while it builds): this runner cannot run the CREATE UNIQUE INDEX CONCURRENTLY mgen writes for the other runners beside other statements. Where it can run a concurrent build alone (golang-migrate, Prisma), create_index {unique: true, concurrently: true} in a spec of its own, then add_unique {using_index: ...}, keeps writes going."
 
     /// Whether an SQL file mgen wrote runs inside a transaction: its header has neither
     /// `outsideTransactionNote` nor `partsNote` (the scanners of the SQL-file targets and the
@@ -57,6 +59,7 @@ public enum SQLFiles {
         if !transactional, outsideTransaction {
             lines.append(rendered.hasParts(dialect) ? partsNote : outsideTransactionNote)
         }
+        if rendered.uniqueBuiltUnderLock { lines.append(uniqueUnderLockNote) }
         if !dialect.capabilities.transactionalDDL {
             lines.append("MySQL/MariaDB: DDL is not transactional; if a statement fails, the ones before it stay applied.")
         }

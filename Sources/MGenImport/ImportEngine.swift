@@ -305,6 +305,7 @@ struct Mapper {
             // cleanup of an INVALID index left before — the step it renders.
             if dialect == .postgresql, let found = SafeOutputReading.notNullThroughCheck(statements[position...], state: state)
                 ?? SafeOutputReading.enumChange(statements[position...], state: state)
+                ?? SafeOutputReading.concurrentUnique(statements[position...], state: state)
                 ?? SafeOutputReading.concurrentIndex(statements[position...], state: state),
                let table = found.operation.table, !opaque.contains(table) {
                 var trial = state

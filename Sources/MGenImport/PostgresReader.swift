@@ -594,11 +594,14 @@ enum PostgresReader {
                     ops.append(.alterColumn(change))
                 case "AT_AddConstraint":
                     guard let c = (cmd["def"] as? Node)?["Constraint"] as? Node else { throw KeepRaw(reason: "ADD CONSTRAINT") }
-                    try plainConstraint(c, usingIndex: c["contype"] as? String == "CONSTR_PRIMARY")
+                    try plainConstraint(c, usingIndex: ["CONSTR_PRIMARY", "CONSTR_UNIQUE"].contains(c["contype"] as? String ?? ""))
                     let conname = c["conname"] as? String
                     switch c["contype"] as? String ?? "" {
                     case "CONSTR_FOREIGN":
                         ops.append(.addForeignKey(try foreignKey(c, table: table, columns: strings(c["fk_attrs"]), pending: nil)))
+                    // spec 1.1: UNIQUE USING INDEX is add_unique using_index
+                    case "CONSTR_UNIQUE" where c["indexname"] != nil:
+                        ops.append(try addUniqueUsingIndex(c, table: table))
                     case "CONSTR_UNIQUE":
                         let keys = strings(c["keys"])
                         var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, keys), table: table, columns: keys)

@@ -289,6 +289,10 @@ public enum SpecWriter {
             return .map(pairs)
         case let .dropPrimaryKey(table):
             return .map([("table", .string(table))])
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(u, index):
+            return .map([("name", .string(u.name)), ("table", .string(u.table)), ("columns", names(u.columns)), ("using_index", .string(index))]
+                        + deferrable(u.deferrable))
         // spec 1.1: renames
         case let .renameIndex(name, to, table):
             return .map([("name", .string(name)), ("to", .string(to))] + (table.isEmpty ? [] : [("table", .string(table))]))

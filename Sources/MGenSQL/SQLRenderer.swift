@@ -5,6 +5,9 @@ public struct RenderedMigration: Sendable {
     public var planned: PlannedMigration
     public var up: [SQLStatement]
     public var down: [SQLStatement]?
+    /// issue 13: rendered for a runner that cannot leave its transaction, so a unique constraint on
+    /// an existing table builds its index under ADD CONSTRAINT's lock (`withoutConcurrentUniqueBuilds`).
+    public var uniqueBuiltUnderLock = false
 
     /// Whether the up (or down) must run outside a transaction: a statement that cannot run in one,
     /// or one that must run in its own (VALIDATE) beside others, which the runner then splits off.
@@ -166,6 +169,8 @@ public struct SQLRenderer: Sendable {
         case .renameConstraint: return try d.constraintRenameStep(operation, context)
         // spec 1.1: altering in place
         case .alterTable, .alterConstraint: return try d.alterInPlaceStep(operation, context)
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(unique, index): return try d.addUniqueUsingIndex(unique, index: index, context)
         }
     }
 }

@@ -85,10 +85,30 @@ extension RenderedMigration {
     }
 
     /// Whether the spec asked for one transaction but PostgreSQL must run a statement of it in a
-    /// transaction of its own (VALIDATE, issue 13): the runner then runs the migration outside a
-    /// transaction, and `runnerStatements` gives each part its own.
+    /// transaction of its own (VALIDATE, a unique constraint taking over its index) or outside any
+    /// (the CONCURRENTLY build of that index), issue 13: the runner then runs the migration
+    /// outside a transaction, in parts (`runnerStatements`, `parts`).
     public var isSplit: Bool {
-        planned.runsInTransaction && (up + (down ?? [])).allSatisfy(\.transactional) && !(upIsTransactional && downIsTransactional)
+        planned.runsInTransaction && !(upIsTransactional && downIsTransactional)
+    }
+
+    /// Whether the split is (also) around a unique index built CONCURRENTLY for a constraint that
+    /// takes it over (mgen's safe `add_unique`); false: around VALIDATE only.
+    public var splitsAroundUniqueBuild: Bool { isSplit && buildsUniqueConcurrently }
+
+    /// Whether a unique constraint is built through CREATE UNIQUE INDEX CONCURRENTLY (issue 13).
+    public var buildsUniqueConcurrently: Bool { (up + (down ?? [])).contains(where: \.takesOverConcurrentBuild) }
+
+    /// The migration as a runner that cannot run a statement outside one query sends it
+    /// (golang-migrate and Prisma, which send a file as one query): a unique
+    /// constraint is added with a plain ADD CONSTRAINT, its index built under the lock.
+    public func withoutConcurrentUniqueBuilds(_ options: RenderOptions, dialect: Dialect) throws(DiagnosticError) -> RenderedMigration {
+        guard buildsUniqueConcurrently else { return self }
+        var options = options
+        options.runnerLeavesTransaction = false
+        var plain = try SQLRenderer(dialect: dialect, options: options).render(planned)
+        plain.uniqueBuiltUnderLock = true
+        return plain
     }
 
     /// The statements a runner sends for one direction (`statements`: the up, or the down as the
@@ -97,10 +117,10 @@ extension RenderedMigration {
     /// migration, or a runner whose one flag covers both directions), every statement runs in an
     /// explicit transaction: each run of statements that may share one as
     /// `BEGIN; <timeouts>; …; COMMIT` (atomic, timing out as the spec's transaction would), each
-    /// VALIDATE in a `BEGIN; …; COMMIT` of its own. Explicit, so that a runner that sends the whole
-    /// file as one query (golang-migrate, Prisma: one implicit transaction otherwise) splits it too.
-    /// A migration with statements that cannot run in a transaction at all (CONCURRENTLY) is the
-    /// spec's `transaction: false` case and is left as it is.
+    /// VALIDATE (and unique constraint taking over its index) in a `BEGIN; …; COMMIT` of its own,
+    /// a statement that cannot run in a transaction (the CONCURRENTLY build of mgen's safe
+    /// `add_unique`) between them (`parts`). Explicit, so that a runner that sends the whole file
+    /// as one query (golang-migrate, Prisma: one implicit transaction otherwise) splits it too.
     public func runnerStatements(_ statements: [SQLStatement], _ options: RenderOptions, dialect: Dialect,
                                  runnerTransactional: Bool) -> [SQLStatement] {
         let timeouts = options.timeouts.statements(dialect, transactional: true)
@@ -109,8 +129,8 @@ extension RenderedMigration {
         return Self.inTransactions(statements, timeouts: timeouts, validateTimeouts: options.timeouts.validateStatements(dialect))
     }
 
-    /// Each run of statements that may share a transaction, and each VALIDATE, as one
-    /// `BEGIN; …; COMMIT` statement.
+    /// Each run of statements that may share a transaction, and each VALIDATE (or unique constraint
+    /// taking over its index), as one `BEGIN; …; COMMIT` statement; outside statements as they are.
     static func inTransactions(_ statements: [SQLStatement], timeouts: [SQLStatement], validateTimeouts: [SQLStatement]) -> [SQLStatement] {
         let parts = Self.parts(statements.map { PartItem<SQLStatement>.statement($0) }, statements: { [$0] },
                                timeouts: timeouts, validateTimeouts: validateTimeouts)
@@ -123,7 +143,7 @@ extension RenderedMigration {
                 lines.append(statement.terminated)
             }
             lines.append("COMMIT")
-            return [SQLStatement(lines.joined(separator: "\n"), transactional: false, comment: part.placement.comment, facts: body.facts)]
+            return [SQLStatement(lines.joined(separator: "\n"), transactional: false, comment: part.comment, facts: body.facts)]
         }
     }
 
@@ -137,7 +157,9 @@ extension RenderedMigration {
     /// in order. Not `transaction: false` (a backfill that commits each batch): as the spec says.
     public func runsInParts(_ statements: [SQLStatement], dialect: Dialect, runnerTransactional: Bool) -> Bool {
         guard !runnerTransactional, dialect == .postgresql else { return false }
-        if planned.runsInTransaction { return statements.allSatisfy(\.transactional) }
+        // A transactional spec runs in parts whatever its statements: a VALIDATE, or the
+        // CONCURRENTLY build and USING INDEX of a safe add_unique, each in its part.
+        if planned.runsInTransaction { return true }
         return mixesConcurrent && statements.contains(where: \.transactional) && statements.contains { !$0.transactional }
     }
 
@@ -233,6 +255,13 @@ public struct RunnerPart<Step> {
     /// The timeouts that open the part's transaction (none outside a transaction, none when off).
     public var opening: [SQLStatement]
     public var items: [(item: PartItem<Step>, statements: [SQLStatement])]
+
+    /// The comment above the part: what it is (a VALIDATE's, or a unique constraint's taking over
+    /// its index, for an own part).
+    public var comment: String {
+        guard placement == .own, statements.contains(where: \.takesOverIndex) else { return placement.comment }
+        return "the unique constraint takes over its index in a transaction of its own: ACCESS EXCLUSIVE for a moment, no scan"
+    }
 
     /// Every statement of the part, in order.
     public var statements: [SQLStatement] { items.flatMap(\.statements) }

@@ -66,6 +66,9 @@ public enum StatementFact: Hashable, Sendable {
     /// The statement is exactly `ALTER TABLE <table> DROP CONSTRAINT <name>` (peewee_migrate's
     /// `drop_constraints`).
     case constraintDropped(table: String, name: String)
+    /// spec 1.1 / issue 13: the statement is `ALTER TABLE <table> ADD CONSTRAINT <name> UNIQUE
+    /// USING INDEX <index>` (PostgreSQL): the unique index becomes the constraint.
+    case uniqueFromIndex(table: String, name: String, index: String)
 }
 
 extension SQLStatement {
@@ -73,6 +76,15 @@ extension SQLStatement {
     public var isInvalidIndexCleanup: Bool {
         facts.contains { if case .invalidIndexCleanup = $0 { true } else { false } }
     }
+
+    /// Whether the statement makes a unique index a constraint (`uniqueFromIndex`).
+    public var takesOverIndex: Bool {
+        facts.contains { if case .uniqueFromIndex = $0 { true } else { false } }
+    }
+
+    /// Whether it does so for the index mgen's safe `add_unique` built CONCURRENTLY just before
+    /// (issue 13): in a transaction of its own.
+    public var takesOverConcurrentBuild: Bool { ownTransaction && takesOverIndex }
 }
 
 extension Sequence where Element == SQLStatement {
@@ -101,6 +113,11 @@ public struct RenderOptions: Hashable, Sendable {
     /// The server and version rendered for (`--db-version`); nil: the dialect alone, and for
     /// MySQL only what every supported MySQL and MariaDB accepts (OnlineDDL.swift).
     public var server: DatabaseTarget?
+    /// Whether the runner can run a statement of a migration outside the transaction its other
+    /// statements run in (issue 13): the safe forms that need it (a unique constraint through
+    /// CREATE UNIQUE INDEX CONCURRENTLY) are written only then. false: golang-migrate and Prisma,
+    /// which send a file as one query.
+    public var runnerLeavesTransaction: Bool = true
     public init(idempotent: Bool = true, timeouts: SessionTimeouts = .defaults, server: DatabaseTarget? = nil) {
         self.idempotent = idempotent
         self.timeouts = timeouts

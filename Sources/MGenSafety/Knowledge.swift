@@ -172,6 +172,9 @@ public enum Knowledge {
             return MySQLPlan(.inplace, lock: .none, "a secondary index is built in place while reads and writes continue")
         case .addUnique:
             return MySQLPlan(.inplace, lock: .none, "a UNIQUE index is built in place while reads and writes continue")
+        // spec 1.1: the index already is the constraint; at most it is renamed
+        case .addUniqueUsingIndex:
+            return MySQLPlan(.inplace, lock: .none, "renaming an index changes metadata only")
         case .dropIndex:
             return MySQLPlan(.inplace, lock: .none, "dropping an index changes metadata only")
         case .addForeignKey:

@@ -146,17 +146,24 @@ public enum Rules {
         Rule("pg-unique-constraint-under-lock", .error, pg,
              summary: "add_unique (or add_column unique: true) on an existing table builds its index under ACCESS EXCLUSIVE",
              why: "ADD CONSTRAINT … UNIQUE builds a unique index while holding ACCESS EXCLUSIVE: the table is unreadable and unwritable for the whole build.",
-             safe: "create_index unique: true, concurrently: true in its own spec; then ADD CONSTRAINT … UNIQUE USING INDEX (a `sql` step), which is instant.") { c in
+             safe: "a spec's add_unique is safe as mgen writes it: `mgen emit` builds its index with CREATE UNIQUE INDEX CONCURRENTLY, outside a transaction, then adds the constraint with ADD CONSTRAINT … UNIQUE USING INDEX in a transaction of its own (a moment's lock, no scan); no `sql` step is needed. add_column unique: true still builds under the lock: add the column, then add_unique. Runners that send a file as one query (golang-migrate, Prisma) get the plain form: there, create_index unique: true, concurrently: true in a spec of its own, then add_unique using_index.") { c in
             let (table, name, columns): (String, String, [String])
             switch c.operation {
+            // What mgen emits for a spec's add_unique is the safe form (PostgreSQLDialect.addUnique,
+            // issue 13): RenderedSafety makes this finding an info for specs mgen writes.
             case let .addUnique(unique): (table, name, columns) = (unique.table, unique.name, unique.columns)
             case let .addColumn(t, column, unique?, _): (table, name, columns) = (t, unique.name, [column.name])
             default: return nil
             }
             guard c.isExisting(table) else { return nil }
+            if case .addColumn = c.operation {
+                return Hit("unique constraint \(name) builds its index on \(table) under ACCESS EXCLUSIVE", pg: .accessExclusive, fix: """
+                add the column without `unique: true`, then `- add_unique: {table: \(table), name: \(name), columns: [\(columns.joined(separator: ", "))]}` (mgen builds its index CONCURRENTLY and takes it over USING INDEX)
+                """, held: " for the index build")
+            }
             return Hit("unique constraint \(name) builds its index on \(table) under ACCESS EXCLUSIVE", pg: .accessExclusive, fix: """
             spec 1 (its own): `- create_index: {name: \(name), table: \(table), columns: [\(columns.joined(separator: ", "))], unique: true, concurrently: true}`; \
-            spec 2: `- sql: {up: {postgresql: "ALTER TABLE \(table) ADD CONSTRAINT \(name) UNIQUE USING INDEX \(name)"}, down: {postgresql: "ALTER TABLE \(table) DROP CONSTRAINT \(name)"}}`
+            spec 2: `- add_unique: {table: \(table), using_index: \(name)}` (ADD CONSTRAINT … UNIQUE USING INDEX: a moment's lock, no scan)
             """, held: " for the index build")
         },
         Rule("pg-concurrent-if-not-exists", .info, pg,
@@ -511,6 +518,7 @@ public enum Rules {
     static func takesAccessExclusive(_ operation: MGenSpec.Operation) -> Bool {
         switch operation {
         case .addColumn, .dropColumn, .renameColumn, .renameTable, .alterColumn, .addCheck, .addUnique, .dropConstraint, .dropTable: true
+        case .addUniqueUsingIndex: true // spec 1.1: a moment's ACCESS EXCLUSIVE, held to the commit
         case let .dropIndex(_, _, concurrently): !concurrently
         default: false
         }
@@ -519,7 +527,10 @@ public enum Rules {
     /// Steps whose duration grows with the table.
     static func isSlow(_ c: StepContext) -> Bool {
         switch c.operation {
-        case .createIndex, .validateConstraint, .backfill, .addUnique: return true
+        case .createIndex, .validateConstraint, .backfill: return true
+        // As mgen writes it the build runs outside the transaction (issue 13): earlierInTransaction
+        // then holds no step before it.
+        case .addUnique: return true
         case let .addForeignKey(fk): return !fk.notValid
         case let .addCheck(check): return !check.notValid
         case let .alterColumn(change):

@@ -149,6 +149,9 @@ public enum DialectRules {
             // spec 1.1: altering in place
             case .alterTable, .alterConstraint:
                 alterInPlace(operation, in: state)
+            // spec 1.1: unique constraints from a unique index (the index, already there, is the key)
+            case .addUniqueUsingIndex:
+                break
             }
         }
 

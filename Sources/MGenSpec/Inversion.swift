@@ -89,6 +89,9 @@ extension Operation {
         // spec 1.1: altering in place
         case .alterTable, .alterConstraint:
             return alterInPlaceInverse(in: before)
+        // spec 1.1: unique constraints from a unique index
+        case .addUniqueUsingIndex:
+            return uniqueUsingIndexInverse(in: before)
         }
     }
 
@@ -130,6 +133,8 @@ extension Operation {
         if case let .renameIndex(name, to, table) = self, table.isEmpty, let index = before.index(name) {
             return .renameIndex(name: name, to: to, table: index.table)
         }
+        // spec 1.1: unique constraints from a unique index
+        if let resolved = uniqueUsingIndexResolved(in: before) { return resolved }
         return self
     }
 }

@@ -525,6 +525,8 @@ public indirect enum Operation: Hashable, Sendable {
     // spec 1.1: altering in place (Ops/AlterInPlace.swift)
     case alterTable(AlterTable)
     case alterConstraint(table: String, name: String, deferrable: Deferrability?)
+    // spec 1.1: unique constraints from a unique index (Ops/UniqueUsingIndex.swift); kind add_unique
+    case addUniqueUsingIndex(UniqueConstraint, index: String)
 
     /// The spec's key for this operation.
     public var kind: String {
@@ -570,6 +572,8 @@ public indirect enum Operation: Hashable, Sendable {
         // spec 1.1: altering in place
         case .alterTable: "alter_table"
         case .alterConstraint: "alter_constraint"
+        // spec 1.1: unique constraints from a unique index
+        case .addUniqueUsingIndex: "add_unique"
         }
     }
 
@@ -624,6 +628,8 @@ public indirect enum Operation: Hashable, Sendable {
         // spec 1.1: altering in place
         case let .alterTable(a): a.table
         case let .alterConstraint(table, _, _): table
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(u, _): u.table
         case .sql: nil
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): change.table

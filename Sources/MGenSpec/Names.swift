@@ -127,6 +127,9 @@ extension Operation {
             written(a.table, "table"); add(a.key.name, "primary key"); a.key.columns.forEach { written($0, "column") }
             if let index = a.usingIndex { written(index, "index") }
         case let .dropPrimaryKey(t): written(t, "table")
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(u, index):
+            written(u.table, "table"); add(u.name, "unique constraint"); written(index, "index"); u.columns.forEach { written($0, "column") }
         // spec 1.1: renames
         case let .renameIndex(n, to, t): written(n, "index"); add(to, "index"); if !t.isEmpty { written(t, "table") }
         // spec 1.1: comments

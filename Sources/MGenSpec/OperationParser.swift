@@ -61,6 +61,8 @@ enum OperationParser {
             let name = f.name("name"), table = f.name("table", required: false) ?? ""
             operation = name.map { .dropIndex(name: $0, table: table, concurrently: f.bool("concurrently") ?? false) }
         case "add_foreign_key": operation = addForeignKey(f)
+        // spec 1.1: unique constraints from a unique index
+        case "add_unique" where f.has("using_index"): operation = uniqueUsingIndex(f)
         case "add_unique":
             let table = f.name("table"), columns = f.stringList("columns", required: true)
             if let table, let columns {
@@ -123,7 +125,8 @@ enum OperationParser {
         "drop_index": ["name", "table", "concurrently"],
         // spec 1.1: deferrable constraints (deferrable, initially_deferred)
         "add_foreign_key": ["name", "table", "columns", "references", "on_delete", "on_update", "not_valid"] + deferrableFields,
-        "add_unique": ["name", "table", "columns"] + deferrableFields,
+        "add_unique": ["name", "table", "columns"] + deferrableFields
+            + ["using_index"], // spec 1.1: unique constraints from a unique index
         "add_check": ["name", "table", "expression", "not_valid"],
         "validate_constraint": ["table", "name"],
         "drop_constraint": ["table", "name"],

@@ -252,6 +252,10 @@ public struct SchemaState: Hashable, Sendable {
         case let .addPrimaryKey(add):
             modify(add.table) { $0.primaryKey = add.key }
             if let index = add.usingIndex { removeIndex(index) }
+        // spec 1.1: unique constraints from a unique index: the index becomes the constraint's
+        case let .addUniqueUsingIndex(unique, index):
+            removeIndex(index)
+            modify(unique.table) { $0.uniques.append(unique) }
         case let .dropPrimaryKey(table):
             modify(table) { $0.primaryKey = nil }
         // spec 1.1: renames
@@ -339,6 +343,8 @@ extension Operation {
         case .insert, .delete, .update: false
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey: true
+        // spec 1.1: unique constraints from a unique index
+        case .addUniqueUsingIndex: true
         case .renameIndex: false
         // spec 1.1: comments
         case .commentTable: false

@@ -235,6 +235,9 @@ struct Validator {
         // spec 1.1: altering in place
         case .alterTable, .alterConstraint:
             checkAlterInPlace(operation)
+        // spec 1.1: unique constraints from a unique index
+        case let .addUniqueUsingIndex(unique, index):
+            checkUniqueUsingIndex(unique, index: index)
         }
     }
 

@@ -11,7 +11,8 @@ import Testing
 enum ConstraintCases {
     static let names = ["rename-constraint", "deferrable", "deferrable-foreign-keys", "mysql-table-options",
                         // spec 1.1: altering in place
-                        "alter-table-options", "alter-constraint", "alter-constraint-postgresql"]
+                        "alter-table-options", "alter-constraint", "alter-constraint-postgresql",
+                        "unique-constraints"] // spec 1.1 / issue 13: add_unique safe form and using_index
     /// Documented refusals: chain → (target, dialect) → a phrase the refusal must hold.
     static let refusals: [String: [String: String]] = [
         "rename-constraint": ["django × sqlite": "Django owns foreign key"],

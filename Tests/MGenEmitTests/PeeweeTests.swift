@@ -45,6 +45,32 @@ import Testing
         #expect(emitter.sequenceWidth == 3)
     }
 
+    /// PostgreSQL, add_unique on an existing table (issue 13): peewee_migrate's transaction is
+    /// committed, the CONCURRENTLY build sent at once on a cursor (not queued for migrator(), which
+    /// runs its queue in a savepoint), then USING INDEX in a transaction opened by the lock timeout
+    /// only. Outside parts (`transaction: false`), and on a new column, the plain ADD CONSTRAINT.
+    @Test func addUniqueBuildsConcurrentlyInParts() throws {
+        let text = try emit("""
+              - add_column: {table: users, column: {name: nick, type: text}}
+              - add_unique: {table: users, columns: [name], name: users_name_key}
+            """)
+        #expect(text.contains("""
+                if not fake:
+                    migrator()  # the part above, in a transaction of its own
+                    database.execute_sql('COMMIT')
+            """))
+        #expect(text.contains("""
+                    database.cursor().execute('CREATE UNIQUE INDEX CONCURRENTLY "users_name_key" ON "users" ("name")')
+                if not fake:
+                    database.execute_sql('BEGIN')
+                    database.execute_sql("SET LOCAL lock_timeout = '5s'")
+                migrator.sql('ALTER TABLE "users" ADD CONSTRAINT "users_name_key" UNIQUE USING INDEX "users_name_key"')
+            """))
+        #expect(!text.contains("migrator.sql('CREATE UNIQUE INDEX CONCURRENTLY"))
+        let plain = try emit("  - add_unique: {table: users, columns: [name], name: users_name_key}", extra: "transaction: false")
+        #expect(plain.contains("migrator.add_constraint('users', 'users_name_key', pw.SQL('UNIQUE (\"name\")'))") && !plain.contains("CONCURRENTLY"))
+    }
+
     @Test func nativeColumnCalls() throws {
         let text = try emit("""
               - rename_column: {table: users, column: name, to: full_name}

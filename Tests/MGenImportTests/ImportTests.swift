@@ -218,6 +218,26 @@ let importFixtures: [ImportFixture] = [
         #expect(result.report.migrations.flatMap(\.operations).contains("alter_column"))
     }
 
+    /// add_unique on an existing table (CREATE UNIQUE INDEX CONCURRENTLY between the split's
+    /// transactions, then ADD CONSTRAINT … UNIQUE USING INDEX alone) reads back as one plain
+    /// add_unique; an explicit using_index reads back as using_index. Re-emitted: the same files.
+    @Test(arguments: ["goose", "sql"])
+    func uniqueThroughAConcurrentBuild(target: String) throws {
+        let specs = [
+            "mgen: 1\nid: \"0001\"\nname: a\noperations:\n  - create_table:\n      table: t\n      columns:\n"
+                + "        - {name: id, type: bigint, primary_key: true}\n        - {name: a, type: integer}\n        - {name: b, type: integer}\n"
+                + "  - create_index: {name: t_b_idx, table: t, columns: [b], unique: true}\n",
+            "mgen: 1\nid: \"0002\"\nname: b\noperations:\n  - add_unique: {table: t, columns: [a, b]}\n"
+                + "  - add_unique: {table: t, using_index: t_b_idx, name: t_b_key}\n  - alter_column: {table: t, column: a, nullable: false}\n",
+        ]
+        let chain = try MigrationChain.build(specs.enumerated().map { try SpecLoader.load(text: $1, file: "Specs/000\($0 + 1).yaml") })
+        let result = try Self.roundTrip(chain, target: target)
+        let ops = result.migrations[1].operations.map(\.value)
+        #expect(ops.map(\.kind) == ["add_unique", "add_unique", "alter_column"], "\(result.report.text)")
+        #expect(ops.first == .addUnique(UniqueConstraint(name: "t_a_b_key", table: "t", columns: ["a", "b"])))
+        #expect(ops.dropFirst().first == .addUniqueUsingIndex(UniqueConstraint(name: "t_b_key", table: "t", columns: ["b"]), index: "t_b_idx"))
+    }
+
     /// An enum change (the CHECK added NOT VALID, then validated) and a NOT NULL in one split
     /// migration: two alter_columns, and the down file is the derived down mgen renders.
     @Test(arguments: ["goose", "golang-migrate", "sql", "prisma"])

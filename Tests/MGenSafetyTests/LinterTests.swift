@@ -9,6 +9,28 @@ import Testing
     /// Linted alone, each spec takes the ones before it as deployed: the index on a table created
     /// by the previous spec is on an existing table. Linted as a batch (not yet deployed), the
     /// same table is new and the index is fine.
+    /// A spec's add_unique is safe as mgen emits it (CREATE UNIQUE INDEX CONCURRENTLY + USING
+    /// INDEX, issue 13): for specs that emit writes its finding is an info (RenderedSafety); a unique column
+    /// added in one go still builds under the lock, and SQL folders (not emitted) still report.
+    @Test func addUniqueIsSafeAsEmitted() throws {
+        var emitted = LintConfig()
+        emitted.renderedByMgen = true
+        let add = "  - add_unique: {table: users, columns: [email], name: users_email_key}"
+        let asEmitted = try #require(try lint(add, on: "postgresql@15", config: emitted).first { $0.rule == "pg-unique-constraint-under-lock" })
+        #expect(asEmitted.severity == .info && asEmitted.message.contains("CREATE UNIQUE INDEX CONCURRENTLY"))
+        let raw = try #require(try lint(add, on: "postgresql@15").first { $0.rule == "pg-unique-constraint-under-lock" })
+        #expect(raw.severity == .error && raw.fix.contains("add_unique: {table: users, using_index: users_email_key}"))
+        let column = try #require(try lint("  - add_column: {table: users, column: {name: handle, type: text, unique: true}}", on: "postgresql@15", config: emitted)
+            .first { $0.rule == "pg-unique-constraint-under-lock" })
+        #expect(column.fix.contains("then `- add_unique: {table: users"))
+        // Emitted, the build runs outside the transaction: the ADD COLUMN's lock is not held through it.
+        let both = "  - add_column: {table: users, column: {name: handle, type: text}}\n" + add
+        #expect(try lint(both, on: "postgresql@15").contains { $0.rule == "pg-lock-held-during-slow-step" })
+        #expect(!(try lint(both, on: "postgresql@15", config: emitted)).contains { $0.rule == "pg-lock-held-during-slow-step" && $0.severity != .info })
+        let rule = try #require(Rules.rule("pg-unique-constraint-under-lock"))
+        #expect(rule.safe.contains("safe as mgen writes it") && rule.safe.contains("no `sql` step is needed"))
+    }
+
     @Test func batchMakesEarlierTablesNew() throws {
         let built = try chain([seed,
                                spec("0002", "  - create_table: {table: fresh, columns: [{name: id, type: bigint, primary_key: true}, {name: x, type: text}]}"),

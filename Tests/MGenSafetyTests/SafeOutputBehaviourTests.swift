@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MGenSafety
 import MGenSpec
@@ -146,6 +147,94 @@ extension PostgreSQLBehaviourTests {
             try db.execute("UPDATE users SET email = 'u1@example.com' WHERE n = 1")
             for statement in file { try db.execute(statement.sql) }
             #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'") == "NO")
+        }
+    }
+
+    /// add_unique on an existing table (issue 13), measured on 20,000 rows with a concurrent writer.
+    /// What mgen wrote before, `ADD CONSTRAINT … UNIQUE (code)`, builds the index holding ACCESS
+    /// EXCLUSIVE: a writer's INSERT waits (gives up at its 2 s lock_timeout). What it writes now: the
+    /// cleanup, `CREATE UNIQUE INDEX CONCURRENTLY` outside any transaction — while the build waits
+    /// behind an open writing transaction it holds SHARE UPDATE EXCLUSIVE and a third session's
+    /// INSERT goes through — then `ADD CONSTRAINT … UNIQUE USING INDEX` in a transaction of its own:
+    /// ACCESS EXCLUSIVE for a moment, no scan, the table not rewritten.
+    @Test func uniqueThroughAConcurrentBuildLetsWritersThrough() throws {
+        let operations = "  - add_unique: {table: users, columns: [code], name: users_code_key}"
+        let built = try chain([seed, spec("0002", operations)])
+        let options = RenderOptions()
+        let rendered = try SQLRenderer(dialect: .postgresql, options: options).render(built)[1]
+        #expect(rendered.up.count == 3 && rendered.up[0].isInvalidIndexCleanup && !rendered.up[0].transactional)
+        #expect(rendered.up[1].sql == "CREATE UNIQUE INDEX CONCURRENTLY \"users_code_key\" ON \"users\" (\"code\")" && !rendered.up[1].transactional)
+        #expect(rendered.up[2].sql == "ALTER TABLE \"users\" ADD CONSTRAINT \"users_code_key\" UNIQUE USING INDEX \"users_code_key\"")
+        #expect(rendered.isSplit && !rendered.upIsTransactional && rendered.down?.map(\.sql) == ["ALTER TABLE \"users\" DROP CONSTRAINT IF EXISTS \"users_code_key\""])
+        // What the SQL-file targets write: the cleanup and the build bare, the take-over in BEGIN … COMMIT with the lock timeout.
+        let file = rendered.runnerStatements(rendered.up, options, dialect: .postgresql, runnerTransactional: false)
+        #expect(file.count == 3 && file[1].sql == rendered.up[1].sql)
+        let takeOver = SQLSplitter.split(file[2].sql)
+        #expect(takeOver == ["BEGIN;", "SET LOCAL lock_timeout = '5s';", rendered.up[2].sql + ";", "COMMIT"])
+        // A table created in the same spec has no rows: the plain form.
+        let fresh = try renderedUp("""
+          - create_table: {table: fresh, columns: [{name: id, type: bigint, primary_key: true}, {name: k, type: text}]}
+          - add_unique: {table: fresh, columns: [k]}
+        """, .postgresql)
+        #expect(fresh.last?.sql == "ALTER TABLE \"fresh\" ADD CONSTRAINT \"fresh_k_key\" UNIQUE (\"k\")" && fresh.allSatisfy(\.transactional))
+        try withSeededTable { db, observer in
+            let node = try relfilenode(db)
+            let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
+            try observer.execute("SET lock_timeout = '2s'")
+            // Before: the plain ADD CONSTRAINT in the migration's transaction.
+            try db.execute("BEGIN")
+            try db.execute("ALTER TABLE \"users\" ADD CONSTRAINT \"users_code_key\" UNIQUE (\"code\")")
+            let plain = try #require(try locks(observer, pid: pid)["users"])
+            var plainWriterWaited = false
+            do { try observer.execute("INSERT INTO users (email, code, n) VALUES ('x@example.com', 'x', 1)") } catch { plainWriterWaited = true }
+            try db.execute("ROLLBACK")
+            #expect(plain == .accessExclusive && plainWriterWaited, "the plain form builds under ACCESS EXCLUSIVE: \(plain)")
+
+            // Now: the build on a thread of its own, waiting behind an open writing transaction.
+            let url = try Servers.url("MGEN_TEST_PG_URL")
+            let scratchName = try #require(try db.scalar("SELECT current_database()"))
+            let builder = Shared(try open(url.withDatabase(scratchName)))
+            defer { builder.value.close() }
+            let builderPid = try #require(try builder.value.scalar("SELECT pg_backend_pid()"))
+            try observer.execute("BEGIN")
+            try observer.execute("INSERT INTO users (email) VALUES ('open@example.com')")
+            let done = DispatchSemaphore(value: 0)
+            let failure = Shared<String?>(nil)
+            let build = Array(file.prefix(2).map(\.sql))
+            Thread.detachNewThread {
+                do { for statement in build { try builder.value.execute(statement) } } catch { failure.value = "\(error)" }
+                done.signal()
+            }
+            let watcher = try open(url.withDatabase(scratchName))
+            defer { watcher.close() }
+            var seen: PGLock?
+            for _ in 0..<100 where seen == nil {
+                seen = try locks(watcher, pid: builderPid)["users"]
+                if seen == nil { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            try watcher.execute("SET lock_timeout = '2s'")
+            var writerWaited = false
+            do { try watcher.execute("INSERT INTO users (email, code, n) VALUES ('during@example.com', 'during', 1)") } catch { writerWaited = true }
+            try observer.execute("COMMIT")
+            done.wait()
+            #expect(seen == .shareUpdateExclusive && !writerWaited, "the concurrent build: \(String(describing: seen)), writer waited: \(writerWaited)")
+            #expect(failure.value == nil)
+            // The take-over: the file's own transaction, held open to read its lock and scans.
+            let parts = takeOver.dropLast()
+            let scansBefore = try scans(db)
+            for part in parts { try db.execute(part) }
+            let held = try #require(try locks(observer, pid: pid)["users"])
+            let scanned = try scans(db) - scansBefore
+            try db.execute("COMMIT")
+            #expect(held == .accessExclusive && scanned == 0, "USING INDEX: \(held), \(scanned) scans")
+            print("unique through a concurrent build (20,000 rows): plain ADD CONSTRAINT \(plain) writer-blocked=\(plainWriterWaited); "
+                  + "build \(String(describing: seen)) writer-blocked=\(writerWaited); take-over \(held) scans=\(scanned)")
+            #expect(try relfilenode(db) == node, "no rewrite")
+            #expect(try db.scalar("SELECT contype::text FROM pg_constraint WHERE conname = 'users_code_key'") == "u")
+            #expect(try db.scalar("SELECT count(*)::text FROM pg_class WHERE relname = 'users_code_key' AND relkind = 'i'") == "1")
+            // The down drops the constraint and its index.
+            for statement in try #require(rendered.down) { try db.execute(statement.sql) }
+            #expect(try db.scalar("SELECT count(*)::text FROM pg_class WHERE relname = 'users_code_key'") == "0")
         }
     }
 

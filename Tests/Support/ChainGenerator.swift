@@ -148,6 +148,8 @@ public enum ChainFeature: String, CaseIterable, Sendable {
     case alterTableOptions, alterConstraints
     // spec 1.1: generated columns and collations (ChainGeneratorGenerated.swift)
     case generatedColumns, collations
+    // spec 1.1: unique constraints from a unique index (ChainGeneratorUniqueUsingIndex.swift)
+    case uniqueUsingIndex
 }
 
 /// A chain the generator kept: its specs (as YAML files) and the chain they build.
@@ -485,6 +487,8 @@ struct Proposer {
         if let step = schemaStep() { return step }
         // spec 1.1: generated columns and collations, from side streams of their own
         if let step = generatedColumnStep() ?? collationChangeStep() { return step }
+        // spec 1.1: unique constraints from a unique index, from a side stream of their own
+        if has(.uniqueUsingIndex), let step = uniqueUsingIndexStep() { return step }
         switch menu[rng.below(menu.count)] {
         case .createTable: return withGeneratedColumn(has(.alterTableOptions) ? withTableOptions(createTable()) : createTable()) // spec 1.1: altering in place, generated columns
         case .addColumn: return addColumn()

@@ -95,6 +95,7 @@ public struct ActiveRecordEmitter: Emitter {
             "noTransaction": !transactional,
             "noTransactionReason": planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
                 ? "CONCURRENTLY cannot run inside a transaction."
+                : migration.splitsAroundUniqueBuild ? "CREATE UNIQUE INDEX CONCURRENTLY cannot run inside a transaction (the other parts run in transactions of their own)."
                 : migration.isSplit ? "VALIDATE CONSTRAINT must commit apart from the statements before it (each part runs in a transaction of its own)."
                 : "The spec says `transaction: false` (a backfill commits each batch).",
             "methods": code,

@@ -83,7 +83,7 @@ struct ActiveRecordRenderer {
                 }
             }
             if !out.isEmpty { out.append("") }
-            out += LineComment.hash.list(part.placement.comment)
+            out += LineComment.hash.list(part.comment)
             out += part.isTransaction ? ["transaction do"] + Ruby.indent(body) + ["end"] : body
         }
         return out
@@ -220,6 +220,22 @@ struct ActiveRecordRenderer {
             }
             return parts + [.upDown([call], down: [removeForeignKey(fk.table, fk.name)])]
         case let .addUnique(unique):
+            // PostgreSQL, a table that may hold rows (issue 13): Rails' concurrent add_index (after
+            // mgen's cleanup of an INVALID index a failed run left), then the constraint takes the
+            // index over (Rails has no call for it); the migration has disable_ddl_transaction!.
+            let statements = try statements(step, context)
+            if statements.contains(where: \.takesOverIndex) {
+                var lines: [String] = []
+                for statement in statements {
+                    if statement.kind == .createIndex {
+                        lines.append(Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
+                                               [("name", Ruby.string(unique.name)), ("unique", "true"), ("algorithm", ":concurrently")]))
+                    } else {
+                        lines += executes([statement])
+                    }
+                }
+                return [.upDown(lines, down: executes(inverse(step, context) ?? []))]
+            }
             guard dialect.capabilities.uniqueStorage == .index else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
             return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
@@ -261,6 +277,9 @@ struct ActiveRecordRenderer {
             return try raw(step, context)
         // spec 1.1: altering in place (Rails has no call for either: execute, with the inverse's SQL)
         case .alterTable, .alterConstraint:
+            return try raw(step, context)
+        // spec 1.1: unique constraints from a unique index (Rails has no call: execute, with the inverse's SQL)
+        case .addUniqueUsingIndex:
             return try raw(step, context)
         // spec 1.1: comments — Rails' change_table_comment with from/to (invertible); SQLite keeps
         // no comments (its adapter raises NotImplementedError): nothing.
@@ -398,7 +417,11 @@ struct ActiveRecordRenderer {
                 options.append(("using", Ruby.string(using)))
             }
             if change.nullable != nil || can.modifyRestatesColumn { options.append(("null", new.nullable ? "true" : "false")) }
-            if change.defaultChange != nil || can.modifyRestatesColumn {
+            // PostgreSQL casts the old default along with the column and refuses the change when it
+            // cannot ("default for column cannot be cast automatically"): dropped first, set after,
+            // as MGenSQL does (seed 1, a text default back to timestamp).
+            let defaultMoves = can.alterTypeUsing && old.defaultValue != nil
+            if change.defaultChange != nil || can.modifyRestatesColumn || (defaultMoves && new.defaultValue != nil) {
                 options.append(("default", new.defaultValue.map { defaultValue($0, type: new.type) } ?? "nil"))
             }
             if change.comment != nil, let comment = new.comment, !comment.isEmpty {
@@ -408,7 +431,8 @@ struct ActiveRecordRenderer {
                 // of a change that set one): nil removes it (MySQL: MODIFY without COMMENT).
                 options.append(("comment", "nil"))
             }
-            return [.ruby([Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
+            let drop = defaultMoves ? [Ruby.call("change_column_default", [t, c], [("from", old.defaultValue.map { defaultValue($0, type: old.type) } ?? "nil"), ("to", "nil")])] : []
+            return [.ruby(drop + [Ruby.call("change_column", [t, c, definition.type], options)], invertible: false)]
         }
         // PostgreSQL, a table that may hold rows: MGenSQL's NOT NULL through a validated CHECK
         // (issue 13) instead of change_column_null's scan under ACCESS EXCLUSIVE; the migration

@@ -139,7 +139,7 @@ struct AlembicRenderer {
             return try createIndex(index, concurrently: concurrently)
         case let .dropIndex(name, _, concurrently): return try dropIndex(name, concurrently: concurrently, context)
         case let .addForeignKey(fk): return try addForeignKey(fk, context)
-        case let .addUnique(unique): return addUnique(unique)
+        case let .addUnique(unique): return try addUnique(unique, context)
         case let .addCheck(check): return try addCheck(check, context)
         case let .dropConstraint(table, name): return try dropConstraint(table, name, context)
         case .validateConstraint, .sql, .backfill:
@@ -169,6 +169,9 @@ struct AlembicRenderer {
             return try execute(operation, context)
         // spec 1.1: altering in place (Alembic has no call for table options or deferrability)
         case .alterTable, .alterConstraint:
+            return try execute(operation, context)
+        // spec 1.1: unique constraints from a unique index (Alembic has no call to take an index over)
+        case .addUniqueUsingIndex:
             return try execute(operation, context)
         // spec 1.1: comments (op.create_table_comment / op.drop_table_comment, with the comment
         // before as existing_comment so Alembic's own reverse would restore it)
@@ -692,8 +695,24 @@ struct AlembicRenderer {
         return plain(foreignKeyCall(fk))
     }
 
-    private func addUnique(_ unique: UniqueConstraint) -> [Chunk] {
+    private func addUnique(_ unique: UniqueConstraint, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         if can.uniquesAsIndexes { return plain(uniqueIndex(unique)) }
+        // PostgreSQL, a table that may hold rows (issue 13): op.create_index CONCURRENTLY in an
+        // autocommit block (after mgen's cleanup of an INVALID index a failed run left), then the
+        // constraint takes the index over (op.execute: create_unique_constraint cannot say USING INDEX).
+        let statements = try sql.addUnique(unique, context)
+        if statements.contains(where: \.takesOverIndex) {
+            var chunks: [Chunk] = []
+            for statement in statements {
+                if statement.kind == .createIndex {
+                    chunks += try createIndex(Index(name: unique.name, table: unique.table, parts: unique.columns.map { .column($0) }, unique: true),
+                                              concurrently: true)
+                } else {
+                    chunks.append(chunk(statement, note: nil))
+                }
+            }
+            return chunks
+        }
         return plain(uniqueConstraintCall("op.create_unique_constraint", unique))
     }
 
@@ -748,16 +767,20 @@ struct AlembicRenderer {
         let statements = try SQLRenderer(dialect: dialect, options: options).render(operation, context)
         if statements.isEmpty { return [] }
         let note: String? = if case .validateConstraint = operation { "Alembic has no call for VALIDATE CONSTRAINT." } else { nil }
-        return statements.map { statement in
-            var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
-            if statement.ownTransaction {
-                // VALIDATE: a transaction of its own inside the autocommit block, opened by the lock timeout.
-                lines += (["BEGIN"] + options.timeouts.validateStatements(dialect).map(\.sql) + [statement.sql, "COMMIT"]).map(execute)
-            } else {
-                lines.append(execute(statement.sql))
-            }
-            let apart = !statement.transactional || statement.ownTransaction  // VALIDATE: a transaction of its own
-            return Chunk(block: apart ? .autocommit : .plain, lines: lines)
+        return statements.map { chunk($0, note: note) }
+    }
+
+    /// One statement through op.execute, in an autocommit block when it cannot share the migration's transaction.
+    private func chunk(_ statement: SQLStatement, note: String?) -> Chunk {
+        var lines = (statement.comment ?? note).map(LineComment.hash.list) ?? []
+        if statement.ownTransaction {
+            // VALIDATE, a unique constraint taking over its index: a transaction of its own inside
+            // the autocommit block, opened by the lock timeout.
+            lines += (["BEGIN"] + options.timeouts.validateStatements(dialect).map(\.sql) + [statement.sql, "COMMIT"]).map(execute)
+        } else {
+            lines.append(execute(statement.sql))
         }
+        let apart = !statement.transactional || statement.ownTransaction  // VALIDATE: a transaction of its own
+        return Chunk(block: apart ? .autocommit : .plain, lines: lines)
     }
 }

@@ -170,6 +170,10 @@ struct DjangoWriter {
     let dialect: Dialect
     let migration: PlannedMigration
     let renderer: SQLRenderer
+    /// For the down (issue 13): Django runs it in the up's parts mirrored, where a statement
+    /// outside a transaction (a safe add_unique's CONCURRENTLY build) has no place; a unique
+    /// constraint a rollback restores is added plainly.
+    let downRenderer: SQLRenderer
     /// What Django does differently on this database (one table, DjangoTraits).
     let traits: DjangoTraits
     /// What the database can do.
@@ -185,6 +189,9 @@ struct DjangoWriter {
         self.dialect = dialect
         self.migration = migration
         self.renderer = SQLRenderer(dialect: dialect, options: options)
+        var down = options
+        down.runnerLeavesTransaction = false
+        self.downRenderer = SQLRenderer(dialect: dialect, options: down)
         self.traits = .of(dialect)
     }
 
@@ -485,7 +492,7 @@ struct DjangoWriter {
 
     /// mgen's statements for one operation, with their typed facts.
     func render(_ operation: MGenSpec.Operation, _ context: StepContext) throws(Failure) -> [SQLStatement] {
-        do { return try renderer.render(operation, context) } catch { throw Failure(message: error.message, fix: error.fix) }
+        do { return try (context.direction == .down ? downRenderer : renderer).render(operation, context) } catch { throw Failure(message: error.message, fix: error.fix) }
     }
 
     /// MySQL: mgen's SQL drops a foreign key's own index by the key's name when a new index or
@@ -596,7 +603,7 @@ struct DjangoWriter {
                 out += step.operations
                 continue
             }
-            if current == nil || first != current || first == .own { out.append(boundary(closing: current, opening: first)) }
+            if current == nil || first != current || first == .own { out.append(boundary(closing: current, opening: first, reverseClosing: last)) }
             out += step.operations
             current = last
         }
@@ -605,8 +612,10 @@ struct DjangoWriter {
     }
 
     /// Forward: ends the part before (if it ran in a transaction) and opens the next; backward the
-    /// same between the two parts the other way round.
-    func boundary(closing: PartPlacement?, opening: PartPlacement?) -> PyNode {
+    /// same between the two parts the other way round. `reverseClosing`: the part the step after
+    /// the boundary ends in, which on the way down is the one its reverse ran in (a safe
+    /// add_unique: the build outside, the take-over in its own part; its reverse_sql in the latter).
+    func boundary(closing: PartPlacement?, opening: PartPlacement?, reverseClosing: PartPlacement? = nil) -> PyNode {
         func call(_ close: PartPlacement?, _ open: PartPlacement?) -> String {
             var statements: [String] = []
             if let open, open != .outside, let openings = partOpenings {
@@ -615,7 +624,7 @@ struct DjangoWriter {
             let commit = close.map { $0 != .outside } ?? false
             return "mgen_part(commit=\(commit ? "True" : "False"), then=[\(statements.map(Py.string).joined(separator: ", "))])"
         }
-        return .inline("migrations.RunPython(\(call(closing, opening)), \(call(opening, closing)))")
+        return .inline("migrations.RunPython(\(call(closing, opening)), \(call(reverseClosing ?? opening, closing)))")
     }
 
     /// The module-level helper of the part boundaries.

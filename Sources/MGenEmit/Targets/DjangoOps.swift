@@ -139,6 +139,9 @@ extension DjangoWriter {
         case .renameConstraint: return try renameConstraint(s)
         // spec 1.1: altering in place (RunSQL; a unique's deferrability in Django's state too)
         case .alterTable, .alterConstraint: return try alterInPlace(s)
+        // spec 1.1: unique constraints from a unique index (RunSQL; in Django's state the index,
+        // a UniqueConstraint when Django could spell it, becomes the constraint)
+        case let .addUniqueUsingIndex(unique, index): return try addUniqueUsingIndex(unique, index: index, s)
         // spec 1.1: comments — Django's own AlterModelTableComment (its state's db_table_comment
         // follows; Django writes nothing on SQLite, which keeps no comments). Django formats the
         // statement with parameters, so a '%' is doubled.
@@ -362,7 +365,7 @@ extension DjangoWriter {
         // CHECK instead of AlterField's SET NOT NULL, which scans under ACCESS EXCLUSIVE; the
         // migration is then non-atomic (RenderedMigration.isSplit), so the VALIDATE commits alone.
         if can.notValidConstraints, change.nullable == false, oldColumn.nullable, !typeChanged,
-           !migration.up.contains(where: { if case let .createTable(t) = $0.operation { t.name == change.table } else { false } }),
+           !createdInMigration(change.table),
            !old.provesNotNull(change.column) {
             return [try stepSQL(s, state: alters)]
         }
@@ -461,9 +464,38 @@ extension DjangoWriter {
         // way down, Django's RemoveConstraint gives the key an index of its own (Django's name).
         let context = StepContext(before: s.before, after: s.after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: .up, position: s.position)
-        let keys = coveredDjangoKeys(try render(s.operation, context), before: s.before, after: s.after)
+        let statements = try render(s.operation, context)
+        // PostgreSQL, a table that may hold rows (issue 13): mgen's CREATE UNIQUE INDEX CONCURRENTLY
+        // and ADD CONSTRAINT … USING INDEX, the migration non-atomic (RenderedMigration.isSplit);
+        // Django's state gets the AddConstraint.
+        if statements.contains(where: \.takesOverIndex), !createdInMigration(unique.table) { return [try stepSQL(s, state: [add])] }
+        let keys = coveredDjangoKeys(statements, before: s.before, after: s.after)
         guard !keys.isEmpty else { return [add] }
         return [add, runSQL(ownIndexDrops(keys, after: s.after).map(\.sql), [])]
+    }
+
+    /// Whether the migration's up creates the table (it has no rows for the safe forms to protect).
+    func createdInMigration(_ table: String) -> Bool {
+        migration.up.contains { if case let .createTable(t) = $0.operation { t.name == table } else { false } }
+    }
+
+    mutating func addUniqueUsingIndex(_ unique: UniqueConstraint, index name: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        guard let index = s.before.index(name) else { throw Failure(message: "unknown index '\(name)'", fix: nil) }
+        let table = try self.table(unique.table, s.before)
+        var probe = self
+        let known = probe.djangoIndex(index, table: table) != nil
+        // MySQL and SQLite under the index's own name: the index already is the constraint, in the
+        // database and (a UniqueConstraint of that name) in Django's state; nothing to do.
+        if known, try specSQL(s.operation, before: s.before, after: s.after, position: s.position).isEmpty { return [] }
+        var state: [PyNode] = []
+        if known { state.append(call("RemoveConstraint", [model(unique.table), Self.kw("name", Py.string(name))])) }
+        // Django remakes SQLite tables from its state: the constraint stays in the index's form
+        // there (an expression UniqueConstraint, created as an index), as mgen keeps it.
+        var renamed = index
+        renamed.name = unique.name
+        let constraint = traits.remakesTablesToAlter ? uniqueIndexConstraint(renamed, table: table) : self.unique(unique, table: table)
+        state.append(call("AddConstraint", [model(unique.table), Self.kw("constraint", constraint)]))
+        return [try stepSQL(s, state: state)]
     }
 
     mutating func addCheck(_ check: CheckConstraint, _ s: DjangoStep) throws(Failure) -> [PyNode] {

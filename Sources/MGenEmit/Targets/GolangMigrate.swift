@@ -18,7 +18,9 @@ public struct GolangMigrateEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         // The concurrent build alone: no cleanup of a failed build's INVALID index beside it.
-        let migration = migration.withoutInvalidIndexCleanup
+        // issue 13: one query cannot hold CREATE UNIQUE INDEX CONCURRENTLY beside other statements,
+        // so a unique constraint is added plainly, under its lock (the header says so).
+        let migration = try migration.withoutConcurrentUniqueBuilds(context.render, dialect: context.dialect).withoutInvalidIndexCleanup
         try requireAloneWhenNonTransactional(migration, target: name)
         let base = "\(context.version)_\(slug(migration.planned.name))"
         // An irreversible migration's down file fails (golang-migrate skips a missing one silently).

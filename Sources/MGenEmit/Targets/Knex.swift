@@ -101,7 +101,7 @@ public struct KnexEmitter: Emitter {
             let code = part.isTransaction
                 ? ".then(() => knex.transaction(async (trx) => {\n  await trx.schema\n" + JS.indent(chain, 2) + ";\n}))"
                 : ".then(() => knex.schema\n" + chain + ")"
-            return LineComment.slashes.lines(part.placement.comment) + "\n" + code
+            return LineComment.slashes.lines(part.comment) + "\n" + code
         }
         return "  return Promise.resolve()\n" + JS.indent(links.joined(separator: "\n"), 4) + ";"
     }
@@ -174,6 +174,9 @@ public struct KnexEmitter: Emitter {
             if fk.notValid, d.capabilities.notValidConstraints { return raw(step.statements) }
             return [call("alterTable", fk.table, [foreign(fk) + ";"])]
         case let .addUnique(unique):
+            // PostgreSQL, a table that may hold rows (issue 13): the index built CONCURRENTLY, then
+            // taken over (the migration runs without a transaction), as MGenSQL writes it.
+            if step.statements.contains(where: \.takesOverIndex) { return raw(step.statements) }
             return [call("alterTable", unique.table, ["table.unique(\(JS.list(unique.columns)), { indexName: \(JS.string(unique.name)) });"])]
         case let .addCheck(check):
             if check.notValid || !d.capabilities.alterTableChangesConstraints { return raw(step.statements) }
@@ -216,6 +219,9 @@ public struct KnexEmitter: Emitter {
             return raw(step.statements)
         // spec 1.1: altering in place (the builder has no table options nor deferrability)
         case .alterTable, .alterConstraint:
+            return raw(step.statements)
+        // spec 1.1: unique constraints from a unique index (the builder cannot take an index over)
+        case .addUniqueUsingIndex:
             return raw(step.statements)
         // spec 1.1: comments (raw SQL, the down the inverse's)
         case .commentTable:

@@ -76,7 +76,7 @@ public struct PeeweeEmitter: Emitter {
         let concurrent = planned.up.contains { $0.operation.isConcurrent } || (planned.down ?? []).contains { $0.operation.isConcurrent }
         if rendered.leavesRunnerTransaction(dialect) {
             lines.append(rendered.isSplit
-                ? "# Split around its VALIDATE, which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts)."
+                ? "# Split around its VALIDATE (or a unique constraint's CONCURRENTLY build and take-over), which must commit apart from the statements before it: peewee_migrate runs the migration in one transaction, which the migration commits where a part ends (each later part opens its own, with its timeouts)."
                 : "# CONCURRENTLY cannot run in a transaction: the migration commits peewee_migrate's transaction before it and opens a new one after it (each transactional part with its timeouts).")
         } else if !planned.runsInTransaction || concurrent {
             var note = "# peewee_migrate runs every migration in one transaction (it has no opt-out)"

@@ -13,6 +13,9 @@ struct PeeweeWriter {
     let dialect: Dialect
     let sql: any SQLDialect
     let renderer: SQLRenderer
+    /// The renderer for SQL that stays in peewee_migrate's transaction (issue 13): a unique
+    /// constraint as a plain ADD CONSTRAINT (a new column's, or any outside a migration run in parts).
+    let plainRenderer: SQLRenderer
     /// What peewee does differently on this database (one table, PeeweeTraits).
     let traits: PeeweeTraits
     /// What the database can do.
@@ -32,6 +35,9 @@ struct PeeweeWriter {
     init(dialect: Dialect, migration: PlannedMigration, options: RenderOptions = RenderOptions()) {
         self.dialect = dialect
         self.renderer = SQLRenderer(dialect: dialect, options: options)
+        var plain = options
+        plain.runnerLeavesTransaction = false
+        self.plainRenderer = SQLRenderer(dialect: dialect, options: plain)
         self.sql = renderer.dialect
         self.traits = .of(dialect)
         self.migration = migration
@@ -105,14 +111,22 @@ struct PeeweeWriter {
     var inParts: Bool { partOpenings != nil }
 
     /// Each statement, with the boundary lines between those in different parts (NOT NULL
-    /// through a CHECK: ADD … NOT VALID, VALIDATE, SET NOT NULL).
+    /// through a CHECK: ADD … NOT VALID, VALIDATE, SET NOT NULL; a safe add_unique: its
+    /// CONCURRENTLY build outside a transaction, then USING INDEX in a transaction of its own).
+    /// Outside a transaction a statement is sent at once, not queued for migrator().
     func sqlLinesInParts(_ statements: [SQLStatement]) -> [String] {
         var lines: [String] = []
         for (i, statement) in statements.enumerated() {
             if i > 0, statement.placement != statements[i - 1].placement || statement.placement == .own {
                 lines += boundary(from: statements[i - 1].placement, to: statement.placement)
             }
-            lines += sqlLines([statement])
+            guard statement.placement == .outside else {
+                lines += sqlLines([statement])
+                continue
+            }
+            // One `if not fake:` for the boundary (or the run of outside statements) and the statement.
+            if lines.last?.hasPrefix("    ") != true { lines.append("if not fake:") }
+            lines += sqlLines([statement], call: "database.cursor().execute").map { "    " + $0 }
         }
         return lines
     }
@@ -218,7 +232,12 @@ struct PeeweeWriter {
         case let .addForeignKey(fk):
             return try constraintCalls(operation, table: fk.table, name: fk.name, context)
         case let .addUnique(unique):
-            return try constraintCalls(operation, table: unique.table, name: unique.name, context)
+            // PostgreSQL, a table that may hold rows (issue 13): mgen's CREATE UNIQUE INDEX
+            // CONCURRENTLY outside peewee_migrate's transaction, then USING INDEX in one of its own.
+            if inParts, case let statements = try render(operation, context), statements.contains(where: \.takesOverIndex) {
+                return sqlLinesInParts(statements)
+            }
+            return try constraintCalls(operation, table: unique.table, name: unique.name, context, plain: true)
         case let .addCheck(check):
             return try constraintCalls(operation, table: check.table, name: check.name, context)
         case let .dropConstraint(table, name):
@@ -245,6 +264,9 @@ struct PeeweeWriter {
             return try sqlCalls(operation, context)
         // spec 1.1: altering in place (peewee_migrate has no call for either)
         case .alterTable, .alterConstraint:
+            return try sqlCalls(operation, context)
+        // spec 1.1: unique constraints from a unique index (peewee_migrate has no call for it)
+        case .addUniqueUsingIndex:
             return try sqlCalls(operation, context)
         // spec 1.1: comments (peewee_migrate has no comment call)
         case .commentTable:
@@ -409,7 +431,8 @@ struct PeeweeWriter {
             case let .addForeignKey(f): name = f.name
             default: name = ""
             }
-            lines += try constraintCalls(extra, table: table, name: name, stepContext)
+            // A new column's unique constraint is added as add_column's is: plainly.
+            lines += try constraintCalls(extra, table: table, name: name, stepContext, plain: true)
             state = next
         }
         return lines
@@ -417,8 +440,9 @@ struct PeeweeWriter {
 
     /// `migrator.add_constraint(table, name, pw.SQL(...))` where mgen's SQL is exactly
     /// `ALTER TABLE t ADD CONSTRAINT name ...` (PostgreSQL, MySQL); SQLite's rebuilds go as SQL.
-    private func constraintCalls(_ operation: MGenSpec.Operation, table: String, name: String, _ context: Where) throws(DiagnosticError) -> [String] {
-        let statements = try render(operation, context)
+    private func constraintCalls(_ operation: MGenSpec.Operation, table: String, name: String, _ context: Where,
+                                 plain: Bool = false) throws(DiagnosticError) -> [String] {
+        let statements = try render(operation, context, plain: plain)
         if let rest = statements.addedConstraint(table: table, name: name) {
             return ["migrator.add_constraint(\(Self.py(table)), \(Self.py(name)), pw.SQL(\(Self.py(rest, escapePercent: escapesPercent))))"]
         }
@@ -643,7 +667,9 @@ struct PeeweeWriter {
 
     /// mgen's SQL for one operation at this place. peewee_migrate always runs inside a
     /// transaction, so it is rendered for that (a backfill without a COMMIT per batch).
-    private func render(_ operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [SQLStatement] {
+    private func render(_ operation: MGenSpec.Operation, _ context: Where, plain: Bool = false) throws(DiagnosticError) -> [SQLStatement] {
+        // Not run in parts, the migration stays in peewee_migrate's transaction: the plain form.
+        let renderer = plain || !inParts ? plainRenderer : renderer
         var planned = migration
         var step = context.step
         step.operation = operation
@@ -664,7 +690,8 @@ struct PeeweeWriter {
     }
 
     private func sqlCalls(_ operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [String] {
-        sqlLines(try render(operation, context))
+        // Run in parts, a step whose statements span parts (a deferrable add_unique) has its boundaries.
+        inParts ? sqlLinesInParts(try render(operation, context)) : sqlLines(try render(operation, context))
     }
 
     /// `migrator.sql(...)` per statement, its comment above it.

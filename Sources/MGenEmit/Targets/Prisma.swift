@@ -19,7 +19,9 @@ public struct PrismaEmitter: Emitter {
 
     public func files(for migration: RenderedMigration, _ context: EmitContext) throws(DiagnosticError) -> [EmittedFile] {
         // The concurrent build alone: no cleanup of a failed build's INVALID index beside it.
-        let migration = migration.withoutInvalidIndexCleanup
+        // issue 13: one query cannot hold CREATE UNIQUE INDEX CONCURRENTLY beside other statements,
+        // so a unique constraint is added plainly, under its lock (the header says so).
+        let migration = try migration.withoutConcurrentUniqueBuilds(context.render, dialect: context.dialect).withoutInvalidIndexCleanup
         try requireAloneWhenNonTransactional(migration, target: name)
         let folder = "\(context.version)_\(slug(migration.planned.name))"
         let planned = migration.planned
@@ -50,7 +52,10 @@ public struct PrismaEmitter: Emitter {
     /// table, as Prisma does; its table rebuild is one `-- RedefineTables` section.
     static func body(_ planned: PlannedMigration, _ direction: Direction, dialect: Dialect, server: DatabaseTarget? = nil,
                      timeouts: [SQLStatement] = []) throws(DiagnosticError) -> String? {
-        let renderer = SQLRenderer(dialect: dialect, options: RenderOptions(idempotent: false, server: server))
+        // One query: no CREATE UNIQUE INDEX CONCURRENTLY beside other statements (issue 13).
+        var options = RenderOptions(idempotent: false, server: server)
+        options.runnerLeavesTransaction = false
+        let renderer = SQLRenderer(dialect: dialect, options: options)
         // The file's own timeouts first (PostgreSQL runs the file as one implicit transaction).
         var sections: [(heading: String?, statements: [SQLStatement])] = timeouts.isEmpty ? [] : [(nil, timeouts)]
         var diagnostics: [Diagnostic] = []

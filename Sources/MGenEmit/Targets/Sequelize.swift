@@ -93,7 +93,7 @@ public struct SequelizeEmitter: Emitter {
             let code = part.isTransaction
                 ? "await queryInterface.sequelize.transaction(async (transaction) => {\n" + JS.indent(lines, 2) + "\n});"
                 : lines
-            return JS.indent(LineComment.slashes.lines(part.placement.comment) + "\n" + code, 4)
+            return JS.indent(LineComment.slashes.lines(part.comment) + "\n" + code, 4)
         }.joined(separator: "\n")
     }
 
@@ -185,6 +185,9 @@ public struct SequelizeEmitter: Emitter {
             if fk.notValid, d.capabilities.notValidConstraints { return raw(step.statements, o) }
             return [addForeignKey(fk, t)]
         case let .addUnique(unique):
+            // PostgreSQL, a table that may hold rows (issue 13): the index built CONCURRENTLY, then
+            // taken over (the migration runs without a transaction), as MGenSQL writes it.
+            if step.statements.contains(where: \.takesOverIndex) { return raw(step.statements, o) }
             return addUnique(unique, step, t)
         case let .addCheck(check):
             guard !check.notValid, let table = step.before.table(check.table),
@@ -222,6 +225,9 @@ public struct SequelizeEmitter: Emitter {
             return raw(step.statements, o)
         // spec 1.1: altering in place (queryInterface has no table options nor deferrability)
         case .alterTable, .alterConstraint:
+            return raw(step.statements, o)
+        // spec 1.1: unique constraints from a unique index (queryInterface cannot take an index over)
+        case .addUniqueUsingIndex:
             return raw(step.statements, o)
         // spec 1.1: comments (queryInterface has no table comment call)
         case .commentTable:

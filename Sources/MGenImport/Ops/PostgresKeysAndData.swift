@@ -36,3 +36,17 @@ extension PostgresReader.Reader {
         return ops
     }
 }
+
+/// spec 1.1: PostgreSQL's `ADD CONSTRAINT c UNIQUE USING INDEX i`: add_unique using_index, for an
+/// index the replayed state knows on that table (its columns are the constraint's).
+extension PostgresReader.Reader {
+    func addUniqueUsingIndex(_ c: PostgresReader.Node, table: String) throws(KeepRaw) -> Operation {
+        guard let indexName = c["indexname"] as? String, let index = state.index(indexName), index.table == table else {
+            throw KeepRaw(reason: "USING INDEX of an index the spec does not know")
+        }
+        guard index.columnNames.count == index.parts.count else { throw KeepRaw(reason: "USING INDEX of an expression index") }
+        var unique = UniqueConstraint(name: c["conname"] as? String ?? indexName, table: table, columns: index.columnNames)
+        unique.deferrable = deferrability(c) // spec 1.1: deferrable constraints
+        return .addUniqueUsingIndex(unique, index: indexName)
+    }
+}

@@ -14,7 +14,8 @@ enum SafeOutputReading {
     /// can be): the statements without the wrappers, and what was left out. nil when the file is
     /// not exactly that shape (its statements are then read one by one, as before).
     static func unwrapSplit(_ statements: [SourceStatement]) -> (statements: [SourceStatement], dropped: [String])? {
-        struct Part { var opening: [String]; var body: [SourceStatement] }
+        // `outside`: a statement between the parts (the concurrent build of a safe add_unique).
+        struct Part { var opening: [String]; var body: [SourceStatement]; var outside = false }
         var parts: [Part] = []
         var open: Part?
         var dropped: [String] = []
@@ -30,8 +31,12 @@ enum SafeOutputReading {
                 parts.append(part)
                 open = nil
                 dropped.append("COMMIT at \(place(statement)): the spec's `transaction` says it (mgen's split around a VALIDATE)")
+            } else if open == nil {
+                // mgen's safe add_unique (issue 13): the cleanup and the concurrent build run
+                // between the transactions.
+                guard isConcurrentUniqueBuild(statement.text) else { return nil }
+                parts.append(Part(opening: [], body: [statement], outside: true))
             } else {
-                guard open != nil else { return nil }
                 if open?.body.isEmpty == true, word.hasPrefix("SET LOCAL ") {
                     open?.opening.append(EnumSwap.normalize(statement.text))
                     dropped.append("\(EnumSwap.normalize(statement.text)) at \(place(statement)): mgen's own session timeout, which emit writes again")
@@ -40,15 +45,19 @@ enum SafeOutputReading {
                 }
             }
         }
-        guard open == nil, !parts.isEmpty else { return nil }
+        guard open == nil, parts.contains(where: { !$0.outside }) else { return nil }
         // The timeouts mgen writes by default, or none in any part (timeouts off).
         let full = SessionTimeouts.defaults.statements(.postgresql, transactional: true).map(\.sql)
         let validate = SessionTimeouts.defaults.validateStatements(.postgresql).map(\.sql)
         let off = parts.allSatisfy(\.opening.isEmpty)
         var previousWasRun = false
         for part in parts {
+            if part.outside { previousWasRun = false; continue }
             let validates = part.body.map { isValidate($0.text) }
-            if validates.contains(true) {
+            // A unique constraint taking over the index built just before, alone with the lock timeout.
+            if part.body.count == 1, isUniqueTakeover(part.body[0].text), off || part.opening == validate {
+                previousWasRun = false
+            } else if validates.contains(true) {
                 guard part.body.count == 1, off || part.opening == validate else { return nil }
                 previousWasRun = false
             } else {
@@ -58,6 +67,34 @@ enum SafeOutputReading {
             }
         }
         return (parts.flatMap(\.body), dropped)
+    }
+
+    /// A statement of mgen's safe add_unique that runs outside any transaction: the cleanup of an
+    /// INVALID index, or the CREATE UNIQUE INDEX CONCURRENTLY.
+    static func isConcurrentUniqueBuild(_ text: String) -> Bool {
+        (text.hasPrefix("DO $") && text.contains("indisvalid"))
+            || EnumSwap.match(EnumSwap.normalize(text), #"^CREATE UNIQUE INDEX CONCURRENTLY ("[^"]+") ON "#) != nil
+    }
+
+    static func isUniqueTakeover(_ text: String) -> Bool {
+        text.contains("USING INDEX") && EnumSwap.match(EnumSwap.normalize(text), #"^ALTER TABLE ("[^"]+") ADD CONSTRAINT "[^"]+" UNIQUE USING INDEX "[^"]+""#) != nil
+    }
+
+    /// `add_unique` on an existing table as mgen writes it (issue 13): the cleanup of an INVALID
+    /// index, CREATE UNIQUE INDEX CONCURRENTLY under the constraint's name, ADD CONSTRAINT … UNIQUE
+    /// USING INDEX of it: one plain add_unique.
+    static func concurrentUnique(_ statements: ArraySlice<SourceStatement>, state: SchemaState) -> Found? {
+        let s = statements.startIndex
+        guard statements.count >= 3, let first = statements.first, first.text.hasPrefix("DO $"), first.text.contains("indisvalid"),
+              isUniqueTakeover(statements[s + 2].text),
+              case let .operations(built) = PostgresReader.read(statements[s + 1].text, state: state),
+              built.count == 1, case let .createIndex(index, true) = built[0], index.unique else { return nil }
+        var withIndex = state
+        guard (try? withIndex.apply(built[0], at: SourceLocation(file: "import", line: 1, column: 1))) != nil else { return nil }
+        withIndex.commit()
+        guard case let .operations(taken) = PostgresReader.read(statements[s + 2].text, state: withIndex), taken.count == 1,
+              case let .addUniqueUsingIndex(unique, name) = taken[0], name == index.name, unique.name == name else { return nil }
+        return rendered(.addUnique(unique), statements, state: state)
     }
 
     static func isValidate(_ text: String) -> Bool {

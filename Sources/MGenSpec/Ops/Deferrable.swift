@@ -41,6 +41,7 @@ extension DialectRules.Check {
         case let .addColumn(_, _, unique, foreignKey): keys = foreignKey.map { [$0] } ?? []; uniques = unique.map { [$0] } ?? []
         case let .addForeignKey(fk): keys = [fk]
         case let .addUnique(unique): uniques = [unique]
+        case let .addUniqueUsingIndex(unique, _): uniques = [unique] // spec 1.1: unique constraints from a unique index
         default: return
         }
         if dialect == .mysql {
@@ -67,6 +68,7 @@ extension Operation {
         case let .addColumn(_, _, unique, foreignKey): unique?.deferrable != nil || foreignKey?.deferrable != nil
         case let .addForeignKey(fk): fk.deferrable != nil
         case let .addUnique(unique): unique.deferrable != nil
+        case let .addUniqueUsingIndex(unique, _): unique.deferrable != nil // spec 1.1: unique constraints from a unique index
         default: false
         }
     }

@@ -132,7 +132,9 @@ extension Validator {
         case let .createIndex(index, _) where state.object(.view, index.name) != nil || state.object(.sequence, index.name) != nil:
             error("'\(index.name)' is already the name of a view or sequence (PostgreSQL keeps indexes, views and sequences in one namespace)",
                   field: "name", fix: "choose another name")
-        case let .addUnique(unique) where state.object(.view, unique.name) != nil || state.object(.sequence, unique.name) != nil:
+        case let .addUnique(unique) where state.object(.view, unique.name) != nil || state.object(.sequence, unique.name) != nil,
+             // spec 1.1: add_unique using_index renames the index to the constraint's name on PostgreSQL
+             let .addUniqueUsingIndex(unique, _) where state.object(.view, unique.name) != nil || state.object(.sequence, unique.name) != nil:
             error("'\(unique.name)' is already the name of a view or sequence (PostgreSQL names the constraint's index so)",
                   field: "name", fix: "choose another name")
         case let .dropTable(name):

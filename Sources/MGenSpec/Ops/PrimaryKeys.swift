@@ -45,15 +45,8 @@ extension Validator {
                       fix: "make it NOT NULL first: alter_column: {table: \(add.table), column: \(name), nullable: false}")
             }
             if add.key.name != add.usingIndex { requireFreeName(add.key.name, field: "name") }
-            guard let indexName = add.usingIndex else { return }
-            guard let index = state.index(indexName) else {
-                error("unknown index '\(indexName)'", field: "using_index", fix: "indexes of \(add.table): \(state.indexes(on: add.table).map(\.name).joined(separator: ", "))")
-                return
-            }
-            if index.table != add.table || !index.unique || index.predicate != nil || index.columnNames != add.key.columns
-                || index.parts.count != add.key.columns.count || index.hasKeyOrStorageOptions || (index.method ?? "btree") != "btree" {
-                error("index '\(indexName)' cannot become the primary key of '\(add.table)': it must be a plain unique btree index on exactly (\(add.key.columns.joined(separator: ", ")))",
-                      field: "using_index", fix: "create such an index first, or leave out `using_index`")
+            if let indexName = add.usingIndex {
+                _ = requireTakenOverIndex(indexName, table: add.table, columns: add.key.columns, becoming: "the primary key")
             }
         case let .dropPrimaryKey(tableName):
             guard let table = requireTable(tableName) else { return }

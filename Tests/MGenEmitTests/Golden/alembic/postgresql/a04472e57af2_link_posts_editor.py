@@ -34,9 +34,22 @@ def upgrade() -> None:
         op.execute("SET LOCAL lock_timeout = '5s'")
         op.execute('ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_editor_id_fkey"')
         op.execute('COMMIT')
-    op.execute("SET LOCAL lock_timeout = '5s'")
-    op.execute("SET LOCAL statement_timeout = '10min'")
-    op.create_unique_constraint('posts_user_id_title_key', 'posts', ['user_id', 'title'])
+        # an INVALID posts_user_id_title_key left by a failed concurrent build is dropped, so the build starts again
+        op.execute("""
+            DO $mgen$
+            BEGIN
+                PERFORM FROM pg_index WHERE indexrelid = to_regclass('"posts_user_id_title_key"') AND NOT indisvalid;
+                IF FOUND THEN
+                    DROP INDEX "posts_user_id_title_key";
+                END IF;
+            END
+            $mgen$
+        """)
+        op.create_index('posts_user_id_title_key', 'posts', ['user_id', 'title'], unique=True, postgresql_concurrently=True)
+        op.execute('BEGIN')
+        op.execute("SET LOCAL lock_timeout = '5s'")
+        op.execute('ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key"')
+        op.execute('COMMIT')
 
 
 def downgrade() -> None:

@@ -56,9 +56,22 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.AddConstraint(
-            model_name='posts',
-            constraint=models.UniqueConstraint(fields=('user', 'title'), name='posts_user_id_title_key'),
+        migrations.RunPython(mgen_part(commit=True, then=[]), mgen_part(commit=True, then=['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '10min'"])),
+        migrations.RunSQL(
+            sql=[
+                'DO $mgen$\nBEGIN\n    PERFORM FROM pg_index WHERE indexrelid = to_regclass(\'"posts_user_id_title_key"\') AND NOT indisvalid;\n    IF FOUND THEN\n        DROP INDEX "posts_user_id_title_key";\n    END IF;\nEND\n$mgen$',
+                'CREATE UNIQUE INDEX CONCURRENTLY "posts_user_id_title_key" ON "posts" ("user_id", "title")',
+                'BEGIN',
+                "SET LOCAL lock_timeout = '5s'",
+                'ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_title_key" UNIQUE USING INDEX "posts_user_id_title_key"',
+            ],
+            reverse_sql=['ALTER TABLE "posts" DROP CONSTRAINT IF EXISTS "posts_user_id_title_key"'],
+            state_operations=[
+                migrations.AddConstraint(
+                    model_name='posts',
+                    constraint=models.UniqueConstraint(fields=('user', 'title'), name='posts_user_id_title_key'),
+                ),
+            ],
         ),
-        migrations.RunPython(mgen_part(commit=True, then=[]), mgen_part(commit=False, then=['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '10min'"])),
+        migrations.RunPython(mgen_part(commit=True, then=[]), mgen_part(commit=False, then=['BEGIN', "SET LOCAL lock_timeout = '5s'"])),
     ]
