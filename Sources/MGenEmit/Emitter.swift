@@ -101,6 +101,9 @@ public protocol Emitter: Sendable {
     /// Django's `dependencies`); such targets render one migration after the other, the others on
     /// every core.
     var readsParentFiles: Bool { get }
+    /// Whether the runner can run a statement outside the transaction of the migration's others
+    /// (RenderOptions.runnerLeavesTransaction): false where it sends a file as one query.
+    var runnerLeavesTransaction: Bool { get }
     /// The options it takes; any other is refused before anything is rendered.
     var acceptedOptions: [TargetOption] { get }
 }
@@ -114,6 +117,7 @@ extension Emitter {
     public func defaultOutput(options: [String: String]) -> String? { nil }
     public func missingOutputFix(options: [String: String]) -> String { "pass --out DIR" }
     public var readsParentFiles: Bool { false }
+    public var runnerLeavesTransaction: Bool { true }
     public var acceptedOptions: [TargetOption] { [] }
 
     /// Checks options against `acceptedOptions`: an unknown name (a typo, an option of another

@@ -112,6 +112,17 @@ public enum Knowledge {
         let mariadb = target.engine == .mariadb
         let v = target.version
         switch operation {
+        // spec 1.1: altering in place. CONVERT TO rewrites every text column (COPY); another
+        // engine copies the rows into it; the same engine again (ENGINE=InnoDB) is the null
+        // rebuild; a DEFAULT CHARACTER SET alone is the table's metadata.
+        case let .alterTable(alter):
+            if alter.mysql.convert { return MySQLPlan(.copy, lock: .shared, "CONVERT TO CHARACTER SET rewrites every text column by copying the table") }
+            if let engine = alter.mysql.engine {
+                let old = before.table(alter.table)?.mysqlOptions?.engine ?? "InnoDB"
+                if engine.lowercased() != old.lowercased() { return MySQLPlan(.copy, lock: .shared, "changing the engine copies every row into a new table") }
+                return MySQLPlan(.inplace, lock: .none, rebuilds: true, "ENGINE=\(engine) on an \(old) table rebuilds it in place")
+            }
+            return MySQLPlan(.instant, "a table's default character set is metadata")
         case let .addColumn(_, column, unique, foreignKey):
             if foreignKey != nil {
                 return MySQLPlan(.copy, lock: .shared, "a column with a foreign key is added by copying the table (foreign_key_checks=1)")

@@ -44,6 +44,9 @@ public struct LintConfig: Sendable {
     /// The migrations are specs that `mgen emit` renders (its safe forms): a spec finding whose
     /// hazard mgen's rendering does not have becomes an info (RenderedSafety). False for SQL folders.
     public var renderedByMgen = false
+    /// With renderedByMgen: whether the target's runner can leave the migration's transaction
+    /// (false for golang-migrate and Prisma, which get the plain forms: RenderOptions).
+    public var runnerLeavesTransaction = true
     public init() {}
 
     /// Reads mgen.yaml's `lint:` section, checking every rule name and severity.
@@ -102,7 +105,7 @@ public enum Linter {
             var newTables = batch ? batchTables : []
             var newColumns = batch ? batchColumns : []
             // The transactions mgen runs the spec in (a split's parts), when it writes it.
-            let transactions = config.renderedByMgen && target.engine == .postgresql ? RenderedSafety.earlierInTransaction(planned) : nil
+            let transactions = config.renderedByMgen && target.engine == .postgresql ? RenderedSafety.earlierInTransaction(planned, runnerLeavesTransaction: config.runnerLeavesTransaction) : nil
             for (position, step) in planned.up.enumerated() {
                 let context = StepContext(step: step, position: position, planned: planned, target: target, newTables: newTables, newColumns: newColumns,
                                           rowVersions: step.operation.table.flatMap { rowVersions[$0] } ?? 0,
@@ -129,6 +132,7 @@ public enum Linter {
         let severities = config.severities
         let disabled = config.disabled
         let renderedByMgen = config.renderedByMgen
+        let leaves = config.runnerLeavesTransaction
         let perStep = parallelMap(steps) { context, ignored -> [Finding] in
             rules.compactMap { rule -> Finding? in
                 guard !ignored.contains(rule.id), let hit = rule.check(context) else { return nil }
@@ -142,7 +146,7 @@ public enum Linter {
                 var severity = severities[reported.id] ?? severities[rule.id] ?? hit.severity.map { min($0, reported.severity) } ?? reported.severity
                 var (message, fix, lock) = (hit.message, hit.fix, hit.lock)
                 // What mgen will emit for the spec: its safe form makes the finding an info.
-                if renderedByMgen, severity > .info, let rendered = RenderedSafety.renderedSteps(context.planned),
+                if renderedByMgen, severity > .info, let rendered = RenderedSafety.renderedSteps(context.planned, runnerLeavesTransaction: leaves),
                    let safe = RenderedSafety.safeRendering(of: reported.id, context, rendered: rendered) {
                     severity = .info
                     message = "rendered safely by mgen for \(context.target): \(safe) (as written: \(hit.message))"

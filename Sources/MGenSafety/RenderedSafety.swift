@@ -14,8 +14,10 @@ enum RenderedSafety {
     static let judgedRules: Set<String> = Set(RawSQL.shapes.map(\.rule)).union(["pg-validate-same-transaction"])
 
     /// The statements mgen writes for each step of a migration's up (PostgreSQL), nil when it cannot.
-    static func renderedSteps(_ planned: PlannedMigration) -> [[SQLStatement]]? {
-        let renderer = SQLRenderer(dialect: .postgresql)
+    static func renderedSteps(_ planned: PlannedMigration, runnerLeavesTransaction: Bool = true) -> [[SQLStatement]]? {
+        var options = RenderOptions()
+        options.runnerLeavesTransaction = runnerLeavesTransaction
+        let renderer = SQLRenderer(dialect: .postgresql, options: options)
         return try? StepDriver(planned, dialect: .postgresql).map(.up) { (step, context) throws(Unsupported) in
             try renderer.render(step.operation, context)
         }
@@ -82,8 +84,8 @@ enum RenderedSafety {
 
     /// For each step of the up, the earlier steps that share its transaction as mgen runs the
     /// migration (what "the same transaction" means to a rule when mgen writes the spec).
-    static func earlierInTransaction(_ planned: PlannedMigration) -> [[Step]]? {
-        guard let rendered = renderedSteps(planned), rendered.count == planned.up.count else { return nil }
+    static func earlierInTransaction(_ planned: PlannedMigration, runnerLeavesTransaction: Bool = true) -> [[Step]]? {
+        guard let rendered = renderedSteps(planned, runnerLeavesTransaction: runnerLeavesTransaction), rendered.count == planned.up.count else { return nil }
         let parts = statementParts(planned, rendered)
         return planned.up.indices.map { i in
             guard let first = parts[i].first else { return Array(planned.up[..<i]) }

@@ -446,6 +446,14 @@ public enum Rules {
             case let .backfill(fill) where fill.batchSize == 0 && c.isExisting(fill.table):
                 return Hit("backfill of \(fill.table) is one UPDATE over the whole table", pg: .rowExclusive,
                            fix: "remove `batch_size: 0` (batches of 1000) and give the spec `transaction: false`")
+            // spec 1.1: data steps, as a spec says them or the SQL reader reads raw UPDATE/DELETE
+            case let .update(update) where c.isExisting(update.table):
+                return Hit("update of \(update.table) changes every matching row in one statement", pg: .rowExclusive,
+                           fix: "write it as `- backfill:` (batched) in a spec with `transaction: false`")
+            case let .delete(delete) where c.isExisting(delete.table):
+                if case .rows = delete.selection { return nil }  // rows named by key: as many as the spec lists
+                return Hit("delete from \(delete.table) removes every matching row in one statement", pg: .rowExclusive,
+                           fix: "delete in batches (a `sql` step with LIMIT, repeated, in a spec with `transaction: false`)")
             case let .sql(up, _):
                 guard let text = up.text(for: c.target.engine.dialect)?.lowercased() else { return nil }
                 let statements = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -133,7 +133,8 @@ struct Emit: ParsableCommand {
                                           targetOptions: extra, includeBaseline: includeBaseline)
                 let plan = try EmitEngine.plan(chain, emitter: emitter, options: options)
                 keptUntilExit.append(plan)
-                printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, server: job.server, config: config)
+                printLintWarnings(chain, specs: Set(plan.changed.map(\.specID)), dialect: dialect, server: job.server, config: config,
+                                  runnerLeavesTransaction: emitter.runnerLeavesTransaction)
                 if dryRun {
                     for line in dryRunLines(plan) { print(line) }
                     continue

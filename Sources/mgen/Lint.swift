@@ -127,12 +127,14 @@ nonisolated(unsafe) var printedLintFindings = Set<Finding>()
 
 /// What `mgen emit` prints before writing: the linter's findings on the specs it writes, one line
 /// each on stderr. They never fail the emit.
-func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dialect, server: DatabaseTarget?, config: ProjectConfig?) {
+func printLintWarnings(_ chain: MigrationChain, specs: Set<String>, dialect: Dialect, server: DatabaseTarget?, config: ProjectConfig?,
+                       runnerLeavesTransaction: Bool = true) {
     guard !specs.isEmpty else { return }
     let text = server?.description ?? config?.dialect.flatMap { Dialect(name: String($0.split(separator: "@").first ?? "")) == dialect ? $0 : nil } ?? dialect.rawValue
     guard case let .success(target) = DatabaseTarget.parse(text), var lintConfig = try? LintConfig(config?.lint ?? ProjectConfig.Lint()) else { return }
     // The specs as this emit writes them: a finding mgen's safe form answers is an info, not printed.
     lintConfig.renderedByMgen = true
+    lintConfig.runnerLeavesTransaction = runnerLeavesTransaction
     guard let findings = try? Linter.lint(chain, target: target, config: lintConfig, selected: specs) else { return }
     for f in findings where f.severity != .info && printedLintFindings.insert(f).inserted {
         printErr("\(f.file):\(f.line):\(f.column): warning: \(f.message) [lint \(f.severity.rawValue) \(f.rule): mgen lint --explain \(f.rule)]")

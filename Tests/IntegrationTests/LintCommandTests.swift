@@ -154,4 +154,17 @@ import Testing
         #expect(lines.filter { $0.contains("pg-create-index-not-concurrent") }.count == 1, "two targets of one dialect: reported once")
         #expect(run.stdout.contains("wrote"))
     }
+
+    /// The warnings `mgen emit` prints are about the files it writes for that target: goose gets
+    /// add_unique's concurrent build (no warning), golang-migrate, which sends a file as one
+    /// query, the plain ADD CONSTRAINT under lock (warned).
+    @Test func emitWarnsWhereTheRunnerGetsThePlainForm() throws {
+        let folder = try project(config: "dialect: postgresql@15\n", change: "  - add_unique: {table: users, columns: [email]}")
+        let goose = try mgen(["emit", "--target", "goose", "--out", "goose"], in: folder)
+        #expect(goose.status == 0, "\(goose.output)")
+        #expect(!goose.stderr.contains("pg-unique-constraint-under-lock"), "\(goose.stderr)")
+        let golang = try mgen(["emit", "--target", "golang-migrate", "--out", "golang"], in: folder)
+        #expect(golang.status == 0, "\(golang.output)")
+        #expect(golang.stderr.contains("pg-unique-constraint-under-lock"), "\(golang.stderr)")
+    }
 }

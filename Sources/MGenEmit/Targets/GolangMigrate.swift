@@ -11,6 +11,8 @@ public struct GolangMigrateEmitter: Emitter {
     public let dialects = Dialect.allCases
     public let layout = "{version}_{title}.up.sql + {version}_{title}.down.sql (version: 000001 with -seq, or 20060102150405)"
     public let proof = "database run (each file as the driver sends it)"
+    /// A file is one query: nothing in it can run outside its transaction.
+    public let runnerLeavesTransaction = false
     public let defaultVersioning = Versioning.sequence
     public func defaultOutput(options: [String: String]) -> String? { "migrations" }  // migrate create -dir migrations
     public let versionings = [Versioning.sequence, .timestamp]

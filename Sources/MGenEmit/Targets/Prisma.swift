@@ -12,6 +12,8 @@ public struct PrismaEmitter: Emitter {
     public let dialects = Dialect.allCases
     public let layout = "<yyyymmddhhmmss>_<name>/migration.sql (+ down.sql) and migration_lock.toml"
     public let proof = "database run (folders in order, as prisma migrate deploy)"
+    /// A migration.sql is one query: nothing in it can run outside its transaction.
+    public let runnerLeavesTransaction = false
     public let defaultVersioning = Versioning.timestamp
     public func defaultOutput(options: [String: String]) -> String? { "prisma/migrations" }  // prisma migrate dev
 
