@@ -73,11 +73,23 @@ public struct PostgreSQLDialect: SQLDialect {
         var lines: [String] = []
         for column in table.columns { lines.append(try columnDefinition(column, table: table)) }
         if let pk = table.primaryKey { lines.append("CONSTRAINT \(quote(pk.name)) PRIMARY KEY (\(quoteList(pk.columns)))") }
-        for unique in table.uniques { lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))") }
+        // CREATE TABLE silently drops a UNIQUE over the same columns as the primary key or an
+        // earlier UNIQUE (found by `baseline --db`: a unique added to the key's column later);
+        // ALTER TABLE keeps it, so such a constraint is added after the table.
+        var keyed: [[String]] = table.primaryKey.map { [$0.columns] } ?? []
+        var after: [SQLStatement] = []
+        for unique in table.uniques {
+            if keyed.contains(unique.columns) {
+                after += try addUnique(unique, context)
+            } else {
+                keyed.append(unique.columns)
+                lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))")
+            }
+        }
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
         let body = tableBody(lines)
-        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)", kind: .createTable)] + comments(table)
+        return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)", kind: .createTable)] + after + comments(table)
     }
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,

@@ -31,6 +31,22 @@ import Testing
             """])
     }
 
+    /// PostgreSQL's CREATE TABLE drops a UNIQUE over the primary key's columns without a word
+    /// (baseline --db of a database where one was added later): it is added after the table.
+    @Test func uniqueOverThePrimaryKeyIsAddedAfterTheTable() throws {
+        let up = try render(.postgresql, spec(id: "0001", """
+              - create_table:
+                  table: accounts
+                  columns:
+                    - {name: id, type: bigint, primary_key: true, unique: true}
+                    - {name: code, type: text, unique: true}
+
+            """))[0].upSQL
+        #expect(up.count == 2 && up[0].hasPrefix("CREATE TABLE") && !up[0].contains("accounts_id_key")
+                && up[0].contains("CONSTRAINT \"accounts_code_key\" UNIQUE"), "\(up)")
+        #expect(up.last?.contains("ADD CONSTRAINT \"accounts_id_key\" UNIQUE (\"id\")") == true, "\(up)")
+    }
+
     @Test func quotesReservedWordsMixedCaseAndQuoteCharactersMySQL() throws {
         let up = try render(.mysql, Self.awkwardNames)[0].upSQL
         #expect(up == ["""
