@@ -116,6 +116,11 @@ public struct ComparableState: Sendable {
         t.uniques.sort { $0.name < $1.name }
         // spec 1.1: a dump states the database's default charset and collation on every table; the
         // snapshots compare the options that matter (IntrospectMySQL)
+        // A column collation that is the table's default is no collation of its own (the state
+        // names the one a column kept across a DEFAULT CHARACTER SET change; MySQL shows none).
+        if dialect == .mysql, let tableCollation = table.mysqlOptions?.effectiveCollation {
+            for k in t.columns.indices where t.columns[k].collation(.mysql) == tableCollation { t.columns[k].collation = nil }
+        }
         t.mysqlOptions = nil
         if dialect != .postgresql {
             if let pk = t.primaryKey { t.primaryKey = PrimaryKey(name: "", columns: pk.columns) }
