@@ -24,12 +24,13 @@ import Testing
         }
     }
 
-    /// Enum types in a schema (made, changed, renamed, used by columns in and out of it, dropped)
-    /// through every cell (Fixtures/framework-chains/schema-enum-types).
-    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
-    func enumTypesInASchemaEveryCell() throws {
+    /// Enum types in a schema (made, changed, renamed, used by columns in and out of it, dropped),
+    /// and views, a materialized view and a sequence in one, through every cell
+    /// (Fixtures/framework-chains/schema-enum-types, schema-views).
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["schema-enum-types", "schema-views"])
+    func objectsInASchemaEveryCell(_ name: String) throws {
         guard let server = try GeneratedHarness.server(.postgresql) else { return }
-        let chain = try FrameworkChain(name: "schema-enum-types", dialects: [.postgresql]).load()
+        let chain = try FrameworkChain(name: name, dialects: [.postgresql]).load()
         let outcomes = GeneratedHarness.run(chain, dialect: .postgresql, server: server)
         #expect(outcomes.count == GeneratedHarness.targets(for: .postgresql).count)
         for outcome in outcomes {
@@ -60,6 +61,30 @@ import Testing
         #expect(failure.kind == .downDoesNotRestore)
         let lines = failure.lines.joined(separator: "\n")
         #expect(lines.contains("enum type billing.level (low, high)"), "\(lines)")
+    }
+
+    /// A down that forgets a view or a sequence of another schema fails verify naming it.
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
+    func forgottenViewAndSequenceInASchemaFailVerify() throws {
+        let text = """
+            mgen: 1
+            id: "0001"
+            name: billing
+            operations:
+              - create_schema: {name: billing}
+              - create_view: {schema: billing, name: answers, sql: "SELECT 42 AS answer"}
+              - create_sequence: {schema: billing, name: numbers}
+            down:
+              - sql: "SELECT 1"
+
+            """
+        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
+        let report = try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
+                                options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "a down that leaves a view and a sequence of a schema must fail")
+        let lines = failure.lines.joined(separator: "\n")
+        #expect(lines.contains("view billing.answers"), "\(lines)")
+        #expect(lines.contains("sequence billing.numbers"), "\(lines)")
     }
 
     @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))

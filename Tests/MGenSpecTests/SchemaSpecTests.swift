@@ -57,7 +57,7 @@ import Testing
         let diagnostics = try chainDiagnostics(a)
         #expect(diagnostics.map(\.description) == [
             "x.yaml:5:20: error: unknown schema 'sales' (table 'sales.orders')\n  fix: create it first with `- create_schema: {name: sales}`",
-            "x.yaml:8:19: error: schema 'billing' still holds table 'billing.invoices'; drop_schema does not cascade\n  fix: drop those first (drop_table / drop_enum_type with `schema: billing`)",
+            "x.yaml:8:19: error: schema 'billing' still holds table 'billing.invoices'; drop_schema does not cascade\n  fix: drop those first (drop_table / drop_enum_type / drop_view / drop_sequence with `schema: billing`)",
             "x.yaml:9:35: error: unknown table 'billing.invoice' (did you mean 'billing.invoices'?)\n  fix: tables: billing.invoices",
         ])
     }
@@ -113,8 +113,26 @@ import Testing
         let diagnostics = try chainDiagnostics(a)
         #expect(diagnostics.map(\.description) == [
             "x.yaml:5:24: error: unknown schema 'sales' (enum type 'sales.stage')\n  fix: create it first with `- create_schema: {name: sales}`",
-            "x.yaml:8:19: error: schema 'billing' still holds enum type 'billing.level'; drop_schema does not cascade\n  fix: drop those first (drop_table / drop_enum_type with `schema: billing`)",
+            "x.yaml:8:19: error: schema 'billing' still holds enum type 'billing.level'; drop_schema does not cascade\n  fix: drop those first (drop_table / drop_enum_type / drop_view / drop_sequence with `schema: billing`)",
             "x.yaml:9:22: error: unknown enum type 'level'\n  fix: enum types: billing.level",
         ])
+    }
+
+    // spec 1.1: schemas — views and sequences in a schema, and a view reading a schema's table
+    @Test func viewsAndSequencesOfASchema() throws {
+        let a = spec(id: "0001", """
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}]}
+              - create_view: {name: all_invoices, sql: "SELECT id FROM billing.invoices"}
+              - create_view: {schema: billing, name: ids, sql: "SELECT id FROM billing.invoices"}
+              - create_sequence: {schema: sales, name: numbers}
+              - drop_table: {schema: billing, table: invoices}
+              - drop_schema: {name: billing}
+
+            """)
+        let messages = try chainDiagnostics(a).map(\.message)
+        #expect(messages.contains("unknown schema 'sales' (create_sequence 'sales.numbers')"), "\(messages)")
+        #expect(messages.contains { $0.contains("table 'billing.invoices' is used by view 'all_invoices'") }, "\(messages)")
+        #expect(messages.contains { $0.contains("still holds table 'billing.invoices', view 'billing.ids'") }, "\(messages)")
     }
 }

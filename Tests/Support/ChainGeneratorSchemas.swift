@@ -6,7 +6,7 @@ import MGenSpec
 // empty schema dropped. Proposed from side streams, so the chains of a seed keep their other steps.
 
 extension Proposer {
-    /// create_schema or drop_schema of an empty one, sometimes.
+    /// create_schema or drop_schema of an empty one (no table, enum type, view or sequence), sometimes.
     mutating func schemaStep() -> [GeneratedOperation]? {
         guard has(.schemas), dialect == .postgresql else { return nil }
         var copy = rng
@@ -15,6 +15,7 @@ extension Proposer {
         guard side.chance(schemas.isEmpty ? 25 : 8) else { return nil }
         if let empty = schemas.first(where: { schema in
             state.tables(inSchema: schema).isEmpty && !state.enumTypeNames.contains { QualifiedName.schema(of: $0) == schema }
+                && !state.objects.contains { $0.kind != .schema && QualifiedName.schema(of: $0.name) == schema }
         }), side.chance(50) {
             return [op("drop_schema", [("name", .string(empty))])]
         }
