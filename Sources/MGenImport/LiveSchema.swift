@@ -13,12 +13,12 @@ public enum LiveSchema {
         if db.dialect == .sqlite { return try sqliteStatements(db, exclude: exclude) }
         let snapshot = try introspect(db, exclude: exclude)
         var out: [String] = []
-        if db.dialect == .postgresql { out += try postgresEnumTypes(db) }
         // spec 1.1: schemas. The snapshot reads every user schema (its tables keyed `schema` U+001F
-        // `name`, quoted `"billing"."invoices"`): each is made before its tables.
+        // `name`, quoted `"billing"."invoices"`): each is made before its types and tables.
         for object in snapshot.objects ?? [] where object.kind == "schema" {
             out.append("CREATE SCHEMA \(quoteIdentifier(object.name, .postgresql))")
         }
+        if db.dialect == .postgresql { out += try postgresEnumTypes(db) }
         let clauses = db.dialect == .mysql ? try mysqlCheckClauses(db) : [:]
         for var table in orderedByReferences(snapshot.tables) {
             // The snapshot unquotes MySQL's check texts (to compare them): `index > 0` is no SQL.
@@ -108,13 +108,16 @@ public enum LiveSchema {
         return out
     }
 
-    /// `CREATE TYPE … AS ENUM` for the enum types of the current schema (a table's column may use one).
+    /// `CREATE TYPE … AS ENUM` for the enum types of the user schemas (a table's column may use
+    /// one); spec 1.1: schemas, one outside the current schema keyed `schema` U+001F `name`, as
+    /// the snapshot names it.
     static func postgresEnumTypes(_ db: Database) throws -> [String] {
         let rows = try db.query("""
-            SELECT t.typname AS name, string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) AS labels
-            FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-            WHERE t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-            GROUP BY t.typname ORDER BY t.typname
+            SELECT CASE WHEN ns.nspname = current_schema() THEN t.typname::text ELSE ns.nspname || chr(31) || t.typname END AS name,
+                   string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) AS labels
+            FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace ns ON ns.oid = t.typnamespace
+            WHERE ns.nspname = current_schema() OR (ns.nspname !~ '^pg_' AND ns.nspname <> 'information_schema')
+            GROUP BY 1 ORDER BY 1
             """)
         return rows.compactMap { row in
             guard let name = row["name"] ?? nil, let labels = row["labels"] ?? nil else { return nil }

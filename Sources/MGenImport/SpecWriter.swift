@@ -88,18 +88,22 @@ public enum SpecWriter {
         .map([(op.kind, splittingSchemas(body(op)))])
     }
 
-    /// spec 1.1: schemas. Every `table` that holds a key of another schema becomes `schema:` and
-    /// the bare `table:` (as OperationParser reads them back), and a `to` beside it its bare name.
+    /// spec 1.1: schemas. Every `table` (enum type's `name`, `type`, `enum_type`) that holds a key
+    /// of another schema becomes `schema:` and the bare name (as OperationParser reads them back),
+    /// and a `to` beside it its bare name.
     static func splittingSchemas(_ value: Value) -> Value {
+        let named = ["table", "name", "type", "enum_type"]
         switch value {
         case let .map(pairs):
-            guard let key = pairs.first(where: { $0.0 == "table" }).flatMap({ pair -> String? in if case let .string(s) = pair.1 { s } else { nil } }),
-                  let schema = QualifiedName.schema(of: key) else {
+            guard let schema = pairs.lazy.compactMap({ pair -> String? in
+                guard named.contains(pair.0), case let .string(s) = pair.1 else { return nil }
+                return QualifiedName.schema(of: s)
+            }).first else {
                 return .map(pairs.map { ($0.0, splittingSchemas($0.1)) })
             }
             var out: [(String, Value)] = [("schema", .string(schema))]
             for (name, item) in pairs {
-                if (name == "table" || name == "to"), case let .string(s) = item {
+                if named.contains(name) || name == "to", case let .string(s) = item {
                     out.append((name, .string(QualifiedName.unqualified(s))))
                 } else {
                     out.append((name, splittingSchemas(item)))

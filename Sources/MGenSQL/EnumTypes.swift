@@ -26,7 +26,7 @@ extension PostgreSQLDialect {
         case let .dropEnumType(name):
             return [SQLStatement("DROP TYPE \(ifExists)\(quote(name))")]
         case let .renameEnumType(name, to):
-            return [SQLStatement("ALTER TYPE \(quote(name)) RENAME TO \(quote(to))")]
+            return [SQLStatement("ALTER TYPE \(quote(name)) RENAME TO \(quote(QualifiedName.unqualified(to)))")] // spec 1.1: schemas
         case let .addEnumValue(type, value, placement) where context.direction == .down:
             // A down puts back what its up dropped, and then often uses it (the default changed
             // away before the drop, set back after): a type made again in this transaction may
@@ -57,8 +57,10 @@ extension PostgreSQLDialect {
     /// every column converted to the new one (rows holding a value left out make the cast fail, so
     /// nothing is lost silently). Defaults are cast with the type, so they are dropped and set around it.
     func recreate(_ type: String, as kept: [String], _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
-        let retired = String("\(type)_mgen_old".utf8.prefix(maximumNameBytes)) ?? "mgen_old_enum"
-        var statements = [SQLStatement("ALTER TYPE \(quote(type)) RENAME TO \(quote(retired))"),
+        // spec 1.1: schemas. The retired type stays in the type's schema; RENAME TO takes a bare name.
+        let bare = String("\(QualifiedName.unqualified(type))_mgen_old".utf8.prefix(maximumNameBytes)) ?? "mgen_old_enum"
+        let retired = QualifiedName(type).sibling(bare).key
+        var statements = [SQLStatement("ALTER TYPE \(quote(type)) RENAME TO \(quote(bare))"),
                           SQLStatement("CREATE TYPE \(quote(type)) AS ENUM (\(kept.map(stringLiteral).joined(separator: ", ")))")]
         for (table, column) in context.before.columns(ofEnumType: type) {
             let name = quote(column.name)

@@ -10,7 +10,7 @@ public struct Step: Hashable, Sendable {
         self.operation = operation
         self.location = location
         self.before = before
-        self.dataLoss = dataLoss
+        self.dataLoss = dataLoss.map(QualifiedName.display) // spec 1.1: schemas (`billing.invoices` in comments)
     }
 }
 

@@ -154,8 +154,8 @@ extension OperationParser {
     static func checkIdentifiers(_ operation: Operation, at location: SourceLocation, sink: DiagnosticSink) {
         var reported: Set<String> = []
         for identifier in operation.identifiers where reported.insert(identifier.name).inserted {
-            // spec 1.1: schemas. A table key's separator is mgen's own; its parts were read as names.
-            if identifier.kind == "table", QualifiedName.isQualified(identifier.name) { continue }
+            // spec 1.1: schemas. A table's (an enum type's) key separator is mgen's own; its parts were read as names.
+            if ["table", "enum type", "object"].contains(identifier.kind), QualifiedName.isQualified(identifier.name) { continue }
             if hasControlCharacter(identifier.name) {
                 sink.error("\(identifier.kind) name '\(visible(identifier.name))' contains a control character",
                                   at: location, fix: "names must not contain newlines, tabs or other control or format characters")

@@ -11,15 +11,20 @@ public struct EnumTypeSnapshot: Codable, Equatable, Sendable {
     public init(name: String, values: [String]) { self.name = name; self.values = values }
 }
 
-/// The enum types of the current schema (PostgreSQL), sorted by name; nil where there are none
+/// The enum types of the user schemas (PostgreSQL), sorted by name; nil where there are none
 /// (and on MySQL and SQLite, which have none), so snapshots without them encode as before.
+/// spec 1.1: schemas. A type outside the current schema is named as the state keys it,
+/// `schema` U+001F `name`.
 func introspectEnumTypes(_ db: Database) throws -> [EnumTypeSnapshot]? {
     guard db.dialect == .postgresql else { return nil }
     let rows = try db.query("""
-        SELECT t.typname AS name, e.enumlabel AS label
-        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-        WHERE t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
-        ORDER BY t.typname, e.enumsortorder
+        SELECT name, label FROM (
+            SELECT CASE WHEN ns.nspname = current_schema() THEN t.typname::text ELSE ns.nspname || chr(31) || t.typname END AS name,
+                   e.enumlabel AS label, e.enumsortorder AS position
+            FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace ns ON ns.oid = t.typnamespace
+            WHERE t.typnamespace IN \(PostgresIntrospector.userSchemas)
+        ) types
+        ORDER BY name, position
         """)
     var types: [EnumTypeSnapshot] = []
     for row in rows {
@@ -44,6 +49,24 @@ func diffEnumTypes(_ a: [EnumTypeSnapshot]?, _ b: [EnumTypeSnapshot]?) -> [Schem
     }
 }
 
+/// The state's key for a type as `format_type` prints it: `mood`, `"Mood"`, or (spec 1.1:
+/// schemas, a type outside the search path) `billing.level` / `"Billing"."Level"`.
+private func enumTypeKey(_ native: String) -> String {
+    var parts: [String] = [], part = "", quoted = false
+    var characters = native[...]
+    while let c = characters.popFirst() {
+        if c == "\"" {
+            if quoted, characters.first == "\"" { part.append("\""); characters.removeFirst() } else { quoted.toggle() }
+        } else if c == ".", !quoted {
+            parts.append(part); part = ""
+        } else {
+            part.append(c)
+        }
+    }
+    parts.append(part)
+    return parts.count == 2 ? QualifiedName(schema: parts[0], name: parts[1]).key : native.hasPrefix("\"") ? parts.joined() : native
+}
+
 extension TableSnapshot {
     /// Columns of an enum type get the neutral type `enum_type(<name>)` (the catalog's
     /// `format_type` gives the bare name, quoted when it must be).
@@ -51,8 +74,7 @@ extension TableSnapshot {
         var table = self
         for i in table.columns.indices where table.columns[i].neutralType == "native" {
             let native = table.columns[i].nativeType
-            let unquoted = native.hasPrefix("\"") && native.hasSuffix("\"") && native.count > 1
-                ? String(native.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") : native
+            let unquoted = enumTypeKey(native)
             // The native type is lower-cased (normalizeTypeName): a mixed-case type is matched without case.
             if let type = types.first(where: { $0.name == unquoted }) ?? types.first(where: { $0.name.lowercased() == unquoted }) {
                 table.columns[i].neutralType = "enum_type(\(type.name))"

@@ -33,17 +33,22 @@ func introspectObjects(_ db: Database, exclude: Set<String> = []) throws -> [Obj
     switch db.dialect {
     case .postgresql:
         let schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+        // spec 1.1: schemas. Views and sequences of every user schema, keyed as the state keys them.
+        let userSchemas = PostgresIntrospector.userSchemas
+        func keyed(_ alias: String) -> String {
+            "(SELECT CASE WHEN ns.nspname = current_schema() THEN \(alias).relname::text ELSE ns.nspname || chr(31) || \(alias).relname END FROM pg_namespace ns WHERE ns.oid = \(alias).relnamespace)"
+        }
         func notExtension(_ oid: String) -> String { "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = \(oid) AND d.deptype = 'e')" }
         let rows = try db.query("""
-            SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized_view' END AS kind, c.relname::text AS name,
+            SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized_view' END AS kind, \(keyed("c")) AS name,
                    NULL::text AS tbl, pg_get_viewdef(c.oid, true) AS definition
-            FROM pg_class c WHERE c.relnamespace = \(schema) AND c.relkind IN ('v', 'm') AND \(notExtension("c.oid"))
+            FROM pg_class c WHERE c.relnamespace IN \(userSchemas) AND c.relkind IN ('v', 'm') AND \(notExtension("c.oid"))
             UNION ALL
-            SELECT 'sequence', c.relname::text, NULL,
+            SELECT 'sequence', \(keyed("c")), NULL,
                    format('start %s increment %s min %s max %s cache %s%s', s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
                           s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END)
             FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
-            WHERE c.relnamespace = \(schema) AND c.relkind = 'S'
+            WHERE c.relnamespace IN \(userSchemas) AND c.relkind = 'S'
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))
             UNION ALL
             SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,

@@ -24,6 +24,69 @@ import Testing
         }
     }
 
+    /// Enum types in a schema (made, changed, renamed, used by columns in and out of it, dropped),
+    /// and views, a materialized view and a sequence in one, through every cell
+    /// (Fixtures/framework-chains/schema-enum-types, schema-views).
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["schema-enum-types", "schema-views"])
+    func objectsInASchemaEveryCell(_ name: String) throws {
+        guard let server = try GeneratedHarness.server(.postgresql) else { return }
+        let chain = try FrameworkChain(name: name, dialects: [.postgresql]).load()
+        let outcomes = GeneratedHarness.run(chain, dialect: .postgresql, server: server)
+        #expect(outcomes.count == GeneratedHarness.targets(for: .postgresql).count)
+        for outcome in outcomes {
+            #expect(outcome.refused == nil, "\(outcome.cell) refused: \(outcome.refused ?? "")")
+            #expect(outcome.problems.isEmpty, "\(outcome.cell):\n\(outcome.problems.map { "\($0.step): \($0.message)" }.joined(separator: "\n"))")
+        }
+    }
+
+    /// A down that forgets an enum type of another schema fails verify naming it (snapshots read
+    /// only the current schema's types before).
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
+    func forgottenEnumTypeInASchemaFailsVerify() throws {
+        let text = """
+            mgen: 1
+            id: "0001"
+            name: billing
+            operations:
+              - create_schema: {name: billing}
+              - create_enum_type: {schema: billing, name: level, values: [low, high]}
+            down:
+              - sql: "SELECT 1"
+
+            """
+        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
+        let report = try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
+                                options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "a down that leaves an enum type of a schema must fail")
+        #expect(failure.kind == .downDoesNotRestore)
+        let lines = failure.lines.joined(separator: "\n")
+        #expect(lines.contains("enum type billing.level (low, high)"), "\(lines)")
+    }
+
+    /// A down that forgets a view or a sequence of another schema fails verify naming it.
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
+    func forgottenViewAndSequenceInASchemaFailVerify() throws {
+        let text = """
+            mgen: 1
+            id: "0001"
+            name: billing
+            operations:
+              - create_schema: {name: billing}
+              - create_view: {schema: billing, name: answers, sql: "SELECT 42 AS answer"}
+              - create_sequence: {schema: billing, name: numbers}
+            down:
+              - sql: "SELECT 1"
+
+            """
+        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
+        let report = try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
+                                options: VerifyOptions(checkSnapshots: true))
+        let failure = try #require(report.failure, "a down that leaves a view and a sequence of a schema must fail")
+        let lines = failure.lines.joined(separator: "\n")
+        #expect(lines.contains("view billing.answers"), "\(lines)")
+        #expect(lines.contains("sequence billing.numbers"), "\(lines)")
+    }
+
     @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
     func forgottenSchemaAndTableFailVerify() throws {
         let text = """

@@ -39,4 +39,21 @@ import Testing
         #expect(pg.contains("pw.SQL('GENERATED ALWAYS AS (price * qty) STORED')"), "\(pg)")
         #expect(pg.contains("pw.SQL('COLLATE \"C\"')"))
     }
+
+    /// ActiveRecord's `collation:` where Rails writes the whole column (create_table, add_column,
+    /// remove_column's down); the generated-collations-* fixtures run them through Rails.
+    @Test func activeRecordCollationOption() throws {
+        let folder = packageRoot.appendingPathComponent("Tests/IntegrationTests/Fixtures/generated/generated-collations-postgresql").path
+        let out = try temporaryFolder("generated-emit-ar-collation")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let chain = try MigrationChain.build(SpecLoader.load(paths: [folder]))
+        for (dialect, name) in [(Dialect.postgresql, "\"C\""), (.mysql, "\"utf8mb4_bin\"")] {
+            let plan = try EmitEngine.plan(chain, emitter: EmitterRegistry.require("activerecord"), options: EmitOptions(dialect: dialect, output: out))
+            let text = plan.entries.flatMap(\.files).map(\.contents).joined(separator: "\n")
+            #expect(text.contains("t.string :name, limit: 40, null: false, collation: \(name)"), "\(dialect): \(text)")
+            #expect(text.contains("remove_column :orders, :note, :text, collation: "), "\(dialect)")
+            // A collation change, and any alter of a collated column, stays SQL (change_column restates only the type).
+            #expect(!text.contains("change_column :orders, :code"), "\(dialect)")
+        }
+    }
 }

@@ -48,6 +48,36 @@ import Testing
         #expect(reread.operations.map(\.value) == ops)
     }
 
+    /// Enum types of a schema the spec made are read into `schema:` (they stayed raw before), a
+    /// column of one keeps the qualified type, and the written spec reads back the same.
+    @Test func qualifiedEnumTypesAreRead() throws {
+        let dir = try temporaryFolder("schema-enum-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE SCHEMA billing;
+            CREATE TYPE billing.level AS ENUM ('low', 'high');
+            ALTER TYPE billing.level ADD VALUE 'mid' AFTER 'low';
+            CREATE TABLE customers (id integer PRIMARY KEY, level billing.level);
+            ALTER TYPE billing.level RENAME TO tier;
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+        #expect(result.report.rawStatements == 0)
+        let ops = result.migrations[0].operations.map(\.value)
+        let level = QualifiedName(schema: "billing", name: "level").key
+        #expect(ops.map(\.kind) == ["create_schema", "create_enum_type", "add_enum_value", "create_table", "rename_enum_type"])
+        #expect(ops[1] == .createEnumType(name: level, values: ["low", "high"]))
+        #expect(ops[4] == .renameEnumType(name: level, to: QualifiedName(schema: "billing", name: "tier").key))
+        guard case let .createTable(table) = ops[3] else { Issue.record("\(ops)"); return }
+        #expect(table.columns.map(\.type).last == .enumType(level))
+        let yaml = SpecWriter.yaml(result.migrations[0])
+        #expect(!yaml.contains("\\u001F"), "\(yaml)")
+        let reread = try SpecLoader.load(text: yaml, file: "a.yaml")
+        #expect(reread.operations.map(\.value) == ops)
+    }
+
     /// `mgen baseline --db` reads every user schema (as snapshot does): the schema is made before
     /// its tables, and keys across schemas are kept.
     @Test func baselineReadsOtherSchemas() throws {
@@ -55,7 +85,8 @@ import Testing
         let result = try withScratchDatabase(url) { db, _ in
             try db.executeScript([
                 "CREATE SCHEMA billing",
-                "CREATE TABLE customers (id bigint PRIMARY KEY)",
+                "CREATE TYPE billing.level AS ENUM ('low', 'high')",
+                "CREATE TABLE customers (id bigint PRIMARY KEY, level billing.level)",
                 "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id))",
                 "CREATE TABLE payments (id bigint PRIMARY KEY, invoice_id bigint REFERENCES billing.invoices (id))",
             ])
@@ -67,5 +98,9 @@ import Testing
         #expect(state.schemaNames == ["billing"])
         #expect(state.table(invoices)?.foreignKeys.map(\.referencedTable) == ["customers"])
         #expect(state.table("payments")?.foreignKeys.map(\.referencedTable) == [invoices])
+        // An enum type of the schema, made after it, and the column of it.
+        let level = QualifiedName(schema: "billing", name: "level").key
+        #expect(state.enumValues(level) == ["low", "high"])
+        #expect(state.table("customers")?.column("level")?.type == .enumType(level))
     }
 }

@@ -57,7 +57,7 @@ import Testing
         let diagnostics = try chainDiagnostics(a)
         #expect(diagnostics.map(\.description) == [
             "x.yaml:5:20: error: unknown schema 'sales' (table 'sales.orders')\n  fix: create it first with `- create_schema: {name: sales}`",
-            "x.yaml:8:19: error: schema 'billing' still holds 'billing.invoices'; drop_schema does not cascade\n  fix: drop those tables first (drop_table with `schema: billing`)",
+            "x.yaml:8:19: error: schema 'billing' still holds table 'billing.invoices'; drop_schema does not cascade\n  fix: drop those first (drop_table / drop_enum_type / drop_view / drop_sequence with `schema: billing`)",
             "x.yaml:9:35: error: unknown table 'billing.invoice' (did you mean 'billing.invoices'?)\n  fix: tables: billing.invoices",
         ])
     }
@@ -77,5 +77,62 @@ import Testing
             #expect(messages.contains { $0.contains("has no schemas inside a database (schema 'billing')") }, "\(dialect): \(messages)")
             #expect(messages.contains { $0.contains("table 'billing.invoices' names schema 'billing'") }, "\(dialect): \(messages)")
         }
+    }
+
+    // spec 1.1: schemas — enum types in a schema
+    @Test func anEnumTypeOfASchemaIsKeyedWithIt() throws {
+        let a = spec(id: "0002", """
+              - create_schema: {name: billing}
+              - create_enum_type: {schema: billing, name: level, values: [low, high]}
+              - add_column: {table: users, column: {name: level, type: {enum_type: level, schema: billing}}}
+              - rename_enum_type: {schema: billing, name: level, to: tier}
+
+            """)
+        let built = try chain(usersSpec, a)
+        let key = QualifiedName(schema: "billing", name: "tier").key
+        let state = built.migrations[1].after
+        #expect(state.enumTypeNames == [key])
+        #expect(state.table("users")?.column("level")?.type == .enumType(key))
+        #expect(built.migrations[1].down?.map(\.operation.kind) == ["rename_enum_type", "drop_column", "drop_enum_type", "drop_schema"])
+        #expect(DialectRules.problems(in: built, for: .postgresql).isEmpty)
+        for dialect in [Dialect.mysql, .sqlite] {
+            let messages = DialectRules.problems(in: built, for: dialect).map(\.message)
+            #expect(messages.contains { $0.contains("enum type 'billing.level' names schema 'billing'") }, "\(dialect): \(messages)")
+        }
+    }
+
+    @Test func enumTypeSchemaErrors() throws {
+        let a = spec(id: "0001", """
+              - create_enum_type: {schema: sales, name: stage, values: [a]}
+              - create_schema: {name: billing}
+              - create_enum_type: {schema: billing, name: level, values: [low]}
+              - drop_schema: {name: billing}
+              - add_enum_value: {type: level, value: high}
+
+            """)
+        let diagnostics = try chainDiagnostics(a)
+        #expect(diagnostics.map(\.description) == [
+            "x.yaml:5:24: error: unknown schema 'sales' (enum type 'sales.stage')\n  fix: create it first with `- create_schema: {name: sales}`",
+            "x.yaml:8:19: error: schema 'billing' still holds enum type 'billing.level'; drop_schema does not cascade\n  fix: drop those first (drop_table / drop_enum_type / drop_view / drop_sequence with `schema: billing`)",
+            "x.yaml:9:22: error: unknown enum type 'level'\n  fix: enum types: billing.level",
+        ])
+    }
+
+    // spec 1.1: schemas — views and sequences in a schema, and a view reading a schema's table
+    @Test func viewsAndSequencesOfASchema() throws {
+        let a = spec(id: "0001", """
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}]}
+              - create_view: {name: all_invoices, sql: "SELECT id FROM billing.invoices"}
+              - create_view: {schema: billing, name: ids, sql: "SELECT id FROM billing.invoices"}
+              - create_sequence: {schema: sales, name: numbers}
+              - drop_table: {schema: billing, table: invoices}
+              - drop_schema: {name: billing}
+
+            """)
+        let messages = try chainDiagnostics(a).map(\.message)
+        #expect(messages.contains("unknown schema 'sales' (create_sequence 'sales.numbers')"), "\(messages)")
+        #expect(messages.contains { $0.contains("table 'billing.invoices' is used by view 'all_invoices'") }, "\(messages)")
+        #expect(messages.contains { $0.contains("still holds table 'billing.invoices', view 'billing.ids'") }, "\(messages)")
     }
 }

@@ -34,7 +34,8 @@ extension Proposer {
             var pool = Self.enumTypeNames
             if !has(.reservedNames) { pool.removeAll { $0 == "order" } }
             if !has(.mixedCase) { pool.removeAll { $0 == "Level" } }
-            let name = fresh(rng.pick(pool) ?? "mood") { state.enumValues($0) == nil && state.table($0) == nil }
+            // spec 1.1: schemas. In a schema of the chain now and then (feature `schemas`).
+            let name = fresh(inSchema(rng.pick(pool) ?? "mood")) { state.enumValues($0) == nil && state.table($0) == nil }
             var values: [String] = []
             for _ in 0..<(1 + rng.below(3)) { values.append(freshValue(values)) }
             return [op("create_enum_type", [("name", .string(name)), ("values", .list(values.map { .string($0) }))])]

@@ -76,7 +76,8 @@ extension Proposer {
         let count = 1 + rng.below(min(2, table.columns.count))
         var columns: [String] = []
         for _ in 0..<count { if let c = rng.pick(table.columns.map(\.name)), !columns.contains(c) { columns.append(c) } }
-        let name = freeObjectName("v_\(table.name.lowercased().prefix(30))")
+        // spec 1.1: schemas. In a schema of the chain now and then (feature `schemas`).
+        let name = freeObjectName(inSchema("v_\(QualifiedName.unqualified(table.name).lowercased().prefix(30))"))
         let sql = "SELECT \(columns.map(q).joined(separator: ", ")) FROM \(q(table.name))"
         let materialized = has(.sequences) && rng.chance(40)  // PostgreSQL only: the renderer refuses it elsewhere
         return [op("create_view", [("name", .string(name)), ("sql", .string(sql)), ("materialized", materialized ? .bool(true) : nil)])]
@@ -111,7 +112,7 @@ extension Proposer {
     static let otherTriggerBody = "BEGIN IF TG_OP <> 'DELETE' THEN RETURN NEW; END IF; RETURN OLD; END;"
 
     mutating func createSequence() -> [GeneratedOperation] {
-        let name = freeObjectName("seq_\(specID)")
+        let name = freeObjectName(inSchema("seq_\(specID)"))
         return [op("create_sequence", [("name", .string(name)), ("start", rng.chance(50) ? .number("100") : nil),
                                        ("increment", rng.chance(50) ? .number("5") : nil), ("cycle", rng.chance(20) ? .bool(true) : nil)])]
     }

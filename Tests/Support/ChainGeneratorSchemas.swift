@@ -6,14 +6,17 @@ import MGenSpec
 // empty schema dropped. Proposed from side streams, so the chains of a seed keep their other steps.
 
 extension Proposer {
-    /// create_schema or drop_schema of an empty one, sometimes.
+    /// create_schema or drop_schema of an empty one (no table, enum type, view or sequence), sometimes.
     mutating func schemaStep() -> [GeneratedOperation]? {
         guard has(.schemas), dialect == .postgresql else { return nil }
         var copy = rng
         var side = SplitMix64(seed: copy.next() ^ (UInt64(serial) &* 0x7363_6865_6D61_7331))
         let schemas = state.schemaNames
         guard side.chance(schemas.isEmpty ? 25 : 8) else { return nil }
-        if let empty = schemas.first(where: { state.tables(inSchema: $0).isEmpty }), side.chance(50) {
+        if let empty = schemas.first(where: { schema in
+            state.tables(inSchema: schema).isEmpty && !state.enumTypeNames.contains { QualifiedName.schema(of: $0) == schema }
+                && !state.objects.contains { $0.kind != .schema && QualifiedName.schema(of: $0.name) == schema }
+        }), side.chance(50) {
             return [op("drop_schema", [("name", .string(empty))])]
         }
         guard schemas.count < 2 else { return nil }
@@ -41,18 +44,20 @@ extension Proposer {
 }
 
 extension YAMLValue {
-    /// The spec's spelling of a table of another schema: `schema:` beside the bare `table:` (and
-    /// a `to` beside it bare), in every map. Names derived from a key (index, constraint) have
-    /// their separator as `_`.
+    /// The spec's spelling of a table (or an enum type) of another schema: `schema:` beside the
+    /// bare `table:` (or `name:`/`type:`/`enum_type:`, and a `to` beside it bare), in every map.
+    /// Names derived from a key (index, constraint) have their separator as `_`.
     var splittingSchemas: YAMLValue {
+        let named = ["table", "name", "type", "enum_type"]
         switch self {
         case let .map(pairs):
-            guard let schema = pairs.first(where: { $0.0 == "table" }).flatMap({ pair -> String? in
-                if case let .string(s) = pair.1 { QualifiedName.schema(of: s) } else { nil }
-            }) else { return .map(pairs.map { ($0.0, $0.1.splittingSchemas) }) }
+            guard let schema = pairs.lazy.compactMap({ pair -> String? in
+                guard named.contains(pair.0), case let .string(s) = pair.1 else { return nil }
+                return QualifiedName.schema(of: s)
+            }).first else { return .map(pairs.map { ($0.0, $0.1.splittingSchemas) }) }
             var out: [(String, YAMLValue)] = [("schema", .string(schema))]
             for (key, value) in pairs {
-                if key == "table" || key == "to", case let .string(s) = value {
+                if named.contains(key) || key == "to", case let .string(s) = value {
                     out.append((key, .string(QualifiedName.unqualified(s))))
                 } else {
                     out.append((key, value.splittingSchemas))

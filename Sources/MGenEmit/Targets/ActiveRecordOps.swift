@@ -156,8 +156,10 @@ struct ActiveRecordRenderer {
         if step.operation.touchesSchema(in: step.before) { return try raw(step, context) }
         // spec 1.1: generated columns and collations (Rails 6.1 has no `virtual`): execute, with the
         // inverse's SQL; on SQLite every step on such a table, which Rails' table copy would
-        // rebuild without them
-        if step.operation.touchesGeneratedOrCollatedColumn(in: step.before)
+        // rebuild without them. A collated column is `collation:` where Rails writes the whole
+        // column (create_table, add_column, the down of remove_column); change_column restates
+        // only the type, which would reset a collation, so an alter of one stays SQL.
+        if step.operation.touchesGeneratedOrCollatedColumn(in: step.before, collations: !Self.writesWholeColumns(step.operation))
             || (!dialect.capabilities.alterTableChangesConstraints && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, context.after)) {
             return try raw(step, context)
         }
@@ -397,6 +399,14 @@ struct ActiveRecordRenderer {
         return parts
     }
 
+    /// spec 1.1: collations. The steps whose Rails call states every column it writes in full.
+    static func writesWholeColumns(_ operation: MGenSpec.Operation) -> Bool {
+        switch operation {
+        case .createTable, .addColumn, .dropColumn, .dropTable: true
+        default: false
+        }
+    }
+
     private func alterColumn(_ change: AlterColumn, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
         guard !traits.copiesTableToAlter else { return try raw(step, context) }
         let table = try context.before.requiredTable(change.table)
@@ -534,6 +544,9 @@ struct ActiveRecordRenderer {
             options.append(("default", "nil"))
         }
         if let comment = column.comment, dialect.capabilities.comments { options.append(("comment", Ruby.string(comment))) }
+        // spec 1.1: collations (Rails quotes it on PostgreSQL, as mgen's SQL does; on SQLite a step
+        // on a table with a collated column is SQL, above)
+        if let collation = column.collation(dialect) { options.append(("collation", Ruby.string(collation))) }
         return (method, type, options)
     }
 

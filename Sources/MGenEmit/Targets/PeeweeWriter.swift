@@ -165,7 +165,8 @@ struct PeeweeWriter {
         if case let .addColumn(table, column, unique, fk?) = operation, !QualifiedName.isQualified(table), QualifiedName.isQualified(fk.referencedTable) {
             return try addField(table, column, unique: unique, foreignKey: nil, context) + sqlCalls(.addForeignKey(fk), context)
         }
-        if operation.namesSchema(in: context.before), !Self.isDefaultSchemaTable(operation) {
+        // A column of an enum type in a schema is a field of its model (its class names the type).
+        if operation.namesSchema(in: context.before, enumColumnTypes: false), !Self.isDefaultSchemaTable(operation) {
             // peewee_migrate runs every migration in a transaction: no CONCURRENTLY (as its own index calls).
             switch operation {
             case let .createIndex(index, concurrently) where !keepConcurrently(concurrently):

@@ -6,10 +6,12 @@ import MGenSpec
 extension PostgresReader.Reader {
     typealias Node = PostgresReader.Node
 
-    /// A type's name as one unqualified name (`public.` left off), or raw.
+    /// A type's name as the state keys it (`public.` left off; spec 1.1: schemas, a type of a
+    /// schema the spec made is `schema` U+001F `name`), or raw.
     func enumTypeName(_ parts: [String]) throws(KeepRaw) -> String {
         let names = parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
-        guard names.count == 1 else { throw KeepRaw(reason: "schema-qualified type \(parts.joined(separator: "."))") }
+        if names.count == 2, state.object(.schema, names[0]) != nil { return QualifiedName(schema: names[0], name: names[1]).key }
+        guard names.count == 1 else { throw KeepRaw(reason: "schema-qualified type \(parts.joined(separator: ".")) of a schema the spec did not create") }
         return names[0]
     }
 
@@ -44,7 +46,7 @@ extension PostgresReader.Reader {
         let parts = PostgresReader.names(of: body["object"] as? Node ?? [:])
         let name = try enumTypeName(parts)
         guard state.enumValues(name) != nil else { throw KeepRaw(reason: "type \(name) is not an enum type the spec knows") }
-        return [.renameEnumType(name: name, to: to)]
+        return [.renameEnumType(name: name, to: QualifiedName(name).sibling(to).key)] // spec 1.1: schemas (stays in its schema)
     }
 
     /// `DROP TYPE a, b` of enum types the state knows.

@@ -85,7 +85,7 @@ extension OperationParser {
     static func enumTypeOperation(_ kind: String, _ f: Fields) -> Operation? {
         switch kind {
         case "create_enum_type":
-            guard let name = f.name("name"), let values = f.stringList("values", required: true) else { return nil }
+            guard let name = f.name("name").map(f.inSchema), let values = f.stringList("values", required: true) else { return nil }
             var seen: Set<String> = []
             for value in values where !seen.insert(value).inserted {
                 f.sink.error("enum value '\(value)' is listed twice in type '\(name)'", at: f.location("values"), fix: "list each value once")
@@ -93,12 +93,12 @@ extension OperationParser {
             }
             return .createEnumType(name: name, values: values)
         case "drop_enum_type":
-            return f.name("name").map { .dropEnumType(name: $0) }
+            return f.name("name").map(f.inSchema).map { .dropEnumType(name: $0) }
         case "rename_enum_type":
-            guard let name = f.name("name"), let to = f.name("to") else { return nil }
-            return .renameEnumType(name: name, to: to)
+            guard let name = f.name("name").map(f.inSchema), let to = f.name("to") else { return nil }
+            return .renameEnumType(name: name, to: QualifiedName(name).sibling(to).key) // spec 1.1: schemas (stays in its schema)
         case "add_enum_value":
-            guard let type = f.name("type"), let value = f.string("value", required: true) else { return nil }
+            guard let type = f.name("type").map(f.inSchema), let value = f.string("value", required: true) else { return nil }
             let before = f.string("before"), after = f.string("after")
             if before != nil, after != nil {
                 f.sink.error("add_enum_value takes `before` or `after`, not both", at: f.location("after"), fix: "keep one of them")
@@ -107,24 +107,33 @@ extension OperationParser {
             let placement: EnumValuePlacement = before.map { .before($0) } ?? after.map { .after($0) } ?? .end
             return .addEnumValue(type: type, value: value, placement: placement)
         case "rename_enum_value":
-            guard let type = f.name("type"), let value = f.string("value", required: true), let to = f.string("to", required: true) else { return nil }
+            guard let type = f.name("type").map(f.inSchema), let value = f.string("value", required: true), let to = f.string("to", required: true) else { return nil }
             return .renameEnumValue(type: type, value: value, to: to)
         case "drop_enum_value":
-            guard let type = f.name("type"), let value = f.string("value", required: true) else { return nil }
+            guard let type = f.name("type").map(f.inSchema), let value = f.string("value", required: true) else { return nil }
             return .dropEnumValue(type: type, value: value)
         default:
             return nil
         }
     }
 
-    /// `type: {enum_type: mood}`: a column of a named enum type.
+    /// `type: {enum_type: mood}`: a column of a named enum type (`{enum_type: level, schema:
+    /// billing}`: one in a schema, spec 1.1: schemas).
     static func enumColumnType(_ mapping: Node.Mapping, sink: DiagnosticSink) -> ColumnType? {
-        guard mapping.count == 1, let (key, value) = mapping.first, key.string == "enum_type" else { return nil }
-        guard case let .scalar(scalar) = value, !scalar.string.isEmpty else {
+        guard let value = mapping.first(where: { $0.key.string == "enum_type" })?.value else { return nil }
+        let schemaNode = mapping.first(where: { $0.key.string == "schema" })?.value
+        guard mapping.count == (schemaNode == nil ? 1 : 2) else { return nil }
+        guard case let .scalar(scalar) = value, !scalar.string.isEmpty, !hasControlCharacter(scalar.string) else {
             sink.error("`enum_type` names an enum type made by create_enum_type", at: sink.location(value))
             return nil
         }
-        return .enumType(scalar.string)
+        guard let schemaNode else { return .enumType(scalar.string) }
+        guard case let .scalar(schema) = schemaNode, !schema.string.isEmpty,
+              validSchemaName(schema.string, at: sink.location(schemaNode), sink: sink) else {
+            if case .scalar = schemaNode {} else { sink.error("`schema` names a schema made by create_schema", at: sink.location(schemaNode)) }
+            return nil
+        }
+        return .enumType(QualifiedName(schema: schema.string, name: scalar.string).key)
     }
 }
 

@@ -22,7 +22,9 @@ extension OperationParser {
     ]
 
     static func objectChange(_ kind: String, _ f: Fields) -> Operation? {
-        guard let name = f.name("name") else { return nil }
+        guard var name = f.name("name") else { return nil }
+        // spec 1.1: schemas. A view's or a sequence's `schema:` keys its name (Ops/Schemas.swift).
+        if schemaQualifiedObjectKinds.contains(kind) { name = f.inSchema(name) }
         let change: ObjectChange?
         switch kind {
         case "create_view", "replace_view":

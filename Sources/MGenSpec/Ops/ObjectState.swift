@@ -65,7 +65,12 @@ extension SchemaState {
             let texts = view.query.byDialect.keys.sorted().compactMap { view.query.byDialect[$0] }
             // Each text scanned once for its words (as `mentions` scans), not once per name of the state.
             let words = texts.reduce(into: Set<String>()) { $0.formUnion(identifierWords(in: $1)) }
-            func named(_ name: String) -> Bool { words.contains(name) }
+            // spec 1.1: schemas. A name of another schema is named by both its words (`billing.invoices`).
+            func named(_ name: String) -> Bool {
+                guard QualifiedName.isQualified(name) else { return words.contains(name) }
+                let qualified = QualifiedName(name)
+                return words.contains(qualified.name) && qualified.schema.map(words.contains) == true
+            }
             let star = texts.contains { $0.contains("*") }
             for name in tableNames where named(name) {
                 out.append(name)

@@ -72,10 +72,17 @@ public struct SchemaDefinition: Hashable, Sendable {
 
 extension OperationParser {
     /// The operations that take `schema:` beside `table:` (and every `references` mapping).
-    static let schemaQualifiedKinds: Set<String> = [
+    static let schemaQualifiedKinds: Set<String> = Set<String>([
         "create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column", "alter_column",
         "create_index", "drop_index", "add_foreign_key", "add_unique", "add_check", "validate_constraint", "drop_constraint",
         "backfill", "add_primary_key", "drop_primary_key", "comment_table", "rename_constraint", "insert", "delete", "update",
+        "create_enum_type", "drop_enum_type", "rename_enum_type", "add_enum_value", "rename_enum_value", "drop_enum_value",
+    ]).union(schemaQualifiedObjectKinds)
+
+    /// The object steps whose `name` takes a `schema:` (views and sequences; an extension's
+    /// `schema` is where it installs its objects, not its name's).
+    static let schemaQualifiedObjectKinds: Set<String> = [
+        "create_view", "replace_view", "drop_view", "refresh_materialized_view", "create_sequence", "alter_sequence", "drop_sequence",
     ]
 
     /// The allowed fields of an operation with `schema` added where it takes one.
@@ -108,6 +115,11 @@ extension Fields {
         guard let schema = name("schema", required: false) else { return nil }
         return OperationParser.validSchemaName(schema, at: location("schema"), sink: sink) ? schema : nil
     }
+
+    /// A name (an enum type's) keyed into the `schema:` given beside it, if any.
+    func inSchema(_ name: String) -> String {
+        tableSchema().map { QualifiedName(schema: $0, name: name).key } ?? name
+    }
 }
 
 extension Operation {
@@ -125,11 +137,36 @@ extension Operation {
         return out
     }
 
+    /// The enum types the operation names: the one it changes, and those of the columns it writes.
+    var namedEnumTypes: [String] { writtenColumnTypes.compactMap(\.enumTypeName) + enumTypeStepNames }
+
+    /// The view or sequence an object step names, when it is one of another schema.
+    var qualifiedObjectName: String? {
+        guard case let .object(change) = self, QualifiedName.isQualified(change.name) else { return nil }
+        return change.name
+    }
+
+    /// The enum types an enum-type step changes.
+    var enumTypeStepNames: [String] {
+        switch self {
+        case let .createEnumType(name, _), let .dropEnumType(name), let .addEnumValue(name, _, _),
+             let .renameEnumValue(name, _, _), let .dropEnumValue(name, _):
+            [name]
+        case let .renameEnumType(name, to): [name, to]
+        default: []
+        }
+    }
+
     /// spec 1.1: schemas. Whether the operation is a schema step, names a table outside the
-    /// default schema (its own, or one its foreign key references) or an index of such a table.
-    public func namesSchema(in before: SchemaState) -> Bool {
+    /// default schema (its own, or one its foreign key references) or an index of such a table,
+    /// or names an enum type in a schema (the builders that name a type take a plain one;
+    /// `enumColumnTypes: false` leaves out the columns of such a type, for a target whose field
+    /// takes the qualified type as written).
+    public func namesSchema(in before: SchemaState, enumColumnTypes: Bool = true) -> Bool {
         if case .object(let change) = self, change.object(in: before)?.kind == .schema { return true }
         if namedTables.contains(where: QualifiedName.isQualified) { return true }
+        let types = enumColumnTypes ? namedEnumTypes : enumTypeStepNames
+        if types.contains(where: QualifiedName.isQualified) || qualifiedObjectName != nil { return true }
         switch self {
         case let .dropIndex(name, _, _), let .renameIndex(name, _, _):
             return before.index(name).map { QualifiedName.isQualified($0.table) } ?? false
@@ -144,9 +181,12 @@ extension Operation {
         if namesSchema(in: before) { return true }
         switch self {
         case let .dropTable(name):
-            // Its down recreates foreign keys that may point into a schema.
+            // Its down recreates foreign keys that may point into a schema, and columns of enum types in one.
+            if before.table(name)?.columns.contains(where: { $0.type.enumTypeName.map(QualifiedName.isQualified) ?? false }) == true { return true }
             return before.table(name)?.foreignKeys.contains { QualifiedName.isQualified($0.referencedTable) } ?? false
         case let .dropColumn(table, column):
+            // Its down restates a foreign key into a schema, or a column of an enum type in one.
+            if let type = before.table(table)?.column(column)?.type.enumTypeName, QualifiedName.isQualified(type) { return true }
             return before.table(table)?.foreignKeys.contains { $0.columns.contains(column) && QualifiedName.isQualified($0.referencedTable) } ?? false
         case let .dropConstraint(table, name):
             return before.table(table)?.foreignKeys.contains { $0.name == name && QualifiedName.isQualified($0.referencedTable) } ?? false
@@ -175,11 +215,26 @@ extension Validator {
             error("unknown schema '\(schema)' (table '\(QualifiedName(key))')", field: "schema",
                   fix: "create it first with `- create_schema: {name: \(schema)}`")
         }
+        for key in Set(operation.namedEnumTypes).sorted() {
+            guard let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil else { continue }
+            error("unknown schema '\(schema)' (enum type '\(QualifiedName(key))')", field: "schema",
+                  fix: "create it first with `- create_schema: {name: \(schema)}`")
+        }
+        if let key = operation.qualifiedObjectName, let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil {
+            error("unknown schema '\(schema)' (\(operation.kind) '\(QualifiedName(key))')", field: "schema",
+                  fix: "create it first with `- create_schema: {name: \(schema)}`")
+        }
         if case let .object(.drop(.schema, name)) = operation {
             let tables = state.tables(inSchema: name)
-            if !tables.isEmpty {
-                error("schema '\(name)' still holds \(tables.map { "'\(QualifiedName($0))'" }.joined(separator: ", ")); drop_schema does not cascade",
-                      field: "name", fix: "drop those tables first (drop_table with `schema: \(name)`)")
+            let types = state.enumTypeNames.filter { QualifiedName.schema(of: $0) == name }
+            let objects = [ObjectKind.view, .sequence].flatMap { kind in
+                state.objectNames(kind).filter { QualifiedName.schema(of: $0) == name }.map { (state.object(kind, $0)?.kind.word ?? kind.word, $0) }
+            }
+            if !tables.isEmpty || !types.isEmpty || !objects.isEmpty {
+                let held = tables.map { "table '\(QualifiedName($0))'" } + types.map { "enum type '\(QualifiedName($0))'" }
+                    + objects.map { "\($0.0) '\(QualifiedName($0.1))'" }
+                error("schema '\(name)' still holds \(held.joined(separator: ", ")); drop_schema does not cascade",
+                      field: "name", fix: "drop those first (drop_table / drop_enum_type / drop_view / drop_sequence with `schema: \(name)`)")
             }
         }
     }
@@ -192,6 +247,9 @@ extension DialectRules.Check {
         guard dialect != .postgresql else { return }
         if let key = operation.namedTables.first(where: QualifiedName.isQualified) {
             error("\(displayName) has no schemas inside a database: table '\(QualifiedName(key))' names schema '\(QualifiedName(key).schema ?? "")'",
+                  fix: "leave out `schema:` in a \(dialect) chain (schemas are PostgreSQL's)")
+        } else if let key = operation.namedEnumTypes.first(where: QualifiedName.isQualified) ?? operation.qualifiedObjectName {
+            error("\(displayName) has no schemas inside a database: \(operation.qualifiedObjectName == nil ? "enum type" : operation.kind) '\(QualifiedName(key))' names schema '\(QualifiedName(key).schema ?? "")'",
                   fix: "leave out `schema:` in a \(dialect) chain (schemas are PostgreSQL's)")
         }
     }
