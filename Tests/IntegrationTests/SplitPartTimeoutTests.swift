@@ -37,6 +37,26 @@ import Testing
     /// A concurrent index beside other steps (issue 13): the other steps run in transactions of
     /// their own with their timeouts (the first gives up behind a long reader), the index is built
     /// CONCURRENTLY between them, valid, once the migration goes through.
+    /// `migrate` while a long read transaction holds ACCESS SHARE on members: the first part gives
+    /// up on its lock_timeout. The server ends the reader after 20 s, so a part without its timeout
+    /// would wait for it (and succeed late) rather than hang the test. `whileBlocked` runs before
+    /// the reader lets go.
+    static func migrateGivesUpBehindAReader(_ project: DjangoProject, _ environment: [String: String], _ url: DatabaseURL,
+                                            whileBlocked: () throws -> Void = {}) throws {
+        let reader = try open(url)
+        defer { reader.close() }
+        try reader.execute("SET idle_in_transaction_session_timeout = '20s'")
+        try reader.execute("BEGIN")
+        try reader.execute("SELECT count(*) FROM members")
+        let start = Date()
+        let blocked = try runPython(["manage.py", "migrate", DjangoMigrateTests.app, "--no-color"], in: project.root, environment: environment)
+        let waited = Date().timeIntervalSince(start)
+        #expect(blocked.status != 0 && blocked.output.contains("lock timeout"), "the first part gives up on its lock_timeout:\n\(blocked.output)")
+        #expect(waited < 15, "it gave up after about lock_timeout (\(waited)s), not when the reader ended")
+        try whileBlocked()
+        try reader.execute("ROLLBACK")
+    }
+
     @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
     func djangoConcurrentIndexBesideOtherStepsRunsInParts() throws {
         let mixed = """
@@ -59,17 +79,7 @@ import Testing
         try withScratchDatabase(try DBEnv.url(DBEnv.pgKey)) { db, url in
             let environment = try project.environment(url)
             try project.manage(["migrate", DjangoMigrateTests.app, names[0]], environment)
-            let reader = try open(url)
-            defer { reader.close() }
-            try reader.execute("SET idle_in_transaction_session_timeout = '20s'")
-            try reader.execute("BEGIN")
-            try reader.execute("SELECT count(*) FROM members")
-            let start = Date()
-            let blocked = try runPython(["manage.py", "migrate", DjangoMigrateTests.app, "--no-color"], in: project.root, environment: environment)
-            let waited = Date().timeIntervalSince(start)
-            #expect(blocked.status != 0 && blocked.output.contains("lock timeout"), "the first part gives up on its lock_timeout:\n\(blocked.output)")
-            #expect(waited < 15, "after about lock_timeout (\(waited)s), not when the reader ended")
-            try reader.execute("ROLLBACK")
+            try Self.migrateGivesUpBehindAReader(project, environment, url)
             try project.manage(["migrate", DjangoMigrateTests.app], environment)
             #expect(try db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'members' AND column_name IN ('nick', 'age')") == "2")
             #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_members_email'::regclass") == "true")
@@ -92,21 +102,11 @@ import Testing
             let environment = try project.environment(url)
             try project.manage(["migrate", DjangoMigrateTests.app, names[0]], environment)
             try db.execute("INSERT INTO members (email) VALUES ('a@example.com'), ('b@example.com')")
-            // A long read transaction holds ACCESS SHARE on members. The server ends it after 20 s, so
-            // a part without its timeout would wait for it (and succeed late) rather than hang the test.
-            let reader = try open(url)
-            defer { reader.close() }
-            try reader.execute("SET idle_in_transaction_session_timeout = '20s'")
-            try reader.execute("BEGIN")
-            try reader.execute("SELECT count(*) FROM members")
-            let start = Date()
-            let blocked = try runPython(["manage.py", "migrate", DjangoMigrateTests.app, "--no-color"], in: project.root, environment: environment)
-            let waited = Date().timeIntervalSince(start)
-            #expect(blocked.status != 0 && blocked.output.contains("lock timeout"), "the first part gives up on its lock_timeout:\n\(blocked.output)")
-            #expect(waited < 15, "it gave up after about lock_timeout (\(waited)s), not when the reader ended")
-            // Nothing of the failed part stayed: its transaction rolled back (no CHECK left behind).
-            #expect(try db.scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'c'") == "0")
-            try reader.execute("ROLLBACK")
+            try Self.migrateGivesUpBehindAReader(project, environment, url) {
+                // Nothing of the failed part stayed: its transaction rolled back (no CHECK left behind).
+                let checks = try db.scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'c'")
+                #expect(checks == "0")
+            }
             try project.manage(["migrate", DjangoMigrateTests.app], environment)
             #expect(try db.scalar("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'members' AND column_name = 'email'") == "NO")
             #expect(try db.scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = 'members'::regclass AND contype = 'c'") == "0",
