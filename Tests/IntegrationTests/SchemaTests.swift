@@ -54,13 +54,17 @@ import Testing
               - sql: "SELECT 1"
 
             """
-        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
-        let report = try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
-                                options: VerifyOptions(checkSnapshots: true))
-        let failure = try #require(report.failure, "a down that leaves an enum type of a schema must fail")
+        let failure = try #require(try Self.verifyFailure(text), "a down that leaves an enum type of a schema must fail")
         #expect(failure.kind == .downDoesNotRestore)
         let lines = failure.lines.joined(separator: "\n")
         #expect(lines.contains("enum type billing.level (low, high)"), "\(lines)")
+    }
+
+    /// The failure `verify` (snapshots checked, PostgreSQL) reports for a one-spec chain; nil if it passes.
+    static func verifyFailure(_ text: String) throws -> VerifyFailure? {
+        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
+        return try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
+                          options: VerifyOptions(checkSnapshots: true)).failure
     }
 
     /// A down that forgets a view or a sequence of another schema fails verify naming it.
@@ -78,10 +82,7 @@ import Testing
               - sql: "SELECT 1"
 
             """
-        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
-        let report = try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
-                                options: VerifyOptions(checkSnapshots: true))
-        let failure = try #require(report.failure, "a down that leaves a view and a sequence of a schema must fail")
+        let failure = try #require(try Self.verifyFailure(text), "a down that leaves a view and a sequence of a schema must fail")
         let lines = failure.lines.joined(separator: "\n")
         #expect(lines.contains("view billing.answers"), "\(lines)")
         #expect(lines.contains("sequence billing.numbers"), "\(lines)")
@@ -100,10 +101,7 @@ import Testing
               - sql: "SELECT 1"
 
             """
-        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
-        let report = try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
-                                options: VerifyOptions(checkSnapshots: true))
-        let failure = try #require(report.failure, "a down that leaves a schema and its table must fail")
+        let failure = try #require(try Self.verifyFailure(text), "a down that leaves a schema and its table must fail")
         #expect(failure.kind == .downDoesNotRestore)
         let text2 = failure.lines.joined(separator: "\n")
         #expect(text2.contains("schema billing"), "\(text2)")
