@@ -191,34 +191,11 @@ extension PostgreSQLBehaviourTests {
             #expect(plain == .accessExclusive && plainWriterWaited, "the plain form builds under ACCESS EXCLUSIVE: \(plain)")
 
             // Now: the build on a thread of its own, waiting behind an open writing transaction.
-            let url = try Servers.url("MGEN_TEST_PG_URL")
-            let scratchName = try #require(try db.scalar("SELECT current_database()"))
-            let builder = Shared(try open(url.withDatabase(scratchName)))
-            defer { builder.value.close() }
-            let builderPid = try #require(try builder.value.scalar("SELECT pg_backend_pid()"))
-            try observer.execute("BEGIN")
-            try observer.execute("INSERT INTO users (email) VALUES ('open@example.com')")
-            let done = DispatchSemaphore(value: 0)
-            let failure = Shared<String?>(nil)
-            let build = Array(file.prefix(2).map(\.sql))
-            Thread.detachNewThread {
-                do { for statement in build { try builder.value.execute(statement) } } catch { failure.value = "\(error)" }
-                done.signal()
-            }
-            let watcher = try open(url.withDatabase(scratchName))
-            defer { watcher.close() }
-            var seen: PGLock?
-            for _ in 0..<100 where seen == nil {
-                seen = try locks(watcher, pid: builderPid)["users"]
-                if seen == nil { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            try watcher.execute("SET lock_timeout = '2s'")
-            var writerWaited = false
-            do { try watcher.execute("INSERT INTO users (email, code, n) VALUES ('during@example.com', 'during', 1)") } catch { writerWaited = true }
-            try observer.execute("COMMIT")
-            done.wait()
+            let build = try buildBehindAnOpenWriter(db, observer, Array(file.prefix(2).map(\.sql)),
+                                                    insert: "INSERT INTO users (email, code, n) VALUES ('during@example.com', 'during', 1)")
+            let seen = build.held, writerWaited = build.writerWaited
             #expect(seen == .shareUpdateExclusive && !writerWaited, "the concurrent build: \(String(describing: seen)), writer waited: \(writerWaited)")
-            #expect(failure.value == nil)
+            #expect(build.failure == nil)
             // The take-over: the file's own transaction, held open to read its lock and scans.
             let parts = takeOver.dropLast()
             let scansBefore = try scans(db)

@@ -74,6 +74,40 @@ struct PostgreSQLBehaviourTests {
     }
 
     /// Runs statements inside one open transaction, reads the locks held, then rolls back.
+    /// Runs `statements` on a connection of its own while `observer` holds a writing transaction
+    /// on `users` open, so a concurrent build waits in its second phase. Reports the lock the
+    /// builder holds on `users` while it waits and whether a third session's `insert` had to wait
+    /// (2 s lock timeout), then lets the writer commit and the build finish.
+    func buildBehindAnOpenWriter(_ db: Database, _ observer: Database, _ statements: [String], insert: String)
+        throws -> (held: PGLock?, writerWaited: Bool, failure: String?) {
+        let url = try Servers.url("MGEN_TEST_PG_URL")
+        let scratchName = try #require(try db.scalar("SELECT current_database()"))
+        let builder = Shared(try open(url.withDatabase(scratchName)))
+        defer { builder.value.close() }
+        let builderPid = try #require(try builder.value.scalar("SELECT pg_backend_pid()"))
+        try observer.execute("BEGIN")
+        try observer.execute("INSERT INTO users (email) VALUES ('open@example.com')")
+        let done = DispatchSemaphore(value: 0)
+        let failure = Shared<String?>(nil)
+        Thread.detachNewThread {
+            do { for statement in statements { try builder.value.execute(statement) } } catch { failure.value = "\(error)" }
+            done.signal()
+        }
+        let watcher = try open(url.withDatabase(scratchName))
+        defer { watcher.close() }
+        var seen: PGLock?
+        for _ in 0..<100 where seen == nil {
+            seen = try locks(watcher, pid: builderPid)["users"]
+            if seen == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        try watcher.execute("SET lock_timeout = '2s'")
+        var writerWaited = false
+        do { try watcher.execute(insert) } catch { writerWaited = true }
+        try observer.execute("COMMIT")
+        done.wait()
+        return (seen, writerWaited, failure.value)
+    }
+
     func locksHeld(_ db: Database, _ observer: Database, _ statements: [String]) throws -> [String: PGLock] {
         let pid = try #require(try db.scalar("SELECT pg_backend_pid()"))
         try db.execute("BEGIN")
@@ -141,32 +175,9 @@ struct PostgreSQLBehaviourTests {
             // is SHARE UPDATE EXCLUSIVE and a third session can still insert.
             let safeSQL = try renderedUp("  - create_index: {name: idx_users_email, table: users, columns: [email], concurrently: true}",
                                          .postgresql).map(\.sql)
-            let url = try Servers.url("MGEN_TEST_PG_URL")
-            let scratchName = try #require(try db.scalar("SELECT current_database()"))
-            let builder = Shared(try open(url.withDatabase(scratchName)))
-            defer { builder.value.close() }
-            let builderPid = try #require(try builder.value.scalar("SELECT pg_backend_pid()"))
-            try observer.execute("BEGIN")
-            try observer.execute("INSERT INTO users (email) VALUES ('open@example.com')")
-            let done = DispatchSemaphore(value: 0)
-            let failure = Shared<String?>(nil)
-            Thread.detachNewThread {
-                do { for statement in safeSQL { try builder.value.execute(statement) } } catch { failure.value = "\(error)" }
-                done.signal()
-            }
-            let watcher = try open(url.withDatabase(scratchName))
-            defer { watcher.close() }
-            var seen: PGLock?
-            for _ in 0..<100 where seen == nil {
-                seen = try locks(watcher, pid: builderPid)["users"]
-                if seen == nil { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            #expect(seen == .shareUpdateExclusive)
-            try watcher.execute("SET lock_timeout = '2s'")
-            try watcher.execute("INSERT INTO users (email) VALUES ('during-build@example.com')")
-            try observer.execute("COMMIT")
-            done.wait()
-            #expect(failure.value == nil)
+            let build = try buildBehindAnOpenWriter(db, observer, safeSQL, insert: "INSERT INTO users (email) VALUES ('during-build@example.com')")
+            #expect(build.held == .shareUpdateExclusive && !build.writerWaited)
+            #expect(build.failure == nil)
             #expect(try db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'idx_users_email'::regclass") == "true")
         }
     }
