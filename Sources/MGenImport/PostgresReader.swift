@@ -81,6 +81,7 @@ enum PostgresReader {
             case "ViewStmt": return .operations(try reader.createView(body))
             case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
             case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
+            case "RefreshMatViewStmt": return .operations(try reader.refreshMaterializedView(body))
             case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
             // spec 1.1: schemas (Ops/SchemaReading.swift)
             case "CreateSchemaStmt": return .operations(try reader.createSchema(body))
@@ -135,7 +136,8 @@ enum PostgresReader {
                      "AlterTableStmt": "ALTER TABLE", "RenameStmt": "RENAME", "DropStmt": "DROP", "IndexStmt": "CREATE INDEX",
                      "CommentStmt": "COMMENT ON", "CreateSchemaStmt": "CREATE SCHEMA", "CreateDomainStmt": "CREATE DOMAIN",
                      "SelectStmt": "SELECT", "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW", "GrantStmt": "GRANT",
-                     "CompositeTypeStmt": "CREATE TYPE", "CreatePolicyStmt": "CREATE POLICY", "AlterSeqStmt": "ALTER SEQUENCE"]
+                     "CompositeTypeStmt": "CREATE TYPE", "CreatePolicyStmt": "CREATE POLICY", "AlterSeqStmt": "ALTER SEQUENCE",
+                     "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW"]
         return known[kind] ?? kind.replacingOccurrences(of: "Stmt", with: "")
     }
 
@@ -161,9 +163,9 @@ enum PostgresReader {
             guard let relation = body[key] as? Node, let name = relation["relname"] as? String else { throw KeepRaw(reason: "no table name") }
             if let persistence = relation["relpersistence"] as? String, persistence != "p" { throw KeepRaw(reason: "temporary or unlogged table") }
             if let schema = relation["schemaname"] as? String, schema != "public" {
-                // spec 1.1: schemas. A table of another schema is the state's key for it (`schema:`
-                // in the spec); views and sequences in schemas have no spec field yet.
-                guard key == "relation" || key == "pktable" else { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
+                // spec 1.1: schemas. A table, view, materialized view or sequence of another schema
+                // is the state's key for it (`schema:` in the spec); the replay refuses a schema
+                // the spec did not make, and the statement stays raw.
                 return QualifiedName(schema: schema, name: name).key
             }
             return name
@@ -659,9 +661,12 @@ enum PostgresReader {
             case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
             case "OBJECT_INDEX": // spec 1.1: rename_index
                 if body["missing_ok"] as? Bool == true { throw KeepRaw(reason: "ALTER INDEX IF EXISTS") }
-                let name = try relation(body)
-                guard let index = state.index(name) else { throw KeepRaw(reason: "index \(name) is not known to the spec") }
-                return [.renameIndex(name: name, to: to, table: index.table)]
+                // spec 1.1: schemas. `billing.invoices_idx` is the state's index of that name whose table is in billing.
+                let name = QualifiedName(try relation(body))
+                guard let index = state.index(name.name), QualifiedName.schema(of: index.table) == name.schema else {
+                    throw KeepRaw(reason: "index \(name) is not known to the spec")
+                }
+                return [.renameIndex(name: name.name, to: to, table: index.table)]
             // spec 1.1: constraint renames (ALTER TABLE … RENAME CONSTRAINT)
             case "OBJECT_TABCONSTRAINT":
                 guard let name = body["subname"] as? String else { throw KeepRaw(reason: "RENAME CONSTRAINT") }

@@ -78,6 +78,68 @@ import Testing
         #expect(reread.operations.map(\.value) == ops)
     }
 
+    /// Views, materialized views and sequences of a schema the spec made are read into `schema:`
+    /// (they stayed raw before), with their replace, refresh, alter and drop; a function or a
+    /// trigger of another schema stays raw with the reason (the import failed on it before: the
+    /// spec it wrote had a `schema:` create_function refuses); a drop names only the object it drops.
+    @Test func qualifiedViewsSequencesAndTheirDropsAreRead() throws {
+        let dir = try temporaryFolder("schema-object-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE SCHEMA billing;
+            CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL);
+            CREATE INDEX invoices_total_idx ON billing.invoices (total);
+            CREATE VIEW billing.big_invoices AS SELECT id, total FROM billing.invoices WHERE total > 1000;
+            CREATE MATERIALIZED VIEW billing.totals AS SELECT count(*) AS n FROM billing.invoices;
+            CREATE SEQUENCE billing.invoice_numbers START 1000;
+            ALTER SEQUENCE billing.invoice_numbers INCREMENT BY 5;
+            REFRESH MATERIALIZED VIEW billing.totals;
+            REFRESH MATERIALIZED VIEW CONCURRENTLY billing.totals;
+            CREATE OR REPLACE VIEW billing.big_invoices AS SELECT id, total FROM billing.invoices WHERE total > 5000;
+            ALTER INDEX billing.invoices_total_idx RENAME TO invoices_amount_idx;
+            CREATE FUNCTION billing.touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER invoices_touch BEFORE UPDATE ON billing.invoices FOR EACH ROW EXECUTE FUNCTION touch();
+            CREATE TABLE payments (id bigint PRIMARY KEY);
+            CREATE TRIGGER invoices_touch BEFORE UPDATE ON payments FOR EACH ROW EXECUTE FUNCTION touch();
+            DROP FUNCTION billing.touch();
+            DROP TRIGGER invoices_touch ON billing.invoices;
+            CREATE VIEW sales.leads AS SELECT 1 AS one;
+            DROP VIEW billing.big_invoices;
+            DROP MATERIALIZED VIEW billing.totals;
+            DROP SEQUENCE billing.invoice_numbers;
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+        let key = { QualifiedName(schema: "billing", name: $0).key }
+        #expect(result.report.migrations[0].operations == [
+            "create_schema", "create_table", "create_index", "create_view", "create_view", "create_sequence", "alter_sequence",
+            "refresh_materialized_view", "replace_view", "rename_index", "create_function", "create_table", "create_trigger",
+            "drop_view", "drop_view", "drop_sequence",
+        ], "\(result.report.text)")
+        let raw = result.report.migrations[0].raw.map(\.reason)
+        #expect(raw.count == 6, "\(result.report.text)")
+        #expect(raw.contains { $0.contains("CONCURRENTLY") })
+        #expect(raw.contains { $0.contains("a function of another schema, billing.touch") })
+        #expect(raw.contains { $0.contains("a trigger on billing.invoices") })
+        // The public touch() and the trigger on payments are not what these drop.
+        #expect(raw.contains { $0.hasPrefix("DROP: a function the spec does not know") })
+        #expect(raw.contains { $0.hasPrefix("DROP: a trigger the spec does not know on that table") })
+        #expect(raw.contains { $0.contains("unknown schema 'sales'") }, "\(raw)")
+        let ops = result.migrations[0].operations.map(\.value).filter { $0.kind != "sql" }
+        #expect(ops.contains(.object(.refresh(name: key("totals")))))
+        #expect(ops.contains(.object(.drop(kind: .sequence, name: key("invoice_numbers")))))
+        #expect(ops.contains(.renameIndex(name: "invoices_total_idx", to: "invoices_amount_idx", table: "")))
+        guard case let .object(.create(.view(view)))? = ops.first(where: { $0.kind == "create_view" }) else { Issue.record("\(ops)"); return }
+        #expect(view.name == key("big_invoices"))
+        let yaml = SpecWriter.yaml(result.migrations[0])
+        #expect(yaml.contains("- create_sequence:\n      schema: \"billing\"\n      name: \"invoice_numbers\""), "\(yaml)")
+        #expect(!yaml.contains("\\u001F"), "\(yaml)")
+        #expect(try SpecLoader.load(text: yaml, file: "a.yaml").operations.map(\.value) == result.migrations[0].operations.map(\.value))
+    }
+
     /// `mgen baseline --db` reads every user schema (as snapshot does): the schema is made before
     /// its tables, and keys across schemas are kept.
     @Test func baselineReadsOtherSchemas() throws {
