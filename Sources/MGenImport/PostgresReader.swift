@@ -181,13 +181,15 @@ enum PostgresReader {
             if let onCommit = body["oncommit"] as? String, onCommit != "ONCOMMIT_NOOP" { throw KeepRaw(reason: "ON COMMIT") }
             var table = Table(name: name, columns: [])
             var primary: [String]?
+            var primaryName: String? // spec 1.1: a key not named `<table>_pkey` is add_primary_key
             for element in body["tableElts"] as? [Node] ?? [] {
                 if let def = element["ColumnDef"] as? Node {
                     let read = try column(def, table: name)
                     table.columns.append(read.column)
-                    if read.primaryKey {
+                    if let key = read.primaryKey {
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
                         primary = [read.column.name]
+                        primaryName = key
                     }
                     if let unique = read.unique { table.uniques.append(unique) }
                     if let check = read.check { table.checks.append(check) }
@@ -200,8 +202,8 @@ enum PostgresReader {
                     switch contype {
                     case "CONSTR_PRIMARY":
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
-                        if let conname, conname != DefaultNames.primaryKey(name) { throw KeepRaw(reason: "primary key named \(conname)") }
                         primary = keys
+                        primaryName = conname ?? DefaultNames.primaryKey(name)
                     case "CONSTR_UNIQUE":
                         var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys)
                         unique.deferrable = deferrability(constraint) // spec 1.1: deferrable constraints
@@ -223,12 +225,19 @@ enum PostgresReader {
                     throw KeepRaw(reason: "\(element.keys.first ?? "element") in the column list")
                 }
             }
+            var named: [Operation] = []
             if let primary {
-                table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 for c in primary { if let i = table.columnIndex(c) { table.columns[i].nullable = false } }
+                // spec 1.1: create_table names its key `<table>_pkey`; another name (a table renamed
+                // after it was made, a key renamed) is the table, then add_primary_key with that name.
+                if let primaryName, primaryName != DefaultNames.primaryKey(name) {
+                    named = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))]
+                } else {
+                    table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                }
             }
             Self.liftEnums(&table)
-            return [.createTable(table)]
+            return [.createTable(table)] + named
         }
 
         /// A text column with a check `<table>_<column>_check` that is `column IN ('a', 'b', …)` is
@@ -308,7 +317,8 @@ enum PostgresReader {
 
         struct ReadColumn {
             var column: Column
-            var primaryKey = false
+            /// The key's name when the column is the primary key.
+            var primaryKey: String?
             var unique: UniqueConstraint?
             var check: CheckConstraint?
             var foreignKey: ForeignKey?
@@ -333,8 +343,7 @@ enum PostgresReader {
                     read.column.identity = true
                     read.column.nullable = false
                 case "CONSTR_PRIMARY":
-                    if let conname, conname != DefaultNames.primaryKey(table) { throw KeepRaw(reason: "primary key named \(conname)") }
-                    read.primaryKey = true
+                    read.primaryKey = conname ?? DefaultNames.primaryKey(table)
                     read.column.nullable = false
                 case "CONSTR_UNIQUE":
                     read.unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, [name]), table: table, columns: [name])
@@ -563,7 +572,7 @@ enum PostgresReader {
                 case "AT_AddColumn":
                     guard let def = cmd["def"] as? [String: Any], let columnDef = def["ColumnDef"] as? Node else { throw KeepRaw(reason: "ADD COLUMN") }
                     let read = try self.column(columnDef, table: table)
-                    if read.primaryKey || read.check != nil { throw KeepRaw(reason: "ADD COLUMN with a primary key or check") }
+                    if read.primaryKey != nil || read.check != nil { throw KeepRaw(reason: "ADD COLUMN with a primary key or check") }
                     ops.append(.addColumn(table: table, column: read.column, unique: read.unique, foreignKey: read.foreignKey))
                 case "AT_DropColumn":
                     guard let column else { throw KeepRaw(reason: "DROP COLUMN") }

@@ -201,10 +201,22 @@ public struct SchemaDiff: Sendable {
             var laterKeys: [ForeignKey] = []
             for name in referencedFirst(created, in: target) {
                 guard var table = target.table(name) else { continue }
-                let now = table.foreignKeys.filter { $0.referencedTable == name || state.table($0.referencedTable) != nil }
+                // spec 1.1: create_table names its key `<table>_pkey`; another name (a table renamed
+                // after it was made, a key renamed) is add_primary_key after it (MySQL calls every
+                // key PRIMARY; SQLite keeps an AUTOINCREMENT column only as the table's own key).
+                var namedKey: PrimaryKey?
+                if let key = table.primaryKey, dialect != .mysql, key.name != DefaultNames.primaryKey(name),
+                   !(dialect == .sqlite && table.columns.contains(where: \.identity)) {
+                    namedKey = key
+                    table.primaryKey = nil
+                }
+                let now = table.foreignKeys.filter {
+                    ($0.referencedTable == name && namedKey == nil) || ($0.referencedTable != name && state.table($0.referencedTable) != nil)
+                }
                 laterKeys += table.foreignKeys.filter { !now.contains($0) }
                 table.foreignKeys = now
                 try emit(.createTable(table))
+                if let namedKey { try emit(.addPrimaryKey(AddPrimaryKey(table: name, key: namedKey))) }
                 for index in target.indexes(on: name).sorted(by: { $0.name < $1.name }) { try emit(.createIndex(index, concurrently: false)) }
             }
             // 4. Columns of tables that stay: added, altered, dropped.
@@ -241,7 +253,7 @@ public struct SchemaDiff: Sendable {
                 guard let new = target.table(name) else { continue }
                 // spec 1.1: the database's primary key, where the table has none (now).
                 if let key = new.primaryKey, let old = state.table(name), old.primaryKey == nil {
-                    let named = PrimaryKey(name: key.name.isEmpty || dialect != .postgresql ? DefaultNames.primaryKey(name) : key.name, columns: key.columns)
+                    let named = PrimaryKey(name: key.name.isEmpty || dialect == .mysql ? DefaultNames.primaryKey(name) : key.name, columns: key.columns)
                     tryEmitKey(.addPrimaryKey(AddPrimaryKey(table: name, key: named)), table: name, old: old, new: new)
                 }
                 if dialect == .postgresql {
@@ -354,8 +366,20 @@ public struct NewFromDatabase: Sendable {
             return NewFromDatabase(spec: nil, yaml: nil, notes: notes, rawTables: live.rawTables, residual: [])
         }
         let location = SourceLocation(file: file, line: 1, column: 1)
-        let migration = Migration(id: id, name: name, description: "The database's schema (\(source)) since the last spec, read by mgen new --from-db.",
+        var migration = Migration(id: id, name: name, description: "The database's schema (\(source)) since the last spec, read by mgen new --from-db.",
                                   created: created, operations: diff.operations.map { Located($0, at: location) }, file: file)
+        // spec 1.1: enum types. PostgreSQL refuses to use an enum value in the transaction that
+        // adds it (the chain refuses such a spec): one that adds a value a later step uses (a
+        // column's default) runs outside a transaction, each statement committed on its own.
+        if diff.operations.contains(where: { if case .addEnumValue = $0 { true } else { false } }),
+           (try? MigrationChain.build(chain.migrations.map(\.migration) + [migration])) == nil {
+            var outside = migration
+            outside.transaction = false
+            if (try? MigrationChain.build(chain.migrations.map(\.migration) + [outside])) != nil {
+                migration = outside
+                notes.append("the spec adds an enum value and uses it: it runs outside a transaction (`transaction: false`), as PostgreSQL refuses a new value in the transaction that adds it")
+            }
+        }
         let yaml = SpecWriter.yaml(migration, comment: ["Written by mgen new --from-db: review it, then emit"])
         let loaded = try SpecLoader.load(text: yaml, file: file)
         let rebuilt = try MigrationChain.build(chain.migrations.map(\.migration) + [loaded])

@@ -38,8 +38,8 @@ extension SchemaDiff.Planner {
             for unique in t.uniques where names.contains(unique.name) {
                 out.append((unique.name, "unique \(unique.columns)"))
             }
-            // Only PostgreSQL names a primary key (MySQL's is PRIMARY, SQLite's has none).
-            if dialect == .postgresql, let pk = t.primaryKey, names.contains(pk.name) { out.append((pk.name, "pk \(pk.columns)")) }
+            // MySQL's key is always PRIMARY; SQLite keeps the name mgen gives it in the table's text.
+            if dialect != .mysql, let pk = t.primaryKey, names.contains(pk.name) { out.append((pk.name, "pk \(pk.columns)")) }
             return out
         }
         var newDefinitions = definitions(new, only: Set(new.constraintNames).subtracting(oldNames))

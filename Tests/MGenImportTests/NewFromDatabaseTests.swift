@@ -13,23 +13,9 @@ import Testing
     @Test(arguments: Dialect.allCases)
     func prefixDiff(dialect: Dialect) throws {
         guard let url = try databaseFor(dialect) else { return }
-        var features = Set(ChainFeature.allCases)
-        features.remove(.schemas) // spec 1.1: see provingChains (LiveBaselineTests.swift)
-        features.remove(.rawSQL)
-        // spec 1.1: alter_constraint of keys and alter_table are written by new --from-db
-        // (SchemaDiffInPlace.swift) and their generated steps stay in. Left out, open: deferrable
-        // (a live unique declared DEFERRABLE is not read back by the baseline, see provingChains in
-        // LiveBaselineTests) and renameConstraints, whose chains hit two other classes: seed 1
-        // postgresql 0+10 writes a step on a table the live reading kept raw ("relation select
-        // does not exist"), seed 5 mysql 5+5 reuses a renamed table's name and needs an identity
-        // change no operation writes. Rename detection itself: SchemaDiffInPlaceTests.
-        features.subtract([.deferrable, .renameConstraints])
-        // (spec 1.1 add_unique using_index: from-db writes the constraint plainly; the chains it makes
-        // here reach a numeric(20,0) key column read back as a native type, open (a14))
-        features.remove(.uniqueUsingIndex)
         var proven = 0, skipped = 0, operations = 0, renameNotes = 0, rawTables = 0
-        for seed in UInt64(1)...6 {
-            let generated = try ChainGenerator(seed: seed, dialect: dialect, features: features, specCount: 10).generate()
+        for seed in liveProofSeeds {
+            let generated = try ChainGenerator(seed: seed, dialect: dialect, features: liveProofFeatures, specCount: 10).generate()
             let specs = generated.chain.migrations.map(\.migration)
             for (n, k) in [(0, specs.count), (specs.count / 2, specs.count - specs.count / 2), (3, 2)] where n + k <= specs.count && k > 0 {
                 let base = try MigrationChain.build(Array(specs.prefix(n)))
