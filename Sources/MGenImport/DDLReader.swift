@@ -482,6 +482,17 @@ struct DDLReader {
                 default: break
                 }
             }
+            // spec 1.1: column types. MySQL's `datetime(p)` / `timestamp(p)` / `time(p)` are what mgen
+            // writes for timestamp(p) / timestamptz(p) / time(p) (precision 6 is the plain type, above).
+            if dialect == .mysql, let open = t.firstIndex(of: "("), t.hasSuffix(")"),
+               let p = Int(t[t.index(after: open)..<t.index(before: t.endIndex)]), (0...6).contains(p) {
+                switch String(t[..<open]) {
+                case "datetime": return .temporal(.timestamp, precision: p)
+                case "timestamp": return .temporal(.timestamptz, precision: p)
+                case "time": return .temporal(.time, precision: p)
+                default: break
+                }
+            }
             // An enum's values keep their case (`t` is folded for the type's name only).
             if dialect == .mysql, t.hasPrefix("enum("), case let .enumeration(values)? = ColumnType.parse(text.trimmingCharacters(in: .whitespaces)) {
                 return .enumeration(values)

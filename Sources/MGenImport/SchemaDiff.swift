@@ -134,35 +134,30 @@ public struct SchemaDiff: Sendable {
 
         mutating func plan(renames: [SchemaRename]) throws(DiagnosticError) {
             try planObjectDrops() // spec 1.1: objects that would stand in the way
-            for rename in renames {
-                switch rename {
-                case let .table(from, to):
-                    guard state.table(from) != nil else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no table \(from)", object: "--rename",
-                                                         fix: "name a table of the specs' replayed state: \(state.tableNames.joined(separator: ", "))"))
-                    }
-                    // A table the reading kept raw is there, though not compared.
-                    guard target.table(to) != nil || ignoring.contains(to) else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no table \(to)", object: "--rename",
-                                                         fix: "name the table as the database has it now"))
-                    }
-                case let .column(table, from, to):
-                    guard state.table(table)?.column(from) != nil else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no column \(table).\(from)", object: "--rename",
-                                                         fix: "give table.old=new with the names the specs use"))
-                    }
-                    guard target.table(table)?.column(to) != nil || ignoring.contains(table) else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no column \(table).\(to)", object: "--rename",
-                                                         fix: "name the column as the database has it now (a renamed table by its new name)"))
-                    }
-                }
-                try emit(rename.operation)
-            }
+            // Tables first (a column rename names its table by the new name), each group in an
+            // order where every rename's new name is free (see `freeFirst`).
+            let tableRenames = renames.filter { if case .table = $0 { true } else { false } }
+            let columnRenames = renames.filter { if case .column = $0 { true } else { false } }
+            try check(tableRenames)
+            try freeFirst(tableRenames)
+            try check(columnRenames)
+            try freeFirst(columnRenames)
             let oldTables = Set(state.tableNames).subtracting(ignoring)
             let newTables = Set(target.tableNames).subtracting(ignoring)
-            let dropped = oldTables.subtracting(newTables).sorted()
-            let created = newTables.subtracting(oldTables).sorted()
-            let common = oldTables.intersection(newTables).sorted()
+            // A table whose identity column is gone (or is no longer one) is another table under
+            // the same name — the chain dropped it and gave its name to another (a rename, a new
+            // table): no operation turns one into the other in place (an identity key cannot be
+            // dropped), so it is dropped and made again, and said so.
+            let replaced = Set(oldTables.intersection(newTables).filter { name in
+                guard let old = state.table(name), let new = target.table(name) else { return false }
+                return old.columns.contains { c in c.identity && new.column(c.name)?.identity != true }
+            })
+            for name in replaced.sorted() {
+                notes.append("table \(name): the database's table of that name has another identity key; it is dropped and made again (its rows are lost): if the specs renamed a table to \(name), run again with --rename")
+            }
+            let dropped = oldTables.subtracting(newTables).union(replaced).sorted()
+            let created = newTables.subtracting(oldTables).union(replaced).sorted()
+            let common = oldTables.intersection(newTables).subtracting(replaced).sorted()
             noteLikelyRenames(dropped: dropped, created: created, common: common)
             try planObjectsBefore() // spec 1.1: enum types and objects
             try planInPlace(common: common) // spec 1.1: constraint renames, deferrability, MySQL table options
@@ -210,8 +205,10 @@ public struct SchemaDiff: Sendable {
                     namedKey = key
                     table.primaryKey = nil
                 }
-                let now = table.foreignKeys.filter {
-                    ($0.referencedTable == name && namedKey == nil) || ($0.referencedTable != name && state.table($0.referencedTable) != nil)
+                // A key to a column a table that stays gets later (step 4) waits for it too.
+                let now = table.foreignKeys.filter { fk in
+                    (fk.referencedTable == name && namedKey == nil)
+                        || (fk.referencedTable != name && fk.referencedColumns.allSatisfy { state.table(fk.referencedTable)?.column($0) != nil })
                 }
                 laterKeys += table.foreignKeys.filter { !now.contains($0) }
                 table.foreignKeys = now
@@ -234,10 +231,14 @@ public struct SchemaDiff: Sendable {
                     if a.nullable != b.nullable { change.nullable = column.nullable }
                     if a.defaultValue != b.defaultValue { change.defaultChange = column.defaultValue.map { .set($0) } ?? .drop }
                     if a.comment != b.comment { change.comment = column.comment ?? "" }
+                    // spec 1.1: collations (a column's collation changed in place)
+                    if a.collation != b.collation { change.collation = column.collation.map { .set($0) } ?? .drop }
                     if a.identity != b.identity {
                         notes.append("\(name).\(column.name): identity \(old.identity) → \(column.identity) cannot be written (no spec operation); not written")
                     }
-                    if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.comment != nil { try emit(.alterColumn(change)) }
+                    if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.comment != nil || change.collation != nil {
+                        try emit(.alterColumn(change))
+                    }
                 }
                 for column in state.table(name)?.columns ?? [] where new.column(column.name) == nil {
                     try emit(.dropColumn(table: name, column: column.name))
@@ -282,6 +283,109 @@ public struct SchemaDiff: Sendable {
             for fk in laterKeys { try emit(.addForeignKey(fk)) }
             try planObjectsAfter() // spec 1.1: enum types and objects
         }
+
+        /// Emits renames so that none takes a name another still holds: a name reused by the
+        /// chain (`a` renamed to `b`, then `c` renamed to `a`) waits for the rename that frees it;
+        /// renames that trade names (a cycle) go through a free temporary name.
+        mutating func freeFirst(_ renames: [SchemaRename]) throws(DiagnosticError) {
+            func taken(_ rename: SchemaRename) -> Bool {
+                switch rename {
+                case let .table(_, to): state.table(to) != nil
+                case let .column(table, _, to): state.table(table)?.column(to) != nil
+                }
+            }
+            func source(_ rename: SchemaRename) -> String {
+                switch rename {
+                case let .table(from, _): from
+                case let .column(table, from, _): table + "." + from
+                }
+            }
+            func destination(_ rename: SchemaRename) -> String {
+                switch rename {
+                case let .table(_, to): to
+                case let .column(table, _, to): table + "." + to
+                }
+            }
+            var pending = renames
+            while !pending.isEmpty {
+                if let k = pending.firstIndex(where: { !taken($0) }) {
+                    try emit(pending.remove(at: k).operation)
+                    continue
+                }
+                // A new name held by a table or column no rename moves away: the chain dropped it
+                // and gave its name to another, so it goes first (with what refers to it).
+                let sources = Set(pending.map(source))
+                if let held = pending.first(where: { !sources.contains(destination($0)) }) {
+                    switch held {
+                    case let .table(_, to):
+                        for other in state.tableNames where other != to {
+                            for fk in state.table(other)?.foreignKeys ?? [] where fk.referencedTable == to {
+                                try emit(.dropConstraint(table: other, name: fk.name))
+                            }
+                        }
+                        try emit(.dropTable(table: to))
+                    case let .column(table, _, to):
+                        for index in state.indexes(on: table) where index.parts.contains(where: { $0.columnName == to }) {
+                            try emit(.dropIndex(name: index.name, table: table, concurrently: false))
+                        }
+                        if let t = state.table(table) {
+                            let names = t.foreignKeys.filter { $0.columns.contains(to) }.map(\.name) + t.uniques.filter { $0.columns.contains(to) }.map(\.name)
+                            for name in names { try emit(.dropConstraint(table: table, name: name)) }
+                        }
+                        try emit(.dropColumn(table: table, column: to))
+                    }
+                    continue
+                }
+                // Every new name is still held by another: move the first out of the way.
+                let first = pending[0]
+                var temporary = ""
+                for n in 1... {
+                    temporary = "mgen_rename_\(n)"
+                    let free: Bool
+                    switch first {
+                    case .table: free = state.table(temporary) == nil && !target.tableNames.contains(temporary)
+                    case let .column(table, _, _): free = state.table(table)?.column(temporary) == nil
+                    }
+                    if free { break }
+                }
+                switch first {
+                case let .table(from, to):
+                    try emit(SchemaRename.table(from: from, to: temporary).operation)
+                    pending[0] = .table(from: temporary, to: to)
+                case let .column(table, from, to):
+                    try emit(SchemaRename.column(table: table, from: from, to: temporary).operation)
+                    pending[0] = .column(table: table, from: temporary, to: to)
+                }
+            }
+        }
+
+        /// The renames name what the specs have and the database has now.
+        func check(_ renames: [SchemaRename]) throws(DiagnosticError) {
+            for rename in renames {
+                switch rename {
+                case let .table(from, to):
+                    guard state.table(from) != nil else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no table \(from)", object: "--rename",
+                                                         fix: "name a table of the specs' replayed state: \(state.tableNames.joined(separator: ", "))"))
+                    }
+                    // A table the reading kept raw is there, though not compared.
+                    guard target.table(to) != nil || ignoring.contains(to) else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no table \(to)", object: "--rename",
+                                                         fix: "name the table as the database has it now"))
+                    }
+                case let .column(table, from, to):
+                    guard state.table(table)?.column(from) != nil else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no column \(table).\(from)", object: "--rename",
+                                                         fix: "give table.old=new with the names the specs use"))
+                    }
+                    guard target.table(table)?.column(to) != nil || ignoring.contains(table) else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no column \(table).\(to)", object: "--rename",
+                                                         fix: "name the column as the database has it now (a renamed table by its new name)"))
+                    }
+                }
+            }
+        }
+
 
         /// A primary-key step, or a note when the spec refuses it (a key a foreign key references,
         /// or that holds an identity column, cannot be dropped): the rest is still written.

@@ -66,7 +66,8 @@ import Testing
     }
 
     /// The renames a run of specs made, composed (a → b → c is a → c), as `--rename` options:
-    /// tables first, then columns under the table's new name; only those whose old name is gone.
+    /// tables first, then columns under the table's new name; also those whose old name another
+    /// rename (or a new table or column) took since (`new --from-db` orders them, SchemaDiff.freeFirst).
     static func renames(_ specs: ArraySlice<Migration>, from base: SchemaState, to final: SchemaState) -> [SchemaRename] {
         var tableOrigin: [String: String] = [:]  // name now → name in base
         var columnOrigin: [String: [String: String]] = [:]  // base table → column now → column in base
@@ -87,14 +88,14 @@ import Testing
         var out: [SchemaRename] = []
         var nameNow: [String: String] = [:]
         for (now, origin) in tableOrigin.sorted(by: { $0.key < $1.key })
-        where now != origin && base.table(origin) != nil && final.table(now) != nil && final.table(origin) == nil {
+        where now != origin && base.table(origin) != nil && final.table(now) != nil {
             out.append(.table(from: origin, to: now))
             nameNow[origin] = now
         }
         for (origin, columns) in columnOrigin.sorted(by: { $0.key < $1.key }) {
             let table = nameNow[origin] ?? origin
             for (now, was) in columns.sorted(by: { $0.key < $1.key })
-            where now != was && base.table(origin)?.column(was) != nil && final.table(table)?.column(now) != nil && final.table(table)?.column(was) == nil {
+            where now != was && base.table(origin)?.column(was) != nil && final.table(table)?.column(now) != nil {
                 out.append(.column(table: table, from: was, to: now))
             }
         }

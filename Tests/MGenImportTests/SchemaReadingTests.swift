@@ -1,4 +1,5 @@
 import Foundation
+import MGenEmit
 import MGenImport
 import MGenSpec
 import MGenTestSupport
@@ -164,5 +165,71 @@ import Testing
         let level = QualifiedName(schema: "billing", name: "level").key
         #expect(state.enumValues(level) == ["low", "high"])
         #expect(state.table("customers")?.column("level")?.type == .enumType(level))
+    }
+}
+
+/// `baseline --db` and `new --from-db` on what the generator's `schemas`, `renameConstraints` and
+/// `enumTypes` features make (each failed before: the sequence and view of the schema were not
+/// read, the unique over the key's column was lost, the enum type came before its schema, the
+/// new enum value was used in the transaction that adds it).
+extension SchemaReadingTests {
+    @Test func baselineReadsObjectsOfOtherSchemasAndAUniqueOverTheKey() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let statements = [
+            "CREATE SCHEMA billing",
+            "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total integer)",
+            "ALTER TABLE billing.invoices ADD CONSTRAINT invoices_id_key UNIQUE (id)",
+            "ALTER TABLE billing.invoices RENAME CONSTRAINT invoices_pkey TO invoices_pk",
+            "CREATE SEQUENCE billing.numbers START 100 INCREMENT 3",
+            "CREATE VIEW billing.big AS SELECT id FROM billing.invoices WHERE total > 10",
+        ]
+        let (original, result) = try withScratchDatabase(url) { db, _ in
+            try db.executeScript(statements)
+            return (try introspect(db, exclude: frameworkBookkeepingTables), try ImportEngine.baseline(db: db, source: "test"))
+        }
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        let state = try MigrationChain.build(result.migrations).final
+        let key = { QualifiedName(schema: "billing", name: $0).key }
+        #expect(state.object(.sequence, key("numbers")) != nil)
+        #expect(state.object(.view, key("big")) != nil)
+        #expect(state.table(key("invoices"))?.primaryKey?.name == "invoices_pk")
+        #expect(state.table(key("invoices"))?.uniques.map(\.name) == ["invoices_id_key"])
+        // Emitted with --include-baseline and applied: the same schema.
+        let folder = try temporaryFolder("schema-objects-baseline")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let again = try schemaBuilt(by: MigrationChain.build(result.migrations), emitter: EmitterRegistry.require("sql"), folder: folder, at: url)
+        #expect(SnapshotDiff(original, again).render().isEmpty, "\(SnapshotDiff(original, again).render())")
+    }
+
+    @Test func newFromDatabaseOrdersSchemasAndSplitsANewEnumValue() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let base = try MigrationChain.build([SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: a
+            operations:
+              - create_enum_type: {name: level, values: [low, high]}
+              - create_table: {table: t, columns: [{name: id, type: bigint, primary_key: true}]}
+            """, file: "Specs/0001_a.yaml")])
+        let made = try withScratchDatabase(url) { db, _ in
+            try build(base, on: db)
+            try db.executeScript([
+                "ALTER TYPE level ADD VALUE 'mid' AFTER 'low'",
+                "ALTER TABLE t ADD COLUMN l level NOT NULL DEFAULT 'mid'",
+                "CREATE SCHEMA audit",
+                "CREATE TYPE audit.kind AS ENUM ('a', 'b')",
+                "CREATE TABLE audit.log (id bigint PRIMARY KEY, k audit.kind)",
+            ])
+            return try NewFromDatabase.make(after: base, db: db, source: "test", id: "0002", name: "from_db", created: nil,
+                                            file: "Specs/0002_from_db.yaml")
+        }
+        let spec = try #require(made.spec)
+        #expect(made.residual.isEmpty, "\(made.residual)")
+        let kinds = spec.operations.map(\.value.kind)
+        #expect(kinds.firstIndex(of: "create_schema") ?? 99 < kinds.firstIndex(of: "create_enum_type") ?? -1, "\(kinds)")
+        #expect(spec.transaction == false, "\(made.yaml ?? "")")
+        #expect(made.notes.contains { $0.contains("adds an enum value and uses it") })
+        // Applied after the first spec: it runs.
+        try withScratchDatabase(url) { db, _ in try build(MigrationChain.build([base.migrations[0].migration, spec]), on: db) }
     }
 }
