@@ -68,9 +68,33 @@ public struct SchemaDiff: Sendable {
     /// What the user must know: drops that look like renames, what the spec cannot say.
     public var notes: [String]
 
+    /// MySQL: the database's default character set and collation, and each set's default
+    /// collation — what a table shown without options has (IntrospectMySQL leaves them out).
+    public struct MySQLDefaults: Sendable {
+        public var charset: String
+        public var collation: String
+        public var charsetCollations: [String: String]
+        public init(charset: String, collation: String, charsetCollations: [String: String]) {
+            self.charset = charset
+            self.collation = collation
+            self.charsetCollations = charsetCollations
+        }
+
+        static func read(_ db: Database) throws -> MySQLDefaults? {
+            guard db.dialect == .mysql, let charset = try db.scalar("SELECT @@character_set_database"),
+                  let collation = try db.scalar("SELECT @@collation_database") else { return nil }
+            var defaults: [String: String] = [:]
+            for row in try db.query("SELECT CHARACTER_SET_NAME AS charset, DEFAULT_COLLATE_NAME AS collation FROM information_schema.CHARACTER_SETS") {
+                if let c = row["charset"] ?? nil, let d = row["collation"] ?? nil { defaults[c.lowercased()] = d }
+            }
+            return MySQLDefaults(charset: charset, collation: collation, charsetCollations: defaults)
+        }
+    }
+
     public static func between(_ from: SchemaState, _ to: SchemaState, dialect: Dialect, renames: [SchemaRename] = [],
-                               ignoring: Set<String> = []) throws(DiagnosticError) -> SchemaDiff {
+                               ignoring: Set<String> = [], mysqlDefaults: MySQLDefaults? = nil) throws(DiagnosticError) -> SchemaDiff {
         var planner = Planner(state: from, target: to, dialect: dialect, ignoring: ignoring)
+        planner.mysqlDefaults = mysqlDefaults
         do {
             try planner.plan(renames: renames)
         } catch {
@@ -92,6 +116,7 @@ public struct SchemaDiff: Sendable {
         let ignoring: Set<String>
         var operations: [MGenSpec.Operation] = []
         var notes: [String] = []
+        var mysqlDefaults: MySQLDefaults?
 
         init(state: SchemaState, target: SchemaState, dialect: Dialect, ignoring: Set<String>) {
             self.state = state
@@ -463,7 +488,11 @@ public struct NewFromDatabase: Sendable {
                             exclude: Set<String> = frameworkBookkeepingTables) throws(DiagnosticError) -> NewFromDatabase {
         let live = try LiveState.read(db, source: source, exclude: exclude)
         let dialect = db.dialect
-        let diff = try SchemaDiff.between(chain.final, live.state, dialect: dialect, renames: renames, ignoring: live.rawTables)
+        let defaults: SchemaDiff.MySQLDefaults?
+        do { defaults = try SchemaDiff.MySQLDefaults.read(db) } catch {
+            throw DiagnosticError(Diagnostic("cannot read the database's default collation: \(error)", object: source, fix: "check the URL and that the user may read the catalog"))
+        }
+        let diff = try SchemaDiff.between(chain.final, live.state, dialect: dialect, renames: renames, ignoring: live.rawTables, mysqlDefaults: defaults)
         var notes = live.rawTables.sorted().map { "table \($0): the spec cannot say it exactly (see `mgen baseline --db`'s report); left out of the comparison" }
         notes += diff.notes
         guard !diff.operations.isEmpty else {
