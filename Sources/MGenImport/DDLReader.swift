@@ -276,6 +276,8 @@ struct DDLReader {
             }
             var namedKey: [Operation] = []
             if let primary {
+                let keyName = primaryName ?? DefaultNames.primaryKey(name)
+                if keyName.utf8.count > maximumNameBytes { throw KeepRaw(reason: "primary key name \(keyName) is longer than a spec name (\(maximumNameBytes) bytes)") }
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
                 if let primaryName {
                     namedKey = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))]

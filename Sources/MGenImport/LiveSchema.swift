@@ -94,13 +94,15 @@ public enum LiveSchema {
         return out
     }
 
-    /// PostgreSQL indexes' storage parameters (`fillfactor=70, deduplicate_items=off`), by index name.
+    /// PostgreSQL indexes' storage parameters (`fillfactor=70, deduplicate_items=off`), by index
+    /// name (spec 1.1: schemas, of every user schema: the spec's index names are one namespace).
     static func postgresIndexStorage(_ db: Database) throws -> [String: String] {
         var out: [String: String] = [:]
         for row in try db.query("""
             SELECT c.relname AS name, array_to_string(c.reloptions, ', ') AS options FROM pg_class c
             WHERE c.relkind = 'i' AND c.reloptions IS NOT NULL
-              AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+              AND c.relnamespace IN (SELECT oid FROM pg_namespace
+                                     WHERE nspname = current_schema() OR (nspname !~ '^pg_' AND nspname <> 'information_schema'))
             """) {
             guard let name = row["name"] ?? nil, let options = row["options"] ?? nil, !options.isEmpty else { continue }
             out[name] = options

@@ -227,6 +227,8 @@ enum PostgresReader {
             }
             var named: [Operation] = []
             if let primary {
+                let keyName = primaryName ?? DefaultNames.primaryKey(name)
+                if keyName.utf8.count > maximumNameBytes { throw KeepRaw(reason: "primary key name \(keyName) is longer than a spec name (\(maximumNameBytes) bytes)") }
                 for c in primary { if let i = table.columnIndex(c) { table.columns[i].nullable = false } }
                 // spec 1.1: create_table names its key `<table>_pkey`; another name (a table renamed
                 // after it was made, a key renamed) is the table, then add_primary_key with that name.

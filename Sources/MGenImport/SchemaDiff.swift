@@ -262,7 +262,13 @@ public struct SchemaDiff: Sendable {
                         notes.append("\(name).\(column.name): identity \(old.identity) → \(column.identity) cannot be written (no spec operation); not written")
                     }
                     if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.comment != nil || change.collation != nil {
+                        // spec 1.1: generated columns. One that reads a column whose type or
+                        // collation changes goes first and comes back after, as the database has it.
+                        let readers = change.type == nil && change.collation == nil ? []
+                            : (state.table(name)?.columns ?? []).filter { $0.name != column.name && Self.reads($0, column.name) }
+                        for reader in readers { try emit(.dropColumn(table: name, column: reader.name)) }
                         try emit(.alterColumn(change))
+                        for reader in readers { try emit(.addColumn(table: name, column: new.column(reader.name) ?? reader, unique: nil, foreignKey: nil)) }
                     }
                 }
                 for column in state.table(name)?.columns ?? [] where new.column(column.name) == nil {
@@ -411,6 +417,14 @@ public struct SchemaDiff: Sendable {
             }
         }
 
+
+        /// Whether a generated column's expression names a column (as a word, quoted or not).
+        static func reads(_ generated: Column, _ column: String) -> Bool {
+            guard let texts = generated.generated?.expression.byDialect.values else { return false }
+            let escaped = NSRegularExpression.escapedPattern(for: column)
+            let pattern = "(^|[^A-Za-z0-9_])[\"`]?\(escaped)[\"`]?($|[^A-Za-z0-9_])"
+            return texts.contains { $0.range(of: pattern, options: .regularExpression) != nil }
+        }
 
         /// A primary-key step, or a note when the spec refuses it (a key a foreign key references,
         /// or that holds an identity column, cannot be dropped): the rest is still written.

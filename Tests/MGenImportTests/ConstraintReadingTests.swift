@@ -148,3 +148,21 @@ extension ConstraintReadingTests {
         #expect(line.primaryKey?.name == "line_pkey")
     }
 }
+
+extension ConstraintReadingTests {
+    /// A key whose name is longer than a spec name may be (SQLite keeps what it is given) keeps its
+    /// table raw; the import failed before (the spec it wrote was refused on loading).
+    @Test func aKeyNameTooLongForASpecKeepsItsTableRaw() throws {
+        let table = "t_" + String(repeating: "long", count: 14) + "_tbl"
+        let dir = try temporaryFolder("long-key-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE "\(table)" ("id" integer NOT NULL, CONSTRAINT "\(table)_pkey" PRIMARY KEY ("id"));
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .sqlite)
+        #expect(result.report.migrations[0].raw.map(\.reason).first?.contains("is longer than a spec name") == true, "\(result.report.text)")
+    }
+}

@@ -182,6 +182,7 @@ extension SchemaReadingTests {
             "ALTER TABLE billing.invoices RENAME CONSTRAINT invoices_pkey TO invoices_pk",
             "CREATE SEQUENCE billing.numbers START 100 INCREMENT 3",
             "CREATE VIEW billing.big AS SELECT id FROM billing.invoices WHERE total > 10",
+            "CREATE INDEX invoices_total_idx ON billing.invoices (total) WITH (fillfactor = 70)",
         ]
         let (original, result) = try withScratchDatabase(url) { db, _ in
             try db.executeScript(statements)
@@ -194,6 +195,7 @@ extension SchemaReadingTests {
         #expect(state.object(.view, key("big")) != nil)
         #expect(state.table(key("invoices"))?.primaryKey?.name == "invoices_pk")
         #expect(state.table(key("invoices"))?.uniques.map(\.name) == ["invoices_id_key"])
+        #expect(state.index("invoices_total_idx")?.storage.map(\.value) == ["70"], "an index's storage in another schema")
         // Emitted with --include-baseline and applied: the same schema.
         let folder = try temporaryFolder("schema-objects-baseline")
         defer { try? FileManager.default.removeItem(atPath: folder) }
