@@ -75,6 +75,9 @@ struct LiveObjects {
             let definition = SequenceDefinition(name: name, start: start == (ascending ? min : max) ? nil : start, options: options)
             out.before.append(.object(.create(.sequence(definition))))
         }
+        // TODO(merge o15): functions and triggers take no `schema:` on this branch, so only the
+        // current schema's are read; read every user schema's (keyed as sequences and views are)
+        // once create_function / create_trigger take it.
         let functions = try db.query("""
             SELECT p.proname AS name, p.prokind AS kind, pg_get_function_arguments(p.oid) AS arguments,
                    pg_get_function_result(p.oid) AS returns, l.lanname AS language, p.prosrc AS body, p.provolatile AS volatility,
