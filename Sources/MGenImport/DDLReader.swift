@@ -280,7 +280,10 @@ struct DDLReader {
                 if keyName.utf8.count > maximumNameBytes { throw KeepRaw(reason: "primary key name \(keyName) is longer than a spec name (\(maximumNameBytes) bytes)") }
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
                 if let primaryName {
-                    namedKey = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))]
+                    // A key of the table to itself waits for the primary key it references.
+                    let own = table.foreignKeys.filter { $0.referencedTable == name }
+                    table.foreignKeys.removeAll { $0.referencedTable == name }
+                    namedKey = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))] + own.map { .addForeignKey($0) }
                 } else {
                     table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 }

@@ -233,7 +233,10 @@ enum PostgresReader {
                 // spec 1.1: create_table names its key `<table>_pkey`; another name (a table renamed
                 // after it was made, a key renamed) is the table, then add_primary_key with that name.
                 if let primaryName, primaryName != DefaultNames.primaryKey(name) {
-                    named = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))]
+                    // A key of the table to itself waits for the primary key it references.
+                    let own = table.foreignKeys.filter { $0.referencedTable == name }
+                    table.foreignKeys.removeAll { $0.referencedTable == name }
+                    named = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))] + own.map { .addForeignKey($0) }
                 } else {
                     table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
                 }

@@ -166,3 +166,28 @@ extension ConstraintReadingTests {
         #expect(result.report.migrations[0].raw.map(\.reason).first?.contains("is longer than a spec name") == true, "\(result.report.text)")
     }
 }
+
+extension ConstraintReadingTests {
+    /// A table with a named key and a key to itself: the key to itself comes after the primary key
+    /// it references (the table stayed raw: "references nodes(id), which is neither its primary key
+    /// nor unique"; seed 14 of the live proof on SQLite).
+    @Test func aKeyToItselfWaitsForANamedPrimaryKey() throws {
+        let read = try imported("""
+            CREATE TABLE nodes (id bigint NOT NULL, parent_id bigint, CONSTRAINT nodes_pk PRIMARY KEY (id),
+                CONSTRAINT nodes_parent_ref FOREIGN KEY (parent_id) REFERENCES nodes (id));
+            """)
+        #expect(read.raw == 0)
+        #expect(read.ops.map(\.kind) == ["create_table", "add_primary_key", "add_foreign_key"], "\(read.ops)")
+        let dir = try temporaryFolder("sqlite-self-key-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE "nodes" ("id" integer NOT NULL, "parent_id" integer CONSTRAINT "nodes_parent_ref" REFERENCES "nodes" ("id"), CONSTRAINT "nodes_pk" PRIMARY KEY ("id"));
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .sqlite)
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        #expect(result.migrations[0].operations.map(\.value.kind) == ["create_table", "add_primary_key", "add_foreign_key"])
+    }
+}
