@@ -69,10 +69,13 @@ public struct ComparableState: Sendable {
         return c
     }
 
-    /// An expression compared loosely: `(("price")::numeric * qty)` and `price * qty` alike.
+    /// An expression compared loosely: `(("price")::numeric * qty)` and `price * qty` alike, and
+    /// MariaDB's spellings of `lower`/`upper` (it prints a generated column's `lower(x)` as `lcase(x)`).
     static func looseExpression(_ text: String) -> String {
         let noCasts = text.replacingOccurrences(of: "::[A-Za-z_][A-Za-z0-9_ ]*(\\([0-9, ]*\\))?", with: "", options: .regularExpression)
-        return String(noCasts.lowercased().filter { !"\"`() \n\t".contains($0) })
+        let spelled = noCasts.lowercased().replacingOccurrences(of: #"\blcase\s*\("#, with: "lower(", options: .regularExpression)
+            .replacingOccurrences(of: #"\bucase\s*\("#, with: "upper(", options: .regularExpression)
+        return String(spelled.filter { !"\"`() \n\t".contains($0) })
     }
 
     public static func normal(_ fk: ForeignKey, dialect: Dialect) -> ForeignKey {

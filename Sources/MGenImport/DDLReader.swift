@@ -172,6 +172,7 @@ struct DDLReader {
             guard punct("(") else { throw KeepRaw(reason: "CREATE TABLE … AS / LIKE") }
             var table = Table(name: name, columns: [])
             var primary: [String]?
+            var primaryName: String? // spec 1.1: SQLite, a key not named `<table>_pkey`
             var indexes: [Index] = []
             repeat {
                 if dialect == .mysql, tokens.isWord(i, "KEY") || tokens.isWord(i, "INDEX")
@@ -208,13 +209,15 @@ struct DDLReader {
                     } else if word("CHECK") {
                         table.checks.append(CheckConstraint(name: conname, table: name, expression: try parenthesized()))
                     } else if word("PRIMARY") {
-                        // The spec names a primary key `<table>_pkey` (mgen writes that name on SQLite).
-                        guard conname == DefaultNames.primaryKey(name) || finalNames[name].map(DefaultNames.primaryKey) == conname else {
-                            throw KeepRaw(reason: "primary key named \(conname)")
-                        }
+                        // The spec names a primary key `<table>_pkey` (mgen writes that name on SQLite);
+                        // spec 1.1: on SQLite another name (a table renamed after it was made, a key
+                        // renamed) is the table, then add_primary_key with that name.
+                        let named = conname == DefaultNames.primaryKey(name) || finalNames[name].map(DefaultNames.primaryKey) == conname
+                        guard named || dialect == .sqlite else { throw KeepRaw(reason: "primary key named \(conname)") }
                         try expect("KEY")
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
                         primary = try identifierList()
+                        if !named { primaryName = conname }
                     } else {
                         throw KeepRaw(reason: "constraint at \(peekText)")
                     }
@@ -271,16 +274,26 @@ struct DDLReader {
                     table.checks.remove(at: check)
                 }
             }
+            var namedKey: [Operation] = []
             if let primary {
-                table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                let keyName = primaryName ?? DefaultNames.primaryKey(name)
+                if keyName.utf8.count > maximumNameBytes { throw KeepRaw(reason: "primary key name \(keyName) is longer than a spec name (\(maximumNameBytes) bytes)") }
                 for c in primary { if let k = table.columnIndex(c) { table.columns[k].nullable = false } }
+                if let primaryName {
+                    // A key of the table to itself waits for the primary key it references.
+                    let own = table.foreignKeys.filter { $0.referencedTable == name }
+                    table.foreignKeys.removeAll { $0.referencedTable == name }
+                    namedKey = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))] + own.map { .addForeignKey($0) }
+                } else {
+                    table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                }
             }
             // MySQL's own index of a foreign key (named after it; SHOW CREATE TABLE and dumps list
             // it) comes back with the key: not an index of the spec (see LiveSchema.impliedByForeignKey).
             let own = indexes.filter { index in
                 dialect != .mysql || index.unique || !table.foreignKeys.contains { $0.name == index.name && $0.columns == index.columnNames }
             }
-            return [.createTable(table)] + own.map { .createIndex($0, concurrently: false) }
+            return [.createTable(table)] + namedKey + own.map { .createIndex($0, concurrently: false) }
         }
 
         mutating func stringLiteral() throws(KeepRaw) -> String {
@@ -311,6 +324,16 @@ struct DDLReader {
                     if word("NULL") { action = .setNull } else { try expect("DEFAULT"); action = .setDefault }
                 } else { try expect("NO"); try expect("ACTION"); action = .noAction }
                 if isDelete { fk.onDelete = action } else { fk.onUpdate = action }
+            }
+            // spec 1.1: deferrable constraints (SQLite keeps the clause in the table's text).
+            if word("NOT") {
+                try expect("DEFERRABLE")
+                if word("INITIALLY") { guard word("IMMEDIATE") else { throw KeepRaw(reason: "NOT DEFERRABLE INITIALLY DEFERRED") } }
+            } else if word("DEFERRABLE") {
+                fk.deferrable = .immediate
+                if word("INITIALLY") {
+                    if word("DEFERRED") { fk.deferrable = .deferred } else { try expect("IMMEDIATE") }
+                }
             }
             return fk
         }
@@ -461,6 +484,17 @@ struct DDLReader {
                 case "smallint": return .unsigned(.smallint)
                 case "int", "integer": return .unsigned(.integer)
                 case "bigint": return .unsigned(.bigint)
+                default: break
+                }
+            }
+            // spec 1.1: column types. MySQL's `datetime(p)` / `timestamp(p)` / `time(p)` are what mgen
+            // writes for timestamp(p) / timestamptz(p) / time(p) (precision 6 is the plain type, above).
+            if dialect == .mysql, let open = t.firstIndex(of: "("), t.hasSuffix(")"),
+               let p = Int(t[t.index(after: open)..<t.index(before: t.endIndex)]), (0...6).contains(p) {
+                switch String(t[..<open]) {
+                case "datetime": return .temporal(.timestamp, precision: p)
+                case "timestamp": return .temporal(.timestamptz, precision: p)
+                case "time": return .temporal(.time, precision: p)
                 default: break
                 }
             }

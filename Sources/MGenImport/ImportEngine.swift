@@ -144,7 +144,11 @@ public enum ImportEngine {
                 let before = objects.before.map { ($0, String?.none) }
                 let placedBefore = place(before)
                 let placedAfter = place(objects.after)
-                built.migration.operations = placedBefore + built.migration.operations + placedAfter
+                // (After the schemas the tables' statements make first: spec 1.1, a sequence may be in one.)
+                let schemas = built.migration.operations.prefix { op in
+                    if case .object(.create(.schema)) = op.value { true } else { false }
+                }
+                built.migration.operations = Array(schemas) + placedBefore + built.migration.operations.dropFirst(schemas.count) + placedAfter
             }
             if baseline {
                 built.migration.description = "Baseline: the schema as it stood before the first spec (read from \(source.files.joined(separator: ", ")))."
@@ -520,7 +524,7 @@ struct Mapper {
         let dropped = Set(down.compactMap { if case let .dropTable(t) = $0 { t } else { nil } })
         return down.filter { op in
             switch op {
-            case let .dropIndex(_, table, _), let .dropConstraint(table, _): !dropped.contains(table)
+            case let .dropIndex(_, table, _), let .dropConstraint(table, _), let .dropPrimaryKey(table): !dropped.contains(table)
             default: true
             }
         }

@@ -39,6 +39,10 @@ struct LiveObjects {
     static func postgres(_ db: Database, exclude: Set<String>) throws -> LiveObjects {
         var out = LiveObjects()
         let schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+        // spec 1.1: schemas. Sequences and views of every user schema (as snapshots read them),
+        // one outside the current schema keyed `schema` U+001F `name`, as the state keys it.
+        let userSchemas = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema() OR (nspname !~ '^pg_' AND nspname <> 'information_schema'))"
+        let keyedName = "CASE WHEN n.nspname = current_schema() THEN c.relname::text ELSE n.nspname || chr(31) || c.relname END"
         func notExtension(_ oid: String) -> String { "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = \(oid) AND d.deptype = 'e')" }
         for row in try db.query("""
             SELECT e.extname AS name, CASE WHEN e.extnamespace = \(schema) THEN NULL ELSE n.nspname END AS schema
@@ -48,12 +52,12 @@ struct LiveObjects {
             out.before.append(.object(.create(.extension(ExtensionDefinition(name: name, schema: row[text: "schema"])))))
         }
         for row in try db.query("""
-            SELECT c.relname AS name, s.seqstart AS start, s.seqincrement AS inc, s.seqmin AS min, s.seqmax AS max,
+            SELECT \(keyedName) AS name, s.seqstart AS start, s.seqincrement AS inc, s.seqmin AS min, s.seqmax AS max,
                    s.seqcache AS cache, s.seqcycle AS cycle, format_type(s.seqtypid, NULL) AS type
-            FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
-            WHERE c.relnamespace = \(schema) AND c.relkind = 'S'
+            FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relnamespace IN \(userSchemas) AND c.relkind = 'S'
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))
-            ORDER BY c.relname
+            ORDER BY 1
             """) {
             guard let name = row[text: "name"], let inc = row[text: "inc"].flatMap({ Int64($0) }),
                   let min = row[text: "min"].flatMap({ Int64($0) }), let max = row[text: "max"].flatMap({ Int64($0) }),
@@ -71,6 +75,9 @@ struct LiveObjects {
             let definition = SequenceDefinition(name: name, start: start == (ascending ? min : max) ? nil : start, options: options)
             out.before.append(.object(.create(.sequence(definition))))
         }
+        // TODO(merge o15): functions and triggers take no `schema:` on this branch, so only the
+        // current schema's are read; read every user schema's (keyed as sequences and views are)
+        // once create_function / create_trigger take it.
         let functions = try db.query("""
             SELECT p.proname AS name, p.prokind AS kind, pg_get_function_arguments(p.oid) AS arguments,
                    pg_get_function_result(p.oid) AS returns, l.lanname AS language, p.prosrc AS body, p.provolatile AS volatility,
@@ -94,8 +101,9 @@ struct LiveObjects {
         }
         // Views in the order they were made (a view reads only what existed before it).
         for row in try db.query("""
-            SELECT c.relname AS name, c.relkind AS kind, pg_get_viewdef(c.oid, true) AS definition
-            FROM pg_class c WHERE c.relnamespace = \(schema) AND c.relkind IN ('v', 'm') AND \(notExtension("c.oid"))
+            SELECT \(keyedName) AS name, c.relkind AS kind, pg_get_viewdef(c.oid, true) AS definition
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relnamespace IN \(userSchemas) AND c.relkind IN ('v', 'm') AND \(notExtension("c.oid"))
             ORDER BY c.oid
             """) {
             guard let name = row[text: "name"], !exclude.contains(name), let definition = row[text: "definition"] else { continue }

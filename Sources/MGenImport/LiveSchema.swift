@@ -94,13 +94,15 @@ public enum LiveSchema {
         return out
     }
 
-    /// PostgreSQL indexes' storage parameters (`fillfactor=70, deduplicate_items=off`), by index name.
+    /// PostgreSQL indexes' storage parameters (`fillfactor=70, deduplicate_items=off`), by index
+    /// name (spec 1.1: schemas, of every user schema: the spec's index names are one namespace).
     static func postgresIndexStorage(_ db: Database) throws -> [String: String] {
         var out: [String: String] = [:]
         for row in try db.query("""
             SELECT c.relname AS name, array_to_string(c.reloptions, ', ') AS options FROM pg_class c
             WHERE c.relkind = 'i' AND c.reloptions IS NOT NULL
-              AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+              AND c.relnamespace IN (SELECT oid FROM pg_namespace
+                                     WHERE nspname = current_schema() OR (nspname !~ '^pg_' AND nspname <> 'information_schema'))
             """) {
             guard let name = row["name"] ?? nil, let options = row["options"] ?? nil, !options.isEmpty else { continue }
             out[name] = options
@@ -174,9 +176,19 @@ public enum LiveSchema {
             let named = dialect == .postgresql ? pk.name.map { "CONSTRAINT \(q($0)) " } ?? "" : ""
             lines.append("\(named)PRIMARY KEY (\(pk.columns.map(q).joined(separator: ", ")))")
         }
+        // PostgreSQL's CREATE TABLE silently drops a UNIQUE over the primary key's columns or an
+        // earlier UNIQUE's (as MGenSQL's createTable knows): such a one is added after the table.
+        var keyed: [[String]] = dialect == .postgresql ? (table.primaryKey.map { [$0.columns] } ?? []) : []
+        var later: [String] = []
         for unique in table.uniqueConstraints {
-            lines.append("\(unique.name.map { "CONSTRAINT \(q($0)) " } ?? "")UNIQUE (\(unique.columns.map(q).joined(separator: ", ")))"
-                + deferrableClause(unique.deferrable)) // spec 1.1: deferrable constraints
+            let clause = "\(unique.name.map { "CONSTRAINT \(q($0)) " } ?? "")UNIQUE (\(unique.columns.map(q).joined(separator: ", ")))"
+                + deferrableClause(unique.deferrable) // spec 1.1: deferrable constraints
+            if keyed.contains(unique.columns) {
+                later.append("ALTER TABLE \(q(table.name)) ADD \(clause)")
+            } else {
+                if dialect == .postgresql { keyed.append(unique.columns) }
+                lines.append(clause)
+            }
         }
         for check in table.checkConstraints {
             lines.append("\(check.name.map { "CONSTRAINT \(q($0)) " } ?? "")CHECK (\(check.expression))")
@@ -192,7 +204,7 @@ public enum LiveSchema {
             }
         }
         if dialect == .mysql, let comment = table.comment { out += " COMMENT=\(quoteLiteral(comment, dialect))" }
-        var statements = [out]
+        var statements = [out] + later
         if dialect == .postgresql {
             if let comment = table.comment { statements.append("COMMENT ON TABLE \(q(table.name)) IS \(quoteLiteral(comment, dialect))") }
             for column in table.columns {

@@ -81,6 +81,7 @@ enum PostgresReader {
             case "ViewStmt": return .operations(try reader.createView(body))
             case "CreateTableAsStmt": return .operations(try reader.createMaterializedView(body))
             case "CreateTrigStmt": return .operations(try reader.createTrigger(body))
+            case "RefreshMatViewStmt": return .operations(try reader.refreshMaterializedView(body))
             case "CreateExtensionStmt": return .operations(try reader.createExtension(body))
             // spec 1.1: schemas (Ops/SchemaReading.swift)
             case "CreateSchemaStmt": return .operations(try reader.createSchema(body))
@@ -135,7 +136,8 @@ enum PostgresReader {
                      "AlterTableStmt": "ALTER TABLE", "RenameStmt": "RENAME", "DropStmt": "DROP", "IndexStmt": "CREATE INDEX",
                      "CommentStmt": "COMMENT ON", "CreateSchemaStmt": "CREATE SCHEMA", "CreateDomainStmt": "CREATE DOMAIN",
                      "SelectStmt": "SELECT", "CreateTableAsStmt": "CREATE TABLE AS / MATERIALIZED VIEW", "GrantStmt": "GRANT",
-                     "CompositeTypeStmt": "CREATE TYPE", "CreatePolicyStmt": "CREATE POLICY", "AlterSeqStmt": "ALTER SEQUENCE"]
+                     "CompositeTypeStmt": "CREATE TYPE", "CreatePolicyStmt": "CREATE POLICY", "AlterSeqStmt": "ALTER SEQUENCE",
+                     "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW"]
         return known[kind] ?? kind.replacingOccurrences(of: "Stmt", with: "")
     }
 
@@ -161,9 +163,9 @@ enum PostgresReader {
             guard let relation = body[key] as? Node, let name = relation["relname"] as? String else { throw KeepRaw(reason: "no table name") }
             if let persistence = relation["relpersistence"] as? String, persistence != "p" { throw KeepRaw(reason: "temporary or unlogged table") }
             if let schema = relation["schemaname"] as? String, schema != "public" {
-                // spec 1.1: schemas. A table of another schema is the state's key for it (`schema:`
-                // in the spec); views and sequences in schemas have no spec field yet.
-                guard key == "relation" || key == "pktable" else { throw KeepRaw(reason: "schema-qualified name \(schema).\(name)") }
+                // spec 1.1: schemas. A table, view, materialized view or sequence of another schema
+                // is the state's key for it (`schema:` in the spec); the replay refuses a schema
+                // the spec did not make, and the statement stays raw.
                 return QualifiedName(schema: schema, name: name).key
             }
             return name
@@ -179,13 +181,15 @@ enum PostgresReader {
             if let onCommit = body["oncommit"] as? String, onCommit != "ONCOMMIT_NOOP" { throw KeepRaw(reason: "ON COMMIT") }
             var table = Table(name: name, columns: [])
             var primary: [String]?
+            var primaryName: String? // spec 1.1: a key not named `<table>_pkey` is add_primary_key
             for element in body["tableElts"] as? [Node] ?? [] {
                 if let def = element["ColumnDef"] as? Node {
                     let read = try column(def, table: name)
                     table.columns.append(read.column)
-                    if read.primaryKey {
+                    if let key = read.primaryKey {
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
                         primary = [read.column.name]
+                        primaryName = key
                     }
                     if let unique = read.unique { table.uniques.append(unique) }
                     if let check = read.check { table.checks.append(check) }
@@ -198,8 +202,8 @@ enum PostgresReader {
                     switch contype {
                     case "CONSTR_PRIMARY":
                         if primary != nil { throw KeepRaw(reason: "two primary keys") }
-                        if let conname, conname != DefaultNames.primaryKey(name) { throw KeepRaw(reason: "primary key named \(conname)") }
                         primary = keys
+                        primaryName = conname ?? DefaultNames.primaryKey(name)
                     case "CONSTR_UNIQUE":
                         var unique = UniqueConstraint(name: conname ?? DefaultNames.unique(name, keys), table: name, columns: keys)
                         unique.deferrable = deferrability(constraint) // spec 1.1: deferrable constraints
@@ -221,12 +225,24 @@ enum PostgresReader {
                     throw KeepRaw(reason: "\(element.keys.first ?? "element") in the column list")
                 }
             }
+            var named: [Operation] = []
             if let primary {
-                table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                let keyName = primaryName ?? DefaultNames.primaryKey(name)
+                if keyName.utf8.count > maximumNameBytes { throw KeepRaw(reason: "primary key name \(keyName) is longer than a spec name (\(maximumNameBytes) bytes)") }
                 for c in primary { if let i = table.columnIndex(c) { table.columns[i].nullable = false } }
+                // spec 1.1: create_table names its key `<table>_pkey`; another name (a table renamed
+                // after it was made, a key renamed) is the table, then add_primary_key with that name.
+                if let primaryName, primaryName != DefaultNames.primaryKey(name) {
+                    // A key of the table to itself waits for the primary key it references.
+                    let own = table.foreignKeys.filter { $0.referencedTable == name }
+                    table.foreignKeys.removeAll { $0.referencedTable == name }
+                    named = [.addPrimaryKey(AddPrimaryKey(table: name, key: PrimaryKey(name: primaryName, columns: primary)))] + own.map { .addForeignKey($0) }
+                } else {
+                    table.primaryKey = PrimaryKey(name: DefaultNames.primaryKey(name), columns: primary)
+                }
             }
             Self.liftEnums(&table)
-            return [.createTable(table)]
+            return [.createTable(table)] + named
         }
 
         /// A text column with a check `<table>_<column>_check` that is `column IN ('a', 'b', …)` is
@@ -306,7 +322,8 @@ enum PostgresReader {
 
         struct ReadColumn {
             var column: Column
-            var primaryKey = false
+            /// The key's name when the column is the primary key.
+            var primaryKey: String?
             var unique: UniqueConstraint?
             var check: CheckConstraint?
             var foreignKey: ForeignKey?
@@ -331,8 +348,7 @@ enum PostgresReader {
                     read.column.identity = true
                     read.column.nullable = false
                 case "CONSTR_PRIMARY":
-                    if let conname, conname != DefaultNames.primaryKey(table) { throw KeepRaw(reason: "primary key named \(conname)") }
-                    read.primaryKey = true
+                    read.primaryKey = conname ?? DefaultNames.primaryKey(table)
                     read.column.nullable = false
                 case "CONSTR_UNIQUE":
                     read.unique = UniqueConstraint(name: conname ?? DefaultNames.unique(table, [name]), table: table, columns: [name])
@@ -561,7 +577,7 @@ enum PostgresReader {
                 case "AT_AddColumn":
                     guard let def = cmd["def"] as? [String: Any], let columnDef = def["ColumnDef"] as? Node else { throw KeepRaw(reason: "ADD COLUMN") }
                     let read = try self.column(columnDef, table: table)
-                    if read.primaryKey || read.check != nil { throw KeepRaw(reason: "ADD COLUMN with a primary key or check") }
+                    if read.primaryKey != nil || read.check != nil { throw KeepRaw(reason: "ADD COLUMN with a primary key or check") }
                     ops.append(.addColumn(table: table, column: read.column, unique: read.unique, foreignKey: read.foreignKey))
                 case "AT_DropColumn":
                     guard let column else { throw KeepRaw(reason: "DROP COLUMN") }
@@ -659,9 +675,12 @@ enum PostgresReader {
             case "OBJECT_TYPE": return try renameEnumType(body, to: to) // spec 1.1: enum types
             case "OBJECT_INDEX": // spec 1.1: rename_index
                 if body["missing_ok"] as? Bool == true { throw KeepRaw(reason: "ALTER INDEX IF EXISTS") }
-                let name = try relation(body)
-                guard let index = state.index(name) else { throw KeepRaw(reason: "index \(name) is not known to the spec") }
-                return [.renameIndex(name: name, to: to, table: index.table)]
+                // spec 1.1: schemas. `billing.invoices_idx` is the state's index of that name whose table is in billing.
+                let name = QualifiedName(try relation(body))
+                guard let index = state.index(name.name), QualifiedName.schema(of: index.table) == name.schema else {
+                    throw KeepRaw(reason: "index \(name) is not known to the spec")
+                }
+                return [.renameIndex(name: name.name, to: to, table: index.table)]
             // spec 1.1: constraint renames (ALTER TABLE … RENAME CONSTRAINT)
             case "OBJECT_TABCONSTRAINT":
                 guard let name = body["subname"] as? String else { throw KeepRaw(reason: "RENAME CONSTRAINT") }

@@ -68,9 +68,33 @@ public struct SchemaDiff: Sendable {
     /// What the user must know: drops that look like renames, what the spec cannot say.
     public var notes: [String]
 
+    /// MySQL: the database's default character set and collation, and each set's default
+    /// collation — what a table shown without options has (IntrospectMySQL leaves them out).
+    public struct MySQLDefaults: Sendable {
+        public var charset: String
+        public var collation: String
+        public var charsetCollations: [String: String]
+        public init(charset: String, collation: String, charsetCollations: [String: String]) {
+            self.charset = charset
+            self.collation = collation
+            self.charsetCollations = charsetCollations
+        }
+
+        static func read(_ db: Database) throws -> MySQLDefaults? {
+            guard db.dialect == .mysql, let charset = try db.scalar("SELECT @@character_set_database"),
+                  let collation = try db.scalar("SELECT @@collation_database") else { return nil }
+            var defaults: [String: String] = [:]
+            for row in try db.query("SELECT CHARACTER_SET_NAME AS charset, DEFAULT_COLLATE_NAME AS collation FROM information_schema.CHARACTER_SETS") {
+                if let c = row["charset"] ?? nil, let d = row["collation"] ?? nil { defaults[c.lowercased()] = d }
+            }
+            return MySQLDefaults(charset: charset, collation: collation, charsetCollations: defaults)
+        }
+    }
+
     public static func between(_ from: SchemaState, _ to: SchemaState, dialect: Dialect, renames: [SchemaRename] = [],
-                               ignoring: Set<String> = []) throws(DiagnosticError) -> SchemaDiff {
+                               ignoring: Set<String> = [], mysqlDefaults: MySQLDefaults? = nil) throws(DiagnosticError) -> SchemaDiff {
         var planner = Planner(state: from, target: to, dialect: dialect, ignoring: ignoring)
+        planner.mysqlDefaults = mysqlDefaults
         do {
             try planner.plan(renames: renames)
         } catch {
@@ -92,6 +116,7 @@ public struct SchemaDiff: Sendable {
         let ignoring: Set<String>
         var operations: [MGenSpec.Operation] = []
         var notes: [String] = []
+        var mysqlDefaults: MySQLDefaults?
 
         init(state: SchemaState, target: SchemaState, dialect: Dialect, ignoring: Set<String>) {
             self.state = state
@@ -134,35 +159,30 @@ public struct SchemaDiff: Sendable {
 
         mutating func plan(renames: [SchemaRename]) throws(DiagnosticError) {
             try planObjectDrops() // spec 1.1: objects that would stand in the way
-            for rename in renames {
-                switch rename {
-                case let .table(from, to):
-                    guard state.table(from) != nil else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no table \(from)", object: "--rename",
-                                                         fix: "name a table of the specs' replayed state: \(state.tableNames.joined(separator: ", "))"))
-                    }
-                    // A table the reading kept raw is there, though not compared.
-                    guard target.table(to) != nil || ignoring.contains(to) else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no table \(to)", object: "--rename",
-                                                         fix: "name the table as the database has it now"))
-                    }
-                case let .column(table, from, to):
-                    guard state.table(table)?.column(from) != nil else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no column \(table).\(from)", object: "--rename",
-                                                         fix: "give table.old=new with the names the specs use"))
-                    }
-                    guard target.table(table)?.column(to) != nil || ignoring.contains(table) else {
-                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no column \(table).\(to)", object: "--rename",
-                                                         fix: "name the column as the database has it now (a renamed table by its new name)"))
-                    }
-                }
-                try emit(rename.operation)
-            }
+            // Tables first (a column rename names its table by the new name), each group in an
+            // order where every rename's new name is free (see `freeFirst`).
+            let tableRenames = renames.filter { if case .table = $0 { true } else { false } }
+            let columnRenames = renames.filter { if case .column = $0 { true } else { false } }
+            try check(tableRenames)
+            try freeFirst(tableRenames)
+            try check(columnRenames)
+            try freeFirst(columnRenames)
             let oldTables = Set(state.tableNames).subtracting(ignoring)
             let newTables = Set(target.tableNames).subtracting(ignoring)
-            let dropped = oldTables.subtracting(newTables).sorted()
-            let created = newTables.subtracting(oldTables).sorted()
-            let common = oldTables.intersection(newTables).sorted()
+            // A table whose identity column is gone (or is no longer one) is another table under
+            // the same name — the chain dropped it and gave its name to another (a rename, a new
+            // table): no operation turns one into the other in place (an identity key cannot be
+            // dropped), so it is dropped and made again, and said so.
+            let replaced = Set(oldTables.intersection(newTables).filter { name in
+                guard let old = state.table(name), let new = target.table(name) else { return false }
+                return old.columns.contains { c in c.identity && new.column(c.name)?.identity != true }
+            })
+            for name in replaced.sorted() {
+                notes.append("table \(name): the database's table of that name has another identity key; it is dropped and made again (its rows are lost): if the specs renamed a table to \(name), run again with --rename")
+            }
+            let dropped = oldTables.subtracting(newTables).union(replaced).sorted()
+            let created = newTables.subtracting(oldTables).union(replaced).sorted()
+            let common = oldTables.intersection(newTables).subtracting(replaced).sorted()
             noteLikelyRenames(dropped: dropped, created: created, common: common)
             try planObjectsBefore() // spec 1.1: enum types and objects
             try planInPlace(common: common) // spec 1.1: constraint renames, deferrability, MySQL table options
@@ -201,10 +221,24 @@ public struct SchemaDiff: Sendable {
             var laterKeys: [ForeignKey] = []
             for name in referencedFirst(created, in: target) {
                 guard var table = target.table(name) else { continue }
-                let now = table.foreignKeys.filter { $0.referencedTable == name || state.table($0.referencedTable) != nil }
+                // spec 1.1: create_table names its key `<table>_pkey`; another name (a table renamed
+                // after it was made, a key renamed) is add_primary_key after it (MySQL calls every
+                // key PRIMARY; SQLite keeps an AUTOINCREMENT column only as the table's own key).
+                var namedKey: PrimaryKey?
+                if let key = table.primaryKey, dialect != .mysql, key.name != DefaultNames.primaryKey(name),
+                   !(dialect == .sqlite && table.columns.contains(where: \.identity)) {
+                    namedKey = key
+                    table.primaryKey = nil
+                }
+                // A key to a column a table that stays gets later (step 4) waits for it too.
+                let now = table.foreignKeys.filter { fk in
+                    (fk.referencedTable == name && namedKey == nil)
+                        || (fk.referencedTable != name && fk.referencedColumns.allSatisfy { state.table(fk.referencedTable)?.column($0) != nil })
+                }
                 laterKeys += table.foreignKeys.filter { !now.contains($0) }
                 table.foreignKeys = now
                 try emit(.createTable(table))
+                if let namedKey { try emit(.addPrimaryKey(AddPrimaryKey(table: name, key: namedKey))) }
                 for index in target.indexes(on: name).sorted(by: { $0.name < $1.name }) { try emit(.createIndex(index, concurrently: false)) }
             }
             // 4. Columns of tables that stay: added, altered, dropped.
@@ -222,10 +256,20 @@ public struct SchemaDiff: Sendable {
                     if a.nullable != b.nullable { change.nullable = column.nullable }
                     if a.defaultValue != b.defaultValue { change.defaultChange = column.defaultValue.map { .set($0) } ?? .drop }
                     if a.comment != b.comment { change.comment = column.comment ?? "" }
+                    // spec 1.1: collations (a column's collation changed in place)
+                    if a.collation != b.collation { change.collation = column.collation.map { .set($0) } ?? .drop }
                     if a.identity != b.identity {
                         notes.append("\(name).\(column.name): identity \(old.identity) → \(column.identity) cannot be written (no spec operation); not written")
                     }
-                    if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.comment != nil { try emit(.alterColumn(change)) }
+                    if change.type != nil || change.nullable != nil || change.defaultChange != nil || change.comment != nil || change.collation != nil {
+                        // spec 1.1: generated columns. One that reads a column whose type or
+                        // collation changes goes first and comes back after, as the database has it.
+                        let readers = change.type == nil && change.collation == nil ? []
+                            : (state.table(name)?.columns ?? []).filter { $0.name != column.name && Self.reads($0, column.name) }
+                        for reader in readers { try emit(.dropColumn(table: name, column: reader.name)) }
+                        try emit(.alterColumn(change))
+                        for reader in readers { try emit(.addColumn(table: name, column: new.column(reader.name) ?? reader, unique: nil, foreignKey: nil)) }
+                    }
                 }
                 for column in state.table(name)?.columns ?? [] where new.column(column.name) == nil {
                     try emit(.dropColumn(table: name, column: column.name))
@@ -241,7 +285,7 @@ public struct SchemaDiff: Sendable {
                 guard let new = target.table(name) else { continue }
                 // spec 1.1: the database's primary key, where the table has none (now).
                 if let key = new.primaryKey, let old = state.table(name), old.primaryKey == nil {
-                    let named = PrimaryKey(name: key.name.isEmpty || dialect != .postgresql ? DefaultNames.primaryKey(name) : key.name, columns: key.columns)
+                    let named = PrimaryKey(name: key.name.isEmpty || dialect == .mysql ? DefaultNames.primaryKey(name) : key.name, columns: key.columns)
                     tryEmitKey(.addPrimaryKey(AddPrimaryKey(table: name, key: named)), table: name, old: old, new: new)
                 }
                 if dialect == .postgresql {
@@ -269,6 +313,117 @@ public struct SchemaDiff: Sendable {
             }
             for fk in laterKeys { try emit(.addForeignKey(fk)) }
             try planObjectsAfter() // spec 1.1: enum types and objects
+        }
+
+        /// Emits renames so that none takes a name another still holds: a name reused by the
+        /// chain (`a` renamed to `b`, then `c` renamed to `a`) waits for the rename that frees it;
+        /// renames that trade names (a cycle) go through a free temporary name.
+        mutating func freeFirst(_ renames: [SchemaRename]) throws(DiagnosticError) {
+            func taken(_ rename: SchemaRename) -> Bool {
+                switch rename {
+                case let .table(_, to): state.table(to) != nil
+                case let .column(table, _, to): state.table(table)?.column(to) != nil
+                }
+            }
+            func source(_ rename: SchemaRename) -> String {
+                switch rename {
+                case let .table(from, _): from
+                case let .column(table, from, _): table + "." + from
+                }
+            }
+            func destination(_ rename: SchemaRename) -> String {
+                switch rename {
+                case let .table(_, to): to
+                case let .column(table, _, to): table + "." + to
+                }
+            }
+            var pending = renames
+            while !pending.isEmpty {
+                if let k = pending.firstIndex(where: { !taken($0) }) {
+                    try emit(pending.remove(at: k).operation)
+                    continue
+                }
+                // A new name held by a table or column no rename moves away: the chain dropped it
+                // and gave its name to another, so it goes first (with what refers to it).
+                let sources = Set(pending.map(source))
+                if let held = pending.first(where: { !sources.contains(destination($0)) }) {
+                    switch held {
+                    case let .table(_, to):
+                        for other in state.tableNames where other != to {
+                            for fk in state.table(other)?.foreignKeys ?? [] where fk.referencedTable == to {
+                                try emit(.dropConstraint(table: other, name: fk.name))
+                            }
+                        }
+                        try emit(.dropTable(table: to))
+                    case let .column(table, _, to):
+                        for index in state.indexes(on: table) where index.parts.contains(where: { $0.columnName == to }) {
+                            try emit(.dropIndex(name: index.name, table: table, concurrently: false))
+                        }
+                        if let t = state.table(table) {
+                            let names = t.foreignKeys.filter { $0.columns.contains(to) }.map(\.name) + t.uniques.filter { $0.columns.contains(to) }.map(\.name)
+                            for name in names { try emit(.dropConstraint(table: table, name: name)) }
+                        }
+                        try emit(.dropColumn(table: table, column: to))
+                    }
+                    continue
+                }
+                // Every new name is still held by another: move the first out of the way.
+                let first = pending[0]
+                var temporary = ""
+                for n in 1... {
+                    temporary = "mgen_rename_\(n)"
+                    let free: Bool
+                    switch first {
+                    case .table: free = state.table(temporary) == nil && !target.tableNames.contains(temporary)
+                    case let .column(table, _, _): free = state.table(table)?.column(temporary) == nil
+                    }
+                    if free { break }
+                }
+                switch first {
+                case let .table(from, to):
+                    try emit(SchemaRename.table(from: from, to: temporary).operation)
+                    pending[0] = .table(from: temporary, to: to)
+                case let .column(table, from, to):
+                    try emit(SchemaRename.column(table: table, from: from, to: temporary).operation)
+                    pending[0] = .column(table: table, from: temporary, to: to)
+                }
+            }
+        }
+
+        /// The renames name what the specs have and the database has now.
+        func check(_ renames: [SchemaRename]) throws(DiagnosticError) {
+            for rename in renames {
+                switch rename {
+                case let .table(from, to):
+                    guard state.table(from) != nil else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no table \(from)", object: "--rename",
+                                                         fix: "name a table of the specs' replayed state: \(state.tableNames.joined(separator: ", "))"))
+                    }
+                    // A table the reading kept raw is there, though not compared.
+                    guard target.table(to) != nil || ignoring.contains(to) else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no table \(to)", object: "--rename",
+                                                         fix: "name the table as the database has it now"))
+                    }
+                case let .column(table, from, to):
+                    guard state.table(table)?.column(from) != nil else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the specs have no column \(table).\(from)", object: "--rename",
+                                                         fix: "give table.old=new with the names the specs use"))
+                    }
+                    guard target.table(table)?.column(to) != nil || ignoring.contains(table) else {
+                        throw DiagnosticError(Diagnostic("--rename \(rename.text): the database has no column \(table).\(to)", object: "--rename",
+                                                         fix: "name the column as the database has it now (a renamed table by its new name)"))
+                    }
+                }
+            }
+        }
+
+
+        /// Whether a generated column's expression names a column (as a word, quoted or not).
+        static func reads(_ generated: Column, _ column: String) -> Bool {
+            guard let texts = generated.generated?.expression.byDialect.values else { return false }
+            let escaped = NSRegularExpression.escapedPattern(for: column)
+            let pattern = "(^|[^A-Za-z0-9_])[\"`]?\(escaped)[\"`]?($|[^A-Za-z0-9_])"
+            return texts.contains { $0.range(of: pattern, options: .regularExpression) != nil }
         }
 
         /// A primary-key step, or a note when the spec refuses it (a key a foreign key references,
@@ -347,15 +502,31 @@ public struct NewFromDatabase: Sendable {
                             exclude: Set<String> = frameworkBookkeepingTables) throws(DiagnosticError) -> NewFromDatabase {
         let live = try LiveState.read(db, source: source, exclude: exclude)
         let dialect = db.dialect
-        let diff = try SchemaDiff.between(chain.final, live.state, dialect: dialect, renames: renames, ignoring: live.rawTables)
+        let defaults: SchemaDiff.MySQLDefaults?
+        do { defaults = try SchemaDiff.MySQLDefaults.read(db) } catch {
+            throw DiagnosticError(Diagnostic("cannot read the database's default collation: \(error)", object: source, fix: "check the URL and that the user may read the catalog"))
+        }
+        let diff = try SchemaDiff.between(chain.final, live.state, dialect: dialect, renames: renames, ignoring: live.rawTables, mysqlDefaults: defaults)
         var notes = live.rawTables.sorted().map { "table \($0): the spec cannot say it exactly (see `mgen baseline --db`'s report); left out of the comparison" }
         notes += diff.notes
         guard !diff.operations.isEmpty else {
             return NewFromDatabase(spec: nil, yaml: nil, notes: notes, rawTables: live.rawTables, residual: [])
         }
         let location = SourceLocation(file: file, line: 1, column: 1)
-        let migration = Migration(id: id, name: name, description: "The database's schema (\(source)) since the last spec, read by mgen new --from-db.",
+        var migration = Migration(id: id, name: name, description: "The database's schema (\(source)) since the last spec, read by mgen new --from-db.",
                                   created: created, operations: diff.operations.map { Located($0, at: location) }, file: file)
+        // spec 1.1: enum types. PostgreSQL refuses to use an enum value in the transaction that
+        // adds it (the chain refuses such a spec): one that adds a value a later step uses (a
+        // column's default) runs outside a transaction, each statement committed on its own.
+        if diff.operations.contains(where: { if case .addEnumValue = $0 { true } else { false } }),
+           (try? MigrationChain.build(chain.migrations.map(\.migration) + [migration])) == nil {
+            var outside = migration
+            outside.transaction = false
+            if (try? MigrationChain.build(chain.migrations.map(\.migration) + [outside])) != nil {
+                migration = outside
+                notes.append("the spec adds an enum value and uses it: it runs outside a transaction (`transaction: false`), as PostgreSQL refuses a new value in the transaction that adds it")
+            }
+        }
         let yaml = SpecWriter.yaml(migration, comment: ["Written by mgen new --from-db: review it, then emit"])
         let loaded = try SpecLoader.load(text: yaml, file: file)
         let rebuilt = try MigrationChain.build(chain.migrations.map(\.migration) + [loaded])

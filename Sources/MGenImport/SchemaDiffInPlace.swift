@@ -38,8 +38,8 @@ extension SchemaDiff.Planner {
             for unique in t.uniques where names.contains(unique.name) {
                 out.append((unique.name, "unique \(unique.columns)"))
             }
-            // Only PostgreSQL names a primary key (MySQL's is PRIMARY, SQLite's has none).
-            if dialect == .postgresql, let pk = t.primaryKey, names.contains(pk.name) { out.append((pk.name, "pk \(pk.columns)")) }
+            // MySQL's key is always PRIMARY; SQLite keeps the name mgen gives it in the table's text.
+            if dialect != .mysql, let pk = t.primaryKey, names.contains(pk.name) { out.append((pk.name, "pk \(pk.columns)")) }
             return out
         }
         var newDefinitions = definitions(new, only: Set(new.constraintNames).subtracting(oldNames))
@@ -89,15 +89,25 @@ extension SchemaDiff.Planner {
         let known = old.mysqlOptions, live = new.mysqlOptions
         var change = MySQLTableOptionsChange()
         if let engine = live?.engine, engine.lowercased() != known?.engine?.lowercased() ?? "innodb" { change.engine = engine }
+        // The collation the specs give the table: its `collate`, else its charset's default
+        // collation (which the database knows), else none said.
+        let knownCollation = known?.collate ?? known?.charset.flatMap { mysqlDefaults?.charsetCollations[$0.lowercased()] }
         if let collate = live?.collate, let charset = live?.charset {
-            let differs = known?.collate.map { $0.lowercased() != collate.lowercased() }
+            let differs = knownCollation.map { $0.lowercased() != collate.lowercased() }
                 ?? known?.charset.map { $0.lowercased() != charset.lowercased() } ?? true
             if differs { change.charset = charset; change.collate = collate }
+        }
+        // The database shows no collation where the table has the database's default: where the
+        // specs say another, that default, named.
+        if live?.collate == nil, known?.charset != nil, let defaults = mysqlDefaults,
+           knownCollation?.lowercased() != defaults.collation.lowercased() {
+            change.charset = defaults.charset
+            change.collate = defaults.collation
         }
         if live?.engine == nil, let engine = known?.engine, engine.lowercased() != "innodb" {
             notes.append("table \(name): the specs say engine \(engine), the database has the server's default engine; not written (write `alter_table: {table: \(name), mysql: {engine: …}}` naming it)")
         }
-        if live?.collate == nil, known?.charset != nil {
+        if live?.collate == nil, known?.charset != nil, mysqlDefaults == nil {
             notes.append("table \(name): the database has its default collation, the specs say \(known?.collate ?? known?.charset ?? ""); compared no further (the database's default is not named by the spec)")
         }
         guard change.engine != nil || change.charset != nil else { return }

@@ -84,6 +84,10 @@ extension SchemaDiff.Planner {
     /// Then: the enum types the database has and the state not, the values added to the others;
     /// extensions, sequences and functions that are new or changed made.
     mutating func planObjectsBefore() throws(DiagnosticError) {
+        // spec 1.1: schemas first (their enum types, sequences and tables come after)
+        for object in target.objects where object.kind == .schema && state.object(.schema, object.name) == nil {
+            try emit(.object(.create(object)))
+        }
         for name in target.enumTypeNames {
             guard let values = target.enumValues(name) else { continue }
             guard let old = state.enumValues(name) else {
@@ -103,8 +107,7 @@ extension SchemaDiff.Planner {
                 try emit(.object(.create(new)))
             }
         }
-        // spec 1.1: schemas first (their tables come after)
-        for kind in [ObjectKind.schema, .extension, .sequence, .function] {
+        for kind in [ObjectKind.extension, .sequence, .function] {
             for object in target.objects where object.kind == kind && state.object(kind, object.name) == nil {
                 try emit(.object(.create(object)))
             }
@@ -124,8 +127,7 @@ extension SchemaDiff.Planner {
         for object in target.objects where object.kind == .trigger && state.object(.trigger, object.name) == nil {
             try emit(.object(.create(object)))
         }
-        // spec 1.1: schemas last (their tables went before)
-        for kind in [ObjectKind.function, .sequence, .extension, .schema] {
+        for kind in [ObjectKind.function, .sequence, .extension] {
             for object in state.objects where object.kind == kind && target.object(kind, object.name) == nil && !standIn(object) {
                 try emit(.object(.drop(kind: kind, name: object.name)))
             }
@@ -138,6 +140,10 @@ extension SchemaDiff.Planner {
                 continue
             }
             for value in state.enumValues(name) ?? [] where !values.contains(value) { try emit(.dropEnumValue(type: name, value: value)) }
+        }
+        // spec 1.1: schemas last (their tables, enum types, sequences and views went before)
+        for object in state.objects where object.kind == .schema && target.object(.schema, object.name) == nil {
+            try emit(.object(.drop(kind: .schema, name: object.name)))
         }
     }
 }

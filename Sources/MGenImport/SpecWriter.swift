@@ -299,7 +299,10 @@ public enum SpecWriter {
                         + deferrable(u.deferrable))
         // spec 1.1: renames
         case let .renameIndex(name, to, table):
-            return .map([("name", .string(name)), ("to", .string(to))] + (table.isEmpty ? [] : [("table", .string(table))]))
+            // rename_index takes no `schema:` (the index is found by its name): the table of
+            // another schema is left out rather than written as a field the loader refuses.
+            let named = table.isEmpty || QualifiedName.isQualified(table) ? [] : [("table", Value.string(table))]
+            return .map([("name", .string(name)), ("to", .string(to))] + named)
         // spec 1.1: comments
         case let .commentTable(table, comment):
             return .map([("table", .string(table)), ("comment", comment.map(Value.string) ?? .plain("null"))])

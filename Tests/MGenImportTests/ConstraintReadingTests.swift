@@ -109,3 +109,85 @@ extension ConstraintReadingTests {
         ], "\(ops)")
     }
 }
+
+/// A primary key not named `<table>_pkey` (a table renamed after it was made, a key renamed: what a
+/// live database and a dump show) is the table, then add_primary_key with that name; the table
+/// stayed raw before ("primary key named …"), and with it every later step on it. The inline
+/// `REFERENCES … DEFERRABLE` SQLite keeps in a table's text is read (was raw: "unexpected DEFERRABLE").
+extension ConstraintReadingTests {
+    @Test func namedPrimaryKeyIsTheTableThenAddPrimaryKey() throws {
+        let read = try imported("""
+            CREATE TABLE items (id bigint NOT NULL, sku text, CONSTRAINT "Account_pkey" PRIMARY KEY (id));
+            CREATE TABLE tags (id bigint CONSTRAINT tags_pk PRIMARY KEY, item_id bigint REFERENCES items (id));
+            CREATE INDEX items_sku_idx ON items (sku);
+            """)
+        #expect(read.raw == 0)
+        #expect(read.ops.map(\.kind) == ["create_table", "add_primary_key", "create_table", "add_primary_key", "create_index"])
+        guard case let .createTable(items) = read.ops[0] else { Issue.record("\(read.ops)"); return }
+        #expect(items.primaryKey == nil && items.column("id")?.nullable == false)
+        #expect(read.ops[1] == .addPrimaryKey(AddPrimaryKey(table: "items", key: PrimaryKey(name: "Account_pkey", columns: ["id"]))))
+        #expect(read.ops[3] == .addPrimaryKey(AddPrimaryKey(table: "tags", key: PrimaryKey(name: "tags_pk", columns: ["id"]))))
+    }
+
+    @Test func sqliteNamedPrimaryKeyAndDeferrableReferencesAreRead() throws {
+        let dir = try temporaryFolder("sqlite-named-key-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE "key" ("id" integer NOT NULL, CONSTRAINT "tags_pkey" PRIMARY KEY ("id"));
+            CREATE TABLE "line" ("id" integer NOT NULL, "key_id" integer CONSTRAINT "line_key_fkey" REFERENCES "key" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "other_id" integer CONSTRAINT "line_other_fkey" REFERENCES "key" ("id") NOT DEFERRABLE, CONSTRAINT "line_pkey" PRIMARY KEY ("id"));
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .sqlite)
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        let ops = result.migrations[0].operations.map(\.value)
+        #expect(ops.map(\.kind) == ["create_table", "add_primary_key", "create_table"])
+        guard case let .createTable(line) = ops.last else { Issue.record("\(ops)"); return }
+        #expect(line.foreignKeys.map(\.deferrable) == [.deferred, nil])
+        #expect(line.primaryKey?.name == "line_pkey")
+    }
+}
+
+extension ConstraintReadingTests {
+    /// A key whose name is longer than a spec name may be (SQLite keeps what it is given) keeps its
+    /// table raw; the import failed before (the spec it wrote was refused on loading).
+    @Test func aKeyNameTooLongForASpecKeepsItsTableRaw() throws {
+        let table = "t_" + String(repeating: "long", count: 14) + "_tbl"
+        let dir = try temporaryFolder("long-key-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE "\(table)" ("id" integer NOT NULL, CONSTRAINT "\(table)_pkey" PRIMARY KEY ("id"));
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .sqlite)
+        #expect(result.report.migrations[0].raw.map(\.reason).first?.contains("is longer than a spec name") == true, "\(result.report.text)")
+    }
+}
+
+extension ConstraintReadingTests {
+    /// A table with a named key and a key to itself: the key to itself comes after the primary key
+    /// it references (the table stayed raw: "references nodes(id), which is neither its primary key
+    /// nor unique"; seed 14 of the live proof on SQLite).
+    @Test func aKeyToItselfWaitsForANamedPrimaryKey() throws {
+        let read = try imported("""
+            CREATE TABLE nodes (id bigint NOT NULL, parent_id bigint, CONSTRAINT nodes_pk PRIMARY KEY (id),
+                CONSTRAINT nodes_parent_ref FOREIGN KEY (parent_id) REFERENCES nodes (id));
+            """)
+        #expect(read.raw == 0)
+        #expect(read.ops.map(\.kind) == ["create_table", "add_primary_key", "add_foreign_key"], "\(read.ops)")
+        let dir = try temporaryFolder("sqlite-self-key-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE TABLE "nodes" ("id" integer NOT NULL, "parent_id" integer CONSTRAINT "nodes_parent_ref" REFERENCES "nodes" ("id"), CONSTRAINT "nodes_pk" PRIMARY KEY ("id"));
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .sqlite)
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        #expect(result.migrations[0].operations.map(\.value.kind) == ["create_table", "add_primary_key", "add_foreign_key"])
+    }
+}

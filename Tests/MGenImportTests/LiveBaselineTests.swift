@@ -8,22 +8,29 @@ import Testing
 
 /// Chains to build databases from: the example chain and generated ones (raw SQL left out: a
 /// state cannot know what raw SQL made, so it could not be compared).
-func provingChains(_ dialect: Dialect, seeds: ClosedRange<UInt64>) throws -> [(label: String, chain: MigrationChain)] {
-    var features = Set(ChainFeature.allCases)
-    features.remove(.rawSQL)
-    // spec 1.1: not read back yet: a live unique declared DEFERRABLE INITIALLY IMMEDIATE goes missing
-    // from the baseline's build, open (k14)
-    features.subtract([.renameConstraints, .deferrable])
-    // spec 1.1: schemas are read back (SchemaReadingTests.baselineReadsOtherSchemas; with them these
-    // chains passed but for two findings of the other steps they shift, open (n14): a CHECK on a
-    // char(n) column read back as `part::text <> …`, and new --from-db adding an enum value and
-    // using it in one migration). Left out so the seeds stay main's chains.
-    features.remove(.schemas)
+func provingChains(_ dialect: Dialect, seeds: [UInt64]) throws -> [(label: String, chain: MigrationChain)] {
     var out = [("example chain", try exampleChain())]
     for seed in seeds {
-        out.append(("seed \(seed)", try ChainGenerator(seed: seed, dialect: dialect, features: features, specCount: 10).generate().chain))
+        out.append(("seed \(seed)", try ChainGenerator(seed: seed, dialect: dialect, features: liveProofFeatures, specCount: 10).generate().chain))
     }
     return out
+}
+
+/// The generator features the live readings (`baseline --db`, `new --from-db`) are proven on: all
+/// but raw SQL. (schemas, renameConstraints, deferrable and uniqueUsingIndex were left out until
+/// their findings were fixed: a primary key not named `<table>_pkey` — a table renamed, a key
+/// renamed — kept its table raw; a UNIQUE over the key's columns lost in the baseline's CREATE
+/// TABLE; SQLite's inline `REFERENCES … DEFERRABLE` not read; sequences and views of other schemas
+/// not read; new --from-db making an enum type before its schema, and adding an enum value and using
+/// it in one transaction; MariaDB's `lcase` for `lower` in a generated column.)
+let liveProofFeatures: Set<ChainFeature> = Set(ChainFeature.allCases).subtracting([.rawSQL])
+
+/// The seeds of the live proofs: 1…6, or as the generative test takes them (`MGEN_GEN_SEEDS=20`:
+/// 1…20; `MGEN_GEN_SEEDS=7,42`).
+var liveProofSeeds: [UInt64] {
+    guard let text = ProcessInfo.processInfo.environment["MGEN_GEN_SEEDS"], !text.isEmpty else { return Array(1...6) }
+    if !text.contains(","), let count = UInt64(text) { return Array(1...max(count, 1)) }
+    return text.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
 }
 
 /// Applies a chain's ups, as mgen renders them for the dialect.
@@ -42,7 +49,7 @@ func build(_ chain: MigrationChain, upTo count: Int? = nil, on db: Database) thr
         guard let url = try databaseFor(dialect) else { return }
         let emitter = try EmitterRegistry.require("sql")
         var equalStates = 0, equalSchemas = 0, tables = 0, rawTables = 0, skipped = 0
-        let chains = try provingChains(dialect, seeds: 1...6)
+        let chains = try provingChains(dialect, seeds: liveProofSeeds)
         for (label, chain) in chains {
             let built = try withScratchDatabase(url) { db, _ -> (SchemaSnapshot, ImportResult)? in
                 // A chain the database refuses is the generative test's finding (KnownIssues), not this one's.

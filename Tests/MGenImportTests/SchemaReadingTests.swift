@@ -1,4 +1,5 @@
 import Foundation
+import MGenEmit
 import MGenImport
 import MGenSpec
 import MGenTestSupport
@@ -78,6 +79,68 @@ import Testing
         #expect(reread.operations.map(\.value) == ops)
     }
 
+    /// Views, materialized views and sequences of a schema the spec made are read into `schema:`
+    /// (they stayed raw before), with their replace, refresh, alter and drop; a function or a
+    /// trigger of another schema stays raw with the reason (the import failed on it before: the
+    /// spec it wrote had a `schema:` create_function refuses); a drop names only the object it drops.
+    @Test func qualifiedViewsSequencesAndTheirDropsAreRead() throws {
+        let dir = try temporaryFolder("schema-object-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE SCHEMA billing;
+            CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL);
+            CREATE INDEX invoices_total_idx ON billing.invoices (total);
+            CREATE VIEW billing.big_invoices AS SELECT id, total FROM billing.invoices WHERE total > 1000;
+            CREATE MATERIALIZED VIEW billing.totals AS SELECT count(*) AS n FROM billing.invoices;
+            CREATE SEQUENCE billing.invoice_numbers START 1000;
+            ALTER SEQUENCE billing.invoice_numbers INCREMENT BY 5;
+            REFRESH MATERIALIZED VIEW billing.totals;
+            REFRESH MATERIALIZED VIEW CONCURRENTLY billing.totals;
+            CREATE OR REPLACE VIEW billing.big_invoices AS SELECT id, total FROM billing.invoices WHERE total > 5000;
+            ALTER INDEX billing.invoices_total_idx RENAME TO invoices_amount_idx;
+            CREATE FUNCTION billing.touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER invoices_touch BEFORE UPDATE ON billing.invoices FOR EACH ROW EXECUTE FUNCTION touch();
+            CREATE TABLE payments (id bigint PRIMARY KEY);
+            CREATE TRIGGER invoices_touch BEFORE UPDATE ON payments FOR EACH ROW EXECUTE FUNCTION touch();
+            DROP FUNCTION billing.touch();
+            DROP TRIGGER invoices_touch ON billing.invoices;
+            CREATE VIEW sales.leads AS SELECT 1 AS one;
+            DROP VIEW billing.big_invoices;
+            DROP MATERIALIZED VIEW billing.totals;
+            DROP SEQUENCE billing.invoice_numbers;
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+        let key = { QualifiedName(schema: "billing", name: $0).key }
+        #expect(result.report.migrations[0].operations == [
+            "create_schema", "create_table", "create_index", "create_view", "create_view", "create_sequence", "alter_sequence",
+            "refresh_materialized_view", "replace_view", "rename_index", "create_function", "create_table", "create_trigger",
+            "drop_view", "drop_view", "drop_sequence",
+        ], "\(result.report.text)")
+        let raw = result.report.migrations[0].raw.map(\.reason)
+        #expect(raw.count == 6, "\(result.report.text)")
+        #expect(raw.contains { $0.contains("CONCURRENTLY") })
+        #expect(raw.contains { $0.contains("a function of another schema, billing.touch") })
+        #expect(raw.contains { $0.contains("a trigger on billing.invoices") })
+        // The public touch() and the trigger on payments are not what these drop.
+        #expect(raw.contains { $0.hasPrefix("DROP: a function the spec does not know") })
+        #expect(raw.contains { $0.hasPrefix("DROP: a trigger the spec does not know on that table") })
+        #expect(raw.contains { $0.contains("unknown schema 'sales'") }, "\(raw)")
+        let ops = result.migrations[0].operations.map(\.value).filter { $0.kind != "sql" }
+        #expect(ops.contains(.object(.refresh(name: key("totals")))))
+        #expect(ops.contains(.object(.drop(kind: .sequence, name: key("invoice_numbers")))))
+        #expect(ops.contains(.renameIndex(name: "invoices_total_idx", to: "invoices_amount_idx", table: "")))
+        guard case let .object(.create(.view(view)))? = ops.first(where: { $0.kind == "create_view" }) else { Issue.record("\(ops)"); return }
+        #expect(view.name == key("big_invoices"))
+        let yaml = SpecWriter.yaml(result.migrations[0])
+        #expect(yaml.contains("- create_sequence:\n      schema: \"billing\"\n      name: \"invoice_numbers\""), "\(yaml)")
+        #expect(!yaml.contains("\\u001F"), "\(yaml)")
+        #expect(try SpecLoader.load(text: yaml, file: "a.yaml").operations.map(\.value) == result.migrations[0].operations.map(\.value))
+    }
+
     /// `mgen baseline --db` reads every user schema (as snapshot does): the schema is made before
     /// its tables, and keys across schemas are kept.
     @Test func baselineReadsOtherSchemas() throws {
@@ -102,5 +165,73 @@ import Testing
         let level = QualifiedName(schema: "billing", name: "level").key
         #expect(state.enumValues(level) == ["low", "high"])
         #expect(state.table("customers")?.column("level")?.type == .enumType(level))
+    }
+}
+
+/// `baseline --db` and `new --from-db` on what the generator's `schemas`, `renameConstraints` and
+/// `enumTypes` features make (each failed before: the sequence and view of the schema were not
+/// read, the unique over the key's column was lost, the enum type came before its schema, the
+/// new enum value was used in the transaction that adds it).
+extension SchemaReadingTests {
+    @Test func baselineReadsObjectsOfOtherSchemasAndAUniqueOverTheKey() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let statements = [
+            "CREATE SCHEMA billing",
+            "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total integer)",
+            "ALTER TABLE billing.invoices ADD CONSTRAINT invoices_id_key UNIQUE (id)",
+            "ALTER TABLE billing.invoices RENAME CONSTRAINT invoices_pkey TO invoices_pk",
+            "CREATE SEQUENCE billing.numbers START 100 INCREMENT 3",
+            "CREATE VIEW billing.big AS SELECT id FROM billing.invoices WHERE total > 10",
+            "CREATE INDEX invoices_total_idx ON billing.invoices (total) WITH (fillfactor = 70)",
+        ]
+        let (original, result) = try withScratchDatabase(url) { db, _ in
+            try db.executeScript(statements)
+            return (try introspect(db, exclude: frameworkBookkeepingTables), try ImportEngine.baseline(db: db, source: "test"))
+        }
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        let state = try MigrationChain.build(result.migrations).final
+        let key = { QualifiedName(schema: "billing", name: $0).key }
+        #expect(state.object(.sequence, key("numbers")) != nil)
+        #expect(state.object(.view, key("big")) != nil)
+        #expect(state.table(key("invoices"))?.primaryKey?.name == "invoices_pk")
+        #expect(state.table(key("invoices"))?.uniques.map(\.name) == ["invoices_id_key"])
+        #expect(state.index("invoices_total_idx")?.storage.map(\.value) == ["70"], "an index's storage in another schema")
+        // Emitted with --include-baseline and applied: the same schema.
+        let folder = try temporaryFolder("schema-objects-baseline")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let again = try schemaBuilt(by: MigrationChain.build(result.migrations), emitter: EmitterRegistry.require("sql"), folder: folder, at: url)
+        #expect(SnapshotDiff(original, again).render().isEmpty, "\(SnapshotDiff(original, again).render())")
+    }
+
+    @Test func newFromDatabaseOrdersSchemasAndSplitsANewEnumValue() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let base = try MigrationChain.build([SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: a
+            operations:
+              - create_enum_type: {name: level, values: [low, high]}
+              - create_table: {table: t, columns: [{name: id, type: bigint, primary_key: true}]}
+            """, file: "Specs/0001_a.yaml")])
+        let made = try withScratchDatabase(url) { db, _ in
+            try build(base, on: db)
+            try db.executeScript([
+                "ALTER TYPE level ADD VALUE 'mid' AFTER 'low'",
+                "ALTER TABLE t ADD COLUMN l level NOT NULL DEFAULT 'mid'",
+                "CREATE SCHEMA audit",
+                "CREATE TYPE audit.kind AS ENUM ('a', 'b')",
+                "CREATE TABLE audit.log (id bigint PRIMARY KEY, k audit.kind)",
+            ])
+            return try NewFromDatabase.make(after: base, db: db, source: "test", id: "0002", name: "from_db", created: nil,
+                                            file: "Specs/0002_from_db.yaml")
+        }
+        let spec = try #require(made.spec)
+        #expect(made.residual.isEmpty, "\(made.residual)")
+        let kinds = spec.operations.map(\.value.kind)
+        #expect(kinds.firstIndex(of: "create_schema") ?? 99 < kinds.firstIndex(of: "create_enum_type") ?? -1, "\(kinds)")
+        #expect(spec.transaction == false, "\(made.yaml ?? "")")
+        #expect(made.notes.contains { $0.contains("adds an enum value and uses it") })
+        // Applied after the first spec: it runs.
+        try withScratchDatabase(url) { db, _ in try build(MigrationChain.build([base.migrations[0].migration, spec]), on: db) }
     }
 }

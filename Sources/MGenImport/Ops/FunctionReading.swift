@@ -8,7 +8,15 @@ extension PostgresReader.Reader {
     func createFunction(_ body: PostgresReader.Node) throws(KeepRaw) -> [Operation] {
         if body["is_procedure"] as? Bool == true { throw KeepRaw(reason: "CREATE PROCEDURE: no spec operation") }
         if body["sql_body"] != nil { throw KeepRaw(reason: "a SQL-standard function body") }
-        let name = try enumTypeName(PostgresReader.strings(body["funcname"]))
+        let parts = PostgresReader.strings(body["funcname"])
+        let bare = parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
+        // TODO(merge o15): create_function takes no `schema:` on this branch (its name would be
+        // written as a field the loader refuses); read a function of another schema into `schema:`
+        // once the field lands.
+        guard bare.count == 1 else {
+            throw KeepRaw(reason: "a function of another schema, \(parts.joined(separator: ".")) (create_function takes no schema: yet)")
+        }
+        let name = bare[0]
         // RETURNS SETOF t and RETURNS TABLE (…) are the spec's `returns` as written: rendered back
         // the same, and the TABLE columns are no arguments (DROP FUNCTION names the IN ones).
         guard body["returnType"] is PostgresReader.Node else { throw KeepRaw(reason: "a function without RETURNS") }

@@ -1,0 +1,3 @@
+DROP MATERIALIZED VIEW reporting.monthly_revenue;
+DROP VIEW reporting.open_invoices;
+DROP SCHEMA reporting;
