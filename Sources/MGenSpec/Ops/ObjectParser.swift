@@ -83,6 +83,16 @@ extension OperationParser {
                         maxValue: f.int("max_value").map(Int64.init), cache: f.int("cache").map(Int64.init), cycle: f.bool("cycle"))
     }
 
+    /// A trigger's `function`: a name (of the default schema), or `{schema, name}` (spec 1.1:
+    /// schemas) for one of another schema, keyed as the state keys it.
+    private static func triggerFunction(_ f: Fields) -> String? {
+        guard let node = f.node("function") else { return nil }
+        guard case .mapping = node else { return f.name("function", required: false) }
+        let r = Fields(node, context: "a trigger's function", allowed: ["name", "schema"], sink: f.sink)
+        guard let name = r.name("name") else { return nil }
+        return r.inSchema(name)
+    }
+
     private static func trigger(_ name: String, _ f: Fields) -> TriggerDefinition? {
         guard let table = f.name("table"), let timingText = f.string("timing", required: true),
               let eventTexts = f.stringList("events", required: true) else { return nil }
@@ -109,7 +119,7 @@ extension OperationParser {
                 return nil
             }
         }
-        let function = f.name("function", required: false)
+        let function = triggerFunction(f)
         let body = f.node("body").flatMap { dialectSQL($0, sink: f.sink) }
         if function == nil, body == nil {
             f.sink.error("a trigger needs what it runs: `function` (PostgreSQL) or `body` (MySQL, SQLite)", at: f.location("name"),
