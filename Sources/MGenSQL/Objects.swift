@@ -37,6 +37,9 @@ extension SQLDialect {
             return [SQLStatement("ALTER SEQUENCE \(quote(alter.name)) " + clauses.joined(separator: " "))]
         case let .refresh(name):
             return [SQLStatement("REFRESH MATERIALIZED VIEW \(quote(name))")]
+        // spec 1.1: schemas (the new name is bare, as PostgreSQL requires)
+        case let .renameSchema(name, to):
+            return [SQLStatement("ALTER SCHEMA \(quote(name)) RENAME TO \(quote(to))")]
         }
     }
 

@@ -186,4 +186,65 @@ import Testing
         #expect(messages.contains { $0.contains("function 'audit.touch' is used by trigger 't3'") }, "\(messages)")
         #expect(messages.contains("unknown trigger 'audit.t3' (did you mean 't3'?)"), "\(messages)")
     }
+
+    // spec 1.1: schemas — rename_schema re-keys everything of the schema
+    @Test func renameSchemaMovesEverythingInIt() throws {
+        let a = spec(id: "0002", """
+              - create_schema: {name: billing}
+              - create_enum_type: {schema: billing, name: level, values: [low, high]}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}, {name: level, type: {enum_type: level, schema: billing}}]}
+              - create_index: {schema: billing, table: invoices, columns: [level]}
+              - add_foreign_key: {table: users, columns: [id], references: {schema: billing, table: invoices, columns: [id]}}
+              - create_sequence: {schema: billing, name: numbers}
+              - create_function: {schema: billing, name: touch, returns: trigger, body: "BEGIN RETURN NEW; END;"}
+              - create_trigger: {schema: billing, name: stamp, table: invoices, timing: before, events: [update], function: {schema: billing, name: touch}}
+              - create_trigger: {name: users_stamp, table: users, timing: before, events: [update], function: {schema: billing, name: touch}}
+              - create_view: {schema: billing, name: names, sql: "SELECT name FROM users"}
+
+            """)
+        let b = spec(id: "0003", "  - rename_schema: {name: billing, to: finance}\n")
+        let built = try chain(usersSpec, a, b)
+        let state = built.migrations[2].after
+        func finance(_ name: String) -> String { QualifiedName(schema: "finance", name: name).key }
+        #expect(state.schemaNames == ["finance"])
+        #expect(state.tables(inSchema: "finance") == [finance("invoices")])
+        #expect(state.tables(inSchema: "billing").isEmpty)
+        #expect(state.enumTypeNames == [finance("level")])
+        #expect(state.table(finance("invoices"))?.column("level")?.type == .enumType(finance("level")))
+        #expect(state.index("invoices_level_idx")?.table == finance("invoices"))
+        #expect(state.table("users")?.foreignKeys.map(\.referencedTable) == [finance("invoices")])
+        #expect(state.objectNames(.sequence) == [finance("numbers")])
+        #expect(state.objectNames(.function) == [finance("touch")])
+        #expect(state.objectNames(.view) == [finance("names")])
+        guard case let .trigger(stamp)? = state.object(.trigger, finance("stamp")), case let .trigger(usersStamp)? = state.object(.trigger, "users_stamp")
+        else { Issue.record("triggers not re-keyed: \(state.objectNames(.trigger))"); return }
+        #expect(stamp.table == finance("invoices") && stamp.function == finance("touch"))
+        #expect(usersStamp.function == finance("touch"))
+        // The down renames it back, and leads back to the state before.
+        #expect(built.migrations[2].down?.map(\.operation) == [.object(.renameSchema(name: "finance", to: "billing"))])
+        #expect(DialectRules.problems(in: built, for: .postgresql).isEmpty)
+        for dialect in [Dialect.mysql, .sqlite] {
+            let messages = DialectRules.problems(in: built, for: dialect).map(\.message)
+            #expect(messages.contains { $0.contains("has no schemas inside a database (schema 'billing')") }, "\(dialect): \(messages)")
+        }
+    }
+
+    @Test func renameSchemaErrors() throws {
+        let a = spec(id: "0002", """
+              - create_schema: {name: billing}
+              - create_schema: {name: finance}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}]}
+              - create_view: {name: all_invoices, sql: "SELECT id FROM billing.invoices"}
+              - rename_schema: {name: sales, to: shop}
+              - rename_schema: {name: billing, to: finance}
+
+            """)
+        let diagnostics = try chainDiagnostics([(usersSpec, "0001.yaml"), (a, "x.yaml")])
+        let messages = diagnostics.map(\.message)
+        #expect(messages.contains("unknown schema 'sales' (did you mean 'billing'?)") || messages.contains { $0.hasPrefix("unknown schema 'sales'") }, "\(messages)")
+        #expect(messages.contains("a schema named 'finance' already exists"), "\(messages)")
+        #expect(messages.contains { $0.contains("view 'all_invoices' reads 'billing.invoices' of schema 'billing' by name") }, "\(messages)")
+        let loadMessages = loadDiagnostics(spec("  - rename_schema: {name: billing, to: public}\n")).map(\.message)
+        #expect(loadMessages.contains { $0.contains("'public' is the default schema") }, "\(loadMessages)")
+    }
 }

@@ -19,6 +19,7 @@ extension OperationParser {
         // spec 1.1: schemas (Ops/Schemas.swift)
         "create_schema": ["name"],
         "drop_schema": ["name"],
+        "rename_schema": ["name", "to"],
     ]
 
     static func objectChange(_ kind: String, _ f: Fields) -> Operation? {
@@ -58,7 +59,7 @@ extension OperationParser {
             change = .alterSequence(SequenceAlter(name: name, set: options))
         case "drop_sequence": change = .drop(kind: .sequence, name: name)
         // spec 1.1: schemas
-        case "create_schema", "drop_schema": return schemaStep(kind, f)
+        case "create_schema", "drop_schema", "rename_schema": return schemaStep(kind, f)
         default: change = nil
         }
         return change.map { .object($0) }

@@ -37,6 +37,9 @@ extension Validator {
             }
         case let .alterSequence(alter):
             requireObject(.sequence, alter.name)
+        // spec 1.1: schemas (Ops/Schemas.swift)
+        case let .renameSchema(name, to):
+            checkSchemaRename(name, to: to)
         case let .refresh(name):
             guard let object = requireObject(.view, name) else { return }
             if object.kind != .materializedView {
@@ -52,7 +55,7 @@ extension Validator {
 
     /// The object, or an error naming the closest existing one and how to list them.
     @discardableResult
-    private mutating func requireObject(_ kind: ObjectKind, _ name: String, field: String = Self.nameField) -> DatabaseObject? {
+    mutating func requireObject(_ kind: ObjectKind, _ name: String, field: String = Self.nameField) -> DatabaseObject? {
         if let object = state.object(kind, name) { return object }
         let names = state.objectNames(kind)
         // spec 1.1: schemas. The same name in another schema is the likeliest meant.

@@ -96,6 +96,10 @@ extension OperationParser {
     static func schemaStep(_ kind: String, _ f: Fields) -> Operation? {
         guard let name = f.name("name") else { return nil }
         guard validSchemaName(name, at: f.location("name"), sink: f.sink) else { return nil }
+        if kind == "rename_schema" {
+            guard let to = f.name("to"), validSchemaName(to, at: f.location("to"), sink: f.sink) else { return nil }
+            return .object(.renameSchema(name: name, to: to))
+        }
         return kind == "create_schema" ? .object(.create(.schema(SchemaDefinition(name: name)))) : .object(.drop(kind: .schema, name: name))
     }
 
@@ -215,6 +219,56 @@ extension SchemaState {
     /// The tables of a schema.
     public func tables(inSchema schema: String) -> [String] {
         tableNames.filter { QualifiedName.schema(of: $0) == schema }
+    }
+}
+
+extension SchemaState {
+    /// `rename_schema`: every object of the schema is keyed anew — its tables as rename_table
+    /// moves one (the foreign keys that point at them, their indexes and triggers follow), its enum
+    /// types with the columns of them, its views, sequences, functions and triggers, and a trigger
+    /// elsewhere whose function is in it.
+    mutating func renameSchema(_ from: String, to: String) {
+        func moved(_ key: String) -> String {
+            QualifiedName.schema(of: key) == from ? QualifiedName(schema: to, name: QualifiedName.unqualified(key)).key : key
+        }
+        for table in tables(inSchema: from) { mutate(.renameTable(table: table, to: moved(table))) }
+        for type in enumTypeNames where QualifiedName.schema(of: type) == from { mutate(.renameEnumType(name: type, to: moved(type))) }
+        for object in objects where object.kind != .schema {
+            var renamed = object
+            switch object {
+            case var .view(v): v.name = moved(v.name); renamed = .view(v)
+            case var .sequence(q): q.name = moved(q.name); renamed = .sequence(q)
+            case var .function(f): f.name = moved(f.name); renamed = .function(f)
+            case var .trigger(t):
+                t.name = moved(t.name)
+                t.table = moved(t.table)
+                t.function = t.function.map(moved)
+                renamed = .trigger(t)
+            case .extension, .schema: continue
+            }
+            guard renamed != object else { continue }
+            changeObject(.drop(kind: object.kind, name: object.name))
+            changeObject(.create(renamed))
+        }
+        changeObject(.drop(kind: .schema, name: from))
+        changeObject(.create(.schema(SchemaDefinition(name: to))))
+    }
+}
+
+extension Validator {
+    /// `rename_schema`: the schema exists, the new name is free, and no view reads what is in it
+    /// (PostgreSQL follows the rename, but the view's text in the spec names the old schema, so a
+    /// down or a replace that writes it again would fail).
+    mutating func checkSchemaRename(_ name: String, to: String) {
+        guard requireObject(.schema, name) != nil else { return }
+        if state.object(.schema, to) != nil {
+            error("a schema named '\(to)' already exists", field: "to", fix: "choose another name")
+        }
+        for case let .view(view) in state.objects {
+            guard let used = state.dependencies(of: .view, view.name).first(where: { QualifiedName.schema(of: $0) == name }) else { continue }
+            error("view '\(view.name)' reads '\(used)' of schema '\(name)' by name; renaming the schema would leave its SQL naming the old one",
+                  field: "name", fix: "drop the view first (drop_view: {name: \(QualifiedName(view.name).name)\(QualifiedName(view.name).schema.map { ", schema: \($0)" } ?? "")}) and create it again after, naming '\(to)'")
+        }
     }
 }
 
