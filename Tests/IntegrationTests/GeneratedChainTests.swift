@@ -351,7 +351,8 @@ struct ChainGeneratorTests {
         options.append("using_index:") // spec 1.1: add_unique / add_primary_key using_index
         if dialect == .postgresql { // spec 1.1: schemas (enum types in one, and columns of them)
             options += ["create_enum_type: {schema:", "type: {schema:", "create_view: {schema:", "create_sequence: {schema:",
-                        "create_function: {schema:", "function: {schema:", "create_trigger: {schema:", "drop_trigger: {schema:"]
+                        "create_function: {schema:", "function: {schema:", "create_trigger: {schema:", "drop_trigger: {schema:",
+                        "from: {schema:"]
         }
         #expect(text.range(of: #"add_unique: \{[^}\n]*using_index"#, options: .regularExpression) != nil, "never generated on \(dialect): add_unique using_index")
         for option in options { #expect(text.contains(option), "never generated on \(dialect): \(option)") }

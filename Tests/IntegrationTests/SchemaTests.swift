@@ -27,7 +27,7 @@ import Testing
     /// Enum types in a schema (made, changed, renamed, used by columns in and out of it, dropped),
     /// and views, a materialized view and a sequence in one, through every cell
     /// (Fixtures/framework-chains/schema-enum-types, schema-views).
-    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["schema-enum-types", "schema-views", "schema-functions", "schema-rename"])
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["schema-enum-types", "schema-views", "schema-functions", "schema-rename", "schema-update-from"])
     func objectsInASchemaEveryCell(_ name: String) throws {
         guard let server = try GeneratedHarness.server(.postgresql) else { return }
         let chain = try FrameworkChain(name: name, dialects: [.postgresql]).load()

@@ -247,4 +247,29 @@ import Testing
         let loadMessages = loadDiagnostics(spec("  - rename_schema: {name: billing, to: public}\n")).map(\.message)
         #expect(loadMessages.contains { $0.contains("'public' is the default schema") }, "\(loadMessages)")
     }
+
+    // spec 1.1: schemas — update's `from` in another schema
+    @Test func updateFromATableOfAnotherSchema() throws {
+        let a = spec(id: "0002", """
+              - create_schema: {name: archive}
+              - create_table: {schema: archive, table: people, columns: [{name: id, type: bigint, primary_key: true}, {name: name, type: text}]}
+              - update: {table: users, from: {schema: archive, table: people}, on: "users.id = people.id", set: {name: "people.name"}}
+              - update: {schema: archive, table: people, from: users, on: "people.id = users.id", set: {name: "users.name"}}
+
+            """)
+        let built = try chain(usersSpec, a)
+        let updates = built.migrations[1].migration.operations.compactMap { if case let .update(u) = $0.value { u } else { nil } }
+        #expect(updates.map(\.from) == [QualifiedName(schema: "archive", name: "people").key, "users"])
+        #expect(updates.map(\.table) == ["users", QualifiedName(schema: "archive", name: "people").key])
+        for dialect in [Dialect.mysql, .sqlite] {
+            let messages = DialectRules.problems(in: built, for: dialect).map(\.message)
+            #expect(messages.contains { $0.contains("table 'archive.people' names schema 'archive'") }, "\(dialect): \(messages)")
+        }
+        let unknown = spec(id: "0002", """
+              - update: {table: users, from: {schema: sales, table: people}, on: "users.id = people.id", set: {name: "people.name"}}
+
+            """)
+        let messages = try chainDiagnostics([(usersSpec, "0001.yaml"), (unknown, "x.yaml")]).map(\.message)
+        #expect(messages.contains("unknown schema 'sales' (table 'sales.people')"), "\(messages)")
+    }
 }

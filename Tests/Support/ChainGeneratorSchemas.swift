@@ -59,11 +59,12 @@ extension YAMLValue {
         let named = ["table", "name", "type", "enum_type"]
         switch self {
         case var .map(pairs):
-            // A trigger's function of another schema: `function: {schema, name}`.
-            for i in pairs.indices where pairs[i].0 == "function" {
-                if case let .string(s) = pairs[i].1, let schema = QualifiedName.schema(of: s) {
-                    pairs[i].1 = .map([("schema", .string(schema)), ("name", .string(QualifiedName.unqualified(s)))])
-                }
+            // A trigger's function of another schema: `function: {schema, name}`; an update's
+            // source table: `from: {schema, table}`.
+            for i in pairs.indices {
+                guard let field = ["function": "name", "from": "table"][pairs[i].0], case let .string(s) = pairs[i].1,
+                      let schema = QualifiedName.schema(of: s) else { continue }
+                pairs[i].1 = .map([("schema", .string(schema)), (field, .string(QualifiedName.unqualified(s)))])
             }
             guard let schema = pairs.lazy.compactMap({ pair -> String? in
                 guard named.contains(pair.0), case let .string(s) = pair.1 else { return nil }

@@ -115,6 +115,17 @@ extension OperationParser {
     }
 }
 
+extension OperationParser {
+    /// `update`'s `from`: a table of the default schema, or `{schema, table}` for one of another
+    /// schema (not the `schema:` beside `table:`, which is the updated table's), keyed as the state keys it.
+    static func updateSource(_ f: Fields) -> String? {
+        guard let node = f.node("from") else { return nil }
+        guard case .mapping = node else { return f.name("from", required: false) }
+        let r = Fields(node, context: "update's from", allowed: ["table", "schema"], sink: f.sink)
+        return r.name("table")
+    }
+}
+
 extension Fields {
     /// spec 1.1: schemas. The `schema` beside a `table`, checked as a name; nil when not given.
     func tableSchema() -> String? {
