@@ -11,6 +11,9 @@ extension SpecWriter {
             return .map([("name", .string(name))])
         case let .alterSequence(alter):
             return .map([("name", .string(alter.name))] + sequenceFields(alter.set))
+        // spec 1.1: schemas
+        case let .renameSchema(name, to):
+            return .map([("name", .string(name)), ("to", .string(to))])
         }
     }
 

@@ -37,6 +37,9 @@ extension SQLDialect {
             return [SQLStatement("ALTER SEQUENCE \(quote(alter.name)) " + clauses.joined(separator: " "))]
         case let .refresh(name):
             return [SQLStatement("REFRESH MATERIALIZED VIEW \(quote(name))")]
+        // spec 1.1: schemas (the new name is bare, as PostgreSQL requires)
+        case let .renameSchema(name, to):
+            return [SQLStatement("ALTER SCHEMA \(quote(name)) RENAME TO \(quote(to))")]
         }
     }
 
@@ -75,7 +78,8 @@ extension SQLDialect {
             }
             return [SQLStatement("DROP FUNCTION \(ifExists)\(quote(function.name))")]
         case let .trigger(trigger):
-            return [SQLStatement("DROP TRIGGER \(ifExists)\(quote(trigger.name))" + (dialect == .postgresql ? " ON \(quote(trigger.table))" : ""))]
+            // spec 1.1: schemas. A trigger's name is its table's, never qualified (QualifiedName keys it for the state).
+            return [SQLStatement("DROP TRIGGER \(ifExists)\(quote(QualifiedName.unqualified(trigger.name)))" + (dialect == .postgresql ? " ON \(quote(trigger.table))" : ""))]
         case let .extension(e):
             return [SQLStatement("DROP EXTENSION \(ifExists)\(quote(e.name))")]
         case let .sequence(s):
@@ -120,7 +124,7 @@ extension SQLDialect {
 
     private func triggerSQL(_ trigger: TriggerDefinition) throws(Unsupported) -> String {
         let events = trigger.events.map { $0.rawValue.uppercased() }.joined(separator: " OR ")
-        let head = "CREATE TRIGGER \(quote(trigger.name)) \(trigger.timing.sql) \(events) ON \(quote(trigger.table)) FOR EACH \(trigger.forEachRow ? "ROW" : "STATEMENT")"
+        let head = "CREATE TRIGGER \(quote(QualifiedName.unqualified(trigger.name))) \(trigger.timing.sql) \(events) ON \(quote(trigger.table)) FOR EACH \(trigger.forEachRow ? "ROW" : "STATEMENT")"
         switch dialect {
         case .postgresql:
             guard let function = trigger.function else { throw Unsupported("trigger '\(trigger.name)' has no `function` to execute") }

@@ -33,11 +33,13 @@ func introspectObjects(_ db: Database, exclude: Set<String> = []) throws -> [Obj
     switch db.dialect {
     case .postgresql:
         let schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
-        // spec 1.1: schemas. Views and sequences of every user schema, keyed as the state keys them.
+        // spec 1.1: schemas. Views, sequences, functions and triggers (by their table's schema) of
+        // every user schema, keyed as the state keys them.
         let userSchemas = PostgresIntrospector.userSchemas
-        func keyed(_ alias: String) -> String {
-            "(SELECT CASE WHEN ns.nspname = current_schema() THEN \(alias).relname::text ELSE ns.nspname || chr(31) || \(alias).relname END FROM pg_namespace ns WHERE ns.oid = \(alias).relnamespace)"
+        func keyed(_ namespace: String, _ name: String) -> String {
+            "(SELECT CASE WHEN ns.nspname = current_schema() THEN \(name)::text ELSE ns.nspname || chr(31) || \(name) END FROM pg_namespace ns WHERE ns.oid = \(namespace))"
         }
+        func keyed(_ alias: String) -> String { keyed("\(alias).relnamespace", "\(alias).relname") }
         func notExtension(_ oid: String) -> String { "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = \(oid) AND d.deptype = 'e')" }
         let rows = try db.query("""
             SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized_view' END AS kind, \(keyed("c")) AS name,
@@ -52,15 +54,15 @@ func introspectObjects(_ db: Database, exclude: Set<String> = []) throws -> [Obj
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))
             UNION ALL
             SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
-                   p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
+                   \(keyed("p.pronamespace", "p.proname")) || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
                    'returns ' || coalesce(pg_get_function_result(p.oid), 'void') || ' language ' || l.lanname
                      || ' volatility ' || p.provolatile::text || E'\\n' || btrim(p.prosrc, E' \\n\\r\\t')
             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-            WHERE p.pronamespace = \(schema) AND p.prokind IN ('f', 'p') AND \(notExtension("p.oid"))
+            WHERE p.pronamespace IN \(userSchemas) AND p.prokind IN ('f', 'p') AND \(notExtension("p.oid"))
             UNION ALL
-            SELECT 'trigger', t.tgname::text, c.relname::text, pg_get_triggerdef(t.oid)
+            SELECT 'trigger', \(keyed("c.relnamespace", "t.tgname")), \(keyed("c")), pg_get_triggerdef(t.oid)
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-            WHERE NOT t.tgisinternal AND c.relnamespace = \(schema)
+            WHERE NOT t.tgisinternal AND c.relnamespace IN \(userSchemas)
             UNION ALL
             SELECT 'extension', e.extname::text, NULL, 'version ' || e.extversion FROM pg_extension e WHERE e.extname <> 'plpgsql'
             UNION ALL

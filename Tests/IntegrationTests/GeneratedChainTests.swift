@@ -335,8 +335,8 @@ struct ChainGeneratorTests {
         }
         // spec 1.1: schemas are PostgreSQL's: refused elsewhere, never kept there
         if dialect != .postgresql {
-            #expect(kinds.isDisjoint(with: ["create_schema", "drop_schema"]))
-            kinds.formUnion(["create_schema", "drop_schema"])
+            #expect(kinds.isDisjoint(with: ["create_schema", "drop_schema", "rename_schema"]))
+            kinds.formUnion(["create_schema", "drop_schema", "rename_schema"])
         }
         // spec 1.1: what a dialect refuses is never kept (ObjectChange.unsupported)
         let refused: Set<String> = dialect == .postgresql ? [] : ["create_extension", "drop_extension", "create_sequence", "alter_sequence",
@@ -350,7 +350,9 @@ struct ChainGeneratorTests {
         options += ["generated: {expression:", "collation: \""] // spec 1.1: generated columns and collations
         options.append("using_index:") // spec 1.1: add_unique / add_primary_key using_index
         if dialect == .postgresql { // spec 1.1: schemas (enum types in one, and columns of them)
-            options += ["create_enum_type: {schema:", "type: {schema:", "create_view: {schema:", "create_sequence: {schema:"]
+            options += ["create_enum_type: {schema:", "type: {schema:", "create_view: {schema:", "create_sequence: {schema:",
+                        "create_function: {schema:", "function: {schema:", "create_trigger: {schema:", "drop_trigger: {schema:",
+                        "from: {schema:"]
         }
         #expect(text.range(of: #"add_unique: \{[^}\n]*using_index"#, options: .regularExpression) != nil, "never generated on \(dialect): add_unique using_index")
         for option in options { #expect(text.contains(option), "never generated on \(dialect): \(option)") }

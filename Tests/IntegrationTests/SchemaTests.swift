@@ -27,7 +27,7 @@ import Testing
     /// Enum types in a schema (made, changed, renamed, used by columns in and out of it, dropped),
     /// and views, a materialized view and a sequence in one, through every cell
     /// (Fixtures/framework-chains/schema-enum-types, schema-views).
-    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["schema-enum-types", "schema-views"])
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)), arguments: ["schema-enum-types", "schema-views", "schema-functions", "schema-rename", "schema-update-from"])
     func objectsInASchemaEveryCell(_ name: String) throws {
         guard let server = try GeneratedHarness.server(.postgresql) else { return }
         let chain = try FrameworkChain(name: name, dialects: [.postgresql]).load()
@@ -61,8 +61,8 @@ import Testing
     }
 
     /// The failure `verify` (snapshots checked, PostgreSQL) reports for a one-spec chain; nil if it passes.
-    static func verifyFailure(_ text: String) throws -> VerifyFailure? {
-        let chain = try MigrationChain.build([SpecLoader.load(text: text, file: "forgotten.yaml")])
+    static func verifyFailure(_ texts: String...) throws -> VerifyFailure? {
+        let chain = try MigrationChain.build(texts.enumerated().map { try SpecLoader.load(text: $1, file: "forgotten\($0).yaml") })
         return try verify(VerifyMigration.render(chain, dialect: .postgresql), at: DBEnv.url(DBEnv.pgKey),
                           options: VerifyOptions(checkSnapshots: true)).failure
     }
@@ -86,6 +86,52 @@ import Testing
         let lines = failure.lines.joined(separator: "\n")
         #expect(lines.contains("view billing.answers"), "\(lines)")
         #expect(lines.contains("sequence billing.numbers"), "\(lines)")
+    }
+
+    /// A down that forgets a function of another schema, or a trigger on a table of one, fails
+    /// verify naming it (snapshots read only the current schema's functions and triggers before).
+    @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))
+    func forgottenFunctionAndTriggerInASchemaFailVerify() throws {
+        let text = """
+            mgen: 1
+            id: "0001"
+            name: billing
+            operations:
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}]}
+              - create_function: {schema: billing, name: touch, returns: trigger, body: "BEGIN RETURN NEW; END;"}
+              - create_trigger: {schema: billing, name: stamp, table: invoices, timing: before, events: [update], function: {schema: billing, name: touch}}
+            down:
+              - sql: "DROP TABLE billing.invoices"
+
+            """
+        let failure = try #require(try Self.verifyFailure(text), "a down that leaves a function of a schema must fail")
+        let lines = failure.lines.joined(separator: "\n")
+        #expect(lines.contains("function billing.touch()"), "\(lines)")
+        // A later spec's trigger on that table, its down forgetting it.
+        let withFunction = """
+            mgen: 1
+            id: "0001"
+            name: billing
+            operations:
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}]}
+              - create_function: {schema: billing, name: touch, returns: trigger, body: "BEGIN RETURN NEW; END;"}
+
+            """
+        let trigger = """
+            mgen: 1
+            id: "0002"
+            name: stamp
+            operations:
+              - create_trigger: {schema: billing, name: stamp, table: invoices, timing: before, events: [update], function: {schema: billing, name: touch}}
+            down:
+              - sql: "SELECT 1"
+
+            """
+        let triggerFailure = try #require(try Self.verifyFailure(withFunction, trigger), "a down that leaves a trigger on a table of a schema must fail")
+        let triggerLines = triggerFailure.lines.joined(separator: "\n")
+        #expect(triggerLines.contains("trigger billing.stamp"), "\(triggerLines)")
     }
 
     @Test(.enabled(if: DBEnv.enabled(DBEnv.pgKey)))

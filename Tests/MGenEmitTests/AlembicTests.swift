@@ -174,4 +174,34 @@ import Testing
         let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
     }
+
+    /// spec 1.1: schemas. A table of another schema is made and dropped with Alembic's own
+    /// `schema=` (a key into it as "billing.invoices.id"); other steps on it stay op.execute.
+    @Test func tablesOfASchemaUseSchemaKeyword() throws {
+        let migration = try SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: billing
+            created: 2025-03-01T10:00:00Z
+            operations:
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}]}
+              - create_table:
+                  schema: billing
+                  table: refunds
+                  columns:
+                    - {name: id, type: bigint, primary_key: true}
+                    - {name: invoice_id, type: bigint, references: {schema: billing, table: invoices, columns: [id]}}
+              - add_column: {schema: billing, table: invoices, column: {name: note, type: text}}
+            """, file: "Specs/0001_billing.yaml")
+        let folder = try temporaryFolder("alembic-schemas")
+        try emit([migration], folder)
+        let text = try #require(filesUnder(folder).values.first)
+        #expect(text.contains("    op.create_table(\n        'invoices',"), "\(text)")
+        #expect(text.contains("        schema='billing',\n    )"), "\(text)")
+        #expect(text.contains("sa.ForeignKeyConstraint(['invoice_id'], ['billing.invoices.id'], name='refunds_invoice_id_fkey')"), "\(text)")
+        #expect(text.contains("op.drop_table('refunds', schema='billing')"), "\(text)")
+        #expect(text.contains("op.drop_table('invoices', schema='billing')"), "\(text)")
+        #expect(text.contains("op.execute('ALTER TABLE \"billing\".\"invoices\" ADD COLUMN"), "\(text)")
+    }
 }

@@ -94,8 +94,13 @@ extension Proposer {
 
     mutating func createTrigger() -> [GeneratedOperation] {
         guard let table = pickTable() else { return [] }
-        let function = freeObjectName("f_\(table.name.lowercased().prefix(30))")
-        let trigger = fresh("t_\(table.name.lowercased().prefix(30))") { n in n != function && !state.objects.contains { $0.name == n } && state.table(n) == nil }
+        // spec 1.1: schemas. The function in a schema of the chain now and then; the trigger lives
+        // with its table (keyed with the table's schema).
+        let bare = QualifiedName.unqualified(table.name).lowercased().prefix(30)
+        let function = freeObjectName(inSchema("f_\(bare)"))
+        let trigger = fresh(QualifiedName(schema: QualifiedName.schema(of: table.name), name: "t_\(bare)").key) { n in
+            n != function && !state.objects.contains { $0.name == n } && state.table(n) == nil
+        }
         let timing = rng.pick(["before", "after"]) ?? "after"
         let event = rng.pick(["insert", "update", "delete"]) ?? "insert"
         // A trigger that changes nothing, so seeded rows and every framework see the same data.

@@ -6,7 +6,7 @@ import MGenSpec
 // empty schema dropped. Proposed from side streams, so the chains of a seed keep their other steps.
 
 extension Proposer {
-    /// create_schema or drop_schema of an empty one (no table, enum type, view or sequence), sometimes.
+    /// create_schema, rename_schema, or drop_schema of an empty one (no table, enum type, view or sequence), sometimes.
     mutating func schemaStep() -> [GeneratedOperation]? {
         guard has(.schemas), dialect == .postgresql else { return nil }
         var copy = rng
@@ -18,6 +18,14 @@ extension Proposer {
                 && !state.objects.contains { $0.kind != .schema && QualifiedName.schema(of: $0.name) == schema }
         }), side.chance(50) {
             return [op("drop_schema", [("name", .string(empty))])]
+        }
+        // A rename now and then, when no view names what is in the schema (validation refuses it then).
+        if let schema = side.pick(schemas), side.chance(35),
+           !state.objects.contains(where: { object in
+               object.kind.namespace == "view" && state.dependencies(of: .view, object.name).contains { QualifiedName.schema(of: $0) == schema }
+           }) {
+            let to = fresh(side.pick(["finance", "Archive", "order"]) ?? "finance") { state.object(.schema, $0) == nil }
+            return [op("rename_schema", [("name", .string(schema)), ("to", .string(to))])]
         }
         guard schemas.count < 2 else { return nil }
         let name = fresh(side.pick(["billing", "Audit", "user"]) ?? "billing") { state.object(.schema, $0) == nil }
@@ -50,7 +58,14 @@ extension YAMLValue {
     var splittingSchemas: YAMLValue {
         let named = ["table", "name", "type", "enum_type"]
         switch self {
-        case let .map(pairs):
+        case var .map(pairs):
+            // A trigger's function of another schema: `function: {schema, name}`; an update's
+            // source table: `from: {schema, table}`.
+            for i in pairs.indices {
+                guard let field = ["function": "name", "from": "table"][pairs[i].0], case let .string(s) = pairs[i].1,
+                      let schema = QualifiedName.schema(of: s) else { continue }
+                pairs[i].1 = .map([("schema", .string(schema)), (field, .string(QualifiedName.unqualified(s)))])
+            }
             guard let schema = pairs.lazy.compactMap({ pair -> String? in
                 guard named.contains(pair.0), case let .string(s) = pair.1 else { return nil }
                 return QualifiedName.schema(of: s)

@@ -107,6 +107,7 @@ struct AlembicRenderer {
             if case .create = change { return plain("op.execute(sa.schema.CreateSchema(\(name)\(options.idempotent ? ", if_not_exists=True" : "")))") }
             if case .drop = change { return plain("op.execute(sa.schema.DropSchema(\(name)\(options.idempotent ? ", if_exists=True" : "")))") }
         }
+        if let native = try schemaTable(operation, context) { return native }
         if operation.touchesSchema(in: context.before) { return try execute(operation, context) }
         // spec 1.1: generated columns and collations. sa.Computed and a type's collation= where a
         // column is declared; a change of such a column or of a collation is op.execute (alter_column
@@ -242,8 +243,10 @@ struct AlembicRenderer {
         .batch(table: table.name, autoincrement: hasRowidAlias(table), always: always)
     }
 
-    private mutating func createTable(_ table: Table) throws(Unsupported) -> [Chunk] {
-        var create = AlembicCall("op.create_table", [AlembicPython.string(table.name)])
+    mutating func createTable(_ table: Table) throws(Unsupported) -> [Chunk] {
+        // spec 1.1: schemas. A table of another schema: its bare name and `schema=` (AlembicSchemas.swift).
+        let name = QualifiedName(table.name)
+        var create = AlembicCall("op.create_table", [AlembicPython.string(name.name)])
         for column in table.columns { create.add(try columnCall(column, in: table)) }
         if let pk = table.primaryKey {
             var constraint = AlembicCall("sa.PrimaryKeyConstraint", pk.columns.map(AlembicPython.string))
@@ -268,6 +271,7 @@ struct AlembicRenderer {
             if let collate = options.collate { create.add("mysql_collate", AlembicPython.string(collate)) }
         }
         if hasRowidAlias(table) { create.add("sqlite_autoincrement", "True") }
+        if let schema = name.schema { create.add("schema", AlembicPython.string(schema)) }
         var lines = [create.multiline(indent: "")]
         // SQLite: unique constraints are unique indexes (droppable without a rebuild), as in mgen's SQL.
         if can.uniquesAsIndexes {
@@ -287,7 +291,7 @@ struct AlembicRenderer {
     }
 
     private func foreignKeyConstraint(_ fk: ForeignKey) -> String {
-        var call = AlembicCall("sa.ForeignKeyConstraint", [list(fk.columns), list(fk.referencedColumns.map { "\(fk.referencedTable).\($0)" })])
+        var call = AlembicCall("sa.ForeignKeyConstraint", [list(fk.columns), list(fk.referencedColumns.map { "\(QualifiedName(fk.referencedTable)).\($0)" })])
         call.add("name", AlembicPython.string(fk.name))
         addActions(fk, to: &call)
         if fk.notValid, dialect.capabilities.notValidConstraints { call.add("postgresql_not_valid", "True") }

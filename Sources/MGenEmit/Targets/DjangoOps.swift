@@ -74,6 +74,20 @@ extension DjangoWriter {
         return try djangoOperations(step, after: after, position: position)
     }
 
+    /// spec 1.1: schemas. The state side of rename_schema: each model of the schema renamed (its
+    /// name comes from the qualified table) and its db_table set to `"<to>"."<table>"`, as
+    /// renameTable does for one; relations to it follow in Django's state.
+    mutating func schemaRename(_ name: String, to: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
+        var out: [PyNode] = []
+        for table in s.before.tables(inSchema: name) {
+            let moved = QualifiedName(schema: to, name: QualifiedName.unqualified(table)).key
+            try distinctModel(moved, in: s.after)
+            out.append(call("RenameModel", [Self.kw("old_name", Py.string(Self.modelName(table))), Self.kw("new_name", Py.string(Self.modelName(moved)))]))
+            out.append(call("AlterModelTable", [Self.kw("name", Py.string(Self.modelKey(moved))), Self.kw("table", Py.string(Self.dbTable(moved)))]))
+        }
+        return out
+    }
+
     /// spec 1.1: schemas. create_schema and drop_schema are RunSQL already, with nothing for Django's state.
     static func isObjectStep(_ operation: MGenSpec.Operation) -> Bool {
         if case .object = operation { true } else { false }
@@ -122,6 +136,8 @@ extension DjangoWriter {
         case let .dropConstraint(table, name): return try dropConstraint(table, name, s)
         case .sql: return [try stepSQL(s)]
         // spec 1.1: views, functions, triggers, extensions, sequences (RunSQL with reverse_sql)
+        // spec 1.1: schemas. rename_schema moves every model of the schema in Django's state too.
+        case let .object(.renameSchema(name, to)): return [try stepSQL(s, state: try schemaRename(name, to: to, s))]
         case .object: return [try stepSQL(s)]
         case let .backfill(backfill): return [try runPython(backfill, s)]
         // spec 1.1: enum types. Django's state has no types: RunSQL both ways, nothing for the state.

@@ -119,7 +119,7 @@ extension OperationParser {
                 }
                 assignments.append(Backfill.Assignment(column: column, expression: expression))
             }
-            let from = f.name("from", required: false)
+            let from = updateSource(f)
             let on = f.node("on").flatMap { dialectSQL($0, sink: f.sink) }
             if (from == nil) != (on == nil) {
                 f.sink.error("an update from another table needs both `from: <table>` and `on: <join condition>`",

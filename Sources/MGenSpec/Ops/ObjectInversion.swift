@@ -30,6 +30,9 @@ extension ObjectChange {
         case .refresh:
             // Recomputing the rows changes no structure: nothing to undo.
             return []
+        // spec 1.1: schemas
+        case let .renameSchema(name, to):
+            return [.object(.renameSchema(name: to, to: name))]
         }
     }
 

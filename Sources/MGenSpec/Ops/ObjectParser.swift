@@ -19,6 +19,7 @@ extension OperationParser {
         // spec 1.1: schemas (Ops/Schemas.swift)
         "create_schema": ["name"],
         "drop_schema": ["name"],
+        "rename_schema": ["name", "to"],
     ]
 
     static func objectChange(_ kind: String, _ f: Fields) -> Operation? {
@@ -58,7 +59,7 @@ extension OperationParser {
             change = .alterSequence(SequenceAlter(name: name, set: options))
         case "drop_sequence": change = .drop(kind: .sequence, name: name)
         // spec 1.1: schemas
-        case "create_schema", "drop_schema": return schemaStep(kind, f)
+        case "create_schema", "drop_schema", "rename_schema": return schemaStep(kind, f)
         default: change = nil
         }
         return change.map { .object($0) }
@@ -81,6 +82,16 @@ extension OperationParser {
     private static func sequenceOptions(_ f: Fields) -> SequenceOptions {
         SequenceOptions(increment: f.int("increment").map(Int64.init), minValue: f.int("min_value").map(Int64.init),
                         maxValue: f.int("max_value").map(Int64.init), cache: f.int("cache").map(Int64.init), cycle: f.bool("cycle"))
+    }
+
+    /// A trigger's `function`: a name (of the default schema), or `{schema, name}` (spec 1.1:
+    /// schemas) for one of another schema, keyed as the state keys it.
+    private static func triggerFunction(_ f: Fields) -> String? {
+        guard let node = f.node("function") else { return nil }
+        guard case .mapping = node else { return f.name("function", required: false) }
+        let r = Fields(node, context: "a trigger's function", allowed: ["name", "schema"], sink: f.sink)
+        guard let name = r.name("name") else { return nil }
+        return r.inSchema(name)
     }
 
     private static func trigger(_ name: String, _ f: Fields) -> TriggerDefinition? {
@@ -109,7 +120,7 @@ extension OperationParser {
                 return nil
             }
         }
-        let function = f.name("function", required: false)
+        let function = triggerFunction(f)
         let body = f.node("body").flatMap { dialectSQL($0, sink: f.sink) }
         if function == nil, body == nil {
             f.sink.error("a trigger needs what it runs: `function` (PostgreSQL) or `body` (MySQL, SQLite)", at: f.location("name"),

@@ -101,6 +101,9 @@ extension SchemaState {
             objectEntries[Self.key(.sequence, alter.name)] = Box(ObjectEntry(object: .sequence(sequence), dependencies: []))
         case .refresh:
             break
+        // spec 1.1: schemas
+        case let .renameSchema(name, to):
+            renameSchema(name, to: to)
         }
     }
 
@@ -151,6 +154,8 @@ extension ObjectChange {
         case let .drop(kind, name): before.object(kind, name)
         case let .alterSequence(alter): before.object(.sequence, alter.name)
         case let .refresh(name): before.object(.view, name)
+        // spec 1.1: schemas
+        case let .renameSchema(name, _): before.object(.schema, name)
         }
     }
 }

@@ -37,6 +37,9 @@ extension Validator {
             }
         case let .alterSequence(alter):
             requireObject(.sequence, alter.name)
+        // spec 1.1: schemas (Ops/Schemas.swift)
+        case let .renameSchema(name, to):
+            checkSchemaRename(name, to: to)
         case let .refresh(name):
             guard let object = requireObject(.view, name) else { return }
             if object.kind != .materializedView {
@@ -52,10 +55,13 @@ extension Validator {
 
     /// The object, or an error naming the closest existing one and how to list them.
     @discardableResult
-    private mutating func requireObject(_ kind: ObjectKind, _ name: String) -> DatabaseObject? {
+    mutating func requireObject(_ kind: ObjectKind, _ name: String, field: String = Self.nameField) -> DatabaseObject? {
         if let object = state.object(kind, name) { return object }
         let names = state.objectNames(kind)
-        error("unknown \(kind == .materializedView ? "view" : kind.word) '\(name)'\(suggestion(name, names))", field: Self.nameField,
+        // spec 1.1: schemas. The same name in another schema is the likeliest meant.
+        let bare = QualifiedName.unqualified(name)
+        let hint = names.first { $0 != name && QualifiedName.unqualified($0) == bare }.map { " (did you mean '\($0)'?)" } ?? suggestion(name, names)
+        error("unknown \(kind == .materializedView ? "view" : kind.word) '\(name)'\(hint)", field: field,
               fix: names.isEmpty ? "there are none: create it first with create_\(kind == .materializedView ? "view" : kind.rawValue)"
                   : "\(kind.namespace)s: \(names.joined(separator: ", "))")
         return nil
@@ -90,7 +96,7 @@ extension Validator {
                               fix: "create the function with `returns: trigger`")
                     }
                 } else {
-                    requireObject(.function, function)
+                    requireObject(.function, function, field: "function")
                 }
             }
         case .function, .extension, .sequence:

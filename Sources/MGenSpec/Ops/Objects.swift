@@ -212,6 +212,8 @@ public enum ObjectChange: Hashable, Sendable {
     case alterSequence(SequenceAlter)
     /// `refresh_materialized_view`: recomputes the rows; nothing to undo.
     case refresh(name: String)
+    // spec 1.1: schemas. `rename_schema`: every object of the schema follows (Ops/Schemas.swift).
+    case renameSchema(name: String, to: String)
 
     public var kind: String {
         switch self {
@@ -220,6 +222,8 @@ public enum ObjectChange: Hashable, Sendable {
         case let .drop(kind, _): "drop_\(Self.family(kind))"
         case .alterSequence: "alter_sequence"
         case .refresh: "refresh_materialized_view"
+        // spec 1.1: schemas
+        case .renameSchema: "rename_schema"
         }
     }
 
@@ -229,13 +233,15 @@ public enum ObjectChange: Hashable, Sendable {
                                "create_function", "replace_function", "drop_function", "create_trigger", "drop_trigger",
                                "create_extension", "drop_extension", "create_sequence", "alter_sequence", "drop_sequence",
                                // spec 1.1: schemas
-                               "create_schema", "drop_schema"]
+                               "create_schema", "drop_schema", "rename_schema"]
 
     public var name: String {
         switch self {
         case let .create(o), let .replace(o): o.name
         case let .drop(_, name), let .refresh(name): name
         case let .alterSequence(a): a.name
+        // spec 1.1: schemas
+        case let .renameSchema(name, _): name
         }
     }
 

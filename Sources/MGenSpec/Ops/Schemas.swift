@@ -79,10 +79,12 @@ extension OperationParser {
         "create_enum_type", "drop_enum_type", "rename_enum_type", "add_enum_value", "rename_enum_value", "drop_enum_value",
     ]).union(schemaQualifiedObjectKinds)
 
-    /// The object steps whose `name` takes a `schema:` (views and sequences; an extension's
-    /// `schema` is where it installs its objects, not its name's).
+    /// The object steps whose `name` takes a `schema:` (views, sequences, functions and triggers; an
+    /// extension's `schema` is where it installs its objects, not its name's). A trigger lives with
+    /// its table: its `schema:` keys both its name and its `table`.
     static let schemaQualifiedObjectKinds: Set<String> = [
         "create_view", "replace_view", "drop_view", "refresh_materialized_view", "create_sequence", "alter_sequence", "drop_sequence",
+        "create_function", "replace_function", "drop_function", "create_trigger", "drop_trigger",
     ]
 
     /// The allowed fields of an operation with `schema` added where it takes one.
@@ -94,6 +96,10 @@ extension OperationParser {
     static func schemaStep(_ kind: String, _ f: Fields) -> Operation? {
         guard let name = f.name("name") else { return nil }
         guard validSchemaName(name, at: f.location("name"), sink: f.sink) else { return nil }
+        if kind == "rename_schema" {
+            guard let to = f.name("to"), validSchemaName(to, at: f.location("to"), sink: f.sink) else { return nil }
+            return .object(.renameSchema(name: name, to: to))
+        }
         return kind == "create_schema" ? .object(.create(.schema(SchemaDefinition(name: name)))) : .object(.drop(kind: .schema, name: name))
     }
 
@@ -106,6 +112,17 @@ extension OperationParser {
             return false
         }
         return true
+    }
+}
+
+extension OperationParser {
+    /// `update`'s `from`: a table of the default schema, or `{schema, table}` for one of another
+    /// schema (not the `schema:` beside `table:`, which is the updated table's), keyed as the state keys it.
+    static func updateSource(_ f: Fields) -> String? {
+        guard let node = f.node("from") else { return nil }
+        guard case .mapping = node else { return f.name("from", required: false) }
+        let r = Fields(node, context: "update's from", allowed: ["table", "schema"], sink: f.sink)
+        return r.name("table")
     }
 }
 
@@ -140,10 +157,20 @@ extension Operation {
     /// The enum types the operation names: the one it changes, and those of the columns it writes.
     var namedEnumTypes: [String] { writtenColumnTypes.compactMap(\.enumTypeName) + enumTypeStepNames }
 
-    /// The view or sequence an object step names, when it is one of another schema.
-    var qualifiedObjectName: String? {
-        guard case let .object(change) = self, QualifiedName.isQualified(change.name) else { return nil }
-        return change.name
+    /// The objects an object step names that are of another schema: its own name, and the function
+    /// a trigger executes (which may be in a schema of its own).
+    var qualifiedObjectNames: [String] {
+        guard case let .object(change) = self else { return [] }
+        var names = [change.name]
+        if case let .create(.trigger(trigger)) = change, let function = trigger.function { names.append(function) }
+        return names.filter(QualifiedName.isQualified)
+    }
+
+    /// What a message calls one of `qualifiedObjectNames`: the step's kind, or `function` for the
+    /// function a trigger executes.
+    func objectWord(_ key: String) -> String {
+        if case let .object(.create(.trigger(trigger))) = self, trigger.function == key, trigger.name != key { return "function" }
+        return kind
     }
 
     /// The enum types an enum-type step changes.
@@ -166,7 +193,7 @@ extension Operation {
         if case .object(let change) = self, change.object(in: before)?.kind == .schema { return true }
         if namedTables.contains(where: QualifiedName.isQualified) { return true }
         let types = enumColumnTypes ? namedEnumTypes : enumTypeStepNames
-        if types.contains(where: QualifiedName.isQualified) || qualifiedObjectName != nil { return true }
+        if types.contains(where: QualifiedName.isQualified) || !qualifiedObjectNames.isEmpty { return true }
         switch self {
         case let .dropIndex(name, _, _), let .renameIndex(name, _, _):
             return before.index(name).map { QualifiedName.isQualified($0.table) } ?? false
@@ -206,35 +233,80 @@ extension SchemaState {
     }
 }
 
+extension SchemaState {
+    /// `rename_schema`: every object of the schema is keyed anew — its tables as rename_table
+    /// moves one (the foreign keys that point at them, their indexes and triggers follow), its enum
+    /// types with the columns of them, its views, sequences, functions and triggers, and a trigger
+    /// elsewhere whose function is in it.
+    mutating func renameSchema(_ from: String, to: String) {
+        func moved(_ key: String) -> String {
+            QualifiedName.schema(of: key) == from ? QualifiedName(schema: to, name: QualifiedName.unqualified(key)).key : key
+        }
+        for table in tables(inSchema: from) { mutate(.renameTable(table: table, to: moved(table))) }
+        for type in enumTypeNames where QualifiedName.schema(of: type) == from { mutate(.renameEnumType(name: type, to: moved(type))) }
+        for object in objects where object.kind != .schema {
+            var renamed = object
+            switch object {
+            case var .view(v): v.name = moved(v.name); renamed = .view(v)
+            case var .sequence(q): q.name = moved(q.name); renamed = .sequence(q)
+            case var .function(f): f.name = moved(f.name); renamed = .function(f)
+            case var .trigger(t):
+                t.name = moved(t.name)
+                t.table = moved(t.table)
+                t.function = t.function.map(moved)
+                renamed = .trigger(t)
+            case .extension, .schema: continue
+            }
+            guard renamed != object else { continue }
+            changeObject(.drop(kind: object.kind, name: object.name))
+            changeObject(.create(renamed))
+        }
+        changeObject(.drop(kind: .schema, name: from))
+        changeObject(.create(.schema(SchemaDefinition(name: to))))
+    }
+}
+
+extension Validator {
+    /// `rename_schema`: the schema exists, the new name is free, and no view reads what is in it
+    /// (PostgreSQL follows the rename, but the view's text in the spec names the old schema, so a
+    /// down or a replace that writes it again would fail).
+    mutating func checkSchemaRename(_ name: String, to: String) {
+        guard requireObject(.schema, name) != nil else { return }
+        if state.object(.schema, to) != nil {
+            error("a schema named '\(to)' already exists", field: "to", fix: "choose another name")
+        }
+        for case let .view(view) in state.objects {
+            guard let used = state.dependencies(of: .view, view.name).first(where: { QualifiedName.schema(of: $0) == name }) else { continue }
+            error("view '\(view.name)' reads '\(used)' of schema '\(name)' by name; renaming the schema would leave its SQL naming the old one",
+                  field: "name", fix: "drop the view first (drop_view: {name: \(QualifiedName(view.name).name)\(QualifiedName(view.name).schema.map { ", schema: \($0)" } ?? "")}) and create it again after, naming '\(to)'")
+        }
+    }
+}
+
 extension Validator {
     /// spec 1.1: schemas. Every table named outside the default schema must be in a schema the
     /// chain created; a schema is dropped only empty (no CASCADE).
     mutating func checkSchemas(_ operation: Operation) {
-        for key in operation.namedTables {
-            guard let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil else { continue }
-            error("unknown schema '\(schema)' (table '\(QualifiedName(key))')", field: "schema",
-                  fix: "create it first with `- create_schema: {name: \(schema)}`")
-        }
-        for key in Set(operation.namedEnumTypes).sorted() {
-            guard let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil else { continue }
-            error("unknown schema '\(schema)' (enum type '\(QualifiedName(key))')", field: "schema",
-                  fix: "create it first with `- create_schema: {name: \(schema)}`")
-        }
-        if let key = operation.qualifiedObjectName, let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil {
-            error("unknown schema '\(schema)' (\(operation.kind) '\(QualifiedName(key))')", field: "schema",
+        // Each missing schema once, named by the first thing the step puts in it.
+        var reported: Set<String> = []
+        let named = operation.namedTables.map { ($0, "table") } + Set(operation.namedEnumTypes).sorted().map { ($0, "enum type") }
+            + operation.qualifiedObjectNames.map { ($0, operation.objectWord($0)) }
+        for (key, what) in named {
+            guard let schema = QualifiedName.schema(of: key), state.object(.schema, schema) == nil, reported.insert(schema).inserted else { continue }
+            error("unknown schema '\(schema)' (\(what) '\(QualifiedName(key))')", field: "schema",
                   fix: "create it first with `- create_schema: {name: \(schema)}`")
         }
         if case let .object(.drop(.schema, name)) = operation {
             let tables = state.tables(inSchema: name)
             let types = state.enumTypeNames.filter { QualifiedName.schema(of: $0) == name }
-            let objects = [ObjectKind.view, .sequence].flatMap { kind in
+            let objects = [ObjectKind.view, .sequence, .function, .trigger].flatMap { kind in
                 state.objectNames(kind).filter { QualifiedName.schema(of: $0) == name }.map { (state.object(kind, $0)?.kind.word ?? kind.word, $0) }
             }
             if !tables.isEmpty || !types.isEmpty || !objects.isEmpty {
                 let held = tables.map { "table '\(QualifiedName($0))'" } + types.map { "enum type '\(QualifiedName($0))'" }
                     + objects.map { "\($0.0) '\(QualifiedName($0.1))'" }
                 error("schema '\(name)' still holds \(held.joined(separator: ", ")); drop_schema does not cascade",
-                      field: "name", fix: "drop those first (drop_table / drop_enum_type / drop_view / drop_sequence with `schema: \(name)`)")
+                      field: "name", fix: "drop those first (drop_table / drop_enum_type / drop_view / drop_sequence / drop_trigger / drop_function with `schema: \(name)`)")
             }
         }
     }
@@ -248,8 +320,8 @@ extension DialectRules.Check {
         if let key = operation.namedTables.first(where: QualifiedName.isQualified) {
             error("\(displayName) has no schemas inside a database: table '\(QualifiedName(key))' names schema '\(QualifiedName(key).schema ?? "")'",
                   fix: "leave out `schema:` in a \(dialect) chain (schemas are PostgreSQL's)")
-        } else if let key = operation.namedEnumTypes.first(where: QualifiedName.isQualified) ?? operation.qualifiedObjectName {
-            error("\(displayName) has no schemas inside a database: \(operation.qualifiedObjectName == nil ? "enum type" : operation.kind) '\(QualifiedName(key))' names schema '\(QualifiedName(key).schema ?? "")'",
+        } else if let key = operation.namedEnumTypes.first(where: QualifiedName.isQualified) ?? operation.qualifiedObjectNames.first {
+            error("\(displayName) has no schemas inside a database: \(operation.qualifiedObjectNames.isEmpty ? "enum type" : operation.objectWord(key)) '\(QualifiedName(key))' names schema '\(QualifiedName(key).schema ?? "")'",
                   fix: "leave out `schema:` in a \(dialect) chain (schemas are PostgreSQL's)")
         }
     }
