@@ -679,7 +679,8 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
                                      [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
         }
-        if let check = table.checks.first(where: { $0.name == name }), !traits.copiesTableToAlter {
+        // A name Rails cannot write unquoted would come back folded when the remove is undone.
+        if let check = table.checks.first(where: { $0.name == name }), !traits.copiesTableToAlter, spellsCheckName(name) {
             return [.ruby([Ruby.call("remove_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
                                      [("name", Ruby.string(name))])], invertible: true)]
         }
