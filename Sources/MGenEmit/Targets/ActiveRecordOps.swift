@@ -711,10 +711,13 @@ struct ActiveRecordRenderer {
         var out: [SQLStatement] = []
         for operation in operations {
             var next = state
+            next.applyInverse(operation)
             do {
-                try next.apply(operation, at: step.location)
-                out += try renderer.render(operation, StepContext(before: state, after: next, inTransaction: context.inTransaction,
-                                                                  migrationID: context.migrationID, direction: .down, position: context.position))
+                var reverse = StepContext(before: state, after: next, inTransaction: context.inTransaction,
+                                          migrationID: context.migrationID, direction: .down, position: context.position)
+                // Rails runs the reversible blocks of `change` backwards: the step before this one follows its inverse.
+                reverse.schemaChangeFollows = context.schemaChangePrecedes
+                out += try renderer.render(operation, reverse)
             } catch {
                 return nil
             }
