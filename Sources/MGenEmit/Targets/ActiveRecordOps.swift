@@ -383,7 +383,12 @@ struct ActiveRecordRenderer {
         }
         if let unique {
             if can.uniqueStorage == .constraint {
-                parts.append(.sql(try sql.addUnique(unique, context),
+                // A new column's unique is added plainly, as mgen's ADD COLUMN … UNIQUE is (the index
+                // holds NULLs only): not the concurrent build of a unique on an existing table, which
+                // cannot run in this migration's transaction (seed 29).
+                var plain = context
+                plain.createdTables = (context.createdTables ?? []).union([tableName])
+                parts.append(.sql(try sql.addUnique(unique, plain),
                                   down: [sql.dropConstraintStatement(tableName, unique.name)]))
             } else {
                 parts.append(.ruby([Ruby.call("add_index", [Ruby.symbol(tableName), Ruby.symbols(unique.columns)],
