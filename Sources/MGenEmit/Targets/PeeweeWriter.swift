@@ -357,7 +357,9 @@ struct PeeweeWriter {
         }
         if !can.uniquesAsIndexes {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
-            for unique in table.uniques {
+            // On PostgreSQL a unique over the key's (or an earlier unique's) columns is mgen's SQL
+            // after the table (seed 29: in both, the ALTER found it there).
+            for unique in dialect == .postgresql ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques {
                 constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))\(sql.deferrableClause(unique.deferrable))", escapePercent: escapesPercent)))")
             }
         }
