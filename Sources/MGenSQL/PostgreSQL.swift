@@ -76,20 +76,33 @@ public struct PostgreSQLDialect: SQLDialect {
         // CREATE TABLE silently drops a UNIQUE over the same columns as the primary key or an
         // earlier UNIQUE (found by `baseline --db`: a unique added to the key's column later);
         // ALTER TABLE keeps it, so such a constraint is added after the table.
-        var keyed: [[String]] = table.primaryKey.map { [$0.columns] } ?? []
+        let inline = Self.uniquesInCreateTable(table)
         var after: [SQLStatement] = []
         for unique in table.uniques {
-            if keyed.contains(unique.columns) {
-                after += try addUnique(unique, context)
-            } else {
-                keyed.append(unique.columns)
+            if inline.contains(unique) {
                 lines.append("CONSTRAINT \(quote(unique.name)) UNIQUE (\(quoteList(unique.columns)))\(deferrableClause(unique.deferrable))")
+            } else {
+                after += try addUnique(unique, context)
             }
         }
         for check in table.checks { lines.append(checkClause(check)) }
         for fk in table.foreignKeys { lines.append(foreignKeyClause(fk)) }
         let body = tableBody(lines)
         return [SQLStatement("CREATE TABLE \(ifNotExists)\(quote(table.name)) (\n\(body)\n)", kind: .createTable)] + after + comments(table)
+    }
+
+    /// The uniques CREATE TABLE holds: not one over the primary key's or an earlier unique's
+    /// columns (CREATE TABLE drops it silently, or fails on a framework's own copy of it), which
+    /// mgen adds after the table; a framework that writes the table's constraints itself (peewee's
+    /// Meta) leaves those out too.
+    public static func uniquesInCreateTable(_ table: Table) -> [UniqueConstraint] {
+        var keyed: [[String]] = table.primaryKey.map { [$0.columns] } ?? []
+        var out: [UniqueConstraint] = []
+        for unique in table.uniques where !keyed.contains(unique.columns) {
+            keyed.append(unique.columns)
+            out.append(unique)
+        }
+        return out
     }
 
     public func addColumn(_ table: String, _ column: Column, unique: UniqueConstraint?, foreignKey: ForeignKey?,

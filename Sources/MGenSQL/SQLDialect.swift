@@ -21,6 +21,12 @@ public struct StepContext: Sendable {
     /// here has no rows yet, so it needs none of the forms that protect an existing table's
     /// readers and writers. nil: not known (a table counts as existing).
     public var createdTables: Set<String>?
+    /// The step that runs after this one writes no rows, or none does: a data step leaves no
+    /// deferred checks pending for it (DeferredChecks.swift).
+    public var schemaChangeFollows = false
+    /// The same of the step before this one: what follows this step's inverse where a framework
+    /// runs the inverses backwards (a Rails `reversible` in `change`).
+    public var schemaChangePrecedes = false
 
     public init(before: SchemaState, after: SchemaState, inTransaction: Bool, migrationID: String, direction: Direction, position: Int,
                 createdTables: Set<String>? = nil) {
@@ -52,8 +58,11 @@ extension StepContext {
         let created = Set(steps.compactMap { step -> String? in if case let .createTable(table) = step.operation { table.name } else { nil } })
         return steps.indices.lazy.map { i in
             let after = i + 1 < steps.count ? steps[i + 1].before : end
-            return (steps[i], StepContext(before: steps[i].before, after: after, inTransaction: inTransaction,
-                                          migrationID: migrationID, direction: direction, position: i + 1, createdTables: created))
+            var context = StepContext(before: steps[i].before, after: after, inTransaction: inTransaction,
+                                      migrationID: migrationID, direction: direction, position: i + 1, createdTables: created)
+            context.schemaChangeFollows = schemaChangeFollows(steps, at: i)
+            context.schemaChangePrecedes = schemaChangeFollows(steps, at: i, reversed: true)
+            return (steps[i], context)
         }
     }
 }

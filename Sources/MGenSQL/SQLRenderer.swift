@@ -151,14 +151,14 @@ public struct SQLRenderer: Sendable {
                 throw Unsupported("this sql step has no text for \(d.dialect)", fix: "add `\(d.dialect): ...` or `default: ...` to it")
             }
             return SQLSplitter.split(text, backslashEscapes: d.dialect == .mysql).map { SQLStatement($0) }
-        case let .backfill(backfill): return try d.backfill(backfill, context)
+        case let .backfill(backfill): return d.settlingDeferredChecks(try d.backfill(backfill, context), operation, context)
         // spec 1.1: views, functions, triggers, extensions, sequences
         case let .object(change): return try d.objectChange(change, context)
         // spec 1.1: enum types
         case .createEnumType, .dropEnumType, .renameEnumType, .addEnumValue, .renameEnumValue, .dropEnumValue:
             return try d.enumTypeStatements(operation, context)
         // spec 1.1: data steps
-        case .insert, .delete, .update: return try d.dataStep(operation, context)
+        case .insert, .delete, .update: return d.settlingDeferredChecks(try d.dataStep(operation, context), operation, context)
         // spec 1.1: primary keys
         case .addPrimaryKey, .dropPrimaryKey: return try d.primaryKeyStep(operation, context)
         // spec 1.1: renames

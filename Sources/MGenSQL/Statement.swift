@@ -69,6 +69,9 @@ public enum StatementFact: Hashable, Sendable {
     /// spec 1.1 / issue 13: the statement is `ALTER TABLE <table> ADD CONSTRAINT <name> UNIQUE
     /// USING INDEX <index>` (PostgreSQL): the unique index becomes the constraint.
     case uniqueFromIndex(table: String, name: String, index: String)
+    /// The statement runs the deferred checks a data step left pending, before a schema change
+    /// (`SET CONSTRAINTS ALL IMMEDIATE`, DeferredChecks.swift).
+    case deferredChecksSettled
 }
 
 extension SQLStatement {
@@ -118,6 +121,9 @@ public struct RenderOptions: Hashable, Sendable {
     /// CREATE UNIQUE INDEX CONCURRENTLY) are written only then. false: golang-migrate and Prisma,
     /// which send a file as one query.
     public var runnerLeavesTransaction: Bool = true
+    /// The target makes its own foreign keys `INITIALLY DEFERRED` whatever the spec says (Django on
+    /// PostgreSQL): their checks wait for COMMIT like those of a deferred key (DeferredChecks.swift).
+    public var foreignKeysInitiallyDeferred: Bool = false
     public init(idempotent: Bool = true, timeouts: SessionTimeouts = .defaults, server: DatabaseTarget? = nil) {
         self.idempotent = idempotent
         self.timeouts = timeouts

@@ -96,6 +96,12 @@ public struct SchemaState: Hashable, Sendable {
         mutate(operation)
     }
 
+    /// Applies a step's inverse (`Operation.inverse(in:)`), valid by construction and so not
+    /// validated again, as the chain applies its derived downs: the validator is stricter than an
+    /// inverse needs (a unique over a key's columns may back a foreign key) and would refuse the
+    /// reverse SQL a target renders from it.
+    public mutating func applyInverse(_ operation: Operation) { mutate(operation) }
+
     /// The change itself; `apply` has checked that it makes sense. The constraint and reference
     /// lookups of the tables it touches are taken out before and put back after.
     mutating func mutate(_ operation: Operation) {

@@ -212,6 +212,16 @@ struct Seeder {
 
 /// Deletes every row of the snapshot's tables, foreign keys notwithstanding (verify, when the
 /// rows it generated cannot go through a step).
+/// PostgreSQL: a `CREATE INDEX CONCURRENTLY` that failed (on generated rows a unique cannot
+/// hold) leaves its index behind INVALID, so the step cannot restart at that statement; dropped,
+/// as mgen's own cleanup before such a build does when a runner starts the migration again.
+func dropInvalidIndexes(_ db: Database) throws {
+    guard db.dialect == .postgresql else { return }
+    let rows = try db.query("SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid ORDER BY 1")
+    for case let name?? in rows.map({ $0["name"] }) { try db.execute("DROP INDEX \(name)") }
+}
+
 func clearRows(_ db: Database, _ snapshot: SchemaSnapshot) throws {
     let names = snapshot.tables.map { quoteIdentifier($0.name, db.dialect) }
     guard !names.isEmpty else { return }

@@ -326,6 +326,7 @@ private final class VerifyRun {
                 // tables to empty are those the database holds now.
                 try guarded(phase, m) {
                     try clearRows(db, failure.rolledBack ? current : try introspect(db, exclude: options.exclude))
+                    if !failure.rolledBack { try dropInvalidIndexes(db) }
                 }
                 let restart = failure.rolledBack ? 0 : failure.index
                 try applyTracked(Array(statements[restart...]), transactional: transactional, on: db)

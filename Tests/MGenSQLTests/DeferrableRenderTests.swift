@@ -42,6 +42,30 @@ import Testing
         #expect(k.downSQL[0] == k.upSQL[2], "the down of drop_constraint adds the key back deferrable")
     }
 
+    /// Data steps under an INITIALLY DEFERRED key or unique settle its checks once, after the run
+    /// of data steps and before the schema change PostgreSQL would refuse with checks pending,
+    /// both ways; a key checked per statement (INITIALLY IMMEDIATE) needs nothing.
+    @Test func dataStepsSettleDeferredChecksBeforeASchemaChange() throws {
+        let data = spec(id: "0002", """
+              - insert: {table: children, rows: [{id: 1, parent_id: 1}]}
+              - insert: {table: parents, rows: [{id: 1, slot: 1}]}
+              - add_column: {table: children, column: {name: note, type: text, nullable: true}}
+            """)
+        let r = try render(.postgresql, Self.tables, data)[1]
+        #expect(r.upSQL.count == 4 && r.upSQL[2] == "SET CONSTRAINTS ALL IMMEDIATE" && r.upSQL[3].hasPrefix("ALTER TABLE"), "\(r.upSQL)")
+        #expect(r.downSQL.filter { $0 == "SET CONSTRAINTS ALL IMMEDIATE" }.count == 1 && r.downSQL.last == "SET CONSTRAINTS ALL IMMEDIATE", "\(r.downSQL)")
+        let keys = spec(id: "0001", """
+              - create_table: {table: parents, columns: [{name: id, type: integer, primary_key: true}]}
+              - create_table: {table: children, columns: [{name: id, type: integer, primary_key: true}, {name: parent_id, type: integer, nullable: true}]}
+              - add_foreign_key: {name: children_parent_ref, table: children, columns: [parent_id], references: {table: parents, columns: [id]}, deferrable: true}
+            """)
+        let immediate = spec(id: "0002", """
+              - insert: {table: children, rows: [{id: 1, parent_id: null}]}
+              - add_column: {table: children, column: {name: note, type: text, nullable: true}}
+            """)
+        #expect(!(try render(.postgresql, keys, immediate)[1].upSQL.contains("SET CONSTRAINTS ALL IMMEDIATE")))
+    }
+
     @Test func sqliteForeignKeys() throws {
         let k = try render(.sqlite, Self.keys)[0]
         #expect(k.upSQL.contains { $0.contains("REFERENCES \"parents\" (\"id\") DEFERRABLE INITIALLY IMMEDIATE") })

@@ -383,7 +383,12 @@ struct ActiveRecordRenderer {
         }
         if let unique {
             if can.uniqueStorage == .constraint {
-                parts.append(.sql(try sql.addUnique(unique, context),
+                // A new column's unique is added plainly, as mgen's ADD COLUMN … UNIQUE is (the index
+                // holds NULLs only): not the concurrent build of a unique on an existing table, which
+                // cannot run in this migration's transaction (seed 29).
+                var plain = context
+                plain.createdTables = (context.createdTables ?? []).union([tableName])
+                parts.append(.sql(try sql.addUnique(unique, plain),
                                   down: [sql.dropConstraintStatement(tableName, unique.name)]))
             } else {
                 parts.append(.ruby([Ruby.call("add_index", [Ruby.symbol(tableName), Ruby.symbols(unique.columns)],
@@ -679,7 +684,8 @@ struct ActiveRecordRenderer {
             return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
                                      [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
         }
-        if let check = table.checks.first(where: { $0.name == name }), !traits.copiesTableToAlter {
+        // A name Rails cannot write unquoted would come back folded when the remove is undone.
+        if let check = table.checks.first(where: { $0.name == name }), !traits.copiesTableToAlter, spellsCheckName(name) {
             return [.ruby([Ruby.call("remove_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
                                      [("name", Ruby.string(name))])], invertible: true)]
         }
@@ -710,10 +716,13 @@ struct ActiveRecordRenderer {
         var out: [SQLStatement] = []
         for operation in operations {
             var next = state
+            next.applyInverse(operation)
             do {
-                try next.apply(operation, at: step.location)
-                out += try renderer.render(operation, StepContext(before: state, after: next, inTransaction: context.inTransaction,
-                                                                  migrationID: context.migrationID, direction: .down, position: context.position))
+                var reverse = StepContext(before: state, after: next, inTransaction: context.inTransaction,
+                                          migrationID: context.migrationID, direction: .down, position: context.position)
+                // Rails runs the reversible blocks of `change` backwards: the step before this one follows its inverse.
+                reverse.schemaChangeFollows = context.schemaChangePrecedes
+                out += try renderer.render(operation, reverse)
             } catch {
                 return nil
             }

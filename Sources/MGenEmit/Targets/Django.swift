@@ -188,6 +188,10 @@ struct DjangoWriter {
         self.app = app
         self.dialect = dialect
         self.migration = migration
+        // Django's own foreign keys are DEFERRABLE INITIALLY DEFERRED (where the database has them):
+        // a data step settles their checks before a schema change (MGenSQL DeferredChecks).
+        var options = options
+        options.foreignKeysInitiallyDeferred = true
         self.renderer = SQLRenderer(dialect: dialect, options: options)
         var down = options
         down.runnerLeavesTransaction = false
@@ -464,9 +468,17 @@ struct DjangoWriter {
 
     // MARK: - SQL from the dialect renderer, for RunSQL
 
-    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
-        let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
+    /// The context mgen's SQL renders a step of this migration in.
+    func sqlContext(before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) -> StepContext {
+        var context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
+        // Django runs the up's operations forwards, and their reverse_sql (direction .down) backwards.
+        context.schemaChangeFollows = StepContext.schemaChangeFollows(migration.up, at: position - 1, reversed: direction == .down)
+        return context
+    }
+
+    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
+        let context = sqlContext(before: before, after: after, position: position, direction: direction)
         let statements = try ownKeyIndexes(try render(operation, context), operation, context)
         guard direction == .up, let partOpenings else { return statements.map(\.sql) }
         return Self.withBoundaries(statements, openings: partOpenings)
@@ -543,7 +555,8 @@ struct DjangoWriter {
         var state = after
         var out: [String] = []
         for op in inverse {
-            let next = try applied(op, to: state)
+            var next = state
+            next.applyInverse(op)
             out += try specSQL(op, before: state, after: next, position: position, direction: .down)
             state = next
         }
@@ -746,7 +759,7 @@ struct DjangoWriter {
     }
 
     /// A module-level function for RunPython: historical model from `apps`, batches along the key.
-    mutating func backfillFunction(_ backfill: Backfill, state: SchemaState) throws(Failure) -> String {
+    mutating func backfillFunction(_ backfill: Backfill, state: SchemaState, settle: SQLStatement? = nil) throws(Failure) -> String {
         let table = try self.table(backfill.table, state)
         // The variable is the model's name, unless that is a Python keyword (a table `none`).
         let model = Py.keywords.contains(Self.modelName(backfill.table)) ? Self.modelName(backfill.table) + "_" : Self.modelName(backfill.table)
@@ -787,6 +800,10 @@ struct DjangoWriter {
             lines.append("        rows.filter(\(Py.keywordArgument("\(field)__gte", "start")), \(Py.keywordArgument("\(field)__lt", "start + \(size)")))\(update)")
         } else {
             lines.append("    rows\(update)")
+        }
+        if let settle {
+            lines.append("    # A schema change follows: the checks of the deferred keys run now, not at COMMIT.")
+            lines.append("    schema_editor.execute(\(Py.string(settle.sql)))")
         }
         functions.append(lines.joined(separator: "\n"))
         return name

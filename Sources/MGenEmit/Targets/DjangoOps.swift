@@ -601,7 +601,8 @@ extension DjangoWriter {
     }
 
     mutating func runPython(_ backfill: Backfill, _ s: DjangoStep) throws(Failure) -> PyNode {
-        let name = try backfillFunction(backfill, state: s.before)
+        let settle = renderer.dialect.deferredChecksSettlement(.backfill(backfill), sqlContext(before: s.before, after: s.after, position: s.position))
+        let name = try backfillFunction(backfill, state: s.before, settle: settle)
         return .inline("migrations.RunPython(\(name), migrations.RunPython.noop)")
     }
 }

@@ -232,7 +232,7 @@ struct JSStep {
         let moves = statements.facts.contains {
             switch $0 {
             case .foreignKeyIndexRestored, .foreignKeyIndexDropped: true
-            case .tableRebuild, .invalidIndexCleanup, .constraintAdded, .constraintDropped, .uniqueFromIndex: false
+            case .tableRebuild, .invalidIndexCleanup, .constraintAdded, .constraintDropped, .uniqueFromIndex, .deferredChecksSettled: false
             }
         }
         switch operation {

@@ -56,7 +56,7 @@ struct PeeweeWriter {
         // migration leaves it where a statement must (CONCURRENTLY).
         StepDriver(migration, target: "peewee", dialect: dialect, inTransaction: inParts ? nil : true).forEach(direction, into: &diagnostics) {
             (step, stepContext) throws(DiagnosticError) in
-            let context = Where(step: step, after: stepContext.after, direction: direction)
+            let context = Where(step: step, after: stepContext.after, direction: direction, schemaChangeFollows: stepContext.schemaChangeFollows)
             var stepLines = try self.lines(for: step.operation, context)
             // Run in parts (issue 13): peewee_migrate's transaction is the first part; a step that
             // starts another part ends the one before it (COMMIT) and opens its own (BEGIN, timeouts).
@@ -357,7 +357,9 @@ struct PeeweeWriter {
         }
         if !can.uniquesAsIndexes {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
-            for unique in table.uniques {
+            // On PostgreSQL a unique over the key's (or an earlier unique's) columns is mgen's SQL
+            // after the table (seed 29: in both, the ALTER found it there).
+            for unique in dialect == .postgresql ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques {
                 constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))\(sql.deferrableClause(unique.deferrable))", escapePercent: escapesPercent)))")
             }
         }
@@ -650,6 +652,8 @@ struct PeeweeWriter {
         var after: SchemaState
         /// SQL may depend on it (spec 1.1: a down's add_enum_value makes the type again).
         var direction: Direction = .up
+        /// Whether the step after it in the migration writes no rows (StepContext's).
+        var schemaChangeFollows = true
         var before: SchemaState { step.before }
 
         func unsupported(_ message: String, fix: String? = nil) -> DiagnosticError {
@@ -681,13 +685,19 @@ struct PeeweeWriter {
             planned.down = [step]
             planned.after = step.before
             planned.before = context.after
-            return try renderer.render(planned).down ?? []
+            return settled(try renderer.render(planned).down ?? [], context)
         }
         planned.up = [step]
         planned.down = nil
         planned.before = step.before
         planned.after = context.after
-        return try renderer.render(planned).up
+        return settled(try renderer.render(planned).up, context)
+    }
+
+    /// Rendered alone, a data step is the last of its migration and settles its deferred checks;
+    /// in the migration a data step may follow it, and the deferral holds until the schema change.
+    private func settled(_ statements: [SQLStatement], _ context: Where) -> [SQLStatement] {
+        context.schemaChangeFollows ? statements : statements.filter { !$0.facts.contains(.deferredChecksSettled) }
     }
 
     private func sqlCalls(_ operation: MGenSpec.Operation, _ context: Where) throws(DiagnosticError) -> [String] {
