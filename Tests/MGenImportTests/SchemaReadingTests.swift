@@ -194,7 +194,7 @@ import Testing
         let billing = { QualifiedName(schema: "billing", name: $0).key }
         let ops = result.migrations[0].operations.map(\.value).filter { $0.kind != "sql" }
         let archived = QualifiedName(schema: "archive", name: "closed_accounts").key
-        guard case let .object(.create(.trigger(own))) = ops[9], case let .object(.create(.trigger(other))) = ops[10],
+        guard ops.count == 20, case let .object(.create(.trigger(own))) = ops[9], case let .object(.create(.trigger(other))) = ops[10],
               case let .update(update) = ops[12], case let .update(accounts) = ops[13] else { Issue.record("\(ops)"); return }
         #expect(own.name == billing("invoices_set_issued_at") && own.table == billing("invoices") && own.function == billing("set_issued_at"))
         #expect(other.function == QualifiedName(schema: "audit", name: "record_change").key)
