@@ -17,7 +17,7 @@ struct LiveObjects {
 
     /// The object an operation makes, for messages.
     static func name(_ op: Operation) -> String {
-        if case let .object(.create(object)) = op { return object.name }
+        if case let .object(.create(object)) = op { return QualifiedName(object.name).description }
         return ""
     }
 
@@ -75,23 +75,25 @@ struct LiveObjects {
             let definition = SequenceDefinition(name: name, start: start == (ascending ? min : max) ? nil : start, options: options)
             out.before.append(.object(.create(.sequence(definition))))
         }
-        // TODO(merge o15): functions and triggers take no `schema:` on this branch, so only the
-        // current schema's are read; read every user schema's (keyed as sequences and views are)
-        // once create_function / create_trigger take it.
+        // Functions and triggers of every user schema too (a trigger keyed by its table's schema,
+        // its function by its own), as snapshots read them.
+        func keyed(_ namespace: String, _ name: String) -> String {
+            "(SELECT CASE WHEN ns.nspname = current_schema() THEN \(name)::text ELSE ns.nspname || chr(31) || \(name) END FROM pg_namespace ns WHERE ns.oid = \(namespace))"
+        }
         let functions = try db.query("""
-            SELECT p.proname AS name, p.prokind AS kind, pg_get_function_arguments(p.oid) AS arguments,
+            SELECT \(keyed("p.pronamespace", "p.proname")) AS name, p.prokind AS kind, pg_get_function_arguments(p.oid) AS arguments,
                    pg_get_function_result(p.oid) AS returns, l.lanname AS language, p.prosrc AS body, p.provolatile AS volatility,
-                   count(*) OVER (PARTITION BY p.proname) AS overloads
+                   count(*) OVER (PARTITION BY p.pronamespace, p.proname) AS overloads
             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-            WHERE p.pronamespace = \(schema) AND p.prokind IN ('f', 'p') AND \(notExtension("p.oid"))
-            ORDER BY p.proname, p.oid
+            WHERE p.pronamespace IN \(userSchemas) AND p.prokind IN ('f', 'p') AND \(notExtension("p.oid"))
+            ORDER BY 1, p.oid
             """)
         for row in functions {
             guard let name = row[text: "name"] else { continue }
             guard row[text: "kind"] == "f", row[text: "overloads"] == "1", let returns = row[text: "returns"], let body = row[text: "body"],
                   let language = row[text: "language"], ["plpgsql", "sql"].contains(language),
                   ["i", "v"].contains(row[text: "volatility"] ?? "") else {
-                out.unread.append("\(row[text: "kind"] == "p" ? "procedure" : "function") \(name)")
+                out.unread.append("\(row[text: "kind"] == "p" ? "procedure" : "function") \(QualifiedName(name))")
                 continue
             }
             out.before.append(.object(.create(.function(FunctionDefinition(
@@ -114,16 +116,17 @@ struct LiveObjects {
         }
         // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead.
         for row in try db.query("""
-            SELECT t.tgname AS name, c.relname AS tbl, t.tgtype::int AS type, p.proname AS function, pg_get_triggerdef(t.oid) AS definition,
+            SELECT \(keyed("c.relnamespace", "t.tgname")) AS name, \(keyedName) AS tbl, t.tgtype::int AS type,
+                   \(keyed("p.pronamespace", "p.proname")) AS function, pg_get_triggerdef(t.oid) AS definition,
                    (t.tgnargs = 0 AND t.tgqual IS NULL AND coalesce(array_length(t.tgattr, 1), 0) = 0 AND t.tgconstraint = 0
-                    AND p.pronamespace = \(schema)) AS plain
-            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
-            WHERE NOT t.tgisinternal AND c.relnamespace = \(schema) ORDER BY c.relname, t.tgname
+                    AND p.pronamespace IN \(userSchemas)) AS plain
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid
+            WHERE NOT t.tgisinternal AND c.relnamespace IN \(userSchemas) ORDER BY 2, 1
             """) {
             guard let name = row[text: "name"], let table = row[text: "tbl"], !exclude.contains(table) else { continue }
             guard row[text: "plain"] == "t", let type = row[text: "type"].flatMap({ Int($0) }), type & 32 == 0,
                   let function = row[text: "function"] else {
-                out.unread.append("trigger \(name)")
+                out.unread.append("trigger \(QualifiedName(name))")
                 continue
             }
             var events: [TriggerDefinition.Event] = []

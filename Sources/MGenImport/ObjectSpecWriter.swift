@@ -34,7 +34,7 @@ extension SpecWriter {
             pairs += [("table", .string(t.table)), ("timing", .string(t.timing.rawValue)),
                       ("events", .list(t.events.map { .string($0.rawValue) }))]
             if !t.forEachRow { pairs.append(("for_each", .string("statement"))) }
-            if let function = t.function { pairs.append(("function", .string(function))) }
+            if let function = t.function { pairs.append(("function", qualified(function, key: "name"))) }
             if let body = t.body { pairs.append(("body", dialectSQL(body))) }
         case let .extension(e):
             if let schema = e.schema { pairs.append(("schema", .string(schema))) }
@@ -47,6 +47,15 @@ extension SpecWriter {
             break
         }
         return .map(pairs)
+    }
+
+    /// spec 1.1: schemas. A name the step refers to (a trigger's function, an update's `from`):
+    /// bare for the default schema's, `{schema, <key>}` for one of another schema (not the step's
+    /// own `schema:`, which is its table's or name's).
+    static func qualified(_ name: String, key: String) -> Value {
+        guard QualifiedName.isQualified(name) else { return .string(name) }
+        let q = QualifiedName(name)
+        return .map([("schema", .string(q.schema ?? "")), (key, .string(q.name))])
     }
 
     private static func sequenceFields(_ o: SequenceOptions) -> [(String, Value)] {

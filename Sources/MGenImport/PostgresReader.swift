@@ -685,6 +685,7 @@ enum PostgresReader {
             case "OBJECT_TABCONSTRAINT":
                 guard let name = body["subname"] as? String else { throw KeepRaw(reason: "RENAME CONSTRAINT") }
                 return [.renameConstraint(table: try relation(body), name: name, to: to)]
+            case "OBJECT_SCHEMA": return try renameSchema(body, to: to) // spec 1.1: schemas (Ops/SchemaReading.swift)
             case let other: throw KeepRaw(reason: "rename of \(other.replacingOccurrences(of: "OBJECT_", with: "").lowercased()): no spec operation")
             }
         }

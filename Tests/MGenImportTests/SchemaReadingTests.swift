@@ -80,9 +80,10 @@ import Testing
     }
 
     /// Views, materialized views and sequences of a schema the spec made are read into `schema:`
-    /// (they stayed raw before), with their replace, refresh, alter and drop; a function or a
-    /// trigger of another schema stays raw with the reason (the import failed on it before: the
-    /// spec it wrote had a `schema:` create_function refuses); a drop names only the object it drops.
+    /// (they stayed raw before), with their replace, refresh, alter and drop; so are a function and
+    /// a trigger of another schema (they stayed raw before o15's `schema:` on them); a drop names
+    /// only the object it drops (billing's touch() and the trigger on billing.invoices, not the
+    /// public touch() or the trigger of the same name on payments).
     @Test func qualifiedViewsSequencesAndTheirDropsAreRead() throws {
         let dir = try temporaryFolder("schema-object-reading")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -117,28 +118,104 @@ import Testing
         let key = { QualifiedName(schema: "billing", name: $0).key }
         #expect(result.report.migrations[0].operations == [
             "create_schema", "create_table", "create_index", "create_view", "create_view", "create_sequence", "alter_sequence",
-            "refresh_materialized_view", "replace_view", "rename_index", "create_function", "create_table", "create_trigger",
-            "drop_view", "drop_view", "drop_sequence",
+            "refresh_materialized_view", "replace_view", "rename_index", "create_function", "create_function", "create_trigger",
+            "create_table", "create_trigger", "drop_function", "drop_trigger", "drop_view", "drop_view", "drop_sequence",
         ], "\(result.report.text)")
         let raw = result.report.migrations[0].raw.map(\.reason)
-        #expect(raw.count == 6, "\(result.report.text)")
+        #expect(raw.count == 2, "\(result.report.text)")
         #expect(raw.contains { $0.contains("CONCURRENTLY") })
-        #expect(raw.contains { $0.contains("a function of another schema, billing.touch") })
-        #expect(raw.contains { $0.contains("a trigger on billing.invoices") })
-        // The public touch() and the trigger on payments are not what these drop.
-        #expect(raw.contains { $0.hasPrefix("DROP: a function the spec does not know") })
-        #expect(raw.contains { $0.hasPrefix("DROP: a trigger the spec does not know on that table") })
         #expect(raw.contains { $0.contains("unknown schema 'sales'") }, "\(raw)")
         let ops = result.migrations[0].operations.map(\.value).filter { $0.kind != "sql" }
         #expect(ops.contains(.object(.refresh(name: key("totals")))))
         #expect(ops.contains(.object(.drop(kind: .sequence, name: key("invoice_numbers")))))
+        #expect(ops.contains(.object(.drop(kind: .function, name: key("touch")))))
+        #expect(ops.contains(.object(.drop(kind: .trigger, name: key("invoices_touch")))))
         #expect(ops.contains(.renameIndex(name: "invoices_total_idx", to: "invoices_amount_idx", table: "")))
         guard case let .object(.create(.view(view)))? = ops.first(where: { $0.kind == "create_view" }) else { Issue.record("\(ops)"); return }
         #expect(view.name == key("big_invoices"))
+        // What the drops leave: the public touch() and the trigger on payments.
+        let state = try MigrationChain.build(result.migrations).final
+        #expect(state.objectNames(.function) == ["touch"])
+        guard case let .trigger(left)? = state.object(.trigger, "invoices_touch") else { Issue.record("\(state.objectNames(.trigger))"); return }
+        #expect(left.table == "payments")
         let yaml = SpecWriter.yaml(result.migrations[0])
         #expect(yaml.contains("- create_sequence:\n      schema: \"billing\"\n      name: \"invoice_numbers\""), "\(yaml)")
         #expect(!yaml.contains("\\u001F"), "\(yaml)")
         #expect(try SpecLoader.load(text: yaml, file: "a.yaml").operations.map(\.value) == result.migrations[0].operations.map(\.value))
+    }
+
+    /// Functions and triggers of other schemas, a trigger executing another schema's function,
+    /// `CREATE OR REPLACE FUNCTION billing.f`, `ALTER SCHEMA … RENAME TO`, `UPDATE billing.t … FROM
+    /// archive.t2` and `DELETE FROM billing.t` are read into structured steps (each stayed raw
+    /// before: a function or trigger of another schema, a rename of a schema, a qualified UPDATE or
+    /// DELETE), written with `schema:`, `function: {schema, name}` and `from: {schema, table}`, and
+    /// read back the same. What the spec cannot say so stays raw, with the reason.
+    @Test func functionsTriggersRenamesAndUpdatesOfOtherSchemasAreRead() throws {
+        let dir = try temporaryFolder("schema-function-reading")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            -- +goose Up
+            CREATE SCHEMA billing;
+            CREATE SCHEMA audit;
+            CREATE SCHEMA archive;
+            CREATE TABLE billing.invoices (id bigint PRIMARY KEY, account_id bigint NOT NULL, status text NOT NULL, issued_at timestamptz);
+            CREATE TABLE archive.closed_accounts (account_id bigint PRIMARY KEY);
+            CREATE TABLE audit.changes (id bigint PRIMARY KEY, invoice_id bigint);
+            CREATE TABLE accounts (id bigint PRIMARY KEY, closed boolean NOT NULL DEFAULT false);
+            CREATE OR REPLACE FUNCTION billing.set_issued_at() RETURNS trigger AS $$ BEGIN NEW.issued_at := now(); RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE FUNCTION audit.record_change() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER invoices_set_issued_at BEFORE INSERT ON billing.invoices FOR EACH ROW EXECUTE FUNCTION billing.set_issued_at();
+            CREATE TRIGGER invoices_record_change AFTER UPDATE ON billing.invoices FOR EACH ROW EXECUTE FUNCTION audit.record_change();
+            CREATE OR REPLACE FUNCTION billing.set_issued_at() RETURNS trigger AS $$ BEGIN NEW.issued_at := coalesce(NEW.issued_at, now()); RETURN NEW; END $$ LANGUAGE plpgsql;
+            UPDATE billing.invoices SET status = 'void' FROM archive.closed_accounts WHERE closed_accounts.account_id = invoices.account_id;
+            UPDATE public.accounts SET closed = true FROM archive.closed_accounts WHERE closed_accounts.account_id = accounts.id;
+            DELETE FROM audit.changes WHERE invoice_id IS NULL;
+            DROP TRIGGER invoices_record_change ON audit.changes;
+            DROP TRIGGER invoices_record_change ON billing.invoices;
+            DROP FUNCTION audit.record_change();
+            ALTER SCHEMA archive RENAME TO retention;
+            ALTER SCHEMA sales RENAME TO leads;
+            DROP TRIGGER invoices_set_issued_at ON billing.invoices;
+            DROP FUNCTION billing.set_issued_at();
+            -- +goose Down
+
+            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+        #expect(result.report.migrations[0].operations == [
+            "create_schema", "create_schema", "create_schema", "create_table", "create_table", "create_table", "create_table",
+            "create_function", "create_function", "create_trigger", "create_trigger", "replace_function", "update", "update", "delete",
+            "drop_trigger", "drop_function", "rename_schema", "drop_trigger", "drop_function",
+        ], "\(result.report.text)")
+        // Raw, with the reason: a trigger not on that table, a schema the spec did not make.
+        let raw = result.report.migrations[0].raw.map(\.reason)
+        #expect(raw.count == 2, "\(result.report.text)")
+        #expect(raw.contains { $0.hasPrefix("DROP: a trigger the spec does not know on that table") }, "\(raw)")
+        #expect(raw.contains { $0.contains("schema sales is not one the spec made") }, "\(raw)")
+        let billing = { QualifiedName(schema: "billing", name: $0).key }
+        let ops = result.migrations[0].operations.map(\.value).filter { $0.kind != "sql" }
+        let archived = QualifiedName(schema: "archive", name: "closed_accounts").key
+        guard ops.count == 20, case let .object(.create(.trigger(own))) = ops[9], case let .object(.create(.trigger(other))) = ops[10],
+              case let .update(update) = ops[12], case let .update(accounts) = ops[13] else { Issue.record("\(ops)"); return }
+        #expect(own.name == billing("invoices_set_issued_at") && own.table == billing("invoices") && own.function == billing("set_issued_at"))
+        #expect(other.function == QualifiedName(schema: "audit", name: "record_change").key)
+        #expect(update.table == billing("invoices") && update.from == archived)
+        #expect(update.on?.text(for: .postgresql) == "closed_accounts.account_id = invoices.account_id")
+        #expect(accounts.table == "accounts" && accounts.from == archived, "public. is the default schema")
+        #expect(ops[14] == .delete(DeleteRows(table: QualifiedName(schema: "audit", name: "changes").key,
+                                              .predicate(DialectSQL(["postgresql": "invoice_id IS NULL"]), down: nil))))
+        #expect(ops.contains(.object(.renameSchema(name: "archive", to: "retention"))))
+        #expect(ops.contains(.object(.drop(kind: .function, name: billing("set_issued_at")))))
+        // Written with `schema:` on the step, the other schema's function and table as maps.
+        let yaml = SpecWriter.yaml(result.migrations[0])
+        #expect(yaml.contains("      function:\n        schema: \"audit\"\n        name: \"record_change\""), "\(yaml)")
+        #expect(yaml.contains("      from:\n        schema: \"archive\"\n        table: \"closed_accounts\""), "\(yaml)")
+        #expect(yaml.contains("- rename_schema:\n      name: \"archive\"\n      to: \"retention\""), "\(yaml)")
+        #expect(!yaml.contains("\\u001F"), "\(yaml)")
+        #expect(try SpecLoader.load(text: yaml, file: "a.yaml").operations.map(\.value) == result.migrations[0].operations.map(\.value))
+        // The chain replays: nothing left in the schemas' objects.
+        let state = try MigrationChain.build(result.migrations).final
+        #expect(state.objectNames(.function).isEmpty && state.objectNames(.trigger).isEmpty)
+        #expect(state.schemaNames == ["audit", "billing", "retention"])
     }
 
     /// `mgen baseline --db` reads every user schema (as snapshot does): the schema is made before
@@ -233,5 +310,86 @@ extension SchemaReadingTests {
         #expect(made.notes.contains { $0.contains("adds an enum value and uses it") })
         // Applied after the first spec: it runs.
         try withScratchDatabase(url) { db, _ in try build(MigrationChain.build([base.migrations[0].migration, spec]), on: db) }
+    }
+}
+
+/// `baseline --db` and `new --from-db` read the functions and triggers of every user schema (only
+/// the current schema's were read before: a function of billing and the trigger that executes it
+/// were missing from the baseline, and new --from-db did not see them).
+extension SchemaReadingTests {
+    static let functionsInSchemas = [
+        "CREATE SCHEMA billing",
+        "CREATE SCHEMA audit",
+        "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, status text NOT NULL, issued_at timestamptz)",
+        "CREATE FUNCTION billing.set_issued_at() RETURNS trigger AS $$ BEGIN NEW.issued_at := now(); RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE FUNCTION audit.record_change() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER invoices_set_issued_at BEFORE INSERT ON billing.invoices FOR EACH ROW EXECUTE FUNCTION billing.set_issued_at()",
+        "CREATE TRIGGER invoices_record_change AFTER UPDATE ON billing.invoices FOR EACH ROW EXECUTE FUNCTION audit.record_change()",
+    ]
+
+    @Test func baselineReadsFunctionsAndTriggersOfOtherSchemas() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let statements = Self.functionsInSchemas + [
+            // Overloaded in its schema: named as not read (the spec's drop names a function by name).
+            "CREATE FUNCTION audit.score(a integer) RETURNS integer AS $$ SELECT a $$ LANGUAGE sql IMMUTABLE",
+            "CREATE FUNCTION audit.score(a text) RETURNS integer AS $$ SELECT length(a) $$ LANGUAGE sql IMMUTABLE",
+        ]
+        let (original, result) = try withScratchDatabase(url) { db, _ in
+            try db.executeScript(statements)
+            return (try introspect(db, exclude: frameworkBookkeepingTables), try ImportEngine.baseline(db: db, source: "test"))
+        }
+        #expect(result.report.rawStatements == 0, "\(result.report.text)")
+        #expect(result.report.migrations[0].dropped.contains { $0.hasPrefix("function audit.score: not read") }, "\(result.report.text)")
+        let state = try MigrationChain.build(result.migrations).final
+        let billing = { QualifiedName(schema: "billing", name: $0).key }
+        let recordChange = QualifiedName(schema: "audit", name: "record_change").key
+        #expect(state.objectNames(.function).sorted() == [recordChange, billing("set_issued_at")].sorted())
+        guard case let .trigger(own)? = state.object(.trigger, billing("invoices_set_issued_at")),
+              case let .trigger(other)? = state.object(.trigger, billing("invoices_record_change")) else {
+            Issue.record("\(state.objectNames(.trigger))"); return
+        }
+        #expect(own.table == billing("invoices") && own.function == billing("set_issued_at"))
+        #expect(other.table == billing("invoices") && other.function == recordChange)
+        // Emitted with --include-baseline and applied: the same schema, but for the overloads.
+        let folder = try temporaryFolder("schema-functions-baseline")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let again = try schemaBuilt(by: MigrationChain.build(result.migrations), emitter: EmitterRegistry.require("sql"), folder: folder, at: url)
+        let changes = SnapshotDiff(original, again).render()
+        #expect(changes.count == 2 && changes.allSatisfy { $0.contains("audit.score") || $0.contains("audit\u{1F}score") }, "\(changes)")
+    }
+
+    @Test func newFromDatabaseWritesFunctionsAndTriggersOfOtherSchemas() throws {
+        guard let url = try databaseFor(.postgresql) else { return }
+        let base = try MigrationChain.build([SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: a
+            operations:
+              - create_schema: {name: billing}
+              - create_schema: {name: audit}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true},
+                  {name: status, type: text, nullable: false}, {name: issued_at, type: timestamptz}]}
+            """, file: "Specs/0001_a.yaml")])
+        let made = try withScratchDatabase(url) { db, _ in
+            try build(base, on: db)
+            try db.executeScript(Array(Self.functionsInSchemas.dropFirst(3)))
+            return try NewFromDatabase.make(after: base, db: db, source: "test", id: "0002", name: "from_db", created: nil,
+                                            file: "Specs/0002_from_db.yaml")
+        }
+        let spec = try #require(made.spec)
+        #expect(made.residual.isEmpty, "\(made.residual)")
+        #expect(spec.operations.map(\.value.kind) == ["create_function", "create_function", "create_trigger", "create_trigger"], "\(made.yaml ?? "")")
+        #expect(made.yaml?.contains("function:\n        schema: \"audit\"\n        name: \"record_change\"") == true, "\(made.yaml ?? "")")
+        // Applied after the first spec, it makes the database's schema.
+        let wanted = try withScratchDatabase(url) { db, _ in
+            try build(base, on: db)
+            try db.executeScript(Array(Self.functionsInSchemas.dropFirst(3)))
+            return try introspect(db, exclude: frameworkBookkeepingTables)
+        }
+        let built = try withScratchDatabase(url) { db, _ in
+            try build(MigrationChain.build([base.migrations[0].migration, spec]), on: db)
+            return try introspect(db, exclude: frameworkBookkeepingTables)
+        }
+        #expect(SnapshotDiff(wanted, built).render().isEmpty, "\(SnapshotDiff(wanted, built).render())")
     }
 }

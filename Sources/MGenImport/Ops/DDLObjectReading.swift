@@ -96,7 +96,7 @@ extension DDLReader.Parser {
     mutating func deleteRows() throws(KeepRaw) -> [Operation] {
         try expect("DELETE")
         try expect("FROM")
-        let table = try identifier()
+        let table = try dataTable()
         if let clause = topLevelWord(["ORDER", "LIMIT", "RETURNING", "USING", "AS"], from: i) { throw KeepRaw(reason: "DELETE with \(clause)") }
         if atEnd { return [.delete(DeleteRows(table: table, .predicate(DialectSQL([dialect.rawValue: "1 = 1"]), down: nil)))] }
         try expect("WHERE")
@@ -105,12 +105,22 @@ extension DDLReader.Parser {
         return [.delete(DeleteRows(table: table, .predicate(DialectSQL([dialect.rawValue: predicate]), down: nil)))]
     }
 
+    /// A table named by a data step: PostgreSQL's may be of another schema (`billing.invoices`, the
+    /// state's key for it; `public.` is the default schema's), spec 1.1: schemas.
+    mutating func dataTable() throws(KeepRaw) -> String {
+        guard dialect == .postgresql, i + 2 < tokens.tokens.count, tokens.isPunct(i + 1, "."),
+              let schema = name(at: i), let table = name(at: i + 2) else { return try identifier() }
+        i += 3
+        if tokens.isPunct(i, ".") { throw KeepRaw(reason: "a table named with its database") }
+        return schema == "public" ? table : QualifiedName(schema: schema, name: table).key
+    }
+
     /// `UPDATE t SET c = expression, … [WHERE condition]` of one table → `update`; joined with one
     /// other table (PostgreSQL `UPDATE t SET … FROM f WHERE condition`, MySQL `UPDATE t JOIN f ON
     /// condition SET t.c = …`) → `update` with `from` and the condition as `on` (what mgen renders so).
     mutating func update() throws(KeepRaw) -> [Operation] {
         try expect("UPDATE")
-        let table = try identifier()
+        let table = try dataTable()
         var from: String?
         var on: DialectSQL?
         if dialect == .mysql, word("JOIN") || (word("INNER") && word("JOIN")) {
@@ -136,7 +146,7 @@ extension DDLReader.Parser {
             assignments.append(Backfill.Assignment(column: column.name, expression: DialectSQL([dialect.rawValue: e.text])))
         } while punct(",")
         if dialect == .postgresql, word("FROM") {
-            from = try identifier()
+            from = try dataTable()
             guard word("WHERE") else { throw KeepRaw(reason: "UPDATE … FROM without a join condition") }
             if let clause = topLevelWord(["RETURNING"], from: i) { throw KeepRaw(reason: "UPDATE with \(clause)") }
             on = DialectSQL([dialect.rawValue: try rest(from: i)])

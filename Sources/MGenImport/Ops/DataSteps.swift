@@ -22,7 +22,7 @@ extension SpecWriter {
             }
         case let .update(update):
             var pairs: [(String, Value)] = [("table", .string(update.table))]
-            if let from = update.from { pairs.append(("from", .string(from))) }
+            if let from = update.from { pairs.append(("from", qualified(from, key: "table"))) }
             if let on = update.on { pairs.append(("on", dialectSQL(on))) }
             pairs.append(("set", .map(update.assignments.map { ($0.column, dialectSQL($0.expression)) })))
             if let predicate = update.predicate { pairs.append(("where", dialectSQL(predicate))) }

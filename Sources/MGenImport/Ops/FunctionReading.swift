@@ -8,15 +8,8 @@ extension PostgresReader.Reader {
     func createFunction(_ body: PostgresReader.Node) throws(KeepRaw) -> [Operation] {
         if body["is_procedure"] as? Bool == true { throw KeepRaw(reason: "CREATE PROCEDURE: no spec operation") }
         if body["sql_body"] != nil { throw KeepRaw(reason: "a SQL-standard function body") }
-        let parts = PostgresReader.strings(body["funcname"])
-        let bare = parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
-        // TODO(merge o15): create_function takes no `schema:` on this branch (its name would be
-        // written as a field the loader refuses); read a function of another schema into `schema:`
-        // once the field lands.
-        guard bare.count == 1 else {
-            throw KeepRaw(reason: "a function of another schema, \(parts.joined(separator: ".")) (create_function takes no schema: yet)")
-        }
-        let name = bare[0]
+        // spec 1.1: schemas. A function of another schema is the state's key for it (`schema:`).
+        let name = try Self.functionKey(PostgresReader.strings(body["funcname"]))
         // RETURNS SETOF t and RETURNS TABLE (…) are the spec's `returns` as written: rendered back
         // the same, and the TABLE columns are no arguments (DROP FUNCTION names the IN ones).
         guard body["returnType"] is PostgresReader.Node else { throw KeepRaw(reason: "a function without RETURNS") }
@@ -64,6 +57,17 @@ extension PostgresReader.Reader {
                                           deterministic: deterministic)
         if body["replace"] as? Bool == true, state.object(.function, name) != nil { return [.object(.replace(.function(function)))] }
         return [.object(.create(.function(function)))]
+    }
+
+    /// A function's dotted name as the state keys it: `f` and `public.f` are the default schema's,
+    /// `billing.f` is `schema:` billing (spec 1.1: schemas); a database-qualified one stays raw.
+    static func functionKey(_ parts: [String]) throws(KeepRaw) -> String {
+        let bare = parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
+        switch bare.count {
+        case 1: return bare[0]
+        case 2: return QualifiedName(schema: bare[0], name: bare[1]).key
+        default: throw KeepRaw(reason: "function name \(parts.joined(separator: "."))")
+        }
     }
 
     static let functionClauses: Set<String> = ["LANGUAGE", "AS", "IMMUTABLE", "STABLE", "VOLATILE", "STRICT", "CALLED", "SECURITY", "PARALLEL",

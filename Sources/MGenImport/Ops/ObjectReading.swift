@@ -37,16 +37,11 @@ extension PostgresReader.Reader {
         guard let name = body["trigname"] as? String else { throw KeepRaw(reason: "trigger without a name") }
         for key in ["args", "columns", "whenClause", "transitionRels"] where body[key] != nil { throw KeepRaw(reason: "trigger \(key)") }
         if body["isconstraint"] as? Bool == true || body["replace"] as? Bool == true { throw KeepRaw(reason: "CONSTRAINT or OR REPLACE trigger") }
+        // spec 1.1: schemas. A trigger lives with its table (its name keyed by the table's schema);
+        // the function it executes may be of another schema (`function: {schema, name}`).
         let table = try relation(body)
-        // TODO(merge o15): create_trigger takes no `schema:` on this branch, so a trigger on a
-        // table of another schema stays raw; read it into `schema:` once the field lands.
-        if QualifiedName.isQualified(table) {
-            throw KeepRaw(reason: "a trigger on \(QualifiedName(table)), a table of another schema (create_trigger takes no schema: yet)")
-        }
-        let function = PostgresReader.strings(body["funcname"])
-        guard function.count == 1 || (function.count == 2 && function[0] == "public") , let functionName = function.last else {
-            throw KeepRaw(reason: "schema-qualified trigger function")
-        }
+        let key = QualifiedName(table).sibling(name).key
+        let functionName = try Self.functionKey(PostgresReader.strings(body["funcname"]))
         let timingBits = body["timing"] as? Int ?? 0
         let timing: TriggerDefinition.Timing = timingBits & 64 != 0 ? .insteadOf : timingBits & 2 != 0 ? .before : .after
         let eventBits = body["events"] as? Int ?? 0
@@ -56,7 +51,7 @@ extension PostgresReader.Reader {
         if eventBits & 16 != 0 { events.append(.update) }
         if eventBits & 8 != 0 { events.append(.delete) }
         guard !events.isEmpty else { throw KeepRaw(reason: "trigger events") }
-        return [.object(.create(.trigger(TriggerDefinition(name: name, table: table, timing: timing, events: events,
+        return [.object(.create(.trigger(TriggerDefinition(name: key, table: table, timing: timing, events: events,
                                                            forEachRow: body["row"] as? Bool ?? false, function: functionName))))]
     }
 
@@ -97,18 +92,20 @@ extension PostgresReader.Reader {
             switch kind {
             case .trigger:
                 // `t ON [schema.]table`: the state's trigger of that name must be on that table.
+                // spec 1.1: schemas. The trigger is keyed by its table's schema.
                 let parts = PostgresReader.names(of: object)
-                guard parts.count == 2 || parts.count == 3, let trigger = parts.last,
-                      case let .trigger(known)? = state.object(.trigger, trigger),
-                      known.table == QualifiedName(schema: parts.count == 3 ? parts[0] : nil, name: parts[parts.count - 2]).key else {
+                guard parts.count == 2 || parts.count == 3, let trigger = parts.last else {
                     throw KeepRaw(reason: "a trigger the spec does not know on that table")
                 }
-                name = trigger
+                let table = QualifiedName(schema: parts.count == 3 ? parts[0] : nil, name: parts[parts.count - 2])
+                let key = table.sibling(trigger).key
+                guard case let .trigger(known)? = state.object(.trigger, key), known.table == table.key else {
+                    throw KeepRaw(reason: "a trigger the spec does not know on that table")
+                }
+                name = key
             case .function:
-                // TODO(merge o15): functions take no `schema:` on this branch; a qualified one stays raw.
-                let parts = PostgresReader.strings((object["ObjectWithArgs"] as? ONode)?["objname"])
-                let bare = parts.count > 1 && parts[0] == "public" ? Array(parts.dropFirst()) : parts
-                name = bare.count == 1 ? bare[0] : nil
+                // spec 1.1: schemas. `billing.f()` is the state's function keyed so.
+                name = try Self.functionKey(PostgresReader.strings((object["ObjectWithArgs"] as? ONode)?["objname"]))
             case .extension: name = (object["String"] as? ONode)?["sval"] as? String
             default:
                 let parts = PostgresReader.names(of: object)

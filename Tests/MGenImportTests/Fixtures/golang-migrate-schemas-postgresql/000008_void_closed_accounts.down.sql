@@ -1,0 +1,3 @@
+-- The voided drafts stay void.
+DROP TABLE archive.closed_accounts;
+DROP SCHEMA archive;

@@ -1,0 +1,1 @@
+ALTER SCHEMA retention RENAME TO archive;

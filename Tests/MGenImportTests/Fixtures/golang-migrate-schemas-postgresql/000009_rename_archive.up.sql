@@ -1,0 +1,1 @@
+ALTER SCHEMA archive RENAME TO retention;
