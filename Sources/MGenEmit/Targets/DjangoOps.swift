@@ -369,29 +369,32 @@ extension DjangoWriter {
            !old.provesNotNull(change.column) {
             return [try stepSQL(s, state: alters)]
         }
-        if can.modifyRestatesColumn, oldColumn.nullable != newColumn.nullable, oldColumn.comment != nil || newColumn.comment != nil {
+        if can.modifyRestatesColumn, oldColumn.nullable != newColumn.nullable,
+           [oldColumn, newColumn].contains(where: { $0.comment != nil || $0.collation != nil }) {
             return removes + (try commentKeptAcrossNullChange(oldColumn, newColumn, old: old, new: new, change)) + adds
         }
         return removes + alters + adds
     }
 
     /// Django on MySQL changes nullability with `MODIFY col <type> NULL|NOT NULL`, without the
-    /// column's COMMENT, which MySQL then drops (seed 14, fixture django-mysql-null-change-loses-comment).
-    /// So the change runs between comment-only AlterFields, each of which Django writes as a
-    /// `MODIFY … COMMENT` with its own column type: the comment goes first, the change runs
-    /// without it, and it comes back after; unapplied, the same in the other order.
+    /// column's COMMENT or COLLATE, which MySQL then drops (seed 14, fixture
+    /// django-mysql-null-change-loses-comment; seed 15, django-mysql-null-change-loses-collation).
+    /// So the change runs between AlterFields of the comment and collation alone, each of which
+    /// Django writes as a `MODIFY … COLLATE … COMMENT` with its own column type: they go first, the
+    /// change runs without them, and they come back after; unapplied, the same in the other order.
     mutating func commentKeptAcrossNullChange(_ oldColumn: Column, _ newColumn: Column, old: Table, new: Table,
                                               _ change: AlterColumn) throws(Failure) -> [PyNode] {
         let name = Self.kw("name", Py.string(Self.fieldName(change.column, in: new)))
-        func alter(_ column: Column, comment: String?, in table: Table) throws(Failure) -> PyNode {
+        func alter(_ column: Column, bare: Bool, in table: Table) throws(Failure) -> PyNode {
             var column = column
-            column.comment = comment
+            if bare { (column.comment, column.collation) = (nil, nil) }
             return call("AlterField", [model(change.table), name, Self.kw("field", try field(column, in: table))])
         }
+        func restated(_ column: Column) -> Bool { column.comment != nil || column.collation != nil }
         var out: [PyNode] = []
-        if oldColumn.comment != nil { out.append(try alter(oldColumn, comment: nil, in: old)) }
-        out.append(try alter(newColumn, comment: nil, in: new))
-        if newColumn.comment != nil { out.append(try alter(newColumn, comment: newColumn.comment, in: new)) }
+        if restated(oldColumn) { out.append(try alter(oldColumn, bare: true, in: old)) }
+        out.append(try alter(newColumn, bare: true, in: new))
+        if restated(newColumn) { out.append(try alter(newColumn, bare: false, in: new)) }
         return out
     }
 
