@@ -113,6 +113,13 @@ struct AlembicRenderer {
         // restates no generation expression), and so is, on SQLite, every batch step on such a
         // table (the batch copies the table as SQLAlchemy reflects it).
         if case .alterColumn = operation, operation.touchesGeneratedOrCollatedColumn(in: context.before) { return try execute(operation, context) }
+        // MySQL: Alembic renames with CHANGE, which restates the column without its generation
+        // expression (errno 1907 "not yet supported for generated columns": seed 17, fixture
+        // alembic-mysql-rename-generated-column); mgen's RENAME COLUMN restates nothing.
+        if can.modifyRestatesColumn, case let .renameColumn(table, from, _) = operation,
+           context.before.table(table)?.column(from)?.generated != nil {
+            return try execute(operation, context)
+        }
         // SQLite adds a STORED generated column only by mgen's table rebuild.
         if case let .addColumn(_, column, _, _) = operation, column.generated?.isStored(dialect) == true, traits.batchMode {
             return try execute(operation, context)
