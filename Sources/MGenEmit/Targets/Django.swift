@@ -465,11 +465,41 @@ struct DjangoWriter {
     // MARK: - SQL from the dialect renderer, for RunSQL
 
     func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
+        var (operation, after) = (operation, after)
+        if let keyed = djangoKeyed(operation) { (operation, after) = (keyed, try applied(keyed, to: before)) }
         let context = StepContext(before: before, after: after, inTransaction: migration.runsInTransaction,
                                   migrationID: migration.id, direction: direction, position: position)
         let statements = try ownKeyIndexes(try render(operation, context), operation, context)
         guard direction == .up, let partOpenings else { return statements.map(\.sql) }
         return Self.withBoundaries(statements, openings: partOpenings)
+    }
+
+    /// A table or column that mgen's SQL makes (RunSQL: an unsigned or generated column, table
+    /// options; or the reverse of a drop) with a foreign key Django owns: the key as Django makes it,
+    /// under Django's name, without ON DELETE/UPDATE (Django applies on_delete itself) and, on
+    /// PostgreSQL, INITIALLY DEFERRED, so that the database holds what Django's state says it
+    /// made and later steps find the key by Django's name (seed 30 mysql: a RenameField of the
+    /// referenced column re-made the key by Django's name, which mgen's CREATE TABLE had not used).
+    func djangoKeyed(_ operation: MGenSpec.Operation) -> MGenSpec.Operation? {
+        guard !traits.remakesTablesToAlter else { return nil }  // SQLite: unnamed keys, remade by Django's rebuilds
+        func keyed(_ fk: ForeignKey) -> ForeignKey? {
+            guard djangoOwns(fk), let name = DjangoNames.foreignKeyName(fk, dialect: dialect) else { return nil }
+            var out = fk
+            (out.name, out.onDelete, out.onUpdate) = (name, nil, nil)
+            if dialect == .postgresql { out.deferrable = .deferred }  // Django's own keys are, there
+            return out
+        }
+        switch operation {
+        case var .createTable(table):
+            let keys = table.foreignKeys.map { keyed($0) ?? $0 }
+            guard keys != table.foreignKeys else { return nil }
+            table.foreignKeys = keys
+            return .createTable(table)
+        case let .addColumn(table, column, unique, fk?):
+            guard let key = keyed(fk) else { return nil }
+            return .addColumn(table: table, column: column, unique: unique, foreignKey: key)
+        default: return nil
+        }
     }
 
     /// A step's SQL that spans parts (ADD CHECK … NOT VALID, VALIDATE, SET NOT NULL) in a migration
