@@ -246,15 +246,18 @@ enum DjangoDifferences {
     /// that is one of the pairs above: a column mgen's SQL made (a table RunSQL created for another
     /// column's sake) comes back in Django's spelling when a Django operation's reverse re-declares
     /// it from its field (seed 4 mysql: `time` made by RunSQL, AlterField's reverse gives `time(6)`),
-    /// and the other way round. Both are accepted against mgen's reference; any other change shows.
+    /// and the other way round; and so for a MySQL CHECK `expr` (mgen's SQL: a rename_constraint's
+    /// reverse adds it back) and `expr = 1` (Django's AddConstraint; seed 26). Both are accepted
+    /// against mgen's reference; any other change shows.
     static func unexplainedReverse(_ expected: SchemaSnapshot, _ actual: SchemaSnapshot) -> [String] {
-        let actual = typesSpelledLike(actual, expected)
+        let actual = spelledLike(actual, expected)
         return SnapshotDiff(uniquesAsIndexes(keyIndexesNamedAlike(expected)), uniquesAsIndexes(keyIndexesNamedAlike(actual))).render()
     }
 
     /// `snapshot` with each column whose type is the other side of an allowed pair (mgen's ↔
-    /// Django's, per `types`) from its column in `like` given `like`'s type.
-    static func typesSpelledLike(_ snapshot: SchemaSnapshot, _ like: SchemaSnapshot) -> SchemaSnapshot {
+    /// Django's, per `types`) from its column in `like` given `like`'s type, and each MySQL CHECK
+    /// that is `like`'s with or without Django's ` = 1` given `like`'s text.
+    static func spelledLike(_ snapshot: SchemaSnapshot, _ like: SchemaSnapshot) -> SchemaSnapshot {
         var out = snapshot
         let dialect = snapshot.dialect.rawValue
         for t in out.tables.indices {
@@ -266,6 +269,13 @@ enum DjangoDifferences {
                 else { continue }
                 out.tables[t].columns[c].nativeType = match.nativeType
                 out.tables[t].columns[c].neutralType = match.neutralType
+            }
+            guard snapshot.dialect == .mysql else { continue }
+            for k in out.tables[t].checkConstraints.indices {
+                let check = out.tables[t].checkConstraints[k]
+                guard let name = check.name, let match = other.checkConstraints.first(where: { $0.name == name }),
+                      match.expression == check.expression + " = 1" || check.expression == match.expression + " = 1" else { continue }
+                out.tables[t].checkConstraints[k] = match
             }
         }
         return out
