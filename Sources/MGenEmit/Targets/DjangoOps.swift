@@ -67,7 +67,13 @@ extension DjangoWriter {
             // A collation change: AlterField would restate the column with Django's own type
             // (MySQL's longtext for a text column: fixture generated-collations-mysql); an inline
             // enum is Django's CharField, whose AlterField it takes (fixture django-mysql-enum-collation).
-            || Self.changesCollationOfAPlainColumn(step.operation, in: step.before) {
+            || Self.changesCollationOfAPlainColumn(step.operation, in: step.before)
+            // MySQL: Django's CREATE TABLE / ADD COLUMN take a comment's `%` as it is, its MODIFY
+            // only doubled (the driver formats it), and a reverse restates the field from the
+            // state another operation left: a column whose comment holds `%` is made and dropped
+            // by mgen's SQL, its field always `%%` (see comment; seed 31: AlterField's reverse
+            // restated AddField's `100%`).
+            || (can.inlineComments && Self.touchesPercentComment(step.operation, in: step.before)) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
@@ -93,6 +99,17 @@ extension DjangoWriter {
               let column = before.table(change.table)?.column(change.column) else { return false }
         if case .enumeration = change.type ?? column.type { return false }
         return true
+    }
+
+    static func touchesPercentComment(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
+        func percent(_ column: Column?) -> Bool { column?.comment?.contains("%") == true }
+        switch operation {
+        case let .createTable(table): return table.columns.contains(where: percent)
+        case let .addColumn(_, column, _, _): return percent(column)
+        case let .dropColumn(table, column): return percent(before.table(table)?.column(column))
+        case let .dropTable(name): return before.table(name)?.columns.contains(where: percent) == true
+        default: return false
+        }
     }
 
     static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
@@ -159,8 +176,16 @@ extension DjangoWriter {
 
     /// `RunSQL` with the step's own SQL and the SQL of its inverse.
     func stepSQL(_ s: DjangoStep, state: [PyNode] = []) throws(Failure) -> PyNode {
-        runSQL(try specSQL(s.operation, before: s.before, after: s.after, position: s.position),
-               try reverseSQL(s.operation, before: s.before, after: s.after, position: s.position), state: state)
+        // A table or column made or dropped by mgen's SQL: the keys Django owns under Django's
+        // names both ways (see djangoKeyed; seed 31: the reverse of a RunSQL add_column dropped
+        // the key by mgen's name).
+        var (operation, before, after) = (s.operation, s.before, s.after)
+        if ["create_table", "add_column", "drop_column", "drop_table"].contains(operation.kind) {
+            (before, after) = (try djangoKeyed(before), try djangoKeyed(after))
+            operation = djangoKeyed(operation) ?? operation
+        }
+        return runSQL(try specSQL(operation, before: before, after: after, position: s.position),
+                      try reverseSQL(operation, before: before, after: after, position: s.position), state: state)
     }
 
     /// Whether the database holds Django's own constraint for a foreign key (what makemigrations
@@ -239,7 +264,7 @@ extension DjangoWriter {
                             _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(tableName, s.after)
         var out: [PyNode] = [call("AddField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: table))),
-                                               Self.kw("field", try field(column, in: table, commentsFormatted: !can.inlineComments || hasParameters([column])))])]
+                                               Self.kw("field", try field(column, in: table))])]
         out += enumCheckOps(column, table: tableName, remove: false)
         if let unique { out.append(call("AddConstraint", [model(tableName), Self.kw("constraint", self.unique(unique, table: table))])) }
         if let foreignKey, !djangoOwns(foreignKey) {
