@@ -514,14 +514,15 @@ struct DjangoWriter {
     }
 
     /// The state with every key Django owns as Django made it (for mgen's SQL of a step that makes
-    /// or drops a table or column).
-    func djangoKeyed(_ state: SchemaState) throws(Failure) -> SchemaState {
+    /// or drops a table or column); a key the state cannot take so stays as it is.
+    func djangoKeyed(_ state: SchemaState) -> SchemaState {
         guard !traits.remakesTablesToAlter else { return state }
         var out = state
         for name in state.tableNames {
             for fk in state.table(name)?.foreignKeys ?? [] {
-                guard let key = keyed(fk) else { continue }
-                out = try applied(.addForeignKey(key), to: try applied(.dropConstraint(table: name, name: fk.name), to: out))
+                guard let key = keyed(fk), let dropped = try? applied(.dropConstraint(table: name, name: fk.name), to: out),
+                      let added = try? applied(.addForeignKey(key), to: dropped) else { continue }
+                out = added
             }
         }
         return out

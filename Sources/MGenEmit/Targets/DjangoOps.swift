@@ -181,11 +181,26 @@ extension DjangoWriter {
         // the key by mgen's name).
         var (operation, before, after) = (s.operation, s.before, s.after)
         if ["create_table", "add_column", "drop_column", "drop_table"].contains(operation.kind) {
-            (before, after) = (try djangoKeyed(before), try djangoKeyed(after))
+            (before, after) = (djangoKeyed(before), djangoKeyed(after))
             operation = djangoKeyed(operation) ?? operation
         }
-        return runSQL(try specSQL(operation, before: before, after: after, position: s.position),
-                      try reverseSQL(operation, before: before, after: after, position: s.position), state: state)
+        var up = try specSQL(operation, before: before, after: after, position: s.position)
+        // MySQL: Django's state holds an enum column as a CharField and its CHECK (see enumCheck);
+        // the table mgen's SQL made gets that CHECK too, so Django's later Remove/AddConstraint of
+        // it (a rename_table) find it (seed 34: the reverse added one the table never had).
+        if case let .createTable(table) = operation, can.enumStrategy == .columnType, let made = after.table(table.name) {
+            let sql = renderer.dialect
+            var checked = after
+            for column in made.columns {
+                guard case let .enumeration(values) = column.type else { continue }
+                let check = CheckConstraint(name: "\(QualifiedName.unqualified(table.name))_\(column.name)_check", table: table.name,
+                                            expression: "\(sql.quote(column.name)) IN (\(values.map(sql.stringLiteral).joined(separator: ", ")))")
+                let next = try applied(.addCheck(check), to: checked)
+                up += try specSQL(.addCheck(check), before: checked, after: next, position: s.position)
+                checked = next
+            }
+        }
+        return runSQL(up, try reverseSQL(operation, before: before, after: after, position: s.position), state: state)
     }
 
     /// Whether the database holds Django's own constraint for a foreign key (what makemigrations
