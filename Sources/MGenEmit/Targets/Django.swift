@@ -509,7 +509,7 @@ struct DjangoWriter {
         guard djangoOwns(fk), let name = DjangoNames.foreignKeyName(fk, dialect: dialect) else { return nil }
         var out = fk
         (out.name, out.onDelete, out.onUpdate) = (name, nil, nil)
-        if dialect == .postgresql { out.deferrable = .deferred }  // Django's own keys are, there
+        if traits.deferredForeignKeys { out.deferrable = .deferred }
         return out
     }
 
