@@ -258,9 +258,7 @@ struct DjangoWriter {
     // MARK: - Fields
 
     /// `models.CharField(max_length=100, null=True)`: keyword arguments sorted, as Django writes them.
-    /// `commentsFormatted`: whether Django passes the statement that carries the comment through
-    /// parameter formatting (see `comment`).
-    mutating func field(_ column: Column, in table: Table, namedColumn: Bool = false, commentsFormatted: Bool = true) throws(Failure) -> String {
+    mutating func field(_ column: Column, in table: Table, namedColumn: Bool = false) throws(Failure) -> String {
         if column.name.contains("__") {
             throw Failure(message: "Django cannot have a field named '\(column.name)' ('\(table.name)'): `__` separates lookups in Django",
                           fix: "rename the column so that it has no `__`")
@@ -310,7 +308,7 @@ struct DjangoWriter {
         if namedColumn, fk == nil { kwargs.append(("db_column", Py.string(column.name))) }
         if isPrimaryKey { kwargs += [("primary_key", "True"), ("serialize", "False")] }
         if column.nullable && !isPrimaryKey { kwargs.append(("null", "True")) }
-        if let comment = column.comment { kwargs.append(("db_comment", self.comment(comment, formatted: commentsFormatted))) }
+        if let comment = column.comment { kwargs.append(("db_comment", self.comment(comment, formatted: true))) }
         // spec 1.1: collations (Django quotes the name as the database needs)
         if let collation = column.collation(dialect), column.type.isDjangoCollatable, cls == "CharField" || cls == "TextField" {
             kwargs.append(("db_collation", Py.string(collation)))
@@ -421,7 +419,9 @@ struct DjangoWriter {
     /// where it then passes that text through the driver's parameter formatting a `%` must be `%%`
     /// (else "not enough arguments for format string"): PostgreSQL's COMMENT ON and MySQL's
     /// ALTER/MODIFY always are; MySQL's inline COMMENT in CREATE TABLE / ADD COLUMN only when the
-    /// statement has parameters (a literal `db_default`). SQLite keeps comments in the state only.
+    /// statement has parameters (a literal `db_default`), so there a column whose comment holds
+    /// `%` is made and dropped by mgen's SQL (see touchesPercentComment) and its field, whose
+    /// every other statement is formatted, always says `%%`. SQLite keeps comments in the state only.
     func comment(_ text: String, formatted: Bool) -> String {
         guard dialect.capabilities.comments, formatted else { return Py.string(text) }
         return Py.string(text.replacingOccurrences(of: "%", with: "%%"))
@@ -477,11 +477,67 @@ struct DjangoWriter {
         return context
     }
 
-    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up) throws(Failure) -> [String] {
+    func specSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int, direction: Direction = .up,
+                 droppedColumns: Set<QualifiedColumn> = []) throws(Failure) -> [String] {
+        var (operation, after) = (operation, after)
+        if let keyed = djangoKeyed(operation) { (operation, after) = (keyed, try applied(keyed, to: before)) }
         let context = sqlContext(before: before, after: after, position: position, direction: direction)
-        let statements = try ownKeyIndexes(try render(operation, context), operation, context)
+        var statements = try ownKeyIndexes(try render(operation, context), operation, context)
+        if case let .dropConstraint(table, name) = operation, dialect.capabilities.implicitForeignKeyIndexes,
+           let fk = before.table(table)?.foreignKeys.first(where: { $0.name == name }), fk.columns.count == 1,
+           droppedColumns.contains(QualifiedColumn(table: table, column: fk.columns[0])) {
+            // A key whose column goes next (the reverse of an add_column with its key): DROP COLUMN
+            // drops the key's index whatever its name, which for a key Django owns may be InnoDB's
+            // or Django's `<table>_<col>_<hash>` (seed 31).
+            statements.removeAll { [$0].droppedForeignKeyIndexes == [name] }
+        }
         guard direction == .up, let partOpenings else { return statements.map(\.sql) }
         return Self.withBoundaries(statements, openings: partOpenings)
+    }
+
+    /// A table or column that mgen's SQL makes (RunSQL: an unsigned or generated column, table
+    /// options; or the reverse of a drop) with a foreign key Django owns: the key as Django makes it,
+    /// under Django's name, without ON DELETE/UPDATE (Django applies on_delete itself) and, on
+    /// PostgreSQL, INITIALLY DEFERRED, so that the database holds what Django's state says it
+    /// made and later steps find the key by Django's name (seed 30 mysql: a RenameField of the
+    /// referenced column re-made the key by Django's name, which mgen's CREATE TABLE had not used).
+    func djangoKeyed(_ operation: MGenSpec.Operation) -> MGenSpec.Operation? {
+        guard !traits.remakesTablesToAlter else { return nil }  // SQLite: unnamed keys, remade by Django's rebuilds
+        switch operation {
+        case var .createTable(table):
+            let keys = table.foreignKeys.map { keyed($0) ?? $0 }
+            guard keys != table.foreignKeys else { return nil }
+            table.foreignKeys = keys
+            return .createTable(table)
+        case let .addColumn(table, column, unique, fk?):
+            guard let key = keyed(fk) else { return nil }
+            return .addColumn(table: table, column: column, unique: unique, foreignKey: key)
+        default: return nil
+        }
+    }
+
+    /// The key as Django makes it, for a key Django owns; nil for any other.
+    func keyed(_ fk: ForeignKey) -> ForeignKey? {
+        guard djangoOwns(fk), let name = DjangoNames.foreignKeyName(fk, dialect: dialect) else { return nil }
+        var out = fk
+        (out.name, out.onDelete, out.onUpdate) = (name, nil, nil)
+        if traits.deferredForeignKeys { out.deferrable = .deferred }
+        return out
+    }
+
+    /// The state with every key Django owns as Django made it (for mgen's SQL of a step that makes
+    /// or drops a table or column); a key the state cannot take so stays as it is.
+    func djangoKeyed(_ state: SchemaState) -> SchemaState {
+        guard !traits.remakesTablesToAlter else { return state }
+        var out = state
+        for name in state.tableNames {
+            for fk in state.table(name)?.foreignKeys ?? [] {
+                guard let key = keyed(fk), let dropped = try? applied(.dropConstraint(table: name, name: fk.name), to: out),
+                      let added = try? applied(.addForeignKey(key), to: dropped) else { continue }
+                out = added
+            }
+        }
+        return out
     }
 
     /// A step's SQL that spans parts (ADD CHECK … NOT VALID, VALIDATE, SET NOT NULL) in a migration
@@ -552,12 +608,15 @@ struct DjangoWriter {
     /// The SQL that undoes `operation` (its inverse, rendered step by step), nil when it has none.
     func reverseSQL(_ operation: MGenSpec.Operation, before: SchemaState, after: SchemaState, position: Int) throws(Failure) -> [String]? {
         guard let inverse = operation.inverse(in: before) else { return nil }
+        let dropped = Set(inverse.compactMap { op -> QualifiedColumn? in
+            if case let .dropColumn(table, column) = op { QualifiedColumn(table: table, column: column) } else { nil }
+        })
         var state = after
         var out: [String] = []
         for op in inverse {
             var next = state
             next.applyInverse(op)
-            out += try specSQL(op, before: state, after: next, position: position, direction: .down)
+            out += try specSQL(op, before: state, after: next, position: position, direction: .down, droppedColumns: dropped)
             state = next
         }
         return out
@@ -685,10 +744,8 @@ struct DjangoWriter {
             // Django 5.2's composite primary key: a `pk` field over the columns.
             fields.append(.inline("('pk', \(models("CompositePrimaryKey"))(\(pk.columns.map { Py.string(Self.fieldName($0, in: table)) }.joined(separator: ", "))))"))
         }
-        // MySQL writes column comments into CREATE TABLE (see comment).
-        let formatted = !can.inlineComments || hasParameters(table.columns)
         for column in table.columns {
-            fields.append(.inline("(\(Py.string(Self.fieldName(column.name, in: table))), \(try field(column, in: table, commentsFormatted: formatted)))"))
+            fields.append(.inline("(\(Py.string(Self.fieldName(column.name, in: table))), \(try field(column, in: table)))"))
         }
         var constraints: [PyNode] = []
         for column in table.columns { if let check = enumCheck(column, table: table.name) { constraints.append(.inline(check)) } }
@@ -817,4 +874,10 @@ extension ColumnType {
         if case .enumeration = self { return true }
         return isCharacterString || self == .text
     }
+}
+
+/// A column by its table, for sets of columns a step drops.
+struct QualifiedColumn: Hashable {
+    var table: String
+    var column: String
 }

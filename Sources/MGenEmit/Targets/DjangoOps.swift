@@ -67,7 +67,13 @@ extension DjangoWriter {
             // A collation change: AlterField would restate the column with Django's own type
             // (MySQL's longtext for a text column: fixture generated-collations-mysql); an inline
             // enum is Django's CharField, whose AlterField it takes (fixture django-mysql-enum-collation).
-            || Self.changesCollationOfAPlainColumn(step.operation, in: step.before) {
+            || Self.changesCollationOfAPlainColumn(step.operation, in: step.before)
+            // MySQL: Django's CREATE TABLE / ADD COLUMN take a comment's `%` as it is, its MODIFY
+            // only doubled (the driver formats it), and a reverse restates the field from the
+            // state another operation left: a column whose comment holds `%` is made and dropped
+            // by mgen's SQL, its field always `%%` (see comment; seed 31: AlterField's reverse
+            // restated AddField's `100%`).
+            || (can.inlineComments && Self.touchesPercentComment(step.operation, in: step.before)) {
             return [try stepSQL(DjangoStep(step: step, after: after, position: position),
                                 state: try djangoOperations(step, after: after, position: position))]
         }
@@ -107,6 +113,17 @@ extension DjangoWriter {
               let column = before.table(change.table)?.column(change.column) else { return false }
         if case .enumeration = change.type ?? column.type { return false }
         return true
+    }
+
+    static func touchesPercentComment(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
+        func percent(_ column: Column?) -> Bool { column?.comment?.contains("%") == true }
+        switch operation {
+        case let .createTable(table): return table.columns.contains(where: percent)
+        case let .addColumn(_, column, _, _): return percent(column)
+        case let .dropColumn(table, column): return percent(before.table(table)?.column(column))
+        case let .dropTable(name): return before.table(name)?.columns.contains(where: percent) == true
+        default: return false
+        }
     }
 
     static func dropsEnumTypeColumn(_ operation: MGenSpec.Operation, in before: SchemaState) -> Bool {
@@ -175,8 +192,31 @@ extension DjangoWriter {
 
     /// `RunSQL` with the step's own SQL and the SQL of its inverse.
     func stepSQL(_ s: DjangoStep, state: [PyNode] = []) throws(Failure) -> PyNode {
-        runSQL(try specSQL(s.operation, before: s.before, after: s.after, position: s.position),
-               try reverseSQL(s.operation, before: s.before, after: s.after, position: s.position), state: state)
+        // A table or column made or dropped by mgen's SQL: the keys Django owns under Django's
+        // names both ways (see djangoKeyed; seed 31: the reverse of a RunSQL add_column dropped
+        // the key by mgen's name).
+        var (operation, before, after) = (s.operation, s.before, s.after)
+        if ["create_table", "add_column", "drop_column", "drop_table"].contains(operation.kind) {
+            (before, after) = (djangoKeyed(before), djangoKeyed(after))
+            operation = djangoKeyed(operation) ?? operation
+        }
+        var up = try specSQL(operation, before: before, after: after, position: s.position)
+        // MySQL: Django's state holds an enum column as a CharField and its CHECK (see enumCheck);
+        // the table mgen's SQL made gets that CHECK too, so Django's later Remove/AddConstraint of
+        // it (a rename_table) find it (seed 34: the reverse added one the table never had).
+        if case let .createTable(table) = operation, can.enumStrategy == .columnType, let made = after.table(table.name) {
+            let sql = renderer.dialect
+            var checked = after
+            for column in made.columns {
+                guard case let .enumeration(values) = column.type else { continue }
+                let check = CheckConstraint(name: "\(QualifiedName.unqualified(table.name))_\(column.name)_check", table: table.name,
+                                            expression: "\(sql.quote(column.name)) IN (\(values.map(sql.stringLiteral).joined(separator: ", ")))")
+                let next = try applied(.addCheck(check), to: checked)
+                up += try specSQL(.addCheck(check), before: checked, after: next, position: s.position)
+                checked = next
+            }
+        }
+        return runSQL(up, try reverseSQL(operation, before: before, after: after, position: s.position), state: state)
     }
 
     /// Whether the database holds Django's own constraint for a foreign key (what makemigrations
@@ -255,7 +295,7 @@ extension DjangoWriter {
                             _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let table = try self.table(tableName, s.after)
         var out: [PyNode] = [call("AddField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: table))),
-                                               Self.kw("field", try field(column, in: table, commentsFormatted: !can.inlineComments || hasParameters([column])))])]
+                                               Self.kw("field", try field(column, in: table))])]
         out += enumCheckOps(column, table: tableName, remove: false)
         if let unique { out.append(call("AddConstraint", [model(tableName), Self.kw("constraint", self.unique(unique, table: table))])) }
         if let foreignKey, !djangoOwns(foreignKey) {
@@ -385,29 +425,32 @@ extension DjangoWriter {
            !old.provesNotNull(change.column) {
             return [try stepSQL(s, state: alters)]
         }
-        if can.modifyRestatesColumn, oldColumn.nullable != newColumn.nullable, oldColumn.comment != nil || newColumn.comment != nil {
+        if can.modifyRestatesColumn, oldColumn.nullable != newColumn.nullable,
+           [oldColumn, newColumn].contains(where: { $0.comment != nil || $0.collation != nil }) {
             return removes + (try commentKeptAcrossNullChange(oldColumn, newColumn, old: old, new: new, change)) + adds
         }
         return removes + alters + adds
     }
 
     /// Django on MySQL changes nullability with `MODIFY col <type> NULL|NOT NULL`, without the
-    /// column's COMMENT, which MySQL then drops (seed 14, fixture django-mysql-null-change-loses-comment).
-    /// So the change runs between comment-only AlterFields, each of which Django writes as a
-    /// `MODIFY … COMMENT` with its own column type: the comment goes first, the change runs
-    /// without it, and it comes back after; unapplied, the same in the other order.
+    /// column's COMMENT or COLLATE, which MySQL then drops (seed 14, fixture
+    /// django-mysql-null-change-loses-comment; seed 15, django-mysql-null-change-loses-collation).
+    /// So the change runs between AlterFields of the comment and collation alone, each of which
+    /// Django writes as a `MODIFY … COLLATE … COMMENT` with its own column type: they go first, the
+    /// change runs without them, and they come back after; unapplied, the same in the other order.
     mutating func commentKeptAcrossNullChange(_ oldColumn: Column, _ newColumn: Column, old: Table, new: Table,
                                               _ change: AlterColumn) throws(Failure) -> [PyNode] {
         let name = Self.kw("name", Py.string(Self.fieldName(change.column, in: new)))
-        func alter(_ column: Column, comment: String?, in table: Table) throws(Failure) -> PyNode {
+        func alter(_ column: Column, bare: Bool, in table: Table) throws(Failure) -> PyNode {
             var column = column
-            column.comment = comment
+            if bare { (column.comment, column.collation) = (nil, nil) }
             return call("AlterField", [model(change.table), name, Self.kw("field", try field(column, in: table))])
         }
+        func restated(_ column: Column) -> Bool { column.comment != nil || column.collation != nil }
         var out: [PyNode] = []
-        if oldColumn.comment != nil { out.append(try alter(oldColumn, comment: nil, in: old)) }
-        out.append(try alter(newColumn, comment: nil, in: new))
-        if newColumn.comment != nil { out.append(try alter(newColumn, comment: newColumn.comment, in: new)) }
+        if restated(oldColumn) { out.append(try alter(oldColumn, bare: true, in: old)) }
+        out.append(try alter(newColumn, bare: true, in: new))
+        if restated(newColumn) { out.append(try alter(newColumn, bare: false, in: new)) }
         return out
     }
 

@@ -16,13 +16,15 @@ struct DjangoTraits {
     let dropsAutoFieldCommentOnClassChange: Bool
     /// `django.contrib.postgres`: index classes (GinIndex, ...), `opclasses=` and `include=`.
     let postgresIndexes: Bool
+    /// The foreign keys Django makes are DEFERRABLE INITIALLY DEFERRED (PostgreSQL's editor).
+    let deferredForeignKeys: Bool
 
     static let postgresql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
-                                         dropsAutoFieldCommentOnClassChange: true, postgresIndexes: true)
+                                         dropsAutoFieldCommentOnClassChange: true, postgresIndexes: true, deferredForeignKeys: true)
     static let mysql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
-                                    dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false)
+                                    dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, deferredForeignKeys: false)
     static let sqlite = DjangoTraits(remakesTablesToAlter: true, defersConstraintsOfParameterizedCreate: false,
-                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false)
+                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, deferredForeignKeys: false)
 
     static func of(_ dialect: Dialect) -> DjangoTraits {
         switch dialect {
