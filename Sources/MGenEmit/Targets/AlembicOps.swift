@@ -504,6 +504,12 @@ struct AlembicRenderer {
             let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
             let notNullWithoutDefault = !column.nullable && column.defaultValue == nil
             if notNullWithoutDefault || nonConstantDefault || foreignKey != nil || check != nil {
+                // The batch would copy the table as SQLAlchemy reflects it: a generated column as
+                // a plain one (SQLite refuses the INSERT into it: generated seed 24), a collated one
+                // without its collation (seed 11). mgen's rebuild, as for the other batch steps.
+                if context.before.table(tableName)?.columns.contains(where: \.hasGeneratedOrCollation) == true {
+                    return try execute(.addColumn(table: tableName, column: column, unique: unique, foreignKey: foreignKey), context)
+                }
                 var lines = ["batch_op.add_column(\(definition))"]
                 if let check { lines.append(call("batch_op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.expression)])) }
                 if let fk = foreignKey { lines.append(batchForeignKey(fk)) }
