@@ -25,14 +25,6 @@ extension DjangoWriter {
             throw Failure(message: "Django cannot keep a deferrable foreign key on SQLite: its table rebuilds write every key from its fields",
                           fix: "drop `deferrable` for sqlite, or use another target")
         }
-        // spec 1.1: generated columns. On SQLite a later step on such a table is mgen's table
-        // rebuild, which names a composite primary key Django made unnamed (CompositePrimaryKey):
-        // refused (generated seed 4).
-        if traits.remakesTablesToAlter, step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false),
-           let name = step.operation.table, (step.before.table(name) ?? after.table(name))?.primaryKey.map({ $0.columns.count > 1 }) == true {
-            throw Failure(message: "Django cannot keep a generated column in '\(name)' on SQLite: the table's composite primary key is Django's CompositePrimaryKey, which mgen's table rebuild would rename",
-                          fix: "give '\(name)' a single-column primary key, leave the generated column out for sqlite, or use another target")
-        }
         // A drop of such a column or table too: Django's reverse would add it back from its
         // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
         if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
