@@ -250,8 +250,8 @@ enum DjangoDifferences {
 
     /// SQLite: a table Django remade (from its fields) and one mgen's SQL rebuilt (RunSQL) are
     /// the same table in two spellings: types of one affinity (`types` above, `decimal` without
-    /// precision) and a primary key with or without a name. A down that remakes what an up
-    /// rebuilt (or the other way round) changes the spelling only (generated seeds 8, 10, 13, 14):
+    /// precision), a default's (`sameDefault`) and a primary key with or without a name. A down that remakes what an up
+    /// rebuilt (or the other way round) changes the spelling only (generated seeds 8, 10, 13, 14, 24):
     /// `actual` takes `expected`'s spelling where the two differ only so, either way round.
     static func sqliteSpellingsAlike(_ actual: SchemaSnapshot, like expected: SchemaSnapshot) -> SchemaSnapshot {
         guard actual.dialect == .sqlite else { return actual }
@@ -263,10 +263,15 @@ enum DjangoDifferences {
         for t in out.tables.indices {
             guard let other = expected.table(out.tables[t].name) else { continue }
             for c in out.tables[t].columns.indices {
-                guard let column = other.column(out.tables[t].columns[c].name),
-                      sameAffinity(column.nativeType, out.tables[t].columns[c].nativeType) else { continue }
-                out.tables[t].columns[c].nativeType = column.nativeType
-                out.tables[t].columns[c].neutralType = column.neutralType
+                guard let column = other.column(out.tables[t].columns[c].name) else { continue }
+                let mine = out.tables[t].columns[c]
+                if sameAffinity(column.nativeType, mine.nativeType) {
+                    out.tables[t].columns[c].nativeType = column.nativeType
+                    out.tables[t].columns[c].neutralType = column.neutralType
+                }
+                if sameDefault(.sqlite, column.default, mine.default) || sameDefault(.sqlite, mine.default, column.default) {
+                    out.tables[t].columns[c].default = column.default
+                }
             }
             if let key = out.tables[t].primaryKey, let otherKey = other.primaryKey, key.columns == otherKey.columns,
                (key.name == nil) != (otherKey.name == nil) {

@@ -56,6 +56,7 @@ extension DjangoWriter {
             || step.operation.touchesGeneratedOrCollatedColumn(in: step.before, collations: false)
             || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false))
             || Self.collatesANonStringColumn(step.operation, in: step.before, after: after)
+            || onTableWithForeignKeyDjangoCannotHold(step.operation, step.before, after)
             // A collation change: AlterField would restate the column with Django's own type
             // (MySQL's longtext for a text column: fixture generated-collations-mysql); an inline
             // enum is Django's CharField, whose AlterField it takes (fixture django-mysql-enum-collation).
@@ -77,6 +78,19 @@ extension DjangoWriter {
         guard operation.touchesGeneratedOrCollatedColumn(in: before), let name = operation.table else { return false }
         return [before, after].contains { state in
             state.table(name)?.columns.contains { $0.collation != nil && !$0.type.isDjangoCollatable } == true
+        }
+    }
+
+    /// SQLite: a foreign key Django's fields cannot hold (several columns) lives only in the
+    /// table's DDL, and Django remakes a table from its fields for most steps: every step on a
+    /// table that has one, before or after, is mgen's SQL (its rebuild keeps the key), Django's
+    /// state the same step, as for generated columns (refused before: generated seeds 12, 24).
+    func onTableWithForeignKeyDjangoCannotHold(_ operation: MGenSpec.Operation, _ before: SchemaState, _ after: SchemaState) -> Bool {
+        guard traits.remakesTablesToAlter, let name = operation.table else { return false }
+        var names = [name]
+        if case let .renameTable(_, to) = operation { names.append(to) }
+        return [before, after].contains { state in
+            names.contains { state.table($0)?.foreignKeys.contains { !djangoOwns($0) } == true }
         }
     }
 
@@ -433,13 +447,7 @@ extension DjangoWriter {
 
     mutating func addForeignKey(_ fk: ForeignKey, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let old = try self.table(fk.table, s.before), new = try self.table(fk.table, s.after)
-        guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else {
-            if traits.remakesTablesToAlter {
-                throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
-                              fix: "use a single-column foreign key, or a `sql` step")
-            }
-            return [try stepSQL(s)]
-        }
+        guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else { return [try stepSQL(s)] }
         // Django's own constraint: it alters the plain field into the relation itself.
         let db = djangoOwns(fk)
             ? call("AlterField", [model(fk.table), Self.kw("name", Py.string(Self.fieldName(column.name, in: old))),

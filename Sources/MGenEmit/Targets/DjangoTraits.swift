@@ -16,13 +16,16 @@ struct DjangoTraits {
     let dropsAutoFieldCommentOnClassChange: Bool
     /// `django.contrib.postgres`: index classes (GinIndex, ...), `opclasses=` and `include=`.
     let postgresIndexes: Bool
+    /// The SQLite backend adapts a Decimal to text (`register_adapter(Decimal, str)`), so a Q
+    /// over a DecimalField writes its value quoted into a CHECK or index predicate.
+    var quotesDecimalValues = false
 
     static let postgresql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
                                          dropsAutoFieldCommentOnClassChange: true, postgresIndexes: true)
     static let mysql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false)
     static let sqlite = DjangoTraits(remakesTablesToAlter: true, defersConstraintsOfParameterizedCreate: false,
-                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false)
+                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, quotesDecimalValues: true)
 
     static func of(_ dialect: Dialect) -> DjangoTraits {
         switch dialect {
