@@ -119,6 +119,12 @@ struct AlembicRenderer {
         }
         if traits.batchMode, !["create_table", "add_column", "drop_table"].contains(operation.kind),
            operation.onTableWithGeneratedOrCollatedColumn(context.before, context.after) {
+            // An enum column's CHECK is a table constraint in Alembic's tables (create_table and
+            // every batch declare it so), which SQLite's DROP COLUMN refuses: the rebuild (seed 21).
+            if case let .dropColumn(table, column) = operation, let sqlite = sql as? SQLiteDialect,
+               let dropped = context.before.table(table)?.column(column), enumCheck(table, dropped) != nil {
+                return try sqlite.dropColumnByRebuild(table, column, context).map { chunk($0, note: nil) }
+            }
             return try execute(operation, context)
         }
         switch operation {

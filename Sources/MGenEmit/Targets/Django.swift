@@ -447,11 +447,17 @@ struct DjangoWriter {
     }
 
     /// The field a Q lookup names for a column, or nil where Django would spell the condition
-    /// otherwise than the spec: on SQLite Django adapts a Decimal to text, so `"price" > -1000`
-    /// became `"price" > '-1000'` (generated seed 24); such a condition stays raw SQL.
+    /// otherwise than the spec: on SQLite Django writes the value as the field adapts it, so
+    /// `"price" > -1000` became `"price" > '-1000'` for a DecimalField (generated seed 24) and
+    /// `"price" > -1000.0` for a FloatField (seed 16); such a condition stays raw SQL.
     func qField(_ column: String, in table: Table) -> String? {
         guard let spec = table.column(column) else { return nil }
-        if traits.quotesDecimalValues, case .decimal = spec.type { return nil }
+        if traits.respellsNumericValues {
+            switch spec.type {
+            case .decimal, .real, .double: return nil
+            default: break
+            }
+        }
         return Self.fieldName(column, in: table)
     }
 

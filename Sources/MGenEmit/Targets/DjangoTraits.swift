@@ -16,16 +16,16 @@ struct DjangoTraits {
     let dropsAutoFieldCommentOnClassChange: Bool
     /// `django.contrib.postgres`: index classes (GinIndex, ...), `opclasses=` and `include=`.
     let postgresIndexes: Bool
-    /// The SQLite backend adapts a Decimal to text (`register_adapter(Decimal, str)`), so a Q
-    /// over a DecimalField writes its value quoted into a CHECK or index predicate.
-    var quotesDecimalValues = false
+    /// The SQLite editor writes a Q's value into a CHECK or index predicate as the field adapts
+    /// it: a Decimal as text (`register_adapter(Decimal, str)`: '-1000'), a float as -1000.0.
+    var respellsNumericValues = false
 
     static let postgresql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
                                          dropsAutoFieldCommentOnClassChange: true, postgresIndexes: true)
     static let mysql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false)
     static let sqlite = DjangoTraits(remakesTablesToAlter: true, defersConstraintsOfParameterizedCreate: false,
-                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, quotesDecimalValues: true)
+                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, respellsNumericValues: true)
 
     static func of(_ dialect: Dialect) -> DjangoTraits {
         switch dialect {
