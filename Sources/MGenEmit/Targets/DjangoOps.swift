@@ -20,11 +20,7 @@ extension DjangoWriter {
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
         // spec 1.1: deferrable constraints: Django's ForeignKey cannot say so, nor AddField's unique.
-        // On SQLite Django rebuilds tables from its fields, with keys of its own: refused.
-        if traits.remakesTablesToAlter, step.operation.touchesDeferrableConstraint(in: step.before) {
-            throw Failure(message: "Django cannot keep a deferrable foreign key on SQLite: its table rebuilds write every key from its fields",
-                          fix: "drop `deferrable` for sqlite, or use another target")
-        }
+        // (On SQLite such a key is mgen's, kept by its rebuilds: onTableWithForeignKeyDjangoCannotHold.)
         // A drop of such a column or table too: Django's reverse would add it back from its
         // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
         if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
@@ -81,7 +77,7 @@ extension DjangoWriter {
         }
     }
 
-    /// SQLite: a foreign key Django's fields cannot hold (several columns) lives only in the
+    /// SQLite: a foreign key Django's fields cannot hold (several columns, or deferrable) lives only in the
     /// table's DDL, and Django remakes a table from its fields for most steps: every step on a
     /// table that has one, before or after, is mgen's SQL (its rebuild keeps the key), Django's
     /// state the same step, as for generated columns (refused before: generated seeds 12, 24).
@@ -176,7 +172,7 @@ extension DjangoWriter {
     /// `ON DELETE` through `RunSQL`, the field saying `db_constraint=False`.
     func djangoOwns(_ fk: ForeignKey) -> Bool {
         // spec 1.1: a deferrable key is mgen's (Django's own are always INITIALLY DEFERRED, under its name)
-        fk.columns.count == 1 && (traits.remakesTablesToAlter || (fk.name.hasSuffix("_fkey") && fk.deferrable == nil))
+        fk.columns.count == 1 && fk.deferrable == nil && (traits.remakesTablesToAlter || fk.name.hasSuffix("_fkey"))
             // spec 1.1: schemas. A key from or into another schema is made by mgen's SQL (RunSQL).
             && !QualifiedName.isQualified(fk.table) && !QualifiedName.isQualified(fk.referencedTable)
     }

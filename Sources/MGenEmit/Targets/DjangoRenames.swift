@@ -59,6 +59,13 @@ extension DjangoWriter {
             let old = try self.table(tableName, s.before), new = try self.table(tableName, s.after)
             if let fk = old.foreignKeys.first(where: { $0.name == name }), let altered = new.foreignKeys.first(where: { $0.name == name }),
                djangoOwns(fk) || djangoOwns(altered) {
+                // SQLite: a single-column key made deferrable (or plain again) moves from Django's
+                // field to mgen's SQL (or back): mgen's rebuild writes it, the field's db_constraint
+                // follows (generated seed 22).
+                if traits.remakesTablesToAlter, djangoOwns(fk) != djangoOwns(altered), let column = new.column(altered.columns[0]) {
+                    return [try stepSQL(s, state: [call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: new))),
+                                                                        Self.kw("field", try field(column, in: new))])])]
+                }
                 throw Failure(message: "Django owns foreign key '\(name)' of '\(tableName)' (its field makes the constraint, under Django's name, always INITIALLY DEFERRED) and cannot alter its deferrability",
                               fix: "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or use another target")
             }
