@@ -222,8 +222,29 @@ extension DjangoWriter {
         // framework-drop-table-renamed-primary-key).
         let keyName = renderer.dialect.primaryKeyNameAfterFrameworkCreate(table)
         if !keyName.up.isEmpty { out.append(runSQL([], keyName.up.map(\.sql))) }
+        // Unapplied, DeleteModel's CREATE TABLE leaves the table's indexes in the schema editor's
+        // deferred_sql until the migration ends: an earlier step of this migration on the table,
+        // unapplied next, would not find them (a renamed index: generated seed 33). A RunPython
+        // runs them right after the table comes back (up: nothing to do).
+        if migration.up.prefix(max(0, s.position - 1)).contains(where: { $0.operation.table == name }) {
+            out.append(.inline("migrations.RunPython(migrations.RunPython.noop, \(deferredSQLFlush()))"))
+        }
         out.append(call("DeleteModel", [Self.kw("name", Py.string(Self.modelName(name)))]))
         return out
+    }
+
+    /// The module-level helper that runs (and clears) what the schema editor deferred.
+    mutating func deferredSQLFlush() -> String {
+        let name = "mgen_run_deferred_sql"
+        guard !functions.contains(where: { $0.hasPrefix("def \(name)(") }) else { return name }
+        functions.append([
+            "def \(name)(apps, schema_editor):",
+            "    # Django adds a re-created table's indexes when the migration ends; the steps unapplied next need them now.",
+            "    for statement in schema_editor.deferred_sql:",
+            "        schema_editor.execute(statement)",
+            "    schema_editor.deferred_sql.clear()",
+        ].joined(separator: "\n"))
+        return name
     }
 
     mutating func renameTable(_ from: String, _ to: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
