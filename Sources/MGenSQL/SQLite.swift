@@ -123,6 +123,13 @@ public struct SQLiteDialect: SQLDialect {
         [SQLStatement("ALTER TABLE \(quote(table)) DROP COLUMN \(quote(column))", kind: .alterTable)]
     }
 
+    /// DROP COLUMN refuses a column that a table-level CHECK reads, which is how a table made by
+    /// another tool may hold an enum's CHECK (Alembic's create_table and batches; mgen's SQL
+    /// declares it on the column): the table rebuild drops such a column wherever its CHECK is.
+    public func dropColumnByRebuild(_ table: String, _ column: String, _ context: StepContext) throws(Unsupported) -> [SQLStatement] {
+        try rebuild(table, context, reason: "SQLite cannot DROP COLUMN '\(column)' while a table CHECK reads it")
+    }
+
     /// SQLite renames the column inside CHECK expressions but not the constraints' names, and an
     /// enum's CHECK is named after its table and column: rebuild so the name follows (as the state
     /// and the other dialects have it).

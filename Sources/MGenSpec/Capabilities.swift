@@ -140,6 +140,9 @@ public struct DialectCapabilities: Sendable, Hashable {
     public var knownCollations: [String]? = nil
     /// Collation names are bare words, written unquoted (MySQL's utf8mb4_bin).
     public var collationsAreWords: Bool = false
+    /// CREATE TABLE keeps no UNIQUE whose columns repeat the primary key's or an earlier unique's
+    /// (PostgreSQL drops it silently): such a unique is added after the table.
+    public var createTableDropsRepeatedUniques: Bool = false
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -152,7 +155,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false,
         maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
-        triggersExecuteFunctions: true, insteadOfTriggers: true, virtualGeneratedColumns: false)
+        triggersExecuteFunctions: true, insteadOfTriggers: true, virtualGeneratedColumns: false, createTableDropsRepeatedUniques: true)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,

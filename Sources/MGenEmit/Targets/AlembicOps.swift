@@ -127,6 +127,12 @@ struct AlembicRenderer {
         }
         if traits.batchMode, !["create_table", "add_column", "drop_table"].contains(operation.kind),
            operation.onTableWithGeneratedOrCollatedColumn(context.before, context.after) {
+            // An enum column's CHECK is a table constraint in Alembic's tables (create_table and
+            // every batch declare it so), which SQLite's DROP COLUMN refuses: the rebuild (seed 21).
+            if case let .dropColumn(table, column) = operation, let sqlite = sql as? SQLiteDialect,
+               let dropped = context.before.table(table)?.column(column), enumCheck(table, dropped) != nil {
+                return try sqlite.dropColumnByRebuild(table, column, context).map { chunk($0, note: nil) }
+            }
             return try execute(operation, context)
         }
         switch operation {
@@ -527,6 +533,12 @@ struct AlembicRenderer {
             let nonConstantDefault: Bool = if case .sql = column.defaultValue { true } else { false }
             let notNullWithoutDefault = !column.nullable && column.defaultValue == nil
             if notNullWithoutDefault || nonConstantDefault || foreignKey != nil || check != nil {
+                // The batch would copy the table as SQLAlchemy reflects it: a generated column as
+                // a plain one (SQLite refuses the INSERT into it: generated seed 24), a collated one
+                // without its collation (seed 11). mgen's rebuild, as for the other batch steps.
+                if context.before.table(tableName)?.columns.contains(where: \.hasGeneratedOrCollation) == true {
+                    return try execute(.addColumn(table: tableName, column: column, unique: unique, foreignKey: foreignKey), context)
+                }
                 var lines = ["batch_op.add_column(\(definition))"]
                 if let check { lines.append(call("batch_op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.expression)])) }
                 if let fk = foreignKey { lines.append(batchForeignKey(fk)) }

@@ -445,9 +445,24 @@ struct DjangoWriter {
 
     /// A condition for a CheckConstraint / Index / filter: a Q where simple, else raw SQL.
     mutating func condition(_ sql: String, table: Table) -> String {
-        let q = DjangoCondition.q(sql) { column in table.column(column).map { _ in Self.fieldName(column, in: table) } }
+        let q = DjangoCondition.q(sql) { column in qField(column, in: table) }
         if let q { use("django.db", "models"); return q }
         return rawSQL(sql, boolean: true)
+    }
+
+    /// The field a Q lookup names for a column, or nil where Django would spell the condition
+    /// otherwise than the spec: on SQLite Django writes the value as the field adapts it, so
+    /// `"price" > -1000` became `"price" > '-1000'` for a DecimalField (generated seed 24) and
+    /// `"price" > -1000.0` for a FloatField (seed 16); such a condition stays raw SQL.
+    func qField(_ column: String, in table: Table) -> String? {
+        guard let spec = table.column(column) else { return nil }
+        if traits.respellsNumericValues {
+            switch spec.type {
+            case .decimal, .real, .double: return nil
+            default: break
+            }
+        }
+        return Self.fieldName(column, in: table)
     }
 
     /// The CHECK that keeps an enum column to its values (named as the SQL renderers name it).
@@ -773,11 +788,8 @@ struct DjangoWriter {
         // Django's CREATE TABLE leaves the primary key the default name; the state's may differ.
         let keyName = renderer.dialect.primaryKeyNameAfterFrameworkCreate(table)
         if !keyName.up.isEmpty { out.append(runSQL(keyName.up.map(\.sql), keyName.down.map(\.sql))) }
+        // (On SQLite the whole step is mgen's SQL: onTableWithForeignKeyDjangoCannotHold.)
         for fk in table.foreignKeys where !djangoOwns(fk) {
-            if traits.remakesTablesToAlter {
-                throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
-                              fix: "use a single-column foreign key")
-            }
             let without = try applied(.dropConstraint(table: table.name, name: fk.name), to: after)
             out.append(try foreignKeySQL(fk, before: without, after: after, position: position))
         }
@@ -806,7 +818,7 @@ struct DjangoWriter {
         }
         var text = "(fields=\(Py.list(keyed.fields.map(Py.string))), name=\(Py.string(index.name))\(keyed.arguments)"
         if let predicate = index.predicate {
-            guard let q = DjangoCondition.q(predicate, field: { c in table.column(c).map { _ in Self.fieldName(c, in: table) } }) else { return nil }
+            guard let q = DjangoCondition.q(predicate, field: { c in qField(c, in: table) }) else { return nil }
             text += ", condition=\(q)"
         }
         // Imports only once the index is spelled (a nil sends the caller to RunSQL, which needs none).

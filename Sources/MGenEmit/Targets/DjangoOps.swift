@@ -20,19 +20,7 @@ extension DjangoWriter {
         // spec 1.1: column types. A DateTimeField/TimeField has no precision (and is timestamptz
         // on PostgreSQL): the same route for a time column with a written precision.
         // spec 1.1: deferrable constraints: Django's ForeignKey cannot say so, nor AddField's unique.
-        // On SQLite Django rebuilds tables from its fields, with keys of its own: refused.
-        if traits.remakesTablesToAlter, step.operation.touchesDeferrableConstraint(in: step.before) {
-            throw Failure(message: "Django cannot keep a deferrable foreign key on SQLite: its table rebuilds write every key from its fields",
-                          fix: "drop `deferrable` for sqlite, or use another target")
-        }
-        // spec 1.1: generated columns. On SQLite a later step on such a table is mgen's table
-        // rebuild, which names a composite primary key Django made unnamed (CompositePrimaryKey):
-        // refused (generated seed 4).
-        if traits.remakesTablesToAlter, step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false),
-           let name = step.operation.table, (step.before.table(name) ?? after.table(name))?.primaryKey.map({ $0.columns.count > 1 }) == true {
-            throw Failure(message: "Django cannot keep a generated column in '\(name)' on SQLite: the table's composite primary key is Django's CompositePrimaryKey, which mgen's table rebuild would rename",
-                          fix: "give '\(name)' a single-column primary key, leave the generated column out for sqlite, or use another target")
-        }
+        // (On SQLite such a key is mgen's, kept by its rebuilds: onTableWithForeignKeyDjangoCannotHold.)
         // A drop of such a column or table too: Django's reverse would add it back from its
         // state, as text (seed 10, fixture django-postgresql-drop-enum-type-column).
         if step.operation.touchesEnumTypeColumn(in: step.before) || Self.dropsEnumTypeColumn(step.operation, in: step.before)
@@ -64,6 +52,7 @@ extension DjangoWriter {
             || step.operation.touchesGeneratedOrCollatedColumn(in: step.before, collations: false)
             || (traits.remakesTablesToAlter && step.operation.onTableWithGeneratedOrCollatedColumn(step.before, after, collations: false))
             || Self.collatesANonStringColumn(step.operation, in: step.before, after: after)
+            || onTableWithForeignKeyDjangoCannotHold(step.operation, step.before, after)
             // A collation change: AlterField would restate the column with Django's own type
             // (MySQL's longtext for a text column: fixture generated-collations-mysql); an inline
             // enum is Django's CharField, whose AlterField it takes (fixture django-mysql-enum-collation).
@@ -105,6 +94,19 @@ extension DjangoWriter {
         guard operation.touchesGeneratedOrCollatedColumn(in: before), let name = operation.table else { return false }
         return [before, after].contains { state in
             state.table(name)?.columns.contains { $0.collation != nil && !$0.type.isDjangoCollatable } == true
+        }
+    }
+
+    /// SQLite: a foreign key Django's fields cannot hold (several columns, or deferrable) lives only in the
+    /// table's DDL, and Django remakes a table from its fields for most steps: every step on a
+    /// table that has one, before or after, is mgen's SQL (its rebuild keeps the key), Django's
+    /// state the same step, as for generated columns (refused before: generated seeds 12, 24).
+    func onTableWithForeignKeyDjangoCannotHold(_ operation: MGenSpec.Operation, _ before: SchemaState, _ after: SchemaState) -> Bool {
+        guard traits.remakesTablesToAlter, let name = operation.table else { return false }
+        var names = [name]
+        if case let .renameTable(_, to) = operation { names.append(to) }
+        return [before, after].contains { state in
+            names.contains { state.table($0)?.foreignKeys.contains { !djangoOwns($0) } == true }
         }
     }
 
@@ -226,7 +228,7 @@ extension DjangoWriter {
     /// `ON DELETE` through `RunSQL`, the field saying `db_constraint=False`.
     func djangoOwns(_ fk: ForeignKey) -> Bool {
         // spec 1.1: a deferrable key is mgen's (Django's own are always INITIALLY DEFERRED, under its name)
-        fk.columns.count == 1 && (traits.remakesTablesToAlter || (fk.name.hasSuffix("_fkey") && fk.deferrable == nil))
+        fk.columns.count == 1 && fk.deferrable == nil && (traits.remakesTablesToAlter || fk.name.hasSuffix("_fkey"))
             // spec 1.1: schemas. A key from or into another schema is made by mgen's SQL (RunSQL).
             && !QualifiedName.isQualified(fk.table) && !QualifiedName.isQualified(fk.referencedTable)
     }
@@ -276,8 +278,29 @@ extension DjangoWriter {
         // framework-drop-table-renamed-primary-key).
         let keyName = renderer.dialect.primaryKeyNameAfterFrameworkCreate(table)
         if !keyName.up.isEmpty { out.append(runSQL([], keyName.up.map(\.sql))) }
+        // Unapplied, DeleteModel's CREATE TABLE leaves the table's indexes in the schema editor's
+        // deferred_sql until the migration ends: an earlier step of this migration on the table,
+        // unapplied next, would not find them (a renamed index: generated seed 33). A RunPython
+        // runs them right after the table comes back (up: nothing to do).
+        if migration.up.prefix(max(0, s.position - 1)).contains(where: { $0.operation.table == name }) {
+            out.append(.inline("migrations.RunPython(migrations.RunPython.noop, \(deferredSQLFlush()))"))
+        }
         out.append(call("DeleteModel", [Self.kw("name", Py.string(Self.modelName(name)))]))
         return out
+    }
+
+    /// The module-level helper that runs (and clears) what the schema editor deferred.
+    mutating func deferredSQLFlush() -> String {
+        let name = "mgen_run_deferred_sql"
+        guard !functions.contains(where: { $0.hasPrefix("def \(name)(") }) else { return name }
+        functions.append([
+            "def \(name)(apps, schema_editor):",
+            "    # Django adds a re-created table's indexes when the migration ends; the steps unapplied next need them now.",
+            "    for statement in schema_editor.deferred_sql:",
+            "        schema_editor.execute(statement)",
+            "    schema_editor.deferred_sql.clear()",
+        ].joined(separator: "\n"))
+        return name
     }
 
     mutating func renameTable(_ from: String, _ to: String, _ s: DjangoStep) throws(Failure) -> [PyNode] {
@@ -500,13 +523,7 @@ extension DjangoWriter {
 
     mutating func addForeignKey(_ fk: ForeignKey, _ s: DjangoStep) throws(Failure) -> [PyNode] {
         let old = try self.table(fk.table, s.before), new = try self.table(fk.table, s.after)
-        guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else {
-            if traits.remakesTablesToAlter {
-                throw Failure(message: "Django cannot model the multi-column foreign key '\(fk.name)', and its SQLite table rebuilds would drop it",
-                              fix: "use a single-column foreign key, or a `sql` step")
-            }
-            return [try stepSQL(s)]
-        }
+        guard fk.columns.count == 1, let column = new.column(fk.columns[0]) else { return [try stepSQL(s)] }
         // Django's own constraint: it alters the plain field into the relation itself.
         let db = djangoOwns(fk)
             ? call("AlterField", [model(fk.table), Self.kw("name", Py.string(Self.fieldName(column.name, in: old))),

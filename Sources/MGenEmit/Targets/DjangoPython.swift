@@ -48,6 +48,11 @@ indirect enum PyNode {
     /// `{` + one `key: value,` per line + `}`.
     case dict([(String, PyNode)])
 
+    /// `migrations.RunSQL(…)`: SQL Django sends as it is, with no schema-editor work of its own.
+    var isRunSQL: Bool {
+        if case let .call(name, _) = self { name == "migrations.RunSQL" } else { false }
+    }
+
     /// The text, starting where the caller already is, with continuation lines at `indent` spaces.
     func render(indent: Int) -> String {
         let pad = String(repeating: " ", count: indent + 4)

@@ -17,7 +17,8 @@ extension DjangoWriter {
 /// in RunSQL. A unique or check lives in Django's state (Meta.constraints): RemoveConstraint of the
 /// old and AddConstraint of the renamed one keep it in step. A primary key has no name in Django's
 /// state. A foreign key Django owns (see djangoOwns) is named by Django's field, not by the spec:
-/// refused, as its name cannot be renamed through the field.
+/// refused, as its name cannot be renamed through the field (on SQLite, where Django's keys have
+/// no name, mgen's rebuild renames it).
 extension DjangoWriter {
     mutating func renameConstraint(_ s: DjangoStep) throws(Failure) -> [PyNode] {
         guard case let .renameConstraint(tableName, name, to) = s.operation else { return [try stepSQL(s)] }
@@ -25,10 +26,11 @@ extension DjangoWriter {
         if let fk = old.foreignKeys.first(where: { $0.name == name }) {
             var renamed = fk
             renamed.name = to
-            if djangoOwns(fk) || djangoOwns(renamed) {
+            // SQLite: Django's own key has no name there (its remakes write it unnamed), so the
+            // rename is mgen's rebuild alone, Django's field as it was (generated seed 25).
+            if djangoOwns(fk) || djangoOwns(renamed), !traits.remakesTablesToAlter {
                 throw Failure(message: "Django owns foreign key '\(name)' of '\(tableName)' (its field makes the constraint) and cannot rename it to '\(to)'",
-                              fix: traits.remakesTablesToAlter ? "on SQLite Django rebuilds every single-column key from its fields: drop the key and add it under the new name"
-                                  : "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or drop it and add it under the new name")
+                              fix: "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or drop it and add it under the new name")
             }
             return [try stepSQL(s)]
         }
@@ -59,6 +61,13 @@ extension DjangoWriter {
             let old = try self.table(tableName, s.before), new = try self.table(tableName, s.after)
             if let fk = old.foreignKeys.first(where: { $0.name == name }), let altered = new.foreignKeys.first(where: { $0.name == name }),
                djangoOwns(fk) || djangoOwns(altered) {
+                // SQLite: a single-column key made deferrable (or plain again) moves from Django's
+                // field to mgen's SQL (or back): mgen's rebuild writes it, the field's db_constraint
+                // follows (generated seed 22).
+                if traits.remakesTablesToAlter, djangoOwns(fk) != djangoOwns(altered), let column = new.column(altered.columns[0]) {
+                    return [try stepSQL(s, state: [call("AlterField", [model(tableName), Self.kw("name", Py.string(Self.fieldName(column.name, in: new))),
+                                                                        Self.kw("field", try field(column, in: new))])])]
+                }
                 throw Failure(message: "Django owns foreign key '\(name)' of '\(tableName)' (its field makes the constraint, under Django's name, always INITIALLY DEFERRED) and cannot alter its deferrability",
                               fix: "give the key a name that does not end in _fkey when it is added (Django then leaves it to mgen's SQL), or use another target")
             }

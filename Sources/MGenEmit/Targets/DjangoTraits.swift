@@ -18,13 +18,17 @@ struct DjangoTraits {
     let postgresIndexes: Bool
     /// The foreign keys Django makes are DEFERRABLE INITIALLY DEFERRED (PostgreSQL's editor).
     let deferredForeignKeys: Bool
+    /// The SQLite editor writes a Q's value into a CHECK or index predicate as the field adapts
+    /// it: a Decimal as text (`register_adapter(Decimal, str)`: '-1000'), a float as -1000.0.
+    var respellsNumericValues = false
 
     static let postgresql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
                                          dropsAutoFieldCommentOnClassChange: true, postgresIndexes: true, deferredForeignKeys: true)
     static let mysql = DjangoTraits(remakesTablesToAlter: false, defersConstraintsOfParameterizedCreate: true,
                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, deferredForeignKeys: false)
     static let sqlite = DjangoTraits(remakesTablesToAlter: true, defersConstraintsOfParameterizedCreate: false,
-                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, deferredForeignKeys: false)
+                                     dropsAutoFieldCommentOnClassChange: false, postgresIndexes: false, deferredForeignKeys: false,
+                                     respellsNumericValues: true)
 
     static func of(_ dialect: Dialect) -> DjangoTraits {
         switch dialect {

@@ -63,6 +63,7 @@ public struct PeeweeEmitter: Emitter {
         ]
         if writer.usesPostgresExt { values["postgresExt"] = true }
         let helpers = writer.pinnedClasses + (writer.usesRenameHelper ? [PeeweeWriter.renameHelper] : [])
+            + (writer.usesRetypeHelper ? [PeeweeWriter.retypeHelper] : [])
         if !helpers.isEmpty { values["fieldClasses"] = helpers.joined(separator: "\n\n\n") }
         return [EmittedFile(path: fileName, contents: try context.templates.render("peewee/peewee.migration.py.mustache", values))]
     }

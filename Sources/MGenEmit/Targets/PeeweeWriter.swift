@@ -28,6 +28,8 @@ struct PeeweeWriter {
     private(set) var usesPostgresExt = false
     /// Whether the file needs `rename_column_field` (see `renameColumn`).
     private(set) var usesRenameHelper = false
+    /// Whether the file needs `retype_column_field` (see `retypedKeyField`).
+    private(set) var usesRetypeHelper = false
 
     /// The timeouts that open each part of a migration run in parts (nil: one transaction, peewee_migrate's).
     var partOpenings: (shared: [SQLStatement], own: [SQLStatement])?
@@ -219,7 +221,7 @@ struct PeeweeWriter {
             }
             // Types (with USING), defaults and comments: mgen's SQL for the dialect. peewee_migrate's
             // change_fields cannot say USING, and its add_default only fills rows, it sets no default.
-            return try sqlCalls(operation, context)
+            return try sqlCalls(operation, context) + retypedKeyField(change, context)
         case let .createIndex(index, concurrently):
             if !(concurrently && inParts), let call = nativeIndex(index, create: true) { return concurrencyNote(concurrently) + [call] }
             return try concurrencyNote(concurrently) + sqlCalls(.createIndex(index, concurrently: keepConcurrently(concurrently)), context)
@@ -291,6 +293,29 @@ struct PeeweeWriter {
         return sqlLines(statements) + ["rename_column_field(migrator, \(Self.py(table)), \(Self.py(Self.fieldName(from))), \(Self.py(Self.fieldName(to))), \(Self.py(to)))"]
     }
 
+    /// A key column whose type mgen's SQL changed: its field in `migrator.orm` gets the new type,
+    /// since a ForeignKeyField made later takes its column type from the field it references
+    /// (the old one: generated seed 34, a decimal key referenced as bigint).
+    private mutating func retypedKeyField(_ change: AlterColumn, _ context: Where) throws(DiagnosticError) -> [String] {
+        guard change.type != nil, let table = context.after.table(change.table), let column = table.column(change.column),
+              table.primaryKey?.columns.contains(change.column) == true || table.uniques.contains(where: { $0.columns == [change.column] }),
+              !table.foreignKeys.contains(where: { $0.columns.contains(change.column) }) else { return [] }
+        let pk = table.primaryKey?.columns ?? []
+        let namedKey = traits.tableDDLHoldsConstraintNames && !pk.isEmpty && !table.columns.contains { $0.identity && pk == [$0.name] }
+        let expression = try field(column, table: table.name, primaryKey: pk == [column.name] && !namedKey, foreignKey: nil, context)
+        usesRetypeHelper = true
+        return ["retype_column_field(migrator, \(Self.py(table.name)), \(Self.py(Self.fieldName(column.name))), \(expression))"]
+    }
+
+    /// The helper `retypedKeyField` calls, written once into a file that needs it.
+    static let retypeHelper = """
+        def retype_column_field(migrator, table, field_name, field):
+            \"\"\"Gives a field of migrator.orm the type the SQL above gave its column.\"\"\"
+            model = migrator.orm[table]
+            migrator.__del_field__(model, model._meta.fields[field_name])
+            model._meta.add_field(field_name, field)
+        """
+
     /// The helper `renameColumn` calls, written once into a file that needs it.
     static let renameHelper = """
         def rename_column_field(migrator, table, field_name, new_field_name, new_column):
@@ -359,7 +384,7 @@ struct PeeweeWriter {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
             // On PostgreSQL a unique over the key's (or an earlier unique's) columns is mgen's SQL
             // after the table (seed 29: in both, the ALTER found it there).
-            for unique in dialect == .postgresql ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques {
+            for unique in dialect.capabilities.createTableDropsRepeatedUniques ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques {
                 constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))\(sql.deferrableClause(unique.deferrable))", escapePercent: escapesPercent)))")
             }
         }
