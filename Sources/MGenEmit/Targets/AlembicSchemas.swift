@@ -27,36 +27,10 @@ extension AlembicRenderer {
         QualifiedName.isQualified(table.name) && !table.columns.contains { $0.type.enumTypeName != nil }
     }
 
-    /// Whether a step that names a table of another schema has an `op.*` call that takes `schema=`:
-    /// every table it names (before and after) has no column of an enum type, and a rename stays
-    /// in its schema.
+    /// Whether a step that names a table of another schema has an `op.*` call that takes `schema=`
+    /// (SchemaTableCalls.swift).
     func nativeStepInSchema(_ operation: MGenSpec.Operation, _ context: StepContext) -> Bool {
-        guard !traits.batchMode else { return false }
-        var tables: [String]
-        switch operation {
-        case let .renameTable(from, to):
-            guard QualifiedName(from).schema == QualifiedName(to).schema else { return false }
-            tables = [from, to]
-        case let .createTable(table): tables = [table.name] + table.foreignKeys.map(\.referencedTable)
-        case let .dropTable(name): tables = [name]
-        case let .addColumn(table, _, _, fk): tables = [table] + (fk.map { [$0.referencedTable] } ?? [])
-        case let .dropColumn(table, _), let .renameColumn(table, _, _), let .dropConstraint(table, _), let .commentTable(table, _):
-            tables = [table]
-        case let .alterColumn(change): tables = [change.table]
-        case let .createIndex(index, _): tables = [index.table]
-        case let .dropIndex(name, _, _):
-            guard let index = context.before.index(name) else { return false }
-            tables = [index.table]
-        case let .addForeignKey(fk): tables = [fk.table, fk.referencedTable]
-        case let .addUnique(unique): tables = [unique.table]
-        case let .addCheck(check): tables = [check.table]
-        default: return false
-        }
-        return tables.allSatisfy { name in
-            [context.before.table(name), context.after.table(name)].allSatisfy { table in
-                table.map { !$0.columns.contains { $0.type.enumTypeName != nil } } ?? true
-            }
-        }
+        !traits.batchMode && operation.tablesForSchemaCalls(context) != nil
     }
 
     /// A table's name as an `op.*` call's positional argument: its bare name (the schema goes in `schema=`).
