@@ -556,6 +556,9 @@ struct ActiveRecordRenderer {
     func defaultValue(_ value: DefaultValue, type: ColumnType, passedThrough: Bool = false) -> String {
         switch value {
         case let .literal(.string(text)): return Ruby.string(text)
+        // Rails casts a number for a decimal column to BigDecimal and writes `0.0` where mgen's SQL
+        // (and the spec) say `0`: the number as SQL.
+        case let .literal(.integer(number)) where type.isDecimal: return "-> { \(Ruby.string(String(number))) }"
         case let .literal(.integer(number)): return String(number)
         // An SQL type Rails passes through has no Rails type to cast a string with, so Rails
         // would quote it ('0.25'): the number as SQL, as mgen's SQL writes it.
@@ -723,4 +726,8 @@ struct ActiveRecordRenderer {
         return out
     }
 
+}
+
+private extension ColumnType {
+    var isDecimal: Bool { if case .decimal = self { true } else { false } }
 }
