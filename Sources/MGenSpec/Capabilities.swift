@@ -143,6 +143,9 @@ public struct DialectCapabilities: Sendable, Hashable {
     /// CREATE TABLE keeps no UNIQUE whose columns repeat the primary key's or an earlier unique's
     /// (PostgreSQL drops it silently): such a unique is added after the table.
     public var createTableDropsRepeatedUniques: Bool = false
+    /// Schemas (namespaces) inside a database that tables and objects live in (PostgreSQL); MySQL
+    /// calls its databases schemas, SQLite has attached files: neither is a spec `schema:`.
+    public var schemas: Bool = false
 
     public static let postgresql = DialectCapabilities(
         transactionalDDL: true, partialIndexes: true, expressionIndexes: true, indexMethods: true, alterTypeUsing: true,
@@ -155,7 +158,7 @@ public struct DialectCapabilities: Sendable, Hashable {
         maximumDecimalPrecision: 1000, maximumDecimalScale: nil, maximumEnumValueLength: nil, foreignKeyColumnTypesFixed: false,
         checksCannotReadIdentity: false, singleIdentityLeadingKey: false, noLiteralDefaultsOnText: false, storesAnyValue: false,
         maximumCharLength: 10_485_760, unsignedIntegers: false, arrays: true, unboundedVarchar: true, fillsNotNullColumnsSilently: false, tableOptions: false,
-        triggersExecuteFunctions: true, insteadOfTriggers: true, virtualGeneratedColumns: false, createTableDropsRepeatedUniques: true)
+        triggersExecuteFunctions: true, insteadOfTriggers: true, virtualGeneratedColumns: false, createTableDropsRepeatedUniques: true, schemas: true)
     public static let mysql = DialectCapabilities(
         transactionalDDL: false, partialIndexes: false, expressionIndexes: false, indexMethods: true, alterTypeUsing: false,
         concurrentIndexes: false, notValidConstraints: false, rowidAlias: false, alterTableChangesConstraints: true,

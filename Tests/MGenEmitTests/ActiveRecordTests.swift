@@ -116,4 +116,40 @@ import Testing
         #expect(text.contains("raise ActiveRecord::IrreversibleMigration, \"data only\""))
         #expect(try ActiveRecordEmitter().scan(folder).first?.down == nil)
     }
+
+    /// spec 1.1: schemas. Rails 6.1 takes "billing.invoices" in its table calls on PostgreSQL: a
+    /// table of another schema is made, altered and dropped with them (before, every step on it was
+    /// `execute`), its key keeps PostgreSQL's own name (`invoices_pkey`, no rename of a qualified
+    /// one); rename_table stays `execute`, as in the default schema. SchemaTests run it on the database.
+    @Test func tablesOfASchemaUseQualifiedNames() throws {
+        let spec = try SpecLoader.load(text: """
+            mgen: 1
+            id: "0001"
+            name: billing
+            created: 2025-03-01T10:00:00Z
+            operations:
+              - create_schema: {name: billing}
+              - create_table: {schema: billing, table: invoices, columns: [{name: id, type: bigint, primary_key: true}, {name: total, type: integer}]}
+              - add_column: {schema: billing, table: invoices, column: {name: note, type: text}}
+              - create_index: {schema: billing, table: invoices, name: invoices_note_idx, columns: [note]}
+              - add_check: {schema: billing, table: invoices, name: invoices_total_positive, expression: "total >= 0"}
+              - create_table: {table: orders, columns: [{name: id, type: bigint, primary_key: true}, {name: invoice_id, type: bigint}, {name: amount, type: "decimal(10,2)", default: 0}]}
+              - add_foreign_key: {table: orders, columns: [invoice_id], references: {schema: billing, table: invoices, columns: [id]}}
+              - comment_table: {schema: billing, table: invoices, comment: Bills}
+              - rename_table: {schema: billing, table: invoices, to: bills}
+            """, file: "x.yaml")
+        let (folder, plan) = try emit(.postgresql, chain: try MigrationChain.build([spec]))
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = plan.entries.first?.files.first?.contents ?? ""
+        #expect(text.contains("create_table \"billing.invoices\", id: false do |t|"), "\(text)")
+        #expect(!text.contains("RENAME CONSTRAINT \"billing\".\"invoices_pkey\""), "\(text)")
+        #expect(text.contains("add_column \"billing.invoices\", :note, :text"), "\(text)")
+        #expect(text.contains("add_index \"billing.invoices\", :note, name: \"invoices_note_idx\""), "\(text)")
+        #expect(text.contains("add_check_constraint \"billing.invoices\", \"total >= 0\", name: \"invoices_total_positive\""), "\(text)")
+        #expect(text.contains("add_foreign_key :orders, \"billing.invoices\", column: :invoice_id"), "\(text)")
+        #expect(text.contains("change_table_comment \"billing.invoices\""), "\(text)")
+        // Rails writes a number for a decimal as BigDecimal (`DEFAULT 0.0`); mgen's SQL says 0.
+        #expect(text.contains("t.decimal :amount, precision: 10, scale: 2, default: -> { \"0\" }"), "\(text)")
+        #expect(text.contains("execute 'ALTER TABLE \"billing\".\"invoices\" RENAME TO \"bills\"'"), "\(text)")
+    }
 }

@@ -153,7 +153,8 @@ struct ActiveRecordRenderer {
         // spec 1.1: MySQL table options: mgen's CREATE TABLE (execute), with the inverse's SQL
         if step.operation.touchesMySQLTableOptions(in: step.before, on: dialect) { return try raw(step, context) }
         // spec 1.1: schemas: execute of the dialect's qualified SQL, with the inverse's
-        if step.operation.touchesSchema(in: step.before) { return try raw(step, context) }
+        // Rails 6.1 takes "billing.invoices" for a table in its table calls (ActiveRecordSchemas.swift).
+        if step.operation.touchesSchema(in: step.before), !nativeStepInSchema(step.operation, context) { return try raw(step, context) }
         // spec 1.1: generated columns and collations (Rails 6.1 has no `virtual`): execute, with the
         // inverse's SQL; on SQLite every step on such a table, which Rails' table copy would
         // rebuild without them. A collated column is `collation:` where Rails writes the whole
@@ -167,7 +168,7 @@ struct ActiveRecordRenderer {
         case let .createTable(table):
             return try createTable(table, step, context)
         case let .dropTable(name):
-            return [.ruby([Ruby.call("drop_table", [Ruby.symbol(name)])], invertible: false)]
+            return [.ruby([Ruby.call("drop_table", [Ruby.table(name)])], invertible: false)]
         case let .renameTable(from, to):
             let statements = try statements(step, context)
             guard !traits.renameTableRenamesKeyIndex, statements.count == 1 else { return try raw(step, context) }
@@ -182,11 +183,11 @@ struct ActiveRecordRenderer {
             let definition = try columnArguments(column, in: table)
             // With the type and options Rails can add it back when it runs `change` backwards;
             // an enum's CHECK (PostgreSQL) it cannot, so such a column needs up/down.
-            return [.ruby([Ruby.call("remove_column", [Ruby.symbol(tableName), Ruby.symbol(name), definition.type], definition.options)],
+            return [.ruby([Ruby.call("remove_column", [Ruby.table(tableName), Ruby.symbol(name), definition.type], definition.options)],
                           invertible: enumCheck(tableName, column) == nil)]
         case let .renameColumn(tableName, from, to):
             guard !traits.copiesTableToAlter, try statements(step, context).count == 1 else { return try raw(step, context) }
-            return [.ruby([Ruby.call("rename_column", [Ruby.symbol(tableName), Ruby.symbol(from), Ruby.symbol(to)])], invertible: true)]
+            return [.ruby([Ruby.call("rename_column", [Ruby.table(tableName), Ruby.symbol(from), Ruby.symbol(to)])], invertible: true)]
         case let .alterColumn(change):
             return try alterColumn(change, step, context)
         case let .createIndex(index, concurrently):
@@ -204,13 +205,13 @@ struct ActiveRecordRenderer {
                 // Rails 6.1 matches `column:` against the catalog's spelling of an expression
                 // (`lower((email)::text)`), never the spec's: removed by name, added back as created.
                 let algorithm = indexOptions(index, concurrently: concurrently).filter { $0.0 == "algorithm" }
-                return [.upDown([Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))] + algorithm)],
-                                down: [Ruby.call("add_index", [Ruby.symbol(tableName), columns],
+                return [.upDown([Ruby.call("remove_index", [Ruby.table(tableName)], [("name", Ruby.string(name))] + algorithm)],
+                                down: [Ruby.call("add_index", [Ruby.table(tableName), columns],
                                                  [("name", Ruby.string(name))] + indexOptions(index, concurrently: concurrently))])]
             }
             var options = [("column", columns)] + indexOptions(index, concurrently: concurrently)
             options.insert(("name", Ruby.string(name)), at: 1)
-            return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)], options)], invertible: true)]
+            return [.ruby([Ruby.call("remove_index", [Ruby.table(tableName)], options)], invertible: true)]
         case let .addForeignKey(fk):
             guard !traits.copiesTableToAlter, let call = foreignKeyCall("add_foreign_key", fk, validate: !fk.notValid) else { return try raw(step, context) }
             var parts: [Part] = []
@@ -230,7 +231,7 @@ struct ActiveRecordRenderer {
                 var lines: [String] = []
                 for statement in statements {
                     if statement.kind == .createIndex {
-                        lines.append(Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
+                        lines.append(Ruby.call("add_index", [Ruby.table(unique.table), Ruby.symbols(unique.columns)],
                                                [("name", Ruby.string(unique.name)), ("unique", "true"), ("algorithm", ":concurrently")]))
                     } else {
                         lines += executes([statement])
@@ -240,20 +241,20 @@ struct ActiveRecordRenderer {
             }
             guard dialect.capabilities.uniqueStorage == .index else { return try raw(step, context) }
             // MySQL and SQLite: a unique constraint is a unique index (mgen's SQL makes one too on SQLite).
-            return [.ruby([Ruby.call("add_index", [Ruby.symbol(unique.table), Ruby.symbols(unique.columns)],
+            return [.ruby([Ruby.call("add_index", [Ruby.table(unique.table), Ruby.symbols(unique.columns)],
                                      [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true)]
         case let .addCheck(check):
             guard !traits.copiesTableToAlter, spellsCheckName(check.name) else { return try raw(step, context) }
             var options = [("name", Ruby.string(check.name))]
             if check.notValid, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
-            return [.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(check.table), Ruby.string(check.expression)], options)], invertible: true)]
+            return [.ruby([Ruby.call("add_check_constraint", [Ruby.table(check.table), Ruby.string(check.expression)], options)], invertible: true)]
         case let .validateConstraint(tableName, name):
             guard dialect.capabilities.notValidConstraints else { return try raw(step, context) }
             let table = try context.before.requiredTable(tableName)
             let method = table.foreignKeys.contains { $0.name == name } ? "validate_foreign_key"
                 : table.checks.contains { $0.name == name } ? "validate_check_constraint" : nil
             guard let method else { return try raw(step, context) }
-            return [.upOnly([Ruby.call(method, [Ruby.symbol(tableName)], [("name", Ruby.string(name))])])]
+            return [.upOnly([Ruby.call(method, [Ruby.table(tableName)], [("name", Ruby.string(name))])])]
         case let .dropConstraint(tableName, name):
             return try dropConstraint(tableName, name, step, context)
         case .sql, .backfill:
@@ -288,7 +289,7 @@ struct ActiveRecordRenderer {
         case let .commentTable(table, comment):
             guard dialect.capabilities.comments else { return [] }
             let from = context.before.table(table)?.comment.map(Ruby.string) ?? "nil"
-            return [.ruby([Ruby.call("change_table_comment", [Ruby.symbol(table)], [("from", from), ("to", comment.map(Ruby.string) ?? "nil")])], invertible: true)]
+            return [.ruby([Ruby.call("change_table_comment", [Ruby.table(table)], [("from", from), ("to", comment.map(Ruby.string) ?? "nil")])], invertible: true)]
         }
     }
 
@@ -322,9 +323,9 @@ struct ActiveRecordRenderer {
             if traits.tableDDLHoldsConstraintNames, !pkColumns.isEmpty { return try raw(step, context) }
             tableOptions.append(("id", "false"))
         }
-        if let pk = table.primaryKey, traits.primaryKeyNamedAfterTable, pk.name != "\(table.name)_pkey" {
-            // PostgreSQL names the key <table>_pkey; the spec names it otherwise.
-            extras.append(sql.renameConstraintStatement(table.name, from: "\(table.name)_pkey", to: pk.name))
+        // PostgreSQL names the key <table>_pkey (the bare name, in any schema); the spec names it otherwise.
+        if let pk = table.primaryKey, traits.primaryKeyNamedAfterTable, pk.name != "\(QualifiedName(table.name).name)_pkey" {
+            extras.append(sql.renameConstraintStatement(table.name, from: "\(QualifiedName(table.name).name)_pkey", to: pk.name))
         }
         if let comment = table.comment, dialect.capabilities.comments { tableOptions.append(("comment", Ruby.string(comment))) }
         for column in table.columns where column.name != skip {
@@ -354,9 +355,9 @@ struct ActiveRecordRenderer {
         }
         for fk in table.foreignKeys {
             guard let options = foreignKeyOptions(fk) else { return try raw(step, context) }
-            body.append(Ruby.call("t.foreign_key", [Ruby.symbol(fk.referencedTable)], options))
+            body.append(Ruby.call("t.foreign_key", [Ruby.table(fk.referencedTable)], options))
         }
-        let open = Ruby.call("create_table", [Ruby.symbol(table.name)], tableOptions) + " do |t|"
+        let open = Ruby.call("create_table", [Ruby.table(table.name)], tableOptions) + " do |t|"
         var parts: [Part] = [.ruby([open] + Ruby.indent(body) + ["end"], invertible: true)]
         // Dropping the table takes these along, so `change` needs no down for them.
         if !extras.isEmpty { parts.append(.sql(extras, down: [])) }
@@ -375,10 +376,10 @@ struct ActiveRecordRenderer {
         let definition = try columnArguments(column, in: table)
         // Run backwards, `add_column` is `remove_column`, which ActiveRecord 6.1 does on SQLite by
         // copying the table (losing function defaults, checks and key names): up/down there.
-        var parts: [Part] = [.ruby([Ruby.call("add_column", [Ruby.symbol(tableName), Ruby.symbol(column.name), definition.type], definition.options)],
+        var parts: [Part] = [.ruby([Ruby.call("add_column", [Ruby.table(tableName), Ruby.symbol(column.name), definition.type], definition.options)],
                                    invertible: !traits.copiesTableToAlter)]
         if let check {
-            parts.append(.ruby([Ruby.call("add_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
+            parts.append(.ruby([Ruby.call("add_check_constraint", [Ruby.table(tableName), Ruby.string(check.expression)],
                                           [("name", Ruby.string(check.name))])], invertible: true))
         }
         if let unique {
@@ -391,7 +392,7 @@ struct ActiveRecordRenderer {
                 parts.append(.sql(try sql.addUnique(unique, plain),
                                   down: [sql.dropConstraintStatement(tableName, unique.name)]))
             } else {
-                parts.append(.ruby([Ruby.call("add_index", [Ruby.symbol(tableName), Ruby.symbols(unique.columns)],
+                parts.append(.ruby([Ruby.call("add_index", [Ruby.table(tableName), Ruby.symbols(unique.columns)],
                                               [("unique", "true"), ("name", Ruby.string(unique.name))])], invertible: true))
             }
         }
@@ -418,7 +419,7 @@ struct ActiveRecordRenderer {
         let newTable = try context.after.requiredTable(change.table)
         let old = try table.requiredColumn(change.column)
         let new = try newTable.requiredColumn(change.column)
-        let t = Ruby.symbol(change.table), c = Ruby.symbol(change.column)
+        let t = Ruby.table(change.table), c = Ruby.symbol(change.column)
         if let type = change.type, type != old.type {
             // An enum's CHECK (PostgreSQL) changes with it, and identity columns keep their sequence: MGenSQL's SQL.
             if enumCheck(change.table, old) != nil || enumCheck(change.table, new) != nil || old.identity {
@@ -560,6 +561,9 @@ struct ActiveRecordRenderer {
     func defaultValue(_ value: DefaultValue, type: ColumnType, passedThrough: Bool = false) -> String {
         switch value {
         case let .literal(.string(text)): return Ruby.string(text)
+        // Rails casts a number for a decimal column to BigDecimal and writes `0.0` where mgen's SQL
+        // (and the spec) say `0`: the number as SQL.
+        case let .literal(.integer(number)) where type.isDecimal: return "-> { \(Ruby.string(String(number))) }"
         case let .literal(.integer(number)): return String(number)
         // An SQL type Rails passes through has no Rails type to cast a string with, so Rails
         // would quote it ('0.25'): the number as SQL, as mgen's SQL writes it.
@@ -588,14 +592,14 @@ struct ActiveRecordRenderer {
         if try !statements(step, context).droppedForeignKeyIndexes.isEmpty { return try raw(step, context) }
         var lines: [String] = []
         if concurrently, can.onlineIndexes { lines.append("# InnoDB builds it in place, without blocking writes.") }
-        lines.append(Ruby.call("add_index", [Ruby.symbol(index.table), columns],
+        lines.append(Ruby.call("add_index", [Ruby.table(index.table), columns],
                                [("name", Ruby.string(index.name))] + indexOptions(index, concurrently: concurrently)))
         // MySQL: a foreign key that leads with these columns gave up its own index for this one,
         // so dropping it needs MGenSQL's give-back (the down of up/down), not Rails' remove_index.
         if !index.parts.allSatisfy({ $0.columnName != nil }) {
             // Rails would undo it by `column:`, which it matches against the catalog's spelling of
             // the expression (`lower((email)::text)`), never the spec's: removed by name.
-            return [.upDown(lines, down: [Ruby.call("remove_index", [Ruby.symbol(index.table)], [("name", Ruby.string(index.name))])])]
+            return [.upDown(lines, down: [Ruby.call("remove_index", [Ruby.table(index.table)], [("name", Ruby.string(index.name))])])]
         }
         var invertible = true
         if dialect.capabilities.implicitForeignKeyIndexes, let table = context.after.table(index.table) {
@@ -659,13 +663,13 @@ struct ActiveRecordRenderer {
     /// mixed-case names and for MariaDB's RESTRICT. Rails cannot invert it, so where it undoes an
     /// `add_foreign_key` the two form a `reversible` block.
     private func removeForeignKey(_ table: String, _ name: String) -> String {
-        Ruby.call("remove_foreign_key", [Ruby.symbol(table)], [("name", Ruby.string(name))])
+        Ruby.call("remove_foreign_key", [Ruby.table(table)], [("name", Ruby.string(name))])
     }
 
     private func foreignKeyCall(_ method: String, _ fk: ForeignKey, validate: Bool) -> String? {
         guard var options = foreignKeyOptions(fk) else { return nil }
         if !validate, dialect.capabilities.notValidConstraints { options.append(("validate", "false")) }
-        return Ruby.call(method, [Ruby.symbol(fk.table), Ruby.symbol(fk.referencedTable)], options)
+        return Ruby.call(method, [Ruby.table(fk.table), Ruby.table(fk.referencedTable)], options)
     }
 
     private func dropConstraint(_ tableName: String, _ name: String, _ step: Step, _ context: StepContext) throws(Unsupported) -> [Part] {
@@ -676,17 +680,17 @@ struct ActiveRecordRenderer {
             let remove = removeForeignKey(tableName, name)
             // MySQL made an index for the key; MGenSQL drops it too.
             if dialect.capabilities.implicitForeignKeyIndexes, MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
-                return [.ruby([remove, Ruby.call("remove_index", [Ruby.symbol(tableName)], [("name", Ruby.string(name))])], invertible: false)]
+                return [.ruby([remove, Ruby.call("remove_index", [Ruby.table(tableName)], [("name", Ruby.string(name))])], invertible: false)]
             }
             return [.upDown([remove], down: [add])]
         }
         if let unique = table.uniques.first(where: { $0.name == name }), dialect.capabilities.uniqueStorage == .index {
-            return [.ruby([Ruby.call("remove_index", [Ruby.symbol(tableName)],
+            return [.ruby([Ruby.call("remove_index", [Ruby.table(tableName)],
                                      [("column", Ruby.symbols(unique.columns)), ("name", Ruby.string(name)), ("unique", "true")])], invertible: true)]
         }
         // A name Rails cannot write unquoted would come back folded when the remove is undone.
         if let check = table.checks.first(where: { $0.name == name }), !traits.copiesTableToAlter, spellsCheckName(name) {
-            return [.ruby([Ruby.call("remove_check_constraint", [Ruby.symbol(tableName), Ruby.string(check.expression)],
+            return [.ruby([Ruby.call("remove_check_constraint", [Ruby.table(tableName), Ruby.string(check.expression)],
                                      [("name", Ruby.string(name))])], invertible: true)]
         }
         return try raw(step, context)
@@ -731,4 +735,8 @@ struct ActiveRecordRenderer {
         return out
     }
 
+}
+
+private extension ColumnType {
+    var isDecimal: Bool { if case .decimal = self { true } else { false } }
 }

@@ -32,7 +32,14 @@ enum Ruby {
         return plain ? ":" + name : ":" + string(name)
     }
 
-    /// `:a` for one name, `[:a, :b]` for several (Rails takes either for index columns).
+    /// A table: `:invoices`, or `"billing.invoices"` for one of another schema (spec 1.1: schemas;
+    /// Rails 6.1's PostgreSQL adapter splits and quotes a dotted name in every table call).
+    static func table(_ key: String) -> String {
+        let name = QualifiedName(key)
+        return name.schema == nil ? symbol(key) : string(name.description)
+    }
+
+        /// `:a` for one name, `[:a, :b]` for several (Rails takes either for index columns).
     static func symbols(_ names: [String]) -> String {
         names.count == 1 ? symbol(names[0]) : "[" + names.map(symbol).joined(separator: ", ") + "]"
     }

@@ -108,7 +108,7 @@ struct AlembicRenderer {
             if case .drop = change { return plain("op.execute(sa.schema.DropSchema(\(name)\(options.idempotent ? ", if_exists=True" : "")))") }
         }
         if let native = try schemaTable(operation, context) { return native }
-        if operation.touchesSchema(in: context.before) { return try execute(operation, context) }
+        if operation.touchesSchema(in: context.before), !nativeStepInSchema(operation, context) { return try execute(operation, context) }
         // spec 1.1: generated columns and collations. sa.Computed and a type's collation= where a
         // column is declared; a change of such a column or of a collation is op.execute (alter_column
         // restates no generation expression), and so is, on SQLite, every batch step on such a
@@ -203,8 +203,9 @@ struct AlembicRenderer {
         // before as existing_comment so Alembic's own reverse would restore it)
         case let .commentTable(table, comment):
             guard dialect.capabilities.comments else { return plain("# Nothing to change on \(dialect) (it keeps no table comments).") }
-            var alter = AlembicCall(comment == nil ? "op.drop_table_comment" : "op.create_table_comment", [AlembicPython.string(table)])
+            var alter = AlembicCall(comment == nil ? "op.drop_table_comment" : "op.create_table_comment", [tableArgument(table)])
             if let comment { alter.add(AlembicPython.string(comment)) }
+            schemaArguments(table).forEach { alter.add($0) }
             if let previous = context.before.table(table)?.comment { alter.add("existing_comment", AlembicPython.string(previous)) }
             return plain(alter.text)
         }
@@ -247,7 +248,7 @@ struct AlembicRenderer {
                           lines: [call("batch_op.drop_constraint", [AlembicPython.string(check.name), "type_='check'"]),
                                   call("batch_op.drop_column", [AlembicPython.string(column)])])]
         }
-        return plain(call("op.drop_column", [AlembicPython.string(tableName), AlembicPython.string(column)]))
+        return plain(call("op.drop_column", [tableArgument(tableName), AlembicPython.string(column)] + schemaArguments(tableName)))
     }
 
     private func plain(_ lines: String...) -> [Chunk] { [Chunk(block: .plain, lines: lines)] }
@@ -337,7 +338,7 @@ struct AlembicRenderer {
     }
 
     private func uniqueConstraintCall(_ name: String, _ unique: UniqueConstraint) -> String {
-        var create = AlembicCall(name, [AlembicPython.string(unique.name), AlembicPython.string(unique.table), list(unique.columns)])
+        var create = AlembicCall(name, [AlembicPython.string(unique.name), tableArgument(unique.table), list(unique.columns)] + schemaArguments(unique.table))
         addDeferrable(unique.deferrable, to: &create)
         return create.text
     }
@@ -514,7 +515,7 @@ struct AlembicRenderer {
     // MARK: Tables and columns
 
     private mutating func renameTable(_ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
-        var lines = [call("op.rename_table", [AlembicPython.string(from), AlembicPython.string(to)])]
+        var lines = [call("op.rename_table", [tableArgument(from), tableArgument(to)] + schemaArguments(from))]
         // mgen names an enum's CHECK after its table; Alembic has no call to rename a constraint
         // (PostgreSQL: RENAME CONSTRAINT; SQLite: mgen's table rebuild).
         if can.enumStrategy == .checkConstraint {
@@ -550,8 +551,8 @@ struct AlembicRenderer {
             if let unique { lines.append(uniqueIndex(unique)) }
             return [Chunk(block: .plain, lines: lines)]
         }
-        var lines = [call("op.add_column", [AlembicPython.string(tableName), definition])]
-        if let check { lines.append(call("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(tableName), AlembicPython.string(check.expression)])) }
+        var lines = [call("op.add_column", [tableArgument(tableName), definition] + schemaArguments(tableName))]
+        if let check { lines.append(call("op.create_check_constraint", [AlembicPython.string(check.name), tableArgument(tableName), AlembicPython.string(check.expression)] + schemaArguments(tableName))) }
         if let unique { lines.append(uniqueConstraintCall("op.create_unique_constraint", unique)) }
         if let fk = foreignKey { lines.append(foreignKeyCall(fk)) }
         return [Chunk(block: .plain, lines: lines)]
@@ -572,7 +573,7 @@ struct AlembicRenderer {
     private mutating func renameColumn(_ tableName: String, _ from: String, _ to: String, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         let table = try context.before.requiredTable(tableName)
         let old = try table.requiredColumn(from)
-        var rename = AlembicCall("op.alter_column", [AlembicPython.string(tableName), AlembicPython.string(from)])
+        var rename = AlembicCall("op.alter_column", [tableArgument(tableName), AlembicPython.string(from)] + schemaArguments(tableName))
         rename.add("new_column_name", AlembicPython.string(to))
         try existing(old, in: table, keepNullable: true, keepDefault: true, keepComment: true, into: &rename)
         var lines = [rename.text]
@@ -599,14 +600,15 @@ struct AlembicRenderer {
             return context.inTransaction ? chunks : chunks.map { Chunk(block: .autocommit, lines: $0.lines) }
         }
         let prefix = traits.batchMode ? "batch_op" : "op"
-        let tableArgument = traits.batchMode ? [] : [AlembicPython.string(change.table)]
+        let tableArgument = traits.batchMode ? [] : [self.tableArgument(change.table)]
+        let schema = traits.batchMode ? [] : schemaArguments(change.table)  // after the positional arguments
         var lines: [String] = []
         let oldCheck = typeChanges ? enumCheck(change.table, old) : nil
         let newCheck = typeChanges ? enumCheck(change.table, new) : nil
         if let oldCheck {
-            lines.append(call("\(prefix).drop_constraint", [AlembicPython.string(oldCheck.name)] + tableArgument + ["type_='check'"]))
+            lines.append(call("\(prefix).drop_constraint", [AlembicPython.string(oldCheck.name)] + tableArgument + ["type_='check'"] + schema))
         }
-        var alter = AlembicCall("\(prefix).alter_column", tableArgument + [AlembicPython.string(change.column)])
+        var alter = AlembicCall("\(prefix).alter_column", tableArgument + [AlembicPython.string(change.column)] + schema)
         let oldTypeText = try type(old.type, column: old, in: table)
         let newTypeText = try type(change.type ?? old.type, column: new, in: newTable)
         let typeArgument = typeChanges && newTypeText != oldTypeText
@@ -615,7 +617,7 @@ struct AlembicRenderer {
         // mgen's SQL, the old default goes first and the kept or new one is set after.
         let defaultMoves = can.typeChangeCastsDefault && typeArgument && old.defaultValue != nil
         if defaultMoves {
-            var drop = AlembicCall("op.alter_column", tableArgument + [AlembicPython.string(change.column)])
+            var drop = AlembicCall("op.alter_column", tableArgument + [AlembicPython.string(change.column)] + schema)
             try existing(old, in: table, keepNullable: true, keepDefault: false, keepComment: true, into: &drop)
             drop.add("server_default", "None")
             lines.append(drop.text)
@@ -646,7 +648,7 @@ struct AlembicRenderer {
             lines.append(alter.text)
         }
         if let newCheck {
-            lines.append(call("\(prefix).create_check_constraint", [AlembicPython.string(newCheck.name)] + tableArgument + [AlembicPython.string(newCheck.expression)]))
+            lines.append(call("\(prefix).create_check_constraint", [AlembicPython.string(newCheck.name)] + tableArgument + [AlembicPython.string(newCheck.expression)] + schema))
         }
         if lines.isEmpty { return [Chunk(block: .plain, lines: ["# Nothing to change on \(dialect) (it keeps no column comments)."])] }
         return [Chunk(block: traits.batchMode ? batch(newTable) : .plain, lines: lines)]
@@ -655,7 +657,7 @@ struct AlembicRenderer {
     // MARK: Indexes and constraints
 
     private func createIndex(_ index: Index, concurrently: Bool) throws(Unsupported) -> [Chunk] {
-        var create = AlembicCall("op.create_index", [AlembicPython.string(index.name), AlembicPython.string(index.table)])
+        var create = AlembicCall("op.create_index", [AlembicPython.string(index.name), tableArgument(index.table)])
         try sql.checkIndexOptions(index)  // spec 1.1: what the dialect refuses, Alembic would send
         create.add("[" + index.parts.enumerated().map { i, part in
             // spec 1.1: a key with options is the dialect's key text (`"created_at" DESC`,
@@ -670,6 +672,7 @@ struct AlembicRenderer {
             }
         }.joined(separator: ", ") + "]")
         create.add("unique", index.unique ? "True" : "False")
+        schemaArguments(index.table).forEach { create.add($0) }
         // spec 1.1: INCLUDE and storage parameters (PostgreSQL; refused elsewhere above).
         if !index.include.isEmpty { create.add("postgresql_include", list(index.include)) }
         if !index.storage.isEmpty {
@@ -692,7 +695,8 @@ struct AlembicRenderer {
     private func dropIndex(_ name: String, concurrently: Bool, _ context: StepContext) throws(Unsupported) -> [Chunk] {
         guard let index = context.before.index(name) else { throw Unsupported("unknown index '\(name)'") }
         var drop = AlembicCall("op.drop_index", [AlembicPython.string(name)])
-        drop.add("table_name", AlembicPython.string(index.table))
+        drop.add("table_name", tableArgument(index.table))
+        schemaArguments(index.table).forEach { drop.add($0) }
         if concurrently, dialect.capabilities.concurrentIndexes {
             drop.add("postgresql_concurrently", "True")
             return [Chunk(block: .autocommit, lines: [drop.text])]
@@ -709,8 +713,9 @@ struct AlembicRenderer {
     }
 
     private func foreignKeyCall(_ fk: ForeignKey) -> String {
-        var create = AlembicCall("op.create_foreign_key", [AlembicPython.string(fk.name), AlembicPython.string(fk.table), AlembicPython.string(fk.referencedTable),
-                                                      list(fk.columns), list(fk.referencedColumns)])
+        var create = AlembicCall("op.create_foreign_key", [AlembicPython.string(fk.name), tableArgument(fk.table), tableArgument(fk.referencedTable),
+                                                      list(fk.columns), list(fk.referencedColumns)]
+                                 + schemaArguments(fk.table, keyword: "source_schema") + schemaArguments(fk.referencedTable, keyword: "referent_schema"))
         addActions(fk, to: &create)
         if fk.notValid, dialect.capabilities.notValidConstraints { create.add("postgresql_not_valid", "True") }
         return create.text
@@ -757,7 +762,7 @@ struct AlembicRenderer {
             return [Chunk(block: batch(try context.after.requiredTable(check.table)),
                           lines: [call("batch_op.create_check_constraint", [AlembicPython.string(check.name), expression])])]
         }
-        var create = AlembicCall("op.create_check_constraint", [AlembicPython.string(check.name), AlembicPython.string(check.table), expression])
+        var create = AlembicCall("op.create_check_constraint", [AlembicPython.string(check.name), tableArgument(check.table), expression] + schemaArguments(check.table))
         if check.notValid, dialect.capabilities.notValidConstraints { create.add("postgresql_not_valid", "True") }
         return plain(create.text)
     }
@@ -781,7 +786,7 @@ struct AlembicRenderer {
             return [Chunk(block: batch(try context.after.requiredTable(tableName)),
                           lines: [call("batch_op.drop_constraint", [AlembicPython.string(name), "type_=\(AlembicPython.string(kind))"])])]
         }
-        var lines = [call("op.drop_constraint", [AlembicPython.string(name), AlembicPython.string(tableName), "type_=\(AlembicPython.string(kind))"])]
+        var lines = [call("op.drop_constraint", [AlembicPython.string(name), tableArgument(tableName), "type_=\(AlembicPython.string(kind))"] + schemaArguments(tableName))]
         // MySQL made an index for the key when none led with its columns; it outlives the key.
         if dialect.capabilities.implicitForeignKeyIndexes, kind == "foreignkey", let fk = table.foreignKeys.first(where: { $0.name == name }),
            MySQLDialect.createsImplicitIndex(fk, in: table, state: context.before) {
