@@ -5,6 +5,8 @@ import MGenSQL
 /// Plain SQL files: `NNNN_name.up.sql` and `NNNN_name.down.sql`, for any runner or for review.
 /// Each applies with the database's own client (`psql -f`, `mariadb <`, `sqlite3`): on MySQL a
 /// statement with semicolons of its own (a backfill's procedure) sits between `DELIMITER` lines.
+/// A client runs a file in autocommit, so a transactional direction is written in `BEGIN;` …
+/// `COMMIT;` where DDL is transactional (PostgreSQL, SQLite); the scanner reads that back as a flag.
 public struct PlainSQLEmitter: Emitter {
     public init() {}
     public let name = "sql"
