@@ -90,8 +90,13 @@ public enum SQLFiles {
     /// Template values shared by the SQL-file targets.
     /// `oneTransaction`: the runner runs both directions the same way (goose's NO TRANSACTION covers
     /// the file), so the timeouts open them only when both are transactional.
+    /// `wrapTransaction`: the runner is the database's own client, which runs a file statement by
+    /// statement in autocommit: a transactional direction is written as `BEGIN;` … `COMMIT;` where
+    /// the dialect has transactional DDL (PostgreSQL, SQLite), so its `SET LOCAL` timeouts apply,
+    /// a failure leaves nothing half-done and deferred checks fire at the end.
     public static func values(_ rendered: RenderedMigration, _ context: EmitContext, direction: Direction,
-                              block: ((String) -> String)? = nil, oneTransaction: Bool = false) -> [String: Any] {
+                              block: ((String) -> String)? = nil, oneTransaction: Bool = false,
+                              wrapTransaction: Bool = false) -> [String: Any] {
         let migration = rendered.planned.migration
         let both = !oneTransaction || (rendered.upIsTransactional && rendered.downIsTransactional)
         let down = rendered.downOrFailure(SQLRenderer.make(context.dialect))
@@ -102,10 +107,15 @@ public enum SQLFiles {
         let downStatements = rendered.down == nil ? down
             : rendered.runnerStatements(down, context.render, dialect: context.dialect,
                                         runnerTransactional: both && rendered.downIsTransactional)
+        let wraps = wrapTransaction && context.dialect.capabilities.transactionalDDL
+        func wrapped(_ text: String, _ transactional: Bool) -> String {
+            wraps && transactional ? "BEGIN;\n\n" + text + "\n\nCOMMIT;" : text
+        }
         var values: [String: Any] = [
             "header": header(rendered, dialect: context.dialect, direction: direction),
-            "up": body(upStatements, dialect: context.dialect, block: block),
-            "down": body(downStatements, dialect: context.dialect, block: block),
+            "up": wrapped(body(upStatements, dialect: context.dialect, block: block), rendered.upIsTransactional),
+            // The refusal of an irreversible migration stays alone, outside any transaction.
+            "down": wrapped(body(downStatements, dialect: context.dialect, block: block), rendered.down != nil && rendered.downIsTransactional),
             "noTransaction": direction == .up ? !rendered.upIsTransactional : !rendered.downIsTransactional,
             "id": migration.id,
             "name": migration.name,
@@ -124,9 +134,33 @@ public enum SQLFiles {
     /// an empty file succeeds.
     public static func upAndDown(_ migration: RenderedMigration, _ context: EmitContext,
                                  up: (path: String, template: String), down: (path: String, template: String),
-                                 block: ((String) -> String)? = nil) throws(DiagnosticError) -> [EmittedFile] {
-        [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: .up, block: block))),
-         EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: .down, block: block)))]
+                                 block: ((String) -> String)? = nil, wrapTransaction: Bool = false) throws(DiagnosticError) -> [EmittedFile] {
+        [EmittedFile(path: up.path, contents: try context.templates.render(up.template, values(migration, context, direction: .up, block: block,
+                                                                                                wrapTransaction: wrapTransaction))),
+         EmittedFile(path: down.path, contents: try context.templates.render(down.template, values(migration, context, direction: .down, block: block,
+                                                                                                    wrapTransaction: wrapTransaction)))]
+    }
+
+    /// A transactional file's statements without the `BEGIN` … `COMMIT` that wraps the whole file
+    /// (the `sql` target's, or a hand-written file's): the transaction is the file's, which its
+    /// reader keeps as a flag, not statements. nil when the file is not wrapped exactly so (no
+    /// wrapper, or transactions of its own inside: a file in parts).
+    public static func unwrappedTransaction<S>(_ statements: [S], text: (S) -> String) -> [S]? {
+        func control(_ s: S) -> String? {
+            // The comment lines before it (the file's header) are no part of the statement.
+            let code = text(s).split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+            let words = code.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == ";" })
+                .map { $0.uppercased() }
+            switch words {
+            case ["BEGIN"], ["BEGIN", "TRANSACTION"], ["BEGIN", "WORK"], ["START", "TRANSACTION"]: return "BEGIN"
+            case ["COMMIT"], ["COMMIT", "TRANSACTION"], ["COMMIT", "WORK"], ["END"], ["END", "TRANSACTION"]: return "COMMIT"
+            default: return ["SAVEPOINT", "ROLLBACK", "RELEASE"].contains(words.first ?? "") ? "OTHER" : nil
+            }
+        }
+        guard statements.count >= 2, let first = statements.first, let last = statements.last,
+              control(first) == "BEGIN", control(last) == "COMMIT" else { return nil }
+        let inner = Array(statements.dropFirst().dropLast())
+        return inner.contains(where: { control($0) != nil }) ? nil : inner
     }
 
     /// A statement with semicolons of its own (a MySQL procedure body) between `DELIMITER` lines,

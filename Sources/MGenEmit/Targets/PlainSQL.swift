@@ -5,6 +5,8 @@ import MGenSQL
 /// Plain SQL files: `NNNN_name.up.sql` and `NNNN_name.down.sql`, for any runner or for review.
 /// Each applies with the database's own client (`psql -f`, `mariadb <`, `sqlite3`): on MySQL a
 /// statement with semicolons of its own (a backfill's procedure) sits between `DELIMITER` lines.
+/// A client runs a file in autocommit, so a transactional direction is written in `BEGIN;` …
+/// `COMMIT;` where DDL is transactional (PostgreSQL, SQLite); the scanner reads that back as a flag.
 public struct PlainSQLEmitter: Emitter {
     public init() {}
     public let name = "sql"
@@ -21,7 +23,7 @@ public struct PlainSQLEmitter: Emitter {
         let block: ((String) -> String)? = context.dialect.capabilities.clientNeedsDelimiter ? { SQLFiles.clientDelimited($0) } : nil
         return try SQLFiles.upAndDown(migration, context, up: ("\(base).up.sql", "sql/sql.up.sql.mustache"),
                                       down: ("\(base).down.sql", "sql/sql.down.sql.mustache"),
-                                      block: block)
+                                      block: block, wrapTransaction: true)
     }
 
     public func scan(_ folder: String) throws(DiagnosticError) -> [DiskMigration] {
@@ -47,11 +49,15 @@ enum UpDownFiles {
             migration.files.append(name)
             if let marker = SQLFiles.readMarker(text) { migration.specID = marker.id; migration.specSHA256 = marker.sha256 }
             let transactional = SQLFiles.runsInTransaction(text)
+            // A transactional file's own BEGIN … COMMIT (the `sql` target's) is its transaction.
+            func read(_ statements: [String]) -> [String] {
+                transactional ? SQLFiles.unwrappedTransaction(statements, text: { $0 }) ?? statements : statements
+            }
             if name[d] == "up" {
-                migration.up = SQLFiles.statements(of: text)
+                migration.up = read(SQLFiles.statements(of: text))
                 migration.upTransactional = transactional
             } else {
-                migration.down = SQLFiles.downStatements(of: text)
+                migration.down = SQLFiles.downStatements(of: text).map(read)
                 migration.downTransactional = transactional
             }
             byVersion[version] = migration

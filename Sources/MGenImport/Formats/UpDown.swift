@@ -26,7 +26,13 @@ public struct UpDownImporter: Importer {
             do throws(DiagnosticError) {
                 let text = try SourceFiles.text(path)
                 // mgen's own files say so in their header; other runners have no marker.
-                return .success((SourceFiles.statements(text, file: path, dialect: dialect), SQLFiles.runsInTransaction(text)))
+                let statements = SourceFiles.statements(text, file: path, dialect: dialect)
+                // A file wrapped whole in BEGIN … COMMIT (mgen's `sql` target, or by hand) runs in
+                // one transaction: the wrapper is that flag, not statements to read.
+                // (A file mgen wrote in parts keeps its parts, as its header says.)
+                let transactional = SQLFiles.runsInTransaction(text)
+                if transactional, let inner = SQLFiles.unwrappedTransaction(statements, text: \.text) { return .success((inner, true)) }
+                return .success((statements, transactional))
             } catch {
                 return .failure(error)
             }

@@ -2,8 +2,12 @@
 -- mgen: spec 0009 sha256:383d994e09def13294fba803e70678a0e7cb212cc0111f716064c83348d7fab2
 -- drop_users_name: Rename, step 5 of 5 — drop the old column once no deployed code reads it.
 -- DESTRUCTIVE: drop_column users.name: the down re-adds the column empty (the down restores structure, not data).
+BEGIN;
+
 SET LOCAL lock_timeout = '5s';
 
 SET LOCAL statement_timeout = '10min';
 
 ALTER TABLE "users" DROP COLUMN IF EXISTS "name";
+
+COMMIT;

@@ -2,6 +2,8 @@
 -- mgen: spec 0004 sha256:22e09e4c97bd8ab36db682e02cac6bc5564091f66e192585e0771db2803e933e
 -- users_email_not_null: Safe add column, step 3 of 3 — make it required once every row has a value.
 -- SQLite table rebuild: run with foreign keys off (SQLite's default), as PRAGMA foreign_keys cannot change inside a transaction.
+BEGIN;
+
 -- SQLite cannot ALTER COLUMN 'email': rebuild the table, keeping its rows, indexes and foreign keys
 PRAGMA defer_foreign_keys = ON;
 
@@ -21,3 +23,5 @@ DROP TABLE "users";
 ALTER TABLE "_mgen_new_users" RENAME TO "users";
 
 CREATE UNIQUE INDEX IF NOT EXISTS "users_username_key" ON "users" ("username");
+
+COMMIT;

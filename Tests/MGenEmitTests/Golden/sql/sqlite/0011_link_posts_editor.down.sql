@@ -2,6 +2,8 @@
 -- mgen: spec 0011 sha256:c58f45d96e148a1aa98b16d564f5c06df254584e1a0fd3f3f830582464f72954
 -- link_posts_editor: A foreign key added to an existing table without a long lock — NOT VALID first, then validated.
 -- SQLite table rebuild: run with foreign keys off (SQLite's default), as PRAGMA foreign_keys cannot change inside a transaction.
+BEGIN;
+
 DROP INDEX IF EXISTS "posts_user_id_title_key";
 
 -- SQLite cannot drop constraint 'posts_editor_id_fkey' in place: rebuild the table, keeping its rows, indexes and foreign keys
@@ -28,3 +30,5 @@ ALTER TABLE "_mgen_new_posts" RENAME TO "posts";
 CREATE INDEX IF NOT EXISTS "posts_user_id_published_idx" ON "posts" ("user_id", "published");
 
 ALTER TABLE "posts" DROP COLUMN "editor_id";
+
+COMMIT;
