@@ -280,8 +280,12 @@ struct AlembicRenderer {
             if dialect.capabilities.namedPrimaryKeys { constraint.add("name", AlembicPython.string(pk.name)) }
             create.add(constraint.text)
         }
+        // PostgreSQL's CREATE TABLE drops a UNIQUE that repeats the key's (or an earlier unique's)
+        // columns without a word: such a unique is added after the table, as mgen's SQL does.
+        let inline = can.createTableDropsRepeatedUniques ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques
+        let after = table.uniques.filter { unique in !inline.contains { $0.name == unique.name } }
         if !can.uniquesAsIndexes {
-            for unique in table.uniques {
+            for unique in inline {
                 var constraint = AlembicCall("sa.UniqueConstraint", unique.columns.map(AlembicPython.string) + ["name=\(AlembicPython.string(unique.name))"])
                 addDeferrable(unique.deferrable, to: &constraint) // spec 1.1: deferrable constraints
                 create.add(constraint.text)
@@ -302,6 +306,8 @@ struct AlembicRenderer {
         // SQLite: unique constraints are unique indexes (droppable without a rebuild), as in mgen's SQL.
         if can.uniquesAsIndexes {
             lines += table.uniques.map { uniqueIndex($0) }
+        } else {
+            lines += after.map { uniqueConstraintCall("op.create_unique_constraint", $0) }
         }
         return [Chunk(block: .plain, lines: lines)]
     }

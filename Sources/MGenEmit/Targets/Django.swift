@@ -489,6 +489,14 @@ struct DjangoWriter {
                                   migrationID: migration.id, direction: direction, position: position)
         // Django runs the up's operations forwards, and their reverse_sql (direction .down) backwards.
         context.schemaChangeFollows = StepContext.schemaChangeFollows(migration.up, at: position - 1, reversed: direction == .down)
+        // A table this migration's up creates has no rows: mgen's SQL takes the plain forms there, as
+        // the SQL targets do (an add_unique on a new table of a schema was a CONCURRENTLY build
+        // inside Django's transaction: generated seed 30). The reverse keeps every table existing.
+        if direction == .up {
+            context.createdTables = Set(migration.up.compactMap { step -> String? in
+                if case let .createTable(table) = step.operation { table.name } else { nil }
+            })
+        }
         return context
     }
 
@@ -764,7 +772,11 @@ struct DjangoWriter {
         }
         var constraints: [PyNode] = []
         for column in table.columns { if let check = enumCheck(column, table: table.name) { constraints.append(.inline(check)) } }
-        for unique in table.uniques { constraints.append(.inline(self.unique(unique, table: table))) }
+        // PostgreSQL's CREATE TABLE drops a UNIQUE that repeats the key's (or an earlier unique's)
+        // columns without a word: such a unique is an AddConstraint after the model.
+        let inline = renderer.dialect.capabilities.createTableDropsRepeatedUniques ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques
+        for unique in inline { constraints.append(.inline(self.unique(unique, table: table))) }
+        let repeated = table.uniques.filter { unique in !inline.contains { $0.name == unique.name } }
         for check in table.checks { constraints.append(.inline(self.check(check, table: table))) }
         var options: [(String, PyNode)] = [("'db_table'", .inline(Py.string(Self.dbTable(table.name))))]
         if let comment = table.comment { options.append(("'db_table_comment'", .inline(self.comment(comment, formatted: true)))) }
@@ -785,6 +797,7 @@ struct DjangoWriter {
         if deferred {
             for constraint in constraints { out.append(call("AddConstraint", [model(table.name), ("constraint", constraint)])) }
         }
+        for unique in repeated { out.append(call("AddConstraint", [model(table.name), ("constraint", .inline(self.unique(unique, table: table)))])) }
         // Django's CREATE TABLE leaves the primary key the default name; the state's may differ.
         let keyName = renderer.dialect.primaryKeyNameAfterFrameworkCreate(table)
         if !keyName.up.isEmpty { out.append(runSQL(keyName.up.map(\.sql), keyName.down.map(\.sql))) }
