@@ -10,10 +10,16 @@ import Testing
 /// `create_schema`, `drop_schema` and `schema:` fields (they stayed raw before), and the written
 /// spec reads back to the same operations.
 @Suite struct SchemaReadingTests {
-    @Test func schemaStepsAndQualifiedNamesAreRead() throws {
-        let dir = try temporaryFolder("schema-reading")
+    /// One goose migration (its `-- +goose Up` … text) imported for PostgreSQL from a folder of its own.
+    static func importedGoose(_ folder: String, _ migration: String) throws -> ImportResult {
+        let dir = try temporaryFolder(folder)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try """
+        try migration.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
+        return try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+    }
+
+    @Test func schemaStepsAndQualifiedNamesAreRead() throws {
+        let result = try Self.importedGoose("schema-reading", """
             -- +goose Up
             CREATE SCHEMA billing;
             CREATE TABLE customers (id integer PRIMARY KEY);
@@ -28,8 +34,7 @@ import Testing
             DROP SCHEMA billing;
             -- +goose Down
 
-            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
-        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+            """)
         #expect(result.report.rawStatements == 0)
         let ops = result.migrations[0].operations.map(\.value)
         let invoices = QualifiedName(schema: "billing", name: "invoices").key
@@ -52,9 +57,7 @@ import Testing
     /// Enum types of a schema the spec made are read into `schema:` (they stayed raw before), a
     /// column of one keeps the qualified type, and the written spec reads back the same.
     @Test func qualifiedEnumTypesAreRead() throws {
-        let dir = try temporaryFolder("schema-enum-reading")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try """
+        let result = try Self.importedGoose("schema-enum-reading", """
             -- +goose Up
             CREATE SCHEMA billing;
             CREATE TYPE billing.level AS ENUM ('low', 'high');
@@ -63,8 +66,7 @@ import Testing
             ALTER TYPE billing.level RENAME TO tier;
             -- +goose Down
 
-            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
-        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+            """)
         #expect(result.report.rawStatements == 0)
         let ops = result.migrations[0].operations.map(\.value)
         let level = QualifiedName(schema: "billing", name: "level").key
@@ -85,9 +87,7 @@ import Testing
     /// only the object it drops (billing's touch() and the trigger on billing.invoices, not the
     /// public touch() or the trigger of the same name on payments).
     @Test func qualifiedViewsSequencesAndTheirDropsAreRead() throws {
-        let dir = try temporaryFolder("schema-object-reading")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try """
+        let result = try Self.importedGoose("schema-object-reading", """
             -- +goose Up
             CREATE SCHEMA billing;
             CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL);
@@ -113,8 +113,7 @@ import Testing
             DROP SEQUENCE billing.invoice_numbers;
             -- +goose Down
 
-            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
-        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+            """)
         let key = { QualifiedName(schema: "billing", name: $0).key }
         #expect(result.report.migrations[0].operations == [
             "create_schema", "create_table", "create_index", "create_view", "create_view", "create_sequence", "alter_sequence",
@@ -151,9 +150,7 @@ import Testing
     /// DELETE), written with `schema:`, `function: {schema, name}` and `from: {schema, table}`, and
     /// read back the same. What the spec cannot say so stays raw, with the reason.
     @Test func functionsTriggersRenamesAndUpdatesOfOtherSchemasAreRead() throws {
-        let dir = try temporaryFolder("schema-function-reading")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try """
+        let result = try Self.importedGoose("schema-function-reading", """
             -- +goose Up
             CREATE SCHEMA billing;
             CREATE SCHEMA audit;
@@ -179,8 +176,7 @@ import Testing
             DROP FUNCTION billing.set_issued_at();
             -- +goose Down
 
-            """.write(toFile: dir + "/00001_a.sql", atomically: true, encoding: .utf8)
-        let result = try ImportEngine.importFolder(dir, format: "goose", dialect: .postgresql)
+            """)
         #expect(result.report.migrations[0].operations == [
             "create_schema", "create_schema", "create_schema", "create_table", "create_table", "create_table", "create_table",
             "create_function", "create_function", "create_trigger", "create_trigger", "replace_function", "update", "update", "delete",
