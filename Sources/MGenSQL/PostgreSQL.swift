@@ -333,3 +333,14 @@ public struct PostgreSQLDialect: SQLDialect {
                              comment: "backfill \(backfill.table) in batches of \(backfill.batchSize) rows along \(key)")]
     }
 }
+
+extension Table {
+    /// The uniques a framework's CREATE TABLE declares on `dialect`, and those it adds after the
+    /// table: PostgreSQL's CREATE TABLE drops one repeating the key's (or an earlier unique's)
+    /// columns without a word, ALTER TABLE keeps it (`PostgreSQLDialect.uniquesInCreateTable`).
+    public func uniquesOfCreateTable(on dialect: Dialect) -> (inline: [UniqueConstraint], after: [UniqueConstraint]) {
+        guard dialect.capabilities.createTableDropsRepeatedUniques else { return (uniques, []) }
+        let inline = PostgreSQLDialect.uniquesInCreateTable(self)
+        return (inline, uniques.filter { !inline.contains($0) })
+    }
+}

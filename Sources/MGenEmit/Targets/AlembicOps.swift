@@ -282,8 +282,7 @@ struct AlembicRenderer {
         }
         // PostgreSQL's CREATE TABLE drops a UNIQUE that repeats the key's (or an earlier unique's)
         // columns without a word: such a unique is added after the table, as mgen's SQL does.
-        let inline = can.createTableDropsRepeatedUniques ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques
-        let after = table.uniques.filter { unique in !inline.contains { $0.name == unique.name } }
+        let (inline, after) = table.uniquesOfCreateTable(on: dialect)
         if !can.uniquesAsIndexes {
             for unique in inline {
                 var constraint = AlembicCall("sa.UniqueConstraint", unique.columns.map(AlembicPython.string) + ["name=\(AlembicPython.string(unique.name))"])

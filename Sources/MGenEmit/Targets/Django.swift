@@ -774,9 +774,8 @@ struct DjangoWriter {
         for column in table.columns { if let check = enumCheck(column, table: table.name) { constraints.append(.inline(check)) } }
         // PostgreSQL's CREATE TABLE drops a UNIQUE that repeats the key's (or an earlier unique's)
         // columns without a word: such a unique is an AddConstraint after the model.
-        let inline = renderer.dialect.capabilities.createTableDropsRepeatedUniques ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques
+        let (inline, repeated) = table.uniquesOfCreateTable(on: dialect)
         for unique in inline { constraints.append(.inline(self.unique(unique, table: table))) }
-        let repeated = table.uniques.filter { unique in !inline.contains { $0.name == unique.name } }
         for check in table.checks { constraints.append(.inline(self.check(check, table: table))) }
         var options: [(String, PyNode)] = [("'db_table'", .inline(Py.string(Self.dbTable(table.name))))]
         if let comment = table.comment { options.append(("'db_table_comment'", .inline(self.comment(comment, formatted: true)))) }

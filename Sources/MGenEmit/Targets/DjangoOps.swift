@@ -287,11 +287,8 @@ extension DjangoWriter {
         }
         // Unapplied, DeleteModel's CREATE TABLE would hold a unique that repeats the key's columns,
         // which PostgreSQL drops without a word: it goes first, so its reverse adds it back after.
-        if renderer.dialect.capabilities.createTableDropsRepeatedUniques {
-            let inline = PostgreSQLDialect.uniquesInCreateTable(table)
-            for unique in table.uniques where !inline.contains(where: { $0.name == unique.name }) {
-                out.append(call("RemoveConstraint", [model(name), Self.kw("name", Py.string(unique.name))]))
-            }
+        for unique in table.uniquesOfCreateTable(on: dialect).after {
+            out.append(call("RemoveConstraint", [model(name), Self.kw("name", Py.string(unique.name))]))
         }
         out.append(call("DeleteModel", [Self.kw("name", Py.string(Self.modelName(name)))]))
         return out

@@ -384,7 +384,7 @@ struct PeeweeWriter {
             // SQLite keeps unique constraints as unique indexes (mgen's SQL creates them after the table).
             // On PostgreSQL a unique over the key's (or an earlier unique's) columns is mgen's SQL
             // after the table (seed 29: in both, the ALTER found it there).
-            for unique in dialect.capabilities.createTableDropsRepeatedUniques ? PostgreSQLDialect.uniquesInCreateTable(table) : table.uniques {
+            for unique in table.uniquesOfCreateTable(on: dialect).inline {
                 constraints.append("pw.SQL(\(Self.py("CONSTRAINT \(sql.quote(unique.name)) UNIQUE (\(sql.quoteList(unique.columns)))\(sql.deferrableClause(unique.deferrable))", escapePercent: escapesPercent)))")
             }
         }
